@@ -1,0 +1,128 @@
+using System.Linq;
+using Sculpt.Generators.Model;
+
+namespace Sculpt.Generators.Emit;
+
+/// <summary>Writes command-line binding, help, JSON and validation for a <c>[HyperParameters]</c> record.</summary>
+internal static class HyperParametersEmitter
+{
+    private const string Runtime = "global::Sculpt.HyperParameters";
+    private const string List = "global::System.Collections.Generic.IReadOnlyList";
+
+    public static string Emit(HyperParametersSpec spec)
+    {
+        var w = new SourceWriter();
+        var target = spec.Target;
+        string self = target.Type.Name;
+        w.BeginType(target);
+        w.Line(SourceWriter.GeneratedCode);
+        w.Open($"partial {target.Type.Keyword} {self} : {Runtime}.IHyperParameters<{self}>");
+
+        w.Line($"private static readonly string[] s_flags = [{string.Join(", ", spec.Properties.Select(p => SourceWriter.Quote(p.Flag)))}];");
+        w.Line($"private static readonly string[] s_jsonNames = [{string.Join(", ", spec.Properties.Select(p => SourceWriter.Quote(p.JsonName)))}];");
+        w.Line();
+
+        w.Line("/// <summary>Every option with its flag, type, default (read from a fresh instance) and range.</summary>");
+        w.Open($"public static {List}<{Runtime}.HyperParameterInfo> Options");
+        w.Open("get");
+        w.Line($"var defaults = new {self}();");
+        w.Line("return");
+        w.Line("[");
+        foreach (var p in spec.Properties)
+        {
+            string range = p.HasRange ? $"{SourceWriter.Literal(p.Minimum)}, {SourceWriter.Literal(p.Maximum)}" : "null, null";
+            w.Line($"    new({SourceWriter.Quote(p.Flag)}, {SourceWriter.Quote(p.Name)}, {SourceWriter.Quote(p.DisplayType)}, {Runtime}.ValueText.Format(defaults.{p.Name}), {range}),");
+        }
+        w.Line("];");
+        w.Close();
+        w.Close();
+        w.Line();
+
+        w.Line("/// <summary>Reads <c>--flag value</c> arguments over the defaults.</summary>");
+        w.Line($"/// <exception cref=\"{Runtime.Substring(8)}.HyperParameterException\">An unknown flag or a value that does not parse.</exception>");
+        w.Line($"public static {self} Parse(params string[] args) => Bind(new {self}(), args);");
+        w.Line();
+        w.Line("/// <summary>Reads <c>--flag value</c> arguments over <paramref name=\"start\"/>.</summary>");
+        w.Open($"public static {self} Bind({self} start, {List}<string> args)");
+        w.Line("var result = start;");
+        w.Line($"var reader = new {Runtime}.ArgumentReader(args, s_flags);");
+        w.Open("while (reader.Next(out string flag))");
+        w.Open("switch (flag)");
+        foreach (var p in spec.Properties)
+        {
+            w.Line($"case {SourceWriter.Quote(p.Flag)}: result = result with {{ {p.Name} = reader.{Reader(p)} }}; break;");
+        }
+        w.Line("default: throw reader.Unknown();");
+        w.Close();
+        w.Close();
+        w.Line("return result;");
+        w.Close();
+        w.Line();
+
+        w.Line("/// <summary>Reads the JSON that <see cref=\"ToJson\"/> writes; properties left out keep their defaults.</summary>");
+        w.Open($"public static {self} FromJson(string json, string source)");
+        w.Line($"var result = new {self}();");
+        w.Line($"using var reader = {Runtime}.JsonConfigReader.Open(json, source);");
+        w.Open("foreach (var property in reader.Properties())");
+        w.Open("switch (property.Name)");
+        foreach (var p in spec.Properties)
+        {
+            w.Line($"case {SourceWriter.Quote(p.JsonName)}: result = result with {{ {p.Name} = property.{Reader(p)} }}; break;");
+        }
+        w.Line("default: throw property.Unknown(s_jsonNames);");
+        w.Close();
+        w.Close();
+        w.Line("return result;");
+        w.Close();
+        w.Line();
+
+        w.Line($"public static {self} Load(string path) => FromJson(global::System.IO.File.ReadAllText(path), path);");
+        w.Line();
+        w.Line("public void Save(string path) => global::System.IO.File.WriteAllText(path, ToJson());");
+        w.Line();
+
+        w.Open("public string ToJson()");
+        w.Line("var buffer = new global::System.IO.MemoryStream();");
+        w.Open("using (var writer = new global::System.Text.Json.Utf8JsonWriter(buffer, new global::System.Text.Json.JsonWriterOptions { Indented = true }))");
+        w.Line("writer.WriteStartObject();");
+        foreach (var p in spec.Properties)
+        {
+            w.Line($"writer.{Writer(p)}({SourceWriter.Quote(p.JsonName)}, {p.Name}{(p.Kind == ValueKind.Enum ? ".ToString()" : "")});");
+        }
+        w.Line("writer.WriteEndObject();");
+        w.Close();
+        w.Line("return global::System.Text.Encoding.UTF8.GetString(buffer.ToArray());");
+        w.Close();
+        w.Line();
+
+        w.Line("/// <summary>Every value outside its declared range, each message naming the flag.</summary>");
+        w.Open($"public {List}<string> ValidationErrors()");
+        w.Line("var errors = new global::System.Collections.Generic.List<string>();");
+        foreach (var p in spec.Properties.Where(p => p.HasRange))
+        {
+            w.Line($"{Runtime}.RangeCheck.Require(errors, {SourceWriter.Quote(p.Flag)}, {p.Name}, {SourceWriter.Literal(p.Minimum)}, {SourceWriter.Literal(p.Maximum)});");
+        }
+        w.Line("return errors;");
+        w.Close();
+        w.Line();
+        w.Line($"/// <exception cref=\"{Runtime.Substring(8)}.HyperParameterException\">A value is outside its declared range.</exception>");
+        w.Line($"public void Validate() => {Runtime}.RangeCheck.ThrowIfAny(ValidationErrors(), {SourceWriter.Quote(self)});");
+
+        w.Close();
+        w.EndType(target);
+        return w.ToString();
+    }
+
+    private static string Reader(HyperParameterProperty p) => p.Kind switch
+    {
+        ValueKind.Enum => $"Enum<{p.TypeName}>()",
+        _ => p.Kind + "()",
+    };
+
+    private static string Writer(HyperParameterProperty p) => p.Kind switch
+    {
+        ValueKind.Boolean => "WriteBoolean",
+        ValueKind.String or ValueKind.Enum => "WriteString",
+        _ => "WriteNumber",
+    };
+}

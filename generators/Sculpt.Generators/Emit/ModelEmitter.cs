@@ -1,0 +1,229 @@
+using System.Collections.Generic;
+using System.Linq;
+using Sculpt.Generators.Model;
+using Sculpt.Generators.Shapes;
+
+namespace Sculpt.Generators.Emit;
+
+/// <summary>Writes the TorchSharp module behind a <c>[Model]</c> class.</summary>
+internal static class ModelEmitter
+{
+    private const string Tensor = "global::TorchSharp.torch.Tensor";
+    private const string SymbolicDim = "global::Sculpt.Models.SymbolicDim";
+
+    public static string Emit(ModelSpec spec)
+    {
+        var w = new SourceWriter();
+        var target = spec.Target;
+        string self = target.Type.Name;
+        bool hasConfig = spec.ConfigType is not null;
+        var forward = spec.Forward;
+
+        string module = forward is null
+            ? "global::TorchSharp.torch.nn.Module"
+            : "global::TorchSharp.torch.nn.Module<" + string.Join(", ", Enumerable.Repeat(Tensor, forward.Parameters.Count + 1)) + ">";
+        string contract = hasConfig ? $"global::Sculpt.Models.ISculptModel<{self}, {spec.ConfigType}>" : "global::Sculpt.Models.ISculptModel";
+
+        w.BeginType(target);
+        w.Line(SourceWriter.GeneratedCode);
+        w.Open($"partial {target.Type.Keyword} {self} : {module}, {contract}");
+
+        foreach (var layer in spec.Layers)
+        {
+            w.Line($"/// <summary>The {layer.Kind} module behind <see cref=\"{layer.Name}\"/>; its state-dict prefix is \"{layer.Name}\".</summary>");
+            w.Line($"[global::TorchSharp.Utils.ComponentName(Name = {SourceWriter.Quote(layer.Name)})]");
+            w.Line($"private readonly global::TorchSharp.Modules.{layer.Kind} {FieldName(layer)};");
+            w.Line();
+        }
+
+        if (hasConfig)
+        {
+            w.Line("/// <summary>The hyperparameters this model was built from.</summary>");
+            w.Line($"public {spec.ConfigType} Config {{ get; }}");
+            w.Line();
+        }
+
+        w.Open(hasConfig ? $"public {self}({spec.ConfigType} config) : base({SourceWriter.Quote(self)})" : $"public {self}() : base({SourceWriter.Quote(self)})");
+        w.Line("global::Sculpt.Backend.NativeBackend.EnsureLoaded();");
+        if (hasConfig) w.Line("Config = config;");
+        foreach (var layer in spec.Layers)
+        {
+            w.Line($"{FieldName(layer)} = {Construction(layer)};");
+        }
+        w.Line("RegisterComponents();");
+        w.Close();
+        w.Line();
+
+        if (hasConfig)
+        {
+            w.Line($"public static {self} Create({spec.ConfigType} config) => new(config);");
+            w.Line();
+        }
+
+        foreach (var layer in spec.Layers)
+        {
+            w.Line($"/// <summary>{Describe(layer)}</summary>");
+            w.Line($"{layer.Accessibility} partial {layer.ReturnType} {layer.Name}({layer.ParameterType} {layer.ParameterName}) => {FieldName(layer)}.forward({layer.ParameterName});");
+            w.Line();
+        }
+
+        if (forward is not null) EmitForward(w, spec, forward, self);
+
+        string configName = hasConfig ? "config" : "";
+        w.Line("/// <summary>The number of trainable parameters" + (hasConfig ? " the model has for <paramref name=\"config\"/>" : "") + ".</summary>");
+        string total = spec.Layers.Count == 0 ? "0L" : string.Join(" + ", spec.Layers.Select(l => "(" + ParameterCount(l, "config") + ")"));
+        w.Line(hasConfig
+            ? $"public static long CountParameters({spec.ConfigType} {configName}) => {total};"
+            : $"public static long CountParameters() => {total};");
+        w.Line();
+        w.Line("/// <inheritdoc/>");
+        w.Line(hasConfig ? "public long ParameterCount => CountParameters(Config);" : "public long ParameterCount => CountParameters();");
+        w.Line();
+
+        EmitSummary(w, spec, self);
+
+        w.Close();
+        w.EndType(target);
+        return w.ToString();
+    }
+
+    private static void EmitForward(SourceWriter w, ModelSpec spec, ForwardSpec forward, string self)
+    {
+        string parameters = string.Join(", ", forward.Parameters.Select(p => $"{Tensor} {p.Name}"));
+        string arguments = string.Join(", ", forward.Parameters.Select(p => p.Name));
+        w.Line($"/// <summary>Checks the inputs against <c>{Escape(forward.Signature)}</c>, then runs <see cref=\"{forward.MethodName}\"/>.</summary>");
+        w.Line("/// <exception cref=\"global::Sculpt.Models.ShapeMismatchException\">An input does not have its declared shape.</exception>");
+        w.Open($"public override {Tensor} forward({parameters})");
+        if (forward.SignatureValid)
+        {
+            var bound = new HashSet<string>();
+            foreach (var parameter in forward.Parameters)
+            {
+                if (parameter.Shape is { } shape) EmitInputCheck(w, parameter.Name, shape, spec.ConfigType is not null, bound);
+            }
+        }
+        w.Line($"return {forward.MethodName}({arguments});");
+        w.Close();
+        w.Line();
+        w.Line($"private static global::Sculpt.Models.ShapeMismatchException InputMismatch(string argument, string expected, {Tensor} actual, string reason) =>");
+        w.Line($"    global::Sculpt.Models.ShapeMismatchException.For({SourceWriter.Quote(self)}, argument, {SourceWriter.Quote(forward.Signature)}, expected, actual, reason);");
+        w.Line();
+    }
+
+    /// <summary>Rank, literal dims, hyperparameter dims and repeated symbols: each a cheap <c>size(i)</c> compare.</summary>
+    private static void EmitInputCheck(SourceWriter w, string name, Shape shape, bool hasConfig, HashSet<string> bound)
+    {
+        string expected = SourceWriter.Quote(string.Join(", ", shape.Dims.Select(d => d.Text)));
+        bool variadic = shape.HasVariadic;
+        int fixedDims = shape.Rank - (variadic ? 1 : 0);
+        string fail = $"throw InputMismatch({SourceWriter.Quote(name)}, {expected}, {name}, ";
+        w.Line(variadic
+            ? $"if ({name}.dim() < {fixedDims}) {fail}$\"it has {{{name}.dim()}} dims, fewer than {fixedDims}\");"
+            : $"if ({name}.dim() != {fixedDims}) {fail}$\"it has {{{name}.dim()}} dims, not {fixedDims}\");");
+        for (int i = 0; i < shape.Rank; i++)
+        {
+            var dim = shape.Dims[i];
+            string index = variadic ? "-" + (shape.Rank - i) : i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string size = $"{name}.size({index})";
+            string where = variadic ? $"dim {index}" : $"dim {index}";
+            switch (dim.Kind)
+            {
+                case DimKind.Constant:
+                    w.Line($"if ({size} != {dim.Value}) {fail}$\"{where} is {{{size}}}, not {dim.Value}\");");
+                    break;
+                case DimKind.HyperParameter when hasConfig:
+                    w.Line($"if ({size} != Config.{dim.Name}) {fail}$\"{where} is {{{size}}}, not {dim.Name} = {{Config.{dim.Name}}}\");");
+                    break;
+                case DimKind.Symbol when bound.Add(dim.Name):
+                    w.Line($"long dim{dim.Name} = {size};");
+                    break;
+                case DimKind.Symbol:
+                    w.Line($"if ({size} != dim{dim.Name}) {fail}$\"{where} is {{{size}}}, but {dim.Name} is {{dim{dim.Name}}}\");");
+                    break;
+            }
+        }
+    }
+
+    private static void EmitSummary(SourceWriter w, ModelSpec spec, string self)
+    {
+        bool hasConfig = spec.ConfigType is not null;
+        var rows = spec.Rows.Count > 0 || spec.Forward is not null
+            ? spec.Rows.Items.ToList()
+            : spec.Layers.Select(l => new SummaryRowSpec(l.Name, l.Kind.ToString(), null, l.Name)).ToList();
+        var layers = spec.Layers.ToDictionary(l => l.Name);
+        // A layer that the forward body never reaches still owns parameters: list it after the others.
+        foreach (var unused in spec.Layers.Where(l => !rows.Any(r => r.LayerName == l.Name)))
+        {
+            rows.Add(new SummaryRowSpec(unused.Name, unused.Kind.ToString(), null, unused.Name));
+        }
+
+        w.Line("/// <inheritdoc/>");
+        w.Open("public global::Sculpt.Models.ModelSummary Summary(params (string Symbol, long Size)[] sizes)");
+        w.Line("global::Sculpt.Models.SummaryRow[] rows =");
+        w.Line("[");
+        foreach (var row in rows)
+        {
+            string output = row.Output is null ? $"{SymbolicDim}.Unknown" : string.Join(", ", row.Output.Dims.Select(d => DimExpression(d, hasConfig)));
+            string parameters = row.LayerName is not null && layers.TryGetValue(row.LayerName, out var layer) ? ParameterCount(layer, "Config") : "0";
+            w.Line($"    new({SourceWriter.Quote(row.Name)}, {SourceWriter.Quote(row.Kind)}, [{output}], {parameters}),");
+        }
+        w.Line("];");
+        string signature = spec.Forward?.Signature ?? "";
+        w.Line($"return new global::Sculpt.Models.ModelSummary({SourceWriter.Quote(self)}, {SourceWriter.Quote(signature)}, rows, ParameterCount, global::Sculpt.Models.ModelSummary.SizesFrom(sizes));");
+        w.Close();
+    }
+
+    private static string DimExpression(Dim dim, bool hasConfig) => dim.Kind switch
+    {
+        DimKind.Constant => $"{SymbolicDim}.Constant({dim.Value})",
+        DimKind.HyperParameter when hasConfig => $"{SymbolicDim}.HyperParameter({SourceWriter.Quote(dim.Name)}, Config.{dim.Name})",
+        DimKind.Symbol or DimKind.HyperParameter => $"{SymbolicDim}.Of({SourceWriter.Quote(dim.Name)})",
+        DimKind.Variadic => $"{SymbolicDim}.Of({SourceWriter.Quote("*" + dim.Name)})",
+        DimKind.Product => $"{SymbolicDim}.Product({string.Join(", ", dim.Factors.Select(f => DimExpression(f, hasConfig)))})",
+        _ => $"{SymbolicDim}.Unknown",
+    };
+
+    private static string FieldName(LayerSpec layer) => "_" + char.ToLowerInvariant(layer.Name[0]) + layer.Name.Substring(1);
+
+    private static string Construction(LayerSpec layer) => layer.Kind switch
+    {
+        LayerKind.Linear => $"global::TorchSharp.torch.nn.Linear({Size(layer.Arguments[0], "config")}, {Size(layer.Arguments[1], "config")}, {(layer.Bias ? "true" : "false")})",
+        _ => $"global::TorchSharp.torch.nn.Dropout({Rate(layer.Arguments[0], "config")})",
+    };
+
+    /// <summary>The layer's parameter count as a C# expression over <paramref name="config"/>.</summary>
+    private static string ParameterCount(LayerSpec layer, string config)
+    {
+        if (layer.Kind != LayerKind.Linear) return "0L";
+        var input = layer.Arguments[0];
+        var output = layer.Arguments[1];
+        if (!input.IsHyperParameter && !output.IsHyperParameter)
+        {
+            long count = (long)input.Literal * (long)output.Literal + (layer.Bias ? (long)output.Literal : 0);
+            return SourceWriter.Literal(count) + "L";
+        }
+        string inSize = Count(input, config), outSize = Count(output, config);
+        return layer.Bias ? $"{inSize} * {outSize} + {outSize}" : $"{inSize} * {outSize}";
+    }
+
+    private static string Count(LayerArgument argument, string config) =>
+        argument.IsHyperParameter ? $"(long){config}.{argument.HyperParameter}" : SourceWriter.Literal((long)argument.Literal) + "L";
+
+    private static string Size(LayerArgument argument, string config) =>
+        argument.IsHyperParameter ? $"{config}.{argument.HyperParameter}" : SourceWriter.Literal((long)argument.Literal);
+
+    private static string Rate(LayerArgument argument, string config) =>
+        argument.IsHyperParameter ? $"{config}.{argument.HyperParameter}" : SourceWriter.Literal(argument.Literal);
+
+    private static string Describe(LayerSpec layer)
+    {
+        string Text(LayerArgument a) => a.IsHyperParameter ? a.HyperParameter! : SourceWriter.Literal((long)a.Literal);
+        return layer.Kind switch
+        {
+            LayerKind.Linear => $"Linear: [*, {Text(layer.Arguments[0])}] -&gt; [*, {Text(layer.Arguments[1])}]{(layer.Bias ? ", with bias" : ", no bias")}; {Text(layer.Arguments[0])}*{Text(layer.Arguments[1])}{(layer.Bias ? " + " + Text(layer.Arguments[1]) : "")} parameters.",
+            _ => $"Dropout with p = {(layer.Arguments[0].IsHyperParameter ? layer.Arguments[0].HyperParameter : SourceWriter.Literal(layer.Arguments[0].Literal))}; shape unchanged; identity in eval mode.",
+        };
+    }
+
+    private static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+}

@@ -1,0 +1,124 @@
+using Sculpt.Generators.Model;
+
+namespace Sculpt.Generators.Emit;
+
+/// <summary>Writes the training step, evaluation, fit loop and command line of a <c>[Trainer]</c> class.</summary>
+internal static class TrainerEmitter
+{
+    private const string Torch = "global::TorchSharp.torch";
+    private const string Tensor = "global::TorchSharp.torch.Tensor";
+    private const string Training = "global::Sculpt.Training";
+
+    public static string Emit(TrainerSpec spec)
+    {
+        var w = new SourceWriter();
+        var target = spec.Target;
+        string self = target.Type.Name;
+        bool classification = spec.Loss == LossKind.CrossEntropy;
+        w.BeginType(target);
+        w.Line(SourceWriter.GeneratedCode);
+        w.Open($"partial {target.Type.Keyword} {self}");
+
+        w.Line("/// <summary>Builds the model from <paramref name=\"config\"/> on <paramref name=\"device\"/> (the CPU when null).</summary>");
+        w.Line($"public {self}({spec.ConfigType} config, {Torch}.Device? device = null) : base(config, device)");
+        w.Line("{");
+        w.Line("}");
+        w.Line();
+
+        w.Line("/// <summary>Trains as the command line says (<c>--help</c> lists the options) and saves the weights; returns the exit code.</summary>");
+        w.Line($"public static int Run(string[] args) =>");
+        w.Line($"    {Training}.TrainerCommandLine.Run<{self}, {spec.ModelType}, {spec.DataType}, {spec.ConfigType}>({SourceWriter.Quote(self)}, args, static (config, device) => new {self}(config, device));");
+        w.Line();
+
+        w.Line("/// <inheritdoc/>");
+        w.Line($"protected override {Torch}.optim.Optimizer CreateOptimizer() =>");
+        w.Line(spec.Optimizer == OptimizerKind.AdamW
+            ? $"    {Torch}.optim.AdamW(Model.parameters(), lr: Config.LearningRate, weight_decay: Config.WeightDecay);"
+            : $"    {Torch}.optim.SGD(Model.parameters(), Config.LearningRate, momentum: Config.Momentum, weight_decay: Config.WeightDecay);");
+        w.Line();
+
+        w.Line("/// <inheritdoc/>");
+        w.Open($"public override {Tensor} TrainStep({Tensor} input, {Tensor} target)");
+        w.Line($"using var scope = {Torch}.NewDisposeScope();");
+        w.Line("TorchOptimizer.zero_grad();");
+        w.Line("var output = Model.call(input);");
+        w.Line($"var loss = {LossCall(spec.Loss, "output", "target", sum: false)};");
+        w.Line("loss.backward();");
+        w.Line("TorchOptimizer.step();");
+        w.Line("return loss.detach().MoveToOuterDisposeScope();");
+        w.Close();
+        w.Line();
+
+        w.Line("/// <inheritdoc/>");
+        w.Open($"public override {Training}.Evaluation Evaluate(global::Sculpt.Data.TensorDataset data)");
+        w.Line("Model.eval();");
+        w.Line($"using var noGrad = {Torch}.no_grad();");
+        w.Line($"using var scope = {Torch}.NewDisposeScope();");
+        w.Line("var onDevice = data.To(Device);");
+        w.Line($"var lossSum = {Torch}.zeros(global::System.Array.Empty<long>(), dtype: {Torch}.float64, device: Device);");
+        if (classification) w.Line($"var correct = {Torch}.zeros(global::System.Array.Empty<long>(), dtype: {Torch}.int64, device: Device);");
+        else w.Line("long elements = 0;");
+        w.Open("foreach (var batch in onDevice.Batches(Config.BatchSize, shuffle: false))");
+        w.Line($"using var batchScope = {Torch}.NewDisposeScope();");
+        w.Line("var output = Model.call(batch.Input);");
+        w.Line($"lossSum.add_({LossCall(spec.Loss, "output", "batch.Target", sum: true)});");
+        if (classification) w.Line("correct.add_(output.argmax(-1).eq(batch.Target).sum());");
+        else w.Line("elements += batch.Target.numel();");
+        w.Close();
+        w.Line(classification
+            ? $"return new {Training}.Evaluation(lossSum.item<double>() / data.Count, correct.item<long>() / (double)data.Count, data.Count);"
+            : $"return new {Training}.Evaluation(lossSum.item<double>() / elements, null, data.Count);");
+        w.Close();
+        w.Line();
+
+        w.Line("/// <inheritdoc/>");
+        w.Open($"public override {Training}.FitResult Fit(global::Sculpt.Data.TensorDataset train, global::Sculpt.Data.TensorDataset validation, {Training}.ITrainingProgress? progress = null)");
+        w.Line($"progress ??= new {Training}.ConsoleProgress();");
+        w.Line("var trainOnDevice = train.To(Device);");
+        w.Line("var validationOnDevice = validation.To(Device);");
+        w.Line($"var history = new global::System.Collections.Generic.List<{Training}.EpochReport>(Config.Epochs);");
+        w.Line("var clock = global::System.Diagnostics.Stopwatch.StartNew();");
+        w.Line("long step = 0;");
+        w.Line("progress.FitStarted(Config.Epochs, train.Count, validation.Count, trainOnDevice.BatchCount(Config.BatchSize));");
+        w.Open("try");
+        w.Open("for (int epoch = 1; epoch <= Config.Epochs; epoch++)");
+        w.Line("var epochClock = global::System.Diagnostics.Stopwatch.StartNew();");
+        w.Line("Model.train();");
+        w.Line("// The loss stays on the device and is read once per epoch (or when progress asks), not per step.");
+        w.Line($"using var lossSum = {Torch}.zeros(global::System.Array.Empty<long>(), device: Device);");
+        w.Line("long stepInEpoch = 0;");
+        w.Open($"foreach (var batch in trainOnDevice.Batches(Config.BatchSize, shuffle: true, {Training}.Seeds.ForEpoch(Config.Seed, epoch)))");
+        w.Line("using var loss = TrainStep(batch.Input, batch.Target);");
+        w.Line("lossSum.add_(loss);");
+        w.Line("step++;");
+        w.Line("stepInEpoch++;");
+        w.Line("if (progress.WantsStep(stepInEpoch)) progress.Step(epoch, stepInEpoch, lossSum.item<float>() / stepInEpoch);");
+        w.Close();
+        w.Line("double trainLoss = lossSum.item<float>() / stepInEpoch;");
+        w.Line("double samplesPerSecond = train.Count / epochClock.Elapsed.TotalSeconds;");
+        w.Line("var evaluation = Evaluate(validationOnDevice);");
+        w.Line($"var report = new {Training}.EpochReport(epoch, step, trainLoss, evaluation, samplesPerSecond, epochClock.Elapsed);");
+        w.Line("history.Add(report);");
+        w.Line("progress.EpochCompleted(report, Config.Epochs, clock.Elapsed);");
+        w.Close();
+        w.Close();
+        w.Open("finally");
+        w.Line("if (!ReferenceEquals(trainOnDevice, train)) trainOnDevice.Dispose();");
+        w.Line("if (!ReferenceEquals(validationOnDevice, validation)) validationOnDevice.Dispose();");
+        w.Close();
+        w.Line($"return new {Training}.FitResult(history, clock.Elapsed);");
+        w.Close();
+
+        w.Close();
+        w.EndType(target);
+        return w.ToString();
+    }
+
+    private static string LossCall(LossKind loss, string output, string target, bool sum)
+    {
+        string reduction = sum ? $", reduction: {Torch}.nn.Reduction.Sum" : "";
+        return loss == LossKind.CrossEntropy
+            ? $"{Torch}.nn.functional.cross_entropy({output}, {target}{reduction})"
+            : $"{Torch}.nn.functional.mse_loss({output}, {target}{reduction})";
+    }
+}

@@ -1,0 +1,15 @@
+namespace Sculpt.Generators;
+
+/// <summary>Metadata names of the runtime types the generator looks for.</summary>
+internal static class KnownTypes
+{
+    public const string HyperParametersAttribute = "Sculpt.HyperParametersAttribute";
+    public const string RangeAttribute = "Sculpt.RangeAttribute";
+    public const string ModelAttribute = "Sculpt.ModelAttribute";
+    public const string ForwardAttribute = "Sculpt.ForwardAttribute";
+    public const string LinearAttribute = "Sculpt.LinearAttribute";
+    public const string DropoutAttribute = "Sculpt.DropoutAttribute";
+    public const string TrainerAttribute = "Sculpt.TrainerAttribute";
+    public const string Ops = "Sculpt.Ops";
+    public const string TrainerBase = "Sculpt.Training.Trainer`3";
+}

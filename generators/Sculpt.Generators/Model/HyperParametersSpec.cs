@@ -1,0 +1,28 @@
+namespace Sculpt.Generators.Model;
+
+/// <summary>A <c>[HyperParameters]</c> record: every public settable property, its own and inherited ones.</summary>
+internal sealed record HyperParametersSpec(TypeTarget Target, EquatableArray<HyperParameterProperty> Properties);
+
+/// <summary>The value types a hyperparameter may have.</summary>
+internal enum ValueKind
+{
+    Int32,
+    Int64,
+    Double,
+    Single,
+    Boolean,
+    String,
+    Enum,
+}
+
+/// <summary>One hyperparameter: property, flag (<c>--learning-rate</c>), JSON name, type and optional inclusive range.</summary>
+internal sealed record HyperParameterProperty(
+    string Name,
+    string Flag,
+    string JsonName,
+    ValueKind Kind,
+    string TypeName,
+    string DisplayType,
+    bool HasRange,
+    double Minimum,
+    double Maximum);

@@ -1,0 +1,50 @@
+using Sculpt.Generators.Shapes;
+
+namespace Sculpt.Generators.Model;
+
+/// <summary>A <c>[Model]</c> class: its layers, its forward method and what the forward body shows of shapes.</summary>
+internal sealed record ModelSpec(
+    TypeTarget Target,
+    string? ConfigType,
+    EquatableArray<LayerSpec> Layers,
+    ForwardSpec? Forward,
+    EquatableArray<SummaryRowSpec> Rows);
+
+internal enum LayerKind
+{
+    Linear,
+    Dropout,
+}
+
+/// <summary>
+/// One layer partial method. <see cref="Accessibility"/> and the types are written back exactly as
+/// the implementation must repeat them.
+/// </summary>
+internal sealed record LayerSpec(
+    string Name,
+    LayerKind Kind,
+    string Accessibility,
+    string ReturnType,
+    string ParameterType,
+    string ParameterName,
+    EquatableArray<LayerArgument> Arguments,
+    bool Bias);
+
+/// <summary>A layer size or rate: a literal number or the name of a hyperparameter.</summary>
+internal sealed record LayerArgument(string? HyperParameter, double Literal)
+{
+    public bool IsHyperParameter => HyperParameter is not null;
+}
+
+/// <summary>The <c>[Forward]</c> method: its name, signature text, tensor parameters and their declared shapes.</summary>
+internal sealed record ForwardSpec(
+    string MethodName,
+    string Signature,
+    EquatableArray<ForwardParameter> Parameters,
+    Shape? Output,
+    bool SignatureValid);
+
+internal sealed record ForwardParameter(string Name, Shape? Shape);
+
+/// <summary>One layer or op call in forward order, with the inferred output shape (null when unknown).</summary>
+internal sealed record SummaryRowSpec(string Name, string Kind, Shape? Output, string? LayerName);

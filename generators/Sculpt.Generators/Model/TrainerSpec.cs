@@ -1,0 +1,22 @@
+namespace Sculpt.Generators.Model;
+
+internal enum LossKind
+{
+    CrossEntropy = 0,
+    MeanSquaredError = 1,
+}
+
+internal enum OptimizerKind
+{
+    AdamW = 0,
+    Sgd = 1,
+}
+
+/// <summary>A <c>[Trainer]</c> class and the model, data and hyperparameter types of its base.</summary>
+internal sealed record TrainerSpec(
+    TypeTarget Target,
+    string ModelType,
+    string DataType,
+    string ConfigType,
+    LossKind Loss,
+    OptimizerKind Optimizer);

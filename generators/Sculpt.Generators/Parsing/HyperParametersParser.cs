@@ -1,0 +1,114 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Sculpt.Generators.Model;
+
+namespace Sculpt.Generators.Parsing;
+
+/// <summary>Turns a <c>[HyperParameters]</c> record into a <see cref="HyperParametersSpec"/>.</summary>
+internal static class HyperParametersParser
+{
+    public static HyperParametersSpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
+    {
+        if (context.TargetSymbol is not INamedTypeSymbol type || !type.IsRecord || !TypeTargetParser.IsPartialAllTheWay(type)) return null;
+        cancellation.ThrowIfCancellationRequested();
+        var properties = new List<HyperParameterProperty>();
+        foreach (var property in Properties(type))
+        {
+            var kind = KindOf(property.Type);
+            if (kind is null) continue;
+            var range = RangeOf(property);
+            properties.Add(new HyperParameterProperty(
+                property.Name,
+                "--" + Names.KebabCase(property.Name),
+                Names.CamelCase(property.Name),
+                kind.Value,
+                property.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                DisplayType(kind.Value, property.Type),
+                range is not null,
+                range?.Minimum ?? 0,
+                range?.Maximum ?? 0));
+        }
+        return new HyperParametersSpec(TypeTargetParser.Parse(type), properties.ToEquatableArray());
+    }
+
+    /// <summary>Public instance properties with a public setter or init, base types' first, each name once.</summary>
+    public static IEnumerable<IPropertySymbol> Properties(INamedTypeSymbol type)
+    {
+        var chain = new List<INamedTypeSymbol>();
+        for (var current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+        {
+            chain.Insert(0, current);
+        }
+        var seen = new Dictionary<string, int>();
+        var result = new List<IPropertySymbol>();
+        foreach (var declaring in chain)
+        {
+            foreach (var property in declaring.GetMembers().OfType<IPropertySymbol>())
+            {
+                if (property.IsStatic || property.IsIndexer || property.DeclaredAccessibility != Accessibility.Public) continue;
+                if (property.SetMethod is not { DeclaredAccessibility: Accessibility.Public }) continue;
+                if (seen.TryGetValue(property.Name, out int index))
+                {
+                    result[index] = property; // an override keeps the base's position
+                }
+                else
+                {
+                    seen[property.Name] = result.Count;
+                    result.Add(property);
+                }
+            }
+        }
+        return result;
+    }
+
+    public static ValueKind? KindOf(ITypeSymbol type) => type.SpecialType switch
+    {
+        SpecialType.System_Int32 => ValueKind.Int32,
+        SpecialType.System_Int64 => ValueKind.Int64,
+        SpecialType.System_Double => ValueKind.Double,
+        SpecialType.System_Single => ValueKind.Single,
+        SpecialType.System_Boolean => ValueKind.Boolean,
+        SpecialType.System_String => ValueKind.String,
+        _ => type.TypeKind == TypeKind.Enum ? ValueKind.Enum : null,
+    };
+
+    private static string DisplayType(ValueKind kind, ITypeSymbol type) => kind switch
+    {
+        ValueKind.Int32 => "int",
+        ValueKind.Int64 => "long",
+        ValueKind.Double => "double",
+        ValueKind.Single => "float",
+        ValueKind.Boolean => "bool",
+        ValueKind.String => "string",
+        _ => type.Name,
+    };
+
+    private static (double Minimum, double Maximum)? RangeOf(IPropertySymbol property)
+    {
+        for (var current = property; current is not null; current = current.OverriddenProperty)
+        {
+            foreach (var attribute in current.GetAttributes())
+            {
+                if (attribute.AttributeClass?.ToDisplayString() == KnownTypes.RangeAttribute
+                    && attribute.ConstructorArguments.Length == 2
+                    && AsDouble(attribute.ConstructorArguments[0].Value) is { } min
+                    && AsDouble(attribute.ConstructorArguments[1].Value) is { } max)
+                {
+                    return (min, max);
+                }
+            }
+        }
+        return null;
+    }
+
+    public static double? AsDouble(object? value) => value switch
+    {
+        double d => d,
+        float f => f,
+        int i => i,
+        long l => l,
+        _ => null,
+    };
+}

@@ -1,0 +1,43 @@
+using System.Text;
+
+namespace Sculpt.Generators.Parsing;
+
+/// <summary>How property names become flags and JSON names.</summary>
+internal static class Names
+{
+    /// <summary><c>LearningRate</c> -&gt; <c>learning-rate</c>; <c>MLPHidden</c> -&gt; <c>mlp-hidden</c>; <c>Layer2Size</c> -&gt; <c>layer2-size</c>.</summary>
+    public static string KebabCase(string name)
+    {
+        var text = new StringBuilder(name.Length + 4);
+        for (int i = 0; i < name.Length; i++)
+        {
+            char c = name[i];
+            if (c == '_')
+            {
+                if (text.Length > 0 && text[text.Length - 1] != '-') text.Append('-');
+                continue;
+            }
+            if (char.IsUpper(c) && i > 0 && text.Length > 0 && text[text.Length - 1] != '-')
+            {
+                char previous = name[i - 1];
+                bool nextIsLower = i + 1 < name.Length && char.IsLower(name[i + 1]);
+                if (char.IsLower(previous) || char.IsDigit(previous) || (char.IsUpper(previous) && nextIsLower)) text.Append('-');
+            }
+            text.Append(char.ToLowerInvariant(c));
+        }
+        return text.ToString().Trim('-');
+    }
+
+    /// <summary><c>LearningRate</c> -&gt; <c>learningRate</c>; <c>MLPHidden</c> -&gt; <c>mlpHidden</c>.</summary>
+    public static string CamelCase(string name)
+    {
+        string[] words = KebabCase(name).Split('-');
+        var text = new StringBuilder(words[0]);
+        for (int i = 1; i < words.Length; i++)
+        {
+            if (words[i].Length == 0) continue;
+            text.Append(char.ToUpperInvariant(words[i][0])).Append(words[i], 1, words[i].Length - 1);
+        }
+        return text.ToString();
+    }
+}

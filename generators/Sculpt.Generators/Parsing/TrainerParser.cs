@@ -1,0 +1,30 @@
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Sculpt.Generators.Model;
+
+namespace Sculpt.Generators.Parsing;
+
+/// <summary>Turns a <c>[Trainer]</c> class deriving from <c>Trainer&lt;TModel, TData, TConfig&gt;</c> into a <see cref="TrainerSpec"/>.</summary>
+internal static class TrainerParser
+{
+    public static TrainerSpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
+    {
+        if (context.TargetSymbol is not INamedTypeSymbol type || type.IsGenericType || type.IsAbstract || !TypeTargetParser.IsPartialAllTheWay(type)) return null;
+        cancellation.ThrowIfCancellationRequested();
+        if (context.Attributes[0].ConstructorArguments is not [{ Value: int loss }, { Value: int optimizer }]) return null;
+
+        INamedTypeSymbol? trainerBase = null;
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            if (current.OriginalDefinition.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) == "global::Sculpt.Training.Trainer<TModel, TData, TConfig>")
+            {
+                trainerBase = current;
+                break;
+            }
+        }
+        if (trainerBase is null || trainerBase.TypeArguments.Length != 3 || trainerBase.TypeArguments[0].TypeKind == TypeKind.Error) return null;
+
+        string Name(int i) => trainerBase.TypeArguments[i].ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+        return new TrainerSpec(TypeTargetParser.Parse(type), Name(0), Name(1), Name(2), (LossKind)loss, (OptimizerKind)optimizer);
+    }
+}

@@ -1,0 +1,67 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Sculpt.Generators.Model;
+
+namespace Sculpt.Generators.Shapes;
+
+internal enum DimKind
+{
+    /// <summary>A literal size such as 784.</summary>
+    Constant,
+
+    /// <summary>A name bound per call, such as B or T.</summary>
+    Symbol,
+
+    /// <summary>A hyperparameter of the model's config, such as Hidden.</summary>
+    HyperParameter,
+
+    /// <summary>Any number of leading dims, written <c>*batch</c>.</summary>
+    Variadic,
+
+    /// <summary>The product of <see cref="Dim.Factors"/>, from a flatten.</summary>
+    Product,
+
+    /// <summary>Not known at compile time.</summary>
+    Unknown,
+}
+
+/// <summary>One symbolic dim of a shape. Immutable and compared by value.</summary>
+internal sealed record Dim(DimKind Kind, long Value, string Name, EquatableArray<Dim> Factors)
+{
+    public static Dim Constant(long value) => new(DimKind.Constant, value, "", EquatableArray<Dim>.Empty);
+
+    public static Dim Symbol(string name) => new(DimKind.Symbol, 0, name, EquatableArray<Dim>.Empty);
+
+    public static Dim HyperParameter(string name) => new(DimKind.HyperParameter, 0, name, EquatableArray<Dim>.Empty);
+
+    public static Dim Variadic(string name) => new(DimKind.Variadic, 0, name, EquatableArray<Dim>.Empty);
+
+    public static readonly Dim Unknown = new(DimKind.Unknown, 0, "", EquatableArray<Dim>.Empty);
+
+    /// <summary>The product of <paramref name="factors"/>, with constants folded (an empty product is 1).</summary>
+    public static Dim Product(IEnumerable<Dim> factors)
+    {
+        long constant = 1;
+        var rest = new List<Dim>();
+        foreach (var factor in factors.SelectMany(f => f.Kind == DimKind.Product ? (IEnumerable<Dim>)f.Factors : new[] { f }))
+        {
+            if (factor.Kind == DimKind.Unknown || factor.Kind == DimKind.Variadic) return Unknown;
+            if (factor.Kind == DimKind.Constant) constant *= factor.Value;
+            else rest.Add(factor);
+        }
+        if (rest.Count == 0) return Constant(constant);
+        if (constant != 1) rest.Insert(0, Constant(constant));
+        return rest.Count == 1 ? rest[0] : new Dim(DimKind.Product, 0, "", rest.ToEquatableArray());
+    }
+
+    /// <summary>The dim as the signature language writes it: <c>784</c>, <c>B</c>, <c>*batch</c>, <c>C*H*W</c>, <c>?</c>.</summary>
+    public string Text => Kind switch
+    {
+        DimKind.Constant => Value.ToString(CultureInfo.InvariantCulture),
+        DimKind.Symbol or DimKind.HyperParameter => Name,
+        DimKind.Variadic => "*" + Name,
+        DimKind.Product => string.Join("*", Factors.Select(f => f.Text)),
+        _ => "?",
+    };
+}

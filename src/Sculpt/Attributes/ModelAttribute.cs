@@ -1,0 +1,24 @@
+namespace Sculpt;
+
+/// <summary>
+/// Marks a <c>partial class</c> as a model. The generator makes it a TorchSharp module: one
+/// submodule per layer method (registered under the method's name), the layer bodies, a
+/// shape-checked <c>forward</c>, <c>Summary()</c> and <c>ParameterCount</c>.
+/// </summary>
+/// <param name="hyperParameters">The <see cref="HyperParametersAttribute"/> record the model is built from, if any.</param>
+[System.AttributeUsage(System.AttributeTargets.Class, Inherited = false)]
+public sealed class ModelAttribute(System.Type? hyperParameters = null) : System.Attribute
+{
+    public System.Type? HyperParameters { get; } = hyperParameters;
+}
+
+/// <summary>
+/// Declares the model's forward method and its shape signature, e.g. <c>"B 1 28 28 -> B 10"</c>:
+/// one shape per tensor argument (separated by commas), then <c>-&gt;</c> and the result's shape.
+/// A dim is an integer, a hyperparameter name or a symbol such as <c>B</c>, bound per call.
+/// </summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class ForwardAttribute(string signature) : System.Attribute
+{
+    public string Signature { get; } = signature;
+}

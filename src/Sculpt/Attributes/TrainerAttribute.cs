@@ -1,0 +1,32 @@
+namespace Sculpt;
+
+/// <summary>The loss a trainer minimises.</summary>
+public enum Loss
+{
+    /// <summary>Cross-entropy over logits <c>[B, C]</c> against class indices <c>[B]</c>.</summary>
+    CrossEntropy,
+
+    /// <summary>Mean squared error between outputs and targets of the same shape.</summary>
+    MeanSquaredError,
+}
+
+/// <summary>The optimizer a trainer uses; rates and decay come from the hyperparameters.</summary>
+public enum Optimizer
+{
+    /// <summary>AdamW (decoupled weight decay), using <c>LearningRate</c> and <c>WeightDecay</c>.</summary>
+    AdamW,
+
+    /// <summary>SGD with momentum, using <c>LearningRate</c>, <c>Momentum</c> and <c>WeightDecay</c>.</summary>
+    Sgd,
+}
+
+/// <summary>
+/// Marks a <c>partial class</c> deriving from <see cref="Training.Trainer{TModel, TData, TConfig}"/>
+/// as a trainer; the generator writes its training step, evaluation, fit loop and command line.
+/// </summary>
+[System.AttributeUsage(System.AttributeTargets.Class, Inherited = false)]
+public sealed class TrainerAttribute(Loss loss, Optimizer optimizer) : System.Attribute
+{
+    public Loss Loss { get; } = loss;
+    public Optimizer Optimizer { get; } = optimizer;
+}

@@ -1,0 +1,25 @@
+namespace Sculpt.Models;
+
+/// <summary>What the generator writes for every <see cref="ModelAttribute"/> class.</summary>
+public interface ISculptModel
+{
+    /// <summary>The number of trainable parameters, computed from the declaration.</summary>
+    long ParameterCount { get; }
+
+    /// <summary>
+    /// The layer table, without running a forward pass. Give sizes for symbols to see concrete
+    /// shapes, e.g. <c>Summary(("B", 32))</c>.
+    /// </summary>
+    ModelSummary Summary(params (string Symbol, long Size)[] sizes);
+}
+
+/// <summary>A model built from a hyperparameter record.</summary>
+public interface ISculptModel<TSelf, TConfig> : ISculptModel where TSelf : ISculptModel<TSelf, TConfig>
+{
+    TConfig Config { get; }
+
+    static abstract TSelf Create(TConfig config);
+
+    /// <summary>The parameter count for <paramref name="config"/>, without building the model.</summary>
+    static abstract long CountParameters(TConfig config);
+}

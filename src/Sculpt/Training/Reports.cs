@@ -1,0 +1,27 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Sculpt.Training;
+
+/// <summary>Mean loss over a dataset, and accuracy for classification losses.</summary>
+public sealed record Evaluation(double Loss, double? Accuracy, long Samples);
+
+/// <summary>What one epoch of <c>Fit</c> did.</summary>
+public sealed record EpochReport(int Epoch, long Step, double TrainLoss, Evaluation Validation, double SamplesPerSecond, TimeSpan Elapsed);
+
+/// <summary>The history of a <c>Fit</c> call.</summary>
+public sealed record FitResult(IReadOnlyList<EpochReport> Epochs, TimeSpan Elapsed)
+{
+    public EpochReport Final => Epochs[^1];
+
+    /// <summary>The epoch with the best validation accuracy, or the lowest validation loss for regression.</summary>
+    public EpochReport Best => Epochs.MaxBy(e => e.Validation.Accuracy ?? -e.Validation.Loss)!;
+}
+
+/// <summary>Deterministic seeds derived from the run's seed.</summary>
+public static class Seeds
+{
+    /// <summary>The shuffling seed of <paramref name="epoch"/>: fixed per epoch, so a resumed run shuffles alike.</summary>
+    public static long ForEpoch(int seed, int epoch) => unchecked(seed * 1_000_003L + epoch);
+}

@@ -1,0 +1,130 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using Sculpt.Data;
+using Sculpt.HyperParameters;
+using Sculpt.Models;
+using TorchSharp;
+
+namespace Sculpt.Training;
+
+/// <summary>
+/// The command line of a generated trainer: <c>--help</c>, <c>--config file.json</c>,
+/// <c>--device cpu|cuda[:N]</c>, <c>--output folder</c>, then every hyperparameter flag.
+/// </summary>
+public static class TrainerCommandLine
+{
+    private static readonly string[] RunFlags = ["--help", "--config", "--device", "--output"];
+
+    /// <summary>Runs training as the command line asks; returns the process exit code (0 ok, 2 bad usage, 1 failure).</summary>
+    public static int Run<TTrainer, TModel, TData, TConfig>(
+        string trainerName, string[] args, Func<TConfig, torch.Device, TTrainer> create, TextWriter? output = null, TextWriter? error = null)
+        where TTrainer : Trainer<TModel, TData, TConfig>
+        where TModel : torch.nn.Module<torch.Tensor, torch.Tensor>, ISculptModel<TModel, TConfig>
+        where TData : IDataSource, new()
+        where TConfig : TrainingHyperParameters, IHyperParameters<TConfig>, new()
+    {
+        output ??= Console.Out;
+        error ??= Console.Error;
+        TConfig config;
+        RunOptions options;
+        try
+        {
+            options = RunOptions.Extract(args, out var rest);
+            if (options.Help)
+            {
+                output.WriteLine($"usage: {trainerName} [--config file.json] [--device cpu|cuda[:N]] [--output folder] [options]\n");
+                output.Write(HelpText.Format(TConfig.Options));
+                return 0;
+            }
+            config = options.ConfigPath is null ? new TConfig() : TConfig.FromJson(ReadConfig(options.ConfigPath), options.ConfigPath);
+            config = TConfig.Bind(config, rest);
+            RangeCheck.ThrowIfAny(config.ValidationErrors(), typeof(TConfig).Name);
+        }
+        catch (HyperParameterException problem)
+        {
+            error.WriteLine("error: " + problem.Message);
+            return 2;
+        }
+
+        torch.Device device;
+        try
+        {
+            device = options.Device is null ? torch.CPU : new torch.Device(options.Device);
+        }
+        catch (Exception problem) when (problem is ArgumentException or FormatException)
+        {
+            error.WriteLine($"error: Option '--device' expects cpu, cuda or cuda:N; got '{options.Device}'.");
+            return 2;
+        }
+
+        using var trainer = create(config, device);
+        output.WriteLine($"{trainerName} on {device.type.ToString().ToLowerInvariant()}, {trainer.Model.ParameterCount:N0} parameters");
+        output.Write(trainer.Model.Summary(("B", config.BatchSize)).ToString());
+
+        var data = new TData().Load(config.Seed);
+        var result = trainer.Fit(data.Train, data.Validation, new ConsoleProgress(output == Console.Out ? null : output));
+
+        string folder = options.OutputFolder ?? Path.Combine("runs", trainerName);
+        Directory.CreateDirectory(folder);
+        string weights = Path.Combine(folder, "model.dat");
+        trainer.Save(weights);
+        File.WriteAllText(Path.Combine(folder, "config.json"), config.ToJson());
+
+        var final = result.Final.Validation;
+        string accuracy = final.Accuracy is { } a ? $", validation accuracy {a * 100:F2}%" : "";
+        output.WriteLine(FormattableString.Invariant(
+            $"done in {result.Elapsed.TotalSeconds:F1} s: validation loss {final.Loss:F4}{accuracy}; weights saved to {weights}"));
+        return 0;
+    }
+
+    private static string ReadConfig(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception problem) when (problem is IOException or UnauthorizedAccessException)
+        {
+            throw new HyperParameterException($"Option '--config': cannot read '{path}': {problem.Message}", problem);
+        }
+    }
+
+    /// <summary>The flags a trainer handles itself, split from the hyperparameter flags.</summary>
+    public sealed record RunOptions(bool Help, string? ConfigPath, string? Device, string? OutputFolder)
+    {
+        public static RunOptions Extract(IReadOnlyList<string> args, out List<string> rest)
+        {
+            rest = [];
+            bool help = false;
+            string? config = null, device = null, folder = null;
+            for (int i = 0; i < args.Count; i++)
+            {
+                string arg = args[i];
+                int equals = arg.IndexOf('=');
+                string flag = equals < 0 ? arg : arg[..equals];
+                if (flag is "--help" or "-h")
+                {
+                    help = true;
+                    continue;
+                }
+                if (Array.IndexOf(RunFlags, flag) < 0)
+                {
+                    rest.Add(arg);
+                    continue;
+                }
+                string value;
+                if (equals >= 0) value = arg[(equals + 1)..];
+                else if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal)) value = args[++i];
+                else throw new HyperParameterException($"Option '{flag}' expects a value but no value was given.");
+                switch (flag)
+                {
+                    case "--config": config = value; break;
+                    case "--device": device = value; break;
+                    case "--output": folder = value; break;
+                }
+            }
+            return new RunOptions(help, config, device, folder);
+        }
+    }
+}

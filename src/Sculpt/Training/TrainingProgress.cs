@@ -1,0 +1,73 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+
+namespace Sculpt.Training;
+
+/// <summary>Receives progress from a generated <c>Fit</c>.</summary>
+public interface ITrainingProgress
+{
+    void FitStarted(int epochs, long trainSamples, long validationSamples, long stepsPerEpoch);
+
+    /// <summary>True when the caller should read the running loss (a device sync) and call <see cref="Step"/>.</summary>
+    bool WantsStep(long stepInEpoch);
+
+    void Step(int epoch, long stepInEpoch, double runningLoss);
+
+    void EpochCompleted(EpochReport report, int epochs, TimeSpan elapsed);
+}
+
+/// <summary>
+/// Writes one line per epoch (epoch, step, loss, validation metrics, samples/s, ETA) and, on an
+/// interactive console, a live line a few times a second.
+/// </summary>
+public sealed class ConsoleProgress(TextWriter? output = null, bool? live = null) : ITrainingProgress
+{
+    private readonly TextWriter _output = output ?? Console.Out;
+    private readonly bool _live = live ?? (output is null && !Console.IsOutputRedirected);
+    private readonly Stopwatch _sinceLive = Stopwatch.StartNew();
+    private long _stepsPerEpoch;
+
+    public void FitStarted(int epochs, long trainSamples, long validationSamples, long stepsPerEpoch)
+    {
+        _stepsPerEpoch = stepsPerEpoch;
+        _output.WriteLine(Invariant($"training {epochs} epoch(s) on {trainSamples:N0} samples ({stepsPerEpoch:N0} steps each), validating on {validationSamples:N0}"));
+    }
+
+    public bool WantsStep(long stepInEpoch) => _live && _sinceLive.ElapsedMilliseconds >= 250;
+
+    public void Step(int epoch, long stepInEpoch, double runningLoss)
+    {
+        _sinceLive.Restart();
+        _output.Write(Invariant($"\repoch {epoch} | step {stepInEpoch}/{_stepsPerEpoch} | loss {runningLoss:F4}   "));
+    }
+
+    public void EpochCompleted(EpochReport report, int epochs, TimeSpan elapsed)
+    {
+        var remaining = TimeSpan.FromTicks(elapsed.Ticks / report.Epoch * (epochs - report.Epoch));
+        string accuracy = report.Validation.Accuracy is { } a ? Invariant($" | val_acc {a * 100:F2}%") : "";
+        string clear = _live ? "\r" : "";
+        _output.WriteLine(Invariant(
+            $"{clear}epoch {report.Epoch.ToString().PadLeft(epochs.ToString().Length)}/{epochs} | step {report.Step,6} | loss {report.TrainLoss:F4} | val_loss {report.Validation.Loss:F4}{accuracy} | {report.SamplesPerSecond,9:N0} samples/s | ETA {Format(remaining)}"));
+    }
+
+    private static string Format(TimeSpan span) =>
+        span.TotalHours >= 1 ? span.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : span.ToString(@"mm\:ss", CultureInfo.InvariantCulture);
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>Reports nothing; for tests and embedding.</summary>
+public sealed class SilentProgress : ITrainingProgress
+{
+    public static SilentProgress Instance { get; } = new();
+
+    public void FitStarted(int epochs, long trainSamples, long validationSamples, long stepsPerEpoch) { }
+
+    public bool WantsStep(long stepInEpoch) => false;
+
+    public void Step(int epoch, long stepInEpoch, double runningLoss) { }
+
+    public void EpochCompleted(EpochReport report, int epochs, TimeSpan elapsed) { }
+}
