@@ -71,7 +71,7 @@ internal static class ModelEmitter
 
         string configName = hasConfig ? "config" : "";
         w.Line("/// <summary>The number of trainable parameters" + (hasConfig ? " the model has for <paramref name=\"config\"/>" : "") + ".</summary>");
-        string total = spec.Layers.Count == 0 ? "0L" : string.Join(" + ", spec.Layers.Select(l => "(" + ParameterCount(l, "config") + ")"));
+        string total = TotalParameterCount(spec.Layers, "config");
         w.Line(hasConfig
             ? $"public static long CountParameters({spec.ConfigType} {configName}) => {total};"
             : $"public static long CountParameters() => {total};");
@@ -164,7 +164,7 @@ internal static class ModelEmitter
         foreach (var row in rows)
         {
             string output = row.Output is null ? $"{SymbolicDim}.Unknown" : string.Join(", ", row.Output.Dims.Select(d => DimExpression(d, hasConfig)));
-            string parameters = row.LayerName is not null && layers.TryGetValue(row.LayerName, out var layer) ? ParameterCount(layer, "Config") : "0";
+            string parameters = row.LayerName is not null && layers.TryGetValue(row.LayerName, out var layer) ? ParameterCount(layer, "Config") : "0L";
             w.Line($"    new({SourceWriter.Quote(row.Name)}, {SourceWriter.Quote(row.Kind)}, [{output}], {parameters}),");
         }
         w.Line("];");
@@ -204,6 +204,21 @@ internal static class ModelEmitter
         }
         string inSize = Count(input, config), outSize = Count(output, config);
         return layer.Bias ? $"{inSize} * {outSize} + {outSize}" : $"{inSize} * {outSize}";
+    }
+
+    /// <summary>The sum over layers, literal parts folded into one number.</summary>
+    private static string TotalParameterCount(EquatableArray<LayerSpec> layers, string config)
+    {
+        long constant = 0;
+        var terms = new List<string>();
+        foreach (var layer in layers)
+        {
+            string count = ParameterCount(layer, config);
+            if (count.EndsWith("L") && long.TryParse(count.Substring(0, count.Length - 1), out long value)) constant += value;
+            else terms.Add("(" + count + ")");
+        }
+        if (constant != 0 || terms.Count == 0) terms.Add(SourceWriter.Literal(constant) + "L");
+        return string.Join(" + ", terms);
     }
 
     private static string Count(LayerArgument argument, string config) =>

@@ -1,0 +1,145 @@
+namespace Sculpt.Generators.Tests;
+
+/// <summary>Declarations the generator tests share: one per concept and variant.</summary>
+internal static class Samples
+{
+    public const string HyperParameters = """
+        using Sculpt;
+        using Sculpt.Training;
+
+        namespace Demo;
+
+        public enum Activation { Relu, Gelu }
+
+        [HyperParameters]
+        public partial record MlpConfig : TrainingHyperParameters
+        {
+            [Range(1, 4096)] public int Hidden { get; init; } = 256;
+            [Range(0.0, 0.9)] public double Dropout { get; init; } = 0.2;
+            public long MaxSteps { get; init; } = 1_000;
+            public float Scale { get; init; } = 0.5f;
+            public bool UseBias { get; init; } = true;
+            public string RunName { get; init; } = "mlp";
+            public Activation Activation { get; init; } = Activation.Relu;
+            public override int Epochs { get; init; } = 3;
+            public int Derived => Hidden * 2;
+        }
+        """;
+
+    public const string Model = """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        namespace Demo;
+
+        [HyperParameters]
+        public partial record MlpConfig
+        {
+            public int Hidden { get; init; } = 128;
+            public double Dropout { get; init; } = 0.1;
+        }
+
+        [Model(typeof(MlpConfig))]
+        public partial class Mlp
+        {
+            [Linear(784, "Hidden")] private partial Tensor Hidden1(Tensor x);
+            [Dropout("Dropout")] internal partial Tensor Drop(Tensor x);
+            [Linear("Hidden", 10, Bias = false)] public partial Tensor Classify(Tensor x);
+
+            [Forward("B 1 28 28 -> B 10")]
+            public Tensor Forward(Tensor image)
+            {
+                var flat = Ops.Flatten(image);
+                var hidden = Ops.Gelu(Hidden1(flat));
+                return Classify(Drop(Ops.Tanh(Ops.Sigmoid(Ops.Relu(hidden)))));
+            }
+        }
+        """;
+
+    public const string ModelWithoutConfig = """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        namespace Demo.Nested;
+
+        public static partial class Outer
+        {
+            [Model]
+            public partial class Regressor
+            {
+                [Linear(8, 16)] private partial Tensor Input(Tensor x);
+                [Dropout(0.25)] private partial Tensor Drop(Tensor x);
+                [Linear(16, 1)] private partial Tensor Output(Tensor x);
+
+                [Forward("*batch 8 -> *batch 1")]
+                public Tensor Forward(Tensor features) => Output(Drop(Ops.Relu(Input(features))));
+            }
+        }
+        """;
+
+    public const string ModelWithTwoInputs = """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [HyperParameters]
+        public partial record PairConfig
+        {
+            public int Width { get; init; } = 32;
+        }
+
+        [Model(typeof(PairConfig))]
+        public partial class PairScorer
+        {
+            [Linear("Width", "Width")] private partial Tensor Left(Tensor x);
+            [Linear("Width", 1)] private partial Tensor Score(Tensor x);
+
+            [Forward("B Width, B Width -> B 1")]
+            public Tensor Forward(Tensor a, Tensor b) => Score(Left(a) + Left(b));
+        }
+        """;
+
+    public const string Trainers = """
+        using Sculpt;
+        using Sculpt.Data;
+        using Sculpt.Training;
+        using static TorchSharp.torch;
+
+        namespace Demo;
+
+        [HyperParameters]
+        public partial record TinyConfig : TrainingHyperParameters
+        {
+            public int Hidden { get; init; } = 16;
+        }
+
+        [Model(typeof(TinyConfig))]
+        public partial class Tiny
+        {
+            [Linear(4, "Hidden")] private partial Tensor Hidden1(Tensor x);
+            [Linear("Hidden", 3)] private partial Tensor Output(Tensor x);
+
+            [Forward("B 4 -> B 3")]
+            public Tensor Forward(Tensor x) => Output(Ops.Relu(Hidden1(x)));
+        }
+
+        public sealed class TinyData : IDataSource
+        {
+            public DataSplits Load(int seed) => throw new System.NotImplementedException();
+        }
+
+        [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+        public partial class TinyClassifierTrainer : Trainer<Tiny, TinyData, TinyConfig>;
+
+        [Trainer(Loss.MeanSquaredError, Optimizer.Sgd)]
+        public partial class TinyRegressionTrainer : Trainer<Tiny, TinyData, TinyConfig>;
+        """;
+
+    public static readonly (string Name, string Source)[] All =
+    [
+        (nameof(HyperParameters), HyperParameters),
+        (nameof(Model), Model),
+        (nameof(ModelWithoutConfig), ModelWithoutConfig),
+        (nameof(ModelWithTwoInputs), ModelWithTwoInputs),
+        (nameof(Trainers), Trainers),
+    ];
+}
