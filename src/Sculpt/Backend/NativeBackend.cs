@@ -81,7 +81,10 @@ public static class NativeBackend
         }
         catch (DllNotFoundException error)
         {
-            return error.Message.Trim().TrimEnd('.');
+            // .NET puts advice first and dlerror's own text on the last line.
+            string message = error.Message.Trim();
+            int lastLine = message.LastIndexOf('\n');
+            return (lastLine >= 0 ? message[(lastLine + 1)..] : message).Trim().TrimEnd('.');
         }
         catch (BadImageFormatException error)
         {

@@ -47,6 +47,16 @@ public static class TrainerCommandLine
             return 2;
         }
 
+        try
+        {
+            Backend.NativeBackend.EnsureLoaded();
+        }
+        catch (Backend.NativeBackendException problem)
+        {
+            error.WriteLine("error: " + problem.Message);
+            return 1;
+        }
+
         torch.Device device;
         try
         {

@@ -1,6 +1,7 @@
 // Compiled at build time by RoslynCodeTaskFactory (see Sculpt.targets), in this repository and in
 // every project that consumes the Sculpt package; the tests compile it too. Keep it to the BCL
 // and MSBuild's utilities, and to C# that the task factory's compiler accepts.
+#nullable enable
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -54,7 +55,7 @@ namespace Sculpt.Build
             if (mode == "auto")
             {
                 if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return true;
-                string libstdcxx = string.IsNullOrEmpty(LibStdCxxPath)
+                string? libstdcxx = string.IsNullOrEmpty(LibStdCxxPath)
                     ? LibStdCxxCandidates.FirstOrDefault(File.Exists)
                     : LibStdCxxPath;
                 if (libstdcxx == null)

@@ -1,0 +1,76 @@
+using System;
+using System.IO;
+using Xunit;
+
+namespace Sculpt.Tests;
+
+public class CommandLineTests
+{
+    [Fact]
+    public void Help_lists_run_options_and_hyperparameters_and_exits_zero()
+    {
+        var (code, output, _) = Run("--help");
+        Assert.Equal(0, code);
+        Assert.StartsWith("usage: BlobTrainer [--config file.json] [--device cpu|cuda[:N]] [--output folder] [options]", output);
+        Assert.Contains("--hidden", output);
+    }
+
+    [Fact]
+    public void A_bad_flag_value_exits_two_with_the_error_on_stderr()
+    {
+        var (code, output, error) = Run("--hidden", "wide");
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal("error: Option '--hidden' expects an integer; got 'wide'.\n", error.Replace("\r\n", "\n"));
+    }
+
+    [Fact]
+    public void An_out_of_range_value_exits_two_naming_the_flag()
+    {
+        var (code, _, error) = Run("--dropout", "2");
+        Assert.Equal(2, code);
+        Assert.Contains("Option '--dropout' must be in [0, 0.9]; got 2.", error);
+    }
+
+    [Fact]
+    public void A_missing_config_file_is_named()
+    {
+        var (code, _, error) = Run("--config", "/nonexistent/run.json");
+        Assert.Equal(2, code);
+        Assert.Contains("Option '--config': cannot read '/nonexistent/run.json'", error);
+    }
+
+    [Fact]
+    public void A_run_trains_saves_weights_and_config_and_reports_the_final_numbers()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"sculpt-run-{Guid.NewGuid():N}");
+        string config = Path.Combine(folder, "in.json");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            File.WriteAllText(config, new MlpConfig { Hidden = 8, LearningRate = 0.01 }.ToJson());
+            var (code, output, error) = Run("--config", config, "--epochs", "2", "--output", folder);
+            Assert.True(code == 0, error);
+            Assert.Contains("BlobTrainer on cpu, 128 parameters", output);
+            Assert.Contains("Hidden1      Linear   [B, Hidden]   [64, 8]", output);
+            Assert.Contains("epoch 2/2", output);
+            Assert.Matches(@"done in \d+\.\d s: validation loss \d\.\d{4}, validation accuracy \d+\.\d\d%; weights saved to ", output);
+            Assert.True(File.Exists(Path.Combine(folder, "model.dat")));
+            var saved = MlpConfig.Load(Path.Combine(folder, "config.json"));
+            Assert.Equal(new MlpConfig { Hidden = 8, LearningRate = 0.01, Epochs = 2 }, saved);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static (int Code, string Output, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = Sculpt.Training.TrainerCommandLine.Run<BlobTrainer, Mlp, Blobs, MlpConfig>(
+            "BlobTrainer", args, static (config, device) => new BlobTrainer(config, device), output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+}

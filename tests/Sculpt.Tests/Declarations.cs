@@ -1,0 +1,67 @@
+using Sculpt.Data;
+using Sculpt.Training;
+using static TorchSharp.torch;
+
+namespace Sculpt.Tests;
+
+// The declarations the runtime tests exercise, built by the real generator at compile time.
+
+public enum Activation { Relu, Gelu }
+
+[HyperParameters]
+public partial record MlpConfig : TrainingHyperParameters
+{
+    [Range(1, 4096)] public int Hidden { get; init; } = 32;
+    [Range(0.0, 0.9)] public double Dropout { get; init; } = 0.1;
+    public bool UseBias { get; init; } = true;
+    public string RunName { get; init; } = "mlp";
+    public Activation Activation { get; init; } = Activation.Relu;
+    public override int Epochs { get; init; } = 3;
+}
+
+[Model(typeof(MlpConfig))]
+public partial class Mlp
+{
+    [Linear(12, "Hidden")] private partial Tensor Hidden1(Tensor x);
+    [Dropout("Dropout")] private partial Tensor Drop(Tensor x);
+    [Linear("Hidden", 3, Bias = false)] private partial Tensor Classify(Tensor x);
+
+    [Forward("B 3 2 2 -> B 3")]
+    public Tensor Forward(Tensor points) => Classify(Drop(Ops.Relu(Hidden1(Ops.Flatten(points)))));
+}
+
+[Model]
+public partial class PairScorer
+{
+    [Linear(4, 1)] private partial Tensor Score(Tensor x);
+
+    [Forward("B 4, B 4 -> B 1")]
+    public Tensor Forward(Tensor left, Tensor right) => Score(left * right);
+}
+
+/// <summary>Three well-separated Gaussian blobs in 12 dims, shaped [N, 3, 2, 2].</summary>
+public sealed class Blobs : IDataSource
+{
+    public DataSplits Load(int seed)
+    {
+        using var all = Make(600, seed);
+        var (train, validation) = all.Split(0.2, seed);
+        return new DataSplits(train, validation);
+    }
+
+    public static TensorDataset Make(int count, int seed)
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator((ulong)seed);
+        var labels = arange(count, dtype: int64) % 3;
+        var centers = randn(new long[] { 3, 12 }, generator: generator) * 3;
+        var points = centers.index_select(0, labels) + randn(new long[] { count, 12 }, generator: generator);
+        return new TensorDataset(points.reshape(count, 3, 2, 2).MoveToOuterDisposeScope(), labels.MoveToOuterDisposeScope());
+    }
+}
+
+[Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+public partial class BlobTrainer : Trainer<Mlp, Blobs, MlpConfig>;
+
+[Trainer(Loss.CrossEntropy, Optimizer.Sgd)]
+public partial class BlobSgdTrainer : Trainer<Mlp, Blobs, MlpConfig>;

@@ -1,0 +1,108 @@
+using System.IO;
+using System.Linq;
+using Sculpt.HyperParameters;
+using Xunit;
+
+namespace Sculpt.Tests;
+
+public class HyperParameterTests
+{
+    [Fact]
+    public void Flags_bind_every_property_type_including_inherited_ones()
+    {
+        var config = MlpConfig.Parse("--hidden", "512", "--dropout=0.5", "--learning-rate", "3e-4", "--use-bias", "false",
+            "--run-name", "wide", "--activation", "gelu", "--epochs", "7", "--batch-size=16");
+        Assert.Equal(new MlpConfig
+        {
+            Hidden = 512, Dropout = 0.5, LearningRate = 3e-4, UseBias = false, RunName = "wide",
+            Activation = Activation.Gelu, Epochs = 7, BatchSize = 16,
+        }, config);
+    }
+
+    [Fact]
+    public void A_bare_boolean_flag_means_true()
+    {
+        var config = MlpConfig.Bind(new MlpConfig { UseBias = false }, ["--use-bias", "--hidden", "3"]);
+        Assert.True(config.UseBias);
+        Assert.Equal(3, config.Hidden);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--hidden", "abc" }, "Option '--hidden' expects an integer; got 'abc'.")]
+    [InlineData(new[] { "--hidden" }, "Option '--hidden' expects an integer but no value was given.")]
+    [InlineData(new[] { "--learning-rate", "1,5" }, "Option '--learning-rate' expects a finite number; got '1,5'.")]
+    [InlineData(new[] { "--use-bias=maybe" }, "Option '--use-bias' expects true or false; got 'maybe'.")]
+    [InlineData(new[] { "--activation", "swish" }, "Option '--activation' expects one of Relu, Gelu; got 'swish'.")]
+    [InlineData(new[] { "--hiden", "3" }, "Unknown option '--hiden'. Did you mean '--hidden'? Run with --help to list the options.")]
+    [InlineData(new[] { "--colour", "3" }, "Unknown option '--colour'. Run with --help to list the options.")]
+    [InlineData(new[] { "512" }, "Unexpected argument '512': options look like --name value. Run with --help to list them.")]
+    public void A_bad_flag_gives_an_error_naming_it(string[] args, string message)
+    {
+        var error = Assert.Throws<HyperParameterException>(() => MlpConfig.Parse(args));
+        Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public void Validation_names_each_flag_outside_its_range()
+    {
+        var config = MlpConfig.Parse("--dropout", "1.5", "--hidden", "0");
+        Assert.Equal(
+            new[] { "Option '--hidden' must be in [1, 4096]; got 0.", "Option '--dropout' must be in [0, 0.9]; got 1.5." },
+            config.ValidationErrors());
+        var error = Assert.Throws<HyperParameterException>(config.Validate);
+        Assert.StartsWith("Invalid MlpConfig: Option '--hidden' must be in [1, 4096]", error.Message);
+        Assert.Empty(new MlpConfig().ValidationErrors());
+    }
+
+    [Fact]
+    public void Help_lists_every_option_with_type_default_and_range()
+    {
+        string help = HelpText.Format(MlpConfig.Options);
+        var lines = help.Split('\n');
+        Assert.Equal("option           type        default  range", lines[0]);
+        Assert.Contains("--hidden         int         32       [1, 4096]", lines);
+        Assert.Contains("--dropout        double      0.1      [0, 0.9]", lines);
+        Assert.Contains("--learning-rate  double      0.001    [0, 10]", lines);
+        Assert.Contains("--epochs         int         3        [1, 1000000]", lines);
+        Assert.Contains("--activation     Activation  Relu", lines);
+        Assert.Equal(
+            new[] { "--epochs", "--batch-size", "--learning-rate", "--weight-decay", "--momentum", "--seed", "--hidden", "--dropout", "--use-bias", "--run-name", "--activation" },
+            MlpConfig.Options.Select(o => o.Flag));
+    }
+
+    [Fact]
+    public void Json_round_trips_every_value()
+    {
+        var config = new MlpConfig { Hidden = 77, Dropout = 0.123456789, LearningRate = 1e-7, UseBias = false, RunName = "a \"quoted\" name", Activation = Activation.Gelu };
+        string json = config.ToJson();
+        Assert.Contains("\"learningRate\": 1E-07", json);
+        Assert.Equal(config, MlpConfig.FromJson(json, "config.json"));
+    }
+
+    [Fact]
+    public void Json_save_and_load_go_through_a_file()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"sculpt-config-{System.Guid.NewGuid():N}.json");
+        try
+        {
+            var config = new MlpConfig { Hidden = 5 };
+            config.Save(path);
+            Assert.Equal(config, MlpConfig.Load(path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData("{ \"hidden\": \"wide\" }", "run.json: 'hidden' must be an integer; got \"wide\".")]
+    [InlineData("{ \"hiden\": 3 }", "run.json: unknown hyperparameter 'hiden'. Did you mean 'hidden'?")]
+    [InlineData("[1, 2]", "run.json: expected a JSON object of hyperparameters.")]
+    [InlineData("{\n  \"hidden\": 3,\n  \"dropout\": ,\n}", "run.json:3: invalid JSON:")]
+    public void Bad_json_gives_an_error_naming_the_file(string json, string message)
+    {
+        var error = Assert.Throws<HyperParameterException>(() => MlpConfig.FromJson(json, "run.json"));
+        Assert.StartsWith(message, error.Message);
+    }
+}

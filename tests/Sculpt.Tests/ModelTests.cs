@@ -1,0 +1,92 @@
+using System.Linq;
+using Sculpt.Models;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Sculpt.Tests;
+
+public class ModelTests
+{
+    [Fact]
+    public void Parameters_are_registered_under_the_layer_method_names()
+    {
+        using var model = new Mlp(new MlpConfig { Hidden = 7 });
+        var parameters = model.named_parameters().Select(p => (p.name, string.Join("x", p.parameter.shape))).ToList();
+        Assert.Equal(
+            new[] { ("Hidden1.weight", "7x12"), ("Hidden1.bias", "7"), ("Classify.weight", "3x7") },
+            parameters);
+        Assert.Equal(new[] { "Hidden1.weight", "Hidden1.bias", "Classify.weight" }, model.state_dict().Keys);
+    }
+
+    [Fact]
+    public void ParameterCount_matches_the_tensors_the_module_holds()
+    {
+        var config = new MlpConfig { Hidden = 9 };
+        using var model = new Mlp(config);
+        long actual = model.parameters().Sum(p => p.numel());
+        Assert.Equal(actual, model.ParameterCount);
+        Assert.Equal(12 * 9 + 9 + 9 * 3, Mlp.CountParameters(config));
+    }
+
+    [Fact]
+    public void A_wrong_input_shape_throws_an_exception_naming_model_argument_signature_and_shape()
+    {
+        using var model = new Mlp(new MlpConfig());
+        using var input = zeros(5, 12);
+        var error = Assert.Throws<ShapeMismatchException>(() => model.call(input));
+        Assert.Equal(
+            "Mlp.forward: argument 'points' must have shape [B, 3, 2, 2] (signature \"B 3 2 2 -> B 3\") but has shape [5, 12]: it has 2 dims, not 4. (Parameter 'points')",
+            error.Message);
+        Assert.Equal(new long[] { 5, 12 }, error.Actual);
+
+        using var wrongDim = zeros(5, 3, 2, 4);
+        var dimError = Assert.Throws<ShapeMismatchException>(() => model.call(wrongDim));
+        Assert.Contains("dim 3 is 4, not 2", dimError.Message);
+    }
+
+    [Fact]
+    public void A_symbol_shared_by_two_inputs_must_agree()
+    {
+        using var model = new PairScorer();
+        using var left = ones(8, 4);
+        using var right = ones(6, 4);
+        var error = Assert.Throws<ShapeMismatchException>(() => model.call(left, right));
+        Assert.Contains("argument 'right'", error.Message);
+        Assert.Contains("dim 0 is 6, but B is 8", error.Message);
+        using var sameBatch = ones(8, 4);
+        using var output = model.call(left, sameBatch);
+        Assert.Equal(new long[] { 8, 1 }, output.shape);
+    }
+
+    [Fact]
+    public void Forward_output_has_the_declared_shape()
+    {
+        using var model = new Mlp(new MlpConfig());
+        using var input = randn(6, 3, 2, 2);
+        using var output = model.call(input);
+        Assert.Equal(new long[] { 6, 3 }, output.shape);
+    }
+
+    [Fact]
+    public void Summary_lists_layers_in_forward_order_with_symbolic_and_concrete_shapes()
+    {
+        using var model = new Mlp(new MlpConfig { Hidden = 20 });
+        var summary = model.Summary(("B", 32));
+        Assert.Equal(new[] { "Ops.Flatten", "Hidden1", "Ops.Relu", "Drop", "Classify" }, summary.Rows.Select(r => r.Name));
+        Assert.Equal(new[] { "[B, 12]", "[B, Hidden]", "[B, Hidden]", "[B, Hidden]", "[B, 3]" }, summary.Rows.Select(ModelSummary.Symbolic));
+        Assert.Equal(new[] { "[32, 12]", "[32, 20]", "[32, 20]", "[32, 20]", "[32, 3]" }, summary.Rows.Select(summary.Concrete));
+        Assert.Equal(new long[] { 0, 260, 0, 0, 60 }, summary.Rows.Select(r => r.Parameters));
+        Assert.Equal(320, summary.TotalParameters);
+        string table = summary.ToString();
+        Assert.Contains("Hidden1      Linear   [B, Hidden]   [32, 20]  260", table);
+        Assert.EndsWith("total parameters: 320\n", table);
+    }
+
+    [Fact]
+    public void Summary_without_sizes_shows_symbolic_shapes_with_hyperparameters_resolved()
+    {
+        using var model = new Mlp(new MlpConfig { Hidden = 20 });
+        var summary = model.Summary();
+        Assert.Equal("[B, 20]", summary.Concrete(summary.Rows[1]));
+    }
+}

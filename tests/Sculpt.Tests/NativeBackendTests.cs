@@ -1,0 +1,143 @@
+using System;
+using System.IO;
+using System.Linq;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using Sculpt.Backend;
+using Sculpt.Build;
+using Xunit;
+
+namespace Sculpt.Tests;
+
+public class NativeBackendTests
+{
+    private static readonly string PackagedLibTorchSharp = Path.Combine(
+        Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
+        "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+
+    [Fact]
+    public void Libtorch_loads_in_a_plain_build()
+    {
+        NativeBackend.EnsureLoaded();
+        using var product = TorchSharp.torch.ones(2, 3).matmul(TorchSharp.torch.ones(3, 2));
+        Assert.Equal(3f, product[0, 0].item<float>());
+    }
+
+    [Fact]
+    public void A_library_that_does_not_load_is_explained_in_the_loaders_words()
+    {
+        string folder = Directory.CreateTempSubdirectory("sculpt-backend-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "libLibTorchSharp.so"), new string('x', 4096));
+            string message = NativeBackend.Explain(folder);
+            Assert.Equal($"libtorch failed to load: {folder}/libLibTorchSharp.so: invalid ELF header.", message);
+            Assert.DoesNotContain("doesn't contain a reference", message);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_missing_library_is_named()
+    {
+        string folder = Directory.CreateTempSubdirectory("sculpt-backend-").FullName;
+        Directory.Delete(folder);
+        Assert.StartsWith($"libLibTorchSharp.so was not found under {folder}.", NativeBackend.Explain(folder));
+    }
+
+    [Fact]
+    public void The_packaged_library_needs_glibcxx_3_4_32_and_the_patch_makes_only_that_weak()
+    {
+        string copy = CopyOfPackagedLibrary();
+        try
+        {
+            var before = ElfVersionPatcher.ReadNeededVersions(copy);
+            var needed = before.Single(v => v.Name == "GLIBCXX_3.4.32");
+            Assert.Equal("libstdc++.so.6", needed.Library);
+            Assert.False(needed.IsWeak);
+
+            Assert.Equal(new[] { "GLIBCXX_3.4.32" }, ElfVersionPatcher.MakeWeak(copy, new[] { "GLIBCXX_3.4.32" }));
+            var after = ElfVersionPatcher.ReadNeededVersions(copy);
+            Assert.True(after.Single(v => v.Name == "GLIBCXX_3.4.32").IsWeak);
+            Assert.Equal(
+                before.Where(v => v.Name != "GLIBCXX_3.4.32").Select(v => (v.Name, v.Flags)),
+                after.Where(v => v.Name != "GLIBCXX_3.4.32").Select(v => (v.Name, v.Flags)));
+
+            // Idempotent: a second build changes nothing, and only two bytes ever differ.
+            Assert.Empty(ElfVersionPatcher.MakeWeak(copy, new[] { "GLIBCXX_3.4.32" }));
+            var original = File.ReadAllBytes(PackagedLibTorchSharp);
+            var patched = File.ReadAllBytes(copy);
+            Assert.Equal(original.Length, patched.Length);
+            Assert.InRange(original.Zip(patched).Count(p => p.First != p.Second), 1, 2);
+        }
+        finally
+        {
+            File.Delete(copy);
+        }
+    }
+
+    [Fact]
+    public void The_build_task_patches_only_when_the_host_lacks_the_version_or_is_told_to()
+    {
+        string copy = CopyOfPackagedLibrary();
+        try
+        {
+            var hostVersions = ElfVersionPatcher.ReadDefinedVersions("/usr/lib/x86_64-linux-gnu/libstdc++.so.6");
+            Assert.Contains("GLIBCXX_3.4.30", hostVersions);
+            bool hostHasIt = hostVersions.Contains("GLIBCXX_3.4.32");
+
+            Assert.True(RunTask(copy, "never"));
+            Assert.False(IsWeak(copy));
+            Assert.True(RunTask(copy, "auto"));
+            Assert.Equal(!hostHasIt, IsWeak(copy));
+            Assert.True(RunTask(copy, "always"));
+            Assert.True(IsWeak(copy));
+            Assert.False(RunTask(copy, "sometimes"));
+        }
+        finally
+        {
+            File.Delete(copy);
+        }
+    }
+
+    [Fact]
+    public void The_library_in_this_build_output_was_fixed_when_this_host_needed_it()
+    {
+        string built = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+        bool hostHasIt = ElfVersionPatcher.ReadDefinedVersions("/usr/lib/x86_64-linux-gnu/libstdc++.so.6").Contains("GLIBCXX_3.4.32");
+        Assert.Equal(!hostHasIt, IsWeak(built));
+        Assert.False(IsWeak(PackagedLibTorchSharp), "the NuGet cache copy must stay untouched");
+    }
+
+    private static bool IsWeak(string path) =>
+        ElfVersionPatcher.ReadNeededVersions(path).Single(v => v.Name == "GLIBCXX_3.4.32").IsWeak;
+
+    private static string CopyOfPackagedLibrary()
+    {
+        string copy = Path.Combine(Path.GetTempPath(), $"libLibTorchSharp-{Guid.NewGuid():N}.so");
+        File.Copy(PackagedLibTorchSharp, copy);
+        return copy;
+    }
+
+    private static bool RunTask(string file, string mode)
+    {
+        var task = new PatchLibTorchSharp { Files = [new TaskItem(file)], Mode = mode, BuildEngine = new QuietBuildEngine() };
+        return task.Execute();
+    }
+
+    private sealed class QuietBuildEngine : IBuildEngine
+    {
+        public bool ContinueOnError => false;
+        public int LineNumberOfTaskNode => 0;
+        public int ColumnNumberOfTaskNode => 0;
+        public string ProjectFileOfTaskNode => "test.proj";
+        public bool BuildProjectFile(string projectFileName, string[] targetNames, System.Collections.IDictionary globalProperties, System.Collections.IDictionary targetOutputs) => true;
+        public void LogCustomEvent(CustomBuildEventArgs e) { }
+        public void LogErrorEvent(BuildErrorEventArgs e) { }
+        public void LogMessageEvent(BuildMessageEventArgs e) { }
+        public void LogWarningEvent(BuildWarningEventArgs e) { }
+    }
+}

@@ -1,0 +1,130 @@
+using System.IO;
+using System.Linq;
+using Sculpt.Training;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Sculpt.Tests;
+
+public class TrainerTests
+{
+    private static readonly MlpConfig Config = new() { Hidden = 16, Epochs = 4, BatchSize = 32, LearningRate = 1e-2, Seed = 7 };
+
+    [Fact]
+    public void Fit_reduces_the_loss_and_learns_the_blobs()
+    {
+        var data = new Blobs().Load(Config.Seed);
+        using var trainer = new BlobTrainer(Config);
+        var before = trainer.Evaluate(data.Validation);
+        var result = trainer.Fit(data.Train, data.Validation, SilentProgress.Instance);
+
+        Assert.Equal(4, result.Epochs.Count);
+        Assert.True(result.Final.TrainLoss < result.Epochs[0].TrainLoss, $"train loss went {result.Epochs[0].TrainLoss} -> {result.Final.TrainLoss}");
+        Assert.True(result.Final.Validation.Loss < before.Loss / 2, $"validation loss went {before.Loss} -> {result.Final.Validation.Loss}");
+        Assert.True(result.Final.Validation.Accuracy > 0.95, $"accuracy {result.Final.Validation.Accuracy}");
+        Assert.Equal(4 * data.Train.BatchCount(Config.BatchSize), result.Final.Step);
+    }
+
+    [Fact]
+    public void Sgd_with_momentum_also_reduces_the_loss()
+    {
+        var data = new Blobs().Load(Config.Seed);
+        using var trainer = new BlobSgdTrainer(Config with { LearningRate = 0.05 });
+        var before = trainer.Evaluate(data.Validation);
+        var result = trainer.Fit(data.Train, data.Validation, SilentProgress.Instance);
+        Assert.True(result.Final.Validation.Loss < before.Loss / 2, $"validation loss went {before.Loss} -> {result.Final.Validation.Loss}");
+    }
+
+    [Fact]
+    public void The_same_seed_gives_the_same_training_run()
+    {
+        double[] Run()
+        {
+            var data = new Blobs().Load(Config.Seed);
+            using var trainer = new BlobTrainer(Config with { Epochs = 2 });
+            return trainer.Fit(data.Train, data.Validation, SilentProgress.Instance).Epochs.Select(e => e.TrainLoss).ToArray();
+        }
+        Assert.Equal(Run(), Run());
+    }
+
+    [Fact]
+    public void Evaluate_runs_in_eval_mode_without_gradients_and_counts_correct_predictions()
+    {
+        var data = new Blobs().Load(Config.Seed);
+        using var trainer = new BlobTrainer(Config with { Dropout = 0.5 });
+        var first = trainer.Evaluate(data.Validation);
+        var second = trainer.Evaluate(data.Validation);
+        Assert.Equal(first, second); // dropout is off in eval mode
+        Assert.Equal(data.Validation.Count, first.Samples);
+
+        using (no_grad())
+        {
+            trainer.Model.eval();
+            using var logits = trainer.Model.call(data.Validation.Features);
+            using var predictions = logits.argmax(-1);
+            double expected = predictions.eq(data.Validation.Targets).sum().item<long>() / (double)data.Validation.Count;
+            Assert.Equal(expected, first.Accuracy);
+        }
+    }
+
+    [Fact]
+    public void Saved_weights_load_into_a_fresh_model_and_give_identical_outputs()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"sculpt-{System.Guid.NewGuid():N}", "model.dat");
+        var data = new Blobs().Load(Config.Seed);
+        try
+        {
+            using var trained = new BlobTrainer(Config with { Epochs = 1 });
+            trained.Fit(data.Train, data.Validation, SilentProgress.Instance);
+            trained.Save(path);
+            Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, "*.tmp-*"));
+
+            using var fresh = new BlobTrainer(Config with { Seed = 99 });
+            fresh.Load(path);
+            trained.Model.eval();
+            fresh.Model.eval();
+            using var expected = trained.Model.call(data.Validation.Features);
+            using var actual = fresh.Model.call(data.Validation.Features);
+            Assert.Equal(expected.data<float>().ToArray(), actual.data<float>().ToArray());
+
+            // The optimizer is rebuilt on the loaded parameters, so training goes on.
+            var resumed = fresh.Fit(data.Train, data.Validation, SilentProgress.Instance);
+            Assert.True(resumed.Final.Validation.Accuracy > 0.9);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Loading_a_file_that_is_not_weights_names_the_file()
+    {
+        string path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, "not a weights file");
+            using var trainer = new BlobTrainer(Config);
+            var error = Assert.ThrowsAny<System.Exception>(() => trainer.Load(path));
+            Assert.Contains(path, error.Message);
+            Assert.Throws<FileNotFoundException>(() => trainer.Load(path + ".missing"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Progress_prints_epoch_step_loss_validation_throughput_and_eta()
+    {
+        var data = new Blobs().Load(Config.Seed);
+        using var trainer = new BlobTrainer(Config with { Epochs = 2 });
+        var output = new StringWriter();
+        trainer.Fit(data.Train, data.Validation, new ConsoleProgress(output));
+        var lines = output.ToString().Split('\n', System.StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("training 2 epoch(s) on 480 samples (15 steps each), validating on 120", lines[0]);
+        Assert.Matches(@"^epoch 1/2 \| step +15 \| loss \d\.\d{4} \| val_loss \d\.\d{4} \| val_acc \d+\.\d\d% \| +[\d,]+ samples/s \| ETA \d\d:\d\d$", lines[1]);
+        Assert.StartsWith("epoch 2/2 | step     30 |", lines[2]);
+    }
+}
