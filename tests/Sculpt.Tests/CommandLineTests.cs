@@ -32,6 +32,16 @@ public class CommandLineTests
         Assert.Contains("Option '--dropout' must be in [0, 0.9]; got 2.", error);
     }
 
+    [Theory]
+    [InlineData("gpu", "error: Option '--device' expects cpu, cuda or cuda:N; got 'gpu'.")]
+    [InlineData("cuda", "error: Option '--device cuda': CUDA is not available here")]
+    public void A_device_that_cannot_be_used_exits_two_naming_the_flag(string device, string message)
+    {
+        var (code, _, error) = Run("--device", device);
+        Assert.Equal(2, code);
+        Assert.StartsWith(message, error);
+    }
+
     [Fact]
     public void A_missing_config_file_is_named()
     {

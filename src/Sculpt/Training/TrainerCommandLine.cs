@@ -67,6 +67,11 @@ public static class TrainerCommandLine
             error.WriteLine($"error: Option '--device' expects cpu, cuda or cuda:N; got '{options.Device}'.");
             return 2;
         }
+        if (device.type == DeviceType.CUDA && !torch.cuda.is_available())
+        {
+            error.WriteLine($"error: Option '--device {options.Device}': CUDA is not available here (this build uses the CPU libtorch, or no GPU is visible). Use --device cpu.");
+            return 2;
+        }
 
         using var trainer = create(config, device);
         output.WriteLine($"{trainerName} on {device.type.ToString().ToLowerInvariant()}, {trainer.Model.ParameterCount:N0} parameters");
