@@ -46,16 +46,7 @@ internal static class HyperParametersEmitter
         w.Open($"public static {self} Bind({self} start, {List}<string> args)");
         w.Line("var result = start;");
         w.Line($"var reader = new {Runtime}.ArgumentReader(args, s_flags);");
-        w.Open("while (reader.Next(out string flag))");
-        w.Open("switch (flag)");
-        foreach (var p in spec.Properties)
-        {
-            w.Line($"case {SourceWriter.Quote(p.Flag)}: result = result with {{ {p.Name} = reader.{Reader(p)} }}; break;");
-        }
-        w.Line("default: throw reader.Unknown();");
-        w.Close();
-        w.Close();
-        w.Line("return result;");
+        EmitAssignments(w, spec, "while (reader.Next(out string flag))", "flag", p => p.Flag, "reader", "reader.Unknown()");
         w.Close();
         w.Line();
 
@@ -63,16 +54,7 @@ internal static class HyperParametersEmitter
         w.Open($"public static {self} FromJson(string json, string source)");
         w.Line($"var result = new {self}();");
         w.Line($"using var reader = {Runtime}.JsonConfigReader.Open(json, source);");
-        w.Open("foreach (var property in reader.Properties())");
-        w.Open("switch (property.Name)");
-        foreach (var p in spec.Properties)
-        {
-            w.Line($"case {SourceWriter.Quote(p.JsonName)}: result = result with {{ {p.Name} = property.{Reader(p)} }}; break;");
-        }
-        w.Line("default: throw property.Unknown(s_jsonNames);");
-        w.Close();
-        w.Close();
-        w.Line("return result;");
+        EmitAssignments(w, spec, "foreach (var property in reader.Properties())", "property.Name", p => p.JsonName, "property", "property.Unknown(s_jsonNames)");
         w.Close();
         w.Line();
 
@@ -111,6 +93,22 @@ internal static class HyperParametersEmitter
         w.Close();
         w.EndType(target);
         return w.ToString();
+    }
+
+    /// <summary>A loop over named values that sets each property with <c>with</c>, and rejects unknown names.</summary>
+    private static void EmitAssignments(
+        SourceWriter w, HyperParametersSpec spec, string loop, string name, System.Func<HyperParameterProperty, string> key, string source, string unknown)
+    {
+        w.Open(loop);
+        w.Open($"switch ({name})");
+        foreach (var p in spec.Properties)
+        {
+            w.Line($"case {SourceWriter.Quote(key(p))}: result = result with {{ {p.Name} = {source}.{Reader(p)} }}; break;");
+        }
+        w.Line($"default: throw {unknown};");
+        w.Close();
+        w.Close();
+        w.Line("return result;");
     }
 
     private static string Reader(HyperParameterProperty p) => p.Kind switch
