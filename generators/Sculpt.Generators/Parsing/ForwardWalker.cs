@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -10,41 +11,60 @@ using Sculpt.Generators.Shapes;
 namespace Sculpt.Generators.Parsing;
 
 /// <summary>
-/// Follows shapes through a forward body, in evaluation order: parameters, locals, layer calls and
-/// <c>Ops</c> calls. Anything else makes a value unknown; it never guesses.
+/// Follows shapes through a forward body, in evaluation order: parameters, locals, layer calls,
+/// <c>Ops</c> calls and elementwise operators. Anything else makes a value unknown, and so does
+/// whatever a branch or loop assigns; it never guesses. The generator uses the rows for
+/// <c>Summary()</c>; the analyzer also collects the problems.
 /// </summary>
 internal sealed class ForwardWalker
 {
+    /// <summary>A value's shape and the call that produced it, for messages ("from 'Hidden1' (Linear 784 -> 128)").</summary>
+    private sealed record Value(Shape? Shape, string? Producer)
+    {
+        public static readonly Value Unknown = new(null, null);
+    }
+
     private readonly SemanticModel _model;
     private readonly INamedTypeSymbol _type;
     private readonly Dictionary<string, LayerSpec> _layers;
-    private readonly Dictionary<string, Shape?> _locals = new();
+    private readonly Dictionary<string, Value> _locals = new();
     private readonly List<SummaryRowSpec> _rows = new();
+    private readonly Action<ShapeProblem>? _report;
     private readonly CancellationToken _cancellation;
 
-    private ForwardWalker(SemanticModel model, INamedTypeSymbol type, IEnumerable<LayerSpec> layers, CancellationToken cancellation)
+    private ForwardWalker(SemanticModel model, INamedTypeSymbol type, IEnumerable<LayerSpec> layers, Action<ShapeProblem>? report, CancellationToken cancellation)
     {
         _model = model;
         _type = type;
         _layers = layers.GroupBy(l => l.Name).ToDictionary(g => g.Key, g => g.First());
+        _report = report;
         _cancellation = cancellation;
     }
 
+    /// <summary>Walks <paramref name="syntax"/>; returns the summary rows, and reports problems when <paramref name="report"/> is given.</summary>
     public static IReadOnlyList<SummaryRowSpec> Walk(
+        MethodDeclarationSyntax syntax, SemanticModel model, INamedTypeSymbol type, IEnumerable<LayerSpec> layers,
+        EquatableArray<ForwardParameter> parameters, Shape? output, Action<ShapeProblem>? report, CancellationToken cancellation)
+    {
+        var walker = new ForwardWalker(model, type, layers, report, cancellation);
+        foreach (var parameter in parameters) walker._locals[parameter.Name] = new Value(parameter.Shape, null);
+
+        if (syntax.ExpressionBody is { } arrow) walker.Return(arrow.Expression, output);
+        else if (syntax.Body is { } body) walker.Block(body, output);
+        return walker._rows;
+    }
+
+    /// <summary>The generator's entry: the forward method's rows for <c>Summary()</c>.</summary>
+    public static IReadOnlyList<SummaryRowSpec> Rows(
         IMethodSymbol forward, SemanticModel semanticModel, INamedTypeSymbol type, IEnumerable<LayerSpec> layers,
         EquatableArray<ForwardParameter> parameters, CancellationToken cancellation)
     {
         if (forward.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellation) is not MethodDeclarationSyntax syntax) return [];
         var model = syntax.SyntaxTree == semanticModel.SyntaxTree ? semanticModel : semanticModel.Compilation.GetSemanticModel(syntax.SyntaxTree);
-        var walker = new ForwardWalker(model, type, layers, cancellation);
-        foreach (var parameter in parameters) walker._locals[parameter.Name] = parameter.Shape;
-
-        if (syntax.ExpressionBody is { } arrow) walker.Evaluate(arrow.Expression);
-        else if (syntax.Body is { } body) walker.Block(body);
-        return walker._rows;
+        return Walk(syntax, model, type, layers, parameters, null, null, cancellation);
     }
 
-    private void Block(BlockSyntax block)
+    private void Block(BlockSyntax block, Shape? output)
     {
         foreach (var statement in block.Statements)
         {
@@ -54,54 +74,96 @@ internal sealed class ForwardWalker
                 case LocalDeclarationStatementSyntax local:
                     foreach (var variable in local.Declaration.Variables)
                     {
-                        _locals[variable.Identifier.ValueText] = variable.Initializer is { } init ? Evaluate(init.Value) : null;
+                        _locals[variable.Identifier.ValueText] = variable.Initializer is { } init ? Evaluate(init.Value) : Value.Unknown;
                     }
                     break;
                 case ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Left: IdentifierNameSyntax target } assignment }:
                     _locals[target.Identifier.ValueText] = Evaluate(assignment.Right);
                     break;
                 case ReturnStatementSyntax { Expression: { } value }:
-                    Evaluate(value);
+                    Return(value, output);
                     return;
                 default:
-                    // Branches and loops: rows inside them are not in a fixed order, and what they
-                    // assign is no longer known.
+                    // Branches and loops: what they assign is no longer known afterwards.
                     foreach (var assigned in statement.DescendantNodes().OfType<AssignmentExpressionSyntax>().Select(a => a.Left).OfType<IdentifierNameSyntax>())
                     {
-                        _locals[assigned.Identifier.ValueText] = null;
+                        _locals[assigned.Identifier.ValueText] = Value.Unknown;
+                    }
+                    foreach (var declared in statement.DescendantNodes().OfType<VariableDeclaratorSyntax>())
+                    {
+                        _locals[declared.Identifier.ValueText] = Value.Unknown;
                     }
                     break;
             }
         }
     }
 
-    private Shape? Evaluate(ExpressionSyntax expression)
+    private void Return(ExpressionSyntax expression, Shape? output)
+    {
+        var value = Evaluate(expression);
+        if (output is null || value.Shape is null) return;
+        if (ShapeComparison.Mismatch(output, value.Shape) is { } reason)
+        {
+            Report(new ShapeProblem(ShapeProblemKind.ForwardResult, expression, "", output.ToString(), value.Shape.ToString(), With(reason, value.Producer), null));
+        }
+    }
+
+    private Value Evaluate(ExpressionSyntax expression)
     {
         switch (expression)
         {
             case ParenthesizedExpressionSyntax parenthesized:
                 return Evaluate(parenthesized.Expression);
             case IdentifierNameSyntax identifier:
-                return _locals.TryGetValue(identifier.Identifier.ValueText, out var shape) ? shape : null;
+                return _locals.TryGetValue(identifier.Identifier.ValueText, out var value) ? value : Value.Unknown;
             case InvocationExpressionSyntax invocation:
                 return Invocation(invocation);
+            case BinaryExpressionSyntax binary when binary.Kind() is SyntaxKind.AddExpression or SyntaxKind.SubtractExpression or SyntaxKind.MultiplyExpression or SyntaxKind.DivideExpression:
+                return Elementwise(binary);
             default:
                 foreach (var inner in expression.ChildNodes().OfType<ExpressionSyntax>()) Evaluate(inner);
-                return null;
+                return Value.Unknown;
         }
     }
 
-    private Shape? Invocation(InvocationExpressionSyntax invocation)
+    private Value Elementwise(BinaryExpressionSyntax binary)
+    {
+        var left = Evaluate(binary.Left);
+        var right = Evaluate(binary.Right);
+        if (!IsTensor(binary.Left) || !IsTensor(binary.Right))
+        {
+            // A tensor and a scalar: the tensor's shape.
+            return IsTensor(binary.Left) ? left : IsTensor(binary.Right) ? right : Value.Unknown;
+        }
+        var (result, problem) = ShapeComparison.Broadcast(left.Shape, right.Shape);
+        if (problem is not null)
+        {
+            Report(new ShapeProblem(ShapeProblemKind.Broadcast, binary, binary.OperatorToken.Text, left.Shape!.ToString(), right.Shape!.ToString(), problem, null));
+        }
+        return new Value(result, null);
+    }
+
+    private bool IsTensor(ExpressionSyntax expression) =>
+        _model.GetTypeInfo(expression, _cancellation).Type?.ToDisplayString() == "TorchSharp.torch.Tensor";
+
+    private Value Invocation(InvocationExpressionSyntax invocation)
     {
         var arguments = invocation.ArgumentList.Arguments;
         var method = _model.GetSymbolInfo(invocation, _cancellation).Symbol as IMethodSymbol;
         if (method is not null && SymbolEqualityComparer.Default.Equals(method.ContainingType, _type)
             && _layers.TryGetValue(method.Name, out var layer) && arguments.Count == 1)
         {
-            var output = ShapeRules.Layer(layer, Evaluate(arguments[0].Expression));
+            var input = Evaluate(arguments[0].Expression);
+            if (input.Shape is not null && ShapeRules.LayerInput(layer) is { } accepted && ShapeComparison.Mismatch(accepted, input.Shape) is { } reason)
+            {
+                Report(new ShapeProblem(
+                    ShapeProblemKind.CallArgument, arguments[0].Expression, layer.Name, accepted.ToString(), input.Shape.ToString(),
+                    With(reason, input.Producer), Suggest(layer, input.Shape)));
+            }
+            var output = ShapeRules.Layer(layer, input.Shape);
             bool first = !_rows.Any(r => r.LayerName == layer.Name);
             _rows.Add(new SummaryRowSpec(layer.Name, layer.Kind.ToString(), output, first ? layer.Name : null));
-            return output;
+            return new Value(output, $"'{layer.Name}' ({Describe(layer)})");
         }
         if (method is not null && method.ContainingType?.ToDisplayString() == KnownTypes.Ops && arguments.Count >= 1)
         {
@@ -112,26 +174,38 @@ internal sealed class ForwardWalker
             {
                 case "Flatten":
                     kind = "Flatten";
-                    output = FlattenArguments(invocation, method) is { } range ? ShapeRules.Flatten(input, range.Start, range.End) : null;
+                    output = FlattenArguments(invocation, method) is { } range ? Flatten(invocation, input, range.Start, range.End) : null;
                     break;
                 case "Relu":
                     kind = "ReLU";
-                    output = ShapeRules.Elementwise(input);
+                    output = ShapeRules.Elementwise(input.Shape);
                     break;
                 case "Gelu":
                     kind = "GELU";
-                    output = ShapeRules.Elementwise(input);
+                    output = ShapeRules.Elementwise(input.Shape);
                     break;
                 default:
                     kind = method.Name;
-                    output = ShapeRules.Elementwise(input);
+                    output = ShapeRules.Elementwise(input.Shape);
                     break;
             }
             _rows.Add(new SummaryRowSpec("Ops." + method.Name, kind, output, null));
-            return output;
+            return new Value(output, kind == "Flatten" ? $"'Ops.Flatten' ({input.Shape?.ToString() ?? "?"} -> {output?.ToString() ?? "?"})" : input.Producer);
         }
         foreach (var argument in arguments) Evaluate(argument.Expression);
-        return null;
+        return Value.Unknown;
+    }
+
+    private Shape? Flatten(InvocationExpressionSyntax invocation, Value input, long start, long end)
+    {
+        var output = ShapeRules.Flatten(input.Shape, start, end);
+        if (output is null && input.Shape is { HasVariadic: false } shape)
+        {
+            Report(new ShapeProblem(
+                ShapeProblemKind.CallArgument, invocation.ArgumentList, "Ops.Flatten", $"dims {start}..{end} of a shape", shape.ToString(),
+                $"a tensor with {shape.Rank} dims has no dims {start}..{end}", null));
+        }
+        return output;
     }
 
     /// <summary>The start and end dims of an <c>Ops.Flatten</c> call, when they are constants.</summary>
@@ -150,4 +224,23 @@ internal sealed class ForwardWalker
         }
         return (start, end);
     }
+
+    private void Report(ShapeProblem problem) => _report?.Invoke(problem);
+
+    private static string With(string reason, string? producer) => producer is null ? reason : $"{reason}; it comes from {producer}";
+
+    /// <summary>The fix when it is certain: a Linear whose input size should be the inferred last dim.</summary>
+    private static string? Suggest(LayerSpec layer, Shape input) =>
+        layer.Kind == LayerKind.Linear && input.Rank > 0 && input.Dims[input.Rank - 1].Kind == DimKind.Constant
+            ? $"[Linear({input.Dims[input.Rank - 1].Value}, {Text(layer.Arguments[1])})]"
+            : null;
+
+    private static string Describe(LayerSpec layer) => layer.Kind switch
+    {
+        LayerKind.Linear => $"Linear {Text(layer.Arguments[0]).Trim('"')} -> {Text(layer.Arguments[1]).Trim('"')}",
+        _ => layer.Kind.ToString(),
+    };
+
+    private static string Text(LayerArgument argument) =>
+        argument.IsHyperParameter ? "\"" + argument.HyperParameter + "\"" : ((long)argument.Literal).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -20,34 +20,10 @@ internal static class ModelParser
             return null;
         }
 
-        var config = context.Attributes[0].ConstructorArguments is [{ Kind: TypedConstantKind.Type, Value: INamedTypeSymbol c }] ? c : null;
-        var dimNames = new HashSet<string>(
-            config is null
-                ? Enumerable.Empty<string>()
-                : HyperParametersParser.Properties(config)
-                    .Where(p => HyperParametersParser.KindOf(p.Type) is ValueKind.Int32 or ValueKind.Int64)
-                    .Select(p => p.Name));
-
-        var layers = new List<LayerSpec>();
-        IMethodSymbol? forwardMethod = null;
-        string? signatureText = null;
-        foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
-        {
-            cancellation.ThrowIfCancellationRequested();
-            foreach (var attribute in method.GetAttributes())
-            {
-                string? name = attribute.AttributeClass?.ToDisplayString();
-                if (name == KnownTypes.ForwardAttribute && forwardMethod is null && attribute.ConstructorArguments is [{ Value: string text }])
-                {
-                    forwardMethod = method;
-                    signatureText = text;
-                }
-                else if (LayerFrom(method, attribute, name) is { } layer)
-                {
-                    layers.Add(layer);
-                }
-            }
-        }
+        var config = ConfigOf(context.Attributes[0]);
+        var dimNames = DimNames(config);
+        var layers = Layers(type, fromGenerator: true).Select(l => l.Spec).ToList();
+        var (forwardMethod, signatureText) = Forward(type);
 
         ForwardSpec? forward = null;
         var rows = new List<SummaryRowSpec>();
@@ -59,7 +35,7 @@ internal static class ModelParser
                 .ToEquatableArray();
             bool valid = error is null && signature!.Inputs.Count == forwardMethod.Parameters.Length;
             forward = new ForwardSpec(forwardMethod.Name, signatureText, parameters, signature?.Output, valid);
-            rows.AddRange(ForwardWalker.Walk(forwardMethod, context.SemanticModel, type, layers, parameters, cancellation));
+            rows.AddRange(ForwardWalker.Rows(forwardMethod, context.SemanticModel, type, layers, parameters, cancellation));
         }
 
         return new ModelSpec(
@@ -70,25 +46,61 @@ internal static class ModelParser
             rows.ToEquatableArray());
     }
 
+    /// <summary>The hyperparameter record named by <c>[Model(typeof(...))]</c>, if any.</summary>
+    public static INamedTypeSymbol? ConfigOf(AttributeData model) =>
+        model.ConstructorArguments is [{ Kind: TypedConstantKind.Type, Value: INamedTypeSymbol c }] ? c : null;
+
+    /// <summary>The integer hyperparameters, which may stand for dims in signatures and layer sizes.</summary>
+    public static HashSet<string> DimNames(INamedTypeSymbol? config) => new(
+        config is null
+            ? Enumerable.Empty<string>()
+            : HyperParametersParser.Properties(config)
+                .Where(p => HyperParametersParser.KindOf(p.Type) is ValueKind.Int32 or ValueKind.Int64)
+                .Select(p => p.Name));
+
+    /// <summary>The first method marked <c>[Forward]</c> and its signature text.</summary>
+    public static (IMethodSymbol? Method, string? Signature) Forward(INamedTypeSymbol type)
+    {
+        foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
+        {
+            foreach (var attribute in method.GetAttributes())
+            {
+                if (attribute.AttributeClass?.ToDisplayString() == KnownTypes.ForwardAttribute && attribute.ConstructorArguments is [{ Value: string text }])
+                {
+                    return (method, text);
+                }
+            }
+        }
+        return (null, null);
+    }
+
+    /// <summary>
+    /// Every layer partial method with its attribute. The generator takes only declarations it
+    /// must implement; the analyzer, which sees the generated half too, takes every declaration.
+    /// </summary>
+    public static IEnumerable<(LayerSpec Spec, IMethodSymbol Method, AttributeData Attribute)> Layers(INamedTypeSymbol type, bool fromGenerator)
+    {
+        foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
+        {
+            if (fromGenerator ? !method.IsPartialDefinition || method.PartialImplementationPart is not null : method.PartialDefinitionPart is not null) continue;
+            foreach (var attribute in method.GetAttributes())
+            {
+                if (LayerFrom(method, attribute, attribute.AttributeClass?.ToDisplayString()) is { } layer) yield return (layer, method, attribute);
+            }
+        }
+    }
+
+    /// <summary>The layer kind an attribute declares and its number of constructor arguments.</summary>
+    public static (LayerKind Kind, int Arity)? LayerKindOf(string? attributeName) => attributeName switch
+    {
+        KnownTypes.LinearAttribute => (LayerKind.Linear, 2),
+        KnownTypes.DropoutAttribute => (LayerKind.Dropout, 1),
+        _ => null,
+    };
+
     private static LayerSpec? LayerFrom(IMethodSymbol method, AttributeData attribute, string? attributeName)
     {
-        LayerKind kind;
-        int arity;
-        switch (attributeName)
-        {
-            case KnownTypes.LinearAttribute:
-                kind = LayerKind.Linear;
-                arity = 2;
-                break;
-            case KnownTypes.DropoutAttribute:
-                kind = LayerKind.Dropout;
-                arity = 1;
-                break;
-            default:
-                return null;
-        }
-        // Only a partial declaration without a body is ours to implement.
-        if (!method.IsPartialDefinition || method.PartialImplementationPart is not null) return null;
+        if (LayerKindOf(attributeName) is not var (kind, arity)) return null;
         if (method.Parameters.Length != 1 || method.IsStatic || method.IsGenericMethod || attribute.ConstructorArguments.Length != arity) return null;
 
         var arguments = new List<LayerArgument>();

@@ -17,6 +17,16 @@ internal static class ShapeRules
         };
     }
 
+    /// <summary>
+    /// The input shape a layer accepts, when it constrains it (Linear: <c>*batch in</c>); null
+    /// when any shape will do.
+    /// </summary>
+    public static Shape? LayerInput(LayerSpec layer) => layer.Kind switch
+    {
+        LayerKind.Linear => new Shape(new[] { Dim.Variadic("batch"), SizeDim(layer.Arguments[0]) }.ToEquatableArray()),
+        _ => null,
+    };
+
     /// <summary>The output of an elementwise op: its input.</summary>
     public static Shape? Elementwise(Shape? input) => input;
 

@@ -61,7 +61,7 @@ partial class PairScorer : global::TorchSharp.torch.nn.Module<global::TorchSharp
         [
             new("Left", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", Config.Width)], (long)Config.Width * (long)Config.Width + (long)Config.Width),
             new("Left", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", Config.Width)], 0L),
-            new("Score", "Linear", [global::Sculpt.Models.SymbolicDim.Unknown], (long)Config.Width * 1L + 1L),
+            new("Score", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(1)], (long)Config.Width * 1L + 1L),
         ];
         return new global::Sculpt.Models.ModelSummary("PairScorer", "B Width, B Width -> B 1", rows, ParameterCount, global::Sculpt.Models.ModelSummary.SizesFrom(sizes));
     }

@@ -1,0 +1,47 @@
+using Microsoft.CodeAnalysis;
+
+namespace Sculpt.Generators.Analyzers;
+
+/// <summary>Every diagnostic Sculpt reports. Each has a page in docs/diagnostics.md.</summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Shapes = "Sculpt.Shapes";
+    private const string Declarations = "Sculpt.Declarations";
+
+    public static string HelpLink(string id) => "docs/diagnostics.md#" + id.ToLowerInvariant();
+
+    public static readonly DiagnosticDescriptor CallArgumentShape = Error(
+        "SCULPT0001", Shapes, "A layer or op receives a shape it cannot take",
+        "'{0}' expects {1} but receives {2}: {3}{4}");
+
+    public static readonly DiagnosticDescriptor ForwardResultShape = Error(
+        "SCULPT0002", Shapes, "The forward result does not have the declared shape",
+        "The forward signature declares {0} but the body returns {1}: {2}");
+
+    public static readonly DiagnosticDescriptor InvalidSignature = Error(
+        "SCULPT0003", Declarations, "A shape signature does not parse",
+        "Invalid signature: {0}");
+
+    public static readonly DiagnosticDescriptor SignatureArity = Error(
+        "SCULPT0004", Declarations, "The signature's inputs do not match the method's parameters",
+        "The signature declares {0} but '{1}' takes {2}");
+
+    public static readonly DiagnosticDescriptor UnknownHyperParameter = Error(
+        "SCULPT0005", Declarations, "A name is not a hyperparameter of the model",
+        "'{0}' is not a hyperparameter of {1}{2}");
+
+    public static readonly DiagnosticDescriptor InvalidLayerArgument = Error(
+        "SCULPT0006", Declarations, "A layer argument is out of range",
+        "{0} of '{1}' must be {2}; got {3}");
+
+    public static readonly DiagnosticDescriptor DefaultOutOfRange = Error(
+        "SCULPT0007", Declarations, "A hyperparameter's default lies outside its range",
+        "The default of '{0}' is {1}, outside its range [{2}, {3}]");
+
+    public static readonly DiagnosticDescriptor BroadcastShape = Error(
+        "SCULPT0008", Shapes, "Operands of an elementwise operator cannot broadcast",
+        "'{0}' cannot broadcast {1} with {2}: {3}");
+
+    private static DiagnosticDescriptor Error(string id, string category, string title, string message) =>
+        new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
+}

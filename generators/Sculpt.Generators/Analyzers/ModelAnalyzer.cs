@@ -1,0 +1,260 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+using Sculpt.Generators.Model;
+using Sculpt.Generators.Parsing;
+using Sculpt.Generators.Shapes;
+
+namespace Sculpt.Generators.Analyzers;
+
+/// <summary>
+/// Reports what would go wrong at run time in a declaration: shapes that cannot line up in a
+/// forward body, signatures that do not parse, names that are not hyperparameters, sizes and
+/// defaults out of range. Where a shape or value cannot be known it stays silent.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class ModelAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        DiagnosticDescriptors.CallArgumentShape,
+        DiagnosticDescriptors.ForwardResultShape,
+        DiagnosticDescriptors.InvalidSignature,
+        DiagnosticDescriptors.SignatureArity,
+        DiagnosticDescriptors.UnknownHyperParameter,
+        DiagnosticDescriptors.InvalidLayerArgument,
+        DiagnosticDescriptors.DefaultOutOfRange,
+        DiagnosticDescriptors.BroadcastShape);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (start.Compilation.GetTypeByMetadataName(KnownTypes.ModelAttribute) is null) return;
+            start.RegisterSymbolAction(AnalyzeType, SymbolKind.NamedType);
+            start.RegisterSyntaxNodeAction(AnalyzeForwardBody, SyntaxKind.MethodDeclaration);
+        });
+    }
+
+    private static void AnalyzeType(SymbolAnalysisContext context)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        foreach (var attribute in type.GetAttributes())
+        {
+            switch (attribute.AttributeClass?.ToDisplayString())
+            {
+                case KnownTypes.HyperParametersAttribute:
+                    DefaultsInRange(context, type);
+                    break;
+                case KnownTypes.ModelAttribute:
+                    var config = ModelParser.ConfigOf(attribute);
+                    LayerArguments(context, type, config);
+                    ForwardSignature(context, type, ModelParser.DimNames(config));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>SCULPT0007: a literal default outside its <c>[Range]</c>.</summary>
+    private static void DefaultsInRange(SymbolAnalysisContext context, INamedTypeSymbol type)
+    {
+        foreach (var property in type.GetMembers().OfType<IPropertySymbol>())
+        {
+            if (RangeOf(property) is not var (minimum, maximum)) continue;
+            foreach (var reference in property.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(context.CancellationToken) is PropertyDeclarationSyntax { Initializer.Value: { } value }
+                    && Number(value) is { } number && (number < minimum || number > maximum))
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(
+                        DiagnosticDescriptors.DefaultOutOfRange, value.GetLocation(),
+                        property.Name, Format(number), Format(minimum), Format(maximum)));
+                }
+            }
+        }
+    }
+
+    /// <summary>SCULPT0005 and SCULPT0006: names that are not hyperparameters, literal sizes and rates out of range.</summary>
+    private static void LayerArguments(SymbolAnalysisContext context, INamedTypeSymbol type, INamedTypeSymbol? config)
+    {
+        var properties = config is null
+            ? new Dictionary<string, IPropertySymbol>()
+            : HyperParametersParser.Properties(config).ToDictionary(p => p.Name);
+        foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
+        {
+            foreach (var attribute in method.GetAttributes())
+            {
+                if (ModelParser.LayerKindOf(attribute.AttributeClass?.ToDisplayString()) is not var (kind, arity)) continue;
+                if (attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) is not AttributeSyntax { ArgumentList: { } list }) continue;
+                var arguments = list.Arguments.Where(a => a.NameEquals is null && a.NameColon is null).ToList();
+                for (int i = 0; i < attribute.ConstructorArguments.Length && i < arguments.Count && i < arity; i++)
+                {
+                    var value = attribute.ConstructorArguments[i].Kind == TypedConstantKind.Primitive ? attribute.ConstructorArguments[i].Value : null;
+                    var location = arguments[i].Expression.GetLocation();
+                    string role = Role(kind, i);
+                    if (value is string name)
+                    {
+                        if (!properties.TryGetValue(name, out var property))
+                        {
+                            string hint = config is null
+                                ? " (the model has no hyperparameters: declare them with [Model(typeof(...))])"
+                                : Suggestion(name, properties.Keys);
+                            context.ReportDiagnostic(Diagnostic.Create(
+                                DiagnosticDescriptors.UnknownHyperParameter, location, name, config?.Name ?? type.Name, hint));
+                        }
+                        else if (kind == LayerKind.Linear && HyperParametersParser.KindOf(property.Type) is not (ValueKind.Int32 or ValueKind.Int64))
+                        {
+                            context.ReportDiagnostic(Diagnostic.Create(
+                                DiagnosticDescriptors.InvalidLayerArgument, location, role, method.Name, "an integer hyperparameter", $"'{name}' ({property.Type.ToDisplayString()})"));
+                        }
+                    }
+                    else if (HyperParametersParser.AsDouble(value) is { } number)
+                    {
+                        string? requirement = kind == LayerKind.Linear
+                            ? number < 1 || number != System.Math.Floor(number) ? "a positive integer" : null
+                            : number < 0 || number >= 1 ? "in [0, 1)" : null;
+                        if (requirement is not null)
+                        {
+                            context.ReportDiagnostic(Diagnostic.Create(
+                                DiagnosticDescriptors.InvalidLayerArgument, location, role, method.Name, requirement, Format(number)));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>SCULPT0003 and SCULPT0004: the <c>[Forward]</c> signature parses and matches the method.</summary>
+    private static void ForwardSignature(SymbolAnalysisContext context, INamedTypeSymbol type, ICollection<string> dimNames)
+    {
+        var (method, text) = ModelParser.Forward(type);
+        if (method is null || text is null) return;
+        var attribute = method.GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ForwardAttribute);
+        if (attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) is not AttributeSyntax { ArgumentList.Arguments: [var argument, ..] }) return;
+
+        var (signature, error) = SignatureParser.Parse(text, dimNames);
+        if (error is not null)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidSignature, InsideString(argument.Expression, error.Start, error.Length), error.Message));
+            return;
+        }
+        if (signature!.Inputs.Count != method.Parameters.Length)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.SignatureArity, argument.Expression.GetLocation(),
+                Count(signature.Inputs.Count, "input"), method.Name, Count(method.Parameters.Length, "parameter")));
+        }
+    }
+
+    /// <summary>SCULPT0001, SCULPT0002, SCULPT0008: shapes through the forward body.</summary>
+    private static void AnalyzeForwardBody(SyntaxNodeAnalysisContext context)
+    {
+        var syntax = (MethodDeclarationSyntax)context.Node;
+        if (syntax.AttributeLists.Count == 0) return;
+        if (context.SemanticModel.GetDeclaredSymbol(syntax, context.CancellationToken) is not { } method) return;
+        if (!method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ForwardAttribute)) return;
+        var type = method.ContainingType;
+        var model = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute);
+        if (model is null) return;
+        var (forward, text) = ModelParser.Forward(type);
+        if (!SymbolEqualityComparer.Default.Equals(forward, method) || text is null) return;
+
+        var (signature, error) = SignatureParser.Parse(text, ModelParser.DimNames(ModelParser.ConfigOf(model)));
+        if (error is not null || signature!.Inputs.Count != method.Parameters.Length) return;
+        var parameters = method.Parameters.Select((p, i) => new ForwardParameter(p.Name, signature.Inputs[i])).ToEquatableArray();
+        var layers = ModelParser.Layers(type, fromGenerator: false).Select(l => l.Spec);
+
+        ForwardWalker.Walk(syntax, context.SemanticModel, type, layers, parameters, signature.Output, problem =>
+        {
+            var diagnostic = problem.Kind switch
+            {
+                ShapeProblemKind.CallArgument => Diagnostic.Create(
+                    DiagnosticDescriptors.CallArgumentShape, problem.Node.GetLocation(),
+                    problem.Subject, problem.Expected, problem.Actual, problem.Reason, problem.Suggestion is null ? "" : $"; try {problem.Suggestion}"),
+                ShapeProblemKind.ForwardResult => Diagnostic.Create(
+                    DiagnosticDescriptors.ForwardResultShape, problem.Node.GetLocation(), problem.Expected, problem.Actual, problem.Reason),
+                _ => Diagnostic.Create(
+                    DiagnosticDescriptors.BroadcastShape, problem.Node.GetLocation(), problem.Subject, problem.Expected, problem.Actual, problem.Reason),
+            };
+            context.ReportDiagnostic(diagnostic);
+        }, context.CancellationToken);
+    }
+
+    /// <summary>
+    /// The span of characters <paramref name="start"/>..+<paramref name="length"/> inside a plain
+    /// string literal; the whole expression when the literal has escapes or is not a literal.
+    /// </summary>
+    private static Location InsideString(ExpressionSyntax expression, int start, int length)
+    {
+        if (expression is LiteralExpressionSyntax literal && literal.Token.IsKind(SyntaxKind.StringLiteralToken)
+            && literal.Token.Text.Length == literal.Token.ValueText.Length + 2 && literal.Token.Text[0] == '"')
+        {
+            return Location.Create(expression.SyntaxTree, new TextSpan(literal.Token.SpanStart + 1 + start, length));
+        }
+        return expression.GetLocation();
+    }
+
+    private static (double Minimum, double Maximum)? RangeOf(IPropertySymbol property)
+    {
+        for (var current = property; current is not null; current = current.OverriddenProperty)
+        {
+            foreach (var attribute in current.GetAttributes())
+            {
+                if (attribute.AttributeClass?.ToDisplayString() == KnownTypes.RangeAttribute && attribute.ConstructorArguments.Length == 2
+                    && HyperParametersParser.AsDouble(attribute.ConstructorArguments[0].Value) is { } min
+                    && HyperParametersParser.AsDouble(attribute.ConstructorArguments[1].Value) is { } max)
+                {
+                    return (min, max);
+                }
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The value of a numeric literal, possibly negated; null for anything else.</summary>
+    private static double? Number(ExpressionSyntax expression) => expression switch
+    {
+        LiteralExpressionSyntax { Token.Value: var value } => HyperParametersParser.AsDouble(value),
+        PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.UnaryMinusExpression, Operand: var operand } => -Number(operand),
+        _ => null,
+    };
+
+    private static string Role(LayerKind kind, int index) => kind switch
+    {
+        LayerKind.Linear => index == 0 ? "The input size" : "The output size",
+        _ => "The probability",
+    };
+
+    private static string Suggestion(string name, IEnumerable<string> known)
+    {
+        string? best = known.Select(k => (Name: k, Distance: Distance(name.ToLowerInvariant(), k.ToLowerInvariant())))
+            .Where(k => k.Distance <= 2).OrderBy(k => k.Distance).Select(k => k.Name).FirstOrDefault();
+        return best is null ? "" : $"; did you mean '{best}'?";
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (int i = 1; i <= a.Length; i++)
+        {
+            for (int j = 1; j <= b.Length; j++)
+            {
+                d[i, j] = System.Math.Min(System.Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+        }
+        return d[a.Length, b.Length];
+    }
+
+    private static string Count(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+
+    private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,21 @@
+using Microsoft.CodeAnalysis;
+
+namespace Sculpt.Generators.Parsing;
+
+internal enum ShapeProblemKind
+{
+    /// <summary>A layer or op receives a shape it cannot take.</summary>
+    CallArgument,
+
+    /// <summary>The forward body returns a shape other than the declared one.</summary>
+    ForwardResult,
+
+    /// <summary>Two operands of an elementwise operator cannot broadcast.</summary>
+    Broadcast,
+}
+
+/// <summary>
+/// A shape error the forward walker found. It holds the syntax node to report on, so it lives only
+/// inside an analyzer callback and never in a generator pipeline.
+/// </summary>
+internal sealed record ShapeProblem(ShapeProblemKind Kind, SyntaxNode Node, string Subject, string Expected, string Actual, string Reason, string? Suggestion);

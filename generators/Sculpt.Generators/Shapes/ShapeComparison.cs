@@ -1,0 +1,68 @@
+using System.Collections.Generic;
+using System.Linq;
+using Sculpt.Generators.Model;
+
+namespace Sculpt.Generators.Shapes;
+
+/// <summary>
+/// Decides when two shapes certainly differ. Only literal dims can disagree for sure: a symbol or
+/// a hyperparameter may take any value at run time, so the comparison stays silent about them.
+/// </summary>
+internal static class ShapeComparison
+{
+    /// <summary>Why <paramref name="actual"/> cannot have the shape <paramref name="expected"/>, or null when it may.</summary>
+    public static string? Mismatch(Shape expected, Shape actual)
+    {
+        bool open = expected.HasVariadic || actual.HasVariadic;
+        var expectedDims = expected.Dims.Where(d => d.Kind != DimKind.Variadic).ToList();
+        var actualDims = actual.Dims.Where(d => d.Kind != DimKind.Variadic).ToList();
+        if (!open && expectedDims.Count != actualDims.Count)
+        {
+            return $"it has {Plural(actualDims.Count, "dim")}, not {expectedDims.Count}";
+        }
+        if (open && expected.HasVariadic && !actual.HasVariadic && actualDims.Count < expectedDims.Count)
+        {
+            return $"it has {Plural(actualDims.Count, "dim")}, fewer than {expectedDims.Count}";
+        }
+        // Align from the last dim, where variadic leading dims cannot interfere.
+        int common = System.Math.Min(expectedDims.Count, actualDims.Count);
+        for (int i = 1; i <= common; i++)
+        {
+            var e = expectedDims[expectedDims.Count - i];
+            var a = actualDims[actualDims.Count - i];
+            if (CertainlyDifferent(e, a))
+            {
+                string where = i == 1 ? "the last dim" : open ? $"dim -{i}" : $"dim {actualDims.Count - i}";
+                return $"{where} is {a.Text}, not {e.Text}";
+            }
+        }
+        return null;
+    }
+
+    public static bool CertainlyDifferent(Dim a, Dim b) =>
+        a.Kind == DimKind.Constant && b.Kind == DimKind.Constant && a.Value != b.Value;
+
+    /// <summary>The broadcast of two shapes, or an explanation of why they cannot broadcast.</summary>
+    public static (Shape? Result, string? Problem) Broadcast(Shape? left, Shape? right)
+    {
+        if (left is null || right is null || left.HasVariadic || right.HasVariadic) return (null, null);
+        int rank = System.Math.Max(left.Rank, right.Rank);
+        var dims = new List<Dim>();
+        for (int i = rank; i >= 1; i--)
+        {
+            Dim? l = i <= left.Rank ? left.Dims[left.Rank - i] : null;
+            Dim? r = i <= right.Rank ? right.Dims[right.Rank - i] : null;
+            if (l is null) dims.Add(r!);
+            else if (r is null) dims.Add(l);
+            else if (IsOne(l)) dims.Add(r);
+            else if (IsOne(r) || l == r) dims.Add(l);
+            else if (CertainlyDifferent(l, r)) return (null, $"dim -{i} is {l.Text} on the left and {r.Text} on the right; broadcasting needs them equal or one of them 1");
+            else dims.Add(l.Kind == DimKind.Constant ? l : r.Kind == DimKind.Constant ? r : Dim.Unknown);
+        }
+        return (new Shape(dims.ToEquatableArray()), null);
+    }
+
+    private static bool IsOne(Dim dim) => dim.Kind == DimKind.Constant && dim.Value == 1;
+
+    private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+}

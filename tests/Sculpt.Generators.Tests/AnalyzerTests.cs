@@ -1,0 +1,412 @@
+using System.Linq;
+using Xunit;
+
+namespace Sculpt.Generators.Tests;
+
+/// <summary>The analyzer corpus: each invalid snippet marks exactly where each diagnostic goes.</summary>
+public class AnalyzerTests
+{
+    private static string Model(string members, string configBody = "") => $$"""
+        using Sculpt;
+        using Sculpt.Training;
+        using static TorchSharp.torch;
+
+        [HyperParameters]
+        public partial record Config
+        {
+            [Range(1, 4096)] public int Hidden { get; init; } = 64;
+            public long Width { get; init; } = 32;
+            [Range(0.0, 0.9)] public double Dropout { get; init; } = 0.1;
+        {{configBody}}
+        }
+
+        [Model(typeof(Config))]
+        public partial class Net
+        {
+        {{members}}
+        }
+        """;
+
+    public static TheoryData<string> Invalid => new()
+    {
+        // SCULPT0001: a layer or op receives a shape it cannot take
+        Model("""
+            [Linear(784, 128)] private partial Tensor Hidden1(Tensor x);
+            [Linear(256, 10)] private partial Tensor Classify(Tensor x);
+            [Forward("B 1 28 28 -> B 10")]
+            public Tensor Forward(Tensor image) => Classify({|SCULPT0001:Hidden1(Ops.Flatten(image))|});
+            """),
+        Model("""
+            [Linear(10, 10)] private partial Tensor L(Tensor x);
+            [Forward("B 20 -> B 10")]
+            public Tensor Forward(Tensor x) => L({|SCULPT0001:x|});
+            """),
+        Model("""
+            [Linear(8, 16)] private partial Tensor A(Tensor x);
+            [Linear(8, 4)] private partial Tensor B(Tensor x);
+            [Forward("N 8 -> N 4")]
+            public Tensor Forward(Tensor x)
+            {
+                var h = A(x);
+                var r = Ops.Relu(h);
+                return B({|SCULPT0001:r|});
+            }
+            """),
+        Model("""
+            [Linear(4, 6)] private partial Tensor A(Tensor x);
+            [Linear(5, 2)] private partial Tensor B(Tensor x);
+            [Forward("B 4 -> B 2")]
+            public Tensor Forward(Tensor x) => B({|SCULPT0001:Ops.Tanh(Ops.Sigmoid(Ops.Gelu(A(x))))|});
+            """),
+        Model("""
+            [Linear(190, 10)] private partial Tensor L(Tensor x);
+            [Forward("B 3 8 8 -> B 10")]
+            public Tensor Forward(Tensor x) => L({|SCULPT0001:Ops.Flatten(x)|});
+            """),
+        Model("""
+            [Forward("B 3 8 -> B 24")]
+            public Tensor Forward(Tensor x) => Ops.Flatten{|SCULPT0001:(x, 3)|};
+            """),
+        Model("""
+            [Forward("B 3 8 -> B 24")]
+            public Tensor Forward(Tensor x) => Ops.Flatten{|SCULPT0001:(x, startDim: 2, endDim: 1)|};
+            """),
+        Model("""
+            [Linear(4, 2)] private partial Tensor L(Tensor x);
+            [Forward("*batch 5 -> *batch 2")]
+            public Tensor Forward(Tensor x) => L({|SCULPT0001:x|});
+            """),
+        Model("""
+            [Dropout(0.5)] private partial Tensor Drop(Tensor x);
+            [Linear(7, 2)] private partial Tensor L(Tensor x);
+            [Forward("B 6 -> B 2")]
+            public Tensor Forward(Tensor x) => L({|SCULPT0001:Drop(x)|});
+            """),
+        Model("""
+            [Linear(3, "Hidden")] private partial Tensor L(Tensor x);
+            [Forward("B 3 4 -> B 3 Hidden")]
+            public Tensor Forward(Tensor x) => L({|SCULPT0001:x|});
+            """),
+        Model("""
+            [Linear(4, 4)] private partial Tensor L(Tensor x);
+            [Forward("B 4 -> B 4")]
+            public Tensor Forward(Tensor x)
+            {
+                var flat = Ops.Flatten(x, 0);
+                return {|SCULPT0002:L(flat)|};
+            }
+            """),
+
+        // SCULPT0002: the forward result does not have the declared shape
+        Model("""
+            [Linear(4, 5)] private partial Tensor L(Tensor x);
+            [Forward("B 4 -> B 10")]
+            public Tensor Forward(Tensor x) => {|SCULPT0002:L(x)|};
+            """),
+        Model("""
+            [Linear(4, 10)] private partial Tensor L(Tensor x);
+            [Forward("B 4 -> B 10 1")]
+            public Tensor Forward(Tensor x) => {|SCULPT0002:L(x)|};
+            """),
+        Model("""
+            [Linear(4, 3)] private partial Tensor L(Tensor x);
+            [Forward("B 4 -> B 2")]
+            public Tensor Forward(Tensor x)
+            {
+                var y = L(x);
+                return {|SCULPT0002:y|};
+            }
+            """),
+        Model("""
+            [Forward("B 4 -> B 5")]
+            public Tensor Forward(Tensor x) => {|SCULPT0002:x|};
+            """),
+        Model("""
+            [Forward("B 2 3 -> B 5")]
+            public Tensor Forward(Tensor x) => {|SCULPT0002:Ops.Flatten(x)|};
+            """),
+        Model("""
+            [Linear("Hidden", 3)] private partial Tensor L(Tensor x);
+            [Forward("B Hidden -> B 3 1")]
+            public Tensor Forward(Tensor x) => {|SCULPT0002:Ops.Relu(L(x))|};
+            """),
+
+        // SCULPT0003: a signature that does not parse, marked inside the string
+        Model("""
+            [Forward("{|SCULPT0003:B 4|}")]
+            public Tensor Forward(Tensor x) => x;
+            """),
+        Model("""
+            [Forward("B {|SCULPT0003:4x|} -> B 4")]
+            public Tensor Forward(Tensor x) => x;
+            """),
+        Model("""
+            [Forward("B {|SCULPT0003:0|} -> B")]
+            public Tensor Forward(Tensor x) => x;
+            """),
+        Model("""
+            [Forward("B {|SCULPT0003:*rest|} -> B")]
+            public Tensor Forward(Tensor x) => x;
+            """),
+        Model("""
+            [Forward("B 4 -> B {|SCULPT0003:->|} 4")]
+            public Tensor Forward(Tensor x) => x;
+            """),
+        Model("""
+            [Forward("B 3 ->{|SCULPT0003:|}")]
+            public Tensor Forward(Tensor x) => x;
+            """),
+        Model("""
+            [Forward("B 3,{|SCULPT0003: |}-> B 3")]
+            public Tensor Forward(Tensor x) => x;
+            """),
+        Model("""
+            [Forward("B {|SCULPT0003:Hid-den|} -> B 3")]
+            public Tensor Forward(Tensor x) => x;
+            """),
+
+        // SCULPT0004: signature inputs and method parameters disagree
+        Model("""
+            [Forward({|SCULPT0004:"B 4, B 4 -> B 4"|})]
+            public Tensor Forward(Tensor x) => x;
+            """),
+        Model("""
+            [Forward({|SCULPT0004:"B 4 -> B 4"|})]
+            public Tensor Forward(Tensor x, Tensor y) => x;
+            """),
+
+        // SCULPT0005: names that are not hyperparameters
+        Model("""
+            [Linear({|SCULPT0005:"Hiden"|}, 10)] private partial Tensor L(Tensor x);
+            """),
+        Model("""
+            [Linear(10, {|SCULPT0005:"Classes"|})] private partial Tensor L(Tensor x);
+            """),
+        Model("""
+            [Dropout({|SCULPT0005:"Rate"|})] private partial Tensor Drop(Tensor x);
+            """),
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [Model]
+        public partial class NoConfig
+        {
+            [Linear({|SCULPT0005:"Hidden"|}, 2)] private partial Tensor L(Tensor x);
+        }
+        """,
+
+        // SCULPT0006: sizes and rates out of range
+        Model("""
+            [Linear({|SCULPT0006:0|}, 10)] private partial Tensor L(Tensor x);
+            """),
+        Model("""
+            [Linear(4, {|SCULPT0006:-3|})] private partial Tensor L(Tensor x);
+            """),
+        Model("""
+            [Linear({|SCULPT0006:2.5|}, 4)] private partial Tensor L(Tensor x);
+            """),
+        Model("""
+            [Dropout({|SCULPT0006:1.0|})] private partial Tensor Drop(Tensor x);
+            """),
+        Model("""
+            [Dropout({|SCULPT0006:-0.1|})] private partial Tensor Drop(Tensor x);
+            """),
+        Model("""
+            [Linear({|SCULPT0006:"Dropout"|}, 4)] private partial Tensor L(Tensor x);
+            """),
+
+        // SCULPT0007: defaults outside their range
+        Model("", """
+            [Range(1, 10)] public int Layers { get; init; } = {|SCULPT0007:0|};
+            """),
+        Model("", """
+            [Range(0.0, 1.0)] public double Rate { get; init; } = {|SCULPT0007:-0.5|};
+            """),
+        """
+        using Sculpt;
+        using Sculpt.Training;
+
+        [HyperParameters]
+        public partial record Training : TrainingHyperParameters
+        {
+            public override int Epochs { get; init; } = {|SCULPT0007:0|};
+            public override double WeightDecay { get; init; } = {|SCULPT0007:2.0|};
+        }
+        """,
+
+        // SCULPT0008: elementwise operands that cannot broadcast
+        Model("""
+            [Linear(4, 4)] private partial Tensor A(Tensor x);
+            [Linear(4, 5)] private partial Tensor B(Tensor x);
+            [Forward("N 4 -> N 4")]
+            public Tensor Forward(Tensor x) => {|SCULPT0008:A(x) + B(x)|};
+            """),
+        Model("""
+            [Forward("B 3, B 4 -> B 3")]
+            public Tensor Forward(Tensor x, Tensor y) => {|SCULPT0008:x * y|};
+            """),
+        Model("""
+            [Forward("B 3 2, B 4 2 -> B 3 2")]
+            public Tensor Forward(Tensor x, Tensor y)
+            {
+                var d = {|SCULPT0008:x - y|};
+                return d;
+            }
+            """),
+    };
+
+    [Theory]
+    [MemberData(nameof(Invalid))]
+    public void Each_invalid_snippet_reports_exactly_the_marked_diagnostics(string markup) => AnalyzerHarness.Verify(markup);
+
+    public static TheoryData<string> Valid => new()
+    {
+        Samples.Model,
+        Samples.ModelWithoutConfig,
+        Samples.ModelWithTwoInputs,
+        Samples.Trainers,
+        Samples.HyperParameters,
+        Model("""
+            [Linear(784, "Hidden")] private partial Tensor Hidden1(Tensor x);
+            [Linear("Hidden", "Hidden")] private partial Tensor Hidden2(Tensor x);
+            [Dropout("Dropout")] private partial Tensor Drop(Tensor x);
+            [Linear("Hidden", 10)] private partial Tensor Classify(Tensor x);
+            [Forward("B 1 28 28 -> B 10")]
+            public Tensor Forward(Tensor image) => Classify(Drop(Ops.Relu(Hidden2(Ops.Relu(Hidden1(Ops.Flatten(image)))))));
+            """),
+        // A hyperparameter against a literal: equal or not only at run time, so silent.
+        Model("""
+            [Linear(784, "Hidden")] private partial Tensor Hidden1(Tensor x);
+            [Linear(64, 10)] private partial Tensor Classify(Tensor x);
+            [Forward("B 784 -> B 10")]
+            public Tensor Forward(Tensor x) => Classify(Hidden1(x));
+            """),
+        // A residual connection.
+        Model("""
+            [Linear("Hidden", "Hidden")] private partial Tensor Mix(Tensor x);
+            [Forward("B Hidden -> B Hidden")]
+            public Tensor Forward(Tensor x) => x + Ops.Gelu(Mix(x));
+            """),
+        // Broadcasting against 1 and against a scalar.
+        Model("""
+            [Forward("B 4, 1 4 -> B 4")]
+            public Tensor Forward(Tensor x, Tensor bias) => x * 2.0 + bias;
+            """),
+        // Unknown shapes downstream of an unannotated helper and a TorchSharp call: no guesses.
+        Model("""
+            [Linear(3, 2)] private partial Tensor L(Tensor x);
+            private Tensor Helper(Tensor x) => x;
+            [Forward("B 5 -> B 2")]
+            public Tensor Forward(Tensor x) => L(Helper(x)) + L(x.reshape(-1, 3)) * 0;
+            """),
+        // Assignments inside branches make a value unknown.
+        Model("""
+            [Linear(4, 4)] private partial Tensor L(Tensor x);
+            [Forward("B 4 -> B 4")]
+            public Tensor Forward(Tensor x)
+            {
+                var h = x;
+                if (training) { h = Ops.Flatten(h, 0); }
+                return L(h);
+            }
+            """),
+        // Variadic leading dims.
+        Model("""
+            [Linear(8, 16)] private partial Tensor L(Tensor x);
+            [Forward("*batch 8 -> *batch 16")]
+            public Tensor Forward(Tensor x) => L(x);
+            """),
+        // Flatten with explicit dims, and symbols that may be equal at run time.
+        Model("""
+            [Linear(12, 2)] private partial Tensor L(Tensor x);
+            [Forward("B T 3 4 -> B T 2")]
+            public Tensor Forward(Tensor x) => L(Ops.Flatten(x, startDim: 2, endDim: 3));
+            """),
+        Model("""
+            [Forward("B T, T B -> B T")]
+            public Tensor Forward(Tensor x, Tensor y) => x + y;
+            """),
+        // Hyperparameters as dims in the signature, long and int.
+        Model("""
+            [Linear("Width", "Hidden")] private partial Tensor L(Tensor x);
+            [Forward("B Width -> B Hidden")]
+            public Tensor Forward(Tensor x) => L(x);
+            """),
+        // Rates at the edges of their range, a layer never called, sizes as constants.
+        Model("""
+            private const int Classes = 3;
+            [Dropout(0.0)] private partial Tensor Off(Tensor x);
+            [Dropout(0.99)] private partial Tensor Heavy(Tensor x);
+            [Linear(1, Classes)] private partial Tensor Unused(Tensor x);
+            [Forward("B 7 -> B 7")]
+            public Tensor Forward(Tensor x) => Heavy(Off(x));
+            """),
+        // Defaults inside their ranges, and defaults that are not literals.
+        Model("", """
+            [Range(1, 10)] public int Layers { get; init; } = 10;
+            [Range(0.0, 1.0)] public double Rate { get; init; } = 1.0 / 3;
+            """),
+    };
+
+    [Theory]
+    [MemberData(nameof(Valid))]
+    public void Each_valid_model_builds_without_any_diagnostic(string source) => AnalyzerHarness.VerifyClean(source);
+
+    [Fact]
+    public void A_mismatch_message_shows_both_shapes_where_the_dim_comes_from_and_the_fix()
+    {
+        var diagnostic = AnalyzerHarness.Verify(Model("""
+            [Linear(784, 128)] private partial Tensor Hidden1(Tensor x);
+            [Linear(256, 10)] private partial Tensor Classify(Tensor x);
+            [Forward("B 1 28 28 -> B 10")]
+            public Tensor Forward(Tensor image) => Classify({|SCULPT0001:Hidden1(Ops.Flatten(image))|});
+            """)).Single();
+        Assert.Equal(
+            "'Classify' expects [*batch, 256] but receives [B, 128]: the last dim is 128, not 256; it comes from 'Hidden1' (Linear 784 -> 128); try [Linear(128, 10)]",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(DiagnosticSeverityError, diagnostic.Severity);
+        Assert.Equal("docs/diagnostics.md#sculpt0001", diagnostic.Descriptor.HelpLinkUri);
+    }
+
+    [Theory]
+    [InlineData("""
+        [Linear(4, 5)] private partial Tensor L(Tensor x);
+        [Forward("B 4 -> B 10")]
+        public Tensor Forward(Tensor x) => {|SCULPT0002:L(x)|};
+        """, "The forward signature declares [B, 10] but the body returns [B, 5]: the last dim is 5, not 10; it comes from 'L' (Linear 4 -> 5)")]
+    [InlineData("""
+        [Forward("B {|SCULPT0003:4x|} -> B 4")]
+        public Tensor Forward(Tensor x) => x;
+        """, "Invalid signature: '4x' is not a dim: use an integer, a name or *name")]
+    [InlineData("""
+        [Forward({|SCULPT0004:"B 4, B 4 -> B 4"|})]
+        public Tensor Forward(Tensor x) => x;
+        """, "The signature declares 2 inputs but 'Forward' takes 1 parameter")]
+    [InlineData("""
+        [Linear({|SCULPT0005:"Hiden"|}, 10)] private partial Tensor L(Tensor x);
+        """, "'Hiden' is not a hyperparameter of Config; did you mean 'Hidden'?")]
+    [InlineData("""
+        [Dropout({|SCULPT0006:1.0|})] private partial Tensor Drop(Tensor x);
+        """, "The probability of 'Drop' must be in [0, 1); got 1")]
+    [InlineData("""
+        [Forward("B 3, B 4 -> B 3")]
+        public Tensor Forward(Tensor x, Tensor y) => {|SCULPT0008:x * y|};
+        """, "'*' cannot broadcast [B, 3] with [B, 4]: dim -1 is 3 on the left and 4 on the right; broadcasting needs them equal or one of them 1")]
+    public void Messages_name_expected_and_actual(string members, string message)
+    {
+        var diagnostic = AnalyzerHarness.Verify(Model(members)).Single();
+        Assert.Equal(message, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void A_default_out_of_range_names_the_property_and_the_range()
+    {
+        var diagnostic = AnalyzerHarness.Verify(Model("", """
+            [Range(1, 10)] public int Layers { get; init; } = {|SCULPT0007:0|};
+            """)).Single();
+        Assert.Equal("The default of 'Layers' is 0, outside its range [1, 10]", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private const Microsoft.CodeAnalysis.DiagnosticSeverity DiagnosticSeverityError = Microsoft.CodeAnalysis.DiagnosticSeverity.Error;
+}

@@ -1,0 +1,40 @@
+using System.IO;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using Sculpt.Generators.Analyzers;
+using Xunit;
+
+namespace Sculpt.Generators.Tests;
+
+public class DiagnosticDocsTests
+{
+    [Fact]
+    public void Every_diagnostic_has_a_docs_section_a_help_link_and_a_release_entry()
+    {
+        string root = RepositoryRoot();
+        string docs = File.ReadAllText(Path.Combine(root, "docs", "diagnostics.md"));
+        string releases = File.ReadAllText(Path.Combine(root, "generators", "Sculpt.Generators", "AnalyzerReleases.Unshipped.md"));
+        var descriptors = new ModelAnalyzer().SupportedDiagnostics;
+        Assert.NotEmpty(descriptors);
+        foreach (var descriptor in descriptors)
+        {
+            Assert.Contains($"\n## {descriptor.Id}\n", docs);
+            Assert.Contains($"\n{descriptor.Id} | {descriptor.Category} | Error |", releases);
+            Assert.Equal($"docs/diagnostics.md#{descriptor.Id.ToLowerInvariant()}", descriptor.HelpLinkUri);
+        }
+        Assert.Equal(descriptors.Length, descriptors.Select(d => d.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public void Every_diagnostic_is_exercised_by_the_invalid_corpus()
+    {
+        string corpus = string.Join("\n", ((System.Collections.Generic.IEnumerable<object[]>)AnalyzerTests.Invalid).Select(row => (string)row[0]));
+        foreach (var descriptor in new ModelAnalyzer().SupportedDiagnostics)
+        {
+            Assert.Contains("{|" + descriptor.Id + ":", corpus);
+        }
+    }
+
+    private static string RepositoryRoot([CallerFilePath] string caller = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(caller)!, "..", ".."));
+}
