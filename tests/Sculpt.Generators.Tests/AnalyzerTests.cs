@@ -65,11 +65,11 @@ public class AnalyzerTests
             """),
         Model("""
             [Forward("B 3 8 -> B 24")]
-            public Tensor Forward(Tensor x) => Ops.Flatten{|SCULPT0001:(x, 3)|};
+            public Tensor Forward(Tensor x) => {|SCULPT0001:Ops.Flatten(x, 3)|};
             """),
         Model("""
             [Forward("B 3 8 -> B 24")]
-            public Tensor Forward(Tensor x) => Ops.Flatten{|SCULPT0001:(x, startDim: 2, endDim: 1)|};
+            public Tensor Forward(Tensor x) => {|SCULPT0001:Ops.Flatten(x, startDim: 2, endDim: 1)|};
             """),
         Model("""
             [Linear(4, 2)] private partial Tensor L(Tensor x);
@@ -95,6 +95,83 @@ public class AnalyzerTests
                 var flat = Ops.Flatten(x, 0);
                 return {|SCULPT0002:L(flat)|};
             }
+            """),
+
+        // SCULPT0001 from ops that move, combine or reduce dims
+        Model("""
+            [Forward("B 1 28 28 -> B 784")]
+            public Tensor Forward(Tensor x) => {|SCULPT0001:Ops.Reshape(x, -1, -1)|};
+            """),
+        Model("""
+            [Forward("B 1 28 28 -> B 784")]
+            public Tensor Forward(Tensor x) => {|SCULPT0001:Ops.Reshape(x, 0, 784)|};
+            """),
+        Model("""
+            [Forward("3 4 -> 5 2")]
+            public Tensor Forward(Tensor x) => {|SCULPT0001:Ops.Reshape(x, 5, 2)|};
+            """),
+        Model("""
+            [Forward("3 5 -> 4 4")]
+            public Tensor Forward(Tensor x) => {|SCULPT0001:Ops.Reshape(x, 4, -1)|};
+            """),
+        Model("""
+            [Forward("B T C -> B C T")]
+            public Tensor Forward(Tensor x) => {|SCULPT0001:Ops.Transpose(x, 1, 3)|};
+            """),
+        Model("""
+            [Forward("B H W C -> B C H W")]
+            public Tensor Forward(Tensor x) => {|SCULPT0001:Ops.Permute(x, 0, 3, 1)|};
+            """),
+        Model("""
+            [Forward("B H W C -> B C H W")]
+            public Tensor Forward(Tensor x) => {|SCULPT0001:Ops.Permute(x, 0, 3, 3, 2)|};
+            """),
+        Model("""
+            [Forward("B 3 4, B 5 6 -> B 3 6")]
+            public Tensor Forward(Tensor a, Tensor b) => {|SCULPT0001:Ops.MatMul(a, b)|};
+            """),
+        Model("""
+            [Forward("2 3 4, 5 4 6 -> 2 3 6")]
+            public Tensor Forward(Tensor a, Tensor b) => {|SCULPT0001:Ops.MatMul(a, b)|};
+            """),
+        Model("""
+            [Forward("B 3, B 4 5 -> B 7")]
+            public Tensor Forward(Tensor a, Tensor b) => {|SCULPT0001:Ops.Concat(1, a, b)|};
+            """),
+        Model("""
+            [Forward("B 3 2, B 4 5 -> B 7 2")]
+            public Tensor Forward(Tensor a, Tensor b) => {|SCULPT0001:Ops.Concat(1, a, b)|};
+            """),
+        Model("""
+            [Forward("B 3, B 4 -> B 2 3")]
+            public Tensor Forward(Tensor a, Tensor b) => {|SCULPT0001:Ops.Stack(1, a, b)|};
+            """),
+        Model("""
+            [Forward("B 3 -> B")]
+            public Tensor Forward(Tensor x) => {|SCULPT0001:Ops.Sum(x, 2)|};
+            """),
+        Model("""
+            [Forward("B 3 -> B")]
+            public Tensor Forward(Tensor x) => {|SCULPT0001:Ops.Mean(x, -3)|};
+            """),
+        Model("""
+            [Forward("B 3 -> B 3")]
+            public Tensor Forward(Tensor x) => {|SCULPT0001:Ops.Softmax(x, 2)|};
+            """),
+        Model("""
+            [Linear(4, 2)] private partial Tensor L(Tensor x);
+            [Forward("B 3 4 -> B 4 2")]
+            public Tensor Forward(Tensor x) => L({|SCULPT0001:Ops.Transpose(x, 1, 2)|});
+            """),
+        Model("""
+            [Linear(16, 2)] private partial Tensor L(Tensor x);
+            [Forward("B T 8 -> B 2")]
+            public Tensor Forward(Tensor x) => L({|SCULPT0001:Ops.Mean(x, 1)|});
+            """),
+        Model("""
+            [Linear(6, 2)] private partial Tensor L(Tensor x);
+            [Forward("B 3, B 4 -> B 2")]
+            public Tensor Forward(Tensor a, Tensor b) => L({|SCULPT0001:Ops.Concat(-1, a, b)|});
             """),
 
         // SCULPT0002: the forward result does not have the declared shape
@@ -341,6 +418,56 @@ public class AnalyzerTests
             [Linear(1, Classes)] private partial Tensor Unused(Tensor x);
             [Forward("B 7 -> B 7")]
             public Tensor Forward(Tensor x) => Heavy(Off(x));
+            """),
+        // Ops that move, combine and reduce dims.
+        Model("""
+            [Linear(784, 10)] private partial Tensor L(Tensor x);
+            [Forward("B 1 28 28 -> B 10")]
+            public Tensor Forward(Tensor x) => L(Ops.Reshape(x, -1, 784));
+            """),
+        Model("""
+            [Linear(12, 2)] private partial Tensor L(Tensor x);
+            [Forward("B 3 4 -> B 2")]
+            public Tensor Forward(Tensor x) => L(Ops.Reshape(x, 2, -1, 12)).sum(0);
+            """),
+        Model("""
+            [Forward("B T C -> B C T")]
+            public Tensor Forward(Tensor x) => Ops.Transpose(x, -1, -2);
+            """),
+        Model("""
+            [Forward("B H W C -> B C H W")]
+            public Tensor Forward(Tensor x) => Ops.Permute(x, 0, 3, 1, 2);
+            """),
+        Model("""
+            [Forward("B T 8, B 8 T -> B T T")]
+            public Tensor Forward(Tensor q, Tensor k) => Ops.Softmax(Ops.MatMul(q, k) / 8.0, -1);
+            """),
+        Model("""
+            [Forward("4 T 8, 8 5 -> 4 T 5")]
+            public Tensor Forward(Tensor a, Tensor b) => Ops.MatMul(a, b);
+            """),
+        Model("""
+            [Linear(7, 1)] private partial Tensor L(Tensor x);
+            [Forward("B 3, B 4 -> B 1")]
+            public Tensor Forward(Tensor a, Tensor b) => L(Ops.Concat(1, a, b));
+            """),
+        Model("""
+            [Forward("B 3, B 3 -> B 2 3")]
+            public Tensor Forward(Tensor a, Tensor b) => Ops.Stack(1, a, b);
+            """),
+        Model("""
+            [Linear(8, 2)] private partial Tensor L(Tensor x);
+            [Forward("B T 8 -> B 2")]
+            public Tensor Forward(Tensor x) => L(Ops.Mean(x, 1));
+            """),
+        Model("""
+            [Forward("B T 8 -> B 1 8")]
+            public Tensor Forward(Tensor x) => Ops.Sum(x, 1, keepDim: true);
+            """),
+        Model("""
+            [Linear("Hidden", 2)] private partial Tensor L(Tensor x);
+            [Forward("B T Hidden -> B T 2")]
+            public Tensor Forward(Tensor x) => L(Ops.Reshape(x, 4, 4, 64));
             """),
         // Defaults inside their ranges, and defaults that are not literals.
         Model("", """

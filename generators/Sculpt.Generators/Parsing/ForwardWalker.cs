@@ -167,62 +167,85 @@ internal sealed class ForwardWalker
         }
         if (method is not null && method.ContainingType?.ToDisplayString() == KnownTypes.Ops && arguments.Count >= 1)
         {
-            var input = Evaluate(arguments[0].Expression);
-            Shape? output;
-            string kind;
-            switch (method.Name)
-            {
-                case "Flatten":
-                    kind = "Flatten";
-                    output = FlattenArguments(invocation, method) is { } range ? Flatten(invocation, input, range.Start, range.End) : null;
-                    break;
-                case "Relu":
-                    kind = "ReLU";
-                    output = ShapeRules.Elementwise(input.Shape);
-                    break;
-                case "Gelu":
-                    kind = "GELU";
-                    output = ShapeRules.Elementwise(input.Shape);
-                    break;
-                default:
-                    kind = method.Name;
-                    output = ShapeRules.Elementwise(input.Shape);
-                    break;
-            }
-            _rows.Add(new SummaryRowSpec("Ops." + method.Name, kind, output, null));
-            return new Value(output, kind == "Flatten" ? $"'Ops.Flatten' ({input.Shape?.ToString() ?? "?"} -> {output?.ToString() ?? "?"})" : input.Producer);
+            return Op(invocation, method);
         }
         foreach (var argument in arguments) Evaluate(argument.Expression);
         return Value.Unknown;
     }
 
-    private Shape? Flatten(InvocationExpressionSyntax invocation, Value input, long start, long end)
+    /// <summary>A <c>Sculpt.Ops</c> call: its rule, its row in the summary, and its problem if it cannot apply.</summary>
+    private Value Op(InvocationExpressionSyntax invocation, IMethodSymbol method)
     {
-        var output = ShapeRules.Flatten(input.Shape, start, end);
-        if (output is null && input.Shape is { HasVariadic: false } shape)
+        var arguments = invocation.ArgumentList.Arguments;
+        string name = method.Name;
+        bool tensorsFirst = name is not ("Concat" or "Stack");
+        var tensors = new List<Value>();
+        var constants = new List<long>();
+        bool allConstant = true;
+        foreach (var argument in arguments)
         {
-            Report(new ShapeProblem(
-                ShapeProblemKind.CallArgument, invocation.ArgumentList, "Ops.Flatten", $"dims {start}..{end} of a shape", shape.ToString(),
-                $"a tensor with {shape.Rank} dims has no dims {start}..{end}", null));
+            if (IsTensor(argument.Expression)) tensors.Add(Evaluate(argument.Expression));
+            else if (Constant(argument.Expression) is { } value) constants.Add(value);
+            else if (_model.GetConstantValue(argument.Expression, _cancellation).Value is bool) continue;
+            else
+            {
+                Evaluate(argument.Expression);
+                allConstant = false;
+            }
         }
-        return output;
+        var input = tensors.Count > 0 ? tensors[0] : Value.Unknown;
+        string kind = name switch { "Relu" => "ReLU", "Gelu" => "GELU", _ => name };
+        RuleResult result = !allConstant || (tensorsFirst && tensors.Count == 0)
+            ? RuleResult.Unknown
+            : name switch
+            {
+                "Flatten" => Flatten(input.Shape, constants),
+                "Reshape" => OpRules.Reshape(input.Shape, constants),
+                "Transpose" when constants.Count == 2 => OpRules.Transpose(input.Shape, constants[0], constants[1]),
+                "Permute" => OpRules.Permute(input.Shape, constants),
+                "MatMul" when tensors.Count == 2 => OpRules.MatMul(tensors[0].Shape, tensors[1].Shape),
+                "Concat" when constants.Count == 1 => OpRules.Concat(constants[0], tensors.Select(t => t.Shape).ToList()),
+                "Stack" when constants.Count == 1 => OpRules.Stack(constants[0], tensors.Select(t => t.Shape).ToList()),
+                "Sum" or "Mean" when constants.Count >= 1 => OpRules.Reduce(input.Shape, constants[0], KeepDim(invocation)),
+                "Softmax" when constants.Count == 1 => OpRules.Softmax(input.Shape, constants[0]),
+                "Relu" or "Gelu" or "Tanh" or "Sigmoid" => new RuleResult(ShapeRules.Elementwise(input.Shape), null),
+                _ => RuleResult.Unknown,
+            };
+        if (result.Problem is not null)
+        {
+            string received = string.Join(" and ", tensors.Select(t => t.Shape?.ToString() ?? "?"));
+            Report(new ShapeProblem(ShapeProblemKind.CallArgument, invocation, "Ops." + name, Requirement(name), received, result.Problem, null));
+        }
+        _rows.Add(new SummaryRowSpec("Ops." + name, kind, result.Output, null));
+        bool passesProducer = name is "Relu" or "Gelu" or "Tanh" or "Sigmoid" or "Softmax";
+        return new Value(result.Output, passesProducer ? input.Producer : $"'Ops.{name}' ({string.Join(", ", tensors.Select(t => t.Shape?.ToString() ?? "?"))} -> {result.Output?.ToString() ?? "?"})");
     }
 
-    /// <summary>The start and end dims of an <c>Ops.Flatten</c> call, when they are constants.</summary>
-    private (long Start, long End)? FlattenArguments(InvocationExpressionSyntax invocation, IMethodSymbol method)
+    private static RuleResult Flatten(Shape? input, IReadOnlyList<long> dims)
     {
-        long start = 1, end = -1;
-        var arguments = invocation.ArgumentList.Arguments;
-        for (int i = 1; i < arguments.Count; i++)
-        {
-            var argument = arguments[i];
-            string parameter = argument.NameColon?.Name.Identifier.ValueText ?? (i < method.Parameters.Length ? method.Parameters[i].Name : "");
-            var constant = _model.GetConstantValue(argument.Expression, _cancellation);
-            if (!constant.HasValue || HyperParametersParser.AsDouble(constant.Value) is not { } value) return null;
-            if (parameter == "startDim") start = (long)value;
-            else if (parameter == "endDim") end = (long)value;
-        }
-        return (start, end);
+        long start = dims.Count > 0 ? dims[0] : 1, end = dims.Count > 1 ? dims[1] : -1;
+        if (input is null || input.HasVariadic) return RuleResult.Unknown;
+        var output = ShapeRules.Flatten(input, start, end);
+        return output is null ? RuleResult.Fail($"a tensor with {input.Rank} dims has no dims {start}..{end}") : new RuleResult(output, null);
+    }
+
+    private static string Requirement(string op) => op switch
+    {
+        "Reshape" => "as many elements as the new shape",
+        "MatMul" => "[*, N, K] and [*, K, M]",
+        "Concat" => "tensors that differ only along the joined dim",
+        "Stack" => "tensors of one shape",
+        "Permute" => "a permutation of every dim",
+        _ => "a dim inside the tensor",
+    };
+
+    private bool KeepDim(InvocationExpressionSyntax invocation) =>
+        invocation.ArgumentList.Arguments.Any(a => _model.GetConstantValue(a.Expression, _cancellation) is { HasValue: true, Value: true });
+
+    private long? Constant(ExpressionSyntax expression)
+    {
+        var constant = _model.GetConstantValue(expression, _cancellation);
+        return constant.HasValue && constant.Value is not bool && HyperParametersParser.AsDouble(constant.Value) is { } value ? (long)value : null;
     }
 
     private void Report(ShapeProblem problem) => _report?.Invoke(problem);

@@ -1,0 +1,164 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Sculpt.Generators.Model;
+
+namespace Sculpt.Generators.Shapes;
+
+/// <summary>The outcome of a shape rule: the output (null when unknown) or why the op cannot apply.</summary>
+internal readonly record struct RuleResult(Shape? Output, string? Problem)
+{
+    public static RuleResult Unknown => new(null, null);
+
+    public static RuleResult Of(IEnumerable<Dim> dims) => new(new Shape(dims.ToEquatableArray()), null);
+
+    public static RuleResult Fail(string problem) => new(null, problem);
+}
+
+/// <summary>Shape rules of the <c>Sculpt.Ops</c> that move, combine or reduce dims.</summary>
+internal static class OpRules
+{
+    public static RuleResult Reshape(Shape? input, IReadOnlyList<long> target)
+    {
+        if (target.Count(t => t == -1) > 1) return RuleResult.Fail("only one dim of a reshape can be -1");
+        if (target.FirstOrDefault(t => t == 0 || t < -1) is var bad && target.Any(t => t == 0 || t < -1))
+            return RuleResult.Fail($"{bad} is not a size: use a positive size or -1");
+        long known = target.Where(t => t != -1).Aggregate(1L, (p, t) => p * t);
+        var targetDims = target.Select(t => t == -1 ? Dim.Unknown : Dim.Constant(t)).ToList();
+        if (input is null || input.HasVariadic) return RuleResult.Of(targetDims);
+
+        var (constant, symbols) = Split(Dim.Product(input.Dims));
+        if (symbols is null) return RuleResult.Of(targetDims);
+        int inferred = target.ToList().IndexOf(-1);
+        if (inferred < 0)
+        {
+            if (symbols.Count == 0 && constant != known)
+                return RuleResult.Fail($"{input} has {constant} elements but the new shape holds {known}");
+            return RuleResult.Of(targetDims);
+        }
+        if (constant % known == 0)
+        {
+            targetDims[inferred] = Dim.Product(new[] { Dim.Constant(constant / known) }.Concat(symbols));
+            return RuleResult.Of(targetDims);
+        }
+        if (symbols.Count == 0) return RuleResult.Fail($"{input} has {constant} elements, which do not divide into parts of {known}");
+        return RuleResult.Of(targetDims);
+    }
+
+    public static RuleResult Transpose(Shape? input, long first, long second)
+    {
+        if (input is null || input.HasVariadic) return RuleResult.Unknown;
+        if (Normalize(first, input.Rank) is not { } a) return OutOfRange(first, input.Rank);
+        if (Normalize(second, input.Rank) is not { } b) return OutOfRange(second, input.Rank);
+        var dims = input.Dims.ToList();
+        (dims[a], dims[b]) = (dims[b], dims[a]);
+        return RuleResult.Of(dims);
+    }
+
+    public static RuleResult Permute(Shape? input, IReadOnlyList<long> order)
+    {
+        if (input is null || input.HasVariadic) return RuleResult.Unknown;
+        if (order.Count != input.Rank) return RuleResult.Fail($"a permutation of a tensor with {input.Rank} dims lists {input.Rank} dims, not {order.Count}");
+        var normalized = new List<int>();
+        foreach (long dim in order)
+        {
+            if (Normalize(dim, input.Rank) is not { } d) return OutOfRange(dim, input.Rank);
+            if (normalized.Contains(d)) return RuleResult.Fail($"dim {dim} appears twice in the permutation");
+            normalized.Add(d);
+        }
+        return RuleResult.Of(normalized.Select(d => input.Dims[d]));
+    }
+
+    public static RuleResult MatMul(Shape? left, Shape? right)
+    {
+        if (left is null || right is null || left.HasVariadic || right.HasVariadic || left.Rank < 2 || right.Rank < 2) return RuleResult.Unknown;
+        var k1 = left.Dims[left.Rank - 1];
+        var k2 = right.Dims[right.Rank - 2];
+        if (ShapeComparison.CertainlyDifferent(k1, k2))
+            return RuleResult.Fail($"the left's last dim ({k1.Text}) must equal the right's second-to-last ({k2.Text})");
+        var leftBatch = new Shape(left.Dims.Take(left.Rank - 2).ToEquatableArray());
+        var rightBatch = new Shape(right.Dims.Take(right.Rank - 2).ToEquatableArray());
+        IEnumerable<Dim> batch;
+        if (leftBatch.Rank == 0) batch = rightBatch.Dims;
+        else if (rightBatch.Rank == 0) batch = leftBatch.Dims;
+        else
+        {
+            var (broadcast, problem) = ShapeComparison.Broadcast(leftBatch, rightBatch);
+            if (problem is not null) return RuleResult.Fail("the batch dims cannot broadcast: " + problem);
+            if (broadcast is null) return RuleResult.Unknown;
+            batch = broadcast.Dims;
+        }
+        return RuleResult.Of(batch.Concat(new[] { left.Dims[left.Rank - 2], right.Dims[right.Rank - 1] }));
+    }
+
+    public static RuleResult Concat(long dim, IReadOnlyList<Shape?> inputs)
+    {
+        if (inputs.Count == 0 || inputs.Any(i => i is null || i.HasVariadic)) return RuleResult.Unknown;
+        var first = inputs[0]!;
+        if (inputs.FirstOrDefault(i => i!.Rank != first.Rank) is { } other)
+            return RuleResult.Fail($"all inputs need the same number of dims, but {first} has {first.Rank} and {other} has {other.Rank}");
+        if (Normalize(dim, first.Rank) is not { } d) return OutOfRange(dim, first.Rank);
+        for (int i = 0; i < first.Rank; i++)
+        {
+            if (i == d) continue;
+            foreach (var input in inputs.Skip(1))
+            {
+                if (ShapeComparison.CertainlyDifferent(first.Dims[i], input!.Dims[i]))
+                    return RuleResult.Fail($"dim {i} is {first.Dims[i].Text} in {first} but {input.Dims[i].Text} in {input}; only dim {dim} may differ");
+            }
+        }
+        var along = inputs.Select(i => i!.Dims[d]).ToList();
+        var joined = along.All(a => a.Kind == DimKind.Constant) ? Dim.Constant(along.Sum(a => a.Value)) : Dim.Unknown;
+        return RuleResult.Of(first.Dims.Select((x, i) => i == d ? joined : x));
+    }
+
+    public static RuleResult Stack(long dim, IReadOnlyList<Shape?> inputs)
+    {
+        if (inputs.Count == 0 || inputs.Any(i => i is null || i.HasVariadic)) return RuleResult.Unknown;
+        var first = inputs[0]!;
+        foreach (var input in inputs.Skip(1))
+        {
+            if (ShapeComparison.Mismatch(first, input!) is { } reason)
+                return RuleResult.Fail($"stacked tensors must have one shape, but {input} differs from {first}: {reason}");
+        }
+        if (Normalize(dim, first.Rank + 1) is not { } d) return OutOfRange(dim, first.Rank + 1);
+        var dims = first.Dims.ToList();
+        dims.Insert(d, Dim.Constant(inputs.Count));
+        return RuleResult.Of(dims);
+    }
+
+    public static RuleResult Reduce(Shape? input, long dim, bool keepDim)
+    {
+        if (input is null || input.HasVariadic) return RuleResult.Unknown;
+        if (Normalize(dim, input.Rank) is not { } d) return OutOfRange(dim, input.Rank);
+        return RuleResult.Of(keepDim
+            ? input.Dims.Select((x, i) => i == d ? Dim.Constant(1) : x)
+            : input.Dims.Where((_, i) => i != d));
+    }
+
+    public static RuleResult Softmax(Shape? input, long dim)
+    {
+        if (input is null || input.HasVariadic) return new RuleResult(input, null);
+        return Normalize(dim, input.Rank) is null ? OutOfRange(dim, input.Rank) : new RuleResult(input, null);
+    }
+
+    private static int? Normalize(long dim, int rank)
+    {
+        long d = dim < 0 ? dim + rank : dim;
+        return d >= 0 && d < rank ? (int)d : null;
+    }
+
+    private static RuleResult OutOfRange(long dim, int rank) =>
+        RuleResult.Fail($"dim {dim.ToString(CultureInfo.InvariantCulture)} is out of range for a tensor with {rank} dims");
+
+    /// <summary>A product as its constant factor and its symbolic factors; null symbols when a factor is unknown.</summary>
+    private static (long Constant, List<Dim>? Symbols) Split(Dim product) => product.Kind switch
+    {
+        DimKind.Constant => (product.Value, new List<Dim>()),
+        DimKind.Symbol or DimKind.HyperParameter => (1, new List<Dim> { product }),
+        DimKind.Product => (
+            product.Factors.Where(f => f.Kind == DimKind.Constant).Aggregate(1L, (p, f) => p * f.Value),
+            product.Factors.Where(f => f.Kind != DimKind.Constant).ToList()),
+        _ => (1, null),
+    };
+}
