@@ -331,6 +331,74 @@ public class AnalyzerTests
                 return d;
             }
             """),
+
+        // SCULPT0009: declarations Sculpt cannot generate
+        """
+        using Sculpt;
+
+        [HyperParameters]
+        public partial record {|SCULPT0009:Positional|}(int Hidden);
+        """,
+        """
+        using Sculpt;
+
+        [HyperParameters]
+        public record {|SCULPT0009:NotPartial|} { public int Hidden { get; init; } = 3; }
+        """,
+        """
+        using Sculpt;
+
+        [HyperParameters]
+        public partial class {|SCULPT0009:NotARecord|} { public int Hidden { get; set; } = 3; }
+        """,
+        """
+        using Sculpt;
+
+        [HyperParameters]
+        public partial record {|SCULPT0009:WithRequired|} { public required int Hidden { get; init; } }
+        """,
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [Model]
+        public class {|SCULPT0009:NotPartialModel|} { }
+        """,
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [Model]
+        public partial class {|SCULPT0009:GenericModel|}<T> { }
+        """,
+        Model("""
+            [Forward("B 4 -> B 4")]
+            public Tensor {|SCULPT0009:forward|}(Tensor x) => x;
+            """),
+        Model("""
+            [Linear(4, 8)][{|SCULPT0009:Dropout(0.1)|}] private partial Tensor P(Tensor x);
+            """),
+        Model("""
+            [Linear(4, 8)] private partial Tensor {|SCULPT0009:Two|}(Tensor x, Tensor y);
+            """),
+        Model("""
+            [Linear(4, 8)] private Tensor {|SCULPT0009:HasBody|}(Tensor x) => x;
+            """),
+        """
+        using Sculpt;
+        using Sculpt.Training;
+
+        [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+        public abstract partial class {|SCULPT0009:AbstractTrainer|} { }
+        """,
+
+        // SCULPT0010: hyperparameter types flags and JSON cannot carry
+        Model("", """
+            public {|SCULPT0010:int?|} MaxSteps { get; init; }
+            public {|SCULPT0010:decimal|} Budget { get; init; }
+            public {|SCULPT0010:System.Collections.Generic.List<int>|} Sizes { get; set; } = new();
+            public int Derived => Hidden * 2;
+            """),
     };
 
     [Theory]
@@ -469,6 +537,29 @@ public class AnalyzerTests
             [Forward("B T Hidden -> B T 2")]
             public Tensor Forward(Tensor x) => L(Ops.Reshape(x, 4, 4, 64));
             """),
+        // Keywords as names, a derived [HyperParameters] record, and a multi-line signature.
+        """"
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [HyperParameters]
+        public partial record BaseConfig { public int Width { get; init; } = 4; }
+
+        [HyperParameters]
+        public partial record DerivedConfig : BaseConfig { public int @class { get; init; } = 2; }
+
+        [Model(typeof(DerivedConfig))]
+        public partial class Keywords
+        {
+            [Linear("Width", "class")] private partial Tensor Project(Tensor @in);
+
+            [Forward("""
+                B Width
+                -> B class
+                """)]
+            public Tensor Forward(Tensor @in) => Project(@in);
+        }
+        """",
         // Defaults inside their ranges, and defaults that are not literals.
         Model("", """
             [Range(1, 10)] public int Layers { get; init; } = 10;

@@ -42,6 +42,14 @@ internal static class DiagnosticDescriptors
         "SCULPT0008", Shapes, "Operands of an elementwise operator cannot broadcast",
         "'{0}' cannot broadcast {1} with {2}: {3}");
 
+    public static readonly DiagnosticDescriptor CannotGenerate = Error(
+        "SCULPT0009", Declarations, "Sculpt cannot generate code for this declaration",
+        "Sculpt cannot generate this declaration: {0}");
+
+    public static readonly DiagnosticDescriptor UnsupportedHyperParameterType = Error(
+        "SCULPT0010", Declarations, "A hyperparameter has a type Sculpt cannot read from flags or JSON",
+        "'{0}' has type {1}; a hyperparameter is an int, long, float, double, bool, string or enum");
+
     private static DiagnosticDescriptor Error(string id, string category, string title, string message) =>
         new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
 }

@@ -29,7 +29,9 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.UnknownHyperParameter,
         DiagnosticDescriptors.InvalidLayerArgument,
         DiagnosticDescriptors.DefaultOutOfRange,
-        DiagnosticDescriptors.BroadcastShape);
+        DiagnosticDescriptors.BroadcastShape,
+        DiagnosticDescriptors.CannotGenerate,
+        DiagnosticDescriptors.UnsupportedHyperParameterType);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -51,14 +53,70 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
             switch (attribute.AttributeClass?.ToDisplayString())
             {
                 case KnownTypes.HyperParametersAttribute:
+                    if (Report(context, type, DeclarationRules.HyperParametersProblem(type))) break;
                     DefaultsInRange(context, type);
+                    PropertyTypes(context, type);
                     break;
                 case KnownTypes.ModelAttribute:
+                    if (Report(context, type, DeclarationRules.ModelProblem(type))) break;
                     var config = ModelParser.ConfigOf(attribute);
+                    LayerMethods(context, type);
                     LayerArguments(context, type, config);
                     ForwardSignature(context, type, ModelParser.DimNames(config));
                     break;
+                case KnownTypes.TrainerAttribute:
+                    Report(context, type, DeclarationRules.TrainerProblem(type));
+                    break;
             }
+        }
+    }
+
+    /// <summary>SCULPT0009 on the type's name; true when there was a problem.</summary>
+    private static bool Report(SymbolAnalysisContext context, INamedTypeSymbol type, string? problem)
+    {
+        if (problem is null) return false;
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CannotGenerate, type.Locations.FirstOrDefault(), problem));
+        return true;
+    }
+
+    /// <summary>SCULPT0010: settable public properties of a type flags and JSON cannot carry.</summary>
+    private static void PropertyTypes(SymbolAnalysisContext context, INamedTypeSymbol type)
+    {
+        foreach (var property in type.GetMembers().OfType<IPropertySymbol>())
+        {
+            if (property.IsStatic || property.IsIndexer || property.DeclaredAccessibility != Accessibility.Public) continue;
+            if (property.SetMethod is not { DeclaredAccessibility: Accessibility.Public } || property.Name == "EqualityContract") continue;
+            if (HyperParametersParser.KindOf(property.Type) is not null) continue;
+            var location = property.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken) is PropertyDeclarationSyntax declaration
+                ? declaration.Type.GetLocation()
+                : property.Locations.FirstOrDefault();
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.UnsupportedHyperParameterType, location, property.Name, property.Type.ToDisplayString()));
+        }
+    }
+
+    /// <summary>SCULPT0009 on layer methods: one layer attribute, one tensor in, one out; and on the forward method.</summary>
+    private static void LayerMethods(SymbolAnalysisContext context, INamedTypeSymbol type)
+    {
+        foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
+        {
+            if (method.PartialDefinitionPart is not null) continue;
+            var layers = method.GetAttributes().Where(a => ModelParser.LayerKindOf(a.AttributeClass?.ToDisplayString()) is not null).ToList();
+            if (layers.Count > 1 && layers[1].ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) is { } second)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CannotGenerate, second.GetLocation(),
+                    $"'{method.Name}' has more than one layer attribute; a layer method declares one layer"));
+            }
+            if (layers.Count > 0 && (method.Parameters.Length != 1 || method.IsStatic || method.IsGenericMethod || !method.IsPartialDefinition))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CannotGenerate, method.Locations.FirstOrDefault(),
+                    $"layer method '{method.Name}' must be a partial instance method without a body that takes one Tensor, e.g. private partial Tensor {method.Name}(Tensor x);"));
+            }
+        }
+        var (forward, _) = ModelParser.Forward(type);
+        if (forward is not null && DeclarationRules.ForwardProblem(forward) is { } problem)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CannotGenerate, forward.Locations.FirstOrDefault(), problem));
         }
     }
 

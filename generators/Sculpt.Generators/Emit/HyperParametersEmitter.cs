@@ -14,6 +14,8 @@ internal static class HyperParametersEmitter
         var w = new SourceWriter();
         var target = spec.Target;
         string self = target.Type.Name;
+        // A [HyperParameters] base record has the same members; these hide them on purpose.
+        string hide = spec.HidesBase ? "new " : "";
         w.BeginType(target);
         w.Line(SourceWriter.GeneratedCode);
         w.Open($"partial {target.Type.Keyword} {self} : {Runtime}.IHyperParameters<{self}>");
@@ -23,7 +25,7 @@ internal static class HyperParametersEmitter
         w.Line();
 
         w.Line("/// <summary>Every option with its flag, type, default (read from a fresh instance) and range.</summary>");
-        w.Open($"public static {List}<{Runtime}.HyperParameterInfo> Options");
+        w.Open($"{hide}public static {List}<{Runtime}.HyperParameterInfo> Options");
         w.Open("get");
         w.Line($"var defaults = new {self}();");
         w.Line("return");
@@ -31,7 +33,7 @@ internal static class HyperParametersEmitter
         foreach (var p in spec.Properties)
         {
             string range = p.HasRange ? $"{SourceWriter.Literal(p.Minimum)}, {SourceWriter.Literal(p.Maximum)}" : "null, null";
-            w.Line($"    new({SourceWriter.Quote(p.Flag)}, {SourceWriter.Quote(p.Name)}, {SourceWriter.Quote(p.DisplayType)}, {Runtime}.ValueText.Format(defaults.{p.Name}), {range}),");
+            w.Line($"    new({SourceWriter.Quote(p.Flag)}, {SourceWriter.Quote(p.Name)}, {SourceWriter.Quote(p.DisplayType)}, {Runtime}.ValueText.Format(defaults.{SourceWriter.Identifier(p.Name)}), {range}),");
         }
         w.Line("];");
         w.Close();
@@ -40,10 +42,10 @@ internal static class HyperParametersEmitter
 
         w.Line("/// <summary>Reads <c>--flag value</c> arguments over the defaults.</summary>");
         w.Line($"/// <exception cref=\"{Runtime.Substring(8)}.HyperParameterException\">An unknown flag or a value that does not parse.</exception>");
-        w.Line($"public static {self} Parse(params string[] args) => Bind(new {self}(), args);");
+        w.Line($"{hide}public static {self} Parse(params string[] args) => Bind(new {self}(), args);");
         w.Line();
         w.Line("/// <summary>Reads <c>--flag value</c> arguments over <paramref name=\"start\"/>.</summary>");
-        w.Open($"public static {self} Bind({self} start, {List}<string> args)");
+        w.Open($"{hide}public static {self} Bind({self} start, {List}<string> args)");
         w.Line("var result = start;");
         w.Line($"var reader = new {Runtime}.ArgumentReader(args, s_flags);");
         EmitAssignments(w, spec, "while (reader.Next(out string flag))", "flag", p => p.Flag, "reader", "reader.Unknown()");
@@ -51,25 +53,25 @@ internal static class HyperParametersEmitter
         w.Line();
 
         w.Line("/// <summary>Reads the JSON that <see cref=\"ToJson\"/> writes; properties left out keep their defaults.</summary>");
-        w.Open($"public static {self} FromJson(string json, string source)");
+        w.Open($"{hide}public static {self} FromJson(string json, string source)");
         w.Line($"var result = new {self}();");
         w.Line($"using var reader = {Runtime}.JsonConfigReader.Open(json, source);");
         EmitAssignments(w, spec, "foreach (var property in reader.Properties())", "property.Name", p => p.JsonName, "property", "property.Unknown(s_jsonNames)");
         w.Close();
         w.Line();
 
-        w.Line($"public static {self} Load(string path) => FromJson(global::System.IO.File.ReadAllText(path), path);");
+        w.Line($"{hide}public static {self} Load(string path) => FromJson(global::System.IO.File.ReadAllText(path), path);");
         w.Line();
-        w.Line("public void Save(string path) => global::System.IO.File.WriteAllText(path, ToJson());");
+        w.Line($"{hide}public void Save(string path) => global::System.IO.File.WriteAllText(path, ToJson());");
         w.Line();
 
-        w.Open("public string ToJson()");
+        w.Open($"{hide}public string ToJson()");
         w.Line("var buffer = new global::System.IO.MemoryStream();");
         w.Open("using (var writer = new global::System.Text.Json.Utf8JsonWriter(buffer, new global::System.Text.Json.JsonWriterOptions { Indented = true }))");
         w.Line("writer.WriteStartObject();");
         foreach (var p in spec.Properties)
         {
-            w.Line($"writer.{Writer(p)}({SourceWriter.Quote(p.JsonName)}, {p.Name}{(p.Kind == ValueKind.Enum ? ".ToString()" : "")});");
+            w.Line($"writer.{Writer(p)}({SourceWriter.Quote(p.JsonName)}, {SourceWriter.Identifier(p.Name)}{(p.Kind == ValueKind.Enum ? ".ToString()" : "")});");
         }
         w.Line("writer.WriteEndObject();");
         w.Close();
@@ -78,17 +80,17 @@ internal static class HyperParametersEmitter
         w.Line();
 
         w.Line("/// <summary>Every value outside its declared range, each message naming the flag.</summary>");
-        w.Open($"public {List}<string> ValidationErrors()");
+        w.Open($"{hide}public {List}<string> ValidationErrors()");
         w.Line("var errors = new global::System.Collections.Generic.List<string>();");
         foreach (var p in spec.Properties.Where(p => p.HasRange))
         {
-            w.Line($"{Runtime}.RangeCheck.Require(errors, {SourceWriter.Quote(p.Flag)}, {p.Name}, {SourceWriter.Literal(p.Minimum)}, {SourceWriter.Literal(p.Maximum)});");
+            w.Line($"{Runtime}.RangeCheck.Require(errors, {SourceWriter.Quote(p.Flag)}, {SourceWriter.Identifier(p.Name)}, {SourceWriter.Literal(p.Minimum)}, {SourceWriter.Literal(p.Maximum)});");
         }
         w.Line("return errors;");
         w.Close();
         w.Line();
         w.Line($"/// <exception cref=\"{Runtime.Substring(8)}.HyperParameterException\">A value is outside its declared range.</exception>");
-        w.Line($"public void Validate() => {Runtime}.RangeCheck.ThrowIfAny(ValidationErrors(), {SourceWriter.Quote(self)});");
+        w.Line($"{hide}public void Validate() => {Runtime}.RangeCheck.ThrowIfAny(ValidationErrors(), {SourceWriter.Quote(self)});");
 
         w.Close();
         w.EndType(target);
@@ -103,7 +105,7 @@ internal static class HyperParametersEmitter
         w.Open($"switch ({name})");
         foreach (var p in spec.Properties)
         {
-            w.Line($"case {SourceWriter.Quote(key(p))}: result = result with {{ {p.Name} = {source}.{Reader(p)} }}; break;");
+            w.Line($"case {SourceWriter.Quote(key(p))}: result = result with {{ {SourceWriter.Identifier(p.Name)} = {source}.{Reader(p)} }}; break;");
         }
         w.Line($"default: throw {unknown};");
         w.Close();

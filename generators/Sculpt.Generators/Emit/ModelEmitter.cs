@@ -63,7 +63,8 @@ internal static class ModelEmitter
         foreach (var layer in spec.Layers)
         {
             w.Line($"/// <summary>{Describe(layer)}</summary>");
-            w.Line($"{layer.Accessibility} partial {layer.ReturnType} {layer.Name}({layer.ParameterType} {layer.ParameterName}) => {FieldName(layer)}.forward({layer.ParameterName});");
+            string parameter = SourceWriter.Identifier(layer.ParameterName);
+            w.Line($"{layer.Accessibility} partial {layer.ReturnType} {layer.Name}({layer.ParameterType} {parameter}) => {FieldName(layer)}.forward({parameter});");
             w.Line();
         }
 
@@ -89,9 +90,9 @@ internal static class ModelEmitter
 
     private static void EmitForward(SourceWriter w, ModelSpec spec, ForwardSpec forward, string self)
     {
-        string parameters = string.Join(", ", forward.Parameters.Select(p => $"{Tensor} {p.Name}"));
-        string arguments = string.Join(", ", forward.Parameters.Select(p => p.Name));
-        w.Line($"/// <summary>Checks the inputs against <c>{Escape(forward.Signature)}</c>, then runs <see cref=\"{forward.MethodName}\"/>.</summary>");
+        string parameters = string.Join(", ", forward.Parameters.Select(p => $"{Tensor} {SourceWriter.Identifier(p.Name)}"));
+        string arguments = string.Join(", ", forward.Parameters.Select(p => SourceWriter.Identifier(p.Name)));
+        w.Line($"/// <summary>Checks the inputs against <c>{Escape(OneLine(forward.Signature))}</c>, then runs <see cref=\"{forward.MethodName}\"/>.</summary>");
         w.Line("/// <exception cref=\"global::Sculpt.Models.ShapeMismatchException\">An input does not have its declared shape.</exception>");
         w.Open($"public override {Tensor} forward({parameters})");
         if (forward.SignatureValid)
@@ -99,7 +100,7 @@ internal static class ModelEmitter
             var bound = new HashSet<string>();
             foreach (var parameter in forward.Parameters)
             {
-                if (parameter.Shape is { } shape) EmitInputCheck(w, parameter.Name, shape, spec.ConfigType is not null, bound);
+                if (parameter.Shape is { } shape) EmitInputCheck(w, SourceWriter.Identifier(parameter.Name), parameter.Name, shape, spec.ConfigType is not null, bound);
             }
         }
         w.Line($"return {forward.MethodName}({arguments});");
@@ -111,12 +112,12 @@ internal static class ModelEmitter
     }
 
     /// <summary>Rank, literal dims, hyperparameter dims and repeated symbols: each a cheap <c>size(i)</c> compare.</summary>
-    private static void EmitInputCheck(SourceWriter w, string name, Shape shape, bool hasConfig, HashSet<string> bound)
+    private static void EmitInputCheck(SourceWriter w, string name, string displayName, Shape shape, bool hasConfig, HashSet<string> bound)
     {
         string expected = SourceWriter.Quote(string.Join(", ", shape.Dims.Select(d => d.Text)));
         bool variadic = shape.HasVariadic;
         int fixedDims = shape.Rank - (variadic ? 1 : 0);
-        string fail = $"throw InputMismatch({SourceWriter.Quote(name)}, {expected}, {name}, ";
+        string fail = $"throw InputMismatch({SourceWriter.Quote(displayName)}, {expected}, {name}, ";
         w.Line(variadic
             ? $"if ({name}.dim() < {fixedDims}) {fail}$\"it has {{{name}.dim()}} dims, fewer than {fixedDims}\");"
             : $"if ({name}.dim() != {fixedDims}) {fail}$\"it has {{{name}.dim()}} dims, not {fixedDims}\");");
@@ -132,10 +133,10 @@ internal static class ModelEmitter
                     w.Line($"if ({size} != {dim.Value}) {fail}$\"{where} is {{{size}}}, not {dim.Value}\");");
                     break;
                 case DimKind.HyperParameter when hasConfig:
-                    w.Line($"if ({size} != Config.{dim.Name}) {fail}$\"{where} is {{{size}}}, not {dim.Name} = {{Config.{dim.Name}}}\");");
+                    w.Line($"if ({size} != Config.{SourceWriter.Identifier(dim.Name)}) {fail}$\"{where} is {{{size}}}, not {dim.Name} = {{Config.{SourceWriter.Identifier(dim.Name)}}}\");");
                     break;
                 case DimKind.Symbol when bound.Add(dim.Name):
-                    w.Line($"long dim{dim.Name} = {size};");
+                    w.Line($"long dim{dim.Name.TrimStart('@')} = {size};");
                     break;
                 case DimKind.Symbol:
                     w.Line($"if ({size} != dim{dim.Name}) {fail}$\"{where} is {{{size}}}, but {dim.Name} is {{dim{dim.Name}}}\");");
@@ -150,7 +151,7 @@ internal static class ModelEmitter
         var rows = spec.Rows.Count > 0 || spec.Forward is not null
             ? spec.Rows.Items.ToList()
             : spec.Layers.Select(l => new SummaryRowSpec(l.Name, l.Kind.ToString(), null, l.Name)).ToList();
-        var layers = spec.Layers.ToDictionary(l => l.Name);
+        var layers = spec.Layers.GroupBy(l => l.Name).ToDictionary(g => g.Key, g => g.First());
         // A layer that the forward body never reaches still owns parameters: list it after the others.
         foreach (var unused in spec.Layers.Where(l => !rows.Any(r => r.LayerName == l.Name)))
         {
@@ -176,7 +177,7 @@ internal static class ModelEmitter
     private static string DimExpression(Dim dim, bool hasConfig) => dim.Kind switch
     {
         DimKind.Constant => $"{SymbolicDim}.Constant({dim.Value})",
-        DimKind.HyperParameter when hasConfig => $"{SymbolicDim}.HyperParameter({SourceWriter.Quote(dim.Name)}, Config.{dim.Name})",
+        DimKind.HyperParameter when hasConfig => $"{SymbolicDim}.HyperParameter({SourceWriter.Quote(dim.Name)}, Config.{SourceWriter.Identifier(dim.Name)})",
         DimKind.Symbol or DimKind.HyperParameter => $"{SymbolicDim}.Of({SourceWriter.Quote(dim.Name)})",
         DimKind.Variadic => $"{SymbolicDim}.Of({SourceWriter.Quote("*" + dim.Name)})",
         DimKind.Product => $"{SymbolicDim}.Product({string.Join(", ", dim.Factors.Select(f => DimExpression(f, hasConfig)))})",
@@ -222,13 +223,13 @@ internal static class ModelEmitter
     }
 
     private static string Count(LayerArgument argument, string config) =>
-        argument.IsHyperParameter ? $"(long){config}.{argument.HyperParameter}" : SourceWriter.Literal((long)argument.Literal) + "L";
+        argument.IsHyperParameter ? $"(long){config}.{SourceWriter.Identifier(argument.HyperParameter!)}" : SourceWriter.Literal((long)argument.Literal) + "L";
 
     private static string Size(LayerArgument argument, string config) =>
-        argument.IsHyperParameter ? $"{config}.{argument.HyperParameter}" : SourceWriter.Literal((long)argument.Literal);
+        argument.IsHyperParameter ? $"{config}.{SourceWriter.Identifier(argument.HyperParameter!)}" : SourceWriter.Literal((long)argument.Literal);
 
     private static string Rate(LayerArgument argument, string config) =>
-        argument.IsHyperParameter ? $"{config}.{argument.HyperParameter}" : SourceWriter.Literal(argument.Literal);
+        argument.IsHyperParameter ? $"{config}.{SourceWriter.Identifier(argument.HyperParameter!)}" : SourceWriter.Literal(argument.Literal);
 
     private static string Describe(LayerSpec layer)
     {
@@ -239,6 +240,8 @@ internal static class ModelEmitter
             _ => $"Dropout with p = {(layer.Arguments[0].IsHyperParameter ? layer.Arguments[0].HyperParameter : SourceWriter.Literal(layer.Arguments[0].Literal))}; shape unchanged; identity in eval mode.",
         };
     }
+
+    private static string OneLine(string text) => text.Replace("\r\n", " ").Replace('\n', ' ').Replace('\r', ' ');
 
     private static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }

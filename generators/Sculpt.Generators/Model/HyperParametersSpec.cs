@@ -1,7 +1,8 @@
 namespace Sculpt.Generators.Model;
 
 /// <summary>A <c>[HyperParameters]</c> record: every public settable property, its own and inherited ones.</summary>
-internal sealed record HyperParametersSpec(TypeTarget Target, EquatableArray<HyperParameterProperty> Properties);
+/// <param name="HidesBase">A base record is itself <c>[HyperParameters]</c>, so the generated members hide its ones (<c>new</c>).</param>
+internal sealed record HyperParametersSpec(TypeTarget Target, EquatableArray<HyperParameterProperty> Properties, bool HidesBase);
 
 /// <summary>The value types a hyperparameter may have.</summary>
 internal enum ValueKind

@@ -11,7 +11,7 @@ internal static class HyperParametersParser
 {
     public static HyperParametersSpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type || !type.IsRecord || !TypeTargetParser.IsPartialAllTheWay(type)) return null;
+        if (context.TargetSymbol is not INamedTypeSymbol type || DeclarationRules.HyperParametersProblem(type) is not null) return null;
         cancellation.ThrowIfCancellationRequested();
         var properties = new List<HyperParameterProperty>();
         foreach (var property in Properties(type))
@@ -30,7 +30,12 @@ internal static class HyperParametersParser
                 range?.Minimum ?? 0,
                 range?.Maximum ?? 0));
         }
-        return new HyperParametersSpec(TypeTargetParser.Parse(type), properties.ToEquatableArray());
+        bool hidesBase = false;
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            hidesBase |= current.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownTypes.HyperParametersAttribute);
+        }
+        return new HyperParametersSpec(TypeTargetParser.Parse(type), properties.ToEquatableArray(), hidesBase);
     }
 
     /// <summary>Public instance properties with a public setter or init, base types' first, each name once.</summary>

@@ -12,13 +12,7 @@ internal static class ModelParser
 {
     public static ModelSpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type
-            || type.TypeKind != TypeKind.Class
-            || type.IsGenericType
-            || !TypeTargetParser.IsPartialAllTheWay(type))
-        {
-            return null;
-        }
+        if (context.TargetSymbol is not INamedTypeSymbol type || DeclarationRules.ModelProblem(type) is not null) return null;
 
         var config = ConfigOf(context.Attributes[0]);
         var dimNames = DimNames(config);
@@ -27,7 +21,7 @@ internal static class ModelParser
 
         ForwardSpec? forward = null;
         var rows = new List<SummaryRowSpec>();
-        if (forwardMethod is not null && signatureText is not null)
+        if (forwardMethod is not null && signatureText is not null && DeclarationRules.ForwardProblem(forwardMethod) is null)
         {
             var (signature, error) = SignatureParser.Parse(signatureText, dimNames);
             var parameters = forwardMethod.Parameters
@@ -83,9 +77,14 @@ internal static class ModelParser
         foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
         {
             if (fromGenerator ? !method.IsPartialDefinition || method.PartialImplementationPart is not null : method.PartialDefinitionPart is not null) continue;
+            // One layer per method: a second layer attribute is reported (SCULPT0009) and ignored.
             foreach (var attribute in method.GetAttributes())
             {
-                if (LayerFrom(method, attribute, attribute.AttributeClass?.ToDisplayString()) is { } layer) yield return (layer, method, attribute);
+                if (LayerFrom(method, attribute, attribute.AttributeClass?.ToDisplayString()) is { } layer)
+                {
+                    yield return (layer, method, attribute);
+                    break;
+                }
             }
         }
     }

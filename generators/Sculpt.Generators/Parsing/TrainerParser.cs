@@ -9,7 +9,7 @@ internal static class TrainerParser
 {
     public static TrainerSpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type || type.IsGenericType || type.IsAbstract || !TypeTargetParser.IsPartialAllTheWay(type)) return null;
+        if (context.TargetSymbol is not INamedTypeSymbol type || DeclarationRules.TrainerProblem(type) is not null) return null;
         cancellation.ThrowIfCancellationRequested();
         if (context.Attributes[0].ConstructorArguments is not [{ Value: int loss }, { Value: int optimizer }]) return null;
 
