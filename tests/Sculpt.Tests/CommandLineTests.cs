@@ -75,6 +75,17 @@ public class CommandLineTests
         }
     }
 
+    [Fact]
+    public void A_hyperparameter_that_takes_a_run_flag_is_refused_by_name()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = Sculpt.Training.TrainerCommandLine.Run<ClashingTrainer, ClashingModel, Blobs, ClashingConfig>(
+            "ClashingTrainer", [], static (config, device) => new ClashingTrainer(config, device), output, error);
+        Assert.Equal(2, code);
+        Assert.Equal("error: ClashingConfig.Output takes the flag '--output', which the trainer uses itself; rename the property.\n", error.ToString().Replace("\r\n", "\n"));
+    }
+
     private static (int Code, string Output, string Error) Run(params string[] args)
     {
         var output = new StringWriter();

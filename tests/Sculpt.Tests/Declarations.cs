@@ -65,3 +65,25 @@ public partial class BlobTrainer : Trainer<Mlp, Blobs, MlpConfig>;
 
 [Trainer(Loss.CrossEntropy, Optimizer.Sgd)]
 public partial class BlobSgdTrainer : Trainer<Mlp, Blobs, MlpConfig>;
+
+[Trainer(Loss.MeanSquaredError, Optimizer.Sgd)]
+public partial class BlobRegressionTrainer : Trainer<Mlp, Blobs, MlpConfig>;
+
+/// <summary>A record whose property would take a flag the trainer owns.</summary>
+[HyperParameters]
+public partial record ClashingConfig : TrainingHyperParameters
+{
+    public int Output { get; init; } = 3;
+}
+
+[Model(typeof(ClashingConfig))]
+public partial class ClashingModel
+{
+    [Linear(2, "Output")] private partial Tensor L(Tensor x);
+
+    [Forward("B 2 -> B Output")]
+    public Tensor Forward(Tensor x) => L(x);
+}
+
+[Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+public partial class ClashingTrainer : Trainer<ClashingModel, Blobs, ClashingConfig>;

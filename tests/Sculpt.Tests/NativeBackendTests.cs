@@ -80,6 +80,47 @@ public class NativeBackendTests
     }
 
     [Fact]
+    public void Patching_a_hard_link_leaves_the_file_it_links_to_untouched()
+    {
+        string original = CopyOfPackagedLibrary();
+        string link = original + ".link";
+        try
+        {
+            Assert.Equal(0, Link(original, link));
+            ElfVersionPatcher.MakeWeak(link, new[] { "GLIBCXX_3.4.32" });
+            Assert.True(IsWeak(link));
+            Assert.False(IsWeak(original));
+        }
+        finally
+        {
+            File.Delete(original);
+            File.Delete(link);
+        }
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_library_gives_a_warning_not_a_failed_build()
+    {
+        string bogus = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(bogus, new byte[] { 0x7f, (byte)'E', (byte)'L', (byte)'F', 2, 1, 0, 0 });
+            var engine = new QuietBuildEngine();
+            var task = new PatchLibTorchSharp { Files = [new TaskItem(bogus)], Mode = "always", BuildEngine = engine };
+            Assert.True(task.Execute());
+            Assert.Single(engine.Warnings);
+            Assert.Contains(bogus, engine.Warnings[0]);
+        }
+        finally
+        {
+            File.Delete(bogus);
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "link", SetLastError = true)]
+    private static extern int Link(string existing, string newPath);
+
+    [Fact]
     public void The_build_task_patches_only_when_the_host_lacks_the_version_or_is_told_to()
     {
         string copy = CopyOfPackagedLibrary();
@@ -138,6 +179,7 @@ public class NativeBackendTests
         public void LogCustomEvent(CustomBuildEventArgs e) { }
         public void LogErrorEvent(BuildErrorEventArgs e) { }
         public void LogMessageEvent(BuildMessageEventArgs e) { }
-        public void LogWarningEvent(BuildWarningEventArgs e) { }
+        public System.Collections.Generic.List<string> Warnings { get; } = new();
+        public void LogWarningEvent(BuildWarningEventArgs e) => Warnings.Add(e.Message ?? "");
     }
 }

@@ -68,6 +68,44 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Evaluate_leaves_the_model_in_the_mode_it_found_it_in()
+    {
+        var data = new Blobs().Load(Config.Seed);
+        using var trainer = new BlobTrainer(Config);
+        trainer.Model.train();
+        trainer.Evaluate(data.Validation);
+        Assert.True(trainer.Model.training);
+        trainer.Model.eval();
+        trainer.Evaluate(data.Validation);
+        Assert.False(trainer.Model.training);
+    }
+
+    [Fact]
+    public void Mean_squared_error_refuses_targets_that_would_broadcast()
+    {
+        var data = new Blobs().Load(Config.Seed);
+        using var trainer = new BlobRegressionTrainer(Config);
+        using var targets = data.Train.Targets.to(float32);
+        var error = Assert.Throws<System.ArgumentException>(() => trainer.TrainStep(data.Train.Features, targets));
+        Assert.StartsWith("Loss.MeanSquaredError needs the model's output and the targets in one shape, but the output is [480, 3] and the targets are [480].", error.Message);
+    }
+
+    [Fact]
+    public void Mean_squared_error_regression_reduces_the_loss()
+    {
+        var data = new Blobs().Load(Config.Seed);
+        using var oneHotTrain = nn.functional.one_hot(data.Train.Targets, 3).to(float32);
+        using var oneHotValidation = nn.functional.one_hot(data.Validation.Targets, 3).to(float32);
+        using var train = new Sculpt.Data.TensorDataset(data.Train.Features, oneHotTrain);
+        using var validation = new Sculpt.Data.TensorDataset(data.Validation.Features, oneHotValidation);
+        using var trainer = new BlobRegressionTrainer(Config with { LearningRate = 0.05 });
+        var before = trainer.Evaluate(validation);
+        var result = trainer.Fit(train, validation, SilentProgress.Instance);
+        Assert.Null(result.Final.Validation.Accuracy);
+        Assert.True(result.Final.Validation.Loss < before.Loss / 2, $"validation loss went {before.Loss} -> {result.Final.Validation.Loss}");
+    }
+
+    [Fact]
     public void Saved_weights_load_into_a_fresh_model_and_give_identical_outputs()
     {
         string path = Path.Combine(Path.GetTempPath(), $"sculpt-{System.Guid.NewGuid():N}", "model.dat");

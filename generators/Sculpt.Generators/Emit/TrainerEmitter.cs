@@ -42,6 +42,7 @@ internal static class TrainerEmitter
         w.Line($"using var scope = {Torch}.NewDisposeScope();");
         w.Line("TorchOptimizer.zero_grad();");
         w.Line("var output = Model.call(input);");
+        if (!classification) w.Line($"{Training}.LossShapes.RequireSame(output, target);");
         w.Line($"var loss = {LossCall(spec.Loss, "output", "target", sum: false)};");
         w.Line("loss.backward();");
         w.Line("TorchOptimizer.step();");
@@ -51,16 +52,19 @@ internal static class TrainerEmitter
 
         w.Line("/// <inheritdoc/>");
         w.Open($"public override {Training}.Evaluation Evaluate(global::Sculpt.Data.TensorDataset data)");
+        w.Line("bool wasTraining = Model.training;");
         w.Line("Model.eval();");
         w.Line($"using var noGrad = {Torch}.no_grad();");
         w.Line($"using var scope = {Torch}.NewDisposeScope();");
         w.Line("var onDevice = data.To(Device);");
+        w.Open("try");
         w.Line($"var lossSum = {Torch}.zeros(global::System.Array.Empty<long>(), dtype: {Torch}.float64, device: Device);");
         if (classification) w.Line($"var correct = {Torch}.zeros(global::System.Array.Empty<long>(), dtype: {Torch}.int64, device: Device);");
         else w.Line("long elements = 0;");
         w.Open("foreach (var batch in onDevice.Batches(Config.BatchSize, shuffle: false))");
         w.Line($"using var batchScope = {Torch}.NewDisposeScope();");
         w.Line("var output = Model.call(batch.Input);");
+        if (!classification) w.Line($"{Training}.LossShapes.RequireSame(output, batch.Target);");
         w.Line($"lossSum.add_({LossCall(spec.Loss, "output", "batch.Target", sum: true)});");
         if (classification) w.Line("correct.add_(output.argmax(-1).eq(batch.Target).sum());");
         else w.Line("elements += batch.Target.numel();");
@@ -68,6 +72,11 @@ internal static class TrainerEmitter
         w.Line(classification
             ? $"return new {Training}.Evaluation(lossSum.item<double>() / data.Count, correct.item<long>() / (double)data.Count, data.Count);"
             : $"return new {Training}.Evaluation(lossSum.item<double>() / elements, null, data.Count);");
+        w.Close();
+        w.Open("finally");
+        w.Line("// Leave the model in the mode it was in, so a hand-written loop can interleave TrainStep and Evaluate.");
+        w.Line("if (wasTraining) Model.train();");
+        w.Close();
         w.Close();
         w.Line();
 

@@ -27,7 +27,11 @@ public sealed class TensorDataset : IDisposable
 
     /// <summary>This dataset on <paramref name="device"/> (itself when it is already there).</summary>
     public TensorDataset To(torch.Device device) =>
-        Features.device == device && Targets.device == device ? this : new(Features.to(device), Targets.to(device));
+        IsOn(Features, device) && IsOn(Targets, device) ? this : new(Features.to(device), Targets.to(device));
+
+    // torch.Device has no value equality, and Tensor.device makes a new object each time.
+    private static bool IsOn(torch.Tensor tensor, torch.Device device) =>
+        tensor.device_type == device.type && (device.type == DeviceType.CPU || tensor.device_index == Math.Max(0, device.index));
 
     /// <summary>
     /// Splits off a validation part of <paramref name="validationFraction"/> of the rows, in an order

@@ -68,7 +68,13 @@ public readonly struct JsonConfigProperty(JsonProperty property, string source)
         _ => throw Invalid("true or false"),
     };
 
-    public string String() => property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : throw Invalid("a string");
+    /// <summary>A string, or null where <c>ToJson</c> wrote a null string.</summary>
+    public string String() => property.Value.ValueKind switch
+    {
+        JsonValueKind.String => property.Value.GetString()!,
+        JsonValueKind.Null => null!,
+        _ => throw Invalid("a string"),
+    };
 
     public TEnum Enum<TEnum>() where TEnum : struct, System.Enum =>
         property.Value.ValueKind == JsonValueKind.String && System.Enum.TryParse(property.Value.GetString(), ignoreCase: true, out TEnum v) && System.Enum.IsDefined(v)

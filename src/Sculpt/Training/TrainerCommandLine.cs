@@ -28,6 +28,14 @@ public static class TrainerCommandLine
         error ??= Console.Error;
         TConfig config;
         RunOptions options;
+        foreach (var option in TConfig.Options)
+        {
+            if (Array.IndexOf(RunFlags, option.Flag) >= 0)
+            {
+                error.WriteLine($"error: {typeof(TConfig).Name}.{option.Property} takes the flag '{option.Flag}', which the trainer uses itself; rename the property.");
+                return 2;
+            }
+        }
         try
         {
             options = RunOptions.Extract(args, out var rest);

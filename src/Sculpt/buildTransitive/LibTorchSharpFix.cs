@@ -63,7 +63,15 @@ namespace Sculpt.Build
                     Log.LogMessage(MessageImportance.Low, "Sculpt: no libstdc++.so.6 found; libLibTorchSharp.so left as it is.");
                     return true;
                 }
-                hostVersions = ElfVersionPatcher.ReadDefinedVersions(libstdcxx);
+                try
+                {
+                    hostVersions = ElfVersionPatcher.ReadDefinedVersions(libstdcxx);
+                }
+                catch (Exception e)
+                {
+                    Log.LogWarning("Sculpt: could not read the versions of " + libstdcxx + " (" + e.Message + "); libLibTorchSharp.so left as it is.");
+                    return true;
+                }
             }
 
             var missing = SafeToWeaken.Where(v => !hostVersions.Contains(v)).ToList();
@@ -77,8 +85,9 @@ namespace Sculpt.Build
                     if (changed.Count > 0)
                         Log.LogMessage(MessageImportance.Normal, "Sculpt: marked " + string.Join(", ", changed) + " weak in " + path + " (this host's libstdc++ lacks it).");
                 }
-                catch (Exception e) when (e is IOException || e is InvalidDataException || e is UnauthorizedAccessException)
+                catch (Exception e)
                 {
+                    // A file this task cannot read is left alone: the build must not fail here.
                     Log.LogWarning("Sculpt: could not fix " + path + " for this host's libstdc++: " + e.Message);
                 }
             }
@@ -179,19 +188,22 @@ namespace Sculpt.Build
         public static List<string> MakeWeak(string path, ICollection<string> versions)
         {
             var changed = new List<string>();
-            var needed = ReadNeededVersions(path);
-            using (var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite))
+            var bytes = File.ReadAllBytes(path);
+            foreach (var version in ReadNeededVersions(path))
             {
-                foreach (var version in needed)
-                {
-                    if (version.IsWeak || !versions.Contains(version.Name)) continue;
-                    ushort flags = (ushort)(version.Flags | WeakFlag);
-                    stream.Position = version.FlagsOffset;
-                    stream.WriteByte((byte)(flags & 0xff));
-                    stream.WriteByte((byte)(flags >> 8));
-                    changed.Add(version.Name);
-                }
+                if (version.IsWeak || !versions.Contains(version.Name)) continue;
+                ushort flags = (ushort)(version.Flags | WeakFlag);
+                bytes[version.FlagsOffset] = (byte)(flags & 0xff);
+                bytes[version.FlagsOffset + 1] = (byte)(flags >> 8);
+                changed.Add(version.Name);
             }
+            if (changed.Count == 0) return changed;
+            // A new file renamed over the old one: when the output holds a hard or symbolic link
+            // into the NuGet cache, the cache's copy stays as it was.
+            string temporary = path + ".sculpt-tmp";
+            File.WriteAllBytes(temporary, bytes);
+            File.Delete(path);
+            File.Move(temporary, path);
             return changed;
         }
 
@@ -237,8 +249,16 @@ namespace Sculpt.Build
             throw new InvalidDataException(path + " links to a missing section " + index + ".");
         }
 
-        private static ushort U16(byte[] b, long o) => (ushort)(b[o] | b[o + 1] << 8);
-        private static uint U32(byte[] b, long o) => (uint)(b[o] | b[o + 1] << 8 | b[o + 2] << 16 | b[o + 3] << 24);
+        private static ushort U16(byte[] b, long o)
+        {
+            if (o < 0 || o + 2 > b.Length) throw new InvalidDataException("an ELF offset points outside the file");
+            return (ushort)(b[o] | b[o + 1] << 8);
+        }
+        private static uint U32(byte[] b, long o)
+        {
+            if (o < 0 || o + 4 > b.Length) throw new InvalidDataException("an ELF offset points outside the file");
+            return (uint)(b[o] | b[o + 1] << 8 | b[o + 2] << 16 | b[o + 3] << 24);
+        }
         private static ulong U64(byte[] b, long o) => U32(b, o) | (ulong)U32(b, o + 4) << 32;
 
         private static string CString(byte[] b, long o)

@@ -34,20 +34,29 @@ partial class TinyClassifierTrainer
     /// <inheritdoc/>
     public override global::Sculpt.Training.Evaluation Evaluate(global::Sculpt.Data.TensorDataset data)
     {
+        bool wasTraining = Model.training;
         Model.eval();
         using var noGrad = global::TorchSharp.torch.no_grad();
         using var scope = global::TorchSharp.torch.NewDisposeScope();
         var onDevice = data.To(Device);
-        var lossSum = global::TorchSharp.torch.zeros(global::System.Array.Empty<long>(), dtype: global::TorchSharp.torch.float64, device: Device);
-        var correct = global::TorchSharp.torch.zeros(global::System.Array.Empty<long>(), dtype: global::TorchSharp.torch.int64, device: Device);
-        foreach (var batch in onDevice.Batches(Config.BatchSize, shuffle: false))
+        try
         {
-            using var batchScope = global::TorchSharp.torch.NewDisposeScope();
-            var output = Model.call(batch.Input);
-            lossSum.add_(global::TorchSharp.torch.nn.functional.cross_entropy(output, batch.Target, reduction: global::TorchSharp.torch.nn.Reduction.Sum));
-            correct.add_(output.argmax(-1).eq(batch.Target).sum());
+            var lossSum = global::TorchSharp.torch.zeros(global::System.Array.Empty<long>(), dtype: global::TorchSharp.torch.float64, device: Device);
+            var correct = global::TorchSharp.torch.zeros(global::System.Array.Empty<long>(), dtype: global::TorchSharp.torch.int64, device: Device);
+            foreach (var batch in onDevice.Batches(Config.BatchSize, shuffle: false))
+            {
+                using var batchScope = global::TorchSharp.torch.NewDisposeScope();
+                var output = Model.call(batch.Input);
+                lossSum.add_(global::TorchSharp.torch.nn.functional.cross_entropy(output, batch.Target, reduction: global::TorchSharp.torch.nn.Reduction.Sum));
+                correct.add_(output.argmax(-1).eq(batch.Target).sum());
+            }
+            return new global::Sculpt.Training.Evaluation(lossSum.item<double>() / data.Count, correct.item<long>() / (double)data.Count, data.Count);
         }
-        return new global::Sculpt.Training.Evaluation(lossSum.item<double>() / data.Count, correct.item<long>() / (double)data.Count, data.Count);
+        finally
+        {
+            // Leave the model in the mode it was in, so a hand-written loop can interleave TrainStep and Evaluate.
+            if (wasTraining) Model.train();
+        }
     }
 
     /// <inheritdoc/>

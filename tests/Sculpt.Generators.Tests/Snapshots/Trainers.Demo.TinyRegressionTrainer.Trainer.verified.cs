@@ -25,6 +25,7 @@ partial class TinyRegressionTrainer
         using var scope = global::TorchSharp.torch.NewDisposeScope();
         TorchOptimizer.zero_grad();
         var output = Model.call(input);
+        global::Sculpt.Training.LossShapes.RequireSame(output, target);
         var loss = global::TorchSharp.torch.nn.functional.mse_loss(output, target);
         loss.backward();
         TorchOptimizer.step();
@@ -34,20 +35,30 @@ partial class TinyRegressionTrainer
     /// <inheritdoc/>
     public override global::Sculpt.Training.Evaluation Evaluate(global::Sculpt.Data.TensorDataset data)
     {
+        bool wasTraining = Model.training;
         Model.eval();
         using var noGrad = global::TorchSharp.torch.no_grad();
         using var scope = global::TorchSharp.torch.NewDisposeScope();
         var onDevice = data.To(Device);
-        var lossSum = global::TorchSharp.torch.zeros(global::System.Array.Empty<long>(), dtype: global::TorchSharp.torch.float64, device: Device);
-        long elements = 0;
-        foreach (var batch in onDevice.Batches(Config.BatchSize, shuffle: false))
+        try
         {
-            using var batchScope = global::TorchSharp.torch.NewDisposeScope();
-            var output = Model.call(batch.Input);
-            lossSum.add_(global::TorchSharp.torch.nn.functional.mse_loss(output, batch.Target, reduction: global::TorchSharp.torch.nn.Reduction.Sum));
-            elements += batch.Target.numel();
+            var lossSum = global::TorchSharp.torch.zeros(global::System.Array.Empty<long>(), dtype: global::TorchSharp.torch.float64, device: Device);
+            long elements = 0;
+            foreach (var batch in onDevice.Batches(Config.BatchSize, shuffle: false))
+            {
+                using var batchScope = global::TorchSharp.torch.NewDisposeScope();
+                var output = Model.call(batch.Input);
+                global::Sculpt.Training.LossShapes.RequireSame(output, batch.Target);
+                lossSum.add_(global::TorchSharp.torch.nn.functional.mse_loss(output, batch.Target, reduction: global::TorchSharp.torch.nn.Reduction.Sum));
+                elements += batch.Target.numel();
+            }
+            return new global::Sculpt.Training.Evaluation(lossSum.item<double>() / elements, null, data.Count);
         }
-        return new global::Sculpt.Training.Evaluation(lossSum.item<double>() / elements, null, data.Count);
+        finally
+        {
+            // Leave the model in the mode it was in, so a hand-written loop can interleave TrainStep and Evaluate.
+            if (wasTraining) Model.train();
+        }
     }
 
     /// <inheritdoc/>
