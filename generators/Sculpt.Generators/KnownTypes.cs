@@ -10,6 +10,7 @@ internal static class KnownTypes
     public const string LinearAttribute = "Sculpt.LinearAttribute";
     public const string DropoutAttribute = "Sculpt.DropoutAttribute";
     public const string TrainerAttribute = "Sculpt.TrainerAttribute";
+    public const string ShapeAttribute = "Sculpt.ShapeAttribute";
     public const string Ops = "Sculpt.Ops";
     public const string TrainerBase = "Sculpt.Training.Trainer`3";
 }

@@ -174,6 +174,66 @@ public class AnalyzerTests
             public Tensor Forward(Tensor a, Tensor b) => L({|SCULPT0001:Ops.Concat(-1, a, b)|});
             """),
 
+        // Helpers with a [Shape] signature are checked like layers, and so are their bodies.
+        Model("""
+            [Shape("B T C -> B T C")] private static Tensor Norm(Tensor x) => x;
+            [Forward("B 4 -> B 4")]
+            public Tensor Forward(Tensor x) => Norm({|SCULPT0001:x|});
+            """),
+        Model("""
+            [Shape("B C, B C -> B C")] private static Tensor Mix(Tensor a, Tensor b) => a + b;
+            [Forward("B 3, B 4 -> B 3")]
+            public Tensor Forward(Tensor x, Tensor y) => Mix(x, {|SCULPT0001:y|});
+            """),
+        Model("""
+            [Shape("*batch D -> *batch D")] private static Tensor Scale(Tensor x) => x * 2.0;
+            [Linear(5, 2)] private partial Tensor L(Tensor x);
+            [Forward("B 4 -> B 2")]
+            public Tensor Forward(Tensor x) => L({|SCULPT0001:Scale(x)|});
+            """),
+        Model("""
+            [Shape("B 4 -> B 4")] private static Tensor Bad(Tensor x) => {|SCULPT0002:Ops.Sum(x, 1)|};
+            """),
+        Model("""
+            [Linear(4, 3)] private partial Tensor L(Tensor x);
+            [Shape("B 4 -> B 4")] private Tensor Project(Tensor x) => {|SCULPT0002:L(x)|};
+            """),
+        Model("""
+            [Shape("B {|SCULPT0003:4x|} -> B")] private static Tensor H(Tensor x) => x;
+            """),
+        Model("""
+            [Shape({|SCULPT0004:"B 4, B 4 -> B 4"|})] private static Tensor H(Tensor x) => x;
+            """),
+
+        // Conditionals: both arms agree, so the result is known.
+        Model("""
+            [Linear(4, 5)] private partial Tensor A(Tensor x);
+            [Linear(4, 5)] private partial Tensor B(Tensor x);
+            [Linear(4, 2)] private partial Tensor C(Tensor x);
+            [Forward("N 4 -> N 2")]
+            public Tensor Forward(Tensor x) => C({|SCULPT0001:training ? A(x) : B(x)|});
+            """),
+        Model("""
+            [Linear(4, 5)] private partial Tensor A(Tensor x);
+            [Linear(4, 2)] private partial Tensor C(Tensor x);
+            [Forward("N 4 -> N 2")]
+            public Tensor Forward(Tensor x)
+            {
+                Tensor h;
+                if (training) { h = A(x); } else { h = Ops.Relu(A(x)); }
+                return C({|SCULPT0001:h|});
+            }
+            """),
+        Model("""
+            [Linear(4, 3)] private partial Tensor L(Tensor x);
+            [Forward("N 4 -> N 4")]
+            public Tensor Forward(Tensor x)
+            {
+                if (training) return {|SCULPT0002:L(x)|};
+                return x;
+            }
+            """),
+
         // SCULPT0002: the forward result does not have the declared shape
         Model("""
             [Linear(4, 5)] private partial Tensor L(Tensor x);
@@ -560,6 +620,32 @@ public class AnalyzerTests
             public Tensor Forward(Tensor @in) => Project(@in);
         }
         """",
+        // Helpers: symbols bind per call, *batch carries leading dims through.
+        Model("""
+            [Shape("*batch D -> *batch D")] private static Tensor Scale(Tensor x) => x * 2.0;
+            [Shape("B C, B C -> B C")] private static Tensor Mix(Tensor a, Tensor b) => a + b;
+            [Linear(4, 2)] private partial Tensor L(Tensor x);
+            [Forward("B T 4, B T 4 -> B T 2")]
+            public Tensor Forward(Tensor x, Tensor y) => L(Scale(Mix(Ops.Flatten(x, 0, 1), Ops.Flatten(y, 0, 1)))).reshape(x.size(0), x.size(1), 2);
+            """),
+        // Conditionals whose arms differ: the dim becomes unknown, and nothing is reported.
+        Model("""
+            [Linear(4, 5)] private partial Tensor A(Tensor x);
+            [Linear(4, 2)] private partial Tensor C(Tensor x);
+            [Forward("N 4 -> N 2")]
+            public Tensor Forward(Tensor x) => C(training ? A(x) : x);
+            """),
+        Model("""
+            [Linear(4, 5)] private partial Tensor A(Tensor x);
+            [Linear(4, 2)] private partial Tensor C(Tensor x);
+            [Forward("N 4 -> N 2")]
+            public Tensor Forward(Tensor x)
+            {
+                var h = x;
+                if (training) h = A(x);
+                return C(h);
+            }
+            """),
         // Defaults inside their ranges, and defaults that are not literals.
         Model("", """
             [Range(1, 10)] public int Layers { get; init; } = 10;
@@ -592,7 +678,7 @@ public class AnalyzerTests
         [Linear(4, 5)] private partial Tensor L(Tensor x);
         [Forward("B 4 -> B 10")]
         public Tensor Forward(Tensor x) => {|SCULPT0002:L(x)|};
-        """, "The forward signature declares [B, 10] but the body returns [B, 5]: the last dim is 5, not 10; it comes from 'L' (Linear 4 -> 5)")]
+        """, "The signature declares [B, 10] but the body returns [B, 5]: the last dim is 5, not 10; it comes from 'L' (Linear 4 -> 5)")]
     [InlineData("""
         [Forward("B {|SCULPT0003:4x|} -> B 4")]
         public Tensor Forward(Tensor x) => x;

@@ -15,8 +15,8 @@ internal static class DiagnosticDescriptors
         "'{0}' expects {1} but receives {2}: {3}{4}");
 
     public static readonly DiagnosticDescriptor ForwardResultShape = Error(
-        "SCULPT0002", Shapes, "The forward result does not have the declared shape",
-        "The forward signature declares {0} but the body returns {1}: {2}");
+        "SCULPT0002", Shapes, "A forward or helper body returns a shape other than the declared one",
+        "The signature declares {0} but the body returns {1}: {2}");
 
     public static readonly DiagnosticDescriptor InvalidSignature = Error(
         "SCULPT0003", Declarations, "A shape signature does not parse",

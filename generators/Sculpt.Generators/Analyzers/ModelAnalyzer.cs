@@ -211,25 +211,44 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    /// <summary>SCULPT0001, SCULPT0002, SCULPT0008: shapes through the forward body.</summary>
+    /// <summary>SCULPT0001, SCULPT0002, SCULPT0008: shapes through a forward body or a <c>[Shape]</c> helper's body.</summary>
     private static void AnalyzeForwardBody(SyntaxNodeAnalysisContext context)
     {
         var syntax = (MethodDeclarationSyntax)context.Node;
         if (syntax.AttributeLists.Count == 0) return;
         if (context.SemanticModel.GetDeclaredSymbol(syntax, context.CancellationToken) is not { } method) return;
-        if (!method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ForwardAttribute)) return;
         var type = method.ContainingType;
         var model = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute);
-        if (model is null) return;
-        var (forward, text) = ModelParser.Forward(type);
-        if (!SymbolEqualityComparer.Default.Equals(forward, method) || text is null) return;
+        var dimNames = ModelParser.DimNames(model is null ? null : ModelParser.ConfigOf(model));
 
-        var (signature, error) = SignatureParser.Parse(text, ModelParser.DimNames(ModelParser.ConfigOf(model)));
-        if (error is not null || signature!.Inputs.Count != method.Parameters.Length) return;
+        string? text = ForwardWalker.SignatureOf(method);
+        if (text is null)
+        {
+            if (model is null || !method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ForwardAttribute)) return;
+            var (forward, forwardText) = ModelParser.Forward(type);
+            if (!SymbolEqualityComparer.Default.Equals(forward, method)) return;
+            text = forwardText;
+        }
+        if (text is null) return;
+
+        var (signature, error) = SignatureParser.Parse(text, dimNames);
+        if (error is not null || signature!.Inputs.Count != method.Parameters.Length)
+        {
+            // A [Forward] signature is reported with its type; a helper's is reported here.
+            var shape = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ShapeAttribute);
+            if (shape?.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) is AttributeSyntax { ArgumentList.Arguments: [var argument, ..] })
+            {
+                context.ReportDiagnostic(error is not null
+                    ? Diagnostic.Create(DiagnosticDescriptors.InvalidSignature, InsideString(argument.Expression, error.Start, error.Length), error.Message)
+                    : Diagnostic.Create(DiagnosticDescriptors.SignatureArity, argument.Expression.GetLocation(),
+                        Count(signature!.Inputs.Count, "input"), method.Name, Count(method.Parameters.Length, "parameter")));
+            }
+            return;
+        }
         var parameters = method.Parameters.Select((p, i) => new ForwardParameter(p.Name, signature.Inputs[i])).ToEquatableArray();
-        var layers = ModelParser.Layers(type, fromGenerator: false).Select(l => l.Spec);
+        var layers = model is null ? Enumerable.Empty<LayerSpec>() : ModelParser.Layers(type, fromGenerator: false).Select(l => l.Spec);
 
-        ForwardWalker.Walk(syntax, context.SemanticModel, type, layers, parameters, signature.Output, problem =>
+        ForwardWalker.Walk(syntax, context.SemanticModel, type, layers, dimNames, parameters, signature.Output, problem =>
         {
             var diagnostic = problem.Kind switch
             {

@@ -27,14 +27,16 @@ internal sealed class ForwardWalker
     private readonly SemanticModel _model;
     private readonly INamedTypeSymbol _type;
     private readonly Dictionary<string, LayerSpec> _layers;
-    private readonly Dictionary<string, Value> _locals = new();
+    private Dictionary<string, Value> _locals = new();
     private readonly List<SummaryRowSpec> _rows = new();
     private readonly Action<ShapeProblem>? _report;
+    private readonly ICollection<string> _dimNames;
     private readonly CancellationToken _cancellation;
 
-    private ForwardWalker(SemanticModel model, INamedTypeSymbol type, IEnumerable<LayerSpec> layers, Action<ShapeProblem>? report, CancellationToken cancellation)
+    private ForwardWalker(SemanticModel model, INamedTypeSymbol type, IEnumerable<LayerSpec> layers, ICollection<string> dimNames, Action<ShapeProblem>? report, CancellationToken cancellation)
     {
         _model = model;
+        _dimNames = dimNames;
         _type = type;
         _layers = layers.GroupBy(l => l.Name).ToDictionary(g => g.Key, g => g.First());
         _report = report;
@@ -43,10 +45,10 @@ internal sealed class ForwardWalker
 
     /// <summary>Walks <paramref name="syntax"/>; returns the summary rows, and reports problems when <paramref name="report"/> is given.</summary>
     public static IReadOnlyList<SummaryRowSpec> Walk(
-        MethodDeclarationSyntax syntax, SemanticModel model, INamedTypeSymbol type, IEnumerable<LayerSpec> layers,
+        MethodDeclarationSyntax syntax, SemanticModel model, INamedTypeSymbol type, IEnumerable<LayerSpec> layers, ICollection<string> dimNames,
         EquatableArray<ForwardParameter> parameters, Shape? output, Action<ShapeProblem>? report, CancellationToken cancellation)
     {
-        var walker = new ForwardWalker(model, type, layers, report, cancellation);
+        var walker = new ForwardWalker(model, type, layers, dimNames, report, cancellation);
         foreach (var parameter in parameters) walker._locals[parameter.Name] = new Value(parameter.Shape, null);
 
         if (syntax.ExpressionBody is { } arrow) walker.Return(arrow.Expression, output);
@@ -56,46 +58,88 @@ internal sealed class ForwardWalker
 
     /// <summary>The generator's entry: the forward method's rows for <c>Summary()</c>.</summary>
     public static IReadOnlyList<SummaryRowSpec> Rows(
-        IMethodSymbol forward, SemanticModel semanticModel, INamedTypeSymbol type, IEnumerable<LayerSpec> layers,
+        IMethodSymbol forward, SemanticModel semanticModel, INamedTypeSymbol type, IEnumerable<LayerSpec> layers, ICollection<string> dimNames,
         EquatableArray<ForwardParameter> parameters, CancellationToken cancellation)
     {
         if (forward.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellation) is not MethodDeclarationSyntax syntax) return [];
         var model = syntax.SyntaxTree == semanticModel.SyntaxTree ? semanticModel : semanticModel.Compilation.GetSemanticModel(syntax.SyntaxTree);
-        return Walk(syntax, model, type, layers, parameters, null, null, cancellation);
+        return Walk(syntax, model, type, layers, dimNames, parameters, null, null, cancellation);
     }
 
     private void Block(BlockSyntax block, Shape? output)
     {
         foreach (var statement in block.Statements)
         {
-            _cancellation.ThrowIfCancellationRequested();
-            switch (statement)
-            {
-                case LocalDeclarationStatementSyntax local:
-                    foreach (var variable in local.Declaration.Variables)
-                    {
-                        _locals[variable.Identifier.ValueText] = variable.Initializer is { } init ? Evaluate(init.Value) : Value.Unknown;
-                    }
-                    break;
-                case ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Left: IdentifierNameSyntax target } assignment }:
-                    _locals[target.Identifier.ValueText] = Evaluate(assignment.Right);
-                    break;
-                case ReturnStatementSyntax { Expression: { } value }:
-                    Return(value, output);
-                    return;
-                default:
-                    // Branches and loops: what they assign is no longer known afterwards.
-                    foreach (var assigned in statement.DescendantNodes().OfType<AssignmentExpressionSyntax>().Select(a => a.Left).OfType<IdentifierNameSyntax>())
-                    {
-                        _locals[assigned.Identifier.ValueText] = Value.Unknown;
-                    }
-                    foreach (var declared in statement.DescendantNodes().OfType<VariableDeclaratorSyntax>())
-                    {
-                        _locals[declared.Identifier.ValueText] = Value.Unknown;
-                    }
-                    break;
-            }
+            if (Statement(statement, output)) return;
         }
+    }
+
+    /// <summary>Follows one statement; true when it returns on every path.</summary>
+    private bool Statement(StatementSyntax statement, Shape? output)
+    {
+        _cancellation.ThrowIfCancellationRequested();
+        switch (statement)
+        {
+            case BlockSyntax block:
+                foreach (var inner in block.Statements)
+                {
+                    if (Statement(inner, output)) return true;
+                }
+                return false;
+            case LocalDeclarationStatementSyntax local:
+                foreach (var variable in local.Declaration.Variables)
+                {
+                    _locals[variable.Identifier.ValueText] = variable.Initializer is { } init ? Evaluate(init.Value) : Value.Unknown;
+                }
+                return false;
+            case ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Left: IdentifierNameSyntax target } assignment }:
+                _locals[target.Identifier.ValueText] = Evaluate(assignment.Right);
+                return false;
+            case ReturnStatementSyntax { Expression: { } value }:
+                Return(value, output);
+                return true;
+            case IfStatementSyntax branch:
+                return Branch(branch, output);
+            default:
+                // Loops and the rest: what they assign is no longer known afterwards.
+                foreach (var assigned in statement.DescendantNodes().OfType<AssignmentExpressionSyntax>().Select(a => a.Left).OfType<IdentifierNameSyntax>())
+                {
+                    _locals[assigned.Identifier.ValueText] = Value.Unknown;
+                }
+                foreach (var declared in statement.DescendantNodes().OfType<VariableDeclaratorSyntax>())
+                {
+                    _locals[declared.Identifier.ValueText] = Value.Unknown;
+                }
+                return false;
+        }
+    }
+
+    /// <summary>Both arms of an <c>if</c>, each from the same state; afterwards a value keeps only what both arms agree on.</summary>
+    private bool Branch(IfStatementSyntax branch, Shape? output)
+    {
+        Evaluate(branch.Condition);
+        var before = new Dictionary<string, Value>(_locals);
+        bool thenReturns = Statement(branch.Statement, output);
+        var afterThen = _locals;
+        _locals = new Dictionary<string, Value>(before);
+        bool elseReturns = branch.Else is { } otherwise && Statement(otherwise.Statement, output);
+        var afterElse = _locals;
+        if (thenReturns && elseReturns) return true;
+        if (thenReturns) _locals = afterElse;
+        else if (elseReturns) _locals = afterThen;
+        else _locals = afterThen.Keys.Union(afterElse.Keys).ToDictionary(
+            name => name,
+            name => afterThen.TryGetValue(name, out var a) && afterElse.TryGetValue(name, out var b) ? Join(a, b) : Value.Unknown);
+        return false;
+    }
+
+    /// <summary>A value that is one of two: each dim where both agree, unknown elsewhere, unknown when ranks differ.</summary>
+    private static Value Join(Value a, Value b)
+    {
+        if (a == b) return a;
+        if (a.Shape is null || b.Shape is null || a.Shape.Rank != b.Shape.Rank) return Value.Unknown;
+        var dims = a.Shape.Dims.Zip(b.Shape.Dims, (x, y) => x == y ? x : Dim.Unknown);
+        return new Value(new Shape(dims.ToEquatableArray()), a.Producer == b.Producer ? a.Producer : null);
     }
 
     private void Return(ExpressionSyntax expression, Shape? output)
@@ -118,6 +162,9 @@ internal sealed class ForwardWalker
                 return _locals.TryGetValue(identifier.Identifier.ValueText, out var value) ? value : Value.Unknown;
             case InvocationExpressionSyntax invocation:
                 return Invocation(invocation);
+            case ConditionalExpressionSyntax conditional:
+                Evaluate(conditional.Condition);
+                return Join(Evaluate(conditional.WhenTrue), Evaluate(conditional.WhenFalse));
             case BinaryExpressionSyntax binary when binary.Kind() is SyntaxKind.AddExpression or SyntaxKind.SubtractExpression or SyntaxKind.MultiplyExpression or SyntaxKind.DivideExpression:
                 return Elementwise(binary);
             default:
@@ -169,6 +216,10 @@ internal sealed class ForwardWalker
         {
             return Op(invocation, method);
         }
+        if (method is not null && SignatureOf(method) is { } signed)
+        {
+            return Signed(invocation, method, signed);
+        }
         foreach (var argument in arguments) Evaluate(argument.Expression);
         return Value.Unknown;
     }
@@ -219,6 +270,45 @@ internal sealed class ForwardWalker
         _rows.Add(new SummaryRowSpec("Ops." + name, kind, result.Output, null));
         bool passesProducer = name is "Relu" or "Gelu" or "Tanh" or "Sigmoid" or "Softmax";
         return new Value(result.Output, passesProducer ? input.Producer : $"'Ops.{name}' ({string.Join(", ", tensors.Select(t => t.Shape?.ToString() ?? "?"))} -> {result.Output?.ToString() ?? "?"})");
+    }
+
+    /// <summary>The signature text of a method marked <c>[Shape]</c>.</summary>
+    public static string? SignatureOf(IMethodSymbol method) =>
+        method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ShapeAttribute)
+            ?.ConstructorArguments.FirstOrDefault().Value as string;
+
+    /// <summary>A call of a helper with a <c>[Shape]</c> signature: each argument unified, the result substituted.</summary>
+    private Value Signed(InvocationExpressionSyntax invocation, IMethodSymbol method, string text)
+    {
+        var arguments = invocation.ArgumentList.Arguments;
+        var values = arguments.Select(a => IsTensor(a.Expression) ? Evaluate(a.Expression) : EvaluateOther(a.Expression)).ToList();
+        var (signature, error) = SignatureParser.Parse(text, _dimNames);
+        var tensorArguments = arguments.Select((a, i) => (Argument: a, Value: values[i])).Where(p => IsTensor(p.Argument.Expression)).ToList();
+        if (error is not null || signature!.Inputs.Count != tensorArguments.Count) return Value.Unknown;
+
+        var unifier = new Unifier();
+        bool failed = false;
+        for (int i = 0; i < tensorArguments.Count; i++)
+        {
+            if (tensorArguments[i].Value.Shape is not { } actual) continue;
+            if (unifier.Unify(signature.Inputs[i], actual) is { } reason)
+            {
+                failed = true;
+                Report(new ShapeProblem(
+                    ShapeProblemKind.CallArgument, tensorArguments[i].Argument.Expression, method.Name, signature.Inputs[i].ToString(), actual.ToString(),
+                    With(reason, tensorArguments[i].Value.Producer), null));
+            }
+        }
+        // After a mismatch the result is unknown, so one mistake is reported once.
+        var output = failed ? null : unifier.Substitute(signature.Output);
+        _rows.Add(new SummaryRowSpec(method.Name, "[Shape] " + text.Trim(), output, null));
+        return new Value(output, $"'{method.Name}' ({text.Trim()})");
+    }
+
+    private Value EvaluateOther(ExpressionSyntax expression)
+    {
+        Evaluate(expression);
+        return Value.Unknown;
     }
 
     private static RuleResult Flatten(Shape? input, IReadOnlyList<long> dims)

@@ -29,7 +29,7 @@ internal static class ModelParser
                 .ToEquatableArray();
             bool valid = error is null && signature!.Inputs.Count == forwardMethod.Parameters.Length;
             forward = new ForwardSpec(forwardMethod.Name, signatureText, parameters, signature?.Output, valid);
-            rows.AddRange(ForwardWalker.Rows(forwardMethod, context.SemanticModel, type, layers, parameters, cancellation));
+            rows.AddRange(ForwardWalker.Rows(forwardMethod, context.SemanticModel, type, layers, dimNames, parameters, cancellation));
         }
 
         return new ModelSpec(

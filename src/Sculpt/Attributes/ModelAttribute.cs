@@ -22,3 +22,14 @@ public sealed class ForwardAttribute(string signature) : System.Attribute
 {
     public string Signature { get; } = signature;
 }
+
+/// <summary>
+/// Declares the shape signature of a helper method of your own, e.g. <c>"B T C -&gt; B T C"</c>.
+/// The analyzer then checks every call of it like a built-in layer (symbols bind per call), and
+/// checks its body against the signature.
+/// </summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class ShapeAttribute(string signature) : System.Attribute
+{
+    public string Signature { get; } = signature;
+}
