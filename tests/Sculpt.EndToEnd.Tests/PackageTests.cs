@@ -30,6 +30,7 @@ public sealed class PackageTests : IDisposable
             var entries = archive.Entries.Select(e => e.FullName).ToHashSet();
             Assert.Contains("lib/net10.0/Sculpt.dll", entries);
             Assert.Contains("analyzers/dotnet/cs/Sculpt.Generators.dll", entries);
+            Assert.Contains("analyzers/dotnet/cs/Sculpt.CodeFixes.dll", entries);
             Assert.Contains("buildTransitive/Sculpt.targets", entries);
             Assert.Contains("buildTransitive/LibTorchSharpFix.cs", entries);
             using var nuspec = new StreamReader(archive.Entries.Single(e => e.FullName.EndsWith(".nuspec")).Open());
@@ -67,6 +68,18 @@ public sealed class PackageTests : IDisposable
 
         var build = Dotnet(app, "build", "-c", "Release");
         Assert.True(build.ExitCode == 0, build.Describe("dotnet build"));
+        Assert.Contains(" 0 Warning(s)", build.Output);
+
+        // The analyzers come with the package: a shape mistake fails the build with its ID and place.
+        string program = Path.Combine(app, "Program.cs");
+        string valid = File.ReadAllText(program);
+        File.WriteAllText(program, valid.Replace("[Linear(2, \"Hidden\")]", "[Linear(3, \"Hidden\")]"));
+        var shapeError = Dotnet(app, "build", "-c", "Release");
+        Assert.NotEqual(0, shapeError.ExitCode);
+        Assert.Contains("Program.cs(23,71): error SCULPT0001: 'Hidden1' expects [*batch, 3] but receives [B, 2]: the last dim is 2, not 3; try [Linear(2, \"Hidden\")]", shapeError.Output);
+        File.WriteAllText(program, valid);
+        build = Dotnet(app, "build", "-c", "Release");
+        Assert.True(build.ExitCode == 0, build.Describe("dotnet build after the fix"));
 
         var run = Dotnet(app, "run", "-c", "Release", "--no-build", "--", "--epochs", "1", "--output", Path.Combine(_root, "run"));
         Assert.True(run.ExitCode == 0, run.Describe("dotnet run"));

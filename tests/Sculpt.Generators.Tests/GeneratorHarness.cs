@@ -11,9 +11,9 @@ namespace Sculpt.Generators.Tests;
 /// <summary>Runs <see cref="SculptGenerator"/> on in-memory sources referencing the real runtime.</summary>
 internal static class GeneratorHarness
 {
-    private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
+    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 
-    private static readonly ImmutableArray<MetadataReference> References = Net100.References.All.Cast<MetadataReference>()
+    public static readonly ImmutableArray<MetadataReference> References = Net100.References.All.Cast<MetadataReference>()
         .Concat(new[]
         {
             MetadataReference.CreateFromFile(typeof(Sculpt.Ops).Assembly.Location),
@@ -26,13 +26,16 @@ internal static class GeneratorHarness
             "Snippets",
             sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"Source{i}.cs")),
             References,
+            CompilationOptions);
+
+    public static readonly CSharpCompilationOptions CompilationOptions =
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)
                 // As the SDK does: TorchSharp targets net8.0 and unifies with net10.0's System.Runtime.
                 .WithSpecificDiagnosticOptions(new Dictionary<string, ReportDiagnostic>
                 {
                     ["CS1701"] = ReportDiagnostic.Suppress,
                     ["CS1702"] = ReportDiagnostic.Suppress,
-                }));
+                });
 
     public static GeneratorDriver Driver() =>
         CSharpGeneratorDriver.Create(

@@ -250,13 +250,19 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
 
         ForwardWalker.Walk(syntax, context.SemanticModel, type, layers, dimNames, parameters, signature.Output, problem =>
         {
+            var fix = ImmutableDictionary<string, string?>.Empty;
+            if (problem.FixLayer is not null && problem.FixSize is { } size)
+            {
+                fix = fix.Add(FixProperties.LinearLayer, problem.FixLayer).Add(FixProperties.InputSize, size.ToString(CultureInfo.InvariantCulture));
+            }
+            if (problem.FixOutput is not null) fix = fix.Add(FixProperties.Output, problem.FixOutput);
             var diagnostic = problem.Kind switch
             {
                 ShapeProblemKind.CallArgument => Diagnostic.Create(
-                    DiagnosticDescriptors.CallArgumentShape, problem.Node.GetLocation(),
+                    DiagnosticDescriptors.CallArgumentShape, problem.Node.GetLocation(), fix,
                     problem.Subject, problem.Expected, problem.Actual, problem.Reason, problem.Suggestion is null ? "" : $"; try {problem.Suggestion}"),
                 ShapeProblemKind.ForwardResult => Diagnostic.Create(
-                    DiagnosticDescriptors.ForwardResultShape, problem.Node.GetLocation(), problem.Expected, problem.Actual, problem.Reason),
+                    DiagnosticDescriptors.ForwardResultShape, problem.Node.GetLocation(), fix, problem.Expected, problem.Actual, problem.Reason),
                 _ => Diagnostic.Create(
                     DiagnosticDescriptors.BroadcastShape, problem.Node.GetLocation(), problem.Subject, problem.Expected, problem.Actual, problem.Reason),
             };

@@ -148,7 +148,8 @@ internal sealed class ForwardWalker
         if (output is null || value.Shape is null) return;
         if (ShapeComparison.Mismatch(output, value.Shape) is { } reason)
         {
-            Report(new ShapeProblem(ShapeProblemKind.ForwardResult, expression, "", output.ToString(), value.Shape.ToString(), With(reason, value.Producer), null));
+            Report(new ShapeProblem(ShapeProblemKind.ForwardResult, expression, "", output.ToString(), value.Shape.ToString(), With(reason, value.Producer), null,
+                FixOutput: value.Shape.Dims.All(d => d.Kind is DimKind.Constant or DimKind.Symbol or DimKind.HyperParameter or DimKind.Variadic) ? value.Shape.Text : null));
         }
     }
 
@@ -203,9 +204,12 @@ internal sealed class ForwardWalker
             var input = Evaluate(arguments[0].Expression);
             if (input.Shape is not null && ShapeRules.LayerInput(layer) is { } accepted && ShapeComparison.Mismatch(accepted, input.Shape) is { } reason)
             {
+                var suggestion = Suggest(layer, input.Shape);
                 Report(new ShapeProblem(
                     ShapeProblemKind.CallArgument, arguments[0].Expression, layer.Name, accepted.ToString(), input.Shape.ToString(),
-                    With(reason, input.Producer), Suggest(layer, input.Shape)));
+                    With(reason, input.Producer), suggestion,
+                    FixLayer: suggestion is null ? null : layer.Name,
+                    FixSize: suggestion is null ? null : input.Shape.Dims[input.Shape.Rank - 1].Value));
             }
             var output = ShapeRules.Layer(layer, input.Shape);
             bool first = !_rows.Any(r => r.LayerName == layer.Name);

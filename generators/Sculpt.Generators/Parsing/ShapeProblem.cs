@@ -18,4 +18,8 @@ internal enum ShapeProblemKind
 /// A shape error the forward walker found. It holds the syntax node to report on, so it lives only
 /// inside an analyzer callback and never in a generator pipeline.
 /// </summary>
-internal sealed record ShapeProblem(ShapeProblemKind Kind, SyntaxNode Node, string Subject, string Expected, string Actual, string Reason, string? Suggestion);
+/// <param name="FixLayer">A Linear layer whose input size the fix sets to <paramref name="FixSize"/>.</param>
+/// <param name="FixOutput">The inferred result, as signature text the fix can write after <c>-&gt;</c>.</param>
+internal sealed record ShapeProblem(
+    ShapeProblemKind Kind, SyntaxNode Node, string Subject, string Expected, string Actual, string Reason, string? Suggestion,
+    string? FixLayer = null, long? FixSize = null, string? FixOutput = null);
