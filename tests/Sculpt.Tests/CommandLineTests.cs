@@ -43,6 +43,17 @@ public class CommandLineTests
     }
 
     [Fact]
+    public void A_hyperparameter_used_as_a_layer_size_is_checked_before_the_layer_is_built()
+    {
+        // Building the model directly skips the record's Validate(): the model's own check speaks.
+        var config = new MlpConfig { Hidden = 0 };
+        var error = Assert.Throws<Sculpt.HyperParameters.HyperParameterException>(() => new Mlp(config));
+        Assert.Equal("Option '--hidden' is a size of layer 'Mlp.Hidden1' and must be at least 1; got 0.", error.Message);
+        var dropout = Assert.Throws<Sculpt.HyperParameters.HyperParameterException>(() => new Mlp(new MlpConfig { Dropout = 1.0 }));
+        Assert.Equal("Option '--dropout' is the dropout probability of layer 'Mlp.Drop' and must be in [0, 1); got 1.", dropout.Message);
+    }
+
+    [Fact]
     public void A_missing_config_file_is_named()
     {
         var (code, _, error) = Run("--config", "/nonexistent/run.json");

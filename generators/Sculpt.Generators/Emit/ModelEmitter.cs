@@ -46,6 +46,16 @@ internal static class ModelEmitter
         w.Open(hasConfig ? $"public {self}({spec.ConfigType} config) : base({SourceWriter.Quote(self)})" : $"public {self}() : base({SourceWriter.Quote(self)})");
         w.Line("global::Sculpt.Backend.NativeBackend.EnsureLoaded();");
         if (hasConfig) w.Line("Config = config;");
+        var checkedArguments = new HashSet<string>();
+        foreach (var layer in spec.Layers)
+        {
+            foreach (var argument in layer.Arguments.Where(a => a.IsHyperParameter && checkedArguments.Add(a.HyperParameter!)))
+            {
+                string check = layer.Kind == LayerKind.Dropout ? "Probability" : "Size";
+                string flag = "--" + Parsing.Names.KebabCase(argument.HyperParameter!);
+                w.Line($"global::Sculpt.HyperParameters.LayerArgumentCheck.{check}(config.{SourceWriter.Identifier(argument.HyperParameter!)}, {SourceWriter.Quote(flag)}, {SourceWriter.Quote(self)}, {SourceWriter.Quote(layer.Name)});");
+            }
+        }
         foreach (var layer in spec.Layers)
         {
             w.Line($"{FieldName(layer)} = {Construction(layer)};");

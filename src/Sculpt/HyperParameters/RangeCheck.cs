@@ -23,3 +23,22 @@ public static class RangeCheck
         }
     }
 }
+
+/// <summary>
+/// The checks a generated model makes on the hyperparameters its layers use, before building
+/// them: values given on the command line get the error the analyzer gives literals.
+/// </summary>
+public static class LayerArgumentCheck
+{
+    /// <summary>A layer size must be at least 1.</summary>
+    public static void Size(long value, string flag, string model, string layer)
+    {
+        if (value < 1) throw new HyperParameterException($"Option '{flag}' is a size of layer '{model}.{layer}' and must be at least 1; got {ValueText.Format(value)}.");
+    }
+
+    /// <summary>A dropout probability must lie in [0, 1).</summary>
+    public static void Probability(double value, string flag, string model, string layer)
+    {
+        if (double.IsNaN(value) || value < 0 || value >= 1) throw new HyperParameterException($"Option '{flag}' is the dropout probability of layer '{model}.{layer}' and must be in [0, 1); got {ValueText.Format(value)}.");
+    }
+}

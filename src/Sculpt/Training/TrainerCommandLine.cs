@@ -81,7 +81,17 @@ public static class TrainerCommandLine
             return 2;
         }
 
-        using var trainer = create(config, device);
+        TTrainer trainer;
+        try
+        {
+            trainer = create(config, device);
+        }
+        catch (HyperParameterException problem)
+        {
+            error.WriteLine("error: " + problem.Message);
+            return 2;
+        }
+        using var owned = trainer;
         output.WriteLine($"{trainerName} on {device.type.ToString().ToLowerInvariant()}, {trainer.Model.ParameterCount:N0} parameters");
         output.Write(trainer.Model.Summary(("B", config.BatchSize)).ToString());
 

@@ -25,6 +25,8 @@ partial class Mlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     {
         global::Sculpt.Backend.NativeBackend.EnsureLoaded();
         Config = config;
+        global::Sculpt.HyperParameters.LayerArgumentCheck.Size(config.Hidden, "--hidden", "Mlp", "Hidden1");
+        global::Sculpt.HyperParameters.LayerArgumentCheck.Probability(config.Dropout, "--dropout", "Mlp", "Drop");
         _hidden1 = global::TorchSharp.torch.nn.Linear(784, config.Hidden, true);
         _drop = global::TorchSharp.torch.nn.Dropout(config.Dropout);
         _classify = global::TorchSharp.torch.nn.Linear(config.Hidden, 10, false);

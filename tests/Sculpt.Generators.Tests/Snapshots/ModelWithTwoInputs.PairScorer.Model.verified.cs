@@ -19,6 +19,7 @@ partial class PairScorer : global::TorchSharp.torch.nn.Module<global::TorchSharp
     {
         global::Sculpt.Backend.NativeBackend.EnsureLoaded();
         Config = config;
+        global::Sculpt.HyperParameters.LayerArgumentCheck.Size(config.Width, "--width", "PairScorer", "Left");
         _left = global::TorchSharp.torch.nn.Linear(config.Width, config.Width, true);
         _score = global::TorchSharp.torch.nn.Linear(config.Width, 1, true);
         RegisterComponents();

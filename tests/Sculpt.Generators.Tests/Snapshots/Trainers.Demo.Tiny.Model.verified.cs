@@ -21,6 +21,7 @@ partial class Tiny : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch
     {
         global::Sculpt.Backend.NativeBackend.EnsureLoaded();
         Config = config;
+        global::Sculpt.HyperParameters.LayerArgumentCheck.Size(config.Hidden, "--hidden", "Tiny", "Hidden1");
         _hidden1 = global::TorchSharp.torch.nn.Linear(4, config.Hidden, true);
         _output = global::TorchSharp.torch.nn.Linear(config.Hidden, 3, true);
         RegisterComponents();
