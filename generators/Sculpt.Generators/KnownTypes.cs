@@ -7,8 +7,6 @@ internal static class KnownTypes
     public const string RangeAttribute = "Sculpt.RangeAttribute";
     public const string ModelAttribute = "Sculpt.ModelAttribute";
     public const string ForwardAttribute = "Sculpt.ForwardAttribute";
-    public const string LinearAttribute = "Sculpt.LinearAttribute";
-    public const string DropoutAttribute = "Sculpt.DropoutAttribute";
     public const string TrainerAttribute = "Sculpt.TrainerAttribute";
     public const string ShapeAttribute = "Sculpt.ShapeAttribute";
     public const string Ops = "Sculpt.Ops";

@@ -234,6 +234,71 @@ public class AnalyzerTests
             }
             """),
 
+        // Convolution, pooling, normalisation and embedding layers.
+        Model("""
+            [Conv2d(3, 6, 5)] private partial Tensor Conv(Tensor x);
+            [Forward("B 1 32 32 -> B 6 28 28")]
+            public Tensor Forward(Tensor x) => Conv({|SCULPT0001:x|});
+            """),
+        Model("""
+            [Conv2d(1, 6, 5)] private partial Tensor Conv(Tensor x);
+            [Forward("B 1 4 4 -> B 6 1 1")]
+            public Tensor Forward(Tensor x) => Conv({|SCULPT0001:x|});
+            """),
+        Model("""
+            [Conv2d(1, 6, 3, Stride = 2, Padding = 1)] private partial Tensor Conv(Tensor x);
+            [Forward("B 1 28 28 -> B 6 28 28")]
+            public Tensor Forward(Tensor x) => {|SCULPT0002:Conv(x)|};
+            """),
+        Model("""
+            [MaxPool2d(8)] private partial Tensor Pool(Tensor x);
+            [Forward("B 6 4 4 -> B 6 1 1")]
+            public Tensor Forward(Tensor x) => Pool({|SCULPT0001:x|});
+            """),
+        Model("""
+            [Conv2d(1, 6, 5)] private partial Tensor Conv1(Tensor x);
+            [MaxPool2d(2)] private partial Tensor Pool(Tensor x);
+            [Linear(256, 10)] private partial Tensor Fc(Tensor x);
+            [Forward("B 1 28 28 -> B 10")]
+            public Tensor Forward(Tensor x) => Fc({|SCULPT0001:Ops.Flatten(Pool(Conv1(x)))|});
+            """),
+        Model("""
+            [BatchNorm2d(8)] private partial Tensor Norm(Tensor x);
+            [Forward("B 6 5 5 -> B 6 5 5")]
+            public Tensor Forward(Tensor x) => Norm({|SCULPT0001:x|});
+            """),
+        Model("""
+            [BatchNorm2d(6)] private partial Tensor Norm(Tensor x);
+            [Forward("B 6 -> B 6")]
+            public Tensor Forward(Tensor x) => Norm({|SCULPT0001:x|});
+            """),
+        Model("""
+            [LayerNorm(10)] private partial Tensor Norm(Tensor x);
+            [Forward("B 12 -> B 12")]
+            public Tensor Forward(Tensor x) => Norm({|SCULPT0001:x|});
+            """),
+        Model("""
+            [Embedding(100, 16)] private partial Tensor Embed(Tensor x);
+            [Linear(8, 2)] private partial Tensor L(Tensor x);
+            [Forward("B T -> B T 2")]
+            public Tensor Forward(Tensor tokens) => L({|SCULPT0001:Embed(tokens)|});
+            """),
+        Model("""
+            [Conv2d(6, 12, 3, Stride = {|SCULPT0006:0|})] private partial Tensor Conv(Tensor x);
+            """),
+        Model("""
+            [Conv2d(6, 12, 3, Padding = {|SCULPT0006:-1|})] private partial Tensor Conv(Tensor x);
+            """),
+        Model("""
+            [Conv2d(6, 12, 3, Groups = {|SCULPT0006:4|})] private partial Tensor Conv(Tensor x);
+            """),
+        Model("""
+            [Conv2d(6, 12, {|SCULPT0006:0|})] private partial Tensor Conv(Tensor x);
+            """),
+        Model("""
+            [MaxPool2d({|SCULPT0005:"Kernel"|})] private partial Tensor Pool(Tensor x);
+            """),
+
         // SCULPT0002: the forward result does not have the declared shape
         Model("""
             [Linear(4, 5)] private partial Tensor L(Tensor x);
@@ -645,6 +710,37 @@ public class AnalyzerTests
                 if (training) h = A(x);
                 return C(h);
             }
+            """),
+        Samples.LeNet,
+        // A VGG-style block: "same" padding keeps symbolic heights and widths.
+        Model("""
+            [Conv2d(3, 64, 3, Padding = 1)] private partial Tensor Conv1(Tensor x);
+            [Conv2d(64, 64, 3, Padding = 1)] private partial Tensor Conv2(Tensor x);
+            [BatchNorm2d(64)] private partial Tensor Norm(Tensor x);
+            [Forward("B 3 H W -> B 64 H W")]
+            public Tensor Forward(Tensor x) => Ops.Relu(Norm(Conv2(Ops.Relu(Conv1(x)))));
+            """),
+        // A residual block: same-padded convolutions keep the shape, so the skip adds up.
+        Model("""
+            [Conv2d("Width", "Width", 3, Padding = 1, Bias = false)] private partial Tensor Conv1(Tensor x);
+            [Conv2d("Width", "Width", 3, Padding = 1, Bias = false)] private partial Tensor Conv2(Tensor x);
+            [Forward("B Width H W -> B Width H W")]
+            public Tensor Forward(Tensor x) => Ops.Relu(x + Conv2(Ops.Relu(Conv1(x))));
+            """),
+        // Pooling of a symbolic size: unknown, so no report downstream.
+        Model("""
+            [MaxPool2d(2)] private partial Tensor Pool(Tensor x);
+            [Linear(100, 10)] private partial Tensor L(Tensor x);
+            [Forward("B 1 H W -> B 10")]
+            public Tensor Forward(Tensor x) => L(Ops.Flatten(Pool(x)));
+            """),
+        // Embeddings feeding a norm and a classifier.
+        Model("""
+            [Embedding(1000, "Hidden")] private partial Tensor Embed(Tensor x);
+            [LayerNorm("Hidden")] private partial Tensor Norm(Tensor x);
+            [Linear("Hidden", 4)] private partial Tensor L(Tensor x);
+            [Forward("B T -> B 4")]
+            public Tensor Forward(Tensor tokens) => L(Ops.Mean(Norm(Embed(tokens)), 1));
             """),
         // Defaults inside their ranges, and defaults that are not literals.
         Model("", """

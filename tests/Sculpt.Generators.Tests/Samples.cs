@@ -134,6 +134,54 @@ internal static class Samples
         public partial class TinyRegressionTrainer : Trainer<Tiny, TinyData, TinyConfig>;
         """;
 
+    public const string LeNet = """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        namespace Demo;
+
+        [Model]
+        public partial class LeNet5
+        {
+            [Conv2d(1, 6, 5)] private partial Tensor Conv1(Tensor x);
+            [MaxPool2d(2)] private partial Tensor Pool1(Tensor x);
+            [Conv2d(6, 16, 5)] private partial Tensor Conv2(Tensor x);
+            [AvgPool2d(2, Stride = 2)] private partial Tensor Pool2(Tensor x);
+            [BatchNorm2d(16)] private partial Tensor Norm(Tensor x);
+            [Linear(400, 120)] private partial Tensor Fc1(Tensor x);
+            [LayerNorm(120)] private partial Tensor Fc1Norm(Tensor x);
+            [Linear(120, 84)] private partial Tensor Fc2(Tensor x);
+            [Linear(84, 10)] private partial Tensor Fc3(Tensor x);
+
+            [Forward("B 1 32 32 -> B 10")]
+            public Tensor Forward(Tensor image)
+            {
+                var x = Pool1(Ops.Relu(Conv1(image)));
+                x = Norm(Pool2(Ops.Relu(Conv2(x))));
+                x = Ops.Relu(Fc1Norm(Fc1(Ops.Flatten(x))));
+                return Fc3(Ops.Relu(Fc2(x)));
+            }
+        }
+
+        [HyperParameters]
+        public partial record TextConfig
+        {
+            public int Vocabulary { get; init; } = 100;
+            public int Width { get; init; } = 16;
+        }
+
+        [Model(typeof(TextConfig))]
+        public partial class BagOfWords
+        {
+            [Embedding("Vocabulary", "Width")] private partial Tensor Embed(Tensor tokens);
+            [Conv2d(1, 4, 3, Padding = 1, Groups = 1, Bias = false)] private partial Tensor Smooth(Tensor x);
+            [Linear("Width", 2)] private partial Tensor Classify(Tensor x);
+
+            [Forward("B T -> B 2")]
+            public Tensor Forward(Tensor tokens) => Classify(Ops.Mean(Embed(tokens), 1));
+        }
+        """;
+
     public static readonly (string Name, string Source)[] All =
     [
         (nameof(HyperParameters), HyperParameters),
@@ -141,5 +189,6 @@ internal static class Samples
         (nameof(ModelWithoutConfig), ModelWithoutConfig),
         (nameof(ModelWithTwoInputs), ModelWithTwoInputs),
         (nameof(Trainers), Trainers),
+        (nameof(LeNet), LeNet),
     ];
 }

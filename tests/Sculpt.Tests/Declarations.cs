@@ -87,3 +87,40 @@ public partial class ClashingModel
 
 [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
 public partial class ClashingTrainer : Trainer<ClashingModel, Blobs, ClashingConfig>;
+
+/// <summary>LeCun et al.'s LeNet-5 on 32x32 inputs: 61,706 parameters.</summary>
+[Model]
+public partial class LeNet5
+{
+    [Conv2d(1, 6, 5)] private partial Tensor Conv1(Tensor x);
+    [MaxPool2d(2)] private partial Tensor Pool1(Tensor x);
+    [Conv2d(6, 16, 5)] private partial Tensor Conv2(Tensor x);
+    [MaxPool2d(2)] private partial Tensor Pool2(Tensor x);
+    [Linear(400, 120)] private partial Tensor Fc1(Tensor x);
+    [Linear(120, 84)] private partial Tensor Fc2(Tensor x);
+    [Linear(84, 10)] private partial Tensor Fc3(Tensor x);
+
+    [Forward("B 1 32 32 -> B 10")]
+    public Tensor Forward(Tensor image)
+    {
+        var x = Pool1(Ops.Relu(Conv1(image)));
+        x = Pool2(Ops.Relu(Conv2(x)));
+        x = Ops.Relu(Fc1(Ops.Flatten(x)));
+        return Fc3(Ops.Relu(Fc2(x)));
+    }
+}
+
+[Model]
+public partial class NormsAndEmbeddings
+{
+    [Embedding(50, 8)] private partial Tensor Embed(Tensor x);
+    [LayerNorm(8)] private partial Tensor Norm(Tensor x);
+    [Conv2d(1, 4, 3, Padding = 1, Stride = 2, Bias = false)] private partial Tensor Conv(Tensor x);
+    [BatchNorm2d(4)] private partial Tensor Batch(Tensor x);
+    [AvgPool2d(2)] private partial Tensor Pool(Tensor x);
+
+    [Forward("B T -> B T 8")]
+    public Tensor Forward(Tensor tokens) => Norm(Embed(tokens));
+
+    public Tensor Image(Tensor x) => Pool(Batch(Conv(x)));
+}

@@ -89,4 +89,39 @@ public class ModelTests
         var summary = model.Summary();
         Assert.Equal("[B, 20]", summary.Concrete(summary.Rows[1]));
     }
+
+    [Fact]
+    public void LeNet5_has_the_published_parameter_count_and_the_inferred_shapes()
+    {
+        using var model = new LeNet5();
+        Assert.Equal(61_706, LeNet5.CountParameters());
+        Assert.Equal(61_706, model.parameters().Sum(p => p.numel()));
+        Assert.Equal(
+            new[] { "Conv1.weight", "Conv1.bias", "Conv2.weight", "Conv2.bias", "Fc1.weight", "Fc1.bias", "Fc2.weight", "Fc2.bias", "Fc3.weight", "Fc3.bias" },
+            model.state_dict().Keys);
+
+        using var input = randn(2, 1, 32, 32);
+        using var output = model.call(input);
+        Assert.Equal(new long[] { 2, 10 }, output.shape);
+
+        var summary = model.Summary(("B", 2));
+        Assert.Equal(
+            new[] { "[2, 6, 28, 28]", "[2, 6, 28, 28]", "[2, 6, 14, 14]", "[2, 16, 10, 10]", "[2, 16, 10, 10]", "[2, 16, 5, 5]", "[2, 400]", "[2, 120]", "[2, 120]", "[2, 84]", "[2, 84]", "[2, 10]" },
+            summary.Rows.Select(summary.Concrete));
+    }
+
+    [Fact]
+    public void Norms_embeddings_strided_convolutions_and_pooling_give_the_shapes_their_rules_give()
+    {
+        using var model = new NormsAndEmbeddings();
+        Assert.Equal(50 * 8 + 2 * 8 + 4 * 1 * 3 * 3 + 2 * 4, model.ParameterCount);
+        Assert.Equal(model.ParameterCount, model.parameters().Sum(p => p.numel()));
+        using var tokens = randint(0, 50, new long[] { 3, 7 });
+        using var embedded = model.call(tokens);
+        Assert.Equal(new long[] { 3, 7, 8 }, embedded.shape);
+        using var image = randn(2, 1, 9, 9);
+        using var pooled = model.Image(image);
+        // Conv: (9 + 2 - 2 - 1) / 2 + 1 = 5; pool 2: (5 - 2) / 2 + 1 = 2.
+        Assert.Equal(new long[] { 2, 4, 2, 2 }, pooled.shape);
+    }
 }

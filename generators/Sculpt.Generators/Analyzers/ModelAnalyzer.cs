@@ -151,12 +151,14 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
             {
                 if (ModelParser.LayerKindOf(attribute.AttributeClass?.ToDisplayString()) is not var (kind, arity)) continue;
                 if (attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) is not AttributeSyntax { ArgumentList: { } list }) continue;
+                var definition = LayerCatalog.Of(kind);
                 var arguments = list.Arguments.Where(a => a.NameEquals is null && a.NameColon is null).ToList();
+                var literals = new double?[arity];
                 for (int i = 0; i < attribute.ConstructorArguments.Length && i < arguments.Count && i < arity; i++)
                 {
                     var value = attribute.ConstructorArguments[i].Kind == TypedConstantKind.Primitive ? attribute.ConstructorArguments[i].Value : null;
                     var location = arguments[i].Expression.GetLocation();
-                    string role = Role(kind, i);
+                    var role = definition.Arguments[i];
                     if (value is string name)
                     {
                         if (!properties.TryGetValue(name, out var property))
@@ -167,24 +169,50 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                             context.ReportDiagnostic(Diagnostic.Create(
                                 DiagnosticDescriptors.UnknownHyperParameter, location, name, config?.Name ?? type.Name, hint));
                         }
-                        else if (kind == LayerKind.Linear && HyperParametersParser.KindOf(property.Type) is not (ValueKind.Int32 or ValueKind.Int64))
+                        else if (role.Role == ArgumentRole.Size && HyperParametersParser.KindOf(property.Type) is not (ValueKind.Int32 or ValueKind.Int64))
                         {
                             context.ReportDiagnostic(Diagnostic.Create(
-                                DiagnosticDescriptors.InvalidLayerArgument, location, role, method.Name, "an integer hyperparameter", $"'{name}' ({property.Type.ToDisplayString()})"));
+                                DiagnosticDescriptors.InvalidLayerArgument, location, role.Description, method.Name, "an integer hyperparameter", $"'{name}' ({property.Type.ToDisplayString()})"));
                         }
                     }
                     else if (HyperParametersParser.AsDouble(value) is { } number)
                     {
-                        string? requirement = kind == LayerKind.Linear
+                        literals[i] = number;
+                        string? requirement = role.Role == ArgumentRole.Size
                             ? number < 1 || number != System.Math.Floor(number) ? "a positive integer" : null
                             : number < 0 || number >= 1 ? "in [0, 1)" : null;
                         if (requirement is not null)
                         {
                             context.ReportDiagnostic(Diagnostic.Create(
-                                DiagnosticDescriptors.InvalidLayerArgument, location, role, method.Name, requirement, Format(number)));
+                                DiagnosticDescriptors.InvalidLayerArgument, location, role.Description, method.Name, requirement, Format(number)));
                         }
                     }
                 }
+                LayerOptions(context, method, definition, list, literals);
+            }
+        }
+    }
+
+    /// <summary>SCULPT0006 on named settings: strides, paddings and groups that no layer can use.</summary>
+    private static void LayerOptions(SymbolAnalysisContext context, IMethodSymbol method, LayerDefinition definition, AttributeArgumentListSyntax list, double?[] literals)
+    {
+        foreach (var argument in list.Arguments.Where(a => a.NameEquals is not null))
+        {
+            string name = argument.NameEquals!.Name.Identifier.ValueText;
+            var option = definition.Options.FirstOrDefault(o => o.Name == name);
+            if (option is null || Number(argument.Expression) is not { } value) continue;
+            string? requirement = value < option.Minimum || value != System.Math.Floor(value)
+                ? option.Minimum == 0 ? "a non-negative integer" : "a positive integer"
+                : null;
+            if (requirement is null && name == "Groups" && definition.Kind == LayerKind.Conv2d)
+            {
+                var channels = literals.Take(2).Where(c => c is not null && c.Value % value != 0).Select(c => c!.Value).ToList();
+                if (channels.Count > 0) requirement = $"a divisor of the channel counts ({string.Join(", ", channels.Select(Format))})";
+            }
+            if (requirement is not null)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.InvalidLayerArgument, argument.Expression.GetLocation(), "The " + name.ToLowerInvariant(), method.Name, requirement, Format(value)));
             }
         }
     }
@@ -307,12 +335,6 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         LiteralExpressionSyntax { Token.Value: var value } => HyperParametersParser.AsDouble(value),
         PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.UnaryMinusExpression, Operand: var operand } => -Number(operand),
         _ => null,
-    };
-
-    private static string Role(LayerKind kind, int index) => kind switch
-    {
-        LayerKind.Linear => index == 0 ? "The input size" : "The output size",
-        _ => "The probability",
     };
 
     private static string Suggestion(string name, IEnumerable<string> known)

@@ -32,7 +32,7 @@ internal static class ModelEmitter
         {
             w.Line($"/// <summary>The {layer.Kind} module behind <see cref=\"{layer.Name}\"/>; its state-dict prefix is \"{layer.Name}\".</summary>");
             w.Line($"[global::TorchSharp.Utils.ComponentName(Name = {SourceWriter.Quote(layer.Name)})]");
-            w.Line($"private readonly global::TorchSharp.Modules.{layer.Kind} {FieldName(layer)};");
+            w.Line($"private readonly {LayerEmission.ModuleType(layer)} {FieldName(layer)};");
             w.Line();
         }
 
@@ -51,14 +51,14 @@ internal static class ModelEmitter
         {
             foreach (var argument in layer.Arguments.Where(a => a.IsHyperParameter && checkedArguments.Add(a.HyperParameter!)))
             {
-                string check = layer.Kind == LayerKind.Dropout ? "Probability" : "Size";
+                string check = LayerCatalog.Of(layer.Kind).Arguments[layer.Arguments.Items.IndexOf(argument)].Role == ArgumentRole.Probability ? "Probability" : "Size";
                 string flag = "--" + Parsing.Names.KebabCase(argument.HyperParameter!);
                 w.Line($"global::Sculpt.HyperParameters.LayerArgumentCheck.{check}(config.{SourceWriter.Identifier(argument.HyperParameter!)}, {SourceWriter.Quote(flag)}, {SourceWriter.Quote(self)}, {SourceWriter.Quote(layer.Name)});");
             }
         }
         foreach (var layer in spec.Layers)
         {
-            w.Line($"{FieldName(layer)} = {Construction(layer)};");
+            w.Line($"{FieldName(layer)} = {LayerEmission.Construction(layer, "config")};");
         }
         w.Line("RegisterComponents();");
         w.Close();
@@ -72,7 +72,7 @@ internal static class ModelEmitter
 
         foreach (var layer in spec.Layers)
         {
-            w.Line($"/// <summary>{Describe(layer)}</summary>");
+            w.Line($"/// <summary>{LayerEmission.Describe(layer)}</summary>");
             string parameter = SourceWriter.Identifier(layer.ParameterName);
             w.Line($"{layer.Accessibility} partial {layer.ReturnType} {layer.Name}({layer.ParameterType} {parameter}) => {FieldName(layer)}.forward({parameter});");
             w.Line();
@@ -175,7 +175,7 @@ internal static class ModelEmitter
         foreach (var row in rows)
         {
             string output = row.Output is null ? $"{SymbolicDim}.Unknown" : string.Join(", ", row.Output.Dims.Select(d => DimExpression(d, hasConfig)));
-            string parameters = row.LayerName is not null && layers.TryGetValue(row.LayerName, out var layer) ? ParameterCount(layer, "Config") : "0L";
+            string parameters = row.LayerName is not null && layers.TryGetValue(row.LayerName, out var layer) ? LayerEmission.ParameterCount(layer, "Config") : "0L";
             w.Line($"    new({SourceWriter.Quote(row.Name)}, {SourceWriter.Quote(row.Kind)}, [{output}], {parameters}),");
         }
         w.Line("];");
@@ -196,27 +196,6 @@ internal static class ModelEmitter
 
     private static string FieldName(LayerSpec layer) => "_" + char.ToLowerInvariant(layer.Name[0]) + layer.Name.Substring(1);
 
-    private static string Construction(LayerSpec layer) => layer.Kind switch
-    {
-        LayerKind.Linear => $"global::TorchSharp.torch.nn.Linear({Size(layer.Arguments[0], "config")}, {Size(layer.Arguments[1], "config")}, {(layer.Bias ? "true" : "false")})",
-        _ => $"global::TorchSharp.torch.nn.Dropout({Rate(layer.Arguments[0], "config")})",
-    };
-
-    /// <summary>The layer's parameter count as a C# expression over <paramref name="config"/>.</summary>
-    private static string ParameterCount(LayerSpec layer, string config)
-    {
-        if (layer.Kind != LayerKind.Linear) return "0L";
-        var input = layer.Arguments[0];
-        var output = layer.Arguments[1];
-        if (!input.IsHyperParameter && !output.IsHyperParameter)
-        {
-            long count = (long)input.Literal * (long)output.Literal + (layer.Bias ? (long)output.Literal : 0);
-            return SourceWriter.Literal(count) + "L";
-        }
-        string inSize = Count(input, config), outSize = Count(output, config);
-        return layer.Bias ? $"{inSize} * {outSize} + {outSize}" : $"{inSize} * {outSize}";
-    }
-
     /// <summary>The sum over layers, literal parts folded into one number.</summary>
     private static string TotalParameterCount(EquatableArray<LayerSpec> layers, string config)
     {
@@ -224,31 +203,12 @@ internal static class ModelEmitter
         var terms = new List<string>();
         foreach (var layer in layers)
         {
-            string count = ParameterCount(layer, config);
+            string count = LayerEmission.ParameterCount(layer, config);
             if (count.EndsWith("L") && long.TryParse(count.Substring(0, count.Length - 1), out long value)) constant += value;
             else terms.Add("(" + count + ")");
         }
         if (constant != 0 || terms.Count == 0) terms.Add(SourceWriter.Literal(constant) + "L");
         return string.Join(" + ", terms);
-    }
-
-    private static string Count(LayerArgument argument, string config) =>
-        argument.IsHyperParameter ? $"(long){config}.{SourceWriter.Identifier(argument.HyperParameter!)}" : SourceWriter.Literal((long)argument.Literal) + "L";
-
-    private static string Size(LayerArgument argument, string config) =>
-        argument.IsHyperParameter ? $"{config}.{SourceWriter.Identifier(argument.HyperParameter!)}" : SourceWriter.Literal((long)argument.Literal);
-
-    private static string Rate(LayerArgument argument, string config) =>
-        argument.IsHyperParameter ? $"{config}.{SourceWriter.Identifier(argument.HyperParameter!)}" : SourceWriter.Literal(argument.Literal);
-
-    private static string Describe(LayerSpec layer)
-    {
-        string Text(LayerArgument a) => a.IsHyperParameter ? a.HyperParameter! : SourceWriter.Literal((long)a.Literal);
-        return layer.Kind switch
-        {
-            LayerKind.Linear => $"Linear: [*, {Text(layer.Arguments[0])}] -&gt; [*, {Text(layer.Arguments[1])}]{(layer.Bias ? ", with bias" : ", no bias")}; {Text(layer.Arguments[0])}*{Text(layer.Arguments[1])}{(layer.Bias ? " + " + Text(layer.Arguments[1]) : "")} parameters.",
-            _ => $"Dropout with p = {(layer.Arguments[0].IsHyperParameter ? layer.Arguments[0].HyperParameter : SourceWriter.Literal(layer.Arguments[0].Literal))}; shape unchanged; identity in eval mode.",
-        };
     }
 
     private static string OneLine(string text) => text.Replace("\r\n", " ").Replace('\n', ' ').Replace('\r', ' ');

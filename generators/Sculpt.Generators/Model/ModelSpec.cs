@@ -1,3 +1,4 @@
+using System.Linq;
 using Sculpt.Generators.Shapes;
 
 namespace Sculpt.Generators.Model;
@@ -14,6 +15,12 @@ internal enum LayerKind
 {
     Linear,
     Dropout,
+    Conv2d,
+    MaxPool2d,
+    AvgPool2d,
+    BatchNorm2d,
+    LayerNorm,
+    Embedding,
 }
 
 /// <summary>
@@ -28,7 +35,17 @@ internal sealed record LayerSpec(
     string ParameterType,
     string ParameterName,
     EquatableArray<LayerArgument> Arguments,
-    bool Bias);
+    bool Bias)
+{
+    /// <summary>Named integer settings such as <c>Stride</c> and <c>Padding</c>, as written on the attribute.</summary>
+    public EquatableArray<LayerOption> Options { get; init; } = EquatableArray<LayerOption>.Empty;
+
+    public long Option(string name) =>
+        Options.FirstOrDefault(o => o.Name == name)?.Value ?? LayerCatalog.Of(Kind).Options.First(o => o.Name == name).Default;
+}
+
+/// <summary>A named integer setting of a layer attribute.</summary>
+internal sealed record LayerOption(string Name, long Value);
 
 /// <summary>A layer size or rate: a literal number or the name of a hyperparameter.</summary>
 internal sealed record LayerArgument(string? HyperParameter, double Literal)

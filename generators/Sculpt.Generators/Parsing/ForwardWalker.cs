@@ -202,8 +202,10 @@ internal sealed class ForwardWalker
             && _layers.TryGetValue(method.Name, out var layer) && arguments.Count == 1)
         {
             var input = Evaluate(arguments[0].Expression);
-            if (input.Shape is not null && ShapeRules.LayerInput(layer) is { } accepted && ShapeComparison.Mismatch(accepted, input.Shape) is { } reason)
+            bool mismatched = false;
+            if (input.Shape is not null && LayerRules.Accepts(layer) is { } accepted && ShapeComparison.Mismatch(accepted, input.Shape) is { } reason)
             {
+                mismatched = true;
                 var suggestion = Suggest(layer, input.Shape);
                 Report(new ShapeProblem(
                     ShapeProblemKind.CallArgument, arguments[0].Expression, layer.Name, accepted.ToString(), input.Shape.ToString(),
@@ -211,7 +213,14 @@ internal sealed class ForwardWalker
                     FixLayer: suggestion is null ? null : layer.Name,
                     FixSize: suggestion is null ? null : input.Shape.Dims[input.Shape.Rank - 1].Value));
             }
-            var output = ShapeRules.Layer(layer, input.Shape);
+            var result = LayerRules.Apply(layer, input.Shape);
+            if (result.Problem is not null && !mismatched)
+            {
+                Report(new ShapeProblem(
+                    ShapeProblemKind.CallArgument, arguments[0].Expression, layer.Name, LayerRules.Accepts(layer)?.ToString() ?? "?", input.Shape!.ToString(),
+                    With(result.Problem, input.Producer), null));
+            }
+            var output = result.Output;
             bool first = !_rows.Any(r => r.LayerName == layer.Name);
             _rows.Add(new SummaryRowSpec(layer.Name, layer.Kind.ToString(), output, first ? layer.Name : null));
             return new Value(output, $"'{layer.Name}' ({Describe(layer)})");
@@ -352,11 +361,8 @@ internal sealed class ForwardWalker
             ? $"[Linear({input.Dims[input.Rank - 1].Value}, {Text(layer.Arguments[1])})]"
             : null;
 
-    private static string Describe(LayerSpec layer) => layer.Kind switch
-    {
-        LayerKind.Linear => $"Linear {Text(layer.Arguments[0]).Trim('"')} -> {Text(layer.Arguments[1]).Trim('"')}",
-        _ => layer.Kind.ToString(),
-    };
+    private static string Describe(LayerSpec layer) =>
+        layer.Kind + " " + string.Join(layer.Kind == LayerKind.Linear ? " -> " : ", ", layer.Arguments.Select(a => Text(a).Trim('"')));
 
     private static string Text(LayerArgument argument) =>
         argument.IsHyperParameter ? "\"" + argument.HyperParameter + "\"" : ((long)argument.Literal).ToString(System.Globalization.CultureInfo.InvariantCulture);

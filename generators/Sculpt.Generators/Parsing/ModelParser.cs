@@ -90,12 +90,8 @@ internal static class ModelParser
     }
 
     /// <summary>The layer kind an attribute declares and its number of constructor arguments.</summary>
-    public static (LayerKind Kind, int Arity)? LayerKindOf(string? attributeName) => attributeName switch
-    {
-        KnownTypes.LinearAttribute => (LayerKind.Linear, 2),
-        KnownTypes.DropoutAttribute => (LayerKind.Dropout, 1),
-        _ => null,
-    };
+    public static (LayerKind Kind, int Arity)? LayerKindOf(string? attributeName) =>
+        LayerCatalog.ByAttribute(attributeName) is { } definition ? (definition.Kind, definition.Arguments.Count) : null;
 
     private static LayerSpec? LayerFrom(IMethodSymbol method, AttributeData attribute, string? attributeName)
     {
@@ -111,6 +107,10 @@ internal static class ModelParser
             else return null;
         }
         bool bias = !attribute.NamedArguments.Any(a => a.Key == "Bias" && a.Value.Value is false);
+        var options = attribute.NamedArguments
+            .Where(a => a.Key != "Bias" && a.Value.Value is int or long)
+            .Select(a => new LayerOption(a.Key, System.Convert.ToInt64(a.Value.Value, System.Globalization.CultureInfo.InvariantCulture)))
+            .ToEquatableArray();
 
         return new LayerSpec(
             method.Name,
@@ -120,7 +120,10 @@ internal static class ModelParser
             method.Parameters[0].Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             method.Parameters[0].Name,
             arguments.ToEquatableArray(),
-            bias);
+            bias)
+        {
+            Options = options,
+        };
     }
 
     private static string AccessibilityText(Accessibility accessibility) => accessibility switch

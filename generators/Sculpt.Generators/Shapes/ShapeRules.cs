@@ -3,30 +3,9 @@ using Sculpt.Generators.Model;
 
 namespace Sculpt.Generators.Shapes;
 
-/// <summary>How each layer and op maps its input shape to its output shape.</summary>
+/// <summary>Shape rules of the parameter-free elementwise ops and of flatten.</summary>
 internal static class ShapeRules
 {
-    /// <summary>The output of a layer given its input; null when the input is unknown.</summary>
-    public static Shape? Layer(LayerSpec layer, Shape? input)
-    {
-        if (input is null) return null;
-        return layer.Kind switch
-        {
-            LayerKind.Linear => ReplaceLast(input, SizeDim(layer.Arguments[1])),
-            _ => input,
-        };
-    }
-
-    /// <summary>
-    /// The input shape a layer accepts, when it constrains it (Linear: <c>*batch in</c>); null
-    /// when any shape will do.
-    /// </summary>
-    public static Shape? LayerInput(LayerSpec layer) => layer.Kind switch
-    {
-        LayerKind.Linear => new Shape(new[] { Dim.Variadic("batch"), SizeDim(layer.Arguments[0]) }.ToEquatableArray()),
-        _ => null,
-    };
-
     /// <summary>The output of an elementwise op: its input.</summary>
     public static Shape? Elementwise(Shape? input) => input;
 
@@ -43,11 +22,4 @@ internal static class ShapeRules
             .Concat(input.Dims.Skip((int)end + 1));
         return new Shape(dims.ToEquatableArray());
     }
-
-    /// <summary>The dim a layer size argument stands for.</summary>
-    public static Dim SizeDim(LayerArgument argument) =>
-        argument.IsHyperParameter ? Dim.HyperParameter(argument.HyperParameter!) : Dim.Constant((long)argument.Literal);
-
-    private static Shape ReplaceLast(Shape input, Dim last) =>
-        new(input.Dims.Take(input.Rank - 1).Concat(new[] { last }).ToEquatableArray());
 }

@@ -20,3 +20,63 @@ public sealed class DropoutAttribute(object probability) : System.Attribute
 {
     public object Probability { get; } = probability;
 }
+
+/// <summary>
+/// A 2-D convolution, <c>[*, in, H, W] -&gt; [*, out, H', W']</c> with
+/// <c>H' = (H + 2*Padding - Dilation*(kernel-1) - 1) / Stride + 1</c>.
+/// </summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class Conv2dAttribute(object inChannels, object outChannels, object kernelSize) : System.Attribute
+{
+    public object InChannels { get; } = inChannels;
+    public object OutChannels { get; } = outChannels;
+    public object KernelSize { get; } = kernelSize;
+    public int Stride { get; set; } = 1;
+    public int Padding { get; set; }
+    public int Dilation { get; set; } = 1;
+
+    /// <summary>Channel groups; must divide both channel counts.</summary>
+    public int Groups { get; set; } = 1;
+
+    public bool Bias { get; set; } = true;
+}
+
+/// <summary>2-D max pooling over the last two dims; <see cref="Stride"/> 0 means the kernel size.</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class MaxPool2dAttribute(object kernelSize) : System.Attribute
+{
+    public object KernelSize { get; } = kernelSize;
+    public int Stride { get; set; }
+    public int Padding { get; set; }
+}
+
+/// <summary>2-D average pooling over the last two dims; <see cref="Stride"/> 0 means the kernel size.</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class AvgPool2dAttribute(object kernelSize) : System.Attribute
+{
+    public object KernelSize { get; } = kernelSize;
+    public int Stride { get; set; }
+    public int Padding { get; set; }
+}
+
+/// <summary>Batch normalisation of <c>[B, channels, H, W]</c>, with running statistics for eval mode.</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class BatchNorm2dAttribute(object channels) : System.Attribute
+{
+    public object Channels { get; } = channels;
+}
+
+/// <summary>Layer normalisation over the last dim, <c>[*, size]</c>.</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class LayerNormAttribute(object size) : System.Attribute
+{
+    public object Size { get; } = size;
+}
+
+/// <summary>A lookup table: integer indices <c>[*]</c> -&gt; vectors <c>[*, dim]</c>.</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class EmbeddingAttribute(object count, object dim) : System.Attribute
+{
+    public object Count { get; } = count;
+    public object Dim { get; } = dim;
+}

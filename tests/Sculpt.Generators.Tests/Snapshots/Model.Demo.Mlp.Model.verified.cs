@@ -41,7 +41,7 @@ partial class Mlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     /// <summary>Dropout with p = Dropout; shape unchanged; identity in eval mode.</summary>
     internal partial global::TorchSharp.torch.Tensor Drop(global::TorchSharp.torch.Tensor x) => _drop.forward(x);
 
-    /// <summary>Linear: [*, Hidden] -&gt; [*, 10], no bias; Hidden*10 parameters.</summary>
+    /// <summary>Linear: [*, Hidden] -&gt; [*, 10], no bias; 10*Hidden parameters.</summary>
     public partial global::TorchSharp.torch.Tensor Classify(global::TorchSharp.torch.Tensor x) => _classify.forward(x);
 
     /// <summary>Checks the inputs against <c>B 1 28 28 -&gt; B 10</c>, then runs <see cref="Forward"/>.</summary>
@@ -60,7 +60,7 @@ partial class Mlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
         global::Sculpt.Models.ShapeMismatchException.For("Mlp", argument, "B 1 28 28 -> B 10", expected, actual, reason);
 
     /// <summary>The number of trainable parameters the model has for <paramref name="config"/>.</summary>
-    public static long CountParameters(global::Demo.MlpConfig config) => (784L * (long)config.Hidden + (long)config.Hidden) + ((long)config.Hidden * 10L);
+    public static long CountParameters(global::Demo.MlpConfig config) => (784L * (long)config.Hidden + (long)config.Hidden) + (10L * (long)config.Hidden);
 
     /// <inheritdoc/>
     public long ParameterCount => CountParameters(Config);
@@ -77,7 +77,7 @@ partial class Mlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
             new("Ops.Sigmoid", "Sigmoid", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Hidden", Config.Hidden)], 0L),
             new("Ops.Tanh", "Tanh", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Hidden", Config.Hidden)], 0L),
             new("Drop", "Dropout", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Hidden", Config.Hidden)], 0L),
-            new("Classify", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(10)], (long)Config.Hidden * 10L),
+            new("Classify", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(10)], 10L * (long)Config.Hidden),
         ];
         return new global::Sculpt.Models.ModelSummary("Mlp", "B 1 28 28 -> B 10", rows, ParameterCount, global::Sculpt.Models.ModelSummary.SizesFrom(sizes));
     }

@@ -30,7 +30,7 @@ partial class PairScorer : global::TorchSharp.torch.nn.Module<global::TorchSharp
     /// <summary>Linear: [*, Width] -&gt; [*, Width], with bias; Width*Width + Width parameters.</summary>
     private partial global::TorchSharp.torch.Tensor Left(global::TorchSharp.torch.Tensor x) => _left.forward(x);
 
-    /// <summary>Linear: [*, Width] -&gt; [*, 1], with bias; Width*1 + 1 parameters.</summary>
+    /// <summary>Linear: [*, Width] -&gt; [*, 1], with bias; Width + 1 parameters.</summary>
     private partial global::TorchSharp.torch.Tensor Score(global::TorchSharp.torch.Tensor x) => _score.forward(x);
 
     /// <summary>Checks the inputs against <c>B Width, B Width -&gt; B 1</c>, then runs <see cref="Forward"/>.</summary>
@@ -50,7 +50,7 @@ partial class PairScorer : global::TorchSharp.torch.nn.Module<global::TorchSharp
         global::Sculpt.Models.ShapeMismatchException.For("PairScorer", argument, "B Width, B Width -> B 1", expected, actual, reason);
 
     /// <summary>The number of trainable parameters the model has for <paramref name="config"/>.</summary>
-    public static long CountParameters(global::PairConfig config) => ((long)config.Width * (long)config.Width + (long)config.Width) + ((long)config.Width * 1L + 1L);
+    public static long CountParameters(global::PairConfig config) => ((long)config.Width * (long)config.Width + (long)config.Width) + ((long)config.Width + 1L);
 
     /// <inheritdoc/>
     public long ParameterCount => CountParameters(Config);
@@ -62,7 +62,7 @@ partial class PairScorer : global::TorchSharp.torch.nn.Module<global::TorchSharp
         [
             new("Left", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", Config.Width)], (long)Config.Width * (long)Config.Width + (long)Config.Width),
             new("Left", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", Config.Width)], 0L),
-            new("Score", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(1)], (long)Config.Width * 1L + 1L),
+            new("Score", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(1)], (long)Config.Width + 1L),
         ];
         return new global::Sculpt.Models.ModelSummary("PairScorer", "B Width, B Width -> B 1", rows, ParameterCount, global::Sculpt.Models.ModelSummary.SizesFrom(sizes));
     }

@@ -32,7 +32,7 @@ partial class Tiny : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch
     /// <summary>Linear: [*, 4] -&gt; [*, Hidden], with bias; 4*Hidden + Hidden parameters.</summary>
     private partial global::TorchSharp.torch.Tensor Hidden1(global::TorchSharp.torch.Tensor x) => _hidden1.forward(x);
 
-    /// <summary>Linear: [*, Hidden] -&gt; [*, 3], with bias; Hidden*3 + 3 parameters.</summary>
+    /// <summary>Linear: [*, Hidden] -&gt; [*, 3], with bias; 3*Hidden + 3 parameters.</summary>
     private partial global::TorchSharp.torch.Tensor Output(global::TorchSharp.torch.Tensor x) => _output.forward(x);
 
     /// <summary>Checks the inputs against <c>B 4 -&gt; B 3</c>, then runs <see cref="Forward"/>.</summary>
@@ -49,7 +49,7 @@ partial class Tiny : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch
         global::Sculpt.Models.ShapeMismatchException.For("Tiny", argument, "B 4 -> B 3", expected, actual, reason);
 
     /// <summary>The number of trainable parameters the model has for <paramref name="config"/>.</summary>
-    public static long CountParameters(global::Demo.TinyConfig config) => (4L * (long)config.Hidden + (long)config.Hidden) + ((long)config.Hidden * 3L + 3L);
+    public static long CountParameters(global::Demo.TinyConfig config) => (4L * (long)config.Hidden + (long)config.Hidden) + (3L * (long)config.Hidden + 3L);
 
     /// <inheritdoc/>
     public long ParameterCount => CountParameters(Config);
@@ -61,7 +61,7 @@ partial class Tiny : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch
         [
             new("Hidden1", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Hidden", Config.Hidden)], 4L * (long)Config.Hidden + (long)Config.Hidden),
             new("Ops.Relu", "ReLU", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Hidden", Config.Hidden)], 0L),
-            new("Output", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(3)], (long)Config.Hidden * 3L + 3L),
+            new("Output", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(3)], 3L * (long)Config.Hidden + 3L),
         ];
         return new global::Sculpt.Models.ModelSummary("Tiny", "B 4 -> B 3", rows, ParameterCount, global::Sculpt.Models.ModelSummary.SizesFrom(sizes));
     }

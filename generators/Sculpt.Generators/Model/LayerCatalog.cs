@@ -1,0 +1,60 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Sculpt.Generators.Model;
+
+/// <summary>What a layer argument must be.</summary>
+internal enum ArgumentRole
+{
+    /// <summary>A positive integer, or an integer hyperparameter.</summary>
+    Size,
+
+    /// <summary>A probability in [0, 1), or a hyperparameter.</summary>
+    Probability,
+}
+
+/// <summary>One positional argument of a layer attribute, with the words messages use for it.</summary>
+internal sealed record LayerArgumentDefinition(string Description, ArgumentRole Role);
+
+/// <summary>A named integer setting of a layer attribute and its default.</summary>
+internal sealed record LayerOptionDefinition(string Name, long Default, long Minimum);
+
+/// <summary>
+/// Every layer Sculpt knows: its attribute, its TorchSharp module, its arguments and settings.
+/// Shape rules live in <c>Shapes/LayerRules</c>, emission in <c>Emit/LayerEmission</c>.
+/// </summary>
+internal sealed record LayerDefinition(
+    LayerKind Kind, string Attribute, string Module, IReadOnlyList<LayerArgumentDefinition> Arguments, IReadOnlyList<LayerOptionDefinition> Options);
+
+internal static class LayerCatalog
+{
+    private static readonly LayerArgumentDefinition InputSize = new("The input size", ArgumentRole.Size);
+    private static readonly LayerArgumentDefinition OutputSize = new("The output size", ArgumentRole.Size);
+    private static readonly LayerArgumentDefinition InChannels = new("The input channel count", ArgumentRole.Size);
+    private static readonly LayerArgumentDefinition OutChannels = new("The output channel count", ArgumentRole.Size);
+    private static readonly LayerArgumentDefinition Kernel = new("The kernel size", ArgumentRole.Size);
+    private static readonly LayerOptionDefinition[] Convolution =
+    [
+        new("Stride", 1, 1), new("Padding", 0, 0), new("Dilation", 1, 1), new("Groups", 1, 1),
+    ];
+    private static readonly LayerOptionDefinition[] Pooling = [new("Stride", 0, 0), new("Padding", 0, 0)];
+
+    public static readonly IReadOnlyList<LayerDefinition> All =
+    [
+        new(LayerKind.Linear, "Sculpt.LinearAttribute", "Linear", [InputSize, OutputSize], []),
+        new(LayerKind.Dropout, "Sculpt.DropoutAttribute", "Dropout", [new("The probability", ArgumentRole.Probability)], []),
+        new(LayerKind.Conv2d, "Sculpt.Conv2dAttribute", "Conv2d", [InChannels, OutChannels, Kernel], Convolution),
+        new(LayerKind.MaxPool2d, "Sculpt.MaxPool2dAttribute", "MaxPool2d", [Kernel], Pooling),
+        new(LayerKind.AvgPool2d, "Sculpt.AvgPool2dAttribute", "AvgPool2d", [Kernel], Pooling),
+        new(LayerKind.BatchNorm2d, "Sculpt.BatchNorm2dAttribute", "BatchNorm2d", [new("The channel count", ArgumentRole.Size)], []),
+        new(LayerKind.LayerNorm, "Sculpt.LayerNormAttribute", "LayerNorm", [new("The normalized size", ArgumentRole.Size)], []),
+        new(LayerKind.Embedding, "Sculpt.EmbeddingAttribute", "Embedding", [new("The vocabulary size", ArgumentRole.Size), new("The embedding size", ArgumentRole.Size)], []),
+    ];
+
+    private static readonly Dictionary<string, LayerDefinition> ByAttributeName = All.ToDictionary(d => d.Attribute);
+
+    public static LayerDefinition? ByAttribute(string? attributeName) =>
+        attributeName is not null && ByAttributeName.TryGetValue(attributeName, out var definition) ? definition : null;
+
+    public static LayerDefinition Of(LayerKind kind) => All[(int)kind];
+}
