@@ -793,6 +793,18 @@ public class AnalyzerTests
         [Forward("B 3, B 4 -> B 3")]
         public Tensor Forward(Tensor x, Tensor y) => {|SCULPT0008:x * y|};
         """, "'*' cannot broadcast [B, 3] with [B, 4]: dim -1 is 3 on the left and 4 on the right; broadcasting needs them equal or one of them 1")]
+    [InlineData("""
+        [Conv2d(1, 6, 5)] private partial Tensor Conv(Tensor x);
+        [Forward("B 1 4 4 -> B 6 1 1")]
+        public Tensor Forward(Tensor x) => Conv({|SCULPT0001:x|});
+        """, "'Conv' expects [*batch, 1, H, W] but receives [B, 1, 4, 4]: a 5x5 window over a height of 4 (padding 0) leaves nothing")]
+    [InlineData("""
+        [Conv2d(6, 12, 3, Groups = {|SCULPT0006:4|})] private partial Tensor C(Tensor x);
+        """, "The groups of 'C' must be a divisor of the channel counts (6); got 4")]
+    [InlineData("""
+        [Forward("B 3 4, B 5 6 -> B 3 6")]
+        public Tensor Forward(Tensor a, Tensor b) => {|SCULPT0001:Ops.MatMul(a, b)|};
+        """, "'Ops.MatMul' expects [*, N, K] and [*, K, M] but receives [B, 3, 4] and [B, 5, 6]: the left's last dim (4) must equal the right's second-to-last (5)")]
     public void Messages_name_expected_and_actual(string members, string message)
     {
         var diagnostic = AnalyzerHarness.Verify(Model(members)).Single();
