@@ -97,6 +97,25 @@ public class CommandLineTests
         Assert.Equal("error: ClashingConfig.Output takes the flag '--output', which the trainer uses itself; rename the property.\n", error.ToString().Replace("\r\n", "\n"));
     }
 
+    [Fact]
+    public void A_test_split_is_evaluated_once_after_training()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"sculpt-run-{Guid.NewGuid():N}");
+        try
+        {
+            var output = new StringWriter();
+            var error = new StringWriter();
+            int code = Sculpt.Training.TrainerCommandLine.Run<BlobTestedTrainer, Mlp, BlobsWithTest, MlpConfig>(
+                "BlobTestedTrainer", ["--epochs", "1", "--output", folder], static (config, device) => new BlobTestedTrainer(config, device), output, error);
+            Assert.True(code == 0, error.ToString());
+            Assert.Matches(@"\ntest on 90 samples: loss \d\.\d{4}, test accuracy \d+\.\d\d%\n", output.ToString().Replace("\r\n", "\n"));
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static (int Code, string Output, string Error) Run(params string[] args)
     {
         var output = new StringWriter();

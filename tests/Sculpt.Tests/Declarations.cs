@@ -124,3 +124,16 @@ public partial class NormsAndEmbeddings
 
     public Tensor Image(Tensor x) => Pool(Batch(Conv(x)));
 }
+
+/// <summary>The blobs with a held-out test split, which only the final evaluation sees.</summary>
+public sealed class BlobsWithTest : IDataSource
+{
+    public DataSplits Load(int seed)
+    {
+        var splits = new Blobs().Load(seed);
+        return splits with { Test = Blobs.Make(90, seed + 1) };
+    }
+}
+
+[Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+public partial class BlobTestedTrainer : Trainer<Mlp, BlobsWithTest, MlpConfig>;

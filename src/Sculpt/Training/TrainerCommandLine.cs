@@ -108,6 +108,13 @@ public static class TrainerCommandLine
         string accuracy = final.Accuracy is { } a ? $", validation accuracy {a * 100:F2}%" : "";
         output.WriteLine(FormattableString.Invariant(
             $"done in {result.Elapsed.TotalSeconds:F1} s: validation loss {final.Loss:F4}{accuracy}; weights saved to {weights}"));
+        if (data.Test is { } test)
+        {
+            // Fit never saw the test split; it is measured once, with the final weights.
+            var tested = trainer.Evaluate(test);
+            string testAccuracy = tested.Accuracy is { } t ? $", test accuracy {t * 100:F2}%" : "";
+            output.WriteLine(FormattableString.Invariant($"test on {tested.Samples:N0} samples: loss {tested.Loss:F4}{testAccuracy}"));
+        }
         return 0;
     }
 

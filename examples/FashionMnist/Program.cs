@@ -1,0 +1,86 @@
+// Fashion-MNIST with an MLP and a CNN, declared with Sculpt.
+//   dotnet run --project examples/FashionMnist -c Release -- cnn      (or mlp; then any --options)
+// The data comes from Debian's package dataset-fashion-mnist, or from $FASHION_MNIST_DIR.
+using FashionMnist;
+using Sculpt;
+using Sculpt.Training;
+using static TorchSharp.torch;
+
+string model = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "cnn";
+string[] options = args.Length > 0 && !args[0].StartsWith('-') ? args[1..] : args;
+return model switch
+{
+    "mlp" => MlpTrainer.Run(options),
+    "cnn" => CnnTrainer.Run(options),
+    _ => Usage(model),
+};
+
+static int Usage(string model)
+{
+    System.Console.Error.WriteLine($"error: unknown model '{model}'; use mlp or cnn, e.g. dotnet run -c Release -- cnn --epochs 8");
+    return 2;
+}
+
+namespace FashionMnist
+{
+    [HyperParameters]
+    public partial record MlpConfig : TrainingHyperParameters
+    {
+        [Range(1, 8192)] public int Hidden1 { get; init; } = 256;
+        [Range(1, 8192)] public int Hidden2 { get; init; } = 128;
+        [Range(0.0, 0.9)] public double Dropout { get; init; } = 0.2;
+        public override int Epochs { get; init; } = 15;
+        public override int BatchSize { get; init; } = 128;
+    }
+
+    /// <summary>The published MLP baseline's shape (256-128), with dropout.</summary>
+    [Model(typeof(MlpConfig))]
+    public partial class Mlp
+    {
+        [Linear(784, "Hidden1")] private partial Tensor Hidden1(Tensor x);
+        [Linear("Hidden1", "Hidden2")] private partial Tensor Hidden2(Tensor x);
+        [Dropout("Dropout")] private partial Tensor Drop(Tensor x);
+        [Linear("Hidden2", FashionMnistData.Classes)] private partial Tensor Classify(Tensor x);
+
+        [Forward("B 1 28 28 -> B 10")]
+        public Tensor Forward(Tensor image) =>
+            Classify(Drop(Ops.Relu(Hidden2(Drop(Ops.Relu(Hidden1(Ops.Flatten(image))))))));
+    }
+
+    [HyperParameters]
+    public partial record CnnConfig : TrainingHyperParameters
+    {
+        [Range(1, 512)] public int Channels1 { get; init; } = 32;
+        [Range(1, 512)] public int Channels2 { get; init; } = 64;
+        [Range(1, 8192)] public int Hidden { get; init; } = 128;
+        [Range(0.0, 0.9)] public double Dropout { get; init; } = 0.3;
+        public override int Epochs { get; init; } = 8;
+        public override int BatchSize { get; init; } = 128;
+    }
+
+    /// <summary>Two convolutions with pooling, as in the published 0.916 baseline.</summary>
+    [Model(typeof(CnnConfig))]
+    public partial class Cnn
+    {
+        [Conv2d(1, "Channels1", 3, Padding = 1)] private partial Tensor Conv1(Tensor x);
+        [Conv2d("Channels1", "Channels2", 3, Padding = 1)] private partial Tensor Conv2(Tensor x);
+        [MaxPool2d(2)] private partial Tensor Pool(Tensor x);
+        [Linear(7 * 7 * 64, "Hidden")] private partial Tensor Hidden(Tensor x);
+        [Dropout("Dropout")] private partial Tensor Drop(Tensor x);
+        [Linear("Hidden", FashionMnistData.Classes)] private partial Tensor Classify(Tensor x);
+
+        [Forward("B 1 28 28 -> B 10")]
+        public Tensor Forward(Tensor image)
+        {
+            var x = Pool(Ops.Relu(Conv1(image)));
+            x = Pool(Ops.Relu(Conv2(x)));
+            return Classify(Drop(Ops.Relu(Hidden(Ops.Flatten(x)))));
+        }
+    }
+
+    [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+    public partial class MlpTrainer : Trainer<Mlp, FashionMnistData, MlpConfig>;
+
+    [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+    public partial class CnnTrainer : Trainer<Cnn, FashionMnistData, CnnConfig>;
+}
