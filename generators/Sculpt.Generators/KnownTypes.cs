@@ -9,6 +9,7 @@ internal static class KnownTypes
     public const string ForwardAttribute = "Sculpt.ForwardAttribute";
     public const string TrainerAttribute = "Sculpt.TrainerAttribute";
     public const string ShapeAttribute = "Sculpt.ShapeAttribute";
+    public const string SubmodelAttribute = "Sculpt.SubmodelAttribute";
     public const string Ops = "Sculpt.Ops";
     public const string TrainerBase = "Sculpt.Training.Trainer`3";
 }

@@ -299,6 +299,69 @@ public class AnalyzerTests
             [MaxPool2d({|SCULPT0005:"Kernel"|})] private partial Tensor Pool(Tensor x);
             """),
 
+        // Sub-models: their [Forward] signature is checked at each call.
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [Model]
+        public partial class Inner
+        {
+            [Linear(8, 4)] private partial Tensor L(Tensor x);
+            [Forward("B 8 -> B 4")]
+            public Tensor Forward(Tensor x) => L(x);
+        }
+
+        [Model]
+        public partial class Outer
+        {
+            [Submodel] private partial Inner Body { get; }
+            [Linear(5, 2)] private partial Tensor Head(Tensor x);
+            [Forward("B 8 -> B 2")]
+            public Tensor Forward(Tensor x) => Head({|SCULPT0001:Body.call(x)|});
+        }
+        """,
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [Model]
+        public partial class Inner
+        {
+            [Forward("B 8 -> B 4")]
+            public Tensor Forward(Tensor x) => {|SCULPT0002:x|};
+        }
+
+        [Model]
+        public partial class Outer
+        {
+            [Submodel] private partial Inner Body { get; }
+            [Forward("B 6 -> B 4")]
+            public Tensor Forward(Tensor x) => Body.forward({|SCULPT0001:x|});
+        }
+        """,
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [HyperParameters] public partial record A { public int Width { get; init; } = 4; }
+        [HyperParameters] public partial record C { public int Width { get; init; } = 4; }
+
+        [Model(typeof(A))]
+        public partial class Inner
+        {
+            [Forward("B Width -> B Width")]
+            public Tensor Forward(Tensor x) => x;
+        }
+
+        [Model(typeof(C))]
+        public partial class Outer
+        {
+            [Submodel] private partial Inner {|SCULPT0009:Body|} { get; }
+            [Submodel] private partial string {|SCULPT0009:NotAModel|} { get; }
+        }
+        """,
+
         // SCULPT0002: the forward result does not have the declared shape
         Model("""
             [Linear(4, 5)] private partial Tensor L(Tensor x);
@@ -712,6 +775,7 @@ public class AnalyzerTests
             }
             """),
         Samples.LeNet,
+        Samples.Submodels,
         // A VGG-style block: "same" padding keeps symbolic heights and widths.
         Model("""
             [Conv2d(3, 64, 3, Padding = 1)] private partial Tensor Conv1(Tensor x);

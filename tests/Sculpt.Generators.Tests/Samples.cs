@@ -182,6 +182,48 @@ internal static class Samples
         }
         """;
 
+    public const string Submodels = """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        namespace Demo;
+
+        [HyperParameters]
+        public partial record BlockConfig
+        {
+            public int Width { get; init; } = 8;
+        }
+
+        [Model(typeof(BlockConfig))]
+        public partial class Residual
+        {
+            [Linear("Width", "Width")] private partial Tensor Mix(Tensor x);
+
+            [Forward("*batch Width -> *batch Width")]
+            public Tensor Forward(Tensor x) => x + Ops.Gelu(Mix(x));
+        }
+
+        [Model]
+        public partial class Head
+        {
+            [Linear(8, 2)] private partial Tensor Out(Tensor x);
+
+            [Forward("B 8 -> B 2")]
+            public Tensor Forward(Tensor x) => Out(x);
+        }
+
+        [Model(typeof(BlockConfig))]
+        public partial class Stack
+        {
+            [Submodel] private partial Residual First { get; }
+            [Submodel] private partial Residual Second { get; }
+            [Submodel] internal partial Head Classifier { get; }
+
+            [Forward("B Width -> B 2")]
+            public Tensor Forward(Tensor x) => Classifier.call(Second.call(First.call(x)));
+        }
+        """;
+
     public static readonly (string Name, string Source)[] All =
     [
         (nameof(HyperParameters), HyperParameters),
@@ -190,5 +232,6 @@ internal static class Samples
         (nameof(ModelWithTwoInputs), ModelWithTwoInputs),
         (nameof(Trainers), Trainers),
         (nameof(LeNet), LeNet),
+        (nameof(Submodels), Submodels),
     ];
 }

@@ -137,3 +137,28 @@ public sealed class BlobsWithTest : IDataSource
 
 [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
 public partial class BlobTestedTrainer : Trainer<Mlp, BlobsWithTest, MlpConfig>;
+
+[Model(typeof(MlpConfig))]
+public partial class ResidualMix
+{
+    [Linear("Hidden", "Hidden")] private partial Tensor Mix(Tensor x);
+
+    [Forward("B Hidden -> B Hidden")]
+    public Tensor Forward(Tensor x) => x + Ops.Relu(Mix(x));
+}
+
+/// <summary>Sub-models registered under their property names, built from the parent's config.</summary>
+[Model(typeof(MlpConfig))]
+public partial class DeepMlp
+{
+    [Linear(12, "Hidden")] private partial Tensor Input(Tensor x);
+    [Submodel] private partial ResidualMix Block1 { get; }
+    [Submodel] private partial ResidualMix Block2 { get; }
+    [Linear("Hidden", 3)] private partial Tensor Output(Tensor x);
+
+    [Forward("B 3 2 2 -> B 3")]
+    public Tensor Forward(Tensor x) => Output(Block2.call(Block1.call(Input(Ops.Flatten(x)))));
+}
+
+[Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+public partial class DeepTrainer : Trainer<DeepMlp, Blobs, MlpConfig>;

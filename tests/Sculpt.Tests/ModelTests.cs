@@ -124,4 +124,30 @@ public class ModelTests
         // Conv: (9 + 2 - 2 - 1) / 2 + 1 = 5; pool 2: (5 - 2) / 2 + 1 = 2.
         Assert.Equal(new long[] { 2, 4, 2, 2 }, pooled.shape);
     }
+
+    [Fact]
+    public void Submodels_are_registered_under_their_property_names_and_counted()
+    {
+        var config = new MlpConfig { Hidden = 5 };
+        using var model = new DeepMlp(config);
+        Assert.Equal(
+            new[] { "Input.weight", "Input.bias", "Output.weight", "Output.bias", "Block1.Mix.weight", "Block1.Mix.bias", "Block2.Mix.weight", "Block2.Mix.bias" },
+            model.state_dict().Keys.OrderBy(k => k.StartsWith("Block") ? 1 : 0).ToArray());
+        Assert.Equal(model.parameters().Sum(p => p.numel()), model.ParameterCount);
+        Assert.Equal(12 * 5 + 5 + 2 * (5 * 5 + 5) + 5 * 3 + 3, DeepMlp.CountParameters(config));
+        var summary = model.Summary(("B", 4));
+        Assert.Equal(new[] { "Ops.Flatten", "Input", "Block1", "Block2", "Output" }, summary.Rows.Select(r => r.Name));
+        Assert.Equal("[4, 5]", summary.Concrete(summary.Rows[2]));
+        Assert.Equal(30, summary.Rows[2].Parameters);
+        Assert.Equal(0, summary.Rows[0].Parameters);
+    }
+
+    [Fact]
+    public void A_model_with_submodels_trains()
+    {
+        var data = new Blobs().Load(3);
+        using var trainer = new DeepTrainer(new MlpConfig { Hidden = 16, Epochs = 3, LearningRate = 1e-2, BatchSize = 32 });
+        var result = trainer.Fit(data.Train, data.Validation, Sculpt.Training.SilentProgress.Instance);
+        Assert.True(result.Final.Validation.Accuracy > 0.9, $"accuracy {result.Final.Validation.Accuracy}");
+    }
 }

@@ -61,6 +61,15 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                     if (Report(context, type, DeclarationRules.ModelProblem(type))) break;
                     var config = ModelParser.ConfigOf(attribute);
                     LayerMethods(context, type);
+                    foreach (var property in type.GetMembers().OfType<IPropertySymbol>())
+                    {
+                        if (property.PartialDefinitionPart is null
+                            && property.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownTypes.SubmodelAttribute)
+                            && ModelParser.SubmodelProblem(property, config) is { } problem)
+                        {
+                            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CannotGenerate, property.Locations.FirstOrDefault(), problem));
+                        }
+                    }
                     LayerArguments(context, type, config);
                     ForwardSignature(context, type, ModelParser.DimNames(config));
                     break;

@@ -36,6 +36,14 @@ internal static class ModelEmitter
             w.Line();
         }
 
+        foreach (var submodel in spec.Submodels)
+        {
+            w.Line($"/// <summary>The {submodel.ShortType} behind <see cref=\"{submodel.Name}\"/>; its state-dict prefix is \"{submodel.Name}\".</summary>");
+            w.Line($"[global::TorchSharp.Utils.ComponentName(Name = {SourceWriter.Quote(submodel.Name)})]");
+            w.Line($"private readonly {submodel.Type} {FieldName(submodel.Name)};");
+            w.Line();
+        }
+
         if (hasConfig)
         {
             w.Line("/// <summary>The hyperparameters this model was built from.</summary>");
@@ -60,6 +68,10 @@ internal static class ModelEmitter
         {
             w.Line($"{FieldName(layer)} = {LayerEmission.Construction(layer, "config")};");
         }
+        foreach (var submodel in spec.Submodels)
+        {
+            w.Line($"{FieldName(submodel.Name)} = new {submodel.Type}({(submodel.TakesConfig ? "config" : "")});");
+        }
         w.Line("RegisterComponents();");
         w.Close();
         w.Line();
@@ -78,11 +90,22 @@ internal static class ModelEmitter
             w.Line();
         }
 
+        foreach (var submodel in spec.Submodels)
+        {
+            w.Line($"/// <summary>Sub-model {submodel.ShortType}; call it with <c>{submodel.Name}.call(x)</c>.</summary>");
+            w.Line($"{submodel.Accessibility} partial {submodel.Type} {submodel.Name} => {FieldName(submodel.Name)};");
+            w.Line();
+        }
+
         if (forward is not null) EmitForward(w, spec, forward, self);
 
         string configName = hasConfig ? "config" : "";
         w.Line("/// <summary>The number of trainable parameters" + (hasConfig ? " the model has for <paramref name=\"config\"/>" : "") + ".</summary>");
         string total = TotalParameterCount(spec.Layers, "config");
+        foreach (var submodel in spec.Submodels)
+        {
+            total += $" + {submodel.Type}.CountParameters({(submodel.TakesConfig ? configName : "")})";
+        }
         w.Line(hasConfig
             ? $"public static long CountParameters({spec.ConfigType} {configName}) => {total};"
             : $"public static long CountParameters() => {total};");
@@ -167,6 +190,10 @@ internal static class ModelEmitter
         {
             rows.Add(new SummaryRowSpec(unused.Name, unused.Kind.ToString(), null, unused.Name));
         }
+        foreach (var unused in spec.Submodels.Where(m => !rows.Any(r => r.LayerName == m.Name)))
+        {
+            rows.Add(new SummaryRowSpec(unused.Name, unused.ShortType, null, unused.Name));
+        }
 
         w.Line("/// <inheritdoc/>");
         w.Open("public global::Sculpt.Models.ModelSummary Summary(params (string Symbol, long Size)[] sizes)");
@@ -175,7 +202,10 @@ internal static class ModelEmitter
         foreach (var row in rows)
         {
             string output = row.Output is null ? $"{SymbolicDim}.Unknown" : string.Join(", ", row.Output.Dims.Select(d => DimExpression(d, hasConfig)));
-            string parameters = row.LayerName is not null && layers.TryGetValue(row.LayerName, out var layer) ? LayerEmission.ParameterCount(layer, "Config") : "0L";
+            var submodel = spec.Submodels.FirstOrDefault(m => m.Name == row.LayerName);
+            string parameters = row.LayerName is not null && layers.TryGetValue(row.LayerName, out var layer)
+                ? LayerEmission.ParameterCount(layer, "Config")
+                : submodel is not null ? $"{submodel.Type}.CountParameters({(submodel.TakesConfig ? "Config" : "")})" : "0L";
             w.Line($"    new({SourceWriter.Quote(row.Name)}, {SourceWriter.Quote(row.Kind)}, [{output}], {parameters}),");
         }
         w.Line("];");
@@ -194,7 +224,9 @@ internal static class ModelEmitter
         _ => $"{SymbolicDim}.Unknown",
     };
 
-    private static string FieldName(LayerSpec layer) => "_" + char.ToLowerInvariant(layer.Name[0]) + layer.Name.Substring(1);
+    private static string FieldName(LayerSpec layer) => FieldName(layer.Name);
+
+    private static string FieldName(string member) => "_" + char.ToLowerInvariant(member[0]) + member.Substring(1);
 
     /// <summary>The sum over layers, literal parts folded into one number.</summary>
     private static string TotalParameterCount(EquatableArray<LayerSpec> layers, string config)

@@ -9,7 +9,14 @@ internal sealed record ModelSpec(
     string? ConfigType,
     EquatableArray<LayerSpec> Layers,
     ForwardSpec? Forward,
-    EquatableArray<SummaryRowSpec> Rows);
+    EquatableArray<SummaryRowSpec> Rows)
+{
+    /// <summary>Models held as members, built from the same hyperparameters.</summary>
+    public EquatableArray<SubmodelSpec> Submodels { get; init; } = EquatableArray<SubmodelSpec>.Empty;
+}
+
+/// <summary>A <c>[Submodel]</c> partial property: its name, accessibility, type and whether that type takes the config.</summary>
+internal sealed record SubmodelSpec(string Name, string Accessibility, string Type, string ShortType, bool TakesConfig);
 
 internal enum LayerKind
 {

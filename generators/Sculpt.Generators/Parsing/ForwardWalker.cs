@@ -191,6 +191,10 @@ internal sealed class ForwardWalker
         return new Value(result, null);
     }
 
+    /// <summary>A tensor, or a value whose type the generator cannot see yet (a call into generated code).</summary>
+    private bool MaybeTensor(ExpressionSyntax expression) =>
+        _model.GetTypeInfo(expression, _cancellation).Type is not { TypeKind: not TypeKind.Error } type || type.ToDisplayString() == "TorchSharp.torch.Tensor";
+
     private bool IsTensor(ExpressionSyntax expression) =>
         _model.GetTypeInfo(expression, _cancellation).Type?.ToDisplayString() == "TorchSharp.torch.Tensor";
 
@@ -231,7 +235,17 @@ internal sealed class ForwardWalker
         }
         if (method is not null && SignatureOf(method) is { } signed)
         {
-            return Signed(invocation, method, signed);
+            return Signed(invocation, method.Name, "[Shape] " + signed.Trim(), signed, null);
+        }
+        // Matched by name: inside the generator the sub-model's generated base (and so `call`) is not visible yet.
+        if (invocation.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "call" or "forward" } access
+            && _model.GetSymbolInfo(access.Expression, _cancellation).Symbol is IPropertySymbol property
+            && SymbolEqualityComparer.Default.Equals(property.ContainingType, _type)
+            && property.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownTypes.SubmodelAttribute)
+            && property.Type is INamedTypeSymbol submodel
+            && ModelParser.Forward(submodel).Signature is { } forward)
+        {
+            return Signed(invocation, property.Name, submodel.Name, forward, property.Name);
         }
         foreach (var argument in arguments) Evaluate(argument.Expression);
         return Value.Unknown;
@@ -248,9 +262,9 @@ internal sealed class ForwardWalker
         bool allConstant = true;
         foreach (var argument in arguments)
         {
-            if (IsTensor(argument.Expression)) tensors.Add(Evaluate(argument.Expression));
-            else if (Constant(argument.Expression) is { } value) constants.Add(value);
+            if (Constant(argument.Expression) is { } value) constants.Add(value);
             else if (_model.GetConstantValue(argument.Expression, _cancellation).Value is bool) continue;
+            else if (MaybeTensor(argument.Expression)) tensors.Add(Evaluate(argument.Expression));
             else
             {
                 Evaluate(argument.Expression);
@@ -290,13 +304,13 @@ internal sealed class ForwardWalker
         method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ShapeAttribute)
             ?.ConstructorArguments.FirstOrDefault().Value as string;
 
-    /// <summary>A call of a helper with a <c>[Shape]</c> signature: each argument unified, the result substituted.</summary>
-    private Value Signed(InvocationExpressionSyntax invocation, IMethodSymbol method, string text)
+    /// <summary>A call with a known signature (a <c>[Shape]</c> helper or a sub-model): each argument unified, the result substituted.</summary>
+    private Value Signed(InvocationExpressionSyntax invocation, string name, string kind, string text, string? layerName)
     {
         var arguments = invocation.ArgumentList.Arguments;
-        var values = arguments.Select(a => IsTensor(a.Expression) ? Evaluate(a.Expression) : EvaluateOther(a.Expression)).ToList();
+        var values = arguments.Select(a => MaybeTensor(a.Expression) ? Evaluate(a.Expression) : EvaluateOther(a.Expression)).ToList();
         var (signature, error) = SignatureParser.Parse(text, _dimNames);
-        var tensorArguments = arguments.Select((a, i) => (Argument: a, Value: values[i])).Where(p => IsTensor(p.Argument.Expression)).ToList();
+        var tensorArguments = arguments.Select((a, i) => (Argument: a, Value: values[i])).Where(p => MaybeTensor(p.Argument.Expression)).ToList();
         if (error is not null || signature!.Inputs.Count != tensorArguments.Count) return Value.Unknown;
 
         var unifier = new Unifier();
@@ -308,14 +322,15 @@ internal sealed class ForwardWalker
             {
                 failed = true;
                 Report(new ShapeProblem(
-                    ShapeProblemKind.CallArgument, tensorArguments[i].Argument.Expression, method.Name, signature.Inputs[i].ToString(), actual.ToString(),
+                    ShapeProblemKind.CallArgument, tensorArguments[i].Argument.Expression, name, signature.Inputs[i].ToString(), actual.ToString(),
                     With(reason, tensorArguments[i].Value.Producer), null));
             }
         }
         // After a mismatch the result is unknown, so one mistake is reported once.
         var output = failed ? null : unifier.Substitute(signature.Output);
-        _rows.Add(new SummaryRowSpec(method.Name, "[Shape] " + text.Trim(), output, null));
-        return new Value(output, $"'{method.Name}' ({text.Trim()})");
+        bool first = layerName is not null && !_rows.Any(r => r.LayerName == layerName);
+        _rows.Add(new SummaryRowSpec(name, kind, output, first ? layerName : null));
+        return new Value(output, $"'{name}' ({text.Trim()})");
     }
 
     private Value EvaluateOther(ExpressionSyntax expression)

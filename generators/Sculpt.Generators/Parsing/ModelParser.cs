@@ -37,7 +37,10 @@ internal static class ModelParser
             config?.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             layers.ToEquatableArray(),
             forward,
-            rows.ToEquatableArray());
+            rows.ToEquatableArray())
+        {
+            Submodels = Submodels(type, config, fromGenerator: true).Select(s => s.Spec).ToEquatableArray(),
+        };
     }
 
     /// <summary>The hyperparameter record named by <c>[Model(typeof(...))]</c>, if any.</summary>
@@ -87,6 +90,42 @@ internal static class ModelParser
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The <c>[Submodel]</c> properties: partial, get-only, of a <c>[Model]</c> type that takes the
+    /// same hyperparameters or none. The analyzer reports the rest (SCULPT0009).
+    /// </summary>
+    public static IEnumerable<(SubmodelSpec Spec, IPropertySymbol Property)> Submodels(INamedTypeSymbol type, INamedTypeSymbol? config, bool fromGenerator)
+    {
+        foreach (var property in type.GetMembers().OfType<IPropertySymbol>())
+        {
+            if (!property.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownTypes.SubmodelAttribute)) continue;
+            if (SubmodelProblem(property, config) is not null) continue;
+            if (fromGenerator ? property.PartialImplementationPart is not null : property.PartialDefinitionPart is not null) continue;
+            var submodel = (INamedTypeSymbol)property.Type;
+            bool takesConfig = ConfigOf(submodel.GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute)) is not null;
+            yield return (new SubmodelSpec(
+                property.Name,
+                AccessibilityText(property.DeclaredAccessibility),
+                submodel.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                submodel.Name,
+                takesConfig), property);
+        }
+    }
+
+    /// <summary>Why a <c>[Submodel]</c> property cannot be generated, or null.</summary>
+    public static string? SubmodelProblem(IPropertySymbol property, INamedTypeSymbol? config)
+    {
+        if (!property.IsPartialDefinition && property.PartialDefinitionPart is null || property.IsStatic || property.SetMethod is not null)
+            return $"[Submodel] '{property.Name}' must be a partial get-only instance property, e.g. private partial {property.Type.Name} {property.Name} {{ get; }}";
+        var model = property.Type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute);
+        if (property.Type is not INamedTypeSymbol || model is null)
+            return $"[Submodel] '{property.Name}' has type {property.Type.ToDisplayString()}, which is not a [Model]";
+        var own = ConfigOf(model);
+        if (own is not null && !SymbolEqualityComparer.Default.Equals(own, config))
+            return $"[Submodel] '{property.Name}' is built from {own.Name}, but this model's hyperparameters are {config?.Name ?? "none"}; a sub-model shares its parent's";
+        return null;
     }
 
     /// <summary>The layer kind an attribute declares and its number of constructor arguments.</summary>

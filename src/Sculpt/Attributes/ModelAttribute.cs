@@ -33,3 +33,12 @@ public sealed class ShapeAttribute(string signature) : System.Attribute
 {
     public string Signature { get; } = signature;
 }
+
+/// <summary>
+/// Marks a <c>partial</c> get-only property whose type is another <see cref="ModelAttribute"/>
+/// model: the generator builds it from the same hyperparameters and registers it under the
+/// property's name (state-dict keys <c>Encoder.Hidden1.weight</c>). Call it with
+/// <c>Encoder.call(x)</c>; its <c>[Forward]</c> signature is checked at the call.
+/// </summary>
+[System.AttributeUsage(System.AttributeTargets.Property, Inherited = false)]
+public sealed class SubmodelAttribute : System.Attribute;
