@@ -362,6 +362,54 @@ public class AnalyzerTests
         }
         """,
 
+        // Repeated blocks: a block that changes the shape cannot run in a loop that expects it kept.
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [Model]
+        public partial class Widen
+        {
+            [Linear(4, 8)] private partial Tensor L(Tensor x);
+            [Forward("B 4 -> B 8")]
+            public Tensor Forward(Tensor x) => L(x);
+        }
+
+        [Model]
+        public partial class Tower
+        {
+            [Submodel(Repeat = 2)] private partial TorchSharp.Modules.ModuleList<Widen> Blocks { get; }
+            [Linear(4, 2)] private partial Tensor Head(Tensor x);
+            [Forward("B 4 -> B 2")]
+            public Tensor Forward(Tensor x)
+            {
+                var h = x;
+                foreach (var block in Blocks) h = block.call({|SCULPT0001:h|});
+                return Head(h);
+            }
+        }
+        """,
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [Model]
+        public partial class Inner
+        {
+            [Forward("B 4 -> B 4")]
+            public Tensor Forward(Tensor x) => x;
+        }
+
+        [Model]
+        public partial class Outer
+        {
+            [Submodel(Repeat = 2)] private partial Inner {|SCULPT0009:Blocks|} { get; }
+            [Linear(4, 2)] private partial Tensor Head(Tensor x);
+            [Forward("B 3 -> B 2")]
+            public Tensor Forward(Tensor x) => Head({|SCULPT0001:x|});
+        }
+        """,
+
         // SCULPT0002: the forward result does not have the declared shape
         Model("""
             [Linear(4, 5)] private partial Tensor L(Tensor x);

@@ -192,6 +192,7 @@ internal static class Samples
         public partial record BlockConfig
         {
             public int Width { get; init; } = 8;
+            public int Depth { get; init; } = 2;
         }
 
         [Model(typeof(BlockConfig))]
@@ -210,6 +211,19 @@ internal static class Samples
 
             [Forward("B 8 -> B 2")]
             public Tensor Forward(Tensor x) => Out(x);
+        }
+
+        [Model(typeof(BlockConfig))]
+        public partial class Tower
+        {
+            [Submodel(Repeat = "Depth")] private partial TorchSharp.Modules.ModuleList<Residual> Blocks { get; }
+
+            [Forward("B T Width -> B T Width")]
+            public Tensor Forward(Tensor x)
+            {
+                foreach (var block in Blocks) x = block.call(x);
+                return x;
+            }
         }
 
         [Model(typeof(BlockConfig))]

@@ -162,3 +162,20 @@ public partial class DeepMlp
 
 [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
 public partial class DeepTrainer : Trainer<DeepMlp, Blobs, MlpConfig>;
+
+/// <summary>Three residual blocks in a ModuleList, named as PyTorch names them.</summary>
+[Model(typeof(MlpConfig))]
+public partial class RepeatedMlp
+{
+    [Linear(12, "Hidden")] private partial Tensor Input(Tensor x);
+    [Submodel(Repeat = 3)] private partial TorchSharp.Modules.ModuleList<ResidualMix> Blocks { get; }
+    [Linear("Hidden", 3)] private partial Tensor Output(Tensor x);
+
+    [Forward("B 3 2 2 -> B 3")]
+    public Tensor Forward(Tensor x)
+    {
+        var h = Input(Ops.Flatten(x));
+        foreach (var block in Blocks) h = block.call(h);
+        return Output(h);
+    }
+}

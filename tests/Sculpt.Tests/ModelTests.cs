@@ -150,4 +150,25 @@ public class ModelTests
         var result = trainer.Fit(data.Train, data.Validation, Sculpt.Training.SilentProgress.Instance);
         Assert.True(result.Final.Validation.Accuracy > 0.9, $"accuracy {result.Final.Validation.Accuracy}");
     }
+
+    [Fact]
+    public void Repeated_blocks_are_a_module_list_with_pytorch_names()
+    {
+        var config = new MlpConfig { Hidden = 4 };
+        using var model = new RepeatedMlp(config);
+        Assert.Contains("Blocks.0.Mix.weight", model.state_dict().Keys);
+        Assert.Contains("Blocks.2.Mix.bias", model.state_dict().Keys);
+        Assert.DoesNotContain("Blocks.3.Mix.bias", model.state_dict().Keys);
+        Assert.Equal(model.parameters().Sum(p => p.numel()), model.ParameterCount);
+        Assert.Equal(12 * 4 + 4 + 3 * (4 * 4 + 4) + 4 * 3 + 3, RepeatedMlp.CountParameters(config));
+        using var input = randn(5, 3, 2, 2);
+        using var output = model.call(input);
+        Assert.Equal(new long[] { 5, 3 }, output.shape);
+        var summary = model.Summary(("B", 5));
+        var blocks = summary.Rows.Single(r => r.Name == "Blocks");
+        Assert.Equal("3 x ResidualMix", blocks.Kind);
+        Assert.Equal(60, blocks.Parameters);
+        Assert.Equal("[5, 4]", summary.Concrete(blocks));
+        Assert.Equal("[5, 3]", summary.Concrete(summary.Rows[^1]));
+    }
 }

@@ -40,7 +40,7 @@ internal static class ModelEmitter
         {
             w.Line($"/// <summary>The {submodel.ShortType} behind <see cref=\"{submodel.Name}\"/>; its state-dict prefix is \"{submodel.Name}\".</summary>");
             w.Line($"[global::TorchSharp.Utils.ComponentName(Name = {SourceWriter.Quote(submodel.Name)})]");
-            w.Line($"private readonly {submodel.Type} {FieldName(submodel.Name)};");
+            w.Line($"private readonly {SubmodelType(submodel)} {FieldName(submodel.Name)};");
             w.Line();
         }
 
@@ -70,7 +70,20 @@ internal static class ModelEmitter
         }
         foreach (var submodel in spec.Submodels)
         {
-            w.Line($"{FieldName(submodel.Name)} = new {submodel.Type}({(submodel.TakesConfig ? "config" : "")});");
+            string build = $"new {submodel.Type}({(submodel.TakesConfig ? "config" : "")})";
+            if (submodel.Repeat is not { } repeat)
+            {
+                w.Line($"{FieldName(submodel.Name)} = {build};");
+                continue;
+            }
+            if (repeat.IsHyperParameter)
+            {
+                w.Line($"global::Sculpt.HyperParameters.LayerArgumentCheck.Size(config.{SourceWriter.Identifier(repeat.HyperParameter!)}, {SourceWriter.Quote("--" + Parsing.Names.KebabCase(repeat.HyperParameter!))}, {SourceWriter.Quote(self)}, {SourceWriter.Quote(submodel.Name)});");
+            }
+            string blocks = "blocks" + submodel.Name;
+            w.Line($"var {blocks} = new {submodel.Type}[{LayerEmission.SizeText(repeat, "config")}];");
+            w.Line($"for (int i = 0; i < {blocks}.Length; i++) {blocks}[i] = {build};");
+            w.Line($"{FieldName(submodel.Name)} = new {SubmodelType(submodel)}({blocks});");
         }
         w.Line("RegisterComponents();");
         w.Close();
@@ -93,7 +106,7 @@ internal static class ModelEmitter
         foreach (var submodel in spec.Submodels)
         {
             w.Line($"/// <summary>Sub-model {submodel.ShortType}; call it with <c>{submodel.Name}.call(x)</c>.</summary>");
-            w.Line($"{submodel.Accessibility} partial {submodel.Type} {submodel.Name} => {FieldName(submodel.Name)};");
+            w.Line($"{submodel.Accessibility} partial {SubmodelType(submodel)} {submodel.Name} => {FieldName(submodel.Name)};");
             w.Line();
         }
 
@@ -104,7 +117,7 @@ internal static class ModelEmitter
         string total = TotalParameterCount(spec.Layers, "config");
         foreach (var submodel in spec.Submodels)
         {
-            total += $" + {submodel.Type}.CountParameters({(submodel.TakesConfig ? configName : "")})";
+            total += " + " + SubmodelCount(submodel, configName);
         }
         w.Line(hasConfig
             ? $"public static long CountParameters({spec.ConfigType} {configName}) => {total};"
@@ -205,7 +218,7 @@ internal static class ModelEmitter
             var submodel = spec.Submodels.FirstOrDefault(m => m.Name == row.LayerName);
             string parameters = row.LayerName is not null && layers.TryGetValue(row.LayerName, out var layer)
                 ? LayerEmission.ParameterCount(layer, "Config")
-                : submodel is not null ? $"{submodel.Type}.CountParameters({(submodel.TakesConfig ? "Config" : "")})" : "0L";
+                : submodel is not null ? SubmodelCount(submodel, "Config") : "0L";
             w.Line($"    new({SourceWriter.Quote(row.Name)}, {SourceWriter.Quote(row.Kind)}, [{output}], {parameters}),");
         }
         w.Line("];");
@@ -225,6 +238,16 @@ internal static class ModelEmitter
     };
 
     private static string FieldName(LayerSpec layer) => FieldName(layer.Name);
+
+    private static string SubmodelType(SubmodelSpec submodel) =>
+        submodel.Repeat is null ? submodel.Type : $"global::TorchSharp.Modules.ModuleList<{submodel.Type}>";
+
+    /// <summary>A sub-model's parameter count, times its repeat count.</summary>
+    private static string SubmodelCount(SubmodelSpec submodel, string config)
+    {
+        string one = $"{submodel.Type}.CountParameters({(submodel.TakesConfig ? config : "")})";
+        return submodel.Repeat is { } repeat ? $"{(repeat.IsHyperParameter ? $"(long){config}.{SourceWriter.Identifier(repeat.HyperParameter!)}" : SourceWriter.Literal((long)repeat.Literal) + "L")} * {one}" : one;
+    }
 
     private static string FieldName(string member) => "_" + char.ToLowerInvariant(member[0]) + member.Substring(1);
 

@@ -16,7 +16,8 @@ internal sealed record ModelSpec(
 }
 
 /// <summary>A <c>[Submodel]</c> partial property: its name, accessibility, type and whether that type takes the config.</summary>
-internal sealed record SubmodelSpec(string Name, string Accessibility, string Type, string ShortType, bool TakesConfig);
+/// <param name="Repeat">For a repeated block list (<c>ModuleList&lt;Type&gt;</c>), how many: a count or a hyperparameter.</param>
+internal sealed record SubmodelSpec(string Name, string Accessibility, string Type, string ShortType, bool TakesConfig, LayerArgument? Repeat = null);
 
 internal enum LayerKind
 {

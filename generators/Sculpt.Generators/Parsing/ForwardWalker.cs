@@ -28,6 +28,9 @@ internal sealed class ForwardWalker
     private readonly INamedTypeSymbol _type;
     private readonly Dictionary<string, LayerSpec> _layers;
     private Dictionary<string, Value> _locals = new();
+
+    /// <summary>Loop variables that stand for one block of a repeated <c>[Submodel]</c>: name -> (property, block type).</summary>
+    private readonly Dictionary<string, (IPropertySymbol Property, INamedTypeSymbol Block)> _blocks = new();
     private readonly List<SummaryRowSpec> _rows = new();
     private readonly Action<ShapeProblem>? _report;
     private readonly ICollection<string> _dimNames;
@@ -100,6 +103,8 @@ internal sealed class ForwardWalker
                 return true;
             case IfStatementSyntax branch:
                 return Branch(branch, output);
+            case ForEachStatementSyntax loop when RepeatedBlocks(loop.Expression) is { } repeated:
+                return Blocks(loop, repeated, output);
             default:
                 // Loops and the rest: what they assign is no longer known afterwards.
                 foreach (var assigned in statement.DescendantNodes().OfType<AssignmentExpressionSyntax>().Select(a => a.Left).OfType<IdentifierNameSyntax>())
@@ -130,6 +135,46 @@ internal sealed class ForwardWalker
         else _locals = afterThen.Keys.Union(afterElse.Keys).ToDictionary(
             name => name,
             name => afterThen.TryGetValue(name, out var a) && afterElse.TryGetValue(name, out var b) ? Join(a, b) : Value.Unknown);
+        return false;
+    }
+
+    /// <summary>The repeated <c>[Submodel]</c> property a <c>foreach</c> runs over, if it is one.</summary>
+    private (IPropertySymbol Property, INamedTypeSymbol Block)? RepeatedBlocks(ExpressionSyntax expression)
+    {
+        if (_model.GetSymbolInfo(expression, _cancellation).Symbol is not IPropertySymbol property
+            || !SymbolEqualityComparer.Default.Equals(property.ContainingType, _type)
+            || ModelParser.RepeatOf(property) is null
+            || ModelParser.BlockType(property) is not { } block)
+        {
+            return null;
+        }
+        return (property, block);
+    }
+
+    /// <summary>
+    /// A loop over repeated blocks: one pass is followed; a value that one block leaves as it was
+    /// stays known after any number of blocks, any other becomes unknown.
+    /// </summary>
+    private bool Blocks(ForEachStatementSyntax loop, (IPropertySymbol Property, INamedTypeSymbol Block) repeated, Shape? output)
+    {
+        _blocks[loop.Identifier.ValueText] = repeated;
+        var before = new Dictionary<string, Value>(_locals);
+        _ = Statement(loop.Statement, output);
+        var after = _locals;
+        bool changed = after.Any(pair => before.TryGetValue(pair.Key, out var old) && old.Shape != pair.Value.Shape);
+        if (changed && ModelParser.RepeatOf(repeated.Property) is { IsHyperParameter: false, Literal: >= 2 })
+        {
+            // At least two blocks for certain: the second one sees what the first one made.
+            var rows = _rows.Count;
+            _locals = new Dictionary<string, Value>(after);
+            _ = Statement(loop.Statement, output);
+            _rows.RemoveRange(rows, _rows.Count - rows);
+            _locals = after;
+        }
+        _locals = after.Keys.ToDictionary(
+            name => name,
+            name => before.TryGetValue(name, out var old) && after[name].Shape is { } shape && old.Shape == shape ? old : (before.ContainsKey(name) ? Value.Unknown : after[name]));
+        _blocks.Remove(loop.Identifier.ValueText);
         return false;
     }
 
@@ -246,6 +291,15 @@ internal sealed class ForwardWalker
             && ModelParser.Forward(submodel).Signature is { } forward)
         {
             return Signed(invocation, property.Name, submodel.Name, forward, property.Name);
+        }
+        if (invocation.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "call" or "forward", Expression: IdentifierNameSyntax block }
+            && _blocks.TryGetValue(block.Identifier.ValueText, out var repeated)
+            && ModelParser.Forward(repeated.Block).Signature is { } blockForward)
+        {
+            string count = ModelParser.RepeatOf(repeated.Property) is { } repeat
+                ? (repeat.IsHyperParameter ? repeat.HyperParameter! : ((long)repeat.Literal).ToString(System.Globalization.CultureInfo.InvariantCulture))
+                : "?";
+            return Signed(invocation, repeated.Property.Name, $"{count} x {repeated.Block.Name}", blockForward, repeated.Property.Name);
         }
         foreach (var argument in arguments) Evaluate(argument.Expression);
         return Value.Unknown;

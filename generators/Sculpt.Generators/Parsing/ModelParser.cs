@@ -103,15 +103,39 @@ internal static class ModelParser
             if (!property.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownTypes.SubmodelAttribute)) continue;
             if (SubmodelProblem(property, config) is not null) continue;
             if (fromGenerator ? property.PartialImplementationPart is not null : property.PartialDefinitionPart is not null) continue;
-            var submodel = (INamedTypeSymbol)property.Type;
+            var submodel = BlockType(property)!;
             bool takesConfig = ConfigOf(submodel.GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute)) is not null;
             yield return (new SubmodelSpec(
                 property.Name,
                 AccessibilityText(property.DeclaredAccessibility),
                 submodel.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                 submodel.Name,
-                takesConfig), property);
+                takesConfig,
+                RepeatOf(property)), property);
         }
+    }
+
+    /// <summary>The <c>Repeat</c> of a <c>[Submodel]</c>: a literal count or a hyperparameter name.</summary>
+    public static LayerArgument? RepeatOf(IPropertySymbol property)
+    {
+        var attribute = property.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.SubmodelAttribute);
+        var value = attribute?.NamedArguments.FirstOrDefault(a => a.Key == "Repeat").Value;
+        return value?.Value switch
+        {
+            string name when name.Length > 0 => new LayerArgument(name, 0),
+            int count => new LayerArgument(null, count),
+            _ => null,
+        };
+    }
+
+    /// <summary>The model type of a <c>[Submodel]</c>: the property's type, or T of a repeated <c>ModuleList&lt;T&gt;</c>.</summary>
+    public static INamedTypeSymbol? BlockType(IPropertySymbol property)
+    {
+        if (RepeatOf(property) is null) return property.Type as INamedTypeSymbol;
+        return property.Type is INamedTypeSymbol { Name: "ModuleList", TypeArguments: [INamedTypeSymbol element] } list
+               && list.ContainingNamespace.ToDisplayString() == "TorchSharp.Modules"
+            ? element
+            : null;
     }
 
     /// <summary>Why a <c>[Submodel]</c> property cannot be generated, or null.</summary>
@@ -119,9 +143,13 @@ internal static class ModelParser
     {
         if (!property.IsPartialDefinition && property.PartialDefinitionPart is null || property.IsStatic || property.SetMethod is not null)
             return $"[Submodel] '{property.Name}' must be a partial get-only instance property, e.g. private partial {property.Type.Name} {property.Name} {{ get; }}";
-        var model = property.Type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute);
-        if (property.Type is not INamedTypeSymbol || model is null)
-            return $"[Submodel] '{property.Name}' has type {property.Type.ToDisplayString()}, which is not a [Model]";
+        var repeat = RepeatOf(property);
+        var block = BlockType(property);
+        var model = block?.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute);
+        if (block is null || model is null)
+            return repeat is null
+                ? $"[Submodel] '{property.Name}' has type {property.Type.ToDisplayString()}, which is not a [Model]"
+                : $"[Submodel(Repeat = ...)] '{property.Name}' must have type ModuleList<T> of a [Model] T; it has {property.Type.ToDisplayString()}";
         var own = ConfigOf(model);
         if (own is not null && !SymbolEqualityComparer.Default.Equals(own, config))
             return $"[Submodel] '{property.Name}' is built from {own.Name}, but this model's hyperparameters are {config?.Name ?? "none"}; a sub-model shares its parent's";

@@ -40,5 +40,14 @@ public sealed class ShapeAttribute(string signature) : System.Attribute
 /// property's name (state-dict keys <c>Encoder.Hidden1.weight</c>). Call it with
 /// <c>Encoder.call(x)</c>; its <c>[Forward]</c> signature is checked at the call.
 /// </summary>
+/// <remarks>
+/// With <see cref="Repeat"/> (a count or a hyperparameter name) the property is a
+/// <c>ModuleList&lt;Block&gt;</c> of that many blocks, named <c>Blocks.0</c>, <c>Blocks.1</c>, ... as in
+/// PyTorch; run them with <c>foreach (var block in Blocks) x = block.call(x);</c>.
+/// </remarks>
 [System.AttributeUsage(System.AttributeTargets.Property, Inherited = false)]
-public sealed class SubmodelAttribute : System.Attribute;
+public sealed class SubmodelAttribute : System.Attribute
+{
+    /// <summary>How many blocks: an integer or the name of an integer hyperparameter.</summary>
+    public object? Repeat { get; set; }
+}

@@ -6,8 +6,8 @@ namespace Demo;
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
 partial record BlockConfig : global::Sculpt.HyperParameters.IHyperParameters<BlockConfig>
 {
-    private static readonly string[] s_flags = ["--width"];
-    private static readonly string[] s_jsonNames = ["width"];
+    private static readonly string[] s_flags = ["--width", "--depth"];
+    private static readonly string[] s_jsonNames = ["width", "depth"];
 
     /// <summary>Every option with its flag, type, default (read from a fresh instance) and range.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::Sculpt.HyperParameters.HyperParameterInfo> Options
@@ -18,6 +18,7 @@ partial record BlockConfig : global::Sculpt.HyperParameters.IHyperParameters<Blo
             return
             [
                 new("--width", "Width", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Width), null, null),
+                new("--depth", "Depth", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Depth), null, null),
             ];
         }
     }
@@ -36,6 +37,7 @@ partial record BlockConfig : global::Sculpt.HyperParameters.IHyperParameters<Blo
             switch (flag)
             {
                 case "--width": result = result with { Width = reader.Int32() }; break;
+                case "--depth": result = result with { Depth = reader.Int32() }; break;
                 default: throw reader.Unknown();
             }
         }
@@ -52,6 +54,7 @@ partial record BlockConfig : global::Sculpt.HyperParameters.IHyperParameters<Blo
             switch (property.Name)
             {
                 case "width": result = result with { Width = property.Int32() }; break;
+                case "depth": result = result with { Depth = property.Int32() }; break;
                 default: throw property.Unknown(s_jsonNames);
             }
         }
@@ -69,6 +72,7 @@ partial record BlockConfig : global::Sculpt.HyperParameters.IHyperParameters<Blo
         {
             writer.WriteStartObject();
             writer.WriteNumber("width", Width);
+            writer.WriteNumber("depth", Depth);
             writer.WriteEndObject();
         }
         return global::System.Text.Encoding.UTF8.GetString(buffer.ToArray());
