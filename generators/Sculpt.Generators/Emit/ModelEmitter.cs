@@ -80,7 +80,7 @@ internal static class ModelEmitter
             {
                 w.Line($"global::Sculpt.HyperParameters.LayerArgumentCheck.Size(config.{SourceWriter.Identifier(repeat.HyperParameter!)}, {SourceWriter.Quote("--" + Parsing.Names.KebabCase(repeat.HyperParameter!))}, {SourceWriter.Quote(self)}, {SourceWriter.Quote(submodel.Name)});");
             }
-            string blocks = "blocks" + submodel.Name;
+            string blocks = "new" + submodel.Name;
             w.Line($"var {blocks} = new {submodel.Type}[{LayerEmission.SizeText(repeat, "config")}];");
             w.Line($"for (int i = 0; i < {blocks}.Length; i++) {blocks}[i] = {build};");
             w.Line($"{FieldName(submodel.Name)} = new {SubmodelType(submodel)}({blocks});");
