@@ -410,6 +410,13 @@ public class AnalyzerTests
         }
         """,
 
+        Model("""
+            [AdaptiveAvgPool2d(2)] private partial Tensor Pool(Tensor x);
+            [Linear(32, 10)] private partial Tensor Fc(Tensor x);
+            [Forward("B 16 H W -> B 10")]
+            public Tensor Forward(Tensor x) => Fc({|SCULPT0001:Ops.Flatten(Pool(x))|});
+            """),
+
         // SCULPT0002: the forward result does not have the declared shape
         Model("""
             [Linear(4, 5)] private partial Tensor L(Tensor x);
@@ -853,6 +860,13 @@ public class AnalyzerTests
             [Linear("Hidden", 4)] private partial Tensor L(Tensor x);
             [Forward("B T -> B 4")]
             public Tensor Forward(Tensor tokens) => L(Ops.Mean(Norm(Embed(tokens)), 1));
+            """),
+        // Adaptive pooling fixes the size whatever the input's height and width.
+        Model("""
+            [AdaptiveAvgPool2d(1)] private partial Tensor Pool(Tensor x);
+            [Linear(16, 10)] private partial Tensor Fc(Tensor x);
+            [Forward("B 16 H W -> B 10")]
+            public Tensor Forward(Tensor x) => Fc(Ops.Flatten(Pool(x)));
             """),
         // Defaults inside their ranges, and defaults that are not literals.
         Model("", """

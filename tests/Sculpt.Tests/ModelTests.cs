@@ -171,4 +171,20 @@ public class ModelTests
         Assert.Equal("[5, 4]", summary.Concrete(blocks));
         Assert.Equal("[5, 3]", summary.Concrete(summary.Rows[^1]));
     }
+
+    [Fact]
+    public void ResNet18_has_the_published_parameter_count_and_classifies_any_image_size()
+    {
+        Assert.Equal(11_689_512, ResNet18.CountParameters());
+        using var model = new ResNet18();
+        Assert.Equal(11_689_512, model.parameters().Sum(p => p.numel()));
+        Assert.Contains("Layer1.1.Conv2.weight", model.state_dict().Keys);
+        model.eval();
+        using var input = randn(1, 3, 64, 64);
+        using var output = model.call(input);
+        Assert.Equal(new long[] { 1, 1000 }, output.shape);
+        var summary = model.Summary();
+        Assert.Equal("[B, 512, 1, 1]", Sculpt.Models.ModelSummary.Symbolic(summary.Rows.Single(r => r.Name == "AvgPool")));
+        Assert.Equal("[B, 1000]", Sculpt.Models.ModelSummary.Symbolic(summary.Rows[^1]));
+    }
 }

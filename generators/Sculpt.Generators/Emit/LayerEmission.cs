@@ -29,6 +29,7 @@ internal static class LayerEmission
             LayerKind.AvgPool2d => $"{Nn}.AvgPool2d({Size(0)}, stride: {PoolStride()}, padding: {Option("Padding")})",
             LayerKind.BatchNorm2d => $"{Nn}.BatchNorm2d({Size(0)})",
             LayerKind.LayerNorm => $"{Nn}.LayerNorm({Size(0)})",
+            LayerKind.AdaptiveAvgPool2d => $"{Nn}.AdaptiveAvgPool2d({Size(0)})",
             _ => $"{Nn}.Embedding({Size(0)}, {Size(1)})",
         };
     }
@@ -63,6 +64,7 @@ internal static class LayerEmission
             LayerKind.MaxPool2d or LayerKind.AvgPool2d => $"{layer.Kind}: [*, H, W] -&gt; [*, H', W'], kernel {Text(0)}, stride {(layer.Option("Stride") == 0 ? Text(0) : layer.Option("Stride").ToString(CultureInfo.InvariantCulture))}, padding {layer.Option("Padding")}; no parameters.",
             LayerKind.BatchNorm2d => $"BatchNorm2d over {Text(0)} channels: [B, {Text(0)}, H, W], shape unchanged; {count} parameters (and running statistics).",
             LayerKind.LayerNorm => $"LayerNorm over the last dim: [*, {Text(0)}], shape unchanged; {count} parameters.",
+            LayerKind.AdaptiveAvgPool2d => $"AdaptiveAvgPool2d: [*, H, W] -&gt; [*, {Text(0)}, {Text(0)}]; no parameters.",
             _ => $"Embedding: indices [*] -&gt; [*, {Text(1)}] from {Text(0)} rows; {count} parameters.",
         };
     }

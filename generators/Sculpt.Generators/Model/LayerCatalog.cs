@@ -49,6 +49,7 @@ internal static class LayerCatalog
         new(LayerKind.BatchNorm2d, "Sculpt.BatchNorm2dAttribute", "BatchNorm2d", [new("The channel count", ArgumentRole.Size)], []),
         new(LayerKind.LayerNorm, "Sculpt.LayerNormAttribute", "LayerNorm", [new("The normalized size", ArgumentRole.Size)], []),
         new(LayerKind.Embedding, "Sculpt.EmbeddingAttribute", "Embedding", [new("The vocabulary size", ArgumentRole.Size), new("The embedding size", ArgumentRole.Size)], []),
+        new(LayerKind.AdaptiveAvgPool2d, "Sculpt.AdaptiveAvgPool2dAttribute", "AdaptiveAvgPool2d", [new("The output size", ArgumentRole.Size)], []),
     ];
 
     private static readonly Dictionary<string, LayerDefinition> ByAttributeName = All.ToDictionary(d => d.Attribute);

@@ -29,6 +29,7 @@ internal enum LayerKind
     BatchNorm2d,
     LayerNorm,
     Embedding,
+    AdaptiveAvgPool2d,
 }
 
 /// <summary>

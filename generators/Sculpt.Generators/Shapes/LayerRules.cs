@@ -12,7 +12,7 @@ internal static class LayerRules
     {
         LayerKind.Linear => Pattern(Dim.Variadic("batch"), SizeDim(layer.Arguments[0])),
         LayerKind.Conv2d => Pattern(Dim.Variadic("batch"), SizeDim(layer.Arguments[0]), Dim.Symbol("H"), Dim.Symbol("W")),
-        LayerKind.MaxPool2d or LayerKind.AvgPool2d => Pattern(Dim.Variadic("batch"), Dim.Symbol("H"), Dim.Symbol("W")),
+        LayerKind.MaxPool2d or LayerKind.AvgPool2d or LayerKind.AdaptiveAvgPool2d => Pattern(Dim.Variadic("batch"), Dim.Symbol("H"), Dim.Symbol("W")),
         LayerKind.BatchNorm2d => Pattern(Dim.Symbol("B"), SizeDim(layer.Arguments[0]), Dim.Symbol("H"), Dim.Symbol("W")),
         LayerKind.LayerNorm => Pattern(Dim.Variadic("batch"), SizeDim(layer.Arguments[0])),
         _ => null,
@@ -53,6 +53,11 @@ internal static class LayerRules
                 var (width, widthProblem) = Window(input.Dims[input.Rank - 1], kernel, stride, padding, 1, "width");
                 if ((heightProblem ?? widthProblem) is { } problem) return RuleResult.Fail(problem);
                 return RuleResult.Of(ReplaceFromEnd(input, (2, height), (1, width)));
+            }
+            case LayerKind.AdaptiveAvgPool2d:
+            {
+                var size = SizeDim(layer.Arguments[0]);
+                return RuleResult.Of(ReplaceFromEnd(input, (2, size), (1, size)));
             }
             default:
                 return new RuleResult(input, null);

@@ -80,3 +80,10 @@ public sealed class EmbeddingAttribute(object count, object dim) : System.Attrib
     public object Count { get; } = count;
     public object Dim { get; } = dim;
 }
+
+/// <summary>Average pooling to a fixed <c>outputSize x outputSize</c> whatever the input's height and width.</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class AdaptiveAvgPool2dAttribute(object outputSize) : System.Attribute
+{
+    public object OutputSize { get; } = outputSize;
+}
