@@ -187,4 +187,18 @@ public class ModelTests
         Assert.Equal("[B, 512, 1, 1]", Sculpt.Models.ModelSummary.Symbolic(summary.Rows.Single(r => r.Name == "AvgPool")));
         Assert.Equal("[B, 1000]", Sculpt.Models.ModelSummary.Symbolic(summary.Rows[^1]));
     }
+
+    [Fact]
+    public void Vgg16_has_the_published_parameter_count()
+    {
+        Assert.Equal(138_357_544, Vgg16.CountParameters());
+        using var model = new Vgg16();
+        Assert.Equal(138_357_544, model.parameters().Sum(p => p.numel()));
+        model.eval();
+        using var input = randn(1, 3, 32, 32);
+        using var output = model.call(input);
+        Assert.Equal(new long[] { 1, 1000 }, output.shape);
+        var summary = model.Summary(("B", 1), ("H", 224), ("W", 224));
+        Assert.Equal("[1, 25088]", summary.Concrete(summary.Rows.Single(r => r.Name == "Ops.Flatten")));
+    }
 }
