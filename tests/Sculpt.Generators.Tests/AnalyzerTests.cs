@@ -417,6 +417,21 @@ public class AnalyzerTests
             public Tensor Forward(Tensor x) => Fc({|SCULPT0001:Ops.Flatten(Pool(x))|});
             """),
 
+        // Self-attention: [B, T, dim], heads dividing dim.
+        Model("""
+            [SelfAttention(64, {|SCULPT0006:5|})] private partial Tensor Attend(Tensor x);
+            """),
+        Model("""
+            [SelfAttention(64, 8, Causal = true)] private partial Tensor Attend(Tensor x);
+            [Forward("B T 32 -> B T 32")]
+            public Tensor Forward(Tensor x) => Attend({|SCULPT0001:x|});
+            """),
+        Model("""
+            [SelfAttention(64, 8)] private partial Tensor Attend(Tensor x);
+            [Forward("B 64 -> B 64")]
+            public Tensor Forward(Tensor x) => Attend({|SCULPT0001:x|});
+            """),
+
         // SCULPT0002: the forward result does not have the declared shape
         Model("""
             [Linear(4, 5)] private partial Tensor L(Tensor x);
@@ -868,6 +883,54 @@ public class AnalyzerTests
             [Forward("B 16 H W -> B 10")]
             public Tensor Forward(Tensor x) => Fc(Ops.Flatten(Pool(x)));
             """),
+        // A GPT block: pre-norm causal attention and an MLP, each in a residual, stacked.
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [HyperParameters]
+        public partial record GptConfig
+        {
+            public int Vocabulary { get; init; } = 100;
+            public int Dim { get; init; } = 64;
+            public int Heads { get; init; } = 4;
+            public int Layers { get; init; } = 2;
+        }
+
+        [Model(typeof(GptConfig))]
+        public partial class Block
+        {
+            [LayerNorm("Dim")] private partial Tensor Norm1(Tensor x);
+            [SelfAttention("Dim", "Heads", Causal = true)] private partial Tensor Attention(Tensor x);
+            [LayerNorm("Dim")] private partial Tensor Norm2(Tensor x);
+            [Linear("Dim", 256)] private partial Tensor Up(Tensor x);
+            [Linear(256, "Dim")] private partial Tensor Down(Tensor x);
+
+            [Forward("B T Dim -> B T Dim")]
+            public Tensor Forward(Tensor x)
+            {
+                x = x + Attention(Norm1(x));
+                return x + Down(Ops.Gelu(Up(Norm2(x))));
+            }
+        }
+
+        [Model(typeof(GptConfig))]
+        public partial class Gpt
+        {
+            [Embedding("Vocabulary", "Dim")] private partial Tensor Tokens(Tensor x);
+            [Submodel(Repeat = "Layers")] private partial TorchSharp.Modules.ModuleList<Block> Blocks { get; }
+            [LayerNorm("Dim")] private partial Tensor Norm(Tensor x);
+            [Linear("Dim", "Vocabulary", Bias = false)] private partial Tensor Head(Tensor x);
+
+            [Forward("B T -> B T Vocabulary")]
+            public Tensor Forward(Tensor tokens)
+            {
+                var x = Tokens(tokens);
+                foreach (var block in Blocks) x = block.call(x);
+                return Head(Norm(x));
+            }
+        }
+        """,
         // Defaults inside their ranges, and defaults that are not literals.
         Model("", """
             [Range(1, 10)] public int Layers { get; init; } = 10;

@@ -179,3 +179,48 @@ public partial class RepeatedMlp
         return Output(h);
     }
 }
+
+[HyperParameters]
+public partial record GptConfig : TrainingHyperParameters
+{
+    public int Vocabulary { get; init; } = 50;
+    public int Context { get; init; } = 16;
+    public int Dim { get; init; } = 32;
+    public int Heads { get; init; } = 4;
+    public int Layers { get; init; } = 2;
+}
+
+/// <summary>A pre-norm GPT block: causal self-attention and an MLP, each inside a residual.</summary>
+[Model(typeof(GptConfig))]
+public partial class GptBlock
+{
+    [LayerNorm("Dim")] private partial Tensor Norm1(Tensor x);
+    [SelfAttention("Dim", "Heads", Causal = true)] private partial Tensor Attention(Tensor x);
+    [LayerNorm("Dim")] private partial Tensor Norm2(Tensor x);
+    [Linear("Dim", 128)] private partial Tensor Up(Tensor x);
+    [Linear(128, "Dim")] private partial Tensor Down(Tensor x);
+
+    [Forward("B T Dim -> B T Dim")]
+    public Tensor Forward(Tensor x)
+    {
+        x = x + Attention(Norm1(x));
+        return x + Down(Ops.Gelu(Up(Norm2(x))));
+    }
+}
+
+[Model(typeof(GptConfig))]
+public partial class TinyGptModel
+{
+    [Embedding("Vocabulary", "Dim")] private partial Tensor Tokens(Tensor x);
+    [Submodel(Repeat = "Layers")] private partial TorchSharp.Modules.ModuleList<GptBlock> Blocks { get; }
+    [LayerNorm("Dim")] private partial Tensor Norm(Tensor x);
+    [Linear("Dim", "Vocabulary", Bias = false)] private partial Tensor Head(Tensor x);
+
+    [Forward("B T -> B T Vocabulary")]
+    public Tensor Forward(Tensor tokens)
+    {
+        var x = Tokens(tokens);
+        foreach (var block in Blocks) x = block.call(x);
+        return Head(Norm(x));
+    }
+}

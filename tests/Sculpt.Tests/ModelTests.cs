@@ -201,4 +201,42 @@ public class ModelTests
         var summary = model.Summary(("B", 1), ("H", 224), ("W", 224));
         Assert.Equal("[1, 25088]", summary.Concrete(summary.Rows.Single(r => r.Name == "Ops.Flatten")));
     }
+
+    [Fact]
+    public void A_gpt_of_causal_attention_blocks_has_its_counted_parameters_and_shapes()
+    {
+        var config = new GptConfig();
+        using var model = new TinyGptModel(config);
+        long block = 2 * 32 + (4 * 32 * 32 + 4 * 32) + 2 * 32 + (32 * 128 + 128) + (128 * 32 + 32);
+        Assert.Equal(50 * 32 + 2 * block + 2 * 32 + 32 * 50, TinyGptModel.CountParameters(config));
+        Assert.Equal(model.parameters().Sum(p => p.numel()), model.ParameterCount);
+        Assert.Contains("Blocks.1.Attention.Qkv.weight", model.state_dict().Keys);
+        using var tokens = randint(0, 50, new long[] { 3, 9 });
+        using var logits = model.call(tokens);
+        Assert.Equal(new long[] { 3, 9, 50 }, logits.shape);
+        var summary = model.Summary(("B", 3), ("T", 9));
+        Assert.Equal("[3, 9, 32]", summary.Concrete(summary.Rows.Single(r => r.Name == "Blocks")));
+    }
+
+    [Fact]
+    public void Causal_attention_does_not_look_ahead()
+    {
+        using var model = new GptBlock(new GptConfig());
+        model.eval();
+        using var x = randn(1, 6, 32);
+        using var changed = x.clone();
+        changed[0, 5] = randn(32);
+        using var before = model.call(x);
+        using var after = model.call(changed);
+        // Positions 0..4 cannot see position 5; position 5 can.
+        Assert.True(before[0, ..5].allclose(after[0, ..5], 1e-5, 1e-6));
+        Assert.False(before[0, 5].allclose(after[0, 5], 1e-5, 1e-6));
+    }
+
+    [Fact]
+    public void Heads_that_do_not_divide_the_dim_are_refused_by_layer()
+    {
+        var error = Assert.Throws<Sculpt.HyperParameters.HyperParameterException>(() => new GptBlock(new GptConfig { Heads = 5 }));
+        Assert.Equal("Layer 'GptBlock.Attention' needs a head count that divides its dim; got dim 32 and 5 heads.", error.Message);
+    }
 }

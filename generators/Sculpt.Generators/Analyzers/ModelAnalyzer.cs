@@ -198,6 +198,11 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                     }
                 }
                 LayerOptions(context, method, definition, list, literals);
+                if (kind == LayerKind.SelfAttention && literals[0] is { } dim && literals[1] is { } heads && heads >= 1 && dim % heads != 0 && arguments.Count > 1)
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(
+                        DiagnosticDescriptors.InvalidLayerArgument, arguments[1].Expression.GetLocation(), "The head count", method.Name, $"a divisor of the model dim ({Format(dim)})", Format(heads)));
+                }
             }
         }
     }

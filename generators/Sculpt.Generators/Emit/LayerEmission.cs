@@ -10,7 +10,8 @@ internal static class LayerEmission
 {
     private const string Nn = "global::TorchSharp.torch.nn";
 
-    public static string ModuleType(LayerSpec layer) => "global::TorchSharp.Modules." + LayerCatalog.Of(layer.Kind).Module;
+    public static string ModuleType(LayerSpec layer) =>
+        (layer.Kind == LayerKind.SelfAttention ? "global::Sculpt.Layers." : "global::TorchSharp.Modules.") + LayerCatalog.Of(layer.Kind).Module;
 
     /// <summary>The TorchSharp call that builds the layer, its sizes read from <paramref name="config"/>.</summary>
     public static string Construction(LayerSpec layer, string config)
@@ -30,6 +31,7 @@ internal static class LayerEmission
             LayerKind.BatchNorm2d => $"{Nn}.BatchNorm2d({Size(0)})",
             LayerKind.LayerNorm => $"{Nn}.LayerNorm({Size(0)})",
             LayerKind.AdaptiveAvgPool2d => $"{Nn}.AdaptiveAvgPool2d({Size(0)})",
+            LayerKind.SelfAttention => $"new global::Sculpt.Layers.SelfAttention({Size(0)}, {Size(1)}, causal: {(layer.Option("Causal") != 0 ? "true" : "false")})",
             _ => $"{Nn}.Embedding({Size(0)}, {Size(1)})",
         };
     }
@@ -46,6 +48,7 @@ internal static class LayerEmission
             LayerKind.Conv2d => Convolution(layer),
             LayerKind.BatchNorm2d or LayerKind.LayerNorm => new[] { Term(a[0]) with { Constant = 2 } },
             LayerKind.Embedding => new[] { Term(a[0], a[1]) },
+            LayerKind.SelfAttention => new[] { Term(a[0], a[0]) with { Constant = 4 }, Term(a[0]) with { Constant = 4 } },
             _ => new Product[0],
         };
         return terms;
@@ -65,6 +68,7 @@ internal static class LayerEmission
             LayerKind.BatchNorm2d => $"BatchNorm2d over {Text(0)} channels: [B, {Text(0)}, H, W], shape unchanged; {count} parameters (and running statistics).",
             LayerKind.LayerNorm => $"LayerNorm over the last dim: [*, {Text(0)}], shape unchanged; {count} parameters.",
             LayerKind.AdaptiveAvgPool2d => $"AdaptiveAvgPool2d: [*, H, W] -&gt; [*, {Text(0)}, {Text(0)}]; no parameters.",
+            LayerKind.SelfAttention => $"{(layer.Option("Causal") != 0 ? "Causal s" : "S")}elf-attention with {Text(1)} heads: [B, T, {Text(0)}], shape unchanged; {count} parameters.",
             _ => $"Embedding: indices [*] -&gt; [*, {Text(1)}] from {Text(0)} rows; {count} parameters.",
         };
     }

@@ -64,6 +64,10 @@ internal static class ModelEmitter
                 w.Line($"global::Sculpt.HyperParameters.LayerArgumentCheck.{check}(config.{SourceWriter.Identifier(argument.HyperParameter!)}, {SourceWriter.Quote(flag)}, {SourceWriter.Quote(self)}, {SourceWriter.Quote(layer.Name)});");
             }
         }
+        foreach (var layer in spec.Layers.Where(l => l.Kind == LayerKind.SelfAttention && l.Arguments.Any(a => a.IsHyperParameter)))
+        {
+            w.Line($"global::Sculpt.HyperParameters.LayerArgumentRelations.HeadsDivideDim({LayerEmission.SizeText(layer.Arguments[0], "config")}, {LayerEmission.SizeText(layer.Arguments[1], "config")}, {SourceWriter.Quote(self)}, {SourceWriter.Quote(layer.Name)});");
+        }
         foreach (var layer in spec.Layers)
         {
             w.Line($"{FieldName(layer)} = {LayerEmission.Construction(layer, "config")};");

@@ -30,6 +30,7 @@ internal enum LayerKind
     LayerNorm,
     Embedding,
     AdaptiveAvgPool2d,
+    SelfAttention,
 }
 
 /// <summary>

@@ -175,8 +175,8 @@ internal static class ModelParser
         }
         bool bias = !attribute.NamedArguments.Any(a => a.Key == "Bias" && a.Value.Value is false);
         var options = attribute.NamedArguments
-            .Where(a => a.Key != "Bias" && a.Value.Value is int or long)
-            .Select(a => new LayerOption(a.Key, System.Convert.ToInt64(a.Value.Value, System.Globalization.CultureInfo.InvariantCulture)))
+            .Where(a => a.Key != "Bias" && a.Value.Value is int or long or bool)
+            .Select(a => new LayerOption(a.Key, a.Value.Value is bool flag ? (flag ? 1 : 0) : System.Convert.ToInt64(a.Value.Value, System.Globalization.CultureInfo.InvariantCulture)))
             .ToEquatableArray();
 
         return new LayerSpec(

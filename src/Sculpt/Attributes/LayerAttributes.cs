@@ -87,3 +87,15 @@ public sealed class AdaptiveAvgPool2dAttribute(object outputSize) : System.Attri
 {
     public object OutputSize { get; } = outputSize;
 }
+
+/// <summary>
+/// Multi-head self-attention, <c>[B, T, dim] -&gt; [B, T, dim]</c>; <c>heads</c> must divide <c>dim</c>.
+/// <see cref="Causal"/> lets each position attend only to itself and earlier ones (language models).
+/// </summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class SelfAttentionAttribute(object dim, object heads) : System.Attribute
+{
+    public object Dim { get; } = dim;
+    public object Heads { get; } = heads;
+    public bool Causal { get; set; }
+}

@@ -42,3 +42,15 @@ public static class LayerArgumentCheck
         if (double.IsNaN(value) || value < 0 || value >= 1) throw new HyperParameterException($"Option '{flag}' is the dropout probability of layer '{model}.{layer}' and must be in [0, 1); got {ValueText.Format(value)}.");
     }
 }
+
+/// <summary>Checks between two layer arguments, such as attention heads dividing the model dim.</summary>
+public static class LayerArgumentRelations
+{
+    public static void HeadsDivideDim(long dim, long heads, string model, string layer)
+    {
+        if (heads < 1 || dim % heads != 0)
+        {
+            throw new HyperParameterException($"Layer '{model}.{layer}' needs a head count that divides its dim; got dim {ValueText.Format(dim)} and {ValueText.Format(heads)} heads.");
+        }
+    }
+}

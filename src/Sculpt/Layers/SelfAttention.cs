@@ -1,0 +1,45 @@
+using System;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Sculpt.Layers;
+
+/// <summary>
+/// Multi-head self-attention over <c>[B, T, dim]</c>: one fused query/key/value projection, libtorch's
+/// <c>scaled_dot_product_attention</c> (optionally causal), and an output projection. Parameter
+/// names follow GPT-2's (<c>Qkv</c> = c_attn, <c>Proj</c> = c_proj): <c>4*dim*dim + 4*dim</c> in all.
+/// </summary>
+public sealed class SelfAttention : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear Qkv;
+    private readonly Linear Proj;
+    private readonly long _heads;
+    private readonly bool _causal;
+    private readonly double _dropout;
+
+    public SelfAttention(long dim, long heads, bool causal, double dropout = 0) : base(nameof(SelfAttention))
+    {
+        if (heads < 1 || dim % heads != 0)
+        {
+            throw new ArgumentException($"SelfAttention needs a head count that divides the model dim; got dim {dim} and {heads} heads.", nameof(heads));
+        }
+        Qkv = nn.Linear(dim, 3 * dim);
+        Proj = nn.Linear(dim, dim);
+        _heads = heads;
+        _causal = causal;
+        _dropout = dropout;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        long batch = x.size(0), time = x.size(1), dim = x.size(2);
+        // [B, T, 3*D] -> [3, B, H, T, D/H]: one projection, then views for queries, keys and values.
+        var qkv = Qkv.forward(x).view(batch, time, 3, _heads, dim / _heads).permute(2, 0, 3, 1, 4);
+        var attended = nn.functional.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], p: training ? _dropout : 0, is_casual: _causal);
+        var merged = attended.transpose(1, 2).reshape(batch, time, dim);
+        return Proj.forward(merged).MoveToOuterDisposeScope();
+    }
+}
