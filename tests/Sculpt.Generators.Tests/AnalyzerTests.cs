@@ -417,6 +417,12 @@ public class AnalyzerTests
             public Tensor Forward(Tensor x) => Fc({|SCULPT0001:Ops.Flatten(Pool(x))|});
             """),
 
+        Model("""
+            [RMSNorm(16)] private partial Tensor Norm(Tensor x);
+            [Forward("B T 12 -> B T 12")]
+            public Tensor Forward(Tensor x) => Norm({|SCULPT0001:x|});
+            """),
+
         // Self-attention: [B, T, dim], heads dividing dim.
         Model("""
             [SelfAttention(64, {|SCULPT0006:5|})] private partial Tensor Attend(Tensor x);

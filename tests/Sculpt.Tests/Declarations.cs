@@ -224,3 +224,12 @@ public partial class TinyGptModel
         return Head(Norm(x));
     }
 }
+
+[Model]
+public partial class RmsNormed
+{
+    [RMSNorm(6)] private partial Tensor Norm(Tensor x);
+
+    [Forward("*batch 6 -> *batch 6")]
+    public Tensor Forward(Tensor x) => Norm(x);
+}

@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using Sculpt.Models;
 using Xunit;
@@ -238,5 +239,18 @@ public class ModelTests
     {
         var error = Assert.Throws<Sculpt.HyperParameters.HyperParameterException>(() => new GptBlock(new GptConfig { Heads = 5 }));
         Assert.Equal("Layer 'GptBlock.Attention' needs a head count that divides its dim; got dim 32 and 5 heads.", error.Message);
+    }
+
+    [Fact]
+    public void RMSNorm_matches_its_definition()
+    {
+        using var model = new RmsNormed();
+        Assert.Equal(6, model.ParameterCount);
+        Assert.Equal(new[] { "Norm.weight" }, model.state_dict().Keys);
+        using var x = tensor(new float[] { 1, 2, 3, 4, 5, 6, 0, 0, 0, 0, 0, 3 }, new long[] { 2, 6 });
+        using var y = model.call(x);
+        // Row 1: mean of squares 91/6; row 2: 9/6; the scale starts at 1.
+        Assert.Equal(1f / MathF.Sqrt(91f / 6 + 1e-6f), y[0, 0].item<float>(), 5);
+        Assert.Equal(3f / MathF.Sqrt(9f / 6 + 1e-6f), y[1, 5].item<float>(), 5);
     }
 }

@@ -11,7 +11,7 @@ internal static class LayerEmission
     private const string Nn = "global::TorchSharp.torch.nn";
 
     public static string ModuleType(LayerSpec layer) =>
-        (layer.Kind == LayerKind.SelfAttention ? "global::Sculpt.Layers." : "global::TorchSharp.Modules.") + LayerCatalog.Of(layer.Kind).Module;
+        (layer.Kind is LayerKind.SelfAttention or LayerKind.RMSNorm ? "global::Sculpt.Layers." : "global::TorchSharp.Modules.") + LayerCatalog.Of(layer.Kind).Module;
 
     /// <summary>The TorchSharp call that builds the layer, its sizes read from <paramref name="config"/>.</summary>
     public static string Construction(LayerSpec layer, string config)
@@ -31,6 +31,7 @@ internal static class LayerEmission
             LayerKind.BatchNorm2d => $"{Nn}.BatchNorm2d({Size(0)})",
             LayerKind.LayerNorm => $"{Nn}.LayerNorm({Size(0)})",
             LayerKind.AdaptiveAvgPool2d => $"{Nn}.AdaptiveAvgPool2d({Size(0)})",
+            LayerKind.RMSNorm => $"new global::Sculpt.Layers.RMSNorm({Size(0)})",
             LayerKind.SelfAttention => $"new global::Sculpt.Layers.SelfAttention({Size(0)}, {Size(1)}, causal: {(layer.Option("Causal") != 0 ? "true" : "false")})",
             _ => $"{Nn}.Embedding({Size(0)}, {Size(1)})",
         };
@@ -48,6 +49,7 @@ internal static class LayerEmission
             LayerKind.Conv2d => Convolution(layer),
             LayerKind.BatchNorm2d or LayerKind.LayerNorm => new[] { Term(a[0]) with { Constant = 2 } },
             LayerKind.Embedding => new[] { Term(a[0], a[1]) },
+            LayerKind.RMSNorm => new[] { Term(a[0]) },
             LayerKind.SelfAttention => new[] { Term(a[0], a[0]) with { Constant = 4 }, Term(a[0]) with { Constant = 4 } },
             _ => new Product[0],
         };
@@ -67,6 +69,7 @@ internal static class LayerEmission
             LayerKind.MaxPool2d or LayerKind.AvgPool2d => $"{layer.Kind}: [*, H, W] -&gt; [*, H', W'], kernel {Text(0)}, stride {(layer.Option("Stride") == 0 ? Text(0) : layer.Option("Stride").ToString(CultureInfo.InvariantCulture))}, padding {layer.Option("Padding")}; no parameters.",
             LayerKind.BatchNorm2d => $"BatchNorm2d over {Text(0)} channels: [B, {Text(0)}, H, W], shape unchanged; {count} parameters (and running statistics).",
             LayerKind.LayerNorm => $"LayerNorm over the last dim: [*, {Text(0)}], shape unchanged; {count} parameters.",
+            LayerKind.RMSNorm => $"RMSNorm over the last dim: [*, {Text(0)}], shape unchanged; {count} parameters.",
             LayerKind.AdaptiveAvgPool2d => $"AdaptiveAvgPool2d: [*, H, W] -&gt; [*, {Text(0)}, {Text(0)}]; no parameters.",
             LayerKind.SelfAttention => $"{(layer.Option("Causal") != 0 ? "Causal s" : "S")}elf-attention with {Text(1)} heads: [B, T, {Text(0)}], shape unchanged; {count} parameters.",
             _ => $"Embedding: indices [*] -&gt; [*, {Text(1)}] from {Text(0)} rows; {count} parameters.",

@@ -51,6 +51,7 @@ internal static class LayerCatalog
         new(LayerKind.Embedding, "Sculpt.EmbeddingAttribute", "Embedding", [new("The vocabulary size", ArgumentRole.Size), new("The embedding size", ArgumentRole.Size)], []),
         new(LayerKind.AdaptiveAvgPool2d, "Sculpt.AdaptiveAvgPool2dAttribute", "AdaptiveAvgPool2d", [new("The output size", ArgumentRole.Size)], []),
         new(LayerKind.SelfAttention, "Sculpt.SelfAttentionAttribute", "SelfAttention", [new("The model dim", ArgumentRole.Size), new("The head count", ArgumentRole.Size)], [new("Causal", 0, 0)]),
+        new(LayerKind.RMSNorm, "Sculpt.RMSNormAttribute", "RMSNorm", [new("The normalized size", ArgumentRole.Size)], []),
     ];
 
     private static readonly Dictionary<string, LayerDefinition> ByAttributeName = All.ToDictionary(d => d.Attribute);

@@ -31,6 +31,7 @@ internal enum LayerKind
     Embedding,
     AdaptiveAvgPool2d,
     SelfAttention,
+    RMSNorm,
 }
 
 /// <summary>

@@ -14,7 +14,7 @@ internal static class LayerRules
         LayerKind.Conv2d => Pattern(Dim.Variadic("batch"), SizeDim(layer.Arguments[0]), Dim.Symbol("H"), Dim.Symbol("W")),
         LayerKind.MaxPool2d or LayerKind.AvgPool2d or LayerKind.AdaptiveAvgPool2d => Pattern(Dim.Variadic("batch"), Dim.Symbol("H"), Dim.Symbol("W")),
         LayerKind.BatchNorm2d => Pattern(Dim.Symbol("B"), SizeDim(layer.Arguments[0]), Dim.Symbol("H"), Dim.Symbol("W")),
-        LayerKind.LayerNorm => Pattern(Dim.Variadic("batch"), SizeDim(layer.Arguments[0])),
+        LayerKind.LayerNorm or LayerKind.RMSNorm => Pattern(Dim.Variadic("batch"), SizeDim(layer.Arguments[0])),
         LayerKind.SelfAttention => Pattern(Dim.Symbol("B"), Dim.Symbol("T"), SizeDim(layer.Arguments[0])),
         _ => null,
     };

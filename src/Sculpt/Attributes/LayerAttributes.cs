@@ -99,3 +99,10 @@ public sealed class SelfAttentionAttribute(object dim, object heads) : System.At
     public object Heads { get; } = heads;
     public bool Causal { get; set; }
 }
+
+/// <summary>Root-mean-square normalisation over the last dim, <c>[*, size]</c>; one learned scale per feature.</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class RMSNormAttribute(object size) : System.Attribute
+{
+    public object Size { get; } = size;
+}
