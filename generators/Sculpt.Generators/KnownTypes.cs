@@ -11,5 +11,4 @@ internal static class KnownTypes
     public const string ShapeAttribute = "Sculpt.ShapeAttribute";
     public const string SubmodelAttribute = "Sculpt.SubmodelAttribute";
     public const string Ops = "Sculpt.Ops";
-    public const string TrainerBase = "Sculpt.Training.Trainer`3";
 }

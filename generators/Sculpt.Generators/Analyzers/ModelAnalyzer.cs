@@ -134,7 +134,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
     {
         foreach (var property in type.GetMembers().OfType<IPropertySymbol>())
         {
-            if (RangeOf(property) is not var (minimum, maximum)) continue;
+            if (HyperParametersParser.RangeOf(property) is not var (minimum, maximum)) continue;
             foreach (var reference in property.DeclaringSyntaxReferences)
             {
                 if (reference.GetSyntax(context.CancellationToken) is PropertyDeclarationSyntax { Initializer.Value: { } value }
@@ -326,23 +326,6 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         return expression.GetLocation();
     }
 
-    private static (double Minimum, double Maximum)? RangeOf(IPropertySymbol property)
-    {
-        for (var current = property; current is not null; current = current.OverriddenProperty)
-        {
-            foreach (var attribute in current.GetAttributes())
-            {
-                if (attribute.AttributeClass?.ToDisplayString() == KnownTypes.RangeAttribute && attribute.ConstructorArguments.Length == 2
-                    && HyperParametersParser.AsDouble(attribute.ConstructorArguments[0].Value) is { } min
-                    && HyperParametersParser.AsDouble(attribute.ConstructorArguments[1].Value) is { } max)
-                {
-                    return (min, max);
-                }
-            }
-        }
-        return null;
-    }
-
     /// <summary>The value of a numeric literal, possibly negated; null for anything else.</summary>
     private static double? Number(ExpressionSyntax expression) => expression switch
     {
@@ -351,27 +334,8 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         _ => null,
     };
 
-    private static string Suggestion(string name, IEnumerable<string> known)
-    {
-        string? best = known.Select(k => (Name: k, Distance: Distance(name.ToLowerInvariant(), k.ToLowerInvariant())))
-            .Where(k => k.Distance <= 2).OrderBy(k => k.Distance).Select(k => k.Name).FirstOrDefault();
-        return best is null ? "" : $"; did you mean '{best}'?";
-    }
-
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
-        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
-        for (int i = 1; i <= a.Length; i++)
-        {
-            for (int j = 1; j <= b.Length; j++)
-            {
-                d[i, j] = System.Math.Min(System.Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-        }
-        return d[a.Length, b.Length];
-    }
+    private static string Suggestion(string name, IEnumerable<string> known) =>
+        Sculpt.Text.EditDistance.Closest(name, known) is { } best ? $"; did you mean '{best}'?" : "";
 
     private static string Count(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 

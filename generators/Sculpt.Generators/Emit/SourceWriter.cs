@@ -85,6 +85,4 @@ internal sealed class SourceWriter
     }
 
     public static string Literal(long value) => value.ToString(CultureInfo.InvariantCulture);
-
-    public static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

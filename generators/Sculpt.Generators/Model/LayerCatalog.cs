@@ -55,9 +55,10 @@ internal static class LayerCatalog
     ];
 
     private static readonly Dictionary<string, LayerDefinition> ByAttributeName = All.ToDictionary(d => d.Attribute);
+    private static readonly Dictionary<LayerKind, LayerDefinition> ByKind = All.ToDictionary(d => d.Kind);
 
     public static LayerDefinition? ByAttribute(string? attributeName) =>
         attributeName is not null && ByAttributeName.TryGetValue(attributeName, out var definition) ? definition : null;
 
-    public static LayerDefinition Of(LayerKind kind) => All[(int)kind];
+    public static LayerDefinition Of(LayerKind kind) => ByKind[kind];
 }

@@ -6,9 +6,6 @@ namespace Sculpt.Generators.Model;
 /// </summary>
 internal sealed record TypeTarget(string? Namespace, EquatableArray<TypeHead> ContainingTypes, TypeHead Type)
 {
-    /// <summary>The type's name as C# refers to it from anywhere: <c>global::Ns.Outer.Name</c>.</summary>
-    public string FullName { get; init; } = "";
-
     /// <summary>A file-name-safe identity, e.g. <c>Ns.Outer.Name</c>.</summary>
     public string HintName { get; init; } = "";
 }

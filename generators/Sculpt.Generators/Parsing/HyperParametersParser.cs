@@ -90,7 +90,8 @@ internal static class HyperParametersParser
         _ => type.Name,
     };
 
-    private static (double Minimum, double Maximum)? RangeOf(IPropertySymbol property)
+    /// <summary>The inclusive <c>[Range]</c> of a property, its own or one it overrides.</summary>
+    public static (double Minimum, double Maximum)? RangeOf(IPropertySymbol property)
     {
         for (var current = property; current is not null; current = current.OverriddenProperty)
         {

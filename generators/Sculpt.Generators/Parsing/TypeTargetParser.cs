@@ -18,7 +18,6 @@ internal static class TypeTargetParser
         string hint = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", "").Replace('<', '{').Replace('>', '}');
         return new TypeTarget(ns, containing.ToEquatableArray(), Head(type))
         {
-            FullName = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             HintName = hint,
         };
     }

@@ -68,12 +68,7 @@ public static class NativeBackend
     /// <summary>The loader's error for <paramref name="library"/>, or null when it loads.</summary>
     public static string? LoaderError(string library)
     {
-        if (NativeLibrary.TryLoad(library, out IntPtr handle))
-        {
-            NativeLibrary.Free(handle);
-            return null;
-        }
-        // NativeLibrary.Load repeats the attempt and carries dlerror's text in its message.
+        // NativeLibrary.Load (unlike TryLoad) carries dlerror's text in its exception.
         try
         {
             NativeLibrary.Free(NativeLibrary.Load(library));

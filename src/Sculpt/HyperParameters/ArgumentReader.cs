@@ -94,37 +94,5 @@ public sealed class ArgumentReader(IReadOnlyList<string> args, IReadOnlyList<str
     }
 
     /// <summary>The known name within edit distance 2 of <paramref name="name"/>, if any.</summary>
-    public static string? Suggest(string name, IEnumerable<string> known)
-    {
-        string? best = null;
-        int bestDistance = 3;
-        foreach (string candidate in known)
-        {
-            int distance = EditDistance(name, candidate);
-            if (distance < bestDistance)
-            {
-                best = candidate;
-                bestDistance = distance;
-            }
-        }
-        return best;
-    }
-
-    private static int EditDistance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++) previous[j] = j;
-        for (int i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-            (previous, current) = (current, previous);
-        }
-        return previous[b.Length];
-    }
+    public static string? Suggest(string name, IEnumerable<string> known) => Sculpt.Text.EditDistance.Closest(name, known);
 }
