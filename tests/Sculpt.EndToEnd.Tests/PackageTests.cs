@@ -1,7 +1,8 @@
-using System;
-using System.IO;
 using System.IO.Compression;
+using System.IO;
 using System.Linq;
+using System;
+using Sculpt.Testing;
 using Xunit;
 
 namespace Sculpt.EndToEnd.Tests;
@@ -20,7 +21,7 @@ public sealed class PackageTests : IDisposable
     public void A_new_project_that_references_the_package_builds_trains_and_publishes()
     {
         string feed = Path.Combine(_root, "feed");
-        var pack = Dotnet(RepositoryRoot(), "pack", Path.Combine(RepositoryRoot(), "src", "Sculpt", "Sculpt.csproj"),
+        var pack = Dotnet(RepositoryPaths.Root, "pack", Path.Combine(RepositoryPaths.Root, "src", "Sculpt", "Sculpt.csproj"),
             "-c", "Release", "-o", feed, "-p:Version=" + _version, "--artifacts-path", Path.Combine(_root, "artifacts"));
         Assert.True(pack.ExitCode == 0, pack.Describe("dotnet pack"));
 
@@ -128,14 +129,6 @@ public sealed class PackageTests : IDisposable
     private static CommandRunner.Result Dotnet(string workingDirectory, params string[] arguments) =>
         CommandRunner.Run("dotnet", arguments, workingDirectory, BuildLimit);
 
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Dsl.sln"))) return folder.FullName;
-        }
-        throw new InvalidOperationException("Dsl.sln not found above " + AppContext.BaseDirectory);
-    }
 
     private static string NuGetPackages() =>
         Environment.GetEnvironmentVariable("NUGET_PACKAGES")

@@ -1,7 +1,7 @@
 using System.IO;
 using System.Linq;
-using System.Runtime.CompilerServices;
 using Sculpt.Generators.Analyzers;
+using Sculpt.Testing;
 using Xunit;
 
 namespace Sculpt.Generators.Tests;
@@ -11,7 +11,7 @@ public class DiagnosticDocsTests
     [Fact]
     public void Every_diagnostic_has_a_docs_section_a_help_link_and_a_release_entry()
     {
-        string root = RepositoryRoot();
+        string root = RepositoryPaths.Root;
         string docs = File.ReadAllText(Path.Combine(root, "docs", "diagnostics.md"));
         string releases = File.ReadAllText(Path.Combine(root, "generators", "Sculpt.Generators", "AnalyzerReleases.Unshipped.md"));
         var descriptors = new ModelAnalyzer().SupportedDiagnostics;
@@ -35,6 +35,4 @@ public class DiagnosticDocsTests
         }
     }
 
-    private static string RepositoryRoot([CallerFilePath] string caller = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(caller)!, "..", ".."));
 }

@@ -1,9 +1,9 @@
 using System;
 using System.IO;
-using System.Runtime.CompilerServices;
 using System.Text;
 using DiffPlex.DiffBuilder;
 using DiffPlex.DiffBuilder.Model;
+using Sculpt.Testing;
 using Xunit.Sdk;
 
 namespace Sculpt.Generators.Tests;
@@ -17,9 +17,9 @@ internal static class Snapshot
 {
     public const string AcceptVariable = "SCULPT_ACCEPT_SNAPSHOTS";
 
-    public static void Verify(string actual, string name, [CallerFilePath] string caller = "")
+    public static void Verify(string actual, string name)
     {
-        string folder = Path.Combine(Path.GetDirectoryName(caller)!, "Snapshots");
+        string folder = RepositoryPaths.Combine("tests", "Sculpt.Generators.Tests", "Snapshots");
         string verified = Path.Combine(folder, name + ".verified.cs");
         string received = Path.Combine(folder, name + ".received.cs");
         actual = Normalize(actual);
