@@ -49,4 +49,10 @@ public static class Ops
 
     /// <summary>Softmax over <paramref name="dim"/>; shape unchanged.</summary>
     public static torch.Tensor Softmax(torch.Tensor x, long dim) => torch.nn.functional.softmax(x, dim);
+
+    /// <summary>
+    /// The slice at <paramref name="index"/> along <paramref name="dim"/>, which is removed; a negative
+    /// index counts from the end (<c>Select(hidden, 0, -1)</c> is the last layer's final state).
+    /// </summary>
+    public static torch.Tensor Select(torch.Tensor x, long dim, long index) => x.select(dim, index);
 }

@@ -438,6 +438,85 @@ public class AnalyzerTests
             public Tensor Forward(Tensor x) => Attend({|SCULPT0001:x|});
             """),
 
+        // Sequences: Conv1d and 1-D pooling over [*, C, L].
+        Model("""
+            [Conv1d(8, 16, 3)] private partial Tensor Conv(Tensor x);
+            [Forward("B 4 100 -> B 16 98")]
+            public Tensor Forward(Tensor x) => Conv({|SCULPT0001:x|});
+            """),
+        Model("""
+            [Conv1d(4, 16, 3)] private partial Tensor Conv(Tensor x);
+            [Forward("B 4 100 -> B 16 100")]
+            public Tensor Forward(Tensor x) => {|SCULPT0002:Conv(x)|};
+            """),
+        Model("""
+            [MaxPool1d(8)] private partial Tensor Pool(Tensor x);
+            [Forward("B 4 5 -> B 4 1")]
+            public Tensor Forward(Tensor x) => Pool({|SCULPT0001:x|});
+            """),
+        Model("""
+            [Conv1d(6, 12, 3, Groups = {|SCULPT0006:4|})] private partial Tensor C(Tensor x);
+            """),
+        Model("""
+            [BatchNorm1d(16)] private partial Tensor Norm(Tensor x);
+            [Forward("B 8 -> B 8")]
+            public Tensor Forward(Tensor x) => Norm({|SCULPT0001:x|});
+            """),
+        Model("""
+            [BatchNorm1d(16)] private partial Tensor Norm(Tensor x);
+            [Forward("B 8 20 -> B 8 20")]
+            public Tensor Forward(Tensor x) => Norm({|SCULPT0001:x|});
+            """),
+        // Recurrent layers: [B, T, input] in; output, hidden and cell states known.
+        Model("""
+            [Lstm(32, 64)] private partial Tensor Encode(Tensor x);
+            [Forward("B T 16 -> B T 64")]
+            public Tensor Forward(Tensor x) => Encode({|SCULPT0001:x|});
+            """),
+        Model("""
+            [Gru(32, 64, Bidirectional = true)] private partial Tensor Encode(Tensor x);
+            [Forward("B T 32 -> B T 64")]
+            public Tensor Forward(Tensor x) => {|SCULPT0002:Encode(x)|};
+            """),
+        Model("""
+            [Lstm(32, 64, Layers = 2)] private partial (Tensor Output, Tensor Hidden, Tensor Cell) Encode(Tensor x);
+            [Linear(32, 5)] private partial Tensor Classify(Tensor x);
+            [Forward("B T 32 -> B 5")]
+            public Tensor Forward(Tensor x)
+            {
+                var (output, hidden, cell) = Encode(x);
+                return Classify({|SCULPT0001:Ops.Mean(hidden, 0)|});
+            }
+            """),
+        Model("""
+            [Rnn(8, 12)] private partial (Tensor Output, Tensor Hidden) Encode(Tensor x);
+            [Forward("B T 8 -> B 12")]
+            public Tensor Forward(Tensor x) => {|SCULPT0002:Encode(x).Hidden|};
+            """),
+        Model("""
+            [Lstm(8, 12)] private partial {|SCULPT0009:(Tensor Output, Tensor Hidden)|} Encode(Tensor x);
+            """),
+        Model("""
+            [Linear(8, 12)] private partial {|SCULPT0009:(Tensor, Tensor)|} Encode(Tensor x);
+            """),
+        Model("""
+            [Gru(8, 12, Layers = 2)] private partial (Tensor Output, Tensor Hidden) Encode(Tensor x);
+            [Forward("B T 8 -> B 12")]
+            public Tensor Forward(Tensor x) => {|SCULPT0001:Ops.Select(Encode(x).Hidden, 0, 2)|};
+            """),
+        // Cross-attention: queries [B, T, dim] and a context [B, S, dim].
+        Model("""
+            [CrossAttention(64, 8)] private partial Tensor Attend(Tensor x, Tensor context);
+            [Forward("B T 64, B S 32 -> B T 64")]
+            public Tensor Forward(Tensor x, Tensor memory) => Attend(x, {|SCULPT0001:memory|});
+            """),
+        Model("""
+            [CrossAttention(64, {|SCULPT0006:6|})] private partial Tensor Attend(Tensor x, Tensor context);
+            """),
+        Model("""
+            [CrossAttention(64, 8)] private partial Tensor {|SCULPT0009:Attend|}(Tensor x);
+            """),
+
         // SCULPT0002: the forward result does not have the declared shape
         Model("""
             [Linear(4, 5)] private partial Tensor L(Tensor x);
@@ -937,6 +1016,51 @@ public class AnalyzerTests
             }
         }
         """,
+        // A sequence CNN: Conv1d, BatchNorm1d, pooling, Identity and channel dropout.
+        Model("""
+            [Conv1d(4, 16, 5, Padding = 2)] private partial Tensor Conv(Tensor x);
+            [BatchNorm1d(16)] private partial Tensor Norm(Tensor x);
+            [Dropout1d(0.1)] private partial Tensor Drop(Tensor x);
+            [MaxPool1d(2)] private partial Tensor Pool(Tensor x);
+            [AvgPool1d(5)] private partial Tensor Average(Tensor x);
+            [Identity] private partial Tensor Same(Tensor x);
+            [BatchNorm1d(160)] private partial Tensor FlatNorm(Tensor x);
+            [Forward("B 4 100 -> B 160")]
+            public Tensor Forward(Tensor x) => FlatNorm(Ops.Flatten(Same(Average(Pool(Drop(Norm(Conv(x))))))));
+            """),
+        // An LSTM text classifier: embeddings, a bidirectional two-layer LSTM, the last hidden states.
+        Model("""
+            [Embedding(1000, "Hidden")] private partial Tensor Embed(Tensor tokens);
+            [Lstm("Hidden", 48, Layers = 2, Bidirectional = true)] private partial (Tensor Output, Tensor Hidden, Tensor Cell) Encode(Tensor x);
+            [Linear(96, 96)] private partial Tensor Mix(Tensor x);
+            [Linear(96, 4)] private partial Tensor Classify(Tensor x);
+            [Forward("B T -> B 4")]
+            public Tensor Forward(Tensor tokens)
+            {
+                var (output, hidden, _) = Encode(Embed(tokens));
+                var pooled = Ops.Mean(output, 1);
+                var last = Ops.Concat(1, Ops.Select(hidden, 0, -2), Ops.Select(hidden, 0, -1));
+                return Classify(Ops.Relu(Mix(pooled + last)));
+            }
+            """),
+        Model("""
+            [Gru(16, 32)] private partial (Tensor Output, Tensor Hidden) Encode(Tensor x);
+            [Rnn(32, 8, Bias = false)] private partial Tensor Decode(Tensor x);
+            [Forward("B T 16 -> B 40")]
+            public Tensor Forward(Tensor x)
+            {
+                var result = Encode(x);
+                var summary = Ops.Select(result.Hidden, 0, 0);
+                var decoded = Ops.Select(Decode(result.Output), 1, -1);
+                return Ops.Concat(1, summary, decoded);
+            }
+            """),
+        // Cross-attention from a decoder sequence to an encoder's memory.
+        Model("""
+            [CrossAttention(64, 8)] private partial Tensor Attend(Tensor x, Tensor context);
+            [Forward("B T 64, B S 64 -> B T 64")]
+            public Tensor Forward(Tensor x, Tensor memory) => x + Attend(x, memory);
+            """),
         // Defaults inside their ranges, and defaults that are not literals.
         Model("", """
             [Range(1, 10)] public int Layers { get; init; } = 10;

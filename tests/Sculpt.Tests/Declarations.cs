@@ -233,3 +233,100 @@ public partial class RmsNormed
     [Forward("*batch 6 -> *batch 6")]
     public Tensor Forward(Tensor x) => Norm(x);
 }
+
+[HyperParameters]
+public partial record SequenceConfig : TrainingHyperParameters
+{
+    public int Vocabulary { get; init; } = 12;
+    public int Embedding { get; init; } = 16;
+    public int Hidden { get; init; } = 24;
+    public override int Epochs { get; init; } = 6;
+}
+
+/// <summary>An LSTM text classifier: embeddings, a bidirectional two-layer LSTM, mean and last states pooled.</summary>
+[Model(typeof(SequenceConfig))]
+public partial class LstmClassifier
+{
+    [Embedding("Vocabulary", "Embedding")] private partial Tensor Embed(Tensor tokens);
+    [Lstm("Embedding", "Hidden", Layers = 2, Bidirectional = true)] private partial (Tensor Output, Tensor Hidden, Tensor Cell) Encode(Tensor x);
+    [Linear(48, 2)] private partial Tensor Classify(Tensor x);
+
+    [Forward("B T -> B 2")]
+    public Tensor Forward(Tensor tokens)
+    {
+        var (output, hidden, cell) = Encode(Embed(tokens));
+        // The top layer's final states, forward and backward, side by side: [B, 2*Hidden].
+        var last = Ops.Concat(1, Ops.Select(hidden, 0, -2), Ops.Select(hidden, 0, -1));
+        return Classify(last + Ops.Mean(output, 1));
+    }
+}
+
+/// <summary>Token sequences of length 10; the label says whether token 3 occurs (a job for memory).</summary>
+public sealed class TokenPresence : IDataSource
+{
+    public DataSplits Load(int seed)
+    {
+        using var all = Make(800, seed);
+        var (train, validation) = all.Split(0.25, seed);
+        return new DataSplits(train, validation);
+    }
+
+    public static TensorDataset Make(int count, int seed)
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator((ulong)seed);
+        // Tokens 4..11 mostly; in half the rows one position becomes token 3.
+        var tokens = randint(4, 12, new long[] { count, 10 }, generator: generator);
+        var labels = arange(count, dtype: int64) % 2;
+        var positions = randint(0, 10, new long[] { count }, generator: generator);
+        var rows = arange(count, dtype: int64).masked_select(labels.eq(1));
+        tokens.index_put_(full(rows.shape[0], 3L, dtype: int64), rows, positions.masked_select(labels.eq(1)));
+        return new TensorDataset(tokens.MoveToOuterDisposeScope(), labels.MoveToOuterDisposeScope());
+    }
+}
+
+[Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+public partial class LstmTrainer : Trainer<LstmClassifier, TokenPresence, SequenceConfig>;
+
+/// <summary>Every other recurrent form: a GRU with its state, an RNN without bias, both in one forward.</summary>
+[Model(typeof(SequenceConfig))]
+public partial class RecurrentStates
+{
+    [Gru("Embedding", "Hidden")] private partial (Tensor Output, Tensor Hidden) Encode(Tensor x);
+    [Rnn("Hidden", 8, Bias = false, Layers = 3)] private partial Tensor Decode(Tensor x);
+
+    [Forward("B T Embedding -> B 32")]
+    public Tensor Forward(Tensor x)
+    {
+        var encoded = Encode(x);
+        return Ops.Concat(1, Ops.Select(encoded.Hidden, 0, 0), Ops.Select(Decode(encoded.Output), 1, -1));
+    }
+}
+
+/// <summary>A 1-D CNN over [B, 4, 100] signals.</summary>
+[Model]
+public partial class SequenceCnn
+{
+    [Conv1d(4, 16, 5, Padding = 2)] private partial Tensor Conv(Tensor x);
+    [BatchNorm1d(16)] private partial Tensor Norm(Tensor x);
+    [Dropout1d(0.1)] private partial Tensor Drop(Tensor x);
+    [MaxPool1d(2)] private partial Tensor Pool(Tensor x);
+    [Conv1d(16, 16, 3, Stride = 2, Groups = 4, Bias = false)] private partial Tensor Grouped(Tensor x);
+    [AvgPool1d(5)] private partial Tensor Average(Tensor x);
+    [Identity] private partial Tensor Same(Tensor x);
+    [Linear(64, 3)] private partial Tensor Classify(Tensor x);
+
+    [Forward("B 4 100 -> B 3")]
+    public Tensor Forward(Tensor x) => Classify(Ops.Flatten(Same(Average(Grouped(Pool(Drop(Ops.Relu(Norm(Conv(x))))))))));
+}
+
+/// <summary>A decoder layer that attends to an encoder's memory.</summary>
+[Model(typeof(GptConfig))]
+public partial class CrossAttending
+{
+    [LayerNorm("Dim")] private partial Tensor Norm(Tensor x);
+    [CrossAttention("Dim", "Heads")] private partial Tensor Attend(Tensor x, Tensor context);
+
+    [Forward("B T Dim, B S Dim -> B T Dim")]
+    public Tensor Forward(Tensor x, Tensor memory) => x + Attend(Norm(x), memory);
+}

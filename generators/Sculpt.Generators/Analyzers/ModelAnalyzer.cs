@@ -116,16 +116,20 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CannotGenerate, second.GetLocation(),
                     $"'{method.Name}' has more than one layer attribute; a layer method declares one layer"));
             }
-            if (layers.Count > 0 && (method.Parameters.Length != 1 || method.IsStatic || method.IsGenericMethod || !method.IsPartialDefinition))
+            if (layers.Count > 0 && LayerCatalog.ByAttribute(layers[0].AttributeClass?.ToDisplayString()) is { } definition
+                && DeclarationRules.LayerMethodProblem(method, definition) is { } problem)
             {
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CannotGenerate, method.Locations.FirstOrDefault(),
-                    $"layer method '{method.Name}' must be a partial instance method without a body that takes one Tensor, e.g. private partial Tensor {method.Name}(Tensor x);"));
+                bool onReturnType = DeclarationRules.LayerReturnProblem(method, definition) == problem;
+                var location = onReturnType && method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken) is MethodDeclarationSyntax syntax
+                    ? syntax.ReturnType.GetLocation()
+                    : method.Locations.FirstOrDefault();
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CannotGenerate, location, problem));
             }
         }
         var (forward, _) = ModelParser.Forward(type);
-        if (forward is not null && DeclarationRules.ForwardProblem(forward) is { } problem)
+        if (forward is not null && DeclarationRules.ForwardProblem(forward) is { } forwardProblem)
         {
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CannotGenerate, forward.Locations.FirstOrDefault(), problem));
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CannotGenerate, forward.Locations.FirstOrDefault(), forwardProblem));
         }
     }
 
@@ -198,7 +202,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                     }
                 }
                 LayerOptions(context, method, definition, list, literals);
-                if (kind == LayerKind.SelfAttention && literals[0] is { } dim && literals[1] is { } heads && heads >= 1 && dim % heads != 0 && arguments.Count > 1)
+                if (kind is LayerKind.SelfAttention or LayerKind.CrossAttention && literals[0] is { } dim && literals[1] is { } heads && heads >= 1 && dim % heads != 0 && arguments.Count > 1)
                 {
                     context.ReportDiagnostic(Diagnostic.Create(
                         DiagnosticDescriptors.InvalidLayerArgument, arguments[1].Expression.GetLocation(), "The head count", method.Name, $"a divisor of the model dim ({Format(dim)})", Format(heads)));
@@ -218,7 +222,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
             string? requirement = value < option.Minimum || value != System.Math.Floor(value)
                 ? option.Minimum == 0 ? "a non-negative integer" : "a positive integer"
                 : null;
-            if (requirement is null && name == "Groups" && definition.Kind == LayerKind.Conv2d)
+            if (requirement is null && name == "Groups" && definition.Kind is LayerKind.Conv2d or LayerKind.Conv1d)
             {
                 var channels = literals.Take(2).Where(c => c is not null && c.Value % value != 0).Select(c => c!.Value).ToList();
                 if (channels.Count > 0) requirement = $"a divisor of the channel counts ({string.Join(", ", channels.Select(Format))})";

@@ -11,7 +11,10 @@ internal static class LayerEmission
     private const string Nn = "global::TorchSharp.torch.nn";
 
     public static string ModuleType(LayerSpec layer) =>
-        (layer.Kind is LayerKind.SelfAttention or LayerKind.RMSNorm ? "global::Sculpt.Layers." : "global::TorchSharp.Modules.") + LayerCatalog.Of(layer.Kind).Module;
+        (IsSculptLayer(layer.Kind) ? "global::Sculpt.Layers." : "global::TorchSharp.Modules.") + LayerCatalog.Of(layer.Kind).Module;
+
+    /// <summary>Layers TorchSharp does not have in the form Sculpt needs, written in <c>Sculpt.Layers</c>.</summary>
+    private static bool IsSculptLayer(LayerKind kind) => kind is LayerKind.SelfAttention or LayerKind.CrossAttention or LayerKind.RMSNorm;
 
     /// <summary>The TorchSharp call that builds the layer, its sizes read from <paramref name="config"/>.</summary>
     public static string Construction(LayerSpec layer, string config)
@@ -20,10 +23,21 @@ internal static class LayerEmission
         string bias = layer.Bias ? "true" : "false";
         string Option(string name) => layer.Option(name).ToString(CultureInfo.InvariantCulture);
         string PoolStride() => layer.Option("Stride") == 0 ? Size(0) : Option("Stride");
+        string Flag(string name) => layer.Option(name) != 0 ? "true" : "false";
+        string Recurrent(string module) =>
+            $"{Nn}.{module}({Size(0)}, {Size(1)}, numLayers: {Option("Layers")}, bias: {bias}, batchFirst: true, bidirectional: {Flag("Bidirectional")})";
         return layer.Kind switch
         {
             LayerKind.Linear => $"{Nn}.Linear({Size(0)}, {Size(1)}, {bias})",
-            LayerKind.Dropout => $"{Nn}.Dropout({RateText(layer.Arguments[0], config)})",
+            LayerKind.Dropout or LayerKind.Dropout1d or LayerKind.Dropout2d or LayerKind.AlphaDropout => $"{Nn}.{layer.Kind}({RateText(layer.Arguments[0], config)})",
+            LayerKind.Identity => $"{Nn}.Identity()",
+            LayerKind.Conv1d => $"{Nn}.Conv1d({Size(0)}, {Size(1)}, {Size(2)}, {Option("Stride")}, {Option("Padding")}, {Option("Dilation")}, global::TorchSharp.PaddingModes.Zeros, {Option("Groups")}, {bias})",
+            LayerKind.MaxPool1d or LayerKind.AvgPool1d => $"{Nn}.{layer.Kind}({Size(0)}, {PoolStride()}, {Option("Padding")})",
+            LayerKind.BatchNorm1d => $"{Nn}.BatchNorm1d({Size(0)})",
+            LayerKind.Rnn => Recurrent("RNN"),
+            LayerKind.Lstm => Recurrent("LSTM"),
+            LayerKind.Gru => Recurrent("GRU"),
+            LayerKind.CrossAttention => $"new global::Sculpt.Layers.CrossAttention({Size(0)}, {Size(1)})",
             // Positional: a named `padding: 0` would also fit the overload whose padding is an enum.
             LayerKind.Conv2d => $"{Nn}.Conv2d({Size(0)}, {Size(1)}, {Size(2)}, {Option("Stride")}, {Option("Padding")}, {Option("Dilation")}, global::TorchSharp.PaddingModes.Zeros, {Option("Groups")}, {bias})",
             LayerKind.MaxPool2d => $"{Nn}.MaxPool2d({Size(0)}, stride: {PoolStride()}, padding: {Option("Padding")})",
@@ -46,11 +60,13 @@ internal static class LayerEmission
         var terms = layer.Kind switch
         {
             LayerKind.Linear => layer.Bias ? new[] { Term(a[0], a[1]), Term(a[1]) } : new[] { Term(a[0], a[1]) },
-            LayerKind.Conv2d => Convolution(layer),
-            LayerKind.BatchNorm2d or LayerKind.LayerNorm => new[] { Term(a[0]) with { Constant = 2 } },
+            LayerKind.Conv2d => Convolution(layer, kernelDims: 2),
+            LayerKind.Conv1d => Convolution(layer, kernelDims: 1),
+            LayerKind.BatchNorm2d or LayerKind.BatchNorm1d or LayerKind.LayerNorm => new[] { Term(a[0]) with { Constant = 2 } },
             LayerKind.Embedding => new[] { Term(a[0], a[1]) },
             LayerKind.RMSNorm => new[] { Term(a[0]) },
-            LayerKind.SelfAttention => new[] { Term(a[0], a[0]) with { Constant = 4 }, Term(a[0]) with { Constant = 4 } },
+            LayerKind.SelfAttention or LayerKind.CrossAttention => new[] { Term(a[0], a[0]) with { Constant = 4 }, Term(a[0]) with { Constant = 4 } },
+            LayerKind.Rnn or LayerKind.Lstm or LayerKind.Gru => RecurrentTerms(layer),
             _ => new Product[0],
         };
         return terms;
@@ -60,11 +76,20 @@ internal static class LayerEmission
     public static string Describe(LayerSpec layer)
     {
         string Text(int i) => ArgumentText(layer.Arguments[i]);
+        string RateDoc() => layer.Arguments[0].IsHyperParameter ? layer.Arguments[0].HyperParameter! : SourceWriter.Literal(layer.Arguments[0].Literal);
         string count = Sum(Terms(layer), "", forDocs: true);
         return layer.Kind switch
         {
             LayerKind.Linear => $"Linear: [*, {Text(0)}] -&gt; [*, {Text(1)}]{(layer.Bias ? ", with bias" : ", no bias")}; {count} parameters.",
-            LayerKind.Dropout => $"Dropout with p = {(layer.Arguments[0].IsHyperParameter ? layer.Arguments[0].HyperParameter : SourceWriter.Literal(layer.Arguments[0].Literal))}; shape unchanged; identity in eval mode.",
+            LayerKind.Dropout or LayerKind.AlphaDropout => $"{layer.Kind} with p = {RateDoc()}; shape unchanged; identity in eval mode.",
+            LayerKind.Dropout1d => $"Dropout1d with p = {RateDoc()}: zeroes whole channels of [B, C, L]; shape unchanged; identity in eval mode.",
+            LayerKind.Dropout2d => $"Dropout2d with p = {RateDoc()}: zeroes whole channels of [B, C, H, W]; shape unchanged; identity in eval mode.",
+            LayerKind.Identity => "Identity: returns its input; no parameters.",
+            LayerKind.Conv1d => $"Conv1d: [*, {Text(0)}, L] -&gt; [*, {Text(1)}, L'], kernel {Text(2)}, stride {layer.Option("Stride")}, padding {layer.Option("Padding")}, dilation {layer.Option("Dilation")}, groups {layer.Option("Groups")}; {count} parameters.",
+            LayerKind.MaxPool1d or LayerKind.AvgPool1d => $"{layer.Kind}: [*, L] -&gt; [*, L'], kernel {Text(0)}, stride {(layer.Option("Stride") == 0 ? Text(0) : layer.Option("Stride").ToString(CultureInfo.InvariantCulture))}, padding {layer.Option("Padding")}; no parameters.",
+            LayerKind.BatchNorm1d => $"BatchNorm1d over {Text(0)} channels: [B, {Text(0)}] or [B, {Text(0)}, L], shape unchanged; {count} parameters (and running statistics).",
+            LayerKind.Rnn or LayerKind.Lstm or LayerKind.Gru => DescribeRecurrent(layer, count),
+            LayerKind.CrossAttention => $"Cross-attention with {Text(1)} heads: queries [B, T, {Text(0)}] attend to a context [B, S, {Text(0)}] -&gt; [B, T, {Text(0)}]; {count} parameters.",
             LayerKind.Conv2d => $"Conv2d: [*, {Text(0)}, H, W] -&gt; [*, {Text(1)}, H', W'], kernel {Text(2)}, stride {layer.Option("Stride")}, padding {layer.Option("Padding")}, dilation {layer.Option("Dilation")}, groups {layer.Option("Groups")}; {count} parameters.",
             LayerKind.MaxPool2d or LayerKind.AvgPool2d => $"{layer.Kind}: [*, H, W] -&gt; [*, H', W'], kernel {Text(0)}, stride {(layer.Option("Stride") == 0 ? Text(0) : layer.Option("Stride").ToString(CultureInfo.InvariantCulture))}, padding {layer.Option("Padding")}; no parameters.",
             LayerKind.BatchNorm2d => $"BatchNorm2d over {Text(0)} channels: [B, {Text(0)}, H, W], shape unchanged; {count} parameters (and running statistics).",
@@ -90,12 +115,43 @@ internal static class LayerEmission
 
     private static Product Term(params LayerArgument[] factors) => new(1, factors);
 
-    private static Product[] Convolution(LayerSpec layer)
+    private static Product[] Convolution(LayerSpec layer, int kernelDims)
     {
         var a = layer.Arguments;
         long groups = layer.Option("Groups");
-        var weights = new Product(1, new[] { a[1], a[0], a[2], a[2] }, groups);
+        var weights = new Product(1, new[] { a[1], a[0] }.Concat(Enumerable.Repeat(a[2], kernelDims)).ToArray(), groups);
         return layer.Bias ? new[] { weights, Term(a[1]) } : new[] { weights };
+    }
+
+    /// <summary>
+    /// Per direction and gate: layer 0 has <c>in*H + H*H</c> weights, each later layer
+    /// <c>dirs*H*H + H*H</c>, and every layer two biases of H.
+    /// </summary>
+    private static Product[] RecurrentTerms(LayerSpec layer)
+    {
+        var a = layer.Arguments;
+        long gates = layer.Kind switch { LayerKind.Lstm => 4, LayerKind.Gru => 3, _ => 1 };
+        long directions = layer.Option("Bidirectional") != 0 ? 2 : 1;
+        long layers = layer.Option("Layers");
+        long scale = directions * gates;
+        var terms = new List<Product>
+        {
+            Term(a[0], a[1]) with { Constant = scale },
+            Term(a[1], a[1]) with { Constant = scale * (1 + (layers - 1) * (directions + 1)) },
+        };
+        if (layer.Bias) terms.Add(Term(a[1]) with { Constant = scale * 2 * layers });
+        return terms.ToArray();
+    }
+
+    private static string DescribeRecurrent(LayerSpec layer, string count)
+    {
+        string input = ArgumentText(layer.Arguments[0]), hidden = ArgumentText(layer.Arguments[1]);
+        long directions = layer.Option("Bidirectional") != 0 ? 2 : 1;
+        long layers = layer.Option("Layers");
+        string output = directions == 2 ? "2*" + hidden : hidden;
+        string states = LayerCatalog.Of(layer.Kind).States == 2 ? "hidden and cell states" : "hidden state";
+        return $"{LayerCatalog.Of(layer.Kind).Module}, {layers} layer{(layers == 1 ? "" : "s")}{(directions == 2 ? ", bidirectional" : "")}, batch first: "
+            + $"[B, T, {input}] -&gt; [B, T, {output}]; final {states} [{directions * layers}, B, {hidden}]; {count} parameters.";
     }
 
     /// <summary>The sum of products as C# (<c>784L * (long)config.Hidden</c>) or, for docs, as text (<c>784*Hidden</c>).</summary>

@@ -30,7 +30,7 @@ internal static class ModelEmitter
 
         foreach (var layer in spec.Layers)
         {
-            w.Line($"/// <summary>The {layer.Kind} module behind <see cref=\"{layer.Name}\"/>; its state-dict prefix is \"{layer.Name}\".</summary>");
+            w.Line($"/// <summary>The {LayerCatalog.Of(layer.Kind).Module} module behind <see cref=\"{layer.Name}\"/>; its state-dict prefix is \"{layer.Name}\".</summary>");
             w.Line($"[global::TorchSharp.Utils.ComponentName(Name = {SourceWriter.Quote(layer.Name)})]");
             w.Line($"private readonly {LayerEmission.ModuleType(layer)} {FieldName(layer)};");
             w.Line();
@@ -64,7 +64,7 @@ internal static class ModelEmitter
                 w.Line($"global::Sculpt.HyperParameters.LayerArgumentCheck.{check}(config.{SourceWriter.Identifier(argument.HyperParameter!)}, {SourceWriter.Quote(flag)}, {SourceWriter.Quote(self)}, {SourceWriter.Quote(layer.Name)});");
             }
         }
-        foreach (var layer in spec.Layers.Where(l => l.Kind == LayerKind.SelfAttention && l.Arguments.Any(a => a.IsHyperParameter)))
+        foreach (var layer in spec.Layers.Where(l => l.Kind is LayerKind.SelfAttention or LayerKind.CrossAttention && l.Arguments.Any(a => a.IsHyperParameter)))
         {
             w.Line($"global::Sculpt.HyperParameters.LayerArgumentRelations.HeadsDivideDim({LayerEmission.SizeText(layer.Arguments[0], "config")}, {LayerEmission.SizeText(layer.Arguments[1], "config")}, {SourceWriter.Quote(self)}, {SourceWriter.Quote(layer.Name)});");
         }
@@ -102,8 +102,7 @@ internal static class ModelEmitter
         foreach (var layer in spec.Layers)
         {
             w.Line($"/// <summary>{LayerEmission.Describe(layer)}</summary>");
-            string parameter = SourceWriter.Identifier(layer.ParameterName);
-            w.Line($"{layer.Accessibility} partial {layer.ReturnType} {layer.Name}({layer.ParameterType} {parameter}) => {FieldName(layer)}.forward({parameter});");
+            EmitLayerMethod(w, layer);
             w.Line();
         }
 
@@ -136,6 +135,34 @@ internal static class ModelEmitter
         w.Close();
         w.EndType(target);
         return w.ToString();
+    }
+
+    private static void EmitLayerMethod(SourceWriter w, LayerSpec layer)
+    {
+        string parameters = string.Join(", ", layer.Parameters.Select(p => $"{p.Type} {SourceWriter.Identifier(p.Name)}"));
+        string arguments = string.Join(", ", layer.Parameters.Select(p => SourceWriter.Identifier(p.Name)));
+        string declaration = $"{layer.Accessibility} partial {layer.ReturnType} {layer.Name}({parameters})";
+        var definition = LayerCatalog.Of(layer.Kind);
+        if (!definition.IsRecurrent)
+        {
+            w.Line($"{declaration} => {FieldName(layer)}.forward({arguments});");
+            return;
+        }
+        // Recurrent modules start from zero states (null) and always give the final states back.
+        if (layer.ReturnsStates)
+        {
+            w.Line($"{declaration} => {FieldName(layer)}.forward({arguments}, null);");
+            return;
+        }
+        // Locals renamed only if the user's parameter already has the name.
+        string Local(string name) => layer.Parameters.Any(p => p.Name == name) ? name + "_" : name;
+        w.Open(declaration);
+        string states = definition.States == 2 ? $"{Local("output")}, {Local("hidden")}, {Local("cell")}" : $"{Local("output")}, {Local("hidden")}";
+        w.Line($"var ({states}) = {FieldName(layer)}.forward({arguments}, null);");
+        w.Line($"{Local("hidden")}.Dispose();");
+        if (definition.States == 2) w.Line($"{Local("cell")}.Dispose();");
+        w.Line($"return {Local("output")};");
+        w.Close();
     }
 
     private static void EmitForward(SourceWriter w, ModelSpec spec, ForwardSpec forward, string self)
@@ -200,12 +227,12 @@ internal static class ModelEmitter
         bool hasConfig = spec.ConfigType is not null;
         var rows = spec.Rows.Count > 0 || spec.Forward is not null
             ? spec.Rows.Items.ToList()
-            : spec.Layers.Select(l => new SummaryRowSpec(l.Name, l.Kind.ToString(), null, l.Name)).ToList();
+            : spec.Layers.Select(l => new SummaryRowSpec(l.Name, LayerCatalog.Of(l.Kind).Module, null, l.Name)).ToList();
         var layers = spec.Layers.GroupBy(l => l.Name).ToDictionary(g => g.Key, g => g.First());
         // A layer that the forward body never reaches still owns parameters: list it after the others.
         foreach (var unused in spec.Layers.Where(l => !rows.Any(r => r.LayerName == l.Name)))
         {
-            rows.Add(new SummaryRowSpec(unused.Name, unused.Kind.ToString(), null, unused.Name));
+            rows.Add(new SummaryRowSpec(unused.Name, LayerCatalog.Of(unused.Kind).Module, null, unused.Name));
         }
         foreach (var unused in spec.Submodels.Where(m => !rows.Any(r => r.LayerName == m.Name)))
         {

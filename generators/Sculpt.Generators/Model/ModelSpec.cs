@@ -32,21 +32,34 @@ internal enum LayerKind
     AdaptiveAvgPool2d,
     SelfAttention,
     RMSNorm,
+    Dropout1d,
+    Dropout2d,
+    AlphaDropout,
+    Identity,
+    Conv1d,
+    MaxPool1d,
+    AvgPool1d,
+    BatchNorm1d,
+    CrossAttention,
+    Rnn,
+    Lstm,
+    Gru,
 }
 
 /// <summary>
 /// One layer partial method. <see cref="Accessibility"/> and the types are written back exactly as
 /// the implementation must repeat them.
 /// </summary>
+/// <param name="ReturnsStates">A recurrent layer declared to return its final states with its output, as a tuple.</param>
 internal sealed record LayerSpec(
     string Name,
     LayerKind Kind,
     string Accessibility,
     string ReturnType,
-    string ParameterType,
-    string ParameterName,
+    EquatableArray<LayerParameter> Parameters,
     EquatableArray<LayerArgument> Arguments,
-    bool Bias)
+    bool Bias,
+    bool ReturnsStates = false)
 {
     /// <summary>Named integer settings such as <c>Stride</c> and <c>Padding</c>, as written on the attribute.</summary>
     public EquatableArray<LayerOption> Options { get; init; } = EquatableArray<LayerOption>.Empty;
@@ -54,6 +67,9 @@ internal sealed record LayerSpec(
     public long Option(string name) =>
         Options.FirstOrDefault(o => o.Name == name)?.Value ?? LayerCatalog.Of(Kind).Options.First(o => o.Name == name).Default;
 }
+
+/// <summary>A tensor parameter of a layer method, as declared.</summary>
+internal sealed record LayerParameter(string Type, string Name);
 
 /// <summary>A named integer setting of a layer attribute.</summary>
 internal sealed record LayerOption(string Name, long Value);

@@ -1,5 +1,6 @@
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Sculpt.Generators.Model;
 
 namespace Sculpt.Generators.Parsing;
 
@@ -38,6 +39,45 @@ internal static class DeclarationRules
             : method.IsStatic || method.IsGenericMethod
                 ? $"the forward method '{method.Name}' must be a non-generic instance method"
                 : null;
+
+    /// <summary>
+    /// Why a layer method cannot be generated, or null: a partial instance method without a body,
+    /// taking the layer's tensors and returning a Tensor (a recurrent layer may return its states too).
+    /// </summary>
+    public static string? LayerMethodProblem(IMethodSymbol method, LayerDefinition definition)
+    {
+        string shape = definition.IsRecurrent
+            ? $"e.g. private partial Tensor {method.Name}(Tensor x); or, with the final states, private partial ({StateTuple(definition)}) {method.Name}(Tensor x);"
+            : "e.g. " + definition.Example(method.Name);
+        bool tensors = method.Parameters.All(p => IsTensor(p.Type));
+        if (method.Parameters.Length != definition.Inputs || !tensors || method.IsStatic || method.IsGenericMethod
+            || !method.IsPartialDefinition && method.PartialDefinitionPart is null)
+        {
+            string takes = definition.Inputs == 1 ? "one Tensor" : $"{definition.Inputs} Tensors";
+            return $"layer method '{method.Name}' must be a partial instance method without a body that takes {takes}, {shape}";
+        }
+        return LayerReturnProblem(method, definition);
+    }
+
+    /// <summary>Why a layer method's return type cannot be generated, or null; the analyzer puts this one on the return type.</summary>
+    public static string? LayerReturnProblem(IMethodSymbol method, LayerDefinition definition)
+    {
+        if (IsTensor(method.ReturnType) || ReturnsStates(method, definition)) return null;
+        string returns = definition.IsRecurrent ? $"a Tensor or ({StateTuple(definition)})" : "a Tensor";
+        return $"layer method '{method.Name}' must return {returns}";
+    }
+
+    /// <summary>Whether a recurrent layer method returns a tuple of its output and its final states.</summary>
+    public static bool ReturnsStates(IMethodSymbol method, LayerDefinition definition) =>
+        definition.IsRecurrent
+        && method.ReturnType is INamedTypeSymbol { IsTupleType: true } tuple
+        && tuple.TupleElements.Length == 1 + definition.States
+        && tuple.TupleElements.All(e => IsTensor(e.Type));
+
+    private static string StateTuple(LayerDefinition definition) =>
+        definition.States == 2 ? "Tensor Output, Tensor Hidden, Tensor Cell" : "Tensor Output, Tensor Hidden";
+
+    private static bool IsTensor(ITypeSymbol type) => type.ToDisplayString() == "TorchSharp.torch.Tensor";
 
     /// <summary>Why code cannot be generated for a <c>[Trainer]</c> type, or null.</summary>
     public static string? TrainerProblem(INamedTypeSymbol type)

@@ -22,6 +22,20 @@ internal sealed class ForwardWalker
     private sealed record Value(Shape? Shape, string? Producer)
     {
         public static readonly Value Unknown = new(null, null);
+
+        /// <summary>For a tuple (a recurrent layer's output and states): its elements and their names.</summary>
+        public IReadOnlyList<(string? Name, Value Value)>? Elements { get; init; }
+
+        /// <summary>The element a tuple member access names (<c>.Hidden</c> or <c>.Item2</c>), or unknown.</summary>
+        public Value Element(string name)
+        {
+            if (Elements is null) return Unknown;
+            for (int i = 0; i < Elements.Count; i++)
+            {
+                if (Elements[i].Name == name || name == "Item" + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)) return Elements[i].Value;
+            }
+            return Unknown;
+        }
     }
 
     private readonly SemanticModel _model;
@@ -98,6 +112,9 @@ internal sealed class ForwardWalker
             case ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Left: IdentifierNameSyntax target } assignment }:
                 _locals[target.Identifier.ValueText] = Evaluate(assignment.Right);
                 return false;
+            case ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Left: DeclarationExpressionSyntax or TupleExpressionSyntax } deconstruction }:
+                Deconstruct(deconstruction.Left, Evaluate(deconstruction.Right));
+                return false;
             case ReturnStatementSyntax { Expression: { } value }:
                 Return(value, output);
                 return true;
@@ -115,7 +132,32 @@ internal sealed class ForwardWalker
                 {
                     _locals[declared.Identifier.ValueText] = Value.Unknown;
                 }
+                foreach (var designated in statement.DescendantNodes().OfType<SingleVariableDesignationSyntax>())
+                {
+                    _locals[designated.Identifier.ValueText] = Value.Unknown;
+                }
                 return false;
+        }
+    }
+
+    /// <summary><c>var (output, hidden) = ...</c> or <c>(output, hidden) = ...</c>: each name gets its element, by position.</summary>
+    private void Deconstruct(ExpressionSyntax target, Value value)
+    {
+        var names = target switch
+        {
+            DeclarationExpressionSyntax { Designation: ParenthesizedVariableDesignationSyntax list } => list.Variables.Select(v => (v as SingleVariableDesignationSyntax)?.Identifier.ValueText).ToList(),
+            TupleExpressionSyntax tuple => tuple.Arguments.Select(a => a.Expression switch
+            {
+                IdentifierNameSyntax name => name.Identifier.ValueText,
+                DeclarationExpressionSyntax { Designation: SingleVariableDesignationSyntax single } => single.Identifier.ValueText,
+                _ => null,
+            }).ToList(),
+            _ => new List<string?>(),
+        };
+        bool matches = value.Elements is { } elements && elements.Count == names.Count;
+        for (int i = 0; i < names.Count; i++)
+        {
+            if (names[i] is { } name) _locals[name] = matches ? value.Elements![i].Value : Value.Unknown;
         }
     }
 
@@ -213,6 +255,8 @@ internal sealed class ForwardWalker
                 return Join(Evaluate(conditional.WhenTrue), Evaluate(conditional.WhenFalse));
             case BinaryExpressionSyntax binary when binary.Kind() is SyntaxKind.AddExpression or SyntaxKind.SubtractExpression or SyntaxKind.MultiplyExpression or SyntaxKind.DivideExpression:
                 return Elementwise(binary);
+            case MemberAccessExpressionSyntax member when member.IsKind(SyntaxKind.SimpleMemberAccessExpression):
+                return Evaluate(member.Expression).Element(member.Name.Identifier.ValueText);
             default:
                 foreach (var inner in expression.ChildNodes().OfType<ExpressionSyntax>()) Evaluate(inner);
                 return Value.Unknown;
@@ -248,31 +292,9 @@ internal sealed class ForwardWalker
         var arguments = invocation.ArgumentList.Arguments;
         var method = _model.GetSymbolInfo(invocation, _cancellation).Symbol as IMethodSymbol;
         if (method is not null && SymbolEqualityComparer.Default.Equals(method.ContainingType, _type)
-            && _layers.TryGetValue(method.Name, out var layer) && arguments.Count == 1)
+            && _layers.TryGetValue(method.Name, out var layer) && arguments.Count == layer.Parameters.Count)
         {
-            var input = Evaluate(arguments[0].Expression);
-            bool mismatched = false;
-            if (input.Shape is not null && LayerRules.Accepts(layer) is { } accepted && ShapeComparison.Mismatch(accepted, input.Shape) is { } reason)
-            {
-                mismatched = true;
-                var suggestion = Suggest(layer, input.Shape);
-                Report(new ShapeProblem(
-                    ShapeProblemKind.CallArgument, arguments[0].Expression, layer.Name, accepted.ToString(), input.Shape.ToString(),
-                    With(reason, input.Producer), suggestion,
-                    FixLayer: suggestion is null ? null : layer.Name,
-                    FixSize: suggestion is null ? null : input.Shape.Dims[input.Shape.Rank - 1].Value));
-            }
-            var result = LayerRules.Apply(layer, input.Shape);
-            if (result.Problem is not null && !mismatched)
-            {
-                Report(new ShapeProblem(
-                    ShapeProblemKind.CallArgument, arguments[0].Expression, layer.Name, LayerRules.Accepts(layer)?.ToString() ?? "?", input.Shape!.ToString(),
-                    With(result.Problem, input.Producer), null));
-            }
-            var output = result.Output;
-            bool first = !_rows.Any(r => r.LayerName == layer.Name);
-            _rows.Add(new SummaryRowSpec(layer.Name, layer.Kind.ToString(), output, first ? layer.Name : null));
-            return new Value(output, $"'{layer.Name}' ({Describe(layer)})");
+            return Layer(layer, method, arguments);
         }
         if (method is not null && method.ContainingType?.ToDisplayString() == KnownTypes.Ops && arguments.Count >= 1)
         {
@@ -303,6 +325,46 @@ internal sealed class ForwardWalker
         }
         foreach (var argument in arguments) Evaluate(argument.Expression);
         return Value.Unknown;
+    }
+
+    /// <summary>A layer call: each input checked against what the layer accepts, the output (and a recurrent layer's states) computed.</summary>
+    private Value Layer(LayerSpec layer, IMethodSymbol method, SeparatedSyntaxList<ArgumentSyntax> arguments)
+    {
+        var inputs = arguments.Select(a => Evaluate(a.Expression)).ToList();
+        bool mismatched = false;
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            if (inputs[i].Shape is not { } shape || LayerRules.Accepts(layer, i, shape) is not { } accepted || ShapeComparison.Mismatch(accepted, shape) is not { } reason) continue;
+            mismatched = true;
+            var suggestion = Suggest(layer, shape);
+            Report(new ShapeProblem(
+                ShapeProblemKind.CallArgument, arguments[i].Expression, layer.Name, accepted.ToString(), shape.ToString(),
+                With(reason, inputs[i].Producer), suggestion,
+                FixLayer: suggestion is null ? null : layer.Name,
+                FixSize: suggestion is null ? null : shape.Dims[shape.Rank - 1].Value));
+        }
+        var input = inputs[0];
+        var result = LayerRules.Apply(layer, input.Shape);
+        if (result.Problem is not null && !mismatched)
+        {
+            Report(new ShapeProblem(
+                ShapeProblemKind.CallArgument, arguments[0].Expression, layer.Name, LayerRules.Accepts(layer, 0, input.Shape)?.ToString() ?? "?", input.Shape!.ToString(),
+                With(result.Problem, input.Producer), null));
+        }
+        var output = result.Output;
+        bool first = !_rows.Any(r => r.LayerName == layer.Name);
+        _rows.Add(new SummaryRowSpec(layer.Name, LayerCatalog.Of(layer.Kind).Module, output, first ? layer.Name : null));
+        string producer = $"'{layer.Name}' ({Describe(layer)})";
+        if (!layer.ReturnsStates) return new Value(output, producer);
+
+        var names = method.ReturnType is INamedTypeSymbol { IsTupleType: true } tuple
+            ? tuple.TupleElements.Select(e => e.IsExplicitlyNamedTupleElement ? e.Name : null).ToList()
+            : new List<string?>();
+        var shapes = LayerRules.RecurrentResults(layer, output);
+        return new Value(null, producer)
+        {
+            Elements = shapes.Select((shape, i) => (i < names.Count ? names[i] : null, new Value(shape, producer))).ToList(),
+        };
     }
 
     /// <summary>A <c>Sculpt.Ops</c> call: its rule, its row in the summary, and its problem if it cannot apply.</summary>
@@ -340,6 +402,7 @@ internal sealed class ForwardWalker
                 "Stack" when constants.Count == 1 => OpRules.Stack(constants[0], tensors.Select(t => t.Shape).ToList()),
                 "Sum" or "Mean" when constants.Count >= 1 => OpRules.Reduce(input.Shape, constants[0], KeepDim(invocation)),
                 "Softmax" when constants.Count == 1 => OpRules.Softmax(input.Shape, constants[0]),
+                "Select" when constants.Count == 2 => OpRules.Select(input.Shape, constants[0], constants[1]),
                 "Relu" or "Gelu" or "Tanh" or "Sigmoid" => new RuleResult(ShapeRules.Elementwise(input.Shape), null),
                 _ => RuleResult.Unknown,
             };
@@ -408,6 +471,7 @@ internal sealed class ForwardWalker
         "Concat" => "tensors that differ only along the joined dim",
         "Stack" => "tensors of one shape",
         "Permute" => "a permutation of every dim",
+        "Select" => "a dim inside the tensor and an index inside the dim",
         _ => "a dim inside the tensor",
     };
 
@@ -431,7 +495,7 @@ internal sealed class ForwardWalker
             : null;
 
     private static string Describe(LayerSpec layer) =>
-        layer.Kind + " " + string.Join(layer.Kind == LayerKind.Linear ? " -> " : ", ", layer.Arguments.Select(a => Text(a).Trim('"')));
+        LayerCatalog.Of(layer.Kind).Module + " " + string.Join(layer.Kind == LayerKind.Linear ? " -> " : ", ", layer.Arguments.Select(a => Text(a).Trim('"')));
 
     private static string Text(LayerArgument argument) =>
         argument.IsHyperParameter ? "\"" + argument.HyperParameter + "\"" : ((long)argument.Literal).ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -162,8 +162,8 @@ internal static class ModelParser
 
     private static LayerSpec? LayerFrom(IMethodSymbol method, AttributeData attribute, string? attributeName)
     {
-        if (LayerKindOf(attributeName) is not var (kind, arity)) return null;
-        if (method.Parameters.Length != 1 || method.IsStatic || method.IsGenericMethod || attribute.ConstructorArguments.Length != arity) return null;
+        if (LayerCatalog.ByAttribute(attributeName) is not { } definition) return null;
+        if (DeclarationRules.LayerMethodProblem(method, definition) is not null || attribute.ConstructorArguments.Length != definition.Arguments.Count) return null;
 
         var arguments = new List<LayerArgument>();
         foreach (var argument in attribute.ConstructorArguments)
@@ -181,13 +181,13 @@ internal static class ModelParser
 
         return new LayerSpec(
             method.Name,
-            kind,
+            definition.Kind,
             AccessibilityText(method.DeclaredAccessibility),
             method.ReturnType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-            method.Parameters[0].Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-            method.Parameters[0].Name,
+            method.Parameters.Select(p => new LayerParameter(p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), p.Name)).ToEquatableArray(),
             arguments.ToEquatableArray(),
-            bias)
+            bias,
+            DeclarationRules.ReturnsStates(method, definition))
         {
             Options = options,
         };

@@ -136,6 +136,17 @@ internal static class OpRules
             : input.Dims.Where((_, i) => i != d));
     }
 
+    /// <summary>One slice along <paramref name="dim"/>: the dim goes; a literal index must lie inside it.</summary>
+    public static RuleResult Select(Shape? input, long dim, long index)
+    {
+        if (input is null || input.HasVariadic) return RuleResult.Unknown;
+        if (Normalize(dim, input.Rank) is not { } d) return OutOfRange(dim, input.Rank);
+        var size = input.Dims[d];
+        if (size.Kind == DimKind.Constant && (index >= size.Value || index < -size.Value))
+            return RuleResult.Fail($"index {index} is outside dim {dim}, which has {size.Value} entries");
+        return RuleResult.Of(input.Dims.Where((_, i) => i != d));
+    }
+
     public static RuleResult Softmax(Shape? input, long dim)
     {
         if (input is null || input.HasVariadic) return new RuleResult(input, null);

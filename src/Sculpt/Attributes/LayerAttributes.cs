@@ -106,3 +106,131 @@ public sealed class RMSNormAttribute(object size) : System.Attribute
 {
     public object Size { get; } = size;
 }
+
+/// <summary>
+/// A 1-D convolution over sequences, <c>[*, in, L] -&gt; [*, out, L']</c> with
+/// <c>L' = (L + 2*Padding - Dilation*(kernel-1) - 1) / Stride + 1</c>.
+/// </summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class Conv1dAttribute(object inChannels, object outChannels, object kernelSize) : System.Attribute
+{
+    public object InChannels { get; } = inChannels;
+    public object OutChannels { get; } = outChannels;
+    public object KernelSize { get; } = kernelSize;
+    public int Stride { get; set; } = 1;
+    public int Padding { get; set; }
+    public int Dilation { get; set; } = 1;
+
+    /// <summary>Channel groups; must divide both channel counts.</summary>
+    public int Groups { get; set; } = 1;
+
+    public bool Bias { get; set; } = true;
+}
+
+/// <summary>1-D max pooling over the last dim; <see cref="Stride"/> 0 means the kernel size.</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class MaxPool1dAttribute(object kernelSize) : System.Attribute
+{
+    public object KernelSize { get; } = kernelSize;
+    public int Stride { get; set; }
+    public int Padding { get; set; }
+}
+
+/// <summary>1-D average pooling over the last dim; <see cref="Stride"/> 0 means the kernel size.</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class AvgPool1dAttribute(object kernelSize) : System.Attribute
+{
+    public object KernelSize { get; } = kernelSize;
+    public int Stride { get; set; }
+    public int Padding { get; set; }
+}
+
+/// <summary>Batch normalisation of <c>[B, channels]</c> or <c>[B, channels, L]</c>, with running statistics for eval mode.</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class BatchNorm1dAttribute(object channels) : System.Attribute
+{
+    public object Channels { get; } = channels;
+}
+
+/// <summary>A layer that returns its input: a placeholder that keeps state-dict names stable (e.g. a shortcut without a projection).</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class IdentityAttribute : System.Attribute
+{
+}
+
+/// <summary>Channel dropout for <c>[B, C, L]</c>: zeroes whole channels with the given probability; identity in eval mode.</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class Dropout1dAttribute(object probability) : System.Attribute
+{
+    public object Probability { get; } = probability;
+}
+
+/// <summary>Channel dropout for <c>[B, C, H, W]</c>: zeroes whole feature maps with the given probability; identity in eval mode.</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class Dropout2dAttribute(object probability) : System.Attribute
+{
+    public object Probability { get; } = probability;
+}
+
+/// <summary>Dropout that keeps the mean and variance of SELU activations; identity in eval mode.</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class AlphaDropoutAttribute(object probability) : System.Attribute
+{
+    public object Probability { get; } = probability;
+}
+
+/// <summary>
+/// Multi-head cross-attention on a <c>partial Tensor M(Tensor x, Tensor context)</c>: queries from
+/// <c>x [B, T, dim]</c> attend to keys and values from <c>context [B, S, dim]</c>, giving <c>[B, T, dim]</c>.
+/// </summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class CrossAttentionAttribute(object dim, object heads) : System.Attribute
+{
+    public object Dim { get; } = dim;
+    public object Heads { get; } = heads;
+}
+
+/// <summary>
+/// An Elman RNN (tanh) over batch-first sequences, <c>[B, T, input] -&gt; [B, T, hidden]</c>
+/// (<c>2*hidden</c> when bidirectional). Declare the method as returning
+/// <c>(Tensor Output, Tensor Hidden)</c> to get the final state <c>[directions*Layers, B, hidden]</c> too.
+/// </summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class RnnAttribute(object inputSize, object hiddenSize) : System.Attribute
+{
+    public object InputSize { get; } = inputSize;
+    public object HiddenSize { get; } = hiddenSize;
+    public int Layers { get; set; } = 1;
+    public bool Bidirectional { get; set; }
+    public bool Bias { get; set; } = true;
+}
+
+/// <summary>
+/// An LSTM over batch-first sequences, <c>[B, T, input] -&gt; [B, T, hidden]</c> (<c>2*hidden</c> when
+/// bidirectional). Declare the method as returning <c>(Tensor Output, Tensor Hidden, Tensor Cell)</c>
+/// to get the final states <c>[directions*Layers, B, hidden]</c> too.
+/// </summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class LstmAttribute(object inputSize, object hiddenSize) : System.Attribute
+{
+    public object InputSize { get; } = inputSize;
+    public object HiddenSize { get; } = hiddenSize;
+    public int Layers { get; set; } = 1;
+    public bool Bidirectional { get; set; }
+    public bool Bias { get; set; } = true;
+}
+
+/// <summary>
+/// A GRU over batch-first sequences, <c>[B, T, input] -&gt; [B, T, hidden]</c> (<c>2*hidden</c> when
+/// bidirectional). Declare the method as returning <c>(Tensor Output, Tensor Hidden)</c> to get the
+/// final state <c>[directions*Layers, B, hidden]</c> too.
+/// </summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class GruAttribute(object inputSize, object hiddenSize) : System.Attribute
+{
+    public object InputSize { get; } = inputSize;
+    public object HiddenSize { get; } = hiddenSize;
+    public int Layers { get; set; } = 1;
+    public bool Bidirectional { get; set; }
+    public bool Bias { get; set; } = true;
+}

@@ -1,0 +1,43 @@
+using System;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Sculpt.Layers;
+
+/// <summary>
+/// Multi-head cross-attention: queries from <c>x [B, T, dim]</c>, keys and values from
+/// <c>context [B, S, dim]</c> (one fused projection), libtorch's <c>scaled_dot_product_attention</c>,
+/// and an output projection: <c>4*dim*dim + 4*dim</c> parameters, like <see cref="SelfAttention"/>.
+/// </summary>
+public sealed class CrossAttention : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly Linear Query;
+    private readonly Linear KeyValue;
+    private readonly Linear Proj;
+    private readonly long _heads;
+
+    public CrossAttention(long dim, long heads) : base(nameof(CrossAttention))
+    {
+        if (heads < 1 || dim % heads != 0)
+        {
+            throw new ArgumentException($"CrossAttention needs a head count that divides the model dim; got dim {dim} and {heads} heads.", nameof(heads));
+        }
+        Query = nn.Linear(dim, dim);
+        KeyValue = nn.Linear(dim, 2 * dim);
+        Proj = nn.Linear(dim, dim);
+        _heads = heads;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x, Tensor context)
+    {
+        using var scope = NewDisposeScope();
+        long batch = x.size(0), time = x.size(1), dim = x.size(2), source = context.size(1);
+        long headDim = dim / _heads;
+        var query = Query.forward(x).view(batch, time, _heads, headDim).transpose(1, 2);
+        // [B, S, 2*D] -> [2, B, H, S, D/H]: keys and values as views of one projection.
+        var keyValue = KeyValue.forward(context).view(batch, source, 2, _heads, headDim).permute(2, 0, 3, 1, 4);
+        var attended = nn.functional.scaled_dot_product_attention(query, keyValue[0], keyValue[1]);
+        return Proj.forward(attended.transpose(1, 2).reshape(batch, time, dim)).MoveToOuterDisposeScope();
+    }
+}
