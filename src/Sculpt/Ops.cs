@@ -55,4 +55,10 @@ public static class Ops
     /// index counts from the end (<c>Select(hidden, 0, -1)</c> is the last layer's final state).
     /// </summary>
     public static torch.Tensor Select(torch.Tensor x, long dim, long index) => x.select(dim, index);
+
+    /// <summary>
+    /// The positions <c>0..T-1</c> of a batch of sequences <c>[B, T, ...]</c>, as int64 on its device:
+    /// <c>[T]</c>, ready for a position embedding (<c>Tokens(x) + Positions(Ops.Positions(x))</c>).
+    /// </summary>
+    public static torch.Tensor Positions(torch.Tensor sequences) => torch.arange(sequences.size(1), dtype: torch.int64, device: sequences.device);
 }

@@ -517,6 +517,20 @@ public class AnalyzerTests
             [CrossAttention(64, 8)] private partial Tensor {|SCULPT0009:Attend|}(Tensor x);
             """),
 
+        // SCULPT0011: weight tying
+        Model("""
+            [Embedding(1000, 64)] private partial Tensor Tokens(Tensor x);
+            [Linear(128, 1000, Bias = false, TiedTo = {|SCULPT0011:nameof(Tokens)|})] private partial Tensor Head(Tensor x);
+            """),
+        Model("""
+            [Embedding(1000, 64)] private partial Tensor Tokens(Tensor x);
+            [Linear(64, 1000, TiedTo = {|SCULPT0011:"Tokes"|})] private partial Tensor Head(Tensor x);
+            """),
+        Model("""
+            [LayerNorm(64)] private partial Tensor Norm(Tensor x);
+            [Linear(64, 64, TiedTo = {|SCULPT0011:nameof(Norm)|})] private partial Tensor Head(Tensor x);
+            """),
+
         // SCULPT0002: the forward result does not have the declared shape
         Model("""
             [Linear(4, 5)] private partial Tensor L(Tensor x);
@@ -1061,6 +1075,15 @@ public class AnalyzerTests
             [Forward("B T 64, B S 64 -> B T 64")]
             public Tensor Forward(Tensor x, Tensor memory) => x + Attend(x, memory);
             """),
+        // A head tied to the token embedding; hyperparameter sizes are checked at run time.
+        Model("""
+            [Embedding("Width", "Hidden")] private partial Tensor Tokens(Tensor x);
+            [Linear("Hidden", "Width", Bias = false, TiedTo = nameof(Tokens))] private partial Tensor Head(Tensor x);
+            [Linear(64, 1000, TiedTo = nameof(Lent))] private partial Tensor Other(Tensor x);
+            [Linear(64, 1000)] private partial Tensor Lent(Tensor x);
+            [Forward("B T -> B T Width")]
+            public Tensor Forward(Tensor tokens) => Head(Tokens(tokens));
+            """),
         // Defaults inside their ranges, and defaults that are not literals.
         Model("", """
             [Range(1, 10)] public int Layers { get; init; } = 10;
@@ -1117,6 +1140,14 @@ public class AnalyzerTests
         [Forward("B 1 4 4 -> B 6 1 1")]
         public Tensor Forward(Tensor x) => Conv({|SCULPT0001:x|});
         """, "'Conv' expects [*batch, 1, H, W] but receives [B, 1, 4, 4]: a 5x5 window over a height of 4 (padding 0) leaves nothing")]
+    [InlineData("""
+        [Embedding(1000, 64)] private partial Tensor Tokens(Tensor x);
+        [Linear(128, 1000, Bias = false, TiedTo = {|SCULPT0011:nameof(Tokens)|})] private partial Tensor Head(Tensor x);
+        """, "'Head' cannot share the weight of 'Tokens': its weight is [1000, 128] and the Embedding weight is [1000, 64]")]
+    [InlineData("""
+        [Embedding(1000, 64)] private partial Tensor Tokens(Tensor x);
+        [Linear(64, 1000, TiedTo = {|SCULPT0011:"Tokes"|})] private partial Tensor Head(Tensor x);
+        """, "'Head' cannot share the weight of 'Tokes': the model has no layer of that name; did you mean 'Tokens'?")]
     [InlineData("""
         [Conv2d(6, 12, 3, Groups = {|SCULPT0006:4|})] private partial Tensor C(Tensor x);
         """, "The groups of 'C' must be a divisor of the channel counts (6); got 4")]

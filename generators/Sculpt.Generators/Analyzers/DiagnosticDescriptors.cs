@@ -50,6 +50,10 @@ internal static class DiagnosticDescriptors
         "SCULPT0010", Declarations, "A hyperparameter has a type Sculpt cannot read from flags or JSON",
         "'{0}' has type {1}; a hyperparameter is an int, long, float, double, bool, string or enum");
 
+    public static readonly DiagnosticDescriptor InvalidTie = Error(
+        "SCULPT0011", Shapes, "A tied layer cannot share the weight it names",
+        "'{0}' cannot share the weight of '{1}': {2}");
+
     private static DiagnosticDescriptor Error(string id, string category, string title, string message) =>
         new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
 }

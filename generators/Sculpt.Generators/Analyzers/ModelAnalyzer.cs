@@ -31,7 +31,8 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.DefaultOutOfRange,
         DiagnosticDescriptors.BroadcastShape,
         DiagnosticDescriptors.CannotGenerate,
-        DiagnosticDescriptors.UnsupportedHyperParameterType);
+        DiagnosticDescriptors.UnsupportedHyperParameterType,
+        DiagnosticDescriptors.InvalidTie);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -71,6 +72,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                         }
                     }
                     LayerArguments(context, type, config);
+                    TiedWeights(context, type);
                     ForwardSignature(context, type, ModelParser.DimNames(config));
                     break;
                 case KnownTypes.TrainerAttribute:
@@ -131,6 +133,42 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CannotGenerate, forward.Locations.FirstOrDefault(), forwardProblem));
         }
+    }
+
+    /// <summary>SCULPT0011: <c>TiedTo</c> names no Embedding or Linear of the model, or one whose weight certainly has another shape.</summary>
+    private static void TiedWeights(SymbolAnalysisContext context, INamedTypeSymbol type)
+    {
+        var layers = ModelParser.Layers(type, fromGenerator: false).ToList();
+        foreach (var (layer, method, attribute) in layers)
+        {
+            var argument = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) is AttributeSyntax { ArgumentList: { } list }
+                ? list.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == "TiedTo")
+                : null;
+            if (argument is null || layer.Kind != LayerKind.Linear || attribute.NamedArguments.FirstOrDefault(a => a.Key == "TiedTo").Value.Value is not string name) continue;
+            string? problem;
+            if (ModelParser.TieTarget(layers.Select(l => l.Spec), name) is not { } target)
+            {
+                var candidates = layers.Where(l => l.Spec.Kind is LayerKind.Embedding or LayerKind.Linear && l.Spec.Name != layer.Name).Select(l => l.Spec.Name).ToList();
+                problem = layers.Any(l => l.Spec.Name == name)
+                    ? "only an Embedding or an untied Linear can lend its weight"
+                    : $"the model has no layer of that name{Suggestion(name, candidates)}";
+            }
+            else
+            {
+                var (rows, columns) = ModelParser.WeightShape(layer);
+                var (targetRows, targetColumns) = ModelParser.WeightShape(target);
+                problem = Differs(rows, targetRows) || Differs(columns, targetColumns)
+                    ? $"its weight is [{Text(rows)}, {Text(columns)}] and the {target.Kind} weight is [{Text(targetRows)}, {Text(targetColumns)}]"
+                    : null;
+            }
+            if (problem is not null)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidTie, argument.Expression.GetLocation(), method.Name, name, problem));
+            }
+        }
+
+        static bool Differs(LayerArgument a, LayerArgument b) => !a.IsHyperParameter && !b.IsHyperParameter && a.Literal != b.Literal;
+        static string Text(LayerArgument a) => a.IsHyperParameter ? a.HyperParameter! : Format(a.Literal);
     }
 
     /// <summary>SCULPT0007: a literal default outside its <c>[Range]</c>.</summary>

@@ -59,7 +59,8 @@ internal static class LayerEmission
         var a = layer.Arguments;
         var terms = layer.Kind switch
         {
-            LayerKind.Linear => layer.Bias ? new[] { Term(a[0], a[1]), Term(a[1]) } : new[] { Term(a[0], a[1]) },
+            // A tied weight belongs to the layer it is tied to and is counted there.
+            LayerKind.Linear => new[] { Term(a[0], a[1]), Term(a[1]) }.Where((_, i) => i == 0 ? layer.TiedTo is null : layer.Bias).ToArray(),
             LayerKind.Conv2d => Convolution(layer, kernelDims: 2),
             LayerKind.Conv1d => Convolution(layer, kernelDims: 1),
             LayerKind.BatchNorm2d or LayerKind.BatchNorm1d or LayerKind.LayerNorm => new[] { Term(a[0]) with { Constant = 2 } },
@@ -80,7 +81,7 @@ internal static class LayerEmission
         string count = Sum(Terms(layer), "", forDocs: true);
         return layer.Kind switch
         {
-            LayerKind.Linear => $"Linear: [*, {Text(0)}] -&gt; [*, {Text(1)}]{(layer.Bias ? ", with bias" : ", no bias")}; {count} parameters.",
+            LayerKind.Linear => $"Linear: [*, {Text(0)}] -&gt; [*, {Text(1)}]{(layer.Bias ? ", with bias" : ", no bias")}{(layer.TiedTo is null ? "" : $", weight tied to <see cref=\"{layer.TiedTo}\"/>")}; {count} parameters.",
             LayerKind.Dropout or LayerKind.AlphaDropout => $"{layer.Kind} with p = {RateDoc()}; shape unchanged; identity in eval mode.",
             LayerKind.Dropout1d => $"Dropout1d with p = {RateDoc()}: zeroes whole channels of [B, C, L]; shape unchanged; identity in eval mode.",
             LayerKind.Dropout2d => $"Dropout2d with p = {RateDoc()}: zeroes whole channels of [B, C, H, W]; shape unchanged; identity in eval mode.",

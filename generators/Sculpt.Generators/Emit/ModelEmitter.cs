@@ -72,6 +72,8 @@ internal static class ModelEmitter
         {
             w.Line($"{FieldName(layer)} = {LayerEmission.Construction(layer, "config")};");
         }
+        bool tied = spec.Layers.Any(l => l.TiedTo is not null);
+        if (tied) w.Line("TieWeights();");
         foreach (var submodel in spec.Submodels)
         {
             string build = $"new {submodel.Type}({(submodel.TakesConfig ? "config" : "")})";
@@ -98,6 +100,8 @@ internal static class ModelEmitter
             w.Line($"public static {self} Create({spec.ConfigType} config) => new(config);");
             w.Line();
         }
+
+        if (tied) EmitTies(w, spec, self);
 
         foreach (var layer in spec.Layers)
         {
@@ -135,6 +139,38 @@ internal static class ModelEmitter
         w.Close();
         w.EndType(target);
         return w.ToString();
+    }
+
+    /// <summary>
+    /// Tied weights, shared again after every move: TorchSharp's <c>to(...)</c> gives each module
+    /// its own moved copy, which would silently untie them.
+    /// </summary>
+    private static void EmitTies(SourceWriter w, ModelSpec spec, string self)
+    {
+        const string Module = "global::TorchSharp.torch.nn.Module";
+        w.Open("private void TieWeights()");
+        foreach (var layer in spec.Layers.Where(l => l.TiedTo is not null))
+        {
+            w.Line($"global::Sculpt.Layers.WeightTying.Tie({FieldName(layer)}, {FieldName(layer.TiedTo!)}, {SourceWriter.Quote(self)}, {SourceWriter.Quote(layer.Name)}, {SourceWriter.Quote(layer.TiedTo!)});");
+        }
+        w.Close();
+        w.Line();
+        string[] overloads =
+        [
+            "global::TorchSharp.torch.Device device, global::TorchSharp.torch.ScalarType dtype, bool non_blocking|device, dtype, non_blocking",
+            "global::TorchSharp.DeviceType deviceType, int deviceIndex, bool non_blocking|deviceType, deviceIndex, non_blocking",
+            "global::TorchSharp.torch.ScalarType dtype, bool non_blocking|dtype, non_blocking",
+        ];
+        foreach (var overload in overloads)
+        {
+            var parts = overload.Split('|');
+            w.Open($"protected override {Module} _to({parts[0]})");
+            w.Line($"base._to({parts[1]});");
+            w.Line("TieWeights();");
+            w.Line("return this;");
+            w.Close();
+            w.Line();
+        }
     }
 
     private static void EmitLayerMethod(SourceWriter w, LayerSpec layer)

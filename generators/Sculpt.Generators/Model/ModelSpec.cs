@@ -64,6 +64,9 @@ internal sealed record LayerSpec(
     /// <summary>Named integer settings such as <c>Stride</c> and <c>Padding</c>, as written on the attribute.</summary>
     public EquatableArray<LayerOption> Options { get; init; } = EquatableArray<LayerOption>.Empty;
 
+    /// <summary>The layer whose weight a <c>[Linear(TiedTo = ...)]</c> shares; set only when it names an Embedding or Linear of the model.</summary>
+    public string? TiedTo { get; init; }
+
     public long Option(string name) =>
         Options.FirstOrDefault(o => o.Name == name)?.Value ?? LayerCatalog.Of(Kind).Options.First(o => o.Name == name).Default;
 }

@@ -403,6 +403,7 @@ internal sealed class ForwardWalker
                 "Sum" or "Mean" when constants.Count >= 1 => OpRules.Reduce(input.Shape, constants[0], KeepDim(invocation)),
                 "Softmax" when constants.Count == 1 => OpRules.Softmax(input.Shape, constants[0]),
                 "Select" when constants.Count == 2 => OpRules.Select(input.Shape, constants[0], constants[1]),
+                "Positions" => OpRules.Positions(input.Shape),
                 "Relu" or "Gelu" or "Tanh" or "Sigmoid" => new RuleResult(ShapeRules.Elementwise(input.Shape), null),
                 _ => RuleResult.Unknown,
             };
@@ -472,6 +473,7 @@ internal sealed class ForwardWalker
         "Stack" => "tensors of one shape",
         "Permute" => "a permutation of every dim",
         "Select" => "a dim inside the tensor and an index inside the dim",
+        "Positions" => "a batch of sequences [B, T, ...]",
         _ => "a dim inside the tensor",
     };
 

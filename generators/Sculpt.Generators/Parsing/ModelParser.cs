@@ -17,6 +17,7 @@ internal static class ModelParser
         var config = ConfigOf(context.Attributes[0]);
         var dimNames = DimNames(config);
         var layers = Layers(type, fromGenerator: true).Select(l => l.Spec).ToList();
+        layers = layers.Select(l => l.TiedTo is { } tied && TieTarget(layers, tied) is null ? l with { TiedTo = null } : l).ToList();
         var (forwardMethod, signatureText) = Forward(type);
 
         ForwardSpec? forward = null;
@@ -179,6 +180,9 @@ internal static class ModelParser
             .Select(a => new LayerOption(a.Key, a.Value.Value is bool flag ? (flag ? 1 : 0) : System.Convert.ToInt64(a.Value.Value, System.Globalization.CultureInfo.InvariantCulture)))
             .ToEquatableArray();
 
+        string? tiedTo = definition.Kind == LayerKind.Linear
+            ? attribute.NamedArguments.FirstOrDefault(a => a.Key == "TiedTo").Value.Value as string
+            : null;
         return new LayerSpec(
             method.Name,
             definition.Kind,
@@ -190,8 +194,17 @@ internal static class ModelParser
             DeclarationRules.ReturnsStates(method, definition))
         {
             Options = options,
+            TiedTo = tiedTo,
         };
     }
+
+    /// <summary>The layer a tied Linear may share its weight with: an Embedding or another Linear of the model.</summary>
+    public static LayerSpec? TieTarget(IEnumerable<LayerSpec> layers, string name) =>
+        layers.FirstOrDefault(l => l.Name == name && l.Kind is LayerKind.Embedding or LayerKind.Linear && l.TiedTo is null);
+
+    /// <summary>The weight shape of an Embedding or Linear, <c>[rows, columns]</c>.</summary>
+    public static (LayerArgument Rows, LayerArgument Columns) WeightShape(LayerSpec layer) =>
+        layer.Kind == LayerKind.Linear ? (layer.Arguments[1], layer.Arguments[0]) : (layer.Arguments[0], layer.Arguments[1]);
 
     private static string AccessibilityText(Accessibility accessibility) => accessibility switch
     {

@@ -147,6 +147,13 @@ internal static class OpRules
         return RuleResult.Of(input.Dims.Where((_, i) => i != d));
     }
 
+    /// <summary>The positions of a batch of sequences <c>[B, T, ...]</c>: <c>[T]</c>.</summary>
+    public static RuleResult Positions(Shape? input)
+    {
+        if (input is null || input.HasVariadic) return RuleResult.Unknown;
+        return input.Rank < 2 ? RuleResult.Fail($"a tensor with {input.Rank} dims has no time dim 1") : RuleResult.Of(new[] { input.Dims[1] });
+    }
+
     public static RuleResult Softmax(Shape? input, long dim)
     {
         if (input is null || input.HasVariadic) return new RuleResult(input, null);

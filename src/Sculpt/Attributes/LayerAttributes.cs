@@ -12,6 +12,13 @@ public sealed class LinearAttribute(object inFeatures, object outFeatures) : Sys
 
     /// <summary>Whether the layer adds a learned bias (default true).</summary>
     public bool Bias { get; set; } = true;
+
+    /// <summary>
+    /// The name of an <c>[Embedding]</c> (or another <c>[Linear]</c>) of this model whose weight this
+    /// layer shares, e.g. <c>TiedTo = nameof(Tokens)</c> for a language model's head: one tensor,
+    /// counted once, trained by both uses.
+    /// </summary>
+    public string? TiedTo { get; set; }
 }
 
 /// <summary>Dropout with the given probability (a number or a hyperparameter name); identity in eval mode.</summary>
