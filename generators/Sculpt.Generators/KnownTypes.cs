@@ -10,5 +10,6 @@ internal static class KnownTypes
     public const string TrainerAttribute = "Sculpt.TrainerAttribute";
     public const string ShapeAttribute = "Sculpt.ShapeAttribute";
     public const string SubmodelAttribute = "Sculpt.SubmodelAttribute";
+    public const string InitAttribute = "Sculpt.InitAttribute";
     public const string Ops = "Sculpt.Ops";
 }

@@ -531,6 +531,17 @@ public class AnalyzerTests
             [Linear(64, 64, TiedTo = {|SCULPT0011:nameof(Norm)|})] private partial Tensor Head(Tensor x);
             """),
 
+        // [Init]: the depth is an integer hyperparameter, the std positive.
+        Model("""
+            [Init(InitScheme.Normal, ScaleByDepth = {|SCULPT0005:"Layer"|})] [Linear(8, 8)] private partial Tensor Down(Tensor x);
+            """),
+        Model("""
+            [Init(InitScheme.Normal, ScaleByDepth = {|SCULPT0005:"Dropout"|})] [Linear(8, 8)] private partial Tensor Down(Tensor x);
+            """),
+        Model("""
+            [Init(InitScheme.Normal, Std = {|SCULPT0006:0.0|})] [Linear(8, 8)] private partial Tensor Down(Tensor x);
+            """),
+
         // SCULPT0002: the forward result does not have the declared shape
         Model("""
             [Linear(4, 5)] private partial Tensor L(Tensor x);
@@ -1084,6 +1095,27 @@ public class AnalyzerTests
             [Forward("B T -> B T Width")]
             public Tensor Forward(Tensor tokens) => Head(Tokens(tokens));
             """),
+        // Initialisation schemes, per model and per layer.
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [HyperParameters]
+        public partial record C
+        {
+            public int Layers { get; init; } = 4;
+        }
+
+        [Model(typeof(C), Init = InitScheme.Normal, InitStd = 0.02)]
+        public partial class Net
+        {
+            [Embedding(100, 16)] private partial Tensor Tokens(Tensor x);
+            [SelfAttention(16, 4)] [Init(InitScheme.Normal, ScaleByDepth = "Layers")] private partial Tensor Attend(Tensor x);
+            [Init(InitScheme.Zeros)] [Linear(16, 16)] private partial Tensor Down(Tensor x);
+            [Init(InitScheme.KaimingNormal)] [Conv1d(16, 16, 3, Padding = 1)] private partial Tensor Conv(Tensor x);
+            [Init(InitScheme.XavierUniform)] [Lstm(16, 16)] private partial Tensor Encode(Tensor x);
+        }
+        """,
         // Defaults inside their ranges, and defaults that are not literals.
         Model("", """
             [Range(1, 10)] public int Layers { get; init; } = 10;

@@ -4,7 +4,8 @@ namespace Sculpt.Tests;
 
 // GPT-2 small as Radford et al. released it: learned token and position embeddings, 12 pre-norm
 // blocks of causal self-attention and a 4x MLP, a final LayerNorm, and a head tied to the token
-// embedding. 124,439,808 parameters.
+// embedding. 124,439,808 parameters. Weights start from N(0, 0.02), the residual projections from
+// N(0, 0.02 / sqrt(2 * Layers)), biases from zero, as in the GPT-2 paper.
 
 [HyperParameters]
 public partial record Gpt2Config
@@ -17,13 +18,15 @@ public partial record Gpt2Config
     public int Mlp { get; init; } = 3072;
 }
 
-[Model(typeof(Gpt2Config))]
+[Model(typeof(Gpt2Config), Init = InitScheme.Normal)]
 public partial class Gpt2Block
 {
     [LayerNorm("Dim")] private partial Tensor Norm1(Tensor x);
+    [Init(InitScheme.Normal, ScaleByDepth = "Layers")]
     [SelfAttention("Dim", "Heads", Causal = true)] private partial Tensor Attention(Tensor x);
     [LayerNorm("Dim")] private partial Tensor Norm2(Tensor x);
     [Linear("Dim", "Mlp")] private partial Tensor Up(Tensor x);
+    [Init(InitScheme.Normal, ScaleByDepth = "Layers")]
     [Linear("Mlp", "Dim")] private partial Tensor Down(Tensor x);
 
     [Forward("B T Dim -> B T Dim")]
@@ -34,7 +37,7 @@ public partial class Gpt2Block
     }
 }
 
-[Model(typeof(Gpt2Config))]
+[Model(typeof(Gpt2Config), Init = InitScheme.Normal)]
 public partial class Gpt2
 {
     [Embedding("Vocabulary", "Dim")] private partial Tensor Tokens(Tensor x);

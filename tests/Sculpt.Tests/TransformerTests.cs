@@ -14,7 +14,20 @@ public class TransformerTests
         Assert.Equal(124_439_808, Gpt2.CountParameters(config));
         using var model = new Gpt2(config);
         Assert.Equal(124_439_808, model.parameters().Sum(p => p.numel()));
+
+        // GPT-2's initialisation: N(0, 0.02), residual projections scaled by 1/sqrt(2 * 12).
+        var state = model.state_dict();
+        double residual = 0.02 / System.Math.Sqrt(24);
+        Assert.Equal(0.02, Std(state["Tokens.weight"]), 3);
+        Assert.Equal(0.02, Std(state["Blocks.5.Up.weight"]), 3);
+        Assert.Equal(0.02, Std(state["Blocks.5.Attention.Qkv.weight"]), 3);
+        Assert.Equal(residual, Std(state["Blocks.5.Down.weight"]), 4);
+        Assert.Equal(residual, Std(state["Blocks.5.Attention.Proj.weight"]), 4);
+        Assert.Equal(0.0, state["Blocks.5.Up.bias"].abs().max().item<float>());
+        Assert.Equal(1.0, state["Blocks.5.Norm1.weight"].mean().item<float>());
     }
+
+    private static double Std(Tensor t) => t.std().item<float>();
 
     [Fact]
     public void A_tied_head_shares_the_embedding_tensor_and_trains_it_once()
@@ -59,4 +72,43 @@ public partial class MistiedHead
 {
     [Embedding("Vocabulary", "Dim")] private partial Tensor Tokens(Tensor x);
     [Linear("Mlp", "Vocabulary", TiedTo = nameof(Tokens))] private partial Tensor Head(Tensor x);
+}
+
+public class InitializationTests
+{
+    [Fact]
+    public void Without_a_scheme_layers_keep_pytorchs_defaults()
+    {
+        using var model = new TinyGptModel(new GptConfig { Vocabulary = 500, Dim = 64 });
+        var state = model.state_dict();
+        // Embedding: N(0, 1). Linear: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weight and bias.
+        Assert.Equal(1.0, state["Tokens.weight"].std().item<float>(), 1);
+        Assert.True(state["Head.weight"].abs().max().item<float>() <= 1 / System.MathF.Sqrt(64));
+        Assert.True(state["Blocks.0.Up.bias"].abs().max().item<float>() > 0);
+    }
+
+    [Fact]
+    public void Per_layer_schemes_give_their_distributions_and_zero_biases()
+    {
+        using var model = new Initialized();
+        var state = model.state_dict();
+        // Xavier uniform: bound sqrt(6 / (fan_in + fan_out)) = sqrt(6 / 512); its std is bound / sqrt(3).
+        float bound = System.MathF.Sqrt(6f / 512);
+        Assert.True(state["Wide.weight"].abs().max().item<float>() <= bound);
+        Assert.Equal(bound / System.Math.Sqrt(3), state["Wide.weight"].std().item<float>(), 3);
+        Assert.Equal(0f, state["Wide.bias"].abs().max().item<float>());
+        // Kaiming normal, fan-out, ReLU: std sqrt(2 / (out * kernel)) = sqrt(2 / 96).
+        Assert.Equal(System.Math.Sqrt(2.0 / 96), state["Conv.weight"].std().item<float>(), 2);
+        Assert.Equal(0f, state["Last.weight"].abs().max().item<float>());
+        Assert.True(state["Encode.weight_hh_l0"].abs().max().item<float>() <= System.MathF.Sqrt(6f / (32 + 128)));
+    }
+}
+
+[Model]
+public partial class Initialized
+{
+    [Init(InitScheme.XavierUniform)] [Linear(256, 256)] private partial Tensor Wide(Tensor x);
+    [Init(InitScheme.KaimingNormal)] [Conv1d(16, 32, 3)] private partial Tensor Conv(Tensor x);
+    [Init(InitScheme.Zeros)] [Linear(256, 4)] private partial Tensor Last(Tensor x);
+    [Init(InitScheme.XavierUniform)] [Lstm(8, 32)] private partial Tensor Encode(Tensor x);
 }

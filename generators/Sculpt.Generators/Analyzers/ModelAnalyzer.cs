@@ -73,6 +73,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                     }
                     LayerArguments(context, type, config);
                     TiedWeights(context, type);
+                    InitArguments(context, type, config);
                     ForwardSignature(context, type, ModelParser.DimNames(config));
                     break;
                 case KnownTypes.TrainerAttribute:
@@ -169,6 +170,33 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
 
         static bool Differs(LayerArgument a, LayerArgument b) => !a.IsHyperParameter && !b.IsHyperParameter && a.Literal != b.Literal;
         static string Text(LayerArgument a) => a.IsHyperParameter ? a.HyperParameter! : Format(a.Literal);
+    }
+
+    /// <summary>SCULPT0005 and SCULPT0006 on <c>[Init]</c>: a depth that is not an integer hyperparameter, a std that is not positive.</summary>
+    private static void InitArguments(SymbolAnalysisContext context, INamedTypeSymbol type, INamedTypeSymbol? config)
+    {
+        var integers = ModelParser.DimNames(config);
+        foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
+        {
+            var init = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.InitAttribute);
+            if (init?.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) is not AttributeSyntax { ArgumentList: { } list }) continue;
+            foreach (var argument in list.Arguments.Where(a => a.NameEquals is not null))
+            {
+                string name = argument.NameEquals!.Name.Identifier.ValueText;
+                var value = init.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value;
+                if (name == "ScaleByDepth" && value is string depth && !integers.Contains(depth))
+                {
+                    string hint = config is null
+                        ? " (the model has no hyperparameters: declare them with [Model(typeof(...))])"
+                        : Suggestion(depth, integers);
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnknownHyperParameter, argument.Expression.GetLocation(), depth, config?.Name ?? type.Name, hint));
+                }
+                if (name == "Std" && value is double std && !(std > 0))
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidLayerArgument, argument.Expression.GetLocation(), "The initial std", method.Name, "positive", Format(std)));
+                }
+            }
+        }
     }
 
     /// <summary>SCULPT0007: a literal default outside its <c>[Range]</c>.</summary>

@@ -79,7 +79,9 @@ internal static class LayerEmission
         string Text(int i) => ArgumentText(layer.Arguments[i]);
         string RateDoc() => layer.Arguments[0].IsHyperParameter ? layer.Arguments[0].HyperParameter! : SourceWriter.Literal(layer.Arguments[0].Literal);
         string count = Sum(Terms(layer), "", forDocs: true);
-        return layer.Kind switch
+        return Base() + InitText(layer.Init);
+
+        string Base() => layer.Kind switch
         {
             LayerKind.Linear => $"Linear: [*, {Text(0)}] -&gt; [*, {Text(1)}]{(layer.Bias ? ", with bias" : ", no bias")}{(layer.TiedTo is null ? "" : $", weight tied to <see cref=\"{layer.TiedTo}\"/>")}; {count} parameters.",
             LayerKind.Dropout or LayerKind.AlphaDropout => $"{layer.Kind} with p = {RateDoc()}; shape unchanged; identity in eval mode.",
@@ -101,6 +103,13 @@ internal static class LayerEmission
             _ => $"Embedding: indices [*] -&gt; [*, {Text(1)}] from {Text(0)} rows; {count} parameters.",
         };
     }
+
+    private static string InitText(LayerInit? init) => init switch
+    {
+        null => "",
+        { Scheme: "Normal" } => $" Starts from N(0, {SourceWriter.Literal(init.Std)}){(init.ScaleByDepth is null ? "" : $", its output projection scaled by 1/sqrt(2*{init.ScaleByDepth})")}.",
+        _ => $" Starts from {init.Scheme}.",
+    };
 
     public static string SizeText(LayerArgument argument, string config) =>
         argument.IsHyperParameter ? $"{config}.{SourceWriter.Identifier(argument.HyperParameter!)}" : SourceWriter.Literal((long)argument.Literal);

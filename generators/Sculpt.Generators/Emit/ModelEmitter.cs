@@ -72,6 +72,15 @@ internal static class ModelEmitter
         {
             w.Line($"{FieldName(layer)} = {LayerEmission.Construction(layer, "config")};");
         }
+        foreach (var layer in spec.Layers.Where(l => l.Init is not null))
+        {
+            var init = layer.Init!;
+            string std = SourceWriter.Literal(init.Std);
+            string outputStd = init.ScaleByDepth is { } depth && hasConfig
+                ? $"{std} / global::System.Math.Sqrt(2.0 * config.{SourceWriter.Identifier(depth)})"
+                : std;
+            w.Line($"global::Sculpt.Layers.Initialization.Apply({FieldName(layer)}, global::Sculpt.InitScheme.{init.Scheme}, {std}, {outputStd});");
+        }
         bool tied = spec.Layers.Any(l => l.TiedTo is not null);
         if (tied) w.Line("TieWeights();");
         foreach (var submodel in spec.Submodels)

@@ -64,12 +64,18 @@ internal sealed record LayerSpec(
     /// <summary>Named integer settings such as <c>Stride</c> and <c>Padding</c>, as written on the attribute.</summary>
     public EquatableArray<LayerOption> Options { get; init; } = EquatableArray<LayerOption>.Empty;
 
+    /// <summary>How the layer's parameters start: its <c>[Init]</c>, else its model's <c>Init</c>; null keeps PyTorch's defaults.</summary>
+    public LayerInit? Init { get; init; }
+
     /// <summary>The layer whose weight a <c>[Linear(TiedTo = ...)]</c> shares; set only when it names an Embedding or Linear of the model.</summary>
     public string? TiedTo { get; init; }
 
     public long Option(string name) =>
         Options.FirstOrDefault(o => o.Name == name)?.Value ?? LayerCatalog.Of(Kind).Options.First(o => o.Name == name).Default;
 }
+
+/// <summary>An initialisation scheme (<c>Sculpt.InitScheme</c> by name), its std, and the hyperparameter that scales the output projection by depth.</summary>
+internal sealed record LayerInit(string Scheme, double Std, string? ScaleByDepth);
 
 /// <summary>A tensor parameter of a layer method, as declared.</summary>
 internal sealed record LayerParameter(string Type, string Name);

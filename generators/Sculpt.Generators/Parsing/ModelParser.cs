@@ -18,6 +18,7 @@ internal static class ModelParser
         var dimNames = DimNames(config);
         var layers = Layers(type, fromGenerator: true).Select(l => l.Spec).ToList();
         layers = layers.Select(l => l.TiedTo is { } tied && TieTarget(layers, tied) is null ? l with { TiedTo = null } : l).ToList();
+        if (ModelInit(context.Attributes[0]) is { } modelInit) layers = layers.Select(l => l.Init is null ? l with { Init = modelInit } : l).ToList();
         var (forwardMethod, signatureText) = Forward(type);
 
         ForwardSpec? forward = null;
@@ -183,6 +184,7 @@ internal static class ModelParser
         string? tiedTo = definition.Kind == LayerKind.Linear
             ? attribute.NamedArguments.FirstOrDefault(a => a.Key == "TiedTo").Value.Value as string
             : null;
+        var init = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.InitAttribute);
         return new LayerSpec(
             method.Name,
             definition.Kind,
@@ -195,7 +197,22 @@ internal static class ModelParser
         {
             Options = options,
             TiedTo = tiedTo,
+            Init = init is null ? null : InitOf(init, init.ConstructorArguments.FirstOrDefault(), "Std"),
         };
+    }
+
+    /// <summary>The default scheme of a <c>[Model(Init = ...)]</c>, or null when it keeps PyTorch's defaults.</summary>
+    public static LayerInit? ModelInit(AttributeData model) =>
+        InitOf(model, model.NamedArguments.FirstOrDefault(a => a.Key == "Init").Value, "InitStd");
+
+    private static LayerInit? InitOf(AttributeData attribute, TypedConstant scheme, string stdName)
+    {
+        if (scheme.Kind != TypedConstantKind.Enum || scheme.Value is not int value || value == 0 || scheme.Type is not INamedTypeSymbol type) return null;
+        string? name = type.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && f.ConstantValue is int v && v == value)?.Name;
+        if (name is null) return null;
+        double std = attribute.NamedArguments.FirstOrDefault(a => a.Key == stdName).Value.Value is double d ? d : 0.02;
+        string? depth = attribute.NamedArguments.FirstOrDefault(a => a.Key == "ScaleByDepth").Value.Value as string;
+        return new LayerInit(name, std, string.IsNullOrEmpty(depth) ? null : depth);
     }
 
     /// <summary>The layer a tied Linear may share its weight with: an Embedding or another Linear of the model.</summary>

@@ -10,6 +10,12 @@ namespace Sculpt;
 public sealed class ModelAttribute(System.Type? hyperParameters = null) : System.Attribute
 {
     public System.Type? HyperParameters { get; } = hyperParameters;
+
+    /// <summary>How every layer of this model starts, unless the layer has its own <see cref="InitAttribute"/>.</summary>
+    public InitScheme Init { get; set; }
+
+    /// <summary>The standard deviation of <see cref="InitScheme.Normal"/> for the model's layers.</summary>
+    public double InitStd { get; set; } = 0.02;
 }
 
 /// <summary>
