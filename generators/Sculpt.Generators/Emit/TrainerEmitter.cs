@@ -42,7 +42,6 @@ internal static class TrainerEmitter
         w.Line($"using var scope = {Torch}.NewDisposeScope();");
         w.Line("TorchOptimizer.zero_grad();");
         w.Line("var output = Model.call(input);");
-        if (!classification) w.Line($"{Training}.LossShapes.RequireSame(output, target);");
         w.Line($"var loss = {LossCall(spec.Loss, "output", "target", sum: false)};");
         w.Line("loss.backward();");
         w.Line("TorchOptimizer.step();");
@@ -60,17 +59,17 @@ internal static class TrainerEmitter
         w.Open("try");
         w.Line($"var lossSum = {Torch}.zeros(global::System.Array.Empty<long>(), dtype: {Torch}.float64, device: Device);");
         if (classification) w.Line($"var correct = {Torch}.zeros(global::System.Array.Empty<long>(), dtype: {Torch}.int64, device: Device);");
-        else w.Line("long elements = 0;");
+        w.Line("// Per target element: one per sample for a classifier, one per position for a sequence.");
+        w.Line("long elements = 0;");
         w.Open("foreach (var batch in onDevice.Batches(Config.BatchSize, shuffle: false))");
         w.Line($"using var batchScope = {Torch}.NewDisposeScope();");
         w.Line("var output = Model.call(batch.Input);");
-        if (!classification) w.Line($"{Training}.LossShapes.RequireSame(output, batch.Target);");
         w.Line($"lossSum.add_({LossCall(spec.Loss, "output", "batch.Target", sum: true)});");
         if (classification) w.Line("correct.add_(output.argmax(-1).eq(batch.Target).sum());");
-        else w.Line("elements += batch.Target.numel();");
+        w.Line("elements += batch.Target.numel();");
         w.Close();
         w.Line(classification
-            ? $"return new {Training}.Evaluation(lossSum.item<double>() / data.Count, correct.item<long>() / (double)data.Count, data.Count);"
+            ? $"return new {Training}.Evaluation(lossSum.item<double>() / elements, correct.item<long>() / (double)elements, data.Count);"
             : $"return new {Training}.Evaluation(lossSum.item<double>() / elements, null, data.Count);");
         w.Close();
         w.Open("finally");
@@ -125,9 +124,8 @@ internal static class TrainerEmitter
 
     private static string LossCall(LossKind loss, string output, string target, bool sum)
     {
-        string reduction = sum ? $", reduction: {Torch}.nn.Reduction.Sum" : "";
-        return loss == LossKind.CrossEntropy
-            ? $"{Torch}.nn.functional.cross_entropy({output}, {target}{reduction})"
-            : $"{Torch}.nn.functional.mse_loss({output}, {target}{reduction})";
+        string reduction = sum ? $", {Torch}.nn.Reduction.Sum" : "";
+        string name = loss == LossKind.CrossEntropy ? "CrossEntropy" : "MeanSquaredError";
+        return $"{Training}.Losses.{name}({output}, {target}{reduction})";
     }
 }

@@ -17,8 +17,15 @@ public static class TrainerCommandLine
     private static readonly string[] RunFlags = ["--help", "--config", "--device", "--output"];
 
     /// <summary>Runs training as the command line asks; returns the process exit code (0 ok, 2 bad usage, 1 failure).</summary>
+    /// <param name="trainerName">The program name for usage and the default output folder.</param>
+    /// <param name="args">The command line.</param>
+    /// <param name="create">Builds the trainer from the bound hyperparameters on the chosen device.</param>
+    /// <param name="output">Where progress and results go (the console when null).</param>
+    /// <param name="error">Where errors go (the console's error stream when null).</param>
+    /// <param name="afterTraining">What to do with the trained model before the trainer is disposed (a language model samples text).</param>
     public static int Run<TTrainer, TModel, TData, TConfig>(
-        string trainerName, string[] args, Func<TConfig, torch.Device, TTrainer> create, TextWriter? output = null, TextWriter? error = null)
+        string trainerName, string[] args, Func<TConfig, torch.Device, TTrainer> create, TextWriter? output = null, TextWriter? error = null,
+        Action<TTrainer, DataSplits, TextWriter>? afterTraining = null)
         where TTrainer : Trainer<TModel, TData, TConfig>
         where TModel : torch.nn.Module<torch.Tensor, torch.Tensor>, ISculptModel<TModel, TConfig>
         where TData : IDataSource, new()
@@ -115,6 +122,7 @@ public static class TrainerCommandLine
             string testAccuracy = tested.Accuracy is { } t ? $", test accuracy {t * 100:F2}%" : "";
             output.WriteLine(FormattableString.Invariant($"test on {tested.Samples:N0} samples: loss {tested.Loss:F4}{testAccuracy}"));
         }
+        afterTraining?.Invoke(trainer, data, output);
         return 0;
     }
 

@@ -25,7 +25,7 @@ partial class TinyClassifierTrainer
         using var scope = global::TorchSharp.torch.NewDisposeScope();
         TorchOptimizer.zero_grad();
         var output = Model.call(input);
-        var loss = global::TorchSharp.torch.nn.functional.cross_entropy(output, target);
+        var loss = global::Sculpt.Training.Losses.CrossEntropy(output, target);
         loss.backward();
         TorchOptimizer.step();
         return loss.detach().MoveToOuterDisposeScope();
@@ -43,14 +43,17 @@ partial class TinyClassifierTrainer
         {
             var lossSum = global::TorchSharp.torch.zeros(global::System.Array.Empty<long>(), dtype: global::TorchSharp.torch.float64, device: Device);
             var correct = global::TorchSharp.torch.zeros(global::System.Array.Empty<long>(), dtype: global::TorchSharp.torch.int64, device: Device);
+            // Per target element: one per sample for a classifier, one per position for a sequence.
+            long elements = 0;
             foreach (var batch in onDevice.Batches(Config.BatchSize, shuffle: false))
             {
                 using var batchScope = global::TorchSharp.torch.NewDisposeScope();
                 var output = Model.call(batch.Input);
-                lossSum.add_(global::TorchSharp.torch.nn.functional.cross_entropy(output, batch.Target, reduction: global::TorchSharp.torch.nn.Reduction.Sum));
+                lossSum.add_(global::Sculpt.Training.Losses.CrossEntropy(output, batch.Target, global::TorchSharp.torch.nn.Reduction.Sum));
                 correct.add_(output.argmax(-1).eq(batch.Target).sum());
+                elements += batch.Target.numel();
             }
-            return new global::Sculpt.Training.Evaluation(lossSum.item<double>() / data.Count, correct.item<long>() / (double)data.Count, data.Count);
+            return new global::Sculpt.Training.Evaluation(lossSum.item<double>() / elements, correct.item<long>() / (double)elements, data.Count);
         }
         finally
         {

@@ -25,8 +25,7 @@ partial class TinyRegressionTrainer
         using var scope = global::TorchSharp.torch.NewDisposeScope();
         TorchOptimizer.zero_grad();
         var output = Model.call(input);
-        global::Sculpt.Training.LossShapes.RequireSame(output, target);
-        var loss = global::TorchSharp.torch.nn.functional.mse_loss(output, target);
+        var loss = global::Sculpt.Training.Losses.MeanSquaredError(output, target);
         loss.backward();
         TorchOptimizer.step();
         return loss.detach().MoveToOuterDisposeScope();
@@ -43,13 +42,13 @@ partial class TinyRegressionTrainer
         try
         {
             var lossSum = global::TorchSharp.torch.zeros(global::System.Array.Empty<long>(), dtype: global::TorchSharp.torch.float64, device: Device);
+            // Per target element: one per sample for a classifier, one per position for a sequence.
             long elements = 0;
             foreach (var batch in onDevice.Batches(Config.BatchSize, shuffle: false))
             {
                 using var batchScope = global::TorchSharp.torch.NewDisposeScope();
                 var output = Model.call(batch.Input);
-                global::Sculpt.Training.LossShapes.RequireSame(output, batch.Target);
-                lossSum.add_(global::TorchSharp.torch.nn.functional.mse_loss(output, batch.Target, reduction: global::TorchSharp.torch.nn.Reduction.Sum));
+                lossSum.add_(global::Sculpt.Training.Losses.MeanSquaredError(output, batch.Target, global::TorchSharp.torch.nn.Reduction.Sum));
                 elements += batch.Target.numel();
             }
             return new global::Sculpt.Training.Evaluation(lossSum.item<double>() / elements, null, data.Count);
