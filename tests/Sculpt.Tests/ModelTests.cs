@@ -80,7 +80,8 @@ public class ModelTests
         Assert.Equal(320, summary.TotalParameters);
         string table = summary.ToString();
         Assert.Contains("Hidden1      Linear   [B, Hidden]   [32, 20]  260", table);
-        Assert.EndsWith("total parameters: 320\n", table);
+        // 32 x (12*20 + 20*3) multiply-adds.
+        Assert.EndsWith("total parameters: 320\nmultiply-adds per forward pass: 9,600\n", table);
     }
 
     [Fact]
@@ -109,6 +110,13 @@ public class ModelTests
         Assert.Equal(
             new[] { "[2, 6, 28, 28]", "[2, 6, 28, 28]", "[2, 6, 14, 14]", "[2, 16, 10, 10]", "[2, 16, 10, 10]", "[2, 16, 5, 5]", "[2, 400]", "[2, 120]", "[2, 120]", "[2, 84]", "[2, 84]", "[2, 10]" },
             summary.Rows.Select(summary.Concrete));
+
+        // Multiply-adds per image: 6*28*28*25 + 16*10*10*150 + 400*120 + 120*84 + 84*10.
+        Assert.Equal(416_520, LeNet5.Summarize(new System.Collections.Generic.Dictionary<string, long> { ["B"] = 1 }).TotalMultiplyAdds);
+        Assert.Equal(2 * 416_520, summary.TotalMultiplyAdds);
+        Assert.Equal(2 * 117_600, summary.Rows[0].MultiplyAdds);
+        Assert.Null(model.Summary().TotalMultiplyAdds);
+        Assert.Contains("multiply-adds per forward pass: 833,040", summary.ToString());
     }
 
     [Fact]
@@ -217,6 +225,10 @@ public class ModelTests
         Assert.Equal(new long[] { 3, 9, 50 }, logits.shape);
         var summary = model.Summary(("B", 3), ("T", 9));
         Assert.Equal("[3, 9, 32]", summary.Concrete(summary.Rows.Single(r => r.Name == "Blocks")));
+        // Per block: attention (4 projections of 32x32, scores and values over 9 positions), the MLP's 32x128 twice; then the head.
+        long positions = 3 * 9;
+        long perBlock = positions * 32 * (4 * 32 + 2 * 9) + positions * 32 * 128 * 2;
+        Assert.Equal(2 * perBlock + positions * 32 * 50, summary.TotalMultiplyAdds);
     }
 
     [Fact]

@@ -22,6 +22,9 @@ public class SequenceLayerTests
         using var tokens = randint(0, 12, new long[] { 5, 7 });
         using var logits = model.call(tokens);
         Assert.Equal(new long[] { 5, 2 }, logits.shape);
+        // Each LSTM weight is used once per position (5 x 7), the classifier once per sequence.
+        long weights = lstm - 2 * 2 * 4 * 2 * 24;
+        Assert.Equal(5 * 7 * weights + 5 * 48 * 2, model.Summary(("B", 5), ("T", 7)).TotalMultiplyAdds);
     }
 
     [Fact]

@@ -73,6 +73,43 @@ internal static class LayerEmission
         return terms;
     }
 
+    /// <summary>
+    /// The multiply-adds of one call as a C# expression over its concrete output shape <c>o</c> and
+    /// <paramref name="config"/>; "null" where the output does not determine them (cross-attention's context length).
+    /// </summary>
+    public static string MultiplyAdds(LayerSpec layer, string config)
+    {
+        string Size(int i) => layer.Arguments[i].IsHyperParameter ? "(long)" + SizeText(layer.Arguments[i], config) : SizeText(layer.Arguments[i], config) + "L";
+        long Option(string name) => layer.Option(name);
+        switch (layer.Kind)
+        {
+            case LayerKind.Linear:
+                return $"o.Elements * {Size(0)}";
+            case LayerKind.Conv1d:
+            case LayerKind.Conv2d:
+            {
+                string kernel = layer.Kind == LayerKind.Conv2d ? $"{Size(2)} * {Size(2)}" : Size(2);
+                string groups = Option("Groups") == 1 ? "" : $" / {Option("Groups")}L";
+                return $"o.Elements * {Size(0)} * {kernel}{groups}";
+            }
+            case LayerKind.SelfAttention:
+                // Four dim x dim projections per position, and scores and weighted values over T positions.
+                return $"o.Elements * (4L * {Size(0)} + 2L * o[^2])";
+            case LayerKind.Rnn:
+            case LayerKind.Lstm:
+            case LayerKind.Gru:
+            {
+                // Every weight is used once per sequence position.
+                var weights = RecurrentTerms(layer).Take(2);
+                return $"o[^3] * o[^2] * ({Sum(weights, config, forDocs: false)})";
+            }
+            case LayerKind.CrossAttention:
+                return "null";
+            default:
+                return "0L";
+        }
+    }
+
     /// <summary>What the layer does, for its XML doc comment.</summary>
     public static string Describe(LayerSpec layer)
     {

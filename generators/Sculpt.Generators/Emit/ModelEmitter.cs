@@ -284,29 +284,60 @@ internal static class ModelEmitter
             rows.Add(new SummaryRowSpec(unused.Name, unused.ShortType, null, unused.Name));
         }
 
+        const string Sizes = "global::System.Collections.Generic.IReadOnlyDictionary<string, long>";
         w.Line("/// <inheritdoc/>");
-        w.Open("public global::Sculpt.Models.ModelSummary Summary(params (string Symbol, long Size)[] sizes)");
+        w.Line(hasConfig
+            ? "public global::Sculpt.Models.ModelSummary Summary(params (string Symbol, long Size)[] sizes) => Summarize(Config, global::Sculpt.Models.ModelSummary.SizesFrom(sizes));"
+            : "public global::Sculpt.Models.ModelSummary Summary(params (string Symbol, long Size)[] sizes) => Summarize(global::Sculpt.Models.ModelSummary.SizesFrom(sizes));");
+        w.Line();
+        w.Line("/// <summary>The layer table for " + (hasConfig ? "<paramref name=\"config\"/> and " : "") + "<paramref name=\"sizes\"/> (symbol values such as B), computed from the declaration without building the model.</summary>");
+        w.Open(hasConfig
+            ? $"public static global::Sculpt.Models.ModelSummary Summarize({spec.ConfigType} config, {Sizes} sizes)"
+            : $"public static global::Sculpt.Models.ModelSummary Summarize({Sizes} sizes)");
         w.Line("global::Sculpt.Models.SummaryRow[] rows =");
         w.Line("[");
         foreach (var row in rows)
         {
             string output = row.Output is null ? $"{SymbolicDim}.Unknown" : string.Join(", ", row.Output.Dims.Select(d => DimExpression(d, hasConfig)));
-            var submodel = spec.Submodels.FirstOrDefault(m => m.Name == row.LayerName);
-            string parameters = row.LayerName is not null && layers.TryGetValue(row.LayerName, out var layer)
-                ? LayerEmission.ParameterCount(layer, "Config")
-                : submodel is not null ? SubmodelCount(submodel, "Config") : "0L";
-            w.Line($"    new({SourceWriter.Quote(row.Name)}, {SourceWriter.Quote(row.Kind)}, [{output}], {parameters}),");
+            var submodel = spec.Submodels.FirstOrDefault(m => m.Name == row.Name);
+            layers.TryGetValue(row.Name, out var layer);
+            string parameters = row.LayerName is not null && layer is not null
+                ? LayerEmission.ParameterCount(layer, "config")
+                : row.LayerName is not null && submodel is not null ? SubmodelCount(submodel, "config") : "0L";
+            string multiplyAdds = layer is not null ? LayerEmission.MultiplyAdds(layer, "config")
+                : submodel is not null ? SubmodelMultiplyAdds(submodel, "config")
+                : row.Name == "Ops.MatMul" ? "null" : "0L";
+            string arguments = $"{SourceWriter.Quote(row.Name)}, {SourceWriter.Quote(row.Kind)}, [{output}], {parameters}";
+            w.Line(multiplyAdds switch
+            {
+                // No matrix products: nothing to count, whatever the shape.
+                "0L" => $"    new({arguments}) {{ MultiplyAdds = 0 }},",
+                "null" => $"    new({arguments}),",
+                _ => $"    global::Sculpt.Models.SummaryRow.Of({arguments}, sizes, o => {multiplyAdds}),",
+            });
         }
         w.Line("];");
         string signature = spec.Forward?.Signature ?? "";
-        w.Line($"return new global::Sculpt.Models.ModelSummary({SourceWriter.Quote(self)}, {SourceWriter.Quote(signature)}, rows, ParameterCount, global::Sculpt.Models.ModelSummary.SizesFrom(sizes));");
+        string total = hasConfig ? "CountParameters(config)" : "CountParameters()";
+        w.Line($"return new global::Sculpt.Models.ModelSummary({SourceWriter.Quote(self)}, {SourceWriter.Quote(signature)}, rows, {total}, sizes);");
         w.Close();
+    }
+
+    /// <summary>A sub-model's multiply-adds: its own summary, its symbols bound from this row's output, times its repeat count.</summary>
+    private static string SubmodelMultiplyAdds(SubmodelSpec submodel, string config)
+    {
+        string bound = string.Join(", ", submodel.OutputSymbols.Select(s => $"[{SourceWriter.Quote(s.Symbol)}] = o[^{s.FromEnd}]"));
+        string sizes = $"new global::System.Collections.Generic.Dictionary<string, long> {{ {bound} }}";
+        string one = $"{submodel.Type}.Summarize({(submodel.TakesConfig ? config + ", " : "")}{sizes}).TotalMultiplyAdds";
+        return submodel.Repeat is { } repeat
+            ? $"{(repeat.IsHyperParameter ? $"(long){config}.{SourceWriter.Identifier(repeat.HyperParameter!)}" : SourceWriter.Literal((long)repeat.Literal) + "L")} * {one}"
+            : one;
     }
 
     private static string DimExpression(Dim dim, bool hasConfig) => dim.Kind switch
     {
         DimKind.Constant => $"{SymbolicDim}.Constant({dim.Value})",
-        DimKind.HyperParameter when hasConfig => $"{SymbolicDim}.HyperParameter({SourceWriter.Quote(dim.Name)}, Config.{SourceWriter.Identifier(dim.Name)})",
+        DimKind.HyperParameter when hasConfig => $"{SymbolicDim}.HyperParameter({SourceWriter.Quote(dim.Name)}, config.{SourceWriter.Identifier(dim.Name)})",
         DimKind.Symbol or DimKind.HyperParameter => $"{SymbolicDim}.Of({SourceWriter.Quote(dim.Name)})",
         DimKind.Variadic => $"{SymbolicDim}.Of({SourceWriter.Quote("*" + dim.Name)})",
         DimKind.Product => $"{SymbolicDim}.Product({string.Join(", ", dim.Factors.Select(f => DimExpression(f, hasConfig)))})",

@@ -17,7 +17,14 @@ internal sealed record ModelSpec(
 
 /// <summary>A <c>[Submodel]</c> partial property: its name, accessibility, type and whether that type takes the config.</summary>
 /// <param name="Repeat">For a repeated block list (<c>ModuleList&lt;Type&gt;</c>), how many: a count or a hyperparameter.</param>
-internal sealed record SubmodelSpec(string Name, string Accessibility, string Type, string ShortType, bool TakesConfig, LayerArgument? Repeat = null);
+internal sealed record SubmodelSpec(string Name, string Accessibility, string Type, string ShortType, bool TakesConfig, LayerArgument? Repeat = null)
+{
+    /// <summary>The symbols of the sub-model's declared output and where they sit (counted from the end), to size its own summary from its row's output.</summary>
+    public EquatableArray<OutputSymbol> OutputSymbols { get; init; } = EquatableArray<OutputSymbol>.Empty;
+}
+
+/// <summary>A symbol of a declared output shape and its position counted from the last dim (1 = last).</summary>
+internal sealed record OutputSymbol(string Symbol, int FromEnd);
 
 internal enum LayerKind
 {

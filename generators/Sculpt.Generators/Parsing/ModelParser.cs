@@ -113,8 +113,27 @@ internal static class ModelParser
                 submodel.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                 submodel.Name,
                 takesConfig,
-                RepeatOf(property)), property);
+                RepeatOf(property)) { OutputSymbols = OutputSymbols(submodel) }, property);
         }
+    }
+
+    /// <summary>The symbols of a model's declared forward output, by position from the end.</summary>
+    private static EquatableArray<OutputSymbol> OutputSymbols(INamedTypeSymbol model)
+    {
+        var attribute = model.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute);
+        if (attribute is null || Forward(model).Signature is not { } text) return EquatableArray<OutputSymbol>.Empty;
+        var (signature, _) = SignatureParser.Parse(text, DimNames(ConfigOf(attribute)));
+        if (signature is null) return EquatableArray<OutputSymbol>.Empty;
+        var dims = signature.Output.Dims;
+        int variadic = -1;
+        for (int i = 0; i < dims.Count; i++)
+        {
+            if (dims[i].Kind == DimKind.Variadic) variadic = i;
+        }
+        return dims.Select((dim, i) => (dim, i))
+            .Where(p => p.dim.Kind == DimKind.Symbol && p.i > variadic)
+            .Select(p => new OutputSymbol(p.dim.Name, dims.Count - p.i))
+            .ToEquatableArray();
     }
 
     /// <summary>The <c>Repeat</c> of a <c>[Submodel]</c>: a literal count or a hyperparameter name.</summary>

@@ -63,7 +63,40 @@ public sealed class SymbolicDim
 /// <param name="Kind">Linear, Dropout, ReLU, Flatten, ...</param>
 /// <param name="Output">The output shape.</param>
 /// <param name="Parameters">Trainable parameters of the layer (zero on repeated calls of a shared layer).</param>
-public sealed record SummaryRow(string Name, string Kind, IReadOnlyList<SymbolicDim> Output, long Parameters);
+public sealed record SummaryRow(string Name, string Kind, IReadOnlyList<SymbolicDim> Output, long Parameters)
+{
+    /// <summary>
+    /// Multiply-accumulate operations of one forward call for the sizes the summary was made with:
+    /// matrix products and convolutions count, elementwise work does not (as Keras and torchinfo
+    /// count). Null when a size it needs is not known.
+    /// </summary>
+    public long? MultiplyAdds { get; init; }
+
+    /// <summary>A row whose multiply-adds come from its concrete output shape, when every dim of it is known.</summary>
+    public static SummaryRow Of(
+        string name, string kind, IReadOnlyList<SymbolicDim> output, long parameters, IReadOnlyDictionary<string, long> sizes, Func<ConcreteShape, long?> multiplyAdds)
+    {
+        var dims = new long[output.Count];
+        bool known = true;
+        for (int i = 0; i < dims.Length && known; i++)
+        {
+            if (output[i].Resolve(sizes) is { } size) dims[i] = size;
+            else known = false;
+        }
+        return new SummaryRow(name, kind, output, parameters) { MultiplyAdds = known ? multiplyAdds(new ConcreteShape(dims)) : null };
+    }
+}
+
+/// <summary>A row's output shape in numbers, for counting its multiply-adds.</summary>
+public readonly struct ConcreteShape(long[] dims)
+{
+    public int Length => dims.Length;
+
+    public long this[int index] => dims[index];
+
+    /// <summary>The number of elements.</summary>
+    public long Elements => dims.Aggregate(1L, (product, dim) => product * dim);
+}
 
 /// <summary>A Keras-style layer table, computed from the declaration.</summary>
 public sealed class ModelSummary(string model, string signature, IReadOnlyList<SummaryRow> rows, long totalParameters, IReadOnlyDictionary<string, long> sizes)
@@ -73,6 +106,9 @@ public sealed class ModelSummary(string model, string signature, IReadOnlyList<S
     public IReadOnlyList<SummaryRow> Rows { get; } = rows;
     public long TotalParameters { get; } = totalParameters;
     public IReadOnlyDictionary<string, long> Sizes { get; } = sizes;
+
+    /// <summary>The multiply-adds of one forward pass, when every row's are known.</summary>
+    public long? TotalMultiplyAdds => Rows.All(r => r.MultiplyAdds is not null) ? Rows.Sum(r => r.MultiplyAdds!.Value) : null;
 
     /// <summary>The output shape of a row, e.g. <c>[B, 128]</c>.</summary>
     public static string Symbolic(SummaryRow row) => "[" + string.Join(", ", row.Output.Select(d => d.Text)) + "]";
@@ -84,22 +120,29 @@ public sealed class ModelSummary(string model, string signature, IReadOnlyList<S
     public override string ToString()
     {
         bool concrete = Rows.Any(r => Concrete(r) != Symbolic(r));
-        var table = new List<string[]>
-        {
-            concrete ? new[] { "layer", "kind", "output shape", "concrete", "params" } : new[] { "layer", "kind", "output shape", "params" },
-        };
+        bool counted = Rows.Any(r => r.MultiplyAdds is not null);
+        var header = new List<string> { "layer", "kind", "output shape" };
+        if (concrete) header.Add("concrete");
+        header.Add("params");
+        if (counted) header.Add("mult-adds");
+        var table = new List<string[]> { header.ToArray() };
         foreach (var row in Rows)
         {
-            string parameters = row.Parameters == 0 ? "0" : row.Parameters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
-            table.Add(concrete
-                ? new[] { row.Name, row.Kind, Symbolic(row), Concrete(row), parameters }
-                : new[] { row.Name, row.Kind, Symbolic(row), parameters });
+            var cells = new List<string> { row.Name, row.Kind, Symbolic(row) };
+            if (concrete) cells.Add(Concrete(row));
+            cells.Add(Number(row.Parameters));
+            if (counted) cells.Add(row.MultiplyAdds is { } m ? Number(m) : "?");
+            table.Add(cells.ToArray());
         }
         string sizes = Sizes.Count == 0 ? "" : " with " + string.Join(", ", Sizes.Select(s => $"{s.Key}={s.Value}"));
+        string multiplyAdds = TotalMultiplyAdds is { } total ? $"multiply-adds per forward pass: {Number(total)}\n" : "";
         return $"{Model}: {Signature}{sizes}\n"
                + TextTable.Format(table)
-               + $"total parameters: {TotalParameters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}\n";
+               + $"total parameters: {Number(TotalParameters)}\n"
+               + multiplyAdds;
     }
+
+    private static string Number(long value) => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Turns the <c>(symbol, size)</c> pairs given to a generated <c>Summary</c> into a lookup.</summary>
     public static IReadOnlyDictionary<string, long> SizesFrom((string Symbol, long Size)[] sizes)

@@ -56,14 +56,17 @@ partial class PairScorer : global::TorchSharp.torch.nn.Module<global::TorchSharp
     public long ParameterCount => CountParameters(Config);
 
     /// <inheritdoc/>
-    public global::Sculpt.Models.ModelSummary Summary(params (string Symbol, long Size)[] sizes)
+    public global::Sculpt.Models.ModelSummary Summary(params (string Symbol, long Size)[] sizes) => Summarize(Config, global::Sculpt.Models.ModelSummary.SizesFrom(sizes));
+
+    /// <summary>The layer table for <paramref name="config"/> and <paramref name="sizes"/> (symbol values such as B), computed from the declaration without building the model.</summary>
+    public static global::Sculpt.Models.ModelSummary Summarize(global::PairConfig config, global::System.Collections.Generic.IReadOnlyDictionary<string, long> sizes)
     {
         global::Sculpt.Models.SummaryRow[] rows =
         [
-            new("Left", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", Config.Width)], (long)Config.Width * (long)Config.Width + (long)Config.Width),
-            new("Left", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", Config.Width)], 0L),
-            new("Score", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(1)], (long)Config.Width + 1L),
+            global::Sculpt.Models.SummaryRow.Of("Left", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", config.Width)], (long)config.Width * (long)config.Width + (long)config.Width, sizes, o => o.Elements * (long)config.Width),
+            global::Sculpt.Models.SummaryRow.Of("Left", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", config.Width)], 0L, sizes, o => o.Elements * (long)config.Width),
+            global::Sculpt.Models.SummaryRow.Of("Score", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(1)], (long)config.Width + 1L, sizes, o => o.Elements * (long)config.Width),
         ];
-        return new global::Sculpt.Models.ModelSummary("PairScorer", "B Width, B Width -> B 1", rows, ParameterCount, global::Sculpt.Models.ModelSummary.SizesFrom(sizes));
+        return new global::Sculpt.Models.ModelSummary("PairScorer", "B Width, B Width -> B 1", rows, CountParameters(config), sizes);
     }
 }

@@ -57,16 +57,19 @@ partial class Outer
         public long ParameterCount => CountParameters();
 
         /// <inheritdoc/>
-        public global::Sculpt.Models.ModelSummary Summary(params (string Symbol, long Size)[] sizes)
+        public global::Sculpt.Models.ModelSummary Summary(params (string Symbol, long Size)[] sizes) => Summarize(global::Sculpt.Models.ModelSummary.SizesFrom(sizes));
+
+        /// <summary>The layer table for <paramref name="sizes"/> (symbol values such as B), computed from the declaration without building the model.</summary>
+        public static global::Sculpt.Models.ModelSummary Summarize(global::System.Collections.Generic.IReadOnlyDictionary<string, long> sizes)
         {
             global::Sculpt.Models.SummaryRow[] rows =
             [
-                new("Input", "Linear", [global::Sculpt.Models.SymbolicDim.Of("*batch"), global::Sculpt.Models.SymbolicDim.Constant(16)], 144L),
-                new("Ops.Relu", "ReLU", [global::Sculpt.Models.SymbolicDim.Of("*batch"), global::Sculpt.Models.SymbolicDim.Constant(16)], 0L),
-                new("Drop", "Dropout", [global::Sculpt.Models.SymbolicDim.Of("*batch"), global::Sculpt.Models.SymbolicDim.Constant(16)], 0L),
-                new("Output", "Linear", [global::Sculpt.Models.SymbolicDim.Of("*batch"), global::Sculpt.Models.SymbolicDim.Constant(1)], 17L),
+                global::Sculpt.Models.SummaryRow.Of("Input", "Linear", [global::Sculpt.Models.SymbolicDim.Of("*batch"), global::Sculpt.Models.SymbolicDim.Constant(16)], 144L, sizes, o => o.Elements * 8L),
+                new("Ops.Relu", "ReLU", [global::Sculpt.Models.SymbolicDim.Of("*batch"), global::Sculpt.Models.SymbolicDim.Constant(16)], 0L) { MultiplyAdds = 0 },
+                new("Drop", "Dropout", [global::Sculpt.Models.SymbolicDim.Of("*batch"), global::Sculpt.Models.SymbolicDim.Constant(16)], 0L) { MultiplyAdds = 0 },
+                global::Sculpt.Models.SummaryRow.Of("Output", "Linear", [global::Sculpt.Models.SymbolicDim.Of("*batch"), global::Sculpt.Models.SymbolicDim.Constant(1)], 17L, sizes, o => o.Elements * 16L),
             ];
-            return new global::Sculpt.Models.ModelSummary("Regressor", "*batch 8 -> *batch 1", rows, ParameterCount, global::Sculpt.Models.ModelSummary.SizesFrom(sizes));
+            return new global::Sculpt.Models.ModelSummary("Regressor", "*batch 8 -> *batch 1", rows, CountParameters(), sizes);
         }
     }
 }

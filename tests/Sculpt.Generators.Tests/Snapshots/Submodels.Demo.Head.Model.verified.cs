@@ -40,12 +40,15 @@ partial class Head : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch
     public long ParameterCount => CountParameters();
 
     /// <inheritdoc/>
-    public global::Sculpt.Models.ModelSummary Summary(params (string Symbol, long Size)[] sizes)
+    public global::Sculpt.Models.ModelSummary Summary(params (string Symbol, long Size)[] sizes) => Summarize(global::Sculpt.Models.ModelSummary.SizesFrom(sizes));
+
+    /// <summary>The layer table for <paramref name="sizes"/> (symbol values such as B), computed from the declaration without building the model.</summary>
+    public static global::Sculpt.Models.ModelSummary Summarize(global::System.Collections.Generic.IReadOnlyDictionary<string, long> sizes)
     {
         global::Sculpt.Models.SummaryRow[] rows =
         [
-            new("Out", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(2)], 18L),
+            global::Sculpt.Models.SummaryRow.Of("Out", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(2)], 18L, sizes, o => o.Elements * 8L),
         ];
-        return new global::Sculpt.Models.ModelSummary("Head", "B 8 -> B 2", rows, ParameterCount, global::Sculpt.Models.ModelSummary.SizesFrom(sizes));
+        return new global::Sculpt.Models.ModelSummary("Head", "B 8 -> B 2", rows, CountParameters(), sizes);
     }
 }

@@ -62,14 +62,17 @@ partial class Stack : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
     public long ParameterCount => CountParameters(Config);
 
     /// <inheritdoc/>
-    public global::Sculpt.Models.ModelSummary Summary(params (string Symbol, long Size)[] sizes)
+    public global::Sculpt.Models.ModelSummary Summary(params (string Symbol, long Size)[] sizes) => Summarize(Config, global::Sculpt.Models.ModelSummary.SizesFrom(sizes));
+
+    /// <summary>The layer table for <paramref name="config"/> and <paramref name="sizes"/> (symbol values such as B), computed from the declaration without building the model.</summary>
+    public static global::Sculpt.Models.ModelSummary Summarize(global::Demo.BlockConfig config, global::System.Collections.Generic.IReadOnlyDictionary<string, long> sizes)
     {
         global::Sculpt.Models.SummaryRow[] rows =
         [
-            new("First", "Residual", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", Config.Width)], global::Demo.Residual.CountParameters(Config)),
-            new("Second", "Residual", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", Config.Width)], global::Demo.Residual.CountParameters(Config)),
-            new("Classifier", "Head", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(2)], global::Demo.Head.CountParameters()),
+            global::Sculpt.Models.SummaryRow.Of("First", "Residual", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", config.Width)], global::Demo.Residual.CountParameters(config), sizes, o => global::Demo.Residual.Summarize(config, new global::System.Collections.Generic.Dictionary<string, long> {  }).TotalMultiplyAdds),
+            global::Sculpt.Models.SummaryRow.Of("Second", "Residual", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", config.Width)], global::Demo.Residual.CountParameters(config), sizes, o => global::Demo.Residual.Summarize(config, new global::System.Collections.Generic.Dictionary<string, long> {  }).TotalMultiplyAdds),
+            global::Sculpt.Models.SummaryRow.Of("Classifier", "Head", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(2)], global::Demo.Head.CountParameters(), sizes, o => global::Demo.Head.Summarize(new global::System.Collections.Generic.Dictionary<string, long> { ["B"] = o[^2] }).TotalMultiplyAdds),
         ];
-        return new global::Sculpt.Models.ModelSummary("Stack", "B Width -> B 2", rows, ParameterCount, global::Sculpt.Models.ModelSummary.SizesFrom(sizes));
+        return new global::Sculpt.Models.ModelSummary("Stack", "B Width -> B 2", rows, CountParameters(config), sizes);
     }
 }

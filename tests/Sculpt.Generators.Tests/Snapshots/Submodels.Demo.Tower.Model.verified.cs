@@ -50,12 +50,15 @@ partial class Tower : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
     public long ParameterCount => CountParameters(Config);
 
     /// <inheritdoc/>
-    public global::Sculpt.Models.ModelSummary Summary(params (string Symbol, long Size)[] sizes)
+    public global::Sculpt.Models.ModelSummary Summary(params (string Symbol, long Size)[] sizes) => Summarize(Config, global::Sculpt.Models.ModelSummary.SizesFrom(sizes));
+
+    /// <summary>The layer table for <paramref name="config"/> and <paramref name="sizes"/> (symbol values such as B), computed from the declaration without building the model.</summary>
+    public static global::Sculpt.Models.ModelSummary Summarize(global::Demo.BlockConfig config, global::System.Collections.Generic.IReadOnlyDictionary<string, long> sizes)
     {
         global::Sculpt.Models.SummaryRow[] rows =
         [
-            new("Blocks", "Depth x Residual", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Of("T"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", Config.Width)], (long)Config.Depth * global::Demo.Residual.CountParameters(Config)),
+            global::Sculpt.Models.SummaryRow.Of("Blocks", "Depth x Residual", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Of("T"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", config.Width)], (long)config.Depth * global::Demo.Residual.CountParameters(config), sizes, o => (long)config.Depth * global::Demo.Residual.Summarize(config, new global::System.Collections.Generic.Dictionary<string, long> {  }).TotalMultiplyAdds),
         ];
-        return new global::Sculpt.Models.ModelSummary("Tower", "B T Width -> B T Width", rows, ParameterCount, global::Sculpt.Models.ModelSummary.SizesFrom(sizes));
+        return new global::Sculpt.Models.ModelSummary("Tower", "B T Width -> B T Width", rows, CountParameters(config), sizes);
     }
 }

@@ -55,14 +55,17 @@ partial class Tiny : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch
     public long ParameterCount => CountParameters(Config);
 
     /// <inheritdoc/>
-    public global::Sculpt.Models.ModelSummary Summary(params (string Symbol, long Size)[] sizes)
+    public global::Sculpt.Models.ModelSummary Summary(params (string Symbol, long Size)[] sizes) => Summarize(Config, global::Sculpt.Models.ModelSummary.SizesFrom(sizes));
+
+    /// <summary>The layer table for <paramref name="config"/> and <paramref name="sizes"/> (symbol values such as B), computed from the declaration without building the model.</summary>
+    public static global::Sculpt.Models.ModelSummary Summarize(global::Demo.TinyConfig config, global::System.Collections.Generic.IReadOnlyDictionary<string, long> sizes)
     {
         global::Sculpt.Models.SummaryRow[] rows =
         [
-            new("Hidden1", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Hidden", Config.Hidden)], 4L * (long)Config.Hidden + (long)Config.Hidden),
-            new("Ops.Relu", "ReLU", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Hidden", Config.Hidden)], 0L),
-            new("Output", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(3)], 3L * (long)Config.Hidden + 3L),
+            global::Sculpt.Models.SummaryRow.Of("Hidden1", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Hidden", config.Hidden)], 4L * (long)config.Hidden + (long)config.Hidden, sizes, o => o.Elements * 4L),
+            new("Ops.Relu", "ReLU", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Hidden", config.Hidden)], 0L) { MultiplyAdds = 0 },
+            global::Sculpt.Models.SummaryRow.Of("Output", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(3)], 3L * (long)config.Hidden + 3L, sizes, o => o.Elements * (long)config.Hidden),
         ];
-        return new global::Sculpt.Models.ModelSummary("Tiny", "B 4 -> B 3", rows, ParameterCount, global::Sculpt.Models.ModelSummary.SizesFrom(sizes));
+        return new global::Sculpt.Models.ModelSummary("Tiny", "B 4 -> B 3", rows, CountParameters(config), sizes);
     }
 }

@@ -1,0 +1,58 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text;
+using Sculpt.Data;
+using Sculpt.Text;
+using static TorchSharp.torch;
+
+namespace TinyGpt;
+
+/// <summary>
+/// The fortune cookies of Debian's <c>fortunes</c> package as one character stream, cut into
+/// windows of <see cref="Context"/> + 1 characters: the input is a window's first
+/// <see cref="Context"/> characters, the target the same shifted by one. The last tenth of the
+/// stream is the validation split, so no validation text is ever seen in training.
+/// </summary>
+public sealed class FortunesCorpus : IDataSource
+{
+    public const string DebianFolder = "/usr/share/games/fortunes";
+    public const int Context = 64;
+    public static CharVocabulary Vocabulary => CharVocabulary.Ascii;
+
+    public DataSplits Load(int seed)
+    {
+        using var tokens = tensor(Vocabulary.Encode(ReadText()));
+        long split = tokens.size(0) * 9 / 10;
+        return new DataSplits(Windows(tokens.narrow(0, 0, split)), Windows(tokens.narrow(0, split, tokens.size(0) - split)));
+    }
+
+    /// <summary>Every fortune file of the folder (the plain-text ones, not the .dat indexes), in name order.</summary>
+    public static string ReadText()
+    {
+        string folder = Environment.GetEnvironmentVariable("FORTUNES_DIR") ?? DebianFolder;
+        var files = Directory.Exists(folder)
+            ? Directory.GetFiles(folder).Where(f => Path.GetExtension(f).Length == 0).Order(StringComparer.Ordinal).ToArray()
+            : [];
+        if (files.Length == 0)
+        {
+            throw new DirectoryNotFoundException(
+                $"No fortune files in {folder}. Install them with `sudo apt-get install fortunes` (Debian/Ubuntu), or set FORTUNES_DIR to a folder of plain-text files.");
+        }
+        var text = new StringBuilder();
+        foreach (var file in files)
+        {
+            // Fortunes are separated by lines holding a single '%'; a blank line reads better.
+            foreach (var line in File.ReadLines(file, Encoding.Latin1)) text.Append(line == "%" ? "" : line).Append('\n');
+        }
+        return text.ToString();
+    }
+
+    private static TensorDataset Windows(Tensor stream)
+    {
+        long count = (stream.size(0) - 1) / Context;
+        var inputs = stream.narrow(0, 0, count * Context).view(count, Context);
+        var targets = stream.narrow(0, 1, count * Context).view(count, Context);
+        return new TensorDataset(inputs.clone(), targets.clone());
+    }
+}

@@ -1,0 +1,94 @@
+// A small GPT trained on Debian's fortune cookies, one character at a time.
+//   dotnet run --project examples/TinyGpt -c Release              (then any --options; --help lists them)
+// It reports the validation perplexity next to the unigram baseline's and samples text from a prompt.
+using System;
+using System.IO;
+using Sculpt;
+using Sculpt.Data;
+using Sculpt.Text;
+using Sculpt.Training;
+using TinyGpt;
+using static TorchSharp.torch;
+
+return TrainerCommandLine.Run<GptTrainer, Gpt, FortunesCorpus, GptConfig>(
+    "TinyGpt", args, static (config, device) => new GptTrainer(config, device), afterTraining: Report);
+
+static void Report(GptTrainer trainer, DataSplits data, TextWriter output)
+{
+    double perplexity = Math.Exp(trainer.Evaluate(data.Validation).Loss);
+    double unigram = LanguageModelBaselines.UnigramPerplexity(data.Train.Targets, data.Validation.Targets, FortunesCorpus.Vocabulary.Count);
+    output.WriteLine($"validation perplexity {perplexity:F2} per character; the unigram baseline's is {unigram:F2}");
+
+    var config = trainer.Config;
+    var prompt = FortunesCorpus.Vocabulary.Encode(config.Prompt);
+    using var generator = new Generator((ulong)config.Seed);
+    foreach (var (name, sampling) in new[] { ("greedy", Sampling.Greedy), ("temperature 0.8", new Sampling(0.8)), ("top-k 10", new Sampling(1.0, TopK: 10)) })
+    {
+        var tokens = TokenSampling.Generate(trainer.Model, prompt, config.SampleLength, config.Context, sampling, generator, trainer.Device);
+        output.WriteLine($"--- {name} ---");
+        output.WriteLine(FortunesCorpus.Vocabulary.Decode(tokens));
+    }
+}
+
+namespace TinyGpt
+{
+    [HyperParameters]
+    public partial record GptConfig : TrainingHyperParameters
+    {
+        public int Vocabulary { get; init; } = 97;
+        // The position table must cover the corpus windows (64 characters); longer is allowed.
+        [Range(FortunesCorpus.Context, 4096)] public int Context { get; init; } = FortunesCorpus.Context;
+        [Range(8, 1024)] public int Dim { get; init; } = 128;
+        [Range(1, 64)] public int Heads { get; init; } = 4;
+        [Range(1, 48)] public int Layers { get; init; } = 3;
+        [Range(8, 4096)] public int Mlp { get; init; } = 512;
+        public string Prompt { get; init; } = "The ";
+        [Range(1, 10000)] public int SampleLength { get; init; } = 200;
+        public override int Epochs { get; init; } = 2;
+        public override int BatchSize { get; init; } = 64;
+        public override double LearningRate { get; init; } = 2e-3;
+        public override double WeightDecay { get; init; } = 0.01;
+    }
+
+    /// <summary>A pre-norm transformer block: causal self-attention and an MLP, each in a residual.</summary>
+    [Model(typeof(GptConfig), Init = InitScheme.Normal)]
+    public partial class Block
+    {
+        [LayerNorm("Dim")] private partial Tensor Norm1(Tensor x);
+        [Init(InitScheme.Normal, ScaleByDepth = "Layers")]
+        [SelfAttention("Dim", "Heads", Causal = true)] private partial Tensor Attention(Tensor x);
+        [LayerNorm("Dim")] private partial Tensor Norm2(Tensor x);
+        [Linear("Dim", "Mlp")] private partial Tensor Up(Tensor x);
+        [Init(InitScheme.Normal, ScaleByDepth = "Layers")]
+        [Linear("Mlp", "Dim")] private partial Tensor Down(Tensor x);
+
+        [Forward("B T Dim -> B T Dim")]
+        public Tensor Forward(Tensor x)
+        {
+            x = x + Attention(Norm1(x));
+            return x + Down(Ops.Gelu(Up(Norm2(x))));
+        }
+    }
+
+    /// <summary>GPT-2's shape at toy size: token and position embeddings, blocks, a head tied to the tokens.</summary>
+    [Model(typeof(GptConfig), Init = InitScheme.Normal)]
+    public partial class Gpt
+    {
+        [Embedding("Vocabulary", "Dim")] private partial Tensor Tokens(Tensor x);
+        [Embedding("Context", "Dim")] private partial Tensor Positions(Tensor x);
+        [Submodel(Repeat = "Layers")] private partial TorchSharp.Modules.ModuleList<Block> Blocks { get; }
+        [LayerNorm("Dim")] private partial Tensor Norm(Tensor x);
+        [Linear("Dim", "Vocabulary", Bias = false, TiedTo = nameof(Tokens))] private partial Tensor Head(Tensor x);
+
+        [Forward("B T -> B T Vocabulary")]
+        public Tensor Forward(Tensor tokens)
+        {
+            var x = Tokens(tokens) + Positions(Ops.Positions(tokens));
+            foreach (var block in Blocks) x = block.call(x);
+            return Head(Norm(x));
+        }
+    }
+
+    [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+    public partial class GptTrainer : Trainer<Gpt, FortunesCorpus, GptConfig>;
+}
