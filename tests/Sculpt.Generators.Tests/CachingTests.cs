@@ -46,6 +46,26 @@ public class CachingTests
     }
 
     [Fact]
+    public void Typing_inside_a_forward_body_changes_no_generator_output()
+    {
+        var compilation = GeneratorHarness.Compile(Samples.Model);
+        var driver = GeneratorHarness.Driver().RunGenerators(compilation);
+        var tree = compilation.SyntaxTrees.Single();
+        // A comment, a new local and a reformatted line: the shapes the body shows stay the same.
+        string typed = Samples.Model.Replace(
+            "var flat = Ops.Flatten(image);",
+            "// flatten first\n        var flat = Ops.Flatten(image);\n        var unused = 3 * 4;\n        var  seen=flat;");
+        Assert.NotEqual(Samples.Model, typed);
+        var result = driver.RunGenerators(compilation.ReplaceSyntaxTree(tree, tree.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(typed)))).GetRunResult().Results.Single();
+        foreach (string step in TrackedSteps.Where(result.TrackedSteps.ContainsKey))
+        {
+            Assert.All(result.TrackedSteps[step].SelectMany(r => r.Outputs), o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"step '{step}' was {o.Reason}"));
+        }
+        Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(r => r.Outputs),
+            o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"an output step was {o.Reason}"));
+    }
+
+    [Fact]
     public void Editing_an_attributed_type_regenerates_only_what_changed()
     {
         var compilation = GeneratorHarness.Compile(Samples.Trainers);
