@@ -238,6 +238,51 @@ internal static class Samples
         }
         """;
 
+    /// <summary>Sequence layers, recurrent states, cross-attention, weight tying and initialisation schemes.</summary>
+    public const string Sequences = """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        namespace Demo;
+
+        [HyperParameters]
+        public partial record TextConfig
+        {
+            public int Vocabulary { get; init; } = 100;
+            public int Dim { get; init; } = 32;
+            public int Heads { get; init; } = 4;
+            public int Layers { get; init; } = 2;
+        }
+
+        [Model(typeof(TextConfig), Init = InitScheme.Normal, InitStd = 0.02)]
+        public partial class Reader
+        {
+            [Embedding("Vocabulary", "Dim")] private partial Tensor Tokens(Tensor x);
+            [Init(InitScheme.XavierUniform)]
+            [Conv1d("Dim", "Dim", 3, Padding = 1, Groups = 4)] private partial Tensor Local(Tensor x);
+            [BatchNorm1d("Dim")] private partial Tensor Norm(Tensor x);
+            [Dropout1d(0.1)] private partial Tensor Drop(Tensor x);
+            [MaxPool1d(2)] private partial Tensor Pool(Tensor x);
+            [Lstm("Dim", "Dim", Layers = 2, Bidirectional = true)] private partial (Tensor Output, Tensor Hidden, Tensor Cell) Encode(Tensor x);
+            [Gru("Dim", "Dim")] private partial Tensor Summarize(Tensor x);
+            [Init(InitScheme.Normal, ScaleByDepth = "Layers")]
+            [CrossAttention("Dim", "Heads")] private partial Tensor Attend(Tensor x, Tensor context);
+            [Identity] private partial Tensor Same(Tensor x);
+            [Linear(64, "Dim")] private partial Tensor Merge(Tensor x);
+            [Linear("Dim", "Vocabulary", Bias = false, TiedTo = nameof(Tokens))] private partial Tensor Head(Tensor x);
+
+            [Forward("B T, B S Dim -> B T Vocabulary")]
+            public Tensor Forward(Tensor tokens, Tensor memory)
+            {
+                var x = Tokens(tokens);
+                var local = Ops.Transpose(Drop(Norm(Local(Ops.Transpose(x, 1, 2)))), 1, 2);
+                var (output, _, _) = Encode(local);
+                var merged = Merge(output) + Summarize(Same(x));
+                return Head(Attend(merged, memory));
+            }
+        }
+        """;
+
     public static readonly (string Name, string Source)[] All =
     [
         (nameof(HyperParameters), HyperParameters),
@@ -247,5 +292,6 @@ internal static class Samples
         (nameof(Trainers), Trainers),
         (nameof(LeNet), LeNet),
         (nameof(Submodels), Submodels),
+        (nameof(Sequences), Sequences),
     ];
 }

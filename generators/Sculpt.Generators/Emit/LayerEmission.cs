@@ -13,6 +13,10 @@ internal static class LayerEmission
     public static string ModuleType(LayerSpec layer) =>
         (IsSculptLayer(layer.Kind) ? "global::Sculpt.Layers." : "global::TorchSharp.Modules.") + LayerCatalog.Of(layer.Kind).Module;
 
+    /// <summary>Layers whose weights an init scheme sets (norms keep ones and zeros; the rest have no parameters).</summary>
+    public static bool TakesInitScheme(LayerKind kind) => kind is LayerKind.Linear or LayerKind.Conv1d or LayerKind.Conv2d or LayerKind.Embedding
+        or LayerKind.SelfAttention or LayerKind.CrossAttention or LayerKind.Rnn or LayerKind.Lstm or LayerKind.Gru;
+
     /// <summary>Layers TorchSharp does not have in the form Sculpt needs, written in <c>Sculpt.Layers</c>.</summary>
     private static bool IsSculptLayer(LayerKind kind) => kind is LayerKind.SelfAttention or LayerKind.CrossAttention or LayerKind.RMSNorm;
 

@@ -72,7 +72,7 @@ internal static class ModelEmitter
         {
             w.Line($"{FieldName(layer)} = {LayerEmission.Construction(layer, "config")};");
         }
-        foreach (var layer in spec.Layers.Where(l => l.Init is not null))
+        foreach (var layer in spec.Layers.Where(l => l.Init is not null && LayerEmission.TakesInitScheme(l.Kind)))
         {
             var init = layer.Init!;
             string std = SourceWriter.Literal(init.Std);
@@ -188,22 +188,23 @@ internal static class ModelEmitter
         string arguments = string.Join(", ", layer.Parameters.Select(p => SourceWriter.Identifier(p.Name)));
         string declaration = $"{layer.Accessibility} partial {layer.ReturnType} {layer.Name}({parameters})";
         var definition = LayerCatalog.Of(layer.Kind);
+        // call, not forward: hooks registered on the layer run, as in PyTorch.
         if (!definition.IsRecurrent)
         {
-            w.Line($"{declaration} => {FieldName(layer)}.forward({arguments});");
+            w.Line($"{declaration} => {FieldName(layer)}.call({arguments});");
             return;
         }
         // Recurrent modules start from zero states (null) and always give the final states back.
         if (layer.ReturnsStates)
         {
-            w.Line($"{declaration} => {FieldName(layer)}.forward({arguments}, null);");
+            w.Line($"{declaration} => {FieldName(layer)}.call({arguments}, null);");
             return;
         }
         // Locals renamed only if the user's parameter already has the name.
         string Local(string name) => layer.Parameters.Any(p => p.Name == name) ? name + "_" : name;
         w.Open(declaration);
         string states = definition.States == 2 ? $"{Local("output")}, {Local("hidden")}, {Local("cell")}" : $"{Local("output")}, {Local("hidden")}";
-        w.Line($"var ({states}) = {FieldName(layer)}.forward({arguments}, null);");
+        w.Line($"var ({states}) = {FieldName(layer)}.call({arguments}, null);");
         w.Line($"{Local("hidden")}.Dispose();");
         if (definition.States == 2) w.Line($"{Local("cell")}.Dispose();");
         w.Line($"return {Local("output")};");

@@ -36,13 +36,13 @@ partial class BagOfWords : global::TorchSharp.torch.nn.Module<global::TorchSharp
     public static BagOfWords Create(global::Demo.TextConfig config) => new(config);
 
     /// <summary>Embedding: indices [*] -&gt; [*, Width] from Vocabulary rows; Vocabulary*Width parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Embed(global::TorchSharp.torch.Tensor tokens) => _embed.forward(tokens);
+    private partial global::TorchSharp.torch.Tensor Embed(global::TorchSharp.torch.Tensor tokens) => _embed.call(tokens);
 
     /// <summary>Conv2d: [*, 1, H, W] -&gt; [*, 4, H', W'], kernel 3, stride 1, padding 1, dilation 1, groups 1; 36 parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Smooth(global::TorchSharp.torch.Tensor x) => _smooth.forward(x);
+    private partial global::TorchSharp.torch.Tensor Smooth(global::TorchSharp.torch.Tensor x) => _smooth.call(x);
 
     /// <summary>Linear: [*, Width] -&gt; [*, 2], with bias; 2*Width + 2 parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Classify(global::TorchSharp.torch.Tensor x) => _classify.forward(x);
+    private partial global::TorchSharp.torch.Tensor Classify(global::TorchSharp.torch.Tensor x) => _classify.call(x);
 
     /// <summary>Checks the inputs against <c>B T -&gt; B 2</c>, then runs <see cref="Forward"/>.</summary>
     /// <exception cref="global::Sculpt.Models.ShapeMismatchException">An input does not have its declared shape.</exception>

@@ -28,10 +28,10 @@ partial class PairScorer : global::TorchSharp.torch.nn.Module<global::TorchSharp
     public static PairScorer Create(global::PairConfig config) => new(config);
 
     /// <summary>Linear: [*, Width] -&gt; [*, Width], with bias; Width*Width + Width parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Left(global::TorchSharp.torch.Tensor x) => _left.forward(x);
+    private partial global::TorchSharp.torch.Tensor Left(global::TorchSharp.torch.Tensor x) => _left.call(x);
 
     /// <summary>Linear: [*, Width] -&gt; [*, 1], with bias; Width + 1 parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Score(global::TorchSharp.torch.Tensor x) => _score.forward(x);
+    private partial global::TorchSharp.torch.Tensor Score(global::TorchSharp.torch.Tensor x) => _score.call(x);
 
     /// <summary>Checks the inputs against <c>B Width, B Width -&gt; B 1</c>, then runs <see cref="Forward"/>.</summary>
     /// <exception cref="global::Sculpt.Models.ShapeMismatchException">An input does not have its declared shape.</exception>

@@ -30,13 +30,13 @@ partial class Outer
         }
 
         /// <summary>Linear: [*, 8] -&gt; [*, 16], with bias; 144 parameters.</summary>
-        private partial global::TorchSharp.torch.Tensor Input(global::TorchSharp.torch.Tensor x) => _input.forward(x);
+        private partial global::TorchSharp.torch.Tensor Input(global::TorchSharp.torch.Tensor x) => _input.call(x);
 
         /// <summary>Dropout with p = 0.25; shape unchanged; identity in eval mode.</summary>
-        private partial global::TorchSharp.torch.Tensor Drop(global::TorchSharp.torch.Tensor x) => _drop.forward(x);
+        private partial global::TorchSharp.torch.Tensor Drop(global::TorchSharp.torch.Tensor x) => _drop.call(x);
 
         /// <summary>Linear: [*, 16] -&gt; [*, 1], with bias; 17 parameters.</summary>
-        private partial global::TorchSharp.torch.Tensor Output(global::TorchSharp.torch.Tensor x) => _output.forward(x);
+        private partial global::TorchSharp.torch.Tensor Output(global::TorchSharp.torch.Tensor x) => _output.call(x);
 
         /// <summary>Checks the inputs against <c>*batch 8 -&gt; *batch 1</c>, then runs <see cref="Forward"/>.</summary>
         /// <exception cref="global::Sculpt.Models.ShapeMismatchException">An input does not have its declared shape.</exception>

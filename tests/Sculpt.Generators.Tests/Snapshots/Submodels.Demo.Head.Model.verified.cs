@@ -18,7 +18,7 @@ partial class Head : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch
     }
 
     /// <summary>Linear: [*, 8] -&gt; [*, 2], with bias; 18 parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Out(global::TorchSharp.torch.Tensor x) => _out.forward(x);
+    private partial global::TorchSharp.torch.Tensor Out(global::TorchSharp.torch.Tensor x) => _out.call(x);
 
     /// <summary>Checks the inputs against <c>B 8 -&gt; B 2</c>, then runs <see cref="Forward"/>.</summary>
     /// <exception cref="global::Sculpt.Models.ShapeMismatchException">An input does not have its declared shape.</exception>

@@ -25,7 +25,7 @@ partial class Residual : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
     public static Residual Create(global::Demo.BlockConfig config) => new(config);
 
     /// <summary>Linear: [*, Width] -&gt; [*, Width], with bias; Width*Width + Width parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Mix(global::TorchSharp.torch.Tensor x) => _mix.forward(x);
+    private partial global::TorchSharp.torch.Tensor Mix(global::TorchSharp.torch.Tensor x) => _mix.call(x);
 
     /// <summary>Checks the inputs against <c>*batch Width -&gt; *batch Width</c>, then runs <see cref="Forward"/>.</summary>
     /// <exception cref="global::Sculpt.Models.ShapeMismatchException">An input does not have its declared shape.</exception>
