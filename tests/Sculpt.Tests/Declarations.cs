@@ -330,3 +330,28 @@ public partial class CrossAttending
     [Forward("B T Dim, B S Dim -> B T Dim")]
     public Tensor Forward(Tensor x, Tensor memory) => x + Attend(Norm(x), memory);
 }
+
+/// <summary>Token windows cut from a repeating 7-token cycle: each token says which comes next.</summary>
+public sealed class CyclicText : IDataSource
+{
+    public DataSplits Load(int seed)
+    {
+        Tensor inputs, targets;
+        using (NewDisposeScope())
+        {
+            using var generator = new Generator((ulong)seed);
+            var cycle = randperm(50, generator: generator).narrow(0, 0, 7);
+            var offsets = randint(0, 7, new long[] { 320, 1 }, generator: generator);
+            var positions = (offsets + arange(17, dtype: int64)) % 7;
+            var tokens = cycle.index_select(0, positions.flatten()).view(320, 17);
+            inputs = tokens.narrow(1, 0, 16).clone().MoveToOuterDisposeScope();
+            targets = tokens.narrow(1, 1, 16).clone().MoveToOuterDisposeScope();
+        }
+        using var all = new TensorDataset(inputs, targets);
+        var (train, validation) = all.Split(0.25, seed);
+        return new DataSplits(train, validation);
+    }
+}
+
+[Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+public partial class LanguageModelTrainer : Trainer<TinyGptModel, CyclicText, GptConfig>;

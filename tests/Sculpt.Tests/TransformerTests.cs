@@ -52,6 +52,24 @@ public class TransformerTests
     }
 
     [Fact]
+    public void A_language_model_learns_next_tokens_and_beats_the_unigram_baseline()
+    {
+        var config = new GptConfig { Epochs = 4, BatchSize = 32, LearningRate = 3e-3, Seed = 2 };
+        var data = new CyclicText().Load(config.Seed);
+        using var trainer = new LanguageModelTrainer(config);
+        var before = trainer.Evaluate(data.Validation);
+        var result = trainer.Fit(data.Train, data.Validation, Sculpt.Training.SilentProgress.Instance);
+        double perplexity = System.Math.Exp(result.Final.Validation.Loss);
+        double unigram = Sculpt.Text.LanguageModelBaselines.UnigramPerplexity(data.Train.Targets, data.Validation.Targets, 50);
+        Assert.True(result.Final.Validation.Loss < before.Loss / 2, $"validation loss went {before.Loss} -> {result.Final.Validation.Loss}");
+        Assert.True(perplexity < unigram / 2, $"perplexity {perplexity}, unigram {unigram}");
+        // Accuracy is per position: 320 windows x 16 positions, not per window.
+        Assert.InRange(result.Final.Validation.Accuracy!.Value, 0.9, 1.0);
+        var continued = Sculpt.Text.TokenSampling.Generate(trainer.Model, [data.Validation.Features[0, 0].item<long>()], 6, 16, Sculpt.Text.Sampling.Greedy);
+        Assert.Equal(data.Validation.Features[0, ..7].data<long>().ToArray(), continued);
+    }
+
+    [Fact]
     public void A_tie_between_weights_of_different_shapes_is_refused_naming_both_layers()
     {
         var error = Assert.Throws<Sculpt.HyperParameters.HyperParameterException>(() => new MistiedHead(new Gpt2Config { Vocabulary = 30, Dim = 8, Mlp = 12 }));
