@@ -1,0 +1,121 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Sculpt.Optimization;
+
+/// <summary>Where one parameter lives inside the flat buffers.</summary>
+public sealed record FlatSlot(string Name, long Offset, long[] Shape, bool Decays)
+{
+    public long Elements => Shape.Aggregate(1L, (product, dim) => product * dim);
+}
+
+/// <summary>
+/// Every trainable parameter of a model as a view into one contiguous buffer, and every gradient
+/// as a view into a second one, so an optimizer updates all of them with a handful of whole-buffer
+/// operations instead of a loop of small ones per parameter. Parameters that take weight decay
+/// (by default those with two or more dims: weights and embeddings, not biases or norm scales)
+/// come first, so decay is one operation on a prefix of the buffer.
+/// </summary>
+public sealed class FlatParameters : IDisposable
+{
+    private readonly List<(FlatSlot Slot, Parameter Parameter)> _parameters = new();
+
+    /// <param name="module">The model, already on its device.</param>
+    /// <param name="decays">Which parameters take weight decay; by default those with two or more dims.</param>
+    public FlatParameters(nn.Module module, Func<string, Parameter, bool>? decays = null)
+    {
+        decays ??= static (_, parameter) => parameter.dim() >= 2;
+        var trainable = module.named_parameters().Where(p => p.parameter.requires_grad).ToList();
+        if (trainable.Count == 0) throw new ArgumentException("The model has no trainable parameters.", nameof(module));
+        var first = trainable[0].parameter;
+        foreach (var (name, parameter) in trainable)
+        {
+            if (parameter.dtype != first.dtype || parameter.device_type != first.device_type || parameter.device_index != first.device_index)
+            {
+                throw new ArgumentException($"Parameter '{name}' is {parameter.dtype} on {parameter.device}, but '{trainable[0].name}' is {first.dtype} on {first.device}; one flat buffer needs one dtype and device.", nameof(module));
+            }
+        }
+        var ordered = trainable.Select(p => (p.name, p.parameter, Decays: decays(p.name, p.parameter))).OrderBy(p => p.Decays ? 0 : 1).ToList();
+        long offset = 0;
+        foreach (var (name, parameter, decaysThis) in ordered)
+        {
+            var slot = new FlatSlot(name, offset, parameter.shape, decaysThis);
+            _parameters.Add((slot, parameter));
+            offset += slot.Elements;
+            if (decaysThis) DecayedElements = offset;
+        }
+        Values = empty(offset, dtype: first.dtype, device: first.device);
+        Gradients = zeros(offset, dtype: first.dtype, device: first.device);
+        Attach(copyValues: true);
+    }
+
+    /// <summary>All parameter values, decayed ones first.</summary>
+    public Tensor Values { get; }
+
+    /// <summary>All gradients, in the same layout as <see cref="Values"/>.</summary>
+    public Tensor Gradients { get; }
+
+    /// <summary>The number of leading elements of <see cref="Values"/> that take weight decay.</summary>
+    public long DecayedElements { get; }
+
+    public long Count => Values.size(0);
+
+    public IReadOnlyList<FlatSlot> Slots => _parameters.Select(p => p.Slot).ToList();
+
+    /// <summary>
+    /// Scales the gradients so that their global L2 norm is at most <paramref name="maxNorm"/>, as
+    /// <c>clip_grad_norm_</c> does (coefficient <c>maxNorm / (norm + 1e-6)</c>, at most 1), with one
+    /// norm over the flat buffer. Returns the norm before clipping as a tensor: reading it is a device sync.
+    /// </summary>
+    public Tensor ClipGradNorm(double maxNorm)
+    {
+        if (!(maxNorm > 0)) throw new ArgumentOutOfRangeException(nameof(maxNorm), $"must be positive; got {maxNorm}");
+        _clipEpsilon ??= 1e-6.ToScalar();
+        _one ??= 1.0.ToScalar();
+        if (_maxNorm is null || _maxNormValue != maxNorm)
+        {
+            _maxNorm?.Dispose();
+            _maxNorm = maxNorm.ToScalar();
+            _maxNormValue = maxNorm;
+        }
+        var norm = Gradients.norm();
+        using var coefficient = norm.add(_clipEpsilon).reciprocal_().mul_(_maxNorm).clamp_max_(_one);
+        Gradients.mul_(coefficient);
+        return norm;
+    }
+
+    private Scalar? _clipEpsilon, _one, _maxNorm;
+    private double _maxNormValue;
+
+    /// <summary>Zeroes every gradient in place (the views stay attached).</summary>
+    public void ZeroGrad() => Gradients.zero_();
+
+    /// <summary>
+    /// Points every parameter and its gradient back into the buffers, e.g. after a load replaced the
+    /// parameters' storage. With <paramref name="copyValues"/> the current values move in first.
+    /// </summary>
+    public void Attach(bool copyValues)
+    {
+        using var noGrad = no_grad();
+        foreach (var (slot, parameter) in _parameters)
+        {
+            using var value = Values.narrow(0, slot.Offset, slot.Elements).view(slot.Shape);
+            if (copyValues) value.copy_(parameter);
+            parameter.set_(value);
+            parameter.grad = Gradients.narrow(0, slot.Offset, slot.Elements).view(slot.Shape);
+        }
+    }
+
+    public void Dispose()
+    {
+        Values.Dispose();
+        Gradients.Dispose();
+        _clipEpsilon?.Dispose();
+        _one?.Dispose();
+        _maxNorm?.Dispose();
+    }
+}

@@ -1,0 +1,213 @@
+using System;
+using System.Collections.Generic;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Sculpt.Optimization;
+
+/// <summary>
+/// An optimizer over <see cref="FlatParameters"/>: a few whole-buffer operations per step,
+/// whatever the number of parameters. Numbers passed to libtorch are <see cref="Scalar"/>s made
+/// once (or once per step and disposed), never left to the finalizer.
+/// </summary>
+public abstract class FusedOptimizer : IDisposable
+{
+    private readonly List<IDisposable> _owned = new();
+
+    protected FusedOptimizer(FlatParameters parameters, double learningRate)
+    {
+        Parameters = parameters;
+        LearningRate = learningRate;
+    }
+
+    public FlatParameters Parameters { get; }
+
+    /// <summary>The rate of the next step; schedules set it between steps.</summary>
+    public double LearningRate { get; set; }
+
+    /// <summary>Steps taken so far.</summary>
+    public long Steps { get; protected set; }
+
+    /// <summary>Applies the gradients in <see cref="FlatParameters.Gradients"/> to the values.</summary>
+    public void Step()
+    {
+        Steps++;
+        using var noGrad = no_grad();
+        Update();
+    }
+
+    public void ZeroGrad() => Parameters.ZeroGrad();
+
+    /// <summary>The buffers the optimizer keeps between steps, by name, for checkpoints.</summary>
+    public abstract IReadOnlyDictionary<string, Tensor> State { get; }
+
+    protected abstract void Update();
+
+    /// <summary>A buffer shaped like the parameters, zeroed.</summary>
+    protected Tensor Buffer() => Keep(zeros_like(Parameters.Values));
+
+    protected Scalar Constant(double value) => Keep(value.ToScalar());
+
+    protected T Keep<T>(T disposable) where T : IDisposable
+    {
+        _owned.Add(disposable);
+        return disposable;
+    }
+
+    /// <summary>The leading part of <paramref name="buffer"/> that takes weight decay.</summary>
+    protected Tensor Decayed(Tensor buffer) => Keep(buffer.narrow(0, 0, Parameters.DecayedElements));
+
+    public void Dispose()
+    {
+        foreach (var owned in _owned) owned.Dispose();
+        _owned.Clear();
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>
+/// Adam and AdamW (Kingma and Ba; Loshchilov and Hutter) over flat buffers, step for step as
+/// <c>torch.optim.Adam</c>/<c>AdamW</c> compute it. AdamW decays the decayed prefix of the values
+/// by <c>1 - lr * weightDecay</c>; Adam adds <c>weightDecay * value</c> to those gradients.
+/// </summary>
+public sealed class FusedAdam : FusedOptimizer
+{
+    private readonly double _beta1, _beta2, _weightDecay;
+    private readonly bool _decoupled;
+    private readonly Tensor _average, _squares, _denominator, _decayedValues, _decayedGradients;
+    private readonly Scalar _beta1Scalar, _beta2Scalar, _oneMinusBeta1, _oneMinusBeta2, _epsilon, _coupledDecay;
+
+    public FusedAdam(FlatParameters parameters, double learningRate, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0, bool decoupled = true)
+        : base(parameters, learningRate)
+    {
+        _beta1 = beta1;
+        _beta2 = beta2;
+        _weightDecay = weightDecay;
+        _decoupled = decoupled;
+        _average = Buffer();
+        _squares = Buffer();
+        _denominator = Buffer();
+        _decayedValues = Decayed(parameters.Values);
+        _decayedGradients = Decayed(parameters.Gradients);
+        _beta1Scalar = Constant(beta1);
+        _beta2Scalar = Constant(beta2);
+        _oneMinusBeta1 = Constant(1 - beta1);
+        _oneMinusBeta2 = Constant(1 - beta2);
+        _epsilon = Constant(epsilon);
+        _coupledDecay = Constant(weightDecay);
+    }
+
+    public override IReadOnlyDictionary<string, Tensor> State => new Dictionary<string, Tensor> { ["exp_avg"] = _average, ["exp_avg_sq"] = _squares };
+
+    protected override void Update()
+    {
+        var values = Parameters.Values;
+        var gradients = Parameters.Gradients;
+        if (_weightDecay != 0 && Parameters.DecayedElements > 0)
+        {
+            if (_decoupled)
+            {
+                using var keep = (1 - LearningRate * _weightDecay).ToScalar();
+                _decayedValues.mul_(keep);
+            }
+            else
+            {
+                _decayedGradients.add_(_decayedValues, alpha: _coupledDecay);
+            }
+        }
+        double correction1 = 1 - Math.Pow(_beta1, Steps);
+        double correction2 = 1 - Math.Pow(_beta2, Steps);
+        _average.mul_(_beta1Scalar).add_(gradients, alpha: _oneMinusBeta1);
+        _squares.mul_(_beta2Scalar).addcmul_(gradients, gradients, value: _oneMinusBeta2);
+        using var root = Math.Sqrt(correction2).ToScalar();
+        using var stepSize = (-LearningRate / correction1).ToScalar();
+        _denominator.copy_(_squares).sqrt_().div_(root).add_(_epsilon);
+        values.addcdiv_(_average, _denominator, value: stepSize);
+    }
+}
+
+/// <summary>
+/// SGD with momentum (and Nesterov momentum) over flat buffers, as <c>torch.optim.SGD</c> computes
+/// it: weight decay is added to the decayed gradients, the first step's momentum is the gradient.
+/// </summary>
+public sealed class FusedSgd : FusedOptimizer
+{
+    private readonly double _momentum, _weightDecay;
+    private readonly bool _nesterov;
+    private readonly Tensor _velocity, _direction, _decayedValues, _decayedGradients;
+    private readonly Scalar _momentumScalar, _one, _decay;
+
+    public FusedSgd(FlatParameters parameters, double learningRate, double momentum = 0, bool nesterov = false, double weightDecay = 0)
+        : base(parameters, learningRate)
+    {
+        if (nesterov && momentum <= 0) throw new ArgumentException("Nesterov momentum needs a positive momentum.", nameof(nesterov));
+        _momentum = momentum;
+        _nesterov = nesterov;
+        _weightDecay = weightDecay;
+        _velocity = Buffer();
+        _direction = Buffer();
+        _decayedValues = Decayed(parameters.Values);
+        _decayedGradients = Decayed(parameters.Gradients);
+        _momentumScalar = Constant(momentum);
+        _one = Constant(1);
+        _decay = Constant(weightDecay);
+    }
+
+    public override IReadOnlyDictionary<string, Tensor> State => new Dictionary<string, Tensor> { ["momentum_buffer"] = _velocity };
+
+    protected override void Update()
+    {
+        var gradients = Parameters.Gradients;
+        if (_weightDecay != 0 && Parameters.DecayedElements > 0) _decayedGradients.add_(_decayedValues, alpha: _decay);
+        var direction = gradients;
+        if (_momentum != 0)
+        {
+            if (Steps == 1) _velocity.copy_(gradients);
+            else _velocity.mul_(_momentumScalar).add_(gradients, alpha: _one);
+            if (_nesterov) direction = _direction.copy_(gradients).add_(_velocity, alpha: _momentumScalar);
+            else direction = _velocity;
+        }
+        using var rate = (-LearningRate).ToScalar();
+        Parameters.Values.add_(direction, alpha: rate);
+    }
+}
+
+/// <summary>
+/// Lion (Chen et al., 2023, "Symbolic Discovery of Optimization Algorithms"): the update is the sign
+/// of an interpolation of momentum and gradient, with decoupled weight decay.
+/// </summary>
+public sealed class FusedLion : FusedOptimizer
+{
+    private readonly double _weightDecay;
+    private readonly Tensor _momentum, _update, _decayedValues;
+    private readonly Scalar _beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2;
+
+    public FusedLion(FlatParameters parameters, double learningRate, double beta1 = 0.9, double beta2 = 0.99, double weightDecay = 0)
+        : base(parameters, learningRate)
+    {
+        _weightDecay = weightDecay;
+        _momentum = Buffer();
+        _update = Buffer();
+        _decayedValues = Decayed(parameters.Values);
+        _beta1 = Constant(beta1);
+        _oneMinusBeta1 = Constant(1 - beta1);
+        _beta2 = Constant(beta2);
+        _oneMinusBeta2 = Constant(1 - beta2);
+    }
+
+    public override IReadOnlyDictionary<string, Tensor> State => new Dictionary<string, Tensor> { ["exp_avg"] = _momentum };
+
+    protected override void Update()
+    {
+        var gradients = Parameters.Gradients;
+        if (_weightDecay != 0 && Parameters.DecayedElements > 0)
+        {
+            using var keep = (1 - LearningRate * _weightDecay).ToScalar();
+            _decayedValues.mul_(keep);
+        }
+        _update.copy_(_momentum).mul_(_beta1).add_(gradients, alpha: _oneMinusBeta1).sign_();
+        using var rate = (-LearningRate).ToScalar();
+        Parameters.Values.add_(_update, alpha: rate);
+        _momentum.mul_(_beta2).add_(gradients, alpha: _oneMinusBeta2);
+    }
+}
