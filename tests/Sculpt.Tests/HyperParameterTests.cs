@@ -59,14 +59,15 @@ public class HyperParameterTests
     {
         string help = HelpText.Format(MlpConfig.Options);
         var lines = help.Split('\n');
-        Assert.Equal("option           type        default  range", lines[0]);
-        Assert.Contains("--hidden         int         32       [1, 4096]", lines);
-        Assert.Contains("--dropout        double      0.1      [0, 0.9]", lines);
-        Assert.Contains("--learning-rate  double      0.001    [0, 10]", lines);
-        Assert.Contains("--epochs         int         3        [1, 1000000]", lines);
-        Assert.Contains("--activation     Activation  Relu", lines);
+        Assert.Equal("option            type        default  range", lines[0]);
+        Assert.Contains("--hidden          int         32       [1, 4096]", lines);
+        Assert.Contains("--dropout         double      0.1      [0, 0.9]", lines);
+        Assert.Contains("--learning-rate   double      0.001    [0, 10]", lines);
+        Assert.Contains("--epochs          int         3        [1, 1000000]", lines);
+        Assert.Contains("--clip-grad-norm  double      0        [0, 1000000]", lines);
+        Assert.Contains("--activation      Activation  Relu", lines);
         Assert.Equal(
-            new[] { "--epochs", "--batch-size", "--learning-rate", "--weight-decay", "--momentum", "--seed", "--hidden", "--dropout", "--use-bias", "--run-name", "--activation" },
+            new[] { "--epochs", "--batch-size", "--learning-rate", "--weight-decay", "--momentum", "--clip-grad-norm", "--seed", "--hidden", "--dropout", "--use-bias", "--run-name", "--activation" },
             MlpConfig.Options.Select(o => o.Flag));
     }
 

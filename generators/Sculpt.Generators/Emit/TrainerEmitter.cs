@@ -30,21 +30,28 @@ internal static class TrainerEmitter
         w.Line($"    {Training}.TrainerCommandLine.Run<{self}, {spec.ModelType}, {spec.DataType}, {spec.ConfigType}>({SourceWriter.Quote(self)}, args, static (config, device) => new {self}(config, device));");
         w.Line();
 
+        const string Optimization = "global::Sculpt.Optimization";
         w.Line("/// <inheritdoc/>");
-        w.Line($"protected override {Torch}.optim.Optimizer CreateOptimizer() =>");
-        w.Line(spec.Optimizer == OptimizerKind.AdamW
-            ? $"    {Torch}.optim.AdamW(Model.parameters(), lr: Config.LearningRate, weight_decay: Config.WeightDecay);"
-            : $"    {Torch}.optim.SGD(Model.parameters(), Config.LearningRate, momentum: Config.Momentum, weight_decay: Config.WeightDecay);");
+        w.Line($"protected override {Optimization}.FusedOptimizer CreateOptimizer({Optimization}.FlatParameters parameters) =>");
+        w.Line("    " + spec.Optimizer switch
+        {
+            OptimizerKind.Sgd => $"new {Optimization}.FusedSgd(parameters, Config.LearningRate, momentum: Config.Momentum, weightDecay: Config.WeightDecay);",
+            OptimizerKind.SgdNesterov => $"new {Optimization}.FusedSgd(parameters, Config.LearningRate, momentum: Config.Momentum, nesterov: true, weightDecay: Config.WeightDecay);",
+            OptimizerKind.Adam => $"new {Optimization}.FusedAdam(parameters, Config.LearningRate, weightDecay: Config.WeightDecay, decoupled: false);",
+            OptimizerKind.Lion => $"new {Optimization}.FusedLion(parameters, Config.LearningRate, weightDecay: Config.WeightDecay);",
+            _ => $"new {Optimization}.FusedAdam(parameters, Config.LearningRate, weightDecay: Config.WeightDecay);",
+        });
         w.Line();
 
         w.Line("/// <inheritdoc/>");
         w.Open($"public override {Tensor} TrainStep({Tensor} input, {Tensor} target)");
         w.Line($"using var scope = {Torch}.NewDisposeScope();");
-        w.Line("TorchOptimizer.zero_grad();");
+        w.Line("FusedOptimizer.ZeroGrad();");
         w.Line("var output = Model.call(input);");
         w.Line($"var loss = {LossCall(spec.Loss, "output", "target", sum: false)};");
         w.Line("loss.backward();");
-        w.Line("TorchOptimizer.step();");
+        w.Line("if (Config.ClipGradNorm > 0) FusedOptimizer.Parameters.ClipGradNorm(Config.ClipGradNorm);");
+        w.Line("FusedOptimizer.Step();");
         w.Line("return loss.detach().MoveToOuterDisposeScope();");
         w.Close();
         w.Line();

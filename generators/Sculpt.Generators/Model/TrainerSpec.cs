@@ -10,6 +10,9 @@ internal enum OptimizerKind
 {
     AdamW = 0,
     Sgd = 1,
+    Adam = 2,
+    SgdNesterov = 3,
+    Lion = 4,
 }
 
 /// <summary>A <c>[Trainer]</c> class and the model, data and hyperparameter types of its base.</summary>

@@ -18,6 +18,15 @@ public enum Optimizer
 
     /// <summary>SGD with momentum, using <c>LearningRate</c>, <c>Momentum</c> and <c>WeightDecay</c>.</summary>
     Sgd,
+
+    /// <summary>Adam with L2 weight decay added to the gradients, using <c>LearningRate</c> and <c>WeightDecay</c>.</summary>
+    Adam,
+
+    /// <summary>SGD with Nesterov momentum, using <c>LearningRate</c>, <c>Momentum</c> and <c>WeightDecay</c>.</summary>
+    SgdNesterov,
+
+    /// <summary>Lion (sign of interpolated momentum, decoupled decay); use a rate 3-10x smaller than AdamW's.</summary>
+    Lion,
 }
 
 /// <summary>

@@ -48,8 +48,9 @@ public sealed class FlatParameters : IDisposable
             offset += slot.Elements;
             if (decaysThis) DecayedElements = offset;
         }
-        Values = empty(offset, dtype: first.dtype, device: first.device);
-        Gradients = zeros(offset, dtype: first.dtype, device: first.device);
+        // The buffers outlive whatever dispose scope they are first built in (often a training step's).
+        Values = empty(offset, dtype: first.dtype, device: first.device).DetachFromDisposeScope();
+        Gradients = zeros(offset, dtype: first.dtype, device: first.device).DetachFromDisposeScope();
         Attach(copyValues: true);
     }
 

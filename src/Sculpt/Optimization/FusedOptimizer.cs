@@ -44,7 +44,7 @@ public abstract class FusedOptimizer : IDisposable
     protected abstract void Update();
 
     /// <summary>A buffer shaped like the parameters, zeroed.</summary>
-    protected Tensor Buffer() => Keep(zeros_like(Parameters.Values));
+    protected Tensor Buffer() => Keep(zeros_like(Parameters.Values).DetachFromDisposeScope());
 
     protected Scalar Constant(double value) => Keep(value.ToScalar());
 
@@ -55,7 +55,7 @@ public abstract class FusedOptimizer : IDisposable
     }
 
     /// <summary>The leading part of <paramref name="buffer"/> that takes weight decay.</summary>
-    protected Tensor Decayed(Tensor buffer) => Keep(buffer.narrow(0, 0, Parameters.DecayedElements));
+    protected Tensor Decayed(Tensor buffer) => Keep(buffer.narrow(0, 0, Parameters.DecayedElements).DetachFromDisposeScope());
 
     public void Dispose()
     {
@@ -67,42 +67,56 @@ public abstract class FusedOptimizer : IDisposable
 
 /// <summary>
 /// Adam and AdamW (Kingma and Ba; Loshchilov and Hutter) over flat buffers, step for step as
-/// <c>torch.optim.Adam</c>/<c>AdamW</c> compute it. AdamW decays the decayed prefix of the values
-/// by <c>1 - lr * weightDecay</c>; Adam adds <c>weightDecay * value</c> to those gradients.
+/// <c>torch.optim.Adam</c>/<c>AdamW</c> compute them, in libtorch's own fused kernel: one pass over
+/// the buffers per step. AdamW first decays the decayed prefix of the values by
+/// <c>1 - lr * weightDecay</c>; Adam adds <c>weightDecay * value</c> to those gradients.
 /// </summary>
 public sealed class FusedAdam : FusedOptimizer
 {
-    private readonly double _beta1, _beta2, _weightDecay;
+    // TorchSharp binds neither torch._fused_adamw_ nor torch._fused_adam_, but TorchScript can call
+    // them; compiled once per process. Lists come from C# (a list built inside the script would be
+    // a copy that the kernel updates in vain).
+    private static readonly Lazy<jit.CompilationUnit> Kernels = new(() => jit.compile(string.Join("\n",
+        "def adamw(params: List[Tensor], grads: List[Tensor], exp_avgs: List[Tensor], exp_avg_sqs: List[Tensor], steps: List[Tensor], lr: float, beta1: float, beta2: float, eps: float):",
+        "    torch._fused_adamw_(params, grads, exp_avgs, exp_avg_sqs, [], steps, lr=lr, beta1=beta1, beta2=beta2, weight_decay=0.0, eps=eps, amsgrad=False, maximize=False)",
+        "",
+        "def adam(params: List[Tensor], grads: List[Tensor], exp_avgs: List[Tensor], exp_avg_sqs: List[Tensor], steps: List[Tensor], lr: float, beta1: float, beta2: float, eps: float):",
+        "    torch._fused_adam_(params, grads, exp_avgs, exp_avg_sqs, [], steps, lr=lr, beta1=beta1, beta2=beta2, weight_decay=0.0, eps=eps, amsgrad=False, maximize=False)",
+        "")));
+
+    private readonly double _weightDecay;
     private readonly bool _decoupled;
-    private readonly Tensor _average, _squares, _denominator, _decayedValues, _decayedGradients;
-    private readonly Scalar _beta1Scalar, _beta2Scalar, _oneMinusBeta1, _oneMinusBeta2, _epsilon, _coupledDecay;
+    private readonly Tensor _average, _squares, _step, _decayedValues, _decayedGradients;
+    private readonly Tensor[] _values, _gradients, _averages, _squaresList, _steps;
+    private readonly Scalar _beta1, _beta2, _epsilon, _coupledDecay, _one;
 
     public FusedAdam(FlatParameters parameters, double learningRate, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0, bool decoupled = true)
         : base(parameters, learningRate)
     {
-        _beta1 = beta1;
-        _beta2 = beta2;
         _weightDecay = weightDecay;
         _decoupled = decoupled;
         _average = Buffer();
         _squares = Buffer();
-        _denominator = Buffer();
+        // The kernel reads the step count from a float tensor, which the caller advances.
+        _step = Keep(zeros(1, dtype: float32, device: parameters.Values.device).DetachFromDisposeScope());
         _decayedValues = Decayed(parameters.Values);
         _decayedGradients = Decayed(parameters.Gradients);
-        _beta1Scalar = Constant(beta1);
-        _beta2Scalar = Constant(beta2);
-        _oneMinusBeta1 = Constant(1 - beta1);
-        _oneMinusBeta2 = Constant(1 - beta2);
+        _values = [parameters.Values];
+        _gradients = [parameters.Gradients];
+        _averages = [_average];
+        _squaresList = [_squares];
+        _steps = [_step];
+        _beta1 = Constant(beta1);
+        _beta2 = Constant(beta2);
         _epsilon = Constant(epsilon);
         _coupledDecay = Constant(weightDecay);
+        _one = Constant(1);
     }
 
-    public override IReadOnlyDictionary<string, Tensor> State => new Dictionary<string, Tensor> { ["exp_avg"] = _average, ["exp_avg_sq"] = _squares };
+    public override IReadOnlyDictionary<string, Tensor> State => new Dictionary<string, Tensor> { ["exp_avg"] = _average, ["exp_avg_sq"] = _squares, ["step"] = _step };
 
     protected override void Update()
     {
-        var values = Parameters.Values;
-        var gradients = Parameters.Gradients;
         if (_weightDecay != 0 && Parameters.DecayedElements > 0)
         {
             if (_decoupled)
@@ -115,14 +129,9 @@ public sealed class FusedAdam : FusedOptimizer
                 _decayedGradients.add_(_decayedValues, alpha: _coupledDecay);
             }
         }
-        double correction1 = 1 - Math.Pow(_beta1, Steps);
-        double correction2 = 1 - Math.Pow(_beta2, Steps);
-        _average.mul_(_beta1Scalar).add_(gradients, alpha: _oneMinusBeta1);
-        _squares.mul_(_beta2Scalar).addcmul_(gradients, gradients, value: _oneMinusBeta2);
-        using var root = Math.Sqrt(correction2).ToScalar();
-        using var stepSize = (-LearningRate / correction1).ToScalar();
-        _denominator.copy_(_squares).sqrt_().div_(root).add_(_epsilon);
-        values.addcdiv_(_average, _denominator, value: stepSize);
+        _step.add_(_one);
+        using var rate = LearningRate.ToScalar();
+        Kernels.Value.invoke(_decoupled ? "adamw" : "adam", _values, _gradients, _averages, _squaresList, _steps, rate, _beta1, _beta2, _epsilon);
     }
 }
 

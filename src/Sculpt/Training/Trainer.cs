@@ -2,6 +2,7 @@ using System;
 using Sculpt.Data;
 using Sculpt.HyperParameters;
 using Sculpt.Models;
+using Sculpt.Optimization;
 using TorchSharp;
 
 namespace Sculpt.Training;
@@ -16,7 +17,8 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
     where TData : IDataSource, new()
     where TConfig : TrainingHyperParameters, IHyperParameters<TConfig>
 {
-    private torch.optim.Optimizer? _optimizer;
+    private FlatParameters? _parameters;
+    private FusedOptimizer? _optimizer;
 
     /// <summary>Validates <paramref name="config"/>, seeds libtorch and builds the model on <paramref name="device"/>.</summary>
     protected Trainer(TConfig config, torch.Device? device = null)
@@ -35,13 +37,14 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
     public torch.Device Device { get; }
 
     /// <summary>
-    /// Built on first use, after the model reached its device: moving or loading a module replaces
-    /// its parameters, and an optimizer holding the old ones would fail on <c>step()</c>.
+    /// The declared optimizer over the model's parameters, gathered into flat buffers. Built on
+    /// first use, after the model reached its device: moving or loading a module replaces its
+    /// parameters, and buffers holding the old ones would train nothing.
     /// </summary>
-    public torch.optim.Optimizer TorchOptimizer => _optimizer ??= CreateOptimizer();
+    public FusedOptimizer FusedOptimizer => _optimizer ??= CreateOptimizer(_parameters ??= new FlatParameters(Model));
 
-    /// <summary>The optimizer declared on the trainer, over the model's parameters.</summary>
-    protected abstract torch.optim.Optimizer CreateOptimizer();
+    /// <summary>The optimizer declared on the trainer, over <paramref name="parameters"/>.</summary>
+    protected abstract FusedOptimizer CreateOptimizer(FlatParameters parameters);
 
     /// <summary>One optimisation step. Returns the batch's mean loss as a detached scalar tensor, without a device sync.</summary>
     public abstract torch.Tensor TrainStep(torch.Tensor input, torch.Tensor target);
@@ -60,13 +63,20 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
     {
         WeightFiles.Load(Model, path);
         Model.to(Device);
+        ReleaseOptimizer();
+    }
+
+    private void ReleaseOptimizer()
+    {
         _optimizer?.Dispose();
         _optimizer = null;
+        _parameters?.Dispose();
+        _parameters = null;
     }
 
     public void Dispose()
     {
-        _optimizer?.Dispose();
+        ReleaseOptimizer();
         Model.Dispose();
         GC.SuppressFinalize(this);
     }

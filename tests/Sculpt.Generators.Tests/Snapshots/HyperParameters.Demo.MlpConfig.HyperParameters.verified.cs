@@ -6,8 +6,8 @@ namespace Demo;
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
 partial record MlpConfig : global::Sculpt.HyperParameters.IHyperParameters<MlpConfig>
 {
-    private static readonly string[] s_flags = ["--epochs", "--batch-size", "--learning-rate", "--weight-decay", "--momentum", "--seed", "--hidden", "--dropout", "--max-steps", "--scale", "--use-bias", "--run-name", "--activation"];
-    private static readonly string[] s_jsonNames = ["epochs", "batchSize", "learningRate", "weightDecay", "momentum", "seed", "hidden", "dropout", "maxSteps", "scale", "useBias", "runName", "activation"];
+    private static readonly string[] s_flags = ["--epochs", "--batch-size", "--learning-rate", "--weight-decay", "--momentum", "--clip-grad-norm", "--seed", "--hidden", "--dropout", "--max-steps", "--scale", "--use-bias", "--run-name", "--activation"];
+    private static readonly string[] s_jsonNames = ["epochs", "batchSize", "learningRate", "weightDecay", "momentum", "clipGradNorm", "seed", "hidden", "dropout", "maxSteps", "scale", "useBias", "runName", "activation"];
 
     /// <summary>Every option with its flag, type, default (read from a fresh instance) and range.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::Sculpt.HyperParameters.HyperParameterInfo> Options
@@ -22,6 +22,7 @@ partial record MlpConfig : global::Sculpt.HyperParameters.IHyperParameters<MlpCo
                 new("--learning-rate", "LearningRate", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.LearningRate), 0.0, 10.0),
                 new("--weight-decay", "WeightDecay", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.WeightDecay), 0.0, 1.0),
                 new("--momentum", "Momentum", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.Momentum), 0.0, 1.0),
+                new("--clip-grad-norm", "ClipGradNorm", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.ClipGradNorm), 0.0, 1000000.0),
                 new("--seed", "Seed", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Seed), null, null),
                 new("--hidden", "Hidden", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Hidden), 1.0, 4096.0),
                 new("--dropout", "Dropout", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.Dropout), 0.0, 0.9),
@@ -52,6 +53,7 @@ partial record MlpConfig : global::Sculpt.HyperParameters.IHyperParameters<MlpCo
                 case "--learning-rate": result = result with { LearningRate = reader.Double() }; break;
                 case "--weight-decay": result = result with { WeightDecay = reader.Double() }; break;
                 case "--momentum": result = result with { Momentum = reader.Double() }; break;
+                case "--clip-grad-norm": result = result with { ClipGradNorm = reader.Double() }; break;
                 case "--seed": result = result with { Seed = reader.Int32() }; break;
                 case "--hidden": result = result with { Hidden = reader.Int32() }; break;
                 case "--dropout": result = result with { Dropout = reader.Double() }; break;
@@ -80,6 +82,7 @@ partial record MlpConfig : global::Sculpt.HyperParameters.IHyperParameters<MlpCo
                 case "learningRate": result = result with { LearningRate = property.Double() }; break;
                 case "weightDecay": result = result with { WeightDecay = property.Double() }; break;
                 case "momentum": result = result with { Momentum = property.Double() }; break;
+                case "clipGradNorm": result = result with { ClipGradNorm = property.Double() }; break;
                 case "seed": result = result with { Seed = property.Int32() }; break;
                 case "hidden": result = result with { Hidden = property.Int32() }; break;
                 case "dropout": result = result with { Dropout = property.Double() }; break;
@@ -109,6 +112,7 @@ partial record MlpConfig : global::Sculpt.HyperParameters.IHyperParameters<MlpCo
             writer.WriteNumber("learningRate", LearningRate);
             writer.WriteNumber("weightDecay", WeightDecay);
             writer.WriteNumber("momentum", Momentum);
+            writer.WriteNumber("clipGradNorm", ClipGradNorm);
             writer.WriteNumber("seed", Seed);
             writer.WriteNumber("hidden", Hidden);
             writer.WriteNumber("dropout", Dropout);
@@ -131,6 +135,7 @@ partial record MlpConfig : global::Sculpt.HyperParameters.IHyperParameters<MlpCo
         global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--learning-rate", LearningRate, 0.0, 10.0);
         global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--weight-decay", WeightDecay, 0.0, 1.0);
         global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--momentum", Momentum, 0.0, 1.0);
+        global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--clip-grad-norm", ClipGradNorm, 0.0, 1000000.0);
         global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--hidden", Hidden, 1.0, 4096.0);
         global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--dropout", Dropout, 0.0, 0.9);
         return errors;

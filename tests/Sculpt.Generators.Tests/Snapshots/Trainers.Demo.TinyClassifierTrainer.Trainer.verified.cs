@@ -16,18 +16,19 @@ partial class TinyClassifierTrainer
         global::Sculpt.Training.TrainerCommandLine.Run<TinyClassifierTrainer, global::Demo.Tiny, global::Demo.TinyData, global::Demo.TinyConfig>("TinyClassifierTrainer", args, static (config, device) => new TinyClassifierTrainer(config, device));
 
     /// <inheritdoc/>
-    protected override global::TorchSharp.torch.optim.Optimizer CreateOptimizer() =>
-        global::TorchSharp.torch.optim.AdamW(Model.parameters(), lr: Config.LearningRate, weight_decay: Config.WeightDecay);
+    protected override global::Sculpt.Optimization.FusedOptimizer CreateOptimizer(global::Sculpt.Optimization.FlatParameters parameters) =>
+        new global::Sculpt.Optimization.FusedAdam(parameters, Config.LearningRate, weightDecay: Config.WeightDecay);
 
     /// <inheritdoc/>
     public override global::TorchSharp.torch.Tensor TrainStep(global::TorchSharp.torch.Tensor input, global::TorchSharp.torch.Tensor target)
     {
         using var scope = global::TorchSharp.torch.NewDisposeScope();
-        TorchOptimizer.zero_grad();
+        FusedOptimizer.ZeroGrad();
         var output = Model.call(input);
         var loss = global::Sculpt.Training.Losses.CrossEntropy(output, target);
         loss.backward();
-        TorchOptimizer.step();
+        if (Config.ClipGradNorm > 0) FusedOptimizer.Parameters.ClipGradNorm(Config.ClipGradNorm);
+        FusedOptimizer.Step();
         return loss.detach().MoveToOuterDisposeScope();
     }
 

@@ -16,18 +16,19 @@ partial class TinyRegressionTrainer
         global::Sculpt.Training.TrainerCommandLine.Run<TinyRegressionTrainer, global::Demo.Tiny, global::Demo.TinyData, global::Demo.TinyConfig>("TinyRegressionTrainer", args, static (config, device) => new TinyRegressionTrainer(config, device));
 
     /// <inheritdoc/>
-    protected override global::TorchSharp.torch.optim.Optimizer CreateOptimizer() =>
-        global::TorchSharp.torch.optim.SGD(Model.parameters(), Config.LearningRate, momentum: Config.Momentum, weight_decay: Config.WeightDecay);
+    protected override global::Sculpt.Optimization.FusedOptimizer CreateOptimizer(global::Sculpt.Optimization.FlatParameters parameters) =>
+        new global::Sculpt.Optimization.FusedSgd(parameters, Config.LearningRate, momentum: Config.Momentum, weightDecay: Config.WeightDecay);
 
     /// <inheritdoc/>
     public override global::TorchSharp.torch.Tensor TrainStep(global::TorchSharp.torch.Tensor input, global::TorchSharp.torch.Tensor target)
     {
         using var scope = global::TorchSharp.torch.NewDisposeScope();
-        TorchOptimizer.zero_grad();
+        FusedOptimizer.ZeroGrad();
         var output = Model.call(input);
         var loss = global::Sculpt.Training.Losses.MeanSquaredError(output, target);
         loss.backward();
-        TorchOptimizer.step();
+        if (Config.ClipGradNorm > 0) FusedOptimizer.Parameters.ClipGradNorm(Config.ClipGradNorm);
+        FusedOptimizer.Step();
         return loss.detach().MoveToOuterDisposeScope();
     }
 
