@@ -1,5 +1,15 @@
 // Speed claims, measured side by side with hand-written TorchSharp doing the same work.
-//   dotnet run -c Release --project tests/Sculpt.Benchmarks -- --filter '*'
+//   dotnet run -c Release --project tests/Sculpt.Benchmarks -- paired            (interleaved step ratios)
+//   dotnet run -c Release --project tests/Sculpt.Benchmarks -- --filter '*'      (BenchmarkDotNet)
+using System;
+using System.Linq;
 using BenchmarkDotNet.Running;
+using Sculpt.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(Sculpt.Benchmarks.TrainStepBenchmark).Assembly).Run(args);
+if (args is ["paired", ..])
+{
+    int pairs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200;
+    PairedSteps.Run([new MlpStep(), new DeepMlpStep(), new LeNetStep(), new GptStep()], pairs, Console.Out);
+    return;
+}
+BenchmarkSwitcher.FromAssembly(typeof(StepBenchmark).Assembly).Run(args);

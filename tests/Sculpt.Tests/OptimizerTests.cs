@@ -77,11 +77,13 @@ public class OptimizerTests
     {
         var (model, _) = Twins();
         using var flat = new FlatParameters(model);
-        Assert.Equal(model.parameters().Sum(p => p.numel()), flat.Count);
+        Assert.Equal(model.parameters().Sum(p => p.numel()), flat.Slots.Sum(s => s.Elements));
+        Assert.All(flat.Slots, s => Assert.Equal(0, s.Offset % 16));
         Assert.All(flat.Slots.Take(2), s => Assert.True(s.Decays));
         Assert.Equal(flat.Slots.Where(s => s.Decays).Sum(s => s.Elements), flat.DecayedElements);
         using (no_grad()) flat.Values.fill_(0.5);
         Assert.All(model.parameters(), p => Assert.Equal(0.5f, p.mean().item<float>()));
+        using (no_grad()) flat.Values.zero_();
         var (input, target) = Batch(0);
         Loss(model, input, target).backward();
         Assert.True(flat.Gradients.abs().sum().item<float>() > 0);

@@ -1,0 +1,56 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+
+namespace Sculpt.Benchmarks;
+
+/// <summary>
+/// The step benchmarks run as interleaved pairs (idiomatic step, Sculpt step, idiomatic, ...) in one
+/// process. On a shared machine whose speed drifts by 2-3x over a minute, BenchmarkDotNet's
+/// one-case-after-another timings can flip a comparison; the median of per-pair ratios cannot.
+/// </summary>
+public static class PairedSteps
+{
+    public static void Run(IReadOnlyList<StepBenchmark> workloads, int pairs, TextWriter output)
+    {
+        output.WriteLine($"{"workload",-14} {"idiomatic ms",12} {"Sculpt ms",10} {"ratio",7}   (medians of {pairs} interleaved pairs, 2 threads)");
+        foreach (var workload in workloads)
+        {
+            workload.Setup();
+            try
+            {
+                for (int i = 0; i < 20; i++)
+                {
+                    workload.HandWritten();
+                    workload.Sculpt();
+                }
+                var hand = new double[pairs];
+                var sculpt = new double[pairs];
+                var clock = new Stopwatch();
+                for (int i = 0; i < pairs; i++)
+                {
+                    clock.Restart();
+                    workload.HandWritten();
+                    hand[i] = clock.Elapsed.TotalMilliseconds;
+                    clock.Restart();
+                    workload.Sculpt();
+                    sculpt[i] = clock.Elapsed.TotalMilliseconds;
+                }
+                double ratio = Median(sculpt.Zip(hand, (s, h) => s / h));
+                output.WriteLine($"{workload.GetType().Name,-14} {Median(hand),12:F3} {Median(sculpt),10:F3} {ratio,7:F2}");
+            }
+            finally
+            {
+                workload.Cleanup();
+            }
+        }
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToArray();
+        return sorted[sorted.Length / 2];
+    }
+}
