@@ -58,16 +58,24 @@ public class HyperParameterTests
     public void Help_lists_every_option_with_type_default_and_range()
     {
         string help = HelpText.Format(MlpConfig.Options);
-        var lines = help.Split('\n');
-        Assert.Equal("option            type        default  range", lines[0]);
-        Assert.Contains("--hidden          int         32       [1, 4096]", lines);
-        Assert.Contains("--dropout         double      0.1      [0, 0.9]", lines);
-        Assert.Contains("--learning-rate   double      0.001    [0, 10]", lines);
-        Assert.Contains("--epochs          int         3        [1, 1000000]", lines);
-        Assert.Contains("--clip-grad-norm  double      0        [0, 1000000]", lines);
-        Assert.Contains("--activation      Activation  Relu", lines);
+        // Columns are as wide as their longest cell; compare with runs of spaces collapsed.
+        var lines = help.Split('\n').Select(line => System.Text.RegularExpressions.Regex.Replace(line.TrimEnd(), " +", " ")).ToArray();
+        Assert.Equal("option type default range", lines[0]);
+        Assert.Contains("--hidden int 32 [1, 4096]", lines);
+        Assert.Contains("--dropout double 0.1 [0, 0.9]", lines);
+        Assert.Contains("--learning-rate double 0.001 [0, 10]", lines);
+        Assert.Contains("--epochs int 3 [1, 1000000]", lines);
+        Assert.Contains("--clip-grad-norm double 0 [0, 1000000]", lines);
+        Assert.Contains("--schedule Schedule Constant", lines);
+        Assert.Contains("--activation Activation Relu", lines);
+        int column = help.Split('\n')[0].IndexOf("type", System.StringComparison.Ordinal);
+        Assert.All(help.Split('\n').Skip(2).Where(l => l.Length > 0), l => Assert.Equal(' ', l[column - 1]));
         Assert.Equal(
-            new[] { "--epochs", "--batch-size", "--learning-rate", "--weight-decay", "--momentum", "--clip-grad-norm", "--seed", "--hidden", "--dropout", "--use-bias", "--run-name", "--activation" },
+            new[]
+            {
+                "--epochs", "--batch-size", "--learning-rate", "--weight-decay", "--momentum", "--clip-grad-norm", "--schedule", "--warmup-steps",
+                "--min-learning-rate", "--decay-factor", "--decay-every", "--patience", "--seed", "--hidden", "--dropout", "--use-bias", "--run-name", "--activation",
+            },
             MlpConfig.Options.Select(o => o.Flag));
     }
 

@@ -154,7 +154,16 @@ public class TrainerTests
     }
 
     [Fact]
-    public void Progress_prints_epoch_step_loss_validation_throughput_and_eta()
+    public void Fit_follows_the_declared_schedule_and_reports_the_rate()
+    {
+        var data = new Blobs().Load(Config.Seed);
+        using var trainer = new BlobTrainer(Config with { Epochs = 3, Schedule = Sculpt.Optimization.Schedule.Step, DecayEvery = 1, DecayFactor = 0.5 });
+        var result = trainer.Fit(data.Train, data.Validation, SilentProgress.Instance);
+        Assert.Equal(new[] { 1e-2, 5e-3, 2.5e-3 }, result.Epochs.Select(e => e.LearningRate));
+    }
+
+    [Fact]
+    public void Progress_prints_epoch_step_loss_validation_rate_throughput_and_eta()
     {
         var data = new Blobs().Load(Config.Seed);
         using var trainer = new BlobTrainer(Config with { Epochs = 2 });
@@ -162,7 +171,7 @@ public class TrainerTests
         trainer.Fit(data.Train, data.Validation, new ConsoleProgress(output));
         var lines = output.ToString().Split('\n', System.StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("training 2 epoch(s) on 480 samples (15 steps each), validating on 120", lines[0]);
-        Assert.Matches(@"^epoch 1/2 \| step +15 \| loss \d\.\d{4} \| val_loss \d\.\d{4} \| val_acc \d+\.\d\d% \| +[\d,]+ samples/s \| ETA \d\d:\d\d$", lines[1]);
+        Assert.Matches(@"^epoch 1/2 \| step +15 \| loss \d\.\d{4} \| val_loss \d\.\d{4} \| val_acc \d+\.\d\d% \| lr 1\.00e-02 \| +[\d,]+ samples/s \| ETA \d\d:\d\d$", lines[1]);
         Assert.StartsWith("epoch 2/2 | step     30 |", lines[2]);
     }
 }

@@ -94,6 +94,7 @@ internal static class TrainerEmitter
         w.Line($"var history = new global::System.Collections.Generic.List<{Training}.EpochReport>(Config.Epochs);");
         w.Line("var clock = global::System.Diagnostics.Stopwatch.StartNew();");
         w.Line("long step = 0;");
+        w.Line("var schedule = CreateSchedule(trainOnDevice.BatchCount(Config.BatchSize));");
         w.Line("progress.FitStarted(Config.Epochs, train.Count, validation.Count, trainOnDevice.BatchCount(Config.BatchSize));");
         w.Open("try");
         w.Open("for (int epoch = 1; epoch <= Config.Epochs; epoch++)");
@@ -103,6 +104,7 @@ internal static class TrainerEmitter
         w.Line($"using var lossSum = {Torch}.zeros(global::System.Array.Empty<long>(), device: Device);");
         w.Line("long stepInEpoch = 0;");
         w.Open($"foreach (var batch in trainOnDevice.Batches(Config.BatchSize, shuffle: true, {Training}.Seeds.ForEpoch(Config.Seed, epoch)))");
+        w.Line("FusedOptimizer.LearningRate = schedule.Rate(step + 1);");
         w.Line("using var loss = TrainStep(batch.Input, batch.Target);");
         w.Line("lossSum.add_(loss);");
         w.Line("step++;");
@@ -112,7 +114,8 @@ internal static class TrainerEmitter
         w.Line("double trainLoss = lossSum.item<float>() / stepInEpoch;");
         w.Line("double samplesPerSecond = train.Count / epochClock.Elapsed.TotalSeconds;");
         w.Line("var evaluation = Evaluate(validationOnDevice);");
-        w.Line($"var report = new {Training}.EpochReport(epoch, step, trainLoss, evaluation, samplesPerSecond, epochClock.Elapsed);");
+        w.Line("schedule.EpochCompleted(evaluation.Loss);");
+        w.Line($"var report = new {Training}.EpochReport(epoch, step, trainLoss, evaluation, samplesPerSecond, epochClock.Elapsed, FusedOptimizer.LearningRate);");
         w.Line("history.Add(report);");
         w.Line("progress.EpochCompleted(report, Config.Epochs, clock.Elapsed);");
         w.Close();

@@ -8,7 +8,14 @@ namespace Sculpt.Training;
 public sealed record Evaluation(double Loss, double? Accuracy, long Samples);
 
 /// <summary>What one epoch of <c>Fit</c> did.</summary>
-public sealed record EpochReport(int Epoch, long Step, double TrainLoss, Evaluation Validation, double SamplesPerSecond, TimeSpan Elapsed);
+/// <param name="Epoch">1-based.</param>
+/// <param name="Step">Optimizer steps taken so far in the run.</param>
+/// <param name="TrainLoss">The mean training loss over the epoch's steps.</param>
+/// <param name="Validation">The evaluation after the epoch.</param>
+/// <param name="SamplesPerSecond">Training throughput of the epoch.</param>
+/// <param name="Elapsed">The epoch's wall time.</param>
+/// <param name="LearningRate">The rate of the epoch's last step.</param>
+public sealed record EpochReport(int Epoch, long Step, double TrainLoss, Evaluation Validation, double SamplesPerSecond, TimeSpan Elapsed, double LearningRate);
 
 /// <summary>The history of a <c>Fit</c> call.</summary>
 public sealed record FitResult(IReadOnlyList<EpochReport> Epochs, TimeSpan Elapsed)

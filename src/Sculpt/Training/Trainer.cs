@@ -43,6 +43,10 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
     /// </summary>
     public FusedOptimizer FusedOptimizer => _optimizer ??= CreateOptimizer(_parameters ??= new FlatParameters(Model));
 
+    /// <summary>The learning-rate schedule the hyperparameters declare, for a run of <paramref name="stepsPerEpoch"/> steps per epoch.</summary>
+    public LearningRateSchedule CreateSchedule(long stepsPerEpoch) =>
+        new(Config.Schedule, Config.LearningRate, stepsPerEpoch, Config.Epochs, Config.WarmupSteps, Config.MinLearningRate, Config.DecayFactor, Config.DecayEvery, Config.Patience);
+
     /// <summary>The optimizer declared on the trainer, over <paramref name="parameters"/>.</summary>
     protected abstract FusedOptimizer CreateOptimizer(FlatParameters parameters);
 

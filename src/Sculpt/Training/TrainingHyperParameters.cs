@@ -18,6 +18,24 @@ public abstract record TrainingHyperParameters
     /// <summary>The largest global L2 norm of the gradients before a step (one norm over the flat gradient buffer); 0 turns clipping off.</summary>
     [Range(0, 1e6)] public virtual double ClipGradNorm { get; init; }
 
+    /// <summary>How the learning rate moves: Constant, WarmupCosine, Step, OneCycle or Plateau.</summary>
+    public virtual Optimization.Schedule Schedule { get; init; } = Optimization.Schedule.Constant;
+
+    /// <summary>Steps of linear warmup for <see cref="Optimization.Schedule.WarmupCosine"/>.</summary>
+    [Range(0, 1_000_000_000)] public virtual int WarmupSteps { get; init; }
+
+    /// <summary>The floor of the cosine and plateau schedules.</summary>
+    [Range(0, 10)] public virtual double MinLearningRate { get; init; }
+
+    /// <summary>What the step and plateau schedules multiply the rate by.</summary>
+    [Range(0, 1)] public virtual double DecayFactor { get; init; } = 0.1;
+
+    /// <summary>Epochs between decays of the step schedule.</summary>
+    [Range(1, 1_000_000)] public virtual int DecayEvery { get; init; } = 10;
+
+    /// <summary>Epochs without improvement the plateau schedule waits before decaying.</summary>
+    [Range(0, 1_000_000)] public virtual int Patience { get; init; } = 2;
+
     /// <summary>Fixes weight initialisation, data splits and shuffling.</summary>
     public virtual int Seed { get; init; } = 42;
 }

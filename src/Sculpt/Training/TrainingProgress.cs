@@ -49,7 +49,7 @@ public sealed class ConsoleProgress(TextWriter? output = null, bool? live = null
         string accuracy = report.Validation.Accuracy is { } a ? Invariant($" | val_acc {a * 100:F2}%") : "";
         string clear = _live ? "\r" : "";
         _output.WriteLine(Invariant(
-            $"{clear}epoch {report.Epoch.ToString().PadLeft(epochs.ToString().Length)}/{epochs} | step {report.Step,6} | loss {report.TrainLoss:F4} | val_loss {report.Validation.Loss:F4}{accuracy} | {report.SamplesPerSecond,9:N0} samples/s | ETA {Format(remaining)}"));
+            $"{clear}epoch {report.Epoch.ToString().PadLeft(epochs.ToString().Length)}/{epochs} | step {report.Step,6} | loss {report.TrainLoss:F4} | val_loss {report.Validation.Loss:F4}{accuracy} | lr {report.LearningRate:0.00e+00} | {report.SamplesPerSecond,9:N0} samples/s | ETA {Format(remaining)}"));
     }
 
     private static string Format(TimeSpan span) =>

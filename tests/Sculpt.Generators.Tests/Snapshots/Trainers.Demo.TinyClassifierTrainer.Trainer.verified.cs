@@ -72,6 +72,7 @@ partial class TinyClassifierTrainer
         var history = new global::System.Collections.Generic.List<global::Sculpt.Training.EpochReport>(Config.Epochs);
         var clock = global::System.Diagnostics.Stopwatch.StartNew();
         long step = 0;
+        var schedule = CreateSchedule(trainOnDevice.BatchCount(Config.BatchSize));
         progress.FitStarted(Config.Epochs, train.Count, validation.Count, trainOnDevice.BatchCount(Config.BatchSize));
         try
         {
@@ -84,6 +85,7 @@ partial class TinyClassifierTrainer
                 long stepInEpoch = 0;
                 foreach (var batch in trainOnDevice.Batches(Config.BatchSize, shuffle: true, global::Sculpt.Training.Seeds.ForEpoch(Config.Seed, epoch)))
                 {
+                    FusedOptimizer.LearningRate = schedule.Rate(step + 1);
                     using var loss = TrainStep(batch.Input, batch.Target);
                     lossSum.add_(loss);
                     step++;
@@ -93,7 +95,8 @@ partial class TinyClassifierTrainer
                 double trainLoss = lossSum.item<float>() / stepInEpoch;
                 double samplesPerSecond = train.Count / epochClock.Elapsed.TotalSeconds;
                 var evaluation = Evaluate(validationOnDevice);
-                var report = new global::Sculpt.Training.EpochReport(epoch, step, trainLoss, evaluation, samplesPerSecond, epochClock.Elapsed);
+                schedule.EpochCompleted(evaluation.Loss);
+                var report = new global::Sculpt.Training.EpochReport(epoch, step, trainLoss, evaluation, samplesPerSecond, epochClock.Elapsed, FusedOptimizer.LearningRate);
                 history.Add(report);
                 progress.EpochCompleted(report, Config.Epochs, clock.Elapsed);
             }

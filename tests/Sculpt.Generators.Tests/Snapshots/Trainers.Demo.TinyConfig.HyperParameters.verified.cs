@@ -6,8 +6,8 @@ namespace Demo;
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
 partial record TinyConfig : global::Sculpt.HyperParameters.IHyperParameters<TinyConfig>
 {
-    private static readonly string[] s_flags = ["--epochs", "--batch-size", "--learning-rate", "--weight-decay", "--momentum", "--clip-grad-norm", "--seed", "--hidden"];
-    private static readonly string[] s_jsonNames = ["epochs", "batchSize", "learningRate", "weightDecay", "momentum", "clipGradNorm", "seed", "hidden"];
+    private static readonly string[] s_flags = ["--epochs", "--batch-size", "--learning-rate", "--weight-decay", "--momentum", "--clip-grad-norm", "--schedule", "--warmup-steps", "--min-learning-rate", "--decay-factor", "--decay-every", "--patience", "--seed", "--hidden"];
+    private static readonly string[] s_jsonNames = ["epochs", "batchSize", "learningRate", "weightDecay", "momentum", "clipGradNorm", "schedule", "warmupSteps", "minLearningRate", "decayFactor", "decayEvery", "patience", "seed", "hidden"];
 
     /// <summary>Every option with its flag, type, default (read from a fresh instance) and range.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::Sculpt.HyperParameters.HyperParameterInfo> Options
@@ -23,6 +23,12 @@ partial record TinyConfig : global::Sculpt.HyperParameters.IHyperParameters<Tiny
                 new("--weight-decay", "WeightDecay", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.WeightDecay), 0.0, 1.0),
                 new("--momentum", "Momentum", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.Momentum), 0.0, 1.0),
                 new("--clip-grad-norm", "ClipGradNorm", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.ClipGradNorm), 0.0, 1000000.0),
+                new("--schedule", "Schedule", "Schedule", global::Sculpt.HyperParameters.ValueText.Format(defaults.Schedule), null, null),
+                new("--warmup-steps", "WarmupSteps", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.WarmupSteps), 0.0, 1000000000.0),
+                new("--min-learning-rate", "MinLearningRate", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.MinLearningRate), 0.0, 10.0),
+                new("--decay-factor", "DecayFactor", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.DecayFactor), 0.0, 1.0),
+                new("--decay-every", "DecayEvery", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.DecayEvery), 1.0, 1000000.0),
+                new("--patience", "Patience", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Patience), 0.0, 1000000.0),
                 new("--seed", "Seed", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Seed), null, null),
                 new("--hidden", "Hidden", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Hidden), null, null),
             ];
@@ -48,6 +54,12 @@ partial record TinyConfig : global::Sculpt.HyperParameters.IHyperParameters<Tiny
                 case "--weight-decay": result = result with { WeightDecay = reader.Double() }; break;
                 case "--momentum": result = result with { Momentum = reader.Double() }; break;
                 case "--clip-grad-norm": result = result with { ClipGradNorm = reader.Double() }; break;
+                case "--schedule": result = result with { Schedule = reader.Enum<global::Sculpt.Optimization.Schedule>() }; break;
+                case "--warmup-steps": result = result with { WarmupSteps = reader.Int32() }; break;
+                case "--min-learning-rate": result = result with { MinLearningRate = reader.Double() }; break;
+                case "--decay-factor": result = result with { DecayFactor = reader.Double() }; break;
+                case "--decay-every": result = result with { DecayEvery = reader.Int32() }; break;
+                case "--patience": result = result with { Patience = reader.Int32() }; break;
                 case "--seed": result = result with { Seed = reader.Int32() }; break;
                 case "--hidden": result = result with { Hidden = reader.Int32() }; break;
                 default: throw reader.Unknown();
@@ -71,6 +83,12 @@ partial record TinyConfig : global::Sculpt.HyperParameters.IHyperParameters<Tiny
                 case "weightDecay": result = result with { WeightDecay = property.Double() }; break;
                 case "momentum": result = result with { Momentum = property.Double() }; break;
                 case "clipGradNorm": result = result with { ClipGradNorm = property.Double() }; break;
+                case "schedule": result = result with { Schedule = property.Enum<global::Sculpt.Optimization.Schedule>() }; break;
+                case "warmupSteps": result = result with { WarmupSteps = property.Int32() }; break;
+                case "minLearningRate": result = result with { MinLearningRate = property.Double() }; break;
+                case "decayFactor": result = result with { DecayFactor = property.Double() }; break;
+                case "decayEvery": result = result with { DecayEvery = property.Int32() }; break;
+                case "patience": result = result with { Patience = property.Int32() }; break;
                 case "seed": result = result with { Seed = property.Int32() }; break;
                 case "hidden": result = result with { Hidden = property.Int32() }; break;
                 default: throw property.Unknown(s_jsonNames);
@@ -95,6 +113,12 @@ partial record TinyConfig : global::Sculpt.HyperParameters.IHyperParameters<Tiny
             writer.WriteNumber("weightDecay", WeightDecay);
             writer.WriteNumber("momentum", Momentum);
             writer.WriteNumber("clipGradNorm", ClipGradNorm);
+            writer.WriteString("schedule", Schedule.ToString());
+            writer.WriteNumber("warmupSteps", WarmupSteps);
+            writer.WriteNumber("minLearningRate", MinLearningRate);
+            writer.WriteNumber("decayFactor", DecayFactor);
+            writer.WriteNumber("decayEvery", DecayEvery);
+            writer.WriteNumber("patience", Patience);
             writer.WriteNumber("seed", Seed);
             writer.WriteNumber("hidden", Hidden);
             writer.WriteEndObject();
@@ -112,6 +136,11 @@ partial record TinyConfig : global::Sculpt.HyperParameters.IHyperParameters<Tiny
         global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--weight-decay", WeightDecay, 0.0, 1.0);
         global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--momentum", Momentum, 0.0, 1.0);
         global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--clip-grad-norm", ClipGradNorm, 0.0, 1000000.0);
+        global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--warmup-steps", WarmupSteps, 0.0, 1000000000.0);
+        global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--min-learning-rate", MinLearningRate, 0.0, 10.0);
+        global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--decay-factor", DecayFactor, 0.0, 1.0);
+        global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--decay-every", DecayEvery, 1.0, 1000000.0);
+        global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--patience", Patience, 0.0, 1000000.0);
         return errors;
     }
 
