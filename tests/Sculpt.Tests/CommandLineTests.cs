@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using Xunit;
 
 namespace Sculpt.Tests;
@@ -11,7 +12,7 @@ public class CommandLineTests
     {
         var (code, output, _) = Run("--help");
         Assert.Equal(0, code);
-        Assert.StartsWith("usage: BlobTrainer [--config file.json] [--device cpu|cuda[:N]] [--output folder] [options]", output);
+        Assert.StartsWith("usage: BlobTrainer [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint] [--checkpoint-every steps] [options]", output);
         Assert.Contains("--hidden", output);
     }
 
@@ -79,6 +80,34 @@ public class CommandLineTests
             Assert.True(File.Exists(Path.Combine(folder, "model.dat")));
             var saved = MlpConfig.Load(Path.Combine(folder, "config.json"));
             Assert.Equal(new MlpConfig { Hidden = 8, LearningRate = 0.01, Epochs = 2 }, saved);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_run_checkpoints_each_epoch_and_resume_continues_from_one()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"sculpt-run-{Guid.NewGuid():N}");
+        try
+        {
+            var (code, _, error) = Run("--epochs", "2", "--hidden", "8", "--output", folder, "--checkpoint-every", "5");
+            Assert.True(code == 0, error);
+            string checkpoints = Path.Combine(folder, "checkpoints");
+            Assert.True(File.Exists(Path.Combine(checkpoints, "best", Sculpt.Checkpoints.Checkpoint.ModelFile)));
+            string last = Directory.GetDirectories(checkpoints, "step-*").Order().Last();
+            Assert.EndsWith("step-000000016", last);
+
+            var (resumed, output, resumeError) = Run("--epochs", "3", "--hidden", "8", "--output", folder, "--resume", last);
+            Assert.True(resumed == 0, resumeError);
+            Assert.Contains("epoch 3/3", output);
+            Assert.DoesNotContain("epoch 1/3", output);
+
+            var (missing, _, missingError) = Run("--resume", Path.Combine(folder, "nowhere"));
+            Assert.Equal(1, missing);
+            Assert.Contains("nowhere' is not a complete checkpoint: trainer.json is missing.", missingError);
         }
         finally
         {

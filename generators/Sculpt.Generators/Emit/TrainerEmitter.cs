@@ -2,7 +2,11 @@ using Sculpt.Generators.Model;
 
 namespace Sculpt.Generators.Emit;
 
-/// <summary>Writes the training step, evaluation, fit loop and command line of a <c>[Trainer]</c> class.</summary>
+/// <summary>
+/// Writes the training step, evaluation, optimizer and command line of a <c>[Trainer]</c> class:
+/// the code that depends on the declared model, loss and optimizer. The fit loop, checkpoints and
+/// resuming are the same for every trainer and live in <c>Sculpt.Training.Trainer</c>.
+/// </summary>
 internal static class TrainerEmitter
 {
     private const string Torch = "global::TorchSharp.torch";
@@ -83,48 +87,6 @@ internal static class TrainerEmitter
         w.Line("// Leave the model in the mode it was in, so a hand-written loop can interleave TrainStep and Evaluate.");
         w.Line("if (wasTraining) Model.train();");
         w.Close();
-        w.Close();
-        w.Line();
-
-        w.Line("/// <inheritdoc/>");
-        w.Open($"public override {Training}.FitResult Fit(global::Sculpt.Data.TensorDataset train, global::Sculpt.Data.TensorDataset validation, {Training}.ITrainingProgress? progress = null)");
-        w.Line($"progress ??= new {Training}.ConsoleProgress();");
-        w.Line("var trainOnDevice = train.To(Device);");
-        w.Line("var validationOnDevice = validation.To(Device);");
-        w.Line($"var history = new global::System.Collections.Generic.List<{Training}.EpochReport>(Config.Epochs);");
-        w.Line("var clock = global::System.Diagnostics.Stopwatch.StartNew();");
-        w.Line("long step = 0;");
-        w.Line("var schedule = CreateSchedule(trainOnDevice.BatchCount(Config.BatchSize));");
-        w.Line("progress.FitStarted(Config.Epochs, train.Count, validation.Count, trainOnDevice.BatchCount(Config.BatchSize));");
-        w.Open("try");
-        w.Open("for (int epoch = 1; epoch <= Config.Epochs; epoch++)");
-        w.Line("var epochClock = global::System.Diagnostics.Stopwatch.StartNew();");
-        w.Line("Model.train();");
-        w.Line("// The loss stays on the device and is read once per epoch (or when progress asks), not per step.");
-        w.Line($"using var lossSum = {Torch}.zeros(global::System.Array.Empty<long>(), device: Device);");
-        w.Line("long stepInEpoch = 0;");
-        w.Open($"foreach (var batch in trainOnDevice.Batches(Config.BatchSize, shuffle: true, {Training}.Seeds.ForEpoch(Config.Seed, epoch)))");
-        w.Line("FusedOptimizer.LearningRate = schedule.Rate(step + 1);");
-        w.Line("using var loss = TrainStep(batch.Input, batch.Target);");
-        w.Line("lossSum.add_(loss);");
-        w.Line("step++;");
-        w.Line("stepInEpoch++;");
-        w.Line("if (progress.WantsStep(stepInEpoch)) progress.Step(epoch, stepInEpoch, lossSum.item<float>() / stepInEpoch);");
-        w.Close();
-        w.Line("double trainLoss = lossSum.item<float>() / stepInEpoch;");
-        w.Line("double samplesPerSecond = train.Count / epochClock.Elapsed.TotalSeconds;");
-        w.Line("var evaluation = Evaluate(validationOnDevice);");
-        w.Line("schedule.EpochCompleted(evaluation.Loss);");
-        w.Line($"var report = new {Training}.EpochReport(epoch, step, trainLoss, evaluation, samplesPerSecond, epochClock.Elapsed, FusedOptimizer.LearningRate);");
-        w.Line("history.Add(report);");
-        w.Line("progress.EpochCompleted(report, Config.Epochs, clock.Elapsed);");
-        w.Close();
-        w.Close();
-        w.Open("finally");
-        w.Line("if (!ReferenceEquals(trainOnDevice, train)) trainOnDevice.Dispose();");
-        w.Line("if (!ReferenceEquals(validationOnDevice, validation)) validationOnDevice.Dispose();");
-        w.Close();
-        w.Line($"return new {Training}.FitResult(history, clock.Elapsed);");
         w.Close();
 
         w.Close();

@@ -38,6 +38,9 @@ public abstract class FusedOptimizer : IDisposable
 
     public void ZeroGrad() => Parameters.ZeroGrad();
 
+    /// <summary>Continues counting from a checkpoint (the buffers of <see cref="State"/> are restored by the caller).</summary>
+    public void Restore(long steps) => Steps = steps;
+
     /// <summary>The buffers the optimizer keeps between steps, by name, for checkpoints.</summary>
     public abstract IReadOnlyDictionary<string, Tensor> State { get; }
 

@@ -24,6 +24,9 @@ public enum Schedule
     Plateau,
 }
 
+/// <summary>What a schedule remembers between epochs (only the plateau schedule has any).</summary>
+public sealed record ScheduleState(double PlateauRate, double Best, int BadEpochs);
+
 /// <summary>
 /// The learning rate for each optimizer step. Steps count from 1; <see cref="EpochCompleted"/>
 /// tells a schedule that reacts to validation how the epoch went.
@@ -99,6 +102,12 @@ public sealed class LearningRateSchedule
             _badEpochs = 0;
         }
     }
+
+    /// <summary>What this schedule remembers, for a checkpoint.</summary>
+    public ScheduleState State => new(_plateauRate, _best, _badEpochs);
+
+    /// <summary>Continues from a checkpoint's <see cref="State"/>.</summary>
+    public void Restore(ScheduleState state) => (_plateauRate, _best, _badEpochs) = (state.PlateauRate, state.Best, state.BadEpochs);
 
     private static double Cosine(double start, double end, double fraction) => end + (start - end) / 2 * (Math.Cos(Math.PI * fraction) + 1);
 }

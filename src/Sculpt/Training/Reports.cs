@@ -18,7 +18,11 @@ public sealed record Evaluation(double Loss, double? Accuracy, long Samples);
 public sealed record EpochReport(int Epoch, long Step, double TrainLoss, Evaluation Validation, double SamplesPerSecond, TimeSpan Elapsed, double LearningRate);
 
 /// <summary>The history of a <c>Fit</c> call.</summary>
-public sealed record FitResult(IReadOnlyList<EpochReport> Epochs, TimeSpan Elapsed)
+/// <param name="Epochs">Every completed epoch, including those before a resume.</param>
+/// <param name="Elapsed">The wall time of this call.</param>
+/// <param name="Interrupted">Training stopped early (a requested stop or Ctrl-C) after saving <paramref name="LastCheckpoint"/>.</param>
+/// <param name="LastCheckpoint">The newest checkpoint folder written, if any.</param>
+public sealed record FitResult(IReadOnlyList<EpochReport> Epochs, TimeSpan Elapsed, bool Interrupted = false, string? LastCheckpoint = null)
 {
     public EpochReport Final => Epochs[^1];
 

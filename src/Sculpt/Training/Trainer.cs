@@ -1,4 +1,8 @@
 using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Sculpt.Checkpoints;
 using Sculpt.Data;
 using Sculpt.HyperParameters;
 using Sculpt.Models;
@@ -56,8 +60,105 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
     /// <summary>Mean loss (and accuracy, for classification) over <paramref name="data"/>, in eval mode without gradients.</summary>
     public abstract Evaluation Evaluate(TensorDataset data);
 
-    /// <summary>Trains for <c>Config.Epochs</c> epochs, evaluating on <paramref name="validation"/> after each.</summary>
-    public abstract FitResult Fit(TensorDataset train, TensorDataset validation, ITrainingProgress? progress = null);
+    /// <summary>
+    /// Trains for <c>Config.Epochs</c> epochs over <paramref name="train"/> in an order fixed by the seed and
+    /// the epoch, evaluating on <paramref name="validation"/> after each. The loss stays on the device
+    /// and is read only when progress asks, every <see cref="FitOptions.CheckEvery"/> steps (to catch
+    /// NaN) and before a checkpoint.
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
+    public FitResult Fit(TensorDataset train, TensorDataset validation, ITrainingProgress? progress = null, FitOptions? options = null)
+    {
+        progress ??= new ConsoleProgress();
+        options ??= new FitOptions();
+        var trainOnDevice = train.To(Device);
+        var validationOnDevice = validation.To(Device);
+        long stepsPerEpoch = trainOnDevice.BatchCount(Config.BatchSize);
+        var schedule = CreateSchedule(stepsPerEpoch);
+        var optimizer = FusedOptimizer;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var state = options.ResumeFrom is { } resume
+            ? Checkpoint.Load(resume, Model, optimizer)
+            : new TrainingState(0, 1, 0, 0, schedule.State, []);
+        schedule.Restore(state.Schedule);
+        var history = new List<EpochReport>(state.History);
+        long step = state.Step;
+        string? lastCheckpoint = options.ResumeFrom;
+        double bestLoss = history.Count == 0 ? double.PositiveInfinity : history.Min(e => e.Validation.Loss);
+        progress.FitStarted(Config.Epochs, train.Count, validation.Count, stepsPerEpoch);
+        try
+        {
+            for (int epoch = state.Epoch; epoch <= Config.Epochs; epoch++)
+            {
+                var epochClock = System.Diagnostics.Stopwatch.StartNew();
+                Model.train();
+                long skip = epoch == state.Epoch ? state.StepInEpoch : 0;
+                using var lossSum = torch.tensor(skip > 0 ? (float)state.EpochLossSum : 0f, device: Device);
+                long stepInEpoch = 0;
+                foreach (var batch in trainOnDevice.Batches(Config.BatchSize, shuffle: true, Seeds.ForEpoch(Config.Seed, epoch)))
+                {
+                    // A resumed epoch walks the same shuffled order and skips what was already trained.
+                    if (++stepInEpoch <= skip) continue;
+                    optimizer.LearningRate = schedule.Rate(step + 1);
+                    using var loss = TrainStep(batch.Input, batch.Target);
+                    lossSum.add_(loss);
+                    step++;
+                    if (options.CheckEvery > 0 && step % options.CheckEvery == 0) RequireFinite(lossSum, step, lastCheckpoint);
+                    if (progress.WantsStep(stepInEpoch)) progress.Step(epoch, stepInEpoch, lossSum.item<float>() / stepInEpoch);
+                    bool stop = options.StopAfterStep > 0 && step >= options.StopAfterStep || options.Cancellation.IsCancellationRequested;
+                    bool due = options.CheckpointEvery > 0 && step % options.CheckpointEvery == 0;
+                    if (options.CheckpointFolder is { } folder && (due || stop) && stepInEpoch < stepsPerEpoch)
+                    {
+                        RequireFinite(lossSum, step, lastCheckpoint);
+                        lastCheckpoint = SaveCheckpoint(folder, options, new TrainingState(step, epoch, stepInEpoch, lossSum.item<float>(), schedule.State, history.ToList()));
+                    }
+                    if (stop && stepInEpoch < stepsPerEpoch) return new FitResult(history, clock.Elapsed, Interrupted: true, lastCheckpoint);
+                }
+                double trainLoss = lossSum.item<float>() / stepInEpoch;
+                RequireFinite(lossSum, step, lastCheckpoint);
+                // Samples this call trained in the epoch (a resumed epoch skipped some).
+                double samplesPerSecond = train.Count * (double)(stepInEpoch - skip) / stepInEpoch / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds);
+                var evaluation = Evaluate(validationOnDevice);
+                schedule.EpochCompleted(evaluation.Loss);
+                var report = new EpochReport(epoch, step, trainLoss, evaluation, samplesPerSecond, epochClock.Elapsed, optimizer.LearningRate);
+                history.Add(report);
+                progress.EpochCompleted(report, Config.Epochs, clock.Elapsed);
+                if (options.CheckpointFolder is { } checkpoints)
+                {
+                    var next = new TrainingState(step, epoch + 1, 0, 0, schedule.State, history.ToList());
+                    lastCheckpoint = SaveCheckpoint(checkpoints, options, next);
+                    if (evaluation.Loss < bestLoss) Checkpoint.Save(Path.Combine(checkpoints, "best"), Model, optimizer, next);
+                }
+                bestLoss = Math.Min(bestLoss, evaluation.Loss);
+                bool stopped = options.StopAfterStep > 0 && step >= options.StopAfterStep || options.Cancellation.IsCancellationRequested;
+                if (stopped && epoch < Config.Epochs) return new FitResult(history, clock.Elapsed, Interrupted: true, lastCheckpoint);
+            }
+        }
+        finally
+        {
+            if (!ReferenceEquals(trainOnDevice, train)) trainOnDevice.Dispose();
+            if (!ReferenceEquals(validationOnDevice, validation)) validationOnDevice.Dispose();
+        }
+        return new FitResult(history, clock.Elapsed, Interrupted: false, lastCheckpoint);
+    }
+
+    /// <summary>Writes <c>step-NNNNNNNNN</c> and keeps only the newest <see cref="FitOptions.KeepLast"/>.</summary>
+    private string SaveCheckpoint(string folder, FitOptions options, TrainingState state)
+    {
+        string path = Path.Combine(folder, $"step-{state.Step:D9}");
+        Checkpoint.Save(path, Model, FusedOptimizer, state);
+        var old = Directory.GetDirectories(folder, "step-*").Order(StringComparer.Ordinal).SkipLast(Math.Max(1, options.KeepLast));
+        foreach (var stale in old) Directory.Delete(stale, recursive: true);
+        return path;
+    }
+
+    private static void RequireFinite(torch.Tensor lossSum, long step, string? lastCheckpoint)
+    {
+        float value = lossSum.item<float>();
+        if (float.IsFinite(value)) return;
+        string kept = lastCheckpoint is null ? "no checkpoint was written" : $"the last good checkpoint is {lastCheckpoint}";
+        throw new TrainingDivergedException($"The training loss became {value} by step {step}; stopped there ({kept}). Lower the learning rate, or set --clip-grad-norm.");
+    }
 
     /// <summary>Saves the model's weights atomically.</summary>
     public void Save(string path) => WeightFiles.Save(Model, path);

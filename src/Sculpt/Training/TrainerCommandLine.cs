@@ -14,7 +14,7 @@ namespace Sculpt.Training;
 /// </summary>
 public static class TrainerCommandLine
 {
-    private static readonly string[] RunFlags = ["--help", "--config", "--device", "--output"];
+    private static readonly string[] RunFlags = ["--help", "--config", "--device", "--output", "--resume", "--checkpoint-every"];
 
     /// <summary>Runs training as the command line asks; returns the process exit code (0 ok, 2 bad usage, 1 failure).</summary>
     /// <param name="trainerName">The program name for usage and the default output folder.</param>
@@ -48,7 +48,7 @@ public static class TrainerCommandLine
             options = RunOptions.Extract(args, out var rest);
             if (options.Help)
             {
-                output.WriteLine($"usage: {trainerName} [--config file.json] [--device cpu|cuda[:N]] [--output folder] [options]\n");
+                output.WriteLine($"usage: {trainerName} [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint] [--checkpoint-every steps] [options]\n");
                 output.Write(HelpText.Format(TConfig.Options));
                 return 0;
             }
@@ -103,10 +103,43 @@ public static class TrainerCommandLine
         output.Write(trainer.Model.Summary(("B", config.BatchSize)).ToString());
 
         var data = new TData().Load(config.Seed);
-        var result = trainer.Fit(data.Train, data.Validation, new ConsoleProgress(output == Console.Out ? null : output));
-
         string folder = options.OutputFolder ?? Path.Combine("runs", trainerName);
         Directory.CreateDirectory(folder);
+        // Ctrl-C asks training to checkpoint and stop instead of killing the process.
+        using var interrupt = new System.Threading.CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            interrupt.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        FitResult result;
+        try
+        {
+            var fit = new FitOptions
+            {
+                CheckpointFolder = Path.Combine(folder, "checkpoints"),
+                CheckpointEvery = options.CheckpointEvery,
+                ResumeFrom = options.Resume,
+                Cancellation = interrupt.Token,
+            };
+            result = trainer.Fit(data.Train, data.Validation, new ConsoleProgress(output == Console.Out ? null : output), fit);
+        }
+        catch (Exception problem) when (problem is TrainingDivergedException or InvalidDataException)
+        {
+            error.WriteLine("error: " + problem.Message);
+            return 1;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+        if (result.Interrupted)
+        {
+            output.WriteLine($"interrupted; continue with --resume {result.LastCheckpoint}");
+            return 130;
+        }
+
         string weights = Path.Combine(folder, "model.dat");
         trainer.Save(weights);
         File.WriteAllText(Path.Combine(folder, "config.json"), config.ToJson());
@@ -139,13 +172,14 @@ public static class TrainerCommandLine
     }
 
     /// <summary>The flags a trainer handles itself, split from the hyperparameter flags.</summary>
-    public sealed record RunOptions(bool Help, string? ConfigPath, string? Device, string? OutputFolder)
+    public sealed record RunOptions(bool Help, string? ConfigPath, string? Device, string? OutputFolder, string? Resume = null, long CheckpointEvery = 0)
     {
         public static RunOptions Extract(IReadOnlyList<string> args, out List<string> rest)
         {
             rest = [];
             bool help = false;
-            string? config = null, device = null, folder = null;
+            string? config = null, device = null, folder = null, resume = null;
+            long checkpointEvery = 0;
             for (int i = 0; i < args.Count; i++)
             {
                 string arg = args[i];
@@ -170,9 +204,14 @@ public static class TrainerCommandLine
                     case "--config": config = value; break;
                     case "--device": device = value; break;
                     case "--output": folder = value; break;
+                    case "--resume": resume = value; break;
+                    case "--checkpoint-every":
+                        if (!long.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out checkpointEvery) || checkpointEvery < 0)
+                            throw new HyperParameterException($"Option '--checkpoint-every' expects a number of steps (0 for each epoch's end); got '{value}'.");
+                        break;
                 }
             }
-            return new RunOptions(help, config, device, folder);
+            return new RunOptions(help, config, device, folder, resume, checkpointEvery);
         }
     }
 }

@@ -1,0 +1,212 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Sculpt.Optimization;
+using static TorchSharp.torch;
+
+namespace Sculpt.Checkpoints;
+
+/// <summary>Where a run stood when a checkpoint was taken: enough to continue it exactly.</summary>
+/// <param name="Step">Optimizer steps taken.</param>
+/// <param name="Epoch">The epoch in progress (1-based).</param>
+/// <param name="StepInEpoch">Steps of that epoch already taken; the resumed run skips those batches of the same shuffled order.</param>
+/// <param name="EpochLossSum">The sum of those steps' losses, so the epoch's mean comes out as without the interruption.</param>
+/// <param name="Schedule">The learning-rate schedule's own state.</param>
+/// <param name="History">The completed epochs' reports.</param>
+public sealed record TrainingState(long Step, int Epoch, long StepInEpoch, double EpochLossSum, ScheduleState Schedule, IReadOnlyList<Training.EpochReport> History);
+
+/// <summary>
+/// A checkpoint folder: <c>model.safetensors</c> (the state dict, readable by PyTorch and Hugging Face
+/// tools), <c>optimizer.safetensors</c> (optimizer buffers and the random generator's state) and
+/// <c>trainer.json</c> (step, epoch, schedule, history, and the SHA-256 of both tensor files).
+/// Written to a temporary folder, each file flushed to disk, then renamed into place: a crash
+/// leaves the previous checkpoint whole. Loading verifies the checksums first, then names, dtypes
+/// and shapes, and reports every difference by name.
+/// </summary>
+public static class Checkpoint
+{
+    public const string ModelFile = "model.safetensors";
+    public const string OptimizerFile = "optimizer.safetensors";
+    public const string StateFile = "trainer.json";
+    private const string Format = "sculpt-checkpoint/1";
+    private const string RandomState = "rng_state";
+
+    public static void Save(string folder, nn.Module model, FusedOptimizer optimizer, TrainingState state)
+    {
+        string full = Path.GetFullPath(folder);
+        string temporary = full + ".tmp-" + Environment.ProcessId;
+        if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
+        Directory.CreateDirectory(temporary);
+        try
+        {
+            string modelHash = WriteTensors(Path.Combine(temporary, ModelFile), model.state_dict().Select(p => (p.Key, p.Value)).ToList());
+            using var random = get_rng_state();
+            var optimizerTensors = optimizer.State.Select(p => (p.Key, p.Value)).Append((RandomState, random)).ToList();
+            string optimizerHash = WriteTensors(Path.Combine(temporary, OptimizerFile), optimizerTensors);
+            WriteFile(Path.Combine(temporary, StateFile), stream => WriteState(stream, state, optimizer.Steps, modelHash, optimizerHash));
+            string previous = full + ".old-" + Environment.ProcessId;
+            if (Directory.Exists(full)) Directory.Move(full, previous);
+            Directory.Move(temporary, full);
+            if (Directory.Exists(previous)) Directory.Delete(previous, recursive: true);
+        }
+        catch
+        {
+            if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
+            throw;
+        }
+    }
+
+    /// <summary>Restores weights (in place, so flat buffers stay attached), optimizer buffers and the random state; returns where the run stood.</summary>
+    /// <exception cref="InvalidDataException">A file is missing, altered or truncated, or the checkpoint is of another model.</exception>
+    public static TrainingState Load(string folder, nn.Module model, FusedOptimizer optimizer)
+    {
+        string statePath = Path.Combine(folder, StateFile);
+        if (!File.Exists(statePath)) throw new InvalidDataException($"'{folder}' is not a complete checkpoint: {StateFile} is missing.");
+        var (state, steps, hashes) = ReadState(statePath);
+        foreach (var (file, expected) in hashes)
+        {
+            string path = Path.Combine(folder, file);
+            if (!File.Exists(path)) throw new InvalidDataException($"Checkpoint '{folder}' is missing {file}.");
+            string actual = Hash(path);
+            if (actual != expected) throw new InvalidDataException($"'{path}' does not match the checksum in {StateFile} (expected SHA-256 {expected}, found {actual}): the file was changed or cut short; refusing to load it.");
+        }
+
+        string modelPath = Path.Combine(folder, ModelFile);
+        Dictionary<string, Tensor> weights;
+        using (var stream = File.OpenRead(modelPath)) weights = SafeTensorsFile.Read(stream, modelPath);
+        string optimizerPath = Path.Combine(folder, OptimizerFile);
+        Dictionary<string, Tensor> buffers;
+        using (var stream = File.OpenRead(optimizerPath)) buffers = SafeTensorsFile.Read(stream, optimizerPath);
+        try
+        {
+            var modelState = model.state_dict();
+            RequireSame(modelPath, weights, modelState.ToDictionary(p => p.Key, p => p.Value), "the model");
+            var optimizerState = optimizer.State.ToDictionary(p => p.Key, p => p.Value);
+            RequireSame(optimizerPath, buffers.Where(p => p.Key != RandomState).ToDictionary(p => p.Key, p => p.Value), optimizerState, "the optimizer");
+            using (no_grad())
+            {
+                foreach (var (name, target) in modelState) target.copy_(weights[name]);
+                foreach (var (name, target) in optimizerState) target.copy_(buffers[name]);
+            }
+            if (buffers.TryGetValue(RandomState, out var random)) set_rng_state(random);
+            optimizer.Restore(steps);
+            return state;
+        }
+        finally
+        {
+            foreach (var tensor in weights.Values.Concat(buffers.Values)) tensor.Dispose();
+        }
+    }
+
+    /// <summary>Names, dtypes and shapes in the file against the live ones; every difference listed.</summary>
+    private static void RequireSame(string path, Dictionary<string, Tensor> saved, Dictionary<string, Tensor> live, string what)
+    {
+        var differences = new List<string>();
+        foreach (var name in live.Keys.Where(k => !saved.ContainsKey(k))) differences.Add($"'{name}' is missing from the file");
+        foreach (var name in saved.Keys.Where(k => !live.ContainsKey(k))) differences.Add($"'{name}' is in the file but not in {what}");
+        foreach (var name in live.Keys.Where(saved.ContainsKey))
+        {
+            var (file, current) = (saved[name], live[name]);
+            if (file.dtype != current.dtype || !file.shape.SequenceEqual(current.shape))
+                differences.Add($"'{name}' is {file.dtype} [{string.Join(", ", file.shape)}] in the file but {current.dtype} [{string.Join(", ", current.shape)}] in {what}");
+        }
+        if (differences.Count > 0)
+            throw new InvalidDataException($"'{path}' does not fit {what}: " + string.Join("; ", differences.Take(10)) + (differences.Count > 10 ? $"; and {differences.Count - 10} more" : "") + ".");
+    }
+
+    private static string WriteTensors(string path, IReadOnlyList<(string, Tensor)> tensors)
+    {
+        WriteFile(path, stream => SafeTensorsFile.Write(stream, tensors, new Dictionary<string, string> { ["format"] = "pt" }));
+        return Hash(path);
+    }
+
+    private static void WriteFile(string path, Action<Stream> write)
+    {
+        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        write(stream);
+        stream.Flush(flushToDisk: true);
+    }
+
+    private static string Hash(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    private static void WriteState(Stream stream, TrainingState state, long optimizerSteps, string modelHash, string optimizerHash)
+    {
+        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        json.WriteStartObject();
+        json.WriteString("format", Format);
+        json.WriteNumber("step", state.Step);
+        json.WriteNumber("epoch", state.Epoch);
+        json.WriteNumber("stepInEpoch", state.StepInEpoch);
+        json.WriteNumber("epochLossSum", state.EpochLossSum);
+        json.WriteNumber("optimizerSteps", optimizerSteps);
+        json.WriteStartObject("schedule");
+        json.WriteNumber("rate", state.Schedule.PlateauRate);
+        json.WriteNumber("best", double.IsPositiveInfinity(state.Schedule.Best) ? double.MaxValue : state.Schedule.Best);
+        json.WriteNumber("badEpochs", state.Schedule.BadEpochs);
+        json.WriteEndObject();
+        json.WriteStartArray("history");
+        foreach (var epoch in state.History)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("epoch", epoch.Epoch);
+            json.WriteNumber("step", epoch.Step);
+            json.WriteNumber("trainLoss", epoch.TrainLoss);
+            json.WriteNumber("validationLoss", epoch.Validation.Loss);
+            if (epoch.Validation.Accuracy is { } accuracy) json.WriteNumber("validationAccuracy", accuracy);
+            json.WriteNumber("validationSamples", epoch.Validation.Samples);
+            json.WriteNumber("samplesPerSecond", epoch.SamplesPerSecond);
+            json.WriteNumber("seconds", epoch.Elapsed.TotalSeconds);
+            json.WriteNumber("learningRate", epoch.LearningRate);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteStartObject("sha256");
+        json.WriteString(ModelFile, modelHash);
+        json.WriteString(OptimizerFile, optimizerHash);
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    private static (TrainingState State, long OptimizerSteps, Dictionary<string, string> Hashes) ReadState(string path)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            var root = document.RootElement;
+            if (root.GetProperty("format").GetString() != Format) throw new InvalidDataException($"'{path}' is not a {Format} file.");
+            var schedule = root.GetProperty("schedule");
+            double best = schedule.GetProperty("best").GetDouble();
+            var history = root.GetProperty("history").EnumerateArray().Select(e => new Training.EpochReport(
+                e.GetProperty("epoch").GetInt32(),
+                e.GetProperty("step").GetInt64(),
+                e.GetProperty("trainLoss").GetDouble(),
+                new Training.Evaluation(
+                    e.GetProperty("validationLoss").GetDouble(),
+                    e.TryGetProperty("validationAccuracy", out var accuracy) ? accuracy.GetDouble() : null,
+                    e.GetProperty("validationSamples").GetInt64()),
+                e.GetProperty("samplesPerSecond").GetDouble(),
+                TimeSpan.FromSeconds(e.GetProperty("seconds").GetDouble()),
+                e.GetProperty("learningRate").GetDouble())).ToList();
+            var state = new TrainingState(
+                root.GetProperty("step").GetInt64(),
+                root.GetProperty("epoch").GetInt32(),
+                root.GetProperty("stepInEpoch").GetInt64(),
+                root.GetProperty("epochLossSum").GetDouble(),
+                new ScheduleState(schedule.GetProperty("rate").GetDouble(), best == double.MaxValue ? double.PositiveInfinity : best, schedule.GetProperty("badEpochs").GetInt32()),
+                history);
+            var hashes = root.GetProperty("sha256").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "");
+            return (state, root.GetProperty("optimizerSteps").GetInt64(), hashes);
+        }
+        catch (Exception error) when (error is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException($"'{path}' is not a valid checkpoint state file: {error.Message}", error);
+        }
+    }
+}

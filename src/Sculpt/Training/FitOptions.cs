@@ -1,0 +1,32 @@
+using System;
+using System.Threading;
+
+namespace Sculpt.Training;
+
+/// <summary>How <c>Fit</c> checkpoints, resumes and stops.</summary>
+public sealed record FitOptions
+{
+    /// <summary>Where checkpoints go (<c>step-000001234</c> folders, and <c>best</c>); none are written when null.</summary>
+    public string? CheckpointFolder { get; init; }
+
+    /// <summary>Steps between checkpoints; 0 checkpoints at the end of each epoch only.</summary>
+    public long CheckpointEvery { get; init; }
+
+    /// <summary>How many <c>step-*</c> checkpoints to keep (the newest); <c>best</c> is kept apart.</summary>
+    public int KeepLast { get; init; } = 3;
+
+    /// <summary>A checkpoint folder to continue from: weights, optimizer, schedule, random state, data order and step counter.</summary>
+    public string? ResumeFrom { get; init; }
+
+    /// <summary>Stops (with a checkpoint) after this many steps in all; 0 runs every epoch.</summary>
+    public long StopAfterStep { get; init; }
+
+    /// <summary>Steps between reads of the running loss to catch NaN or infinity; each read waits for the device.</summary>
+    public int CheckEvery { get; init; } = 100;
+
+    /// <summary>Cancelled (by Ctrl-C on the command line): training checkpoints and returns.</summary>
+    public CancellationToken Cancellation { get; init; }
+}
+
+/// <summary>The loss became NaN or infinite; training stopped without overwriting any checkpoint.</summary>
+public sealed class TrainingDivergedException(string message) : Exception(message);

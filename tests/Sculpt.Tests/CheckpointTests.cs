@@ -1,0 +1,142 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Sculpt.Checkpoints;
+using Sculpt.Training;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Sculpt.Tests;
+
+public sealed class CheckpointTests : IDisposable
+{
+    // Blobs: 480 training rows, 32 per batch: 15 steps per epoch. The MLP has dropout, so the random state matters.
+    private static readonly MlpConfig Config = new() { Hidden = 16, Epochs = 3, BatchSize = 32, LearningRate = 1e-2, Seed = 11, Schedule = Sculpt.Optimization.Schedule.WarmupCosine, WarmupSteps = 10 };
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"sculpt-checkpoints-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder)) Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public void A_run_stopped_mid_epoch_and_resumed_matches_an_uninterrupted_run_bit_for_bit()
+    {
+        var data = new Blobs().Load(Config.Seed);
+        using var whole = new BlobTrainer(Config);
+        var expected = whole.Fit(data.Train, data.Validation, SilentProgress.Instance);
+
+        using var first = new BlobTrainer(Config);
+        var stopped = first.Fit(data.Train, data.Validation, SilentProgress.Instance, new FitOptions { CheckpointFolder = _folder, StopAfterStep = 20 });
+        Assert.True(stopped.Interrupted);
+        Assert.Equal(Path.Combine(_folder, "step-000000020"), stopped.LastCheckpoint);
+        Assert.Single(stopped.Epochs);
+
+        // A different seed proves everything comes from the checkpoint.
+        using var second = new BlobTrainer(Config with { Seed = Config.Seed });
+        var resumed = second.Fit(data.Train, data.Validation, SilentProgress.Instance, new FitOptions { ResumeFrom = stopped.LastCheckpoint });
+
+        Assert.False(resumed.Interrupted);
+        Assert.Equal(expected.Epochs.Select(e => e.TrainLoss), resumed.Epochs.Select(e => e.TrainLoss));
+        Assert.Equal(expected.Epochs.Select(e => e.Validation.Loss), resumed.Epochs.Select(e => e.Validation.Loss));
+        Assert.Equal(expected.Epochs.Select(e => e.LearningRate), resumed.Epochs.Select(e => e.LearningRate));
+        foreach (var ((name, a), (_, b)) in whole.Model.state_dict().Zip(second.Model.state_dict()))
+        {
+            Assert.True(a.allclose(b, 0, 0), $"{name} differs after resuming");
+        }
+    }
+
+    [Fact]
+    public void A_checkpoint_round_trips_weights_and_optimizer_state_exactly_and_keeps_the_newest()
+    {
+        var data = new Blobs().Load(Config.Seed);
+        using var trainer = new BlobTrainer(Config with { Epochs = 2 });
+        var result = trainer.Fit(data.Train, data.Validation, SilentProgress.Instance, new FitOptions { CheckpointFolder = _folder, CheckpointEvery = 4, KeepLast = 2 });
+        Assert.Equal(new[] { "step-000000028", "step-000000030" }, Directory.GetDirectories(_folder, "step-*").Select(Path.GetFileName).Order());
+        Assert.True(Directory.Exists(Path.Combine(_folder, "best")));
+        Assert.Empty(Directory.GetDirectories(_folder, "*.tmp-*"));
+
+        using var fresh = new BlobTrainer(Config with { Seed = 5 });
+        var state = Checkpoint.Load(result.LastCheckpoint!, fresh.Model, fresh.FusedOptimizer);
+        Assert.Equal(30, state.Step);
+        Assert.Equal(3, state.Epoch);
+        Assert.Equal(2, state.History.Count);
+        trainer.Model.eval();
+        fresh.Model.eval();
+        using var expected = trainer.Model.call(data.Validation.Features);
+        using var actual = fresh.Model.call(data.Validation.Features);
+        Assert.True(expected.allclose(actual, 0, 0));
+        foreach (var (name, buffer) in trainer.FusedOptimizer.State) Assert.True(buffer.allclose(fresh.FusedOptimizer.State[name], 0, 0), name);
+        Assert.Equal(trainer.FusedOptimizer.Steps, fresh.FusedOptimizer.Steps);
+    }
+
+    [Fact]
+    public void A_changed_byte_or_a_cut_file_is_refused_with_a_message_naming_it()
+    {
+        string checkpoint = Checkpointed();
+        string model = Path.Combine(checkpoint, Checkpoint.ModelFile);
+        var bytes = File.ReadAllBytes(model);
+        bytes[^3] ^= 0x40;
+        File.WriteAllBytes(model, bytes);
+        using var trainer = new BlobTrainer(Config);
+        var flipped = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(checkpoint, trainer.Model, trainer.FusedOptimizer));
+        Assert.Contains($"'{model}' does not match the checksum", flipped.Message);
+
+        File.WriteAllBytes(model, bytes[..(bytes.Length / 2)]);
+        var cut = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(checkpoint, trainer.Model, trainer.FusedOptimizer));
+        Assert.Contains("does not match the checksum", cut.Message);
+
+        // The format itself refuses a cut file, checksum or not.
+        using var stream = new MemoryStream(bytes[..(bytes.Length / 2)]);
+        var truncated = Assert.Throws<InvalidDataException>(() => SafeTensorsFile.Read(stream, "weights.safetensors"));
+        Assert.StartsWith("'weights.safetensors' is not a valid safetensors file: tensor '", truncated.Message);
+    }
+
+    [Fact]
+    public void Loading_into_a_different_model_lists_the_differences_by_name()
+    {
+        string checkpoint = Checkpointed();
+        using var wider = new BlobTrainer(Config with { Hidden = 24 });
+        var error = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(checkpoint, wider.Model, wider.FusedOptimizer));
+        Assert.Contains("'Hidden1.weight' is Float32 [16, 12] in the file but Float32 [24, 12] in the model", error.Message);
+        Assert.Contains("'Classify.weight' is Float32 [3, 16] in the file but Float32 [3, 24] in the model", error.Message);
+    }
+
+    [Fact]
+    public void The_weights_file_is_standard_safetensors()
+    {
+        string checkpoint = Checkpointed();
+        string model = Path.Combine(checkpoint, Checkpoint.ModelFile);
+        var bytes = File.ReadAllBytes(model);
+        long headerLength = BitConverter.ToInt64(bytes, 0);
+        Assert.Equal(0, (8 + headerLength) % 8);
+        string header = System.Text.Encoding.UTF8.GetString(bytes, 8, (int)headerLength);
+        Assert.StartsWith("{\"__metadata__\":{\"format\":\"pt\"},\"Hidden1.weight\":{\"dtype\":\"F32\",\"shape\":[16,12],\"data_offsets\":[0,768]}", header);
+        using var trainer = new BlobTrainer(Config);
+        using var stream = File.OpenRead(model);
+        var entries = SafeTensorsFile.ReadEntries(stream, model);
+        Assert.Equal(trainer.Model.state_dict().Keys, entries.Select(e => e.Name));
+    }
+
+    [Fact]
+    public void A_loss_that_becomes_nan_stops_training_naming_the_step_and_the_last_good_checkpoint()
+    {
+        string good = Checkpointed();
+        var data = new Blobs().Load(Config.Seed);
+        using (no_grad()) data.Train.Features[7].fill_(float.NaN);
+        using var trainer = new BlobTrainer(Config);
+        var error = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(
+            data.Train, data.Validation, SilentProgress.Instance, new FitOptions { CheckpointFolder = _folder, ResumeFrom = good, CheckEvery = 1 }));
+        Assert.Matches(@"^The training loss became NaN by step (1[6-9]|2\d|30); stopped there \(the last good checkpoint is ", error.Message);
+        Assert.EndsWith($"the last good checkpoint is {good}). Lower the learning rate, or set --clip-grad-norm.", error.Message);
+        Assert.Equal(new[] { good }, Directory.GetDirectories(_folder, "step-*"));
+    }
+
+    private string Checkpointed()
+    {
+        var data = new Blobs().Load(Config.Seed);
+        using var trainer = new BlobTrainer(Config with { Epochs = 1 });
+        return trainer.Fit(data.Train, data.Validation, SilentProgress.Instance, new FitOptions { CheckpointFolder = _folder }).LastCheckpoint!;
+    }
+}
