@@ -33,6 +33,8 @@ public class RobustnessTests
     [InlineData("using Sculpt; [Trainer(Loss.CrossEntropy, Optimizer.AdamW)] public partial class T;")]
     [InlineData("using Sculpt; using Sculpt.Training; [Trainer(Loss.CrossEntropy, Optimizer.AdamW)] public partial class T : Trainer<Nope, Nope, Nope>;")]
     [InlineData("using Sculpt; [Trainer((Loss)99, Optimizer.AdamW)] public partial class T")]
+    [InlineData("using Sculpt; using static TorchSharp.torch; [Model] public partial class Twice { [Linear(1, 2)] private partial Tensor L(Tensor x); } [Model] public partial class Twice { }")]
+    [InlineData("using Sculpt; [HyperParameters] public partial record Twice { public int A { get; init; } = 1; } [HyperParameters] public partial record Twice;")]
     public void Malformed_declarations_do_not_make_the_generator_throw(string source)
     {
         // Run throws when the generator does; compile errors in the snippet itself are expected,

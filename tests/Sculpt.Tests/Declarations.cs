@@ -355,3 +355,32 @@ public sealed class CyclicText : IDataSource
 
 [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
 public partial class LanguageModelTrainer : Trainer<TinyGptModel, CyclicText, GptConfig>;
+
+[Model]
+public partial class DenseRelu
+{
+    [Linear(32, 32)] private partial Tensor Dense(Tensor x);
+
+    [Forward("B 32 -> B 32")]
+    public Tensor Forward(Tensor x) => Ops.Relu(Dense(x));
+}
+
+/// <summary>32 dense layers: many small parameters, where leaks per step would show.</summary>
+[Model(typeof(MlpConfig))]
+public partial class DenseStack
+{
+    [Linear(12, 32)] private partial Tensor Input(Tensor x);
+    [Submodel(Repeat = 32)] private partial TorchSharp.Modules.ModuleList<DenseRelu> Layers { get; }
+    [Linear(32, 3)] private partial Tensor Classify(Tensor x);
+
+    [Forward("B 3 2 2 -> B 3")]
+    public Tensor Forward(Tensor points)
+    {
+        var x = Input(Ops.Flatten(points));
+        foreach (var layer in Layers) x = layer.call(x);
+        return Classify(x);
+    }
+}
+
+[Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+public partial class DeepTrainerWithLayers : Trainer<DenseStack, Blobs, MlpConfig>;

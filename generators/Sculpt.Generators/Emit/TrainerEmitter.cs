@@ -51,9 +51,16 @@ internal static class TrainerEmitter
         w.Open($"public override {Tensor} TrainStep({Tensor} input, {Tensor} target)");
         w.Line($"using var scope = {Torch}.NewDisposeScope();");
         w.Line("FusedOptimizer.ZeroGrad();");
+        w.Line($"{Tensor} loss;");
+        w.Open("if (Config.AccumulateBatches <= 1)");
         w.Line("var output = Model.call(input);");
-        w.Line($"var loss = {LossCall(spec.Loss, "output", "target", sum: false)};");
+        w.Line($"loss = {LossCall(spec.Loss, "output", "target", sum: false)};");
         w.Line("loss.backward();");
+        w.Close();
+        w.Open("else");
+        w.Line($"loss = AccumulateGradients(input, target, static (model, part, partTarget) => {LossCall(spec.Loss, "model.call(part)", "partTarget", sum: false)});");
+        w.Close();
+        w.Line("if (Config.L1 > 0) FusedOptimizer.Parameters.AddL1Gradient(Config.L1);");
         w.Line("if (Config.ClipGradNorm > 0) FusedOptimizer.Parameters.ClipGradNorm(Config.ClipGradNorm);");
         w.Line("FusedOptimizer.Step();");
         w.Line("return loss.detach().MoveToOuterDisposeScope();");

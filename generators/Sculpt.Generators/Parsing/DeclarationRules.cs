@@ -79,6 +79,16 @@ internal static class DeclarationRules
 
     private static bool IsTensor(ITypeSymbol type) => type.ToDisplayString() == "TorchSharp.torch.Tensor";
 
+    /// <summary>
+    /// Whether this is the declaration to generate from. An attribute repeated on several partial
+    /// declarations of one type (a compile error of its own) reaches the generator once per
+    /// declaration; only the first is used, so each type gets one file.
+    /// </summary>
+    public static bool IsFirstAttributedDeclaration(GeneratorAttributeSyntaxContext context, string attribute) =>
+        context.TargetSymbol.GetAttributes()
+            .FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == attribute)?.ApplicationSyntaxReference is not { } first
+        || first.SyntaxTree == context.TargetNode.SyntaxTree && context.TargetNode.Span.Contains(first.Span);
+
     /// <summary>Why code cannot be generated for a <c>[Trainer]</c> type, or null.</summary>
     public static string? TrainerProblem(INamedTypeSymbol type)
     {

@@ -11,7 +11,8 @@ internal static class HyperParametersParser
 {
     public static HyperParametersSpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type || DeclarationRules.HyperParametersProblem(type) is not null) return null;
+        if (context.TargetSymbol is not INamedTypeSymbol type || DeclarationRules.HyperParametersProblem(type) is not null
+            || !DeclarationRules.IsFirstAttributedDeclaration(context, KnownTypes.HyperParametersAttribute)) return null;
         cancellation.ThrowIfCancellationRequested();
         var properties = new List<HyperParameterProperty>();
         foreach (var property in Properties(type))

@@ -12,7 +12,8 @@ internal static class ModelParser
 {
     public static ModelSpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type || DeclarationRules.ModelProblem(type) is not null) return null;
+        if (context.TargetSymbol is not INamedTypeSymbol type || DeclarationRules.ModelProblem(type) is not null
+            || !DeclarationRules.IsFirstAttributedDeclaration(context, KnownTypes.ModelAttribute)) return null;
 
         var config = ConfigOf(context.Attributes[0]);
         var dimNames = DimNames(config);

@@ -9,7 +9,8 @@ internal static class TrainerParser
 {
     public static TrainerSpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellation)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type || DeclarationRules.TrainerProblem(type) is not null) return null;
+        if (context.TargetSymbol is not INamedTypeSymbol type || DeclarationRules.TrainerProblem(type) is not null
+            || !DeclarationRules.IsFirstAttributedDeclaration(context, KnownTypes.TrainerAttribute)) return null;
         cancellation.ThrowIfCancellationRequested();
         if (context.Attributes[0].ConstructorArguments is not [{ Value: int loss }, { Value: int optimizer }]) return null;
 

@@ -97,6 +97,18 @@ public sealed class FlatParameters : IDisposable
     private Scalar? _clipEpsilon, _one, _maxNorm;
     private double _maxNormValue;
 
+    /// <summary>Adds the gradient of <c>strength * |w|</c> for the decayed parameters: <c>strength * sign(w)</c>.</summary>
+    public void AddL1Gradient(double strength)
+    {
+        if (DecayedElements == 0) return;
+        using var noGrad = no_grad();
+        using var values = Values.narrow(0, 0, DecayedElements);
+        using var gradients = Gradients.narrow(0, 0, DecayedElements);
+        using var sign = values.sign();
+        using var scalar = strength.ToScalar();
+        gradients.add_(sign, alpha: scalar);
+    }
+
     /// <summary>Zeroes every gradient in place (the views stay attached).</summary>
     public void ZeroGrad() => Gradients.zero_();
 

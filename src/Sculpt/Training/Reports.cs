@@ -26,6 +26,9 @@ public sealed record FitResult(IReadOnlyList<EpochReport> Epochs, TimeSpan Elaps
 {
     public EpochReport Final => Epochs[^1];
 
+    /// <summary>Early stopping ended the run: the validation loss had not improved for <c>EarlyStopping</c> epochs.</summary>
+    public bool StoppedEarly { get; init; }
+
     /// <summary>The epoch with the best validation accuracy, or the lowest validation loss for regression.</summary>
     public EpochReport Best => Epochs.MaxBy(e => e.Validation.Accuracy ?? -e.Validation.Loss)!;
 }

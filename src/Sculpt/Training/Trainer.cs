@@ -130,6 +130,11 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
                     if (evaluation.Loss < bestLoss) Checkpoint.Save(Path.Combine(checkpoints, "best"), Model, optimizer, next);
                 }
                 bestLoss = Math.Min(bestLoss, evaluation.Loss);
+                // Epochs since the first that reached the best loss: matching it again is no improvement.
+                if (Config.EarlyStopping > 0 && history.Count - 1 - history.FindIndex(e => e.Validation.Loss == bestLoss) >= Config.EarlyStopping)
+                {
+                    return new FitResult(history, clock.Elapsed, Interrupted: false, lastCheckpoint) { StoppedEarly = true };
+                }
                 bool stopped = options.StopAfterStep > 0 && step >= options.StopAfterStep || options.Cancellation.IsCancellationRequested;
                 if (stopped && epoch < Config.Epochs) return new FitResult(history, clock.Elapsed, Interrupted: true, lastCheckpoint);
             }
@@ -140,6 +145,26 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
             if (!ReferenceEquals(validationOnDevice, validation)) validationOnDevice.Dispose();
         }
         return new FitResult(history, clock.Elapsed, Interrupted: false, lastCheckpoint);
+    }
+
+    /// <summary>
+    /// Splits a batch into <c>Config.AccumulateBatches</c> micro-batches and back-propagates each
+    /// one's loss weighted by its share of the batch, so the summed gradients are those of the
+    /// whole batch. Returns the batch's loss (detached parts, summed).
+    /// </summary>
+    protected torch.Tensor AccumulateGradients(torch.Tensor input, torch.Tensor target, Func<TModel, torch.Tensor, torch.Tensor, torch.Tensor> loss)
+    {
+        var inputs = input.chunk(Config.AccumulateBatches);
+        var targets = target.chunk(Config.AccumulateBatches);
+        var total = torch.zeros(Array.Empty<long>(), device: input.device);
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            using var share = ((double)inputs[i].size(0) / input.size(0)).ToScalar();
+            var part = loss(Model, inputs[i], targets[i]).mul(share);
+            part.backward();
+            total.add_(part.detach());
+        }
+        return total;
     }
 
     /// <summary>Writes <c>step-NNNNNNNNN</c> and keeps only the newest <see cref="FitOptions.KeepLast"/>.</summary>

@@ -18,6 +18,15 @@ public abstract record TrainingHyperParameters
     /// <summary>The largest global L2 norm of the gradients before a step (one norm over the flat gradient buffer); 0 turns clipping off.</summary>
     [Range(0, 1e6)] public virtual double ClipGradNorm { get; init; }
 
+    /// <summary>Micro-batches each batch is split into, their gradients summed before one step: the same update with a fraction of the activation memory.</summary>
+    [Range(1, 4096)] public virtual int AccumulateBatches { get; init; } = 1;
+
+    /// <summary>L1 regularisation of the decayed parameters (weights, not biases or norms): adds <c>L1 * sign(w)</c> to their gradients.</summary>
+    [Range(0, 10)] public virtual double L1 { get; init; }
+
+    /// <summary>Stops when the validation loss has not improved for this many epochs; 0 never stops early.</summary>
+    [Range(0, 1_000_000)] public virtual int EarlyStopping { get; init; }
+
     /// <summary>How the learning rate moves: Constant, WarmupCosine, Step, OneCycle or Plateau.</summary>
     public virtual Optimization.Schedule Schedule { get; init; } = Optimization.Schedule.Constant;
 

@@ -24,9 +24,18 @@ partial class TinyClassifierTrainer
     {
         using var scope = global::TorchSharp.torch.NewDisposeScope();
         FusedOptimizer.ZeroGrad();
-        var output = Model.call(input);
-        var loss = global::Sculpt.Training.Losses.CrossEntropy(output, target);
-        loss.backward();
+        global::TorchSharp.torch.Tensor loss;
+        if (Config.AccumulateBatches <= 1)
+        {
+            var output = Model.call(input);
+            loss = global::Sculpt.Training.Losses.CrossEntropy(output, target);
+            loss.backward();
+        }
+        else
+        {
+            loss = AccumulateGradients(input, target, static (model, part, partTarget) => global::Sculpt.Training.Losses.CrossEntropy(model.call(part), partTarget));
+        }
+        if (Config.L1 > 0) FusedOptimizer.Parameters.AddL1Gradient(Config.L1);
         if (Config.ClipGradNorm > 0) FusedOptimizer.Parameters.ClipGradNorm(Config.ClipGradNorm);
         FusedOptimizer.Step();
         return loss.detach().MoveToOuterDisposeScope();

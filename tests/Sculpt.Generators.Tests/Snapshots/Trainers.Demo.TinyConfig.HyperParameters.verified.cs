@@ -6,8 +6,8 @@ namespace Demo;
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
 partial record TinyConfig : global::Sculpt.HyperParameters.IHyperParameters<TinyConfig>
 {
-    private static readonly string[] s_flags = ["--epochs", "--batch-size", "--learning-rate", "--weight-decay", "--momentum", "--clip-grad-norm", "--schedule", "--warmup-steps", "--min-learning-rate", "--decay-factor", "--decay-every", "--patience", "--seed", "--hidden"];
-    private static readonly string[] s_jsonNames = ["epochs", "batchSize", "learningRate", "weightDecay", "momentum", "clipGradNorm", "schedule", "warmupSteps", "minLearningRate", "decayFactor", "decayEvery", "patience", "seed", "hidden"];
+    private static readonly string[] s_flags = ["--epochs", "--batch-size", "--learning-rate", "--weight-decay", "--momentum", "--clip-grad-norm", "--accumulate-batches", "--l1", "--early-stopping", "--schedule", "--warmup-steps", "--min-learning-rate", "--decay-factor", "--decay-every", "--patience", "--seed", "--hidden"];
+    private static readonly string[] s_jsonNames = ["epochs", "batchSize", "learningRate", "weightDecay", "momentum", "clipGradNorm", "accumulateBatches", "l1", "earlyStopping", "schedule", "warmupSteps", "minLearningRate", "decayFactor", "decayEvery", "patience", "seed", "hidden"];
 
     /// <summary>Every option with its flag, type, default (read from a fresh instance) and range.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::Sculpt.HyperParameters.HyperParameterInfo> Options
@@ -23,6 +23,9 @@ partial record TinyConfig : global::Sculpt.HyperParameters.IHyperParameters<Tiny
                 new("--weight-decay", "WeightDecay", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.WeightDecay), 0.0, 1.0),
                 new("--momentum", "Momentum", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.Momentum), 0.0, 1.0),
                 new("--clip-grad-norm", "ClipGradNorm", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.ClipGradNorm), 0.0, 1000000.0),
+                new("--accumulate-batches", "AccumulateBatches", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.AccumulateBatches), 1.0, 4096.0),
+                new("--l1", "L1", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.L1), 0.0, 10.0),
+                new("--early-stopping", "EarlyStopping", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.EarlyStopping), 0.0, 1000000.0),
                 new("--schedule", "Schedule", "Schedule", global::Sculpt.HyperParameters.ValueText.Format(defaults.Schedule), null, null),
                 new("--warmup-steps", "WarmupSteps", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.WarmupSteps), 0.0, 1000000000.0),
                 new("--min-learning-rate", "MinLearningRate", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.MinLearningRate), 0.0, 10.0),
@@ -54,6 +57,9 @@ partial record TinyConfig : global::Sculpt.HyperParameters.IHyperParameters<Tiny
                 case "--weight-decay": result = result with { WeightDecay = reader.Double() }; break;
                 case "--momentum": result = result with { Momentum = reader.Double() }; break;
                 case "--clip-grad-norm": result = result with { ClipGradNorm = reader.Double() }; break;
+                case "--accumulate-batches": result = result with { AccumulateBatches = reader.Int32() }; break;
+                case "--l1": result = result with { L1 = reader.Double() }; break;
+                case "--early-stopping": result = result with { EarlyStopping = reader.Int32() }; break;
                 case "--schedule": result = result with { Schedule = reader.Enum<global::Sculpt.Optimization.Schedule>() }; break;
                 case "--warmup-steps": result = result with { WarmupSteps = reader.Int32() }; break;
                 case "--min-learning-rate": result = result with { MinLearningRate = reader.Double() }; break;
@@ -83,6 +89,9 @@ partial record TinyConfig : global::Sculpt.HyperParameters.IHyperParameters<Tiny
                 case "weightDecay": result = result with { WeightDecay = property.Double() }; break;
                 case "momentum": result = result with { Momentum = property.Double() }; break;
                 case "clipGradNorm": result = result with { ClipGradNorm = property.Double() }; break;
+                case "accumulateBatches": result = result with { AccumulateBatches = property.Int32() }; break;
+                case "l1": result = result with { L1 = property.Double() }; break;
+                case "earlyStopping": result = result with { EarlyStopping = property.Int32() }; break;
                 case "schedule": result = result with { Schedule = property.Enum<global::Sculpt.Optimization.Schedule>() }; break;
                 case "warmupSteps": result = result with { WarmupSteps = property.Int32() }; break;
                 case "minLearningRate": result = result with { MinLearningRate = property.Double() }; break;
@@ -113,6 +122,9 @@ partial record TinyConfig : global::Sculpt.HyperParameters.IHyperParameters<Tiny
             writer.WriteNumber("weightDecay", WeightDecay);
             writer.WriteNumber("momentum", Momentum);
             writer.WriteNumber("clipGradNorm", ClipGradNorm);
+            writer.WriteNumber("accumulateBatches", AccumulateBatches);
+            writer.WriteNumber("l1", L1);
+            writer.WriteNumber("earlyStopping", EarlyStopping);
             writer.WriteString("schedule", Schedule.ToString());
             writer.WriteNumber("warmupSteps", WarmupSteps);
             writer.WriteNumber("minLearningRate", MinLearningRate);
@@ -136,6 +148,9 @@ partial record TinyConfig : global::Sculpt.HyperParameters.IHyperParameters<Tiny
         global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--weight-decay", WeightDecay, 0.0, 1.0);
         global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--momentum", Momentum, 0.0, 1.0);
         global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--clip-grad-norm", ClipGradNorm, 0.0, 1000000.0);
+        global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--accumulate-batches", AccumulateBatches, 1.0, 4096.0);
+        global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--l1", L1, 0.0, 10.0);
+        global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--early-stopping", EarlyStopping, 0.0, 1000000.0);
         global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--warmup-steps", WarmupSteps, 0.0, 1000000000.0);
         global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--min-learning-rate", MinLearningRate, 0.0, 10.0);
         global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--decay-factor", DecayFactor, 0.0, 1.0);

@@ -1,0 +1,62 @@
+using System;
+using System.Linq;
+using Sculpt.Training;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Sculpt.Tests;
+
+public class TrainingStepTests
+{
+    private static readonly MlpConfig Config = new() { Hidden = 16, Dropout = 0, BatchSize = 32, LearningRate = 1e-2, Seed = 4 };
+
+    [Fact]
+    public void Accumulating_micro_batches_gives_the_whole_batch_update()
+    {
+        using var batch = Blobs.Make(32, 9);
+        using var whole = new BlobTrainer(Config);
+        using var accumulated = new BlobTrainer(Config with { AccumulateBatches = 4 });
+        using var wholeLoss = whole.TrainStep(batch.Features, batch.Targets);
+        using var accumulatedLoss = accumulated.TrainStep(batch.Features, batch.Targets);
+        Assert.Equal(wholeLoss.item<float>(), accumulatedLoss.item<float>(), 5);
+        Assert.True(whole.FusedOptimizer.Parameters.Gradients.allclose(accumulated.FusedOptimizer.Parameters.Gradients, 1e-4, 1e-6));
+        Assert.True(whole.FusedOptimizer.Parameters.Values.allclose(accumulated.FusedOptimizer.Parameters.Values, 1e-5, 1e-7));
+    }
+
+    [Fact]
+    public void L1_adds_its_sign_gradient_to_weights_only()
+    {
+        using var batch = Blobs.Make(32, 9);
+        using var plain = new BlobSgdTrainer(Config with { Momentum = 0, WeightDecay = 0 });
+        using var regularised = new BlobSgdTrainer(Config with { Momentum = 0, WeightDecay = 0, L1 = 0.5 });
+        using var _ = plain.TrainStep(batch.Features, batch.Targets);
+        using var __ = regularised.TrainStep(batch.Features, batch.Targets);
+        var flat = regularised.FusedOptimizer.Parameters;
+        long decayed = flat.DecayedElements;
+        using var difference = regularised.FusedOptimizer.Parameters.Gradients - plain.FusedOptimizer.Parameters.Gradients;
+        // Both started from the same weights: the gradients differ by 0.5 * sign(w_before) on weights, not at all on biases.
+        Assert.True(difference.narrow(0, 0, decayed).abs().allclose(full(decayed, 0.5f), 1e-5, 1e-6));
+        Assert.Equal(0f, difference.narrow(0, decayed, flat.Count - decayed).abs().max().item<float>());
+    }
+
+    [Fact]
+    public void Early_stopping_ends_the_run_when_validation_stops_improving()
+    {
+        var data = new Blobs().Load(Config.Seed);
+        using var trainer = new BlobTrainer(Config with { Epochs = 6, LearningRate = 0, EarlyStopping = 2 });
+        var result = trainer.Fit(data.Train, data.Validation, SilentProgress.Instance);
+        Assert.True(result.StoppedEarly);
+        Assert.Equal(3, result.Epochs.Count);
+    }
+
+    [Fact]
+    public void Three_hundred_steps_of_a_deep_mlp_leave_no_tensor_behind()
+    {
+        using var batch = Blobs.Make(64, 3);
+        using var trainer = new DeepTrainerWithLayers(Config);
+        for (int i = 0; i < 20; i++) trainer.TrainStep(batch.Features, batch.Targets).Dispose();
+        long before = Tensor.TotalCount;
+        for (int i = 0; i < 300; i++) trainer.TrainStep(batch.Features, batch.Targets).Dispose();
+        Assert.Equal(before, Tensor.TotalCount);
+    }
+}
