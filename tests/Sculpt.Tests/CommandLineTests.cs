@@ -78,6 +78,18 @@ public class CommandLineTests
             Assert.Contains("epoch 2/2", output);
             Assert.Matches(@"done in \d+\.\d s: validation loss \d\.\d{4}, validation accuracy \d+\.\d\d%; weights saved to ", output);
             Assert.True(File.Exists(Path.Combine(folder, "model.dat")));
+            // The run's records: per-epoch CSV, TensorBoard events, plots and a summary.
+            var csv = File.ReadAllLines(Path.Combine(folder, "epochs.csv"));
+            Assert.Equal("epoch,step,train_loss,val_loss,val_accuracy,learning_rate,samples_per_second,seconds", csv[0]);
+            Assert.Equal(3, csv.Length);
+            Assert.StartsWith("2,16,", csv[2]);
+            Assert.Single(Directory.GetFiles(Path.Combine(folder, "tensorboard"), "events.out.tfevents.*"));
+            foreach (string plot in new[] { "loss.png", "accuracy.png" })
+            {
+                var png = File.ReadAllBytes(Path.Combine(folder, plot));
+                Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+            }
+            Assert.Contains("| best epoch | ", File.ReadAllText(Path.Combine(folder, "summary.md")));
             var saved = MlpConfig.Load(Path.Combine(folder, "config.json"));
             Assert.Equal(new MlpConfig { Hidden = 8, LearningRate = 0.01, Epochs = 2 }, saved);
         }

@@ -163,6 +163,25 @@ public class TrainerTests
     }
 
     [Fact]
+    public void The_run_log_writes_step_lines_as_json_on_its_cadence()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"sculpt-log-{System.Guid.NewGuid():N}");
+        try
+        {
+            var data = new Blobs().Load(Config.Seed);
+            using var trainer = new BlobTrainer(Config with { Epochs = 2 });
+            using (var log = new RunLog(folder, stepEvery: 5)) trainer.Fit(data.Train, data.Validation, new ProgressGroup(SilentProgress.Instance, log));
+            var lines = File.ReadAllLines(Path.Combine(folder, "steps.jsonl"));
+            // 15 steps per epoch: steps 5, 10, 15 of each.
+            Assert.Equal(new long[] { 5, 10, 15, 20, 25, 30 }, lines.Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("step").GetInt64()));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Progress_prints_epoch_step_loss_validation_rate_throughput_and_eta()
     {
         var data = new Blobs().Load(Config.Seed);

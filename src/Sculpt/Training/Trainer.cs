@@ -104,7 +104,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
                     lossSum.add_(loss);
                     step++;
                     if (options.CheckEvery > 0 && step % options.CheckEvery == 0) RequireFinite(lossSum, step, lastCheckpoint);
-                    if (progress.WantsStep(stepInEpoch)) progress.Step(epoch, stepInEpoch, lossSum.item<float>() / stepInEpoch);
+                    if (progress.WantsStep(stepInEpoch)) progress.Step(epoch, stepInEpoch, step, lossSum.item<float>() / stepInEpoch, optimizer.LearningRate);
                     bool stop = options.StopAfterStep > 0 && step >= options.StopAfterStep || options.Cancellation.IsCancellationRequested;
                     bool due = options.CheckpointEvery > 0 && step % options.CheckpointEvery == 0;
                     if (options.CheckpointFolder is { } folder && (due || stop) && stepInEpoch < stepsPerEpoch)

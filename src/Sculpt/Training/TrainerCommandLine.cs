@@ -123,7 +123,9 @@ public static class TrainerCommandLine
                 ResumeFrom = options.Resume,
                 Cancellation = interrupt.Token,
             };
-            result = trainer.Fit(data.Train, data.Validation, new ConsoleProgress(output == Console.Out ? null : output), fit);
+            using var log = new RunLog(folder);
+            result = trainer.Fit(data.Train, data.Validation, new ProgressGroup(new ConsoleProgress(output == Console.Out ? null : output), log), fit);
+            log.Finish(result, trainerName);
         }
         catch (Exception problem) when (problem is TrainingDivergedException or InvalidDataException)
         {

@@ -13,7 +13,12 @@ public interface ITrainingProgress
     /// <summary>True when the caller should read the running loss (a device sync) and call <see cref="Step"/>.</summary>
     bool WantsStep(long stepInEpoch);
 
-    void Step(int epoch, long stepInEpoch, double runningLoss);
+    /// <param name="epoch">The epoch in progress.</param>
+    /// <param name="stepInEpoch">Steps taken in it.</param>
+    /// <param name="step">Steps taken in the run.</param>
+    /// <param name="runningLoss">The epoch's mean training loss so far.</param>
+    /// <param name="learningRate">The rate of the step just taken.</param>
+    void Step(int epoch, long stepInEpoch, long step, double runningLoss, double learningRate);
 
     void EpochCompleted(EpochReport report, int epochs, TimeSpan elapsed);
 }
@@ -37,7 +42,7 @@ public sealed class ConsoleProgress(TextWriter? output = null, bool? live = null
 
     public bool WantsStep(long stepInEpoch) => _live && _sinceLive.ElapsedMilliseconds >= 250;
 
-    public void Step(int epoch, long stepInEpoch, double runningLoss)
+    public void Step(int epoch, long stepInEpoch, long step, double runningLoss, double learningRate)
     {
         _sinceLive.Restart();
         _output.Write(Invariant($"\repoch {epoch} | step {stepInEpoch}/{_stepsPerEpoch} | loss {runningLoss:F4}   "));
@@ -67,7 +72,7 @@ public sealed class SilentProgress : ITrainingProgress
 
     public bool WantsStep(long stepInEpoch) => false;
 
-    public void Step(int epoch, long stepInEpoch, double runningLoss) { }
+    public void Step(int epoch, long stepInEpoch, long step, double runningLoss, double learningRate) { }
 
     public void EpochCompleted(EpochReport report, int epochs, TimeSpan elapsed) { }
 }

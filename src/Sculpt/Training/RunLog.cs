@@ -1,0 +1,161 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using TorchSharp;
+
+namespace Sculpt.Training;
+
+/// <summary>
+/// Records a run in its output folder: <c>epochs.csv</c> (one row per epoch), <c>steps.jsonl</c>
+/// (the running loss and rate every <see cref="StepEvery"/> steps), TensorBoard event files under
+/// <c>tensorboard/</c>, and, when the run ends, <c>loss.png</c>, <c>accuracy.png</c> and
+/// <c>summary.md</c>. Reading the loss for a step line is a device sync, so it happens only every
+/// <see cref="StepEvery"/> steps.
+/// </summary>
+public sealed class RunLog : ITrainingProgress, IDisposable
+{
+    private readonly string _folder;
+    private readonly StreamWriter _epochs;
+    private readonly StreamWriter _steps;
+    // TorchSharp's writer opens, appends and closes its event file on each call: nothing to dispose.
+    private readonly TorchSharp.Modules.SummaryWriter _tensorBoard;
+    private readonly List<EpochReport> _reports = new();
+
+    public RunLog(string folder, int stepEvery = 50)
+    {
+        _folder = folder;
+        StepEvery = Math.Max(1, stepEvery);
+        Directory.CreateDirectory(folder);
+        _epochs = new StreamWriter(Path.Combine(folder, "epochs.csv"), append: false, new UTF8Encoding(false));
+        _epochs.WriteLine("epoch,step,train_loss,val_loss,val_accuracy,learning_rate,samples_per_second,seconds");
+        _steps = new StreamWriter(Path.Combine(folder, "steps.jsonl"), append: false, new UTF8Encoding(false));
+        _tensorBoard = torch.utils.tensorboard.SummaryWriter(Path.Combine(folder, "tensorboard"));
+    }
+
+    public int StepEvery { get; }
+
+    public void FitStarted(int epochs, long trainSamples, long validationSamples, long stepsPerEpoch)
+    {
+    }
+
+    public bool WantsStep(long stepInEpoch) => stepInEpoch % StepEvery == 0;
+
+    public void Step(int epoch, long stepInEpoch, long step, double runningLoss, double learningRate)
+    {
+        _steps.WriteLine(Invariant($"{{\"step\":{step},\"epoch\":{epoch},\"loss\":{Number(runningLoss)},\"learning_rate\":{Number(learningRate)}}}"));
+        _tensorBoard.add_scalar("train/loss_running", (float)runningLoss, (int)step);
+        _tensorBoard.add_scalar("train/learning_rate", (float)learningRate, (int)step);
+    }
+
+    public void EpochCompleted(EpochReport report, int epochs, TimeSpan elapsed)
+    {
+        _reports.Add(report);
+        string accuracy = report.Validation.Accuracy is { } a ? Number(a) : "";
+        _epochs.WriteLine(Invariant($"{report.Epoch},{report.Step},{Number(report.TrainLoss)},{Number(report.Validation.Loss)},{accuracy},{Number(report.LearningRate)},{Number(report.SamplesPerSecond)},{Number(report.Elapsed.TotalSeconds)}"));
+        _epochs.Flush();
+        _steps.Flush();
+        int step = (int)report.Step;
+        _tensorBoard.add_scalar("train/loss", (float)report.TrainLoss, step);
+        _tensorBoard.add_scalar("validation/loss", (float)report.Validation.Loss, step);
+        if (report.Validation.Accuracy is { } value) _tensorBoard.add_scalar("validation/accuracy", (float)value, step);
+    }
+
+    /// <summary>Writes the plots and the one-page summary of <paramref name="result"/> (including epochs from before a resume).</summary>
+    public void Finish(FitResult result, string title)
+    {
+        var epochs = result.Epochs;
+        if (epochs.Count == 0) return;
+        double[] x = epochs.Select(e => (double)e.Epoch).ToArray();
+        Plot(Path.Combine(_folder, "loss.png"), $"{title}: loss", "loss",
+            ("train", x, epochs.Select(e => e.TrainLoss).ToArray()),
+            ("validation", x, epochs.Select(e => e.Validation.Loss).ToArray()));
+        if (epochs.All(e => e.Validation.Accuracy is not null))
+        {
+            Plot(Path.Combine(_folder, "accuracy.png"), $"{title}: validation accuracy", "accuracy",
+                ("validation", x, epochs.Select(e => e.Validation.Accuracy!.Value).ToArray()));
+        }
+        File.WriteAllText(Path.Combine(_folder, "summary.md"), Summary(result, title));
+    }
+
+    private static void Plot(string path, string title, string label, params (string Name, double[] X, double[] Y)[] series)
+    {
+        var plot = new ScottPlot.Plot();
+        foreach (var (name, x, y) in series)
+        {
+            var line = plot.Add.Scatter(x, y);
+            line.LegendText = name;
+        }
+        plot.Title(title);
+        plot.XLabel("epoch");
+        plot.YLabel(label);
+        plot.ShowLegend();
+        plot.SavePng(path, 800, 500);
+    }
+
+    private static string Summary(FitResult result, string title)
+    {
+        var final = result.Final;
+        var best = result.Best;
+        double seconds = result.Epochs.Sum(e => e.Elapsed.TotalSeconds);
+        var text = new StringBuilder();
+        text.AppendLine(Invariant($"# {title}"));
+        text.AppendLine();
+        text.AppendLine("| | |");
+        text.AppendLine("|---|---|");
+        text.AppendLine(Invariant($"| epochs | {result.Epochs.Count}{(result.StoppedEarly ? " (stopped early)" : "")}{(result.Interrupted ? " (interrupted)" : "")} |"));
+        text.AppendLine(Invariant($"| steps | {final.Step:N0} |"));
+        text.AppendLine(Invariant($"| final validation loss | {final.Validation.Loss:F4} |"));
+        if (final.Validation.Accuracy is { } accuracy) text.AppendLine(Invariant($"| final validation accuracy | {accuracy * 100:F2}% |"));
+        text.AppendLine(Invariant($"| best epoch | {best.Epoch} (validation loss {best.Validation.Loss:F4}{(best.Validation.Accuracy is { } b ? $", accuracy {b * 100:F2}%" : "")}) |"));
+        text.AppendLine(Invariant($"| training time | {seconds:F1} s over the epochs, {result.Elapsed.TotalSeconds:F1} s in this run |"));
+        text.AppendLine(Invariant($"| throughput | {result.Epochs.Average(e => e.SamplesPerSecond):N0} samples/s |"));
+        text.AppendLine(Invariant($"| final learning rate | {final.LearningRate:0.00e+00} |"));
+        text.AppendLine();
+        text.AppendLine("Per epoch: `epochs.csv`; every few steps: `steps.jsonl`; curves: `loss.png`, `accuracy.png`; TensorBoard: `tensorboard/`.");
+        return text.ToString();
+    }
+
+    private static string Number(double value) => double.IsFinite(value) ? value.ToString("R", CultureInfo.InvariantCulture) : "null";
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    public void Dispose()
+    {
+        _epochs.Dispose();
+        _steps.Dispose();
+    }
+}
+
+/// <summary>Several progress reporters as one; each step goes only to those that asked for it.</summary>
+public sealed class ProgressGroup(params ITrainingProgress[] members) : ITrainingProgress
+{
+    private readonly bool[] _wanted = new bool[members.Length];
+
+    public void FitStarted(int epochs, long trainSamples, long validationSamples, long stepsPerEpoch)
+    {
+        foreach (var member in members) member.FitStarted(epochs, trainSamples, validationSamples, stepsPerEpoch);
+    }
+
+    public bool WantsStep(long stepInEpoch)
+    {
+        bool any = false;
+        for (int i = 0; i < members.Length; i++) any |= _wanted[i] = members[i].WantsStep(stepInEpoch);
+        return any;
+    }
+
+    public void Step(int epoch, long stepInEpoch, long step, double runningLoss, double learningRate)
+    {
+        for (int i = 0; i < members.Length; i++)
+        {
+            if (_wanted[i]) members[i].Step(epoch, stepInEpoch, step, runningLoss, learningRate);
+        }
+    }
+
+    public void EpochCompleted(EpochReport report, int epochs, TimeSpan elapsed)
+    {
+        foreach (var member in members) member.EpochCompleted(report, epochs, elapsed);
+    }
+}
