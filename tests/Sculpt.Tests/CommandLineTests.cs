@@ -80,7 +80,7 @@ public class CommandLineTests
             Assert.True(File.Exists(Path.Combine(folder, "model.dat")));
             // The run's records: per-epoch CSV, TensorBoard events, plots and a summary.
             var csv = File.ReadAllLines(Path.Combine(folder, "epochs.csv"));
-            Assert.Equal("epoch,step,train_loss,val_loss,val_accuracy,learning_rate,samples_per_second,seconds", csv[0]);
+            Assert.Equal("epoch,step,train_loss,val_loss,val_accuracy,learning_rate,samples_per_second,seconds,data_wait_share", csv[0]);
             Assert.Equal(3, csv.Length);
             Assert.StartsWith("2,16,", csv[2]);
             Assert.Single(Directory.GetFiles(Path.Combine(folder, "tensorboard"), "events.out.tfevents.*"));
@@ -89,7 +89,9 @@ public class CommandLineTests
                 var png = File.ReadAllBytes(Path.Combine(folder, plot));
                 Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
             }
-            Assert.Contains("| best epoch | ", File.ReadAllText(Path.Combine(folder, "summary.md")));
+            string summary = File.ReadAllText(Path.Combine(folder, "summary.md"));
+            Assert.Contains("| best epoch | ", summary);
+            Assert.Matches(@"\| waiting for data \| \d+\.\d% of epoch time \|", summary);
             var saved = MlpConfig.Load(Path.Combine(folder, "config.json"));
             Assert.Equal(new MlpConfig { Hidden = 8, LearningRate = 0.01, Epochs = 2 }, saved);
         }

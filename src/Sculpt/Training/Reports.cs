@@ -15,7 +15,11 @@ public sealed record Evaluation(double Loss, double? Accuracy, long Samples);
 /// <param name="SamplesPerSecond">Training throughput of the epoch.</param>
 /// <param name="Elapsed">The epoch's wall time.</param>
 /// <param name="LearningRate">The rate of the epoch's last step.</param>
-public sealed record EpochReport(int Epoch, long Step, double TrainLoss, Evaluation Validation, double SamplesPerSecond, TimeSpan Elapsed, double LearningRate);
+public sealed record EpochReport(int Epoch, long Step, double TrainLoss, Evaluation Validation, double SamplesPerSecond, TimeSpan Elapsed, double LearningRate)
+{
+    /// <summary>The share of the epoch's time spent waiting for the next batch.</summary>
+    public double DataWaitShare { get; init; }
+}
 
 /// <summary>The history of a <c>Fit</c> call.</summary>
 /// <param name="Epochs">Every completed epoch, including those before a resume.</param>

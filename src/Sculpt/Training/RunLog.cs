@@ -30,7 +30,7 @@ public sealed class RunLog : ITrainingProgress, IDisposable
         StepEvery = Math.Max(1, stepEvery);
         Directory.CreateDirectory(folder);
         _epochs = new StreamWriter(Path.Combine(folder, "epochs.csv"), append: false, new UTF8Encoding(false));
-        _epochs.WriteLine("epoch,step,train_loss,val_loss,val_accuracy,learning_rate,samples_per_second,seconds");
+        _epochs.WriteLine("epoch,step,train_loss,val_loss,val_accuracy,learning_rate,samples_per_second,seconds,data_wait_share");
         _steps = new StreamWriter(Path.Combine(folder, "steps.jsonl"), append: false, new UTF8Encoding(false));
         _tensorBoard = torch.utils.tensorboard.SummaryWriter(Path.Combine(folder, "tensorboard"));
     }
@@ -54,7 +54,7 @@ public sealed class RunLog : ITrainingProgress, IDisposable
     {
         _reports.Add(report);
         string accuracy = report.Validation.Accuracy is { } a ? Number(a) : "";
-        _epochs.WriteLine(Invariant($"{report.Epoch},{report.Step},{Number(report.TrainLoss)},{Number(report.Validation.Loss)},{accuracy},{Number(report.LearningRate)},{Number(report.SamplesPerSecond)},{Number(report.Elapsed.TotalSeconds)}"));
+        _epochs.WriteLine(Invariant($"{report.Epoch},{report.Step},{Number(report.TrainLoss)},{Number(report.Validation.Loss)},{accuracy},{Number(report.LearningRate)},{Number(report.SamplesPerSecond)},{Number(report.Elapsed.TotalSeconds)},{Number(report.DataWaitShare)}"));
         _epochs.Flush();
         _steps.Flush();
         int step = (int)report.Step;
@@ -113,6 +113,7 @@ public sealed class RunLog : ITrainingProgress, IDisposable
         text.AppendLine(Invariant($"| training time | {seconds:F1} s over the epochs, {result.Elapsed.TotalSeconds:F1} s in this run |"));
         text.AppendLine(Invariant($"| throughput | {result.Epochs.Average(e => e.SamplesPerSecond):N0} samples/s |"));
         text.AppendLine(Invariant($"| final learning rate | {final.LearningRate:0.00e+00} |"));
+        text.AppendLine(Invariant($"| waiting for data | {result.Epochs.Average(e => e.DataWaitShare) * 100:F1}% of epoch time |"));
         text.AppendLine();
         text.AppendLine("Per epoch: `epochs.csv`; every few steps: `steps.jsonl`; curves: `loss.png`, `accuracy.png`; TensorBoard: `tensorboard/`.");
         return text.ToString();

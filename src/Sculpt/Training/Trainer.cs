@@ -95,8 +95,16 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
                 long skip = epoch == state.Epoch ? state.StepInEpoch : 0;
                 using var lossSum = torch.tensor(skip > 0 ? (float)state.EpochLossSum : 0f, device: Device);
                 long stepInEpoch = 0;
-                foreach (var batch in trainOnDevice.Batches(Config.BatchSize, shuffle: true, Seeds.ForEpoch(Config.Seed, epoch)))
+                // The time spent getting the next batch (gathering shuffled rows) is the data wait.
+                var waiting = new System.Diagnostics.Stopwatch();
+                using var batches = trainOnDevice.Batches(Config.BatchSize, shuffle: true, Seeds.ForEpoch(Config.Seed, epoch)).GetEnumerator();
+                while (true)
                 {
+                    waiting.Start();
+                    bool more = batches.MoveNext();
+                    waiting.Stop();
+                    if (!more) break;
+                    var batch = batches.Current;
                     // A resumed epoch walks the same shuffled order and skips what was already trained.
                     if (++stepInEpoch <= skip) continue;
                     optimizer.LearningRate = schedule.Rate(step + 1);
@@ -120,7 +128,10 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
                 double samplesPerSecond = train.Count * (double)(stepInEpoch - skip) / stepInEpoch / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds);
                 var evaluation = Evaluate(validationOnDevice);
                 schedule.EpochCompleted(evaluation.Loss);
-                var report = new EpochReport(epoch, step, trainLoss, evaluation, samplesPerSecond, epochClock.Elapsed, optimizer.LearningRate);
+                var report = new EpochReport(epoch, step, trainLoss, evaluation, samplesPerSecond, epochClock.Elapsed, optimizer.LearningRate)
+                {
+                    DataWaitShare = waiting.Elapsed.TotalSeconds / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds),
+                };
                 history.Add(report);
                 progress.EpochCompleted(report, Config.Epochs, clock.Elapsed);
                 if (options.CheckpointFolder is { } checkpoints)
