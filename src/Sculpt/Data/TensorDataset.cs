@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Linq;
 using TorchSharp;
 
 namespace Sculpt.Data;
@@ -46,6 +47,45 @@ public sealed class TensorDataset : IDisposable
         using var validationRows = order.narrow(0, 0, validation);
         using var trainRows = order.narrow(0, validation, Count - validation);
         return (Take(trainRows), Take(validationRows));
+    }
+
+    /// <summary>
+    /// Like <see cref="Split"/>, but each class (the targets are class indices <c>[N]</c>) keeps its
+    /// share in both parts: the validation part takes <paramref name="validationFraction"/> of every
+    /// class, rounded, in an order fixed by <paramref name="seed"/>.
+    /// </summary>
+    public (TensorDataset Train, TensorDataset Validation) StratifiedSplit(double validationFraction, int seed)
+    {
+        if (validationFraction is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(validationFraction), "must be in (0, 1)");
+        if (Targets.dim() != 1 || Targets.dtype != torch.int64) throw new InvalidOperationException($"A stratified split needs class indices [N] (int64); the targets are {Targets.dtype} [{string.Join(", ", Targets.shape)}].");
+        using var scope = torch.NewDisposeScope();
+        using var generator = new torch.Generator((ulong)seed);
+        var labels = Targets.cpu().data<long>().ToArray();
+        var order = torch.randperm(Count, generator: generator).data<long>().ToArray();
+        // Rows of each class in the shuffled order; each class gives its first share to validation.
+        var byClass = new SortedDictionary<long, List<long>>();
+        foreach (long row in order)
+        {
+            if (!byClass.TryGetValue(labels[row], out var rows)) byClass[labels[row]] = rows = new List<long>();
+            rows.Add(row);
+        }
+        var validationRows = new List<long>();
+        var trainRows = new List<long>();
+        foreach (var rows in byClass.Values)
+        {
+            int take = (int)Math.Round(rows.Count * validationFraction);
+            validationRows.AddRange(rows.Take(take));
+            trainRows.AddRange(rows.Skip(take));
+        }
+        var trainIndex = torch.tensor(trainRows.ToArray(), device: Features.device);
+        var validationIndex = torch.tensor(validationRows.ToArray(), device: Features.device);
+        var train = Take(trainIndex);
+        var validation = Take(validationIndex);
+        train.Features.MoveToOuterDisposeScope();
+        train.Targets.MoveToOuterDisposeScope();
+        validation.Features.MoveToOuterDisposeScope();
+        validation.Targets.MoveToOuterDisposeScope();
+        return (train, validation);
     }
 
     private TensorDataset Take(torch.Tensor rows) => new(Features.index_select(0, rows), Targets.index_select(0, rows));
