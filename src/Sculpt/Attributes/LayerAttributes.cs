@@ -28,12 +28,8 @@ public sealed class DropoutAttribute(object probability) : System.Attribute
     public object Probability { get; } = probability;
 }
 
-/// <summary>
-/// A 2-D convolution, <c>[*, in, H, W] -&gt; [*, out, H', W']</c> with
-/// <c>H' = (H + 2*Padding - Dilation*(kernel-1) - 1) / Stride + 1</c>.
-/// </summary>
-[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
-public sealed class Conv2dAttribute(object inChannels, object outChannels, object kernelSize) : System.Attribute
+/// <summary>The settings every convolution has; see <see cref="Conv1dAttribute"/> and <see cref="Conv2dAttribute"/>.</summary>
+public abstract class ConvolutionAttribute(object inChannels, object outChannels, object kernelSize) : System.Attribute
 {
     public object InChannels { get; } = inChannels;
     public object OutChannels { get; } = outChannels;
@@ -48,23 +44,28 @@ public sealed class Conv2dAttribute(object inChannels, object outChannels, objec
     public bool Bias { get; set; } = true;
 }
 
-/// <summary>2-D max pooling over the last two dims; <see cref="Stride"/> 0 means the kernel size.</summary>
+/// <summary>
+/// A 2-D convolution, <c>[*, in, H, W] -&gt; [*, out, H', W']</c> with
+/// <c>H' = (H + 2*Padding - Dilation*(kernel-1) - 1) / Stride + 1</c>.
+/// </summary>
 [System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
-public sealed class MaxPool2dAttribute(object kernelSize) : System.Attribute
+public sealed class Conv2dAttribute(object inChannels, object outChannels, object kernelSize) : ConvolutionAttribute(inChannels, outChannels, kernelSize);
+
+/// <summary>The settings every pooling window has; <see cref="Stride"/> 0 means the kernel size.</summary>
+public abstract class PoolingAttribute(object kernelSize) : System.Attribute
 {
     public object KernelSize { get; } = kernelSize;
     public int Stride { get; set; }
     public int Padding { get; set; }
 }
 
-/// <summary>2-D average pooling over the last two dims; <see cref="Stride"/> 0 means the kernel size.</summary>
+/// <summary>2-D max pooling over the last two dims.</summary>
 [System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
-public sealed class AvgPool2dAttribute(object kernelSize) : System.Attribute
-{
-    public object KernelSize { get; } = kernelSize;
-    public int Stride { get; set; }
-    public int Padding { get; set; }
-}
+public sealed class MaxPool2dAttribute(object kernelSize) : PoolingAttribute(kernelSize);
+
+/// <summary>2-D average pooling over the last two dims.</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class AvgPool2dAttribute(object kernelSize) : PoolingAttribute(kernelSize);
 
 /// <summary>Batch normalisation of <c>[B, channels, H, W]</c>, with running statistics for eval mode.</summary>
 [System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
@@ -119,38 +120,15 @@ public sealed class RMSNormAttribute(object size) : System.Attribute
 /// <c>L' = (L + 2*Padding - Dilation*(kernel-1) - 1) / Stride + 1</c>.
 /// </summary>
 [System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
-public sealed class Conv1dAttribute(object inChannels, object outChannels, object kernelSize) : System.Attribute
-{
-    public object InChannels { get; } = inChannels;
-    public object OutChannels { get; } = outChannels;
-    public object KernelSize { get; } = kernelSize;
-    public int Stride { get; set; } = 1;
-    public int Padding { get; set; }
-    public int Dilation { get; set; } = 1;
+public sealed class Conv1dAttribute(object inChannels, object outChannels, object kernelSize) : ConvolutionAttribute(inChannels, outChannels, kernelSize);
 
-    /// <summary>Channel groups; must divide both channel counts.</summary>
-    public int Groups { get; set; } = 1;
-
-    public bool Bias { get; set; } = true;
-}
-
-/// <summary>1-D max pooling over the last dim; <see cref="Stride"/> 0 means the kernel size.</summary>
+/// <summary>1-D max pooling over the last dim.</summary>
 [System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
-public sealed class MaxPool1dAttribute(object kernelSize) : System.Attribute
-{
-    public object KernelSize { get; } = kernelSize;
-    public int Stride { get; set; }
-    public int Padding { get; set; }
-}
+public sealed class MaxPool1dAttribute(object kernelSize) : PoolingAttribute(kernelSize);
 
-/// <summary>1-D average pooling over the last dim; <see cref="Stride"/> 0 means the kernel size.</summary>
+/// <summary>1-D average pooling over the last dim.</summary>
 [System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
-public sealed class AvgPool1dAttribute(object kernelSize) : System.Attribute
-{
-    public object KernelSize { get; } = kernelSize;
-    public int Stride { get; set; }
-    public int Padding { get; set; }
-}
+public sealed class AvgPool1dAttribute(object kernelSize) : PoolingAttribute(kernelSize);
 
 /// <summary>Batch normalisation of <c>[B, channels]</c> or <c>[B, channels, L]</c>, with running statistics for eval mode.</summary>
 [System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
@@ -198,12 +176,12 @@ public sealed class CrossAttentionAttribute(object dim, object heads) : System.A
 }
 
 /// <summary>
-/// An Elman RNN (tanh) over batch-first sequences, <c>[B, T, input] -&gt; [B, T, hidden]</c>
-/// (<c>2*hidden</c> when bidirectional). Declare the method as returning
-/// <c>(Tensor Output, Tensor Hidden)</c> to get the final state <c>[directions*Layers, B, hidden]</c> too.
+/// The settings every recurrent layer has. Sequences are batch first: <c>[B, T, input] -&gt;
+/// [B, T, hidden]</c> (<c>2*hidden</c> when bidirectional); declare the method as returning
+/// <c>(Tensor Output, Tensor Hidden)</c> (LSTM: <c>..., Tensor Cell</c>) to get the final states
+/// <c>[directions*Layers, B, hidden]</c> too.
 /// </summary>
-[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
-public sealed class RnnAttribute(object inputSize, object hiddenSize) : System.Attribute
+public abstract class RecurrentAttribute(object inputSize, object hiddenSize) : System.Attribute
 {
     public object InputSize { get; } = inputSize;
     public object HiddenSize { get; } = hiddenSize;
@@ -212,32 +190,14 @@ public sealed class RnnAttribute(object inputSize, object hiddenSize) : System.A
     public bool Bias { get; set; } = true;
 }
 
-/// <summary>
-/// An LSTM over batch-first sequences, <c>[B, T, input] -&gt; [B, T, hidden]</c> (<c>2*hidden</c> when
-/// bidirectional). Declare the method as returning <c>(Tensor Output, Tensor Hidden, Tensor Cell)</c>
-/// to get the final states <c>[directions*Layers, B, hidden]</c> too.
-/// </summary>
+/// <summary>An Elman RNN (tanh); see <see cref="RecurrentAttribute"/>.</summary>
 [System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
-public sealed class LstmAttribute(object inputSize, object hiddenSize) : System.Attribute
-{
-    public object InputSize { get; } = inputSize;
-    public object HiddenSize { get; } = hiddenSize;
-    public int Layers { get; set; } = 1;
-    public bool Bidirectional { get; set; }
-    public bool Bias { get; set; } = true;
-}
+public sealed class RnnAttribute(object inputSize, object hiddenSize) : RecurrentAttribute(inputSize, hiddenSize);
 
-/// <summary>
-/// A GRU over batch-first sequences, <c>[B, T, input] -&gt; [B, T, hidden]</c> (<c>2*hidden</c> when
-/// bidirectional). Declare the method as returning <c>(Tensor Output, Tensor Hidden)</c> to get the
-/// final state <c>[directions*Layers, B, hidden]</c> too.
-/// </summary>
+/// <summary>An LSTM; its method may return <c>(Tensor Output, Tensor Hidden, Tensor Cell)</c>. See <see cref="RecurrentAttribute"/>.</summary>
 [System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
-public sealed class GruAttribute(object inputSize, object hiddenSize) : System.Attribute
-{
-    public object InputSize { get; } = inputSize;
-    public object HiddenSize { get; } = hiddenSize;
-    public int Layers { get; set; } = 1;
-    public bool Bidirectional { get; set; }
-    public bool Bias { get; set; } = true;
-}
+public sealed class LstmAttribute(object inputSize, object hiddenSize) : RecurrentAttribute(inputSize, hiddenSize);
+
+/// <summary>A GRU; see <see cref="RecurrentAttribute"/>.</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class GruAttribute(object inputSize, object hiddenSize) : RecurrentAttribute(inputSize, hiddenSize);
