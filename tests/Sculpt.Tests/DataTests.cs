@@ -67,4 +67,29 @@ public sealed class DataTests : IDisposable
         Assert.Equal(new long[] { (first.Length - 1) / 16, 16 }, windows.Features.shape);
         Assert.Equal(first[1..17], windows.Targets[0].data<long>().ToArray());
     }
+
+    [Fact]
+    public void Prefetched_batches_come_in_the_same_order_and_training_is_unchanged()
+    {
+        using var data = Blobs.Make(200, 1);
+        var plain = data.Batches(32, shuffle: true, seed: 9).Select(b => b.Target.data<long>().ToArray()).ToList();
+        var prefetched = data.Batches(32, shuffle: true, seed: 9, prefetch: 3).Select(b => b.Target.data<long>().ToArray()).ToList();
+        Assert.Equal(plain, prefetched);
+        // Stopping after two batches releases the ones already prepared.
+        using (var batches = data.Batches(32, shuffle: true, seed: 9, prefetch: 3).GetEnumerator())
+        {
+            Assert.True(batches.MoveNext());
+            Assert.True(batches.MoveNext());
+        }
+
+        var config = new MlpConfig { Hidden = 8, Epochs = 2, BatchSize = 32, LearningRate = 1e-2, Seed = 2 };
+        var splits = new Blobs().Load(config.Seed);
+        double[] Losses(int prefetch)
+        {
+            using var trainer = new BlobTrainer(config);
+            var result = trainer.Fit(splits.Train, splits.Validation, Sculpt.Training.SilentProgress.Instance, new Sculpt.Training.FitOptions { Prefetch = prefetch });
+            return result.Epochs.Select(e => e.TrainLoss).ToArray();
+        }
+        Assert.Equal(Losses(0), Losses(2));
+    }
 }

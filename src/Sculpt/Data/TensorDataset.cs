@@ -95,10 +95,15 @@ public sealed class TensorDataset : IDisposable
     /// <paramref name="shuffle"/> is false). A batch's tensors stay valid until the next batch is
     /// fetched; the last batch may be smaller.
     /// </summary>
-    public BatchSequence Batches(int batchSize, bool shuffle, long seed = 0)
+    /// <param name="batchSize">Rows per batch.</param>
+    /// <param name="shuffle">Whether to draw rows in an order fixed by <paramref name="seed"/>.</param>
+    /// <param name="seed">The order's seed.</param>
+    /// <param name="prefetch">Batches a background thread prepares ahead (0: none).</param>
+    public BatchSequence Batches(int batchSize, bool shuffle, long seed = 0, int prefetch = 0)
     {
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), $"must be positive; got {batchSize}");
-        return new BatchSequence(this, batchSize, shuffle, seed);
+        if (prefetch < 0) throw new ArgumentOutOfRangeException(nameof(prefetch), $"must be 0 or more; got {prefetch}");
+        return new BatchSequence(this, batchSize, shuffle, seed, prefetch);
     }
 
     /// <summary>The number of batches of <paramref name="batchSize"/> in one pass.</summary>
@@ -117,17 +122,72 @@ public readonly record struct Batch(torch.Tensor Input, torch.Tensor Target)
     public long Size => Input.size(0);
 }
 
-/// <summary>The batches of one pass over a <see cref="TensorDataset"/>.</summary>
-public sealed class BatchSequence(TensorDataset data, int batchSize, bool shuffle, long seed) : IEnumerable<Batch>
+/// <summary>
+/// The batches of one pass over a <see cref="TensorDataset"/>. With <paramref name="prefetch"/> &gt; 0
+/// a background thread gathers up to that many batches ahead while the current step runs; the
+/// order is the same either way (one producer, one queue).
+/// </summary>
+public sealed class BatchSequence(TensorDataset data, int batchSize, bool shuffle, long seed, int prefetch = 0) : IEnumerable<Batch>
 {
-    public IEnumerator<Batch> GetEnumerator() => new Enumerator(data, batchSize, shuffle, seed);
+    public IEnumerator<Batch> GetEnumerator() => prefetch > 0
+        ? new PrefetchingEnumerator(new BatchMaker(data, batchSize, shuffle, seed), prefetch)
+        : new Enumerator(new BatchMaker(data, batchSize, shuffle, seed));
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    private sealed class Enumerator(TensorDataset data, int batchSize, bool shuffle, long seed) : IEnumerator<Batch>
+    /// <summary>Batch k of the pass: a view of the rows in storage order, or the shuffled rows gathered.</summary>
+    private sealed class BatchMaker : IDisposable
     {
-        private torch.Tensor? _order;
-        private long _start;
+        private readonly TensorDataset _data;
+        private readonly int _batchSize;
+        private readonly torch.Tensor? _order;
+
+        public BatchMaker(TensorDataset data, int batchSize, bool shuffle, long seed)
+        {
+            _data = data;
+            _batchSize = batchSize;
+            if (shuffle)
+            {
+                using var generator = new torch.Generator(unchecked((ulong)seed));
+                // randperm with a generator runs on the CPU; the rows are then gathered on the data's device.
+                using var order = torch.randperm(data.Count, generator: generator);
+                _order = order.to(data.Features.device).DetachFromDisposeScope();
+            }
+        }
+
+        public long Count => (_data.Count + _batchSize - 1) / _batchSize;
+
+        public Batch Make(long index)
+        {
+            long start = index * _batchSize;
+            long size = Math.Min(_batchSize, _data.Count - start);
+            Batch batch;
+            if (_order is null)
+            {
+                batch = new Batch(_data.Features.narrow(0, start, size), _data.Targets.narrow(0, start, size));
+            }
+            else
+            {
+                using var rows = _order.narrow(0, start, size);
+                batch = new Batch(_data.Features.index_select(0, rows), _data.Targets.index_select(0, rows));
+            }
+            batch.Input.DetachFromDisposeScope();
+            batch.Target.DetachFromDisposeScope();
+            return batch;
+        }
+
+        public void Dispose() => _order?.Dispose();
+    }
+
+    private static void Release(Batch batch)
+    {
+        batch.Input?.Dispose();
+        batch.Target?.Dispose();
+    }
+
+    private sealed class Enumerator(BatchMaker maker) : IEnumerator<Batch>
+    {
+        private long _next;
         private Batch _current;
 
         public Batch Current => _current;
@@ -136,29 +196,10 @@ public sealed class BatchSequence(TensorDataset data, int batchSize, bool shuffl
 
         public bool MoveNext()
         {
-            DisposeCurrent();
-            if (_start >= data.Count) return false;
-            if (shuffle && _order is null)
-            {
-                using var generator = new torch.Generator(unchecked((ulong)seed));
-                // randperm with a generator runs on the CPU; the rows are then gathered on the data's device.
-                using var order = torch.randperm(data.Count, generator: generator);
-                _order = order.to(data.Features.device);
-                _order.DetachFromDisposeScope();
-            }
-            long size = Math.Min(batchSize, data.Count - _start);
-            if (_order is null)
-            {
-                _current = new Batch(data.Features.narrow(0, _start, size), data.Targets.narrow(0, _start, size));
-            }
-            else
-            {
-                using var rows = _order.narrow(0, _start, size);
-                _current = new Batch(data.Features.index_select(0, rows), data.Targets.index_select(0, rows));
-            }
-            _current.Input.DetachFromDisposeScope();
-            _current.Target.DetachFromDisposeScope();
-            _start += size;
+            Release(_current);
+            _current = default;
+            if (_next >= maker.Count) return false;
+            _current = maker.Make(_next++);
             return true;
         }
 
@@ -166,15 +207,85 @@ public sealed class BatchSequence(TensorDataset data, int batchSize, bool shuffl
 
         public void Dispose()
         {
-            DisposeCurrent();
-            _order?.Dispose();
+            Release(_current);
+            _current = default;
+            maker.Dispose();
+        }
+    }
+
+    private sealed class PrefetchingEnumerator : IEnumerator<Batch>
+    {
+        private readonly BatchMaker _maker;
+        private readonly System.Collections.Concurrent.BlockingCollection<Batch> _queue;
+        private readonly System.Threading.CancellationTokenSource _stop = new();
+        private readonly System.Threading.Tasks.Task _producer;
+        private Batch _current;
+
+        public PrefetchingEnumerator(BatchMaker maker, int depth)
+        {
+            _maker = maker;
+            _queue = new(boundedCapacity: depth);
+            _producer = System.Threading.Tasks.Task.Run(() =>
+            {
+                try
+                {
+                    for (long i = 0; i < maker.Count && !_stop.IsCancellationRequested; i++)
+                    {
+                        var batch = maker.Make(i);
+                        try
+                        {
+                            _queue.Add(batch, _stop.Token);
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            Release(batch);
+                        }
+                    }
+                }
+                finally
+                {
+                    _queue.CompleteAdding();
+                }
+            });
         }
 
-        private void DisposeCurrent()
+        public Batch Current => _current;
+
+        object IEnumerator.Current => _current;
+
+        public bool MoveNext()
         {
-            _current.Input?.Dispose();
-            _current.Target?.Dispose();
+            Release(_current);
             _current = default;
+            if (_queue.TryTake(out var batch, System.Threading.Timeout.Infinite))
+            {
+                _current = batch;
+                return true;
+            }
+            // The producer's own failure (say, out of memory) surfaces here, on the training thread.
+            _producer.GetAwaiter().GetResult();
+            return false;
+        }
+
+        public void Reset() => throw new NotSupportedException();
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            Release(_current);
+            _current = default;
+            try
+            {
+                _producer.Wait();
+            }
+            catch (AggregateException)
+            {
+                // Stopping early: a failure of a batch nobody will use does not matter.
+            }
+            while (_queue.TryTake(out var left)) Release(left);
+            _queue.Dispose();
+            _stop.Dispose();
+            _maker.Dispose();
         }
     }
 }

@@ -24,6 +24,13 @@ public sealed record FitOptions
     /// <summary>Steps between reads of the running loss to catch NaN or infinity; each read waits for the device.</summary>
     public int CheckEvery { get; init; } = 100;
 
+    /// <summary>
+    /// Batches a background thread gathers ahead of the step. By default 2 on a GPU, where the
+    /// gather overlaps device work, and 0 on the CPU, where it would compete with the step for the
+    /// same cores (the data-wait share in the report says whether it is worth it).
+    /// </summary>
+    public int? Prefetch { get; init; }
+
     /// <summary>Cancelled (by Ctrl-C on the command line): training checkpoints and returns.</summary>
     public CancellationToken Cancellation { get; init; }
 }

@@ -97,7 +97,8 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
                 long stepInEpoch = 0;
                 // The time spent getting the next batch (gathering shuffled rows) is the data wait.
                 var waiting = new System.Diagnostics.Stopwatch();
-                using var batches = trainOnDevice.Batches(Config.BatchSize, shuffle: true, Seeds.ForEpoch(Config.Seed, epoch)).GetEnumerator();
+                int prefetch = options.Prefetch ?? (Device.type == DeviceType.CUDA ? 2 : 0);
+                using var batches = trainOnDevice.Batches(Config.BatchSize, shuffle: true, Seeds.ForEpoch(Config.Seed, epoch), prefetch).GetEnumerator();
                 while (true)
                 {
                     waiting.Start();
