@@ -438,6 +438,14 @@ public class AnalyzerTests
             public Tensor Forward(Tensor x) => Attend({|SCULPT0001:x|});
             """),
 
+        Model("""
+            [Conv2d(3, 8, 4, SamePadding = true, Stride = {|SCULPT0006:2|})] private partial Tensor C(Tensor x);
+            """),
+        Model("""
+            [Conv2d(3, 8, 4, SamePadding = true)] private partial Tensor C(Tensor x);
+            [Forward("B 3 32 32 -> B 8 31 31")]
+            public Tensor Forward(Tensor x) => {|SCULPT0002:C(x)|};
+            """),
         // Sequences: Conv1d and 1-D pooling over [*, C, L].
         Model("""
             [Conv1d(8, 16, 3)] private partial Tensor Conv(Tensor x);
@@ -1041,6 +1049,15 @@ public class AnalyzerTests
             }
         }
         """,
+        // "same" padding with an even kernel keeps height and width, symbolic or not.
+        Model("""
+            [Conv2d(3, 8, 4, SamePadding = true, Dilation = 2)] private partial Tensor C(Tensor x);
+            [Conv1d(8, 8, 6, SamePadding = true)] private partial Tensor D(Tensor x);
+            [Forward("B 3 H W -> B 8 H W")]
+            public Tensor Forward(Tensor x) => C(x);
+            [Shape("B 8 L -> B 8 L")]
+            public Tensor Sequence(Tensor x) => D(x);
+            """),
         // A sequence CNN: Conv1d, BatchNorm1d, pooling, Identity and channel dropout.
         Model("""
             [Conv1d(4, 16, 5, Padding = 2)] private partial Tensor Conv(Tensor x);

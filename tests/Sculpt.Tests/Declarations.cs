@@ -384,3 +384,13 @@ public partial class DenseStack
 
 [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
 public partial class DeepTrainerWithLayers : Trainer<DenseStack, Blobs, MlpConfig>;
+
+/// <summary>"same" padding with an even kernel: PyTorch pads one more on the right.</summary>
+[Model]
+public partial class SamePadded
+{
+    [Conv2d(3, 8, 4, SamePadding = true)] private partial Tensor Conv(Tensor x);
+
+    [Forward("B 3 H W -> B 8 H W")]
+    public Tensor Forward(Tensor x) => Conv(x);
+}

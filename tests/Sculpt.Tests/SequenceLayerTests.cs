@@ -85,4 +85,14 @@ public class SequenceLayerTests
         using var other = model.call(x, randn(2, 11, 32));
         Assert.False(y.allclose(other));
     }
+
+    [Fact]
+    public void Same_padding_keeps_height_and_width_with_an_even_kernel()
+    {
+        using var model = new SamePadded();
+        using var x = randn(2, 3, 13, 10);
+        using var y = model.call(x);
+        Assert.Equal(new long[] { 2, 8, 13, 10 }, y.shape);
+        Assert.Equal(8 * 3 * 16 + 8, model.ParameterCount);
+    }
 }

@@ -288,6 +288,10 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
             string? requirement = value < option.Minimum || value != System.Math.Floor(value)
                 ? option.Minimum == 0 ? "a non-negative integer" : "a positive integer"
                 : null;
+            if (requirement is null && name == "Stride" && value != 1 && list.Arguments.Any(a => a.NameEquals?.Name.Identifier.ValueText == "SamePadding" && a.Expression is LiteralExpressionSyntax { RawKind: (int)SyntaxKind.TrueLiteralExpression }))
+            {
+                requirement = "1 with SamePadding (PyTorch's \"same\" padding needs stride 1)";
+            }
             if (requirement is null && name == "Groups" && definition.Kind is LayerKind.Conv2d or LayerKind.Conv1d)
             {
                 var channels = literals.Take(2).Where(c => c is not null && c.Value % value != 0).Select(c => c!.Value).ToList();

@@ -43,6 +43,8 @@ internal static class LayerEmission
             LayerKind.Gru => Recurrent("GRU"),
             LayerKind.CrossAttention => $"new global::Sculpt.Layers.CrossAttention({Size(0)}, {Size(1)})",
             // Positional: a named `padding: 0` would also fit the overload whose padding is an enum.
+            LayerKind.Conv2d or LayerKind.Conv1d when layer.Option("SamePadding") != 0 =>
+                $"{Nn}.{layer.Kind}({Size(0)}, {Size(1)}, {Size(2)}, global::TorchSharp.Padding.Same, {Option("Stride")}, {Option("Dilation")}, global::TorchSharp.PaddingModes.Zeros, {Option("Groups")}, {bias})",
             LayerKind.Conv2d => $"{Nn}.Conv2d({Size(0)}, {Size(1)}, {Size(2)}, {Option("Stride")}, {Option("Padding")}, {Option("Dilation")}, global::TorchSharp.PaddingModes.Zeros, {Option("Groups")}, {bias})",
             LayerKind.MaxPool2d => $"{Nn}.MaxPool2d({Size(0)}, stride: {PoolStride()}, padding: {Option("Padding")})",
             LayerKind.AvgPool2d => $"{Nn}.AvgPool2d({Size(0)}, stride: {PoolStride()}, padding: {Option("Padding")})",
@@ -118,6 +120,7 @@ internal static class LayerEmission
     public static string Describe(LayerSpec layer)
     {
         string Text(int i) => ArgumentText(layer.Arguments[i]);
+        string PaddingText() => layer.Option("SamePadding") != 0 ? "same" : layer.Option("Padding").ToString(CultureInfo.InvariantCulture);
         string RateDoc() => layer.Arguments[0].IsHyperParameter ? layer.Arguments[0].HyperParameter! : SourceWriter.Literal(layer.Arguments[0].Literal);
         string count = Sum(Terms(layer), "", forDocs: true);
         return Base() + InitText(layer.Init);
@@ -129,12 +132,12 @@ internal static class LayerEmission
             LayerKind.Dropout1d => $"Dropout1d with p = {RateDoc()}: zeroes whole channels of [B, C, L]; shape unchanged; identity in eval mode.",
             LayerKind.Dropout2d => $"Dropout2d with p = {RateDoc()}: zeroes whole channels of [B, C, H, W]; shape unchanged; identity in eval mode.",
             LayerKind.Identity => "Identity: returns its input; no parameters.",
-            LayerKind.Conv1d => $"Conv1d: [*, {Text(0)}, L] -&gt; [*, {Text(1)}, L'], kernel {Text(2)}, stride {layer.Option("Stride")}, padding {layer.Option("Padding")}, dilation {layer.Option("Dilation")}, groups {layer.Option("Groups")}; {count} parameters.",
+            LayerKind.Conv1d => $"Conv1d: [*, {Text(0)}, L] -&gt; [*, {Text(1)}, L'], kernel {Text(2)}, stride {layer.Option("Stride")}, padding {PaddingText()}, dilation {layer.Option("Dilation")}, groups {layer.Option("Groups")}; {count} parameters.",
             LayerKind.MaxPool1d or LayerKind.AvgPool1d => $"{layer.Kind}: [*, L] -&gt; [*, L'], kernel {Text(0)}, stride {(layer.Option("Stride") == 0 ? Text(0) : layer.Option("Stride").ToString(CultureInfo.InvariantCulture))}, padding {layer.Option("Padding")}; no parameters.",
             LayerKind.BatchNorm1d => $"BatchNorm1d over {Text(0)} channels: [B, {Text(0)}] or [B, {Text(0)}, L], shape unchanged; {count} parameters (and running statistics).",
             LayerKind.Rnn or LayerKind.Lstm or LayerKind.Gru => DescribeRecurrent(layer, count),
             LayerKind.CrossAttention => $"Cross-attention with {Text(1)} heads: queries [B, T, {Text(0)}] attend to a context [B, S, {Text(0)}] -&gt; [B, T, {Text(0)}]; {count} parameters.",
-            LayerKind.Conv2d => $"Conv2d: [*, {Text(0)}, H, W] -&gt; [*, {Text(1)}, H', W'], kernel {Text(2)}, stride {layer.Option("Stride")}, padding {layer.Option("Padding")}, dilation {layer.Option("Dilation")}, groups {layer.Option("Groups")}; {count} parameters.",
+            LayerKind.Conv2d => $"Conv2d: [*, {Text(0)}, H, W] -&gt; [*, {Text(1)}, H', W'], kernel {Text(2)}, stride {layer.Option("Stride")}, padding {PaddingText()}, dilation {layer.Option("Dilation")}, groups {layer.Option("Groups")}; {count} parameters.",
             LayerKind.MaxPool2d or LayerKind.AvgPool2d => $"{layer.Kind}: [*, H, W] -&gt; [*, H', W'], kernel {Text(0)}, stride {(layer.Option("Stride") == 0 ? Text(0) : layer.Option("Stride").ToString(CultureInfo.InvariantCulture))}, padding {layer.Option("Padding")}; no parameters.",
             LayerKind.BatchNorm2d => $"BatchNorm2d over {Text(0)} channels: [B, {Text(0)}, H, W], shape unchanged; {count} parameters (and running statistics).",
             LayerKind.LayerNorm => $"LayerNorm over the last dim: [*, {Text(0)}], shape unchanged; {count} parameters.",

@@ -49,7 +49,7 @@ internal static class LayerCatalog
     private static readonly LayerArgumentDefinition Kernel = new("The kernel size", ArgumentRole.Size);
     private static readonly LayerOptionDefinition[] Convolution =
     [
-        new("Stride", 1, 1), new("Padding", 0, 0), new("Dilation", 1, 1), new("Groups", 1, 1),
+        new("Stride", 1, 1), new("Padding", 0, 0), new("Dilation", 1, 1), new("Groups", 1, 1), new("SamePadding", 0, 0),
     ];
     private static readonly LayerOptionDefinition[] Pooling = [new("Stride", 0, 0), new("Padding", 0, 0)];
     private static readonly LayerOptionDefinition[] Recurrent = [new("Layers", 1, 1), new("Bidirectional", 0, 0)];

@@ -47,6 +47,8 @@ internal static class LayerRules
                 int spatial = layer.Kind == LayerKind.Conv2d ? 2 : 1;
                 if (input.Rank < spatial + 1 && !input.HasVariadic) return RuleResult.Unknown;
                 long stride = layer.Option("Stride"), padding = layer.Option("Padding"), dilation = layer.Option("Dilation");
+                // "same" keeps every spatial dim (PyTorch allows it with stride 1 only; the analyzer reports other strides).
+                if (layer.Option("SamePadding") != 0) return RuleResult.Of(ReplaceFromEnd(input, (spatial + 1, SizeDim(layer.Arguments[1]))));
                 return Windows(input, spatial, SizeDim(layer.Arguments[2]), stride, padding, dilation, (spatial + 1, SizeDim(layer.Arguments[1])));
             }
             case LayerKind.MaxPool2d:

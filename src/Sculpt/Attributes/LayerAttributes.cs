@@ -42,6 +42,9 @@ public abstract class ConvolutionAttribute(object inChannels, object outChannels
     public int Groups { get; set; } = 1;
 
     public bool Bias { get; set; } = true;
+
+    /// <summary>PyTorch's <c>padding="same"</c>: the output keeps the input's length (any kernel, stride 1).</summary>
+    public bool SamePadding { get; set; }
 }
 
 /// <summary>
