@@ -12,4 +12,13 @@ internal static class KnownTypes
     public const string SubmodelAttribute = "Sculpt.SubmodelAttribute";
     public const string InitAttribute = "Sculpt.InitAttribute";
     public const string Ops = "Sculpt.Ops";
+    public const string CsvDatasetAttribute = "Sculpt.CsvDatasetAttribute";
+    public const string IdxDatasetAttribute = "Sculpt.IdxDatasetAttribute";
+    public const string ImageFolderDatasetAttribute = "Sculpt.ImageFolderDatasetAttribute";
+    public const string TextDatasetAttribute = "Sculpt.TextDatasetAttribute";
+    public const string FeatureAttribute = "Sculpt.FeatureAttribute";
+    public const string LabelAttribute = "Sculpt.LabelAttribute";
+    public const string IgnoreAttribute = "Sculpt.IgnoreAttribute";
+    public const string ImageAugmentationAttribute = "Sculpt.ImageAugmentationAttribute";
+    public const string TokenAugmentationAttribute = "Sculpt.TokenAugmentationAttribute";
 }

@@ -43,5 +43,19 @@ public sealed class SculptGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Trainers);
         context.RegisterSourceOutput(trainers, static (output, spec) =>
             output.AddSource(spec!.Target.HintName + ".Trainer.g.cs", TrainerEmitter.Emit(spec)));
+
+        // One pipeline per source attribute (each provider matches one attribute name); one emitter.
+        foreach (string attribute in DatasetParser.Attributes)
+        {
+            var datasets = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    attribute,
+                    static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
+                    DatasetParser.Parse)
+                .Where(static spec => spec is not null)
+                .WithTrackingName(TrackingNames.Datasets);
+            context.RegisterSourceOutput(datasets, static (output, spec) =>
+                output.AddSource(spec!.Target.HintName + ".Dataset.g.cs", DatasetEmitter.Emit(spec)));
+        }
     }
 }

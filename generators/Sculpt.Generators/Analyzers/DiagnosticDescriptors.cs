@@ -54,6 +54,22 @@ internal static class DiagnosticDescriptors
         "SCULPT0011", Shapes, "A tied layer cannot share the weight it names",
         "'{0}' cannot share the weight of '{1}': {2}");
 
+    public static readonly DiagnosticDescriptor SampleShape = Error(
+        "SCULPT0012", Shapes, "The dataset's samples do not fit the model's input",
+        "'{0}' yields samples {1}, batched {2}, but '{3}' takes {4}");
+
+    public static readonly DiagnosticDescriptor LabelKind = Error(
+        "SCULPT0013", Declarations, "The dataset's labels do not suit the trainer's loss",
+        "'{0}' has {1}, but the loss {2} needs {3}");
+
+    public static readonly DiagnosticDescriptor OutputSize = Error(
+        "SCULPT0014", Shapes, "The model's output does not match the dataset's classes or targets",
+        "'{0}' outputs {1}, but '{2}' has {3}: expected {4}");
+
+    public static readonly DiagnosticDescriptor InvalidDatasetSetting = Error(
+        "SCULPT0015", Declarations, "A dataset setting is invalid",
+        "Dataset '{0}': {1}");
+
     private static DiagnosticDescriptor Error(string id, string category, string title, string message) =>
         new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
 }

@@ -14,18 +14,24 @@ internal static class TrainerParser
         cancellation.ThrowIfCancellationRequested();
         if (context.Attributes[0].ConstructorArguments is not [{ Value: int loss }, { Value: int optimizer }]) return null;
 
-        INamedTypeSymbol? trainerBase = null;
-        for (var current = type.BaseType; current is not null; current = current.BaseType)
-        {
-            if (current.OriginalDefinition.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) == "global::Sculpt.Training.Trainer<TModel, TData, TConfig>")
-            {
-                trainerBase = current;
-                break;
-            }
-        }
-        if (trainerBase is null || trainerBase.TypeArguments.Length != 3 || trainerBase.TypeArguments[0].TypeKind == TypeKind.Error) return null;
+        var trainerBase = TrainerBase(type);
+        if (trainerBase is null || trainerBase.TypeArguments[0].TypeKind == TypeKind.Error) return null;
 
         string Name(int i) => trainerBase.TypeArguments[i].ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
         return new TrainerSpec(TypeTargetParser.Parse(type), Name(0), Name(1), Name(2), (LossKind)loss, (OptimizerKind)optimizer);
+    }
+
+    /// <summary>The <c>Trainer&lt;TModel, TData, TConfig&gt;</c> the type derives from, or null.</summary>
+    public static INamedTypeSymbol? TrainerBase(INamedTypeSymbol type)
+    {
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            if (current.TypeArguments.Length == 3
+                && current.OriginalDefinition.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) == "global::Sculpt.Training.Trainer<TModel, TData, TConfig>")
+            {
+                return current;
+            }
+        }
+        return null;
     }
 }

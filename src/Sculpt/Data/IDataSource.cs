@@ -1,8 +1,11 @@
+using System.Collections.Generic;
+
 namespace Sculpt.Data;
 
 /// <summary>
 /// Supplies a trainer's data. A trainer creates its data source with <c>new()</c> and calls
-/// <see cref="Load"/> once.
+/// <see cref="Load"/> once. A <c>[CsvDataset]</c>, <c>[IdxDataset]</c>, <c>[ImageFolderDataset]</c>
+/// or <c>[TextDataset]</c> declaration gets a generated implementation.
 /// </summary>
 public interface IDataSource
 {
@@ -10,5 +13,28 @@ public interface IDataSource
     DataSplits Load(int seed);
 }
 
+/// <summary>
+/// A data source that reads files: the command line's <c>--data FOLDER</c> sets
+/// <see cref="DataFolder"/>, and its declared paths are then looked up there (see
+/// <see cref="DatasetLoader.Resolve"/>). Generated datasets implement it.
+/// </summary>
+public interface IFileDataSource : IDataSource
+{
+    string? DataFolder { get; set; }
+}
+
 /// <summary>The parts of a dataset a trainer uses. <c>Fit</c> never sees <see cref="Test"/>.</summary>
-public sealed record DataSplits(TensorDataset Train, TensorDataset Validation, TensorDataset? Test = null);
+public sealed record DataSplits(TensorDataset Train, TensorDataset Validation, TensorDataset? Test = null)
+{
+    /// <summary>The statistics the inputs were standardised with, measured on <see cref="Train"/>; saved beside the weights.</summary>
+    public FeatureNormalization? Normalization { get; init; }
+
+    /// <summary>Random changes applied to training batches only.</summary>
+    public IAugmentation? Augmentation { get; init; }
+
+    /// <summary>Records the loader left out under a skip policy, for the training report.</summary>
+    public IReadOnlyList<SkippedRecords> Skipped { get; init; } = [];
+
+    /// <summary>Class names in label order, when the source names its classes.</summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
+}

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
 using TorchSharp;
@@ -11,24 +12,51 @@ namespace Sculpt.Data;
 /// </summary>
 public static class IdxFile
 {
-    /// <summary>Images <c>[N, 1, H, W]</c> scaled to [0, 1] and standardised with <paramref name="mean"/> and <paramref name="std"/>, with their labels <c>[N]</c>.</summary>
-    public static TensorDataset LoadImages(string imagesPath, string labelsPath, int classes, float mean = 0f, float std = 1f)
+    /// <summary>
+    /// Images <c>[N, 1, H, W]</c> scaled to [0, 1] with their labels <c>[N]</c>. A label outside the
+    /// <paramref name="classes"/> stops the load, naming the file and record, or is skipped and
+    /// counted; a file whose images are not <paramref name="shape"/> (<c>[1, H, W]</c>, when given) is refused.
+    /// </summary>
+    public static (TensorDataset Data, SkippedRecords Skipped) LoadImages(
+        string imagesPath, string labelsPath, int classes, long[]? shape = null, BadRecords onBadRecord = BadRecords.Error)
     {
         var (imageDims, pixels) = Read(imagesPath, expectedRank: 3);
+        if (shape is { Length: 3 } && (shape[0] != 1 || shape[1] != imageDims[1] || shape[2] != imageDims[2]))
+        {
+            throw new InvalidDataException($"{imagesPath} holds {imageDims[1]}x{imageDims[2]} grey images [1, {imageDims[1]}, {imageDims[2]}]; the dataset declares [{string.Join(", ", shape)}].");
+        }
         var (labelDims, labels) = Read(labelsPath, expectedRank: 1);
         if (labelDims[0] != imageDims[0])
         {
             throw new InvalidDataException($"{labelsPath} holds {labelDims[0]} labels but {imagesPath} holds {imageDims[0]} images.");
         }
+        var kept = new List<long>(labels.Length);
+        var reasons = new List<string>();
+        int skipped = 0;
         for (int i = 0; i < labels.Length; i++)
         {
-            if (labels[i] >= classes) throw new InvalidDataException($"{labelsPath}: record {i} has label {labels[i]}, outside the {classes} classes.");
+            if (labels[i] < classes)
+            {
+                kept.Add(i);
+                continue;
+            }
+            string reason = $"{labelsPath}: record {i} has label {labels[i]}, outside the {classes} classes";
+            if (onBadRecord == BadRecords.Error) throw new InvalidDataException(reason + ".");
+            if (reasons.Count < SkippedRecords.ReasonsKept) reasons.Add($"record {i}: label {labels[i]} is outside the {classes} classes");
+            skipped++;
         }
+        if (kept.Count == 0) throw new InvalidDataException($"{labelsPath}: no record has a label inside the {classes} classes.");
         using var scope = torch.NewDisposeScope();
-        var images = torch.tensor(pixels, torch.uint8).reshape(imageDims[0], 1, imageDims[1], imageDims[2])
-            .to(torch.float32).div_(255f).sub_(mean).div_(std);
-        var targets = torch.tensor(labels, torch.uint8).to(torch.int64);
-        return new TensorDataset(images.MoveToOuterDisposeScope(), targets.MoveToOuterDisposeScope());
+        var images = torch.tensor(pixels, torch.uint8).reshape(imageDims[0], 1, imageDims[1], imageDims[2]);
+        var targets = torch.tensor(labels, torch.uint8);
+        if (skipped > 0)
+        {
+            var rows = torch.tensor(kept.ToArray());
+            images = images.index_select(0, rows);
+            targets = targets.index_select(0, rows);
+        }
+        var data = new TensorDataset(images.to(torch.float32).div_(255f).MoveToOuterDisposeScope(), targets.to(torch.int64).MoveToOuterDisposeScope());
+        return (data, new SkippedRecords(labelsPath, skipped, reasons));
     }
 
     /// <summary>The dims and the raw bytes of an unsigned-byte IDX file.</summary>

@@ -31,6 +31,9 @@ public sealed record FitOptions
     /// </summary>
     public int? Prefetch { get; init; }
 
+    /// <summary>Random changes applied to each training batch's inputs (never to validation); see <see cref="Data.DataSplits.Augmentation"/>.</summary>
+    public Data.IAugmentation? Augmentation { get; init; }
+
     /// <summary>Cancelled (by Ctrl-C on the command line): training checkpoints and returns.</summary>
     public CancellationToken Cancellation { get; init; }
 }

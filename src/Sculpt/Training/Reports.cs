@@ -42,4 +42,7 @@ public static class Seeds
 {
     /// <summary>The shuffling seed of <paramref name="epoch"/>: fixed per epoch, so a resumed run shuffles alike.</summary>
     public static long ForEpoch(int seed, int epoch) => unchecked(seed * 1_000_003L + epoch);
+
+    /// <summary>The augmentation seed of a step: fixed per epoch and step, so a resumed run draws the same changes.</summary>
+    public static long ForBatch(int seed, int epoch, long stepInEpoch) => unchecked(ForEpoch(seed, epoch) * 1_000_033L + stepInEpoch);
 }

@@ -63,8 +63,11 @@ public sealed class RunLog : ITrainingProgress, IDisposable
         if (report.Validation.Accuracy is { } value) _tensorBoard.add_scalar("validation/accuracy", (float)value, step);
     }
 
-    /// <summary>Writes the plots and the one-page summary of <paramref name="result"/> (including epochs from before a resume).</summary>
-    public void Finish(FitResult result, string title)
+    /// <summary>
+    /// Writes the plots and the one-page summary of <paramref name="result"/> (including epochs
+    /// from before a resume); <paramref name="skipped"/> lists records the data loader left out.
+    /// </summary>
+    public void Finish(FitResult result, string title, IReadOnlyList<Data.SkippedRecords>? skipped = null)
     {
         var epochs = result.Epochs;
         if (epochs.Count == 0) return;
@@ -77,7 +80,7 @@ public sealed class RunLog : ITrainingProgress, IDisposable
             Plot(Path.Combine(_folder, "accuracy.png"), $"{title}: validation accuracy", "accuracy",
                 ("validation", x, epochs.Select(e => e.Validation.Accuracy!.Value).ToArray()));
         }
-        File.WriteAllText(Path.Combine(_folder, "summary.md"), Summary(result, title));
+        File.WriteAllText(Path.Combine(_folder, "summary.md"), Summary(result, title, skipped ?? []));
     }
 
     private static void Plot(string path, string title, string label, params (string Name, double[] X, double[] Y)[] series)
@@ -95,7 +98,7 @@ public sealed class RunLog : ITrainingProgress, IDisposable
         plot.SavePng(path, 800, 500);
     }
 
-    private static string Summary(FitResult result, string title)
+    private static string Summary(FitResult result, string title, IReadOnlyList<Data.SkippedRecords> skipped)
     {
         var final = result.Final;
         var best = result.Best;
@@ -114,6 +117,7 @@ public sealed class RunLog : ITrainingProgress, IDisposable
         text.AppendLine(Invariant($"| throughput | {result.Epochs.Average(e => e.SamplesPerSecond):N0} samples/s |"));
         text.AppendLine(Invariant($"| final learning rate | {final.LearningRate:0.00e+00} |"));
         text.AppendLine(Invariant($"| waiting for data | {result.Epochs.Average(e => e.DataWaitShare) * 100:F1}% of epoch time |"));
+        foreach (var records in skipped) text.AppendLine(Invariant($"| records skipped | {records.ToString().Replace("|", "\\|")} |"));
         text.AppendLine();
         text.AppendLine("Per epoch: `epochs.csv`; every few steps: `steps.jsonl`; curves: `loss.png`, `accuracy.png`; TensorBoard: `tensorboard/`.");
         return text.ToString();

@@ -108,8 +108,12 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
                     var batch = batches.Current;
                     // A resumed epoch walks the same shuffled order and skips what was already trained.
                     if (++stepInEpoch <= skip) continue;
+                    // Augmentation is data preparation on the step's path, so it counts as data wait.
+                    waiting.Start();
+                    using var augmented = options.Augmentation?.Apply(batch.Input, Seeds.ForBatch(Config.Seed, epoch, stepInEpoch));
+                    waiting.Stop();
                     optimizer.LearningRate = schedule.Rate(step + 1);
-                    using var loss = TrainStep(batch.Input, batch.Target);
+                    using var loss = TrainStep(augmented ?? batch.Input, batch.Target);
                     lossSum.add_(loss);
                     step++;
                     if (options.CheckEvery > 0 && step % options.CheckEvery == 0) RequireFinite(lossSum, step, lastCheckpoint);

@@ -14,7 +14,7 @@ namespace Sculpt.Training;
 /// </summary>
 public static class TrainerCommandLine
 {
-    private static readonly string[] RunFlags = ["--help", "--config", "--device", "--output", "--resume", "--checkpoint-every"];
+    private static readonly string[] RunFlags = ["--help", "--config", "--device", "--output", "--resume", "--checkpoint-every", "--data"];
 
     /// <summary>Runs training as the command line asks; returns the process exit code (0 ok, 2 bad usage, 1 failure).</summary>
     /// <param name="trainerName">The program name for usage and the default output folder.</param>
@@ -48,7 +48,7 @@ public static class TrainerCommandLine
             options = RunOptions.Extract(args, out var rest);
             if (options.Help)
             {
-                output.WriteLine($"usage: {trainerName} [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint] [--checkpoint-every steps] [options]\n");
+                output.WriteLine($"usage: {trainerName} [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint] [--checkpoint-every steps] [--data folder] [options]\n");
                 output.Write(HelpText.Format(TConfig.Options));
                 return 0;
             }
@@ -102,7 +102,29 @@ public static class TrainerCommandLine
         output.WriteLine($"{trainerName} on {device.type.ToString().ToLowerInvariant()}, {trainer.Model.ParameterCount:N0} parameters");
         output.Write(trainer.Model.Summary(("B", config.BatchSize)).ToString());
 
-        var data = new TData().Load(config.Seed);
+        DataSplits data;
+        try
+        {
+            var source = new TData();
+            if (options.DataFolder is not null)
+            {
+                if (source is not IFileDataSource files)
+                {
+                    error.WriteLine($"error: Option '--data': {typeof(TData).Name} does not read files from a folder.");
+                    return 2;
+                }
+                files.DataFolder = options.DataFolder;
+            }
+            data = source.Load(config.Seed);
+        }
+        catch (Exception problem) when (problem is IOException or UnauthorizedAccessException)
+        {
+            // Missing files, malformed records: the message names the file and line or record.
+            string hint = problem is FileNotFoundException or DirectoryNotFoundException ? " (--data FOLDER reads the dataset's files from another folder)" : "";
+            error.WriteLine($"error: {typeof(TData).Name}: {problem.Message}{hint}");
+            return 1;
+        }
+        foreach (var skipped in data.Skipped) output.WriteLine("data: " + skipped);
         string folder = options.OutputFolder ?? Path.Combine("runs", trainerName);
         Directory.CreateDirectory(folder);
         // Ctrl-C asks training to checkpoint and stop instead of killing the process.
@@ -121,11 +143,12 @@ public static class TrainerCommandLine
                 CheckpointFolder = Path.Combine(folder, "checkpoints"),
                 CheckpointEvery = options.CheckpointEvery,
                 ResumeFrom = options.Resume,
+                Augmentation = data.Augmentation,
                 Cancellation = interrupt.Token,
             };
             using var log = new RunLog(folder);
             result = trainer.Fit(data.Train, data.Validation, new ProgressGroup(new ConsoleProgress(output == Console.Out ? null : output), log), fit);
-            log.Finish(result, trainerName);
+            log.Finish(result, trainerName, data.Skipped);
         }
         catch (Exception problem) when (problem is TrainingDivergedException or InvalidDataException)
         {
@@ -145,6 +168,8 @@ public static class TrainerCommandLine
         string weights = Path.Combine(folder, "model.dat");
         trainer.Save(weights);
         File.WriteAllText(Path.Combine(folder, "config.json"), config.ToJson());
+        // Inputs at inference need the training split's statistics, so they go beside the weights.
+        data.Normalization?.Save(Path.Combine(folder, "normalization.json"));
 
         var final = result.Final.Validation;
         string accuracy = final.Accuracy is { } a ? $", validation accuracy {a * 100:F2}%" : "";
@@ -174,13 +199,13 @@ public static class TrainerCommandLine
     }
 
     /// <summary>The flags a trainer handles itself, split from the hyperparameter flags.</summary>
-    public sealed record RunOptions(bool Help, string? ConfigPath, string? Device, string? OutputFolder, string? Resume = null, long CheckpointEvery = 0)
+    public sealed record RunOptions(bool Help, string? ConfigPath, string? Device, string? OutputFolder, string? Resume = null, long CheckpointEvery = 0, string? DataFolder = null)
     {
         public static RunOptions Extract(IReadOnlyList<string> args, out List<string> rest)
         {
             rest = [];
             bool help = false;
-            string? config = null, device = null, folder = null, resume = null;
+            string? config = null, device = null, folder = null, resume = null, data = null;
             long checkpointEvery = 0;
             for (int i = 0; i < args.Count; i++)
             {
@@ -207,13 +232,14 @@ public static class TrainerCommandLine
                     case "--device": device = value; break;
                     case "--output": folder = value; break;
                     case "--resume": resume = value; break;
+                    case "--data": data = value; break;
                     case "--checkpoint-every":
                         if (!long.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out checkpointEvery) || checkpointEvery < 0)
                             throw new HyperParameterException($"Option '--checkpoint-every' expects a number of steps (0 for each epoch's end); got '{value}'.");
                         break;
                 }
             }
-            return new RunOptions(help, config, device, folder, resume, checkpointEvery);
+            return new RunOptions(help, config, device, folder, resume, checkpointEvery, data);
         }
     }
 }

@@ -1,0 +1,141 @@
+using System.Linq;
+using Sculpt.Generators.Model;
+
+namespace Sculpt.Generators.Emit;
+
+/// <summary>
+/// Writes a dataset declaration's loader: an <c>IDataSource</c> whose <c>Load</c> reads the
+/// declared source, splits it and attaches the declared augmentation. For a CSV record it also
+/// writes the parser: one typed call per column, no reflection.
+/// </summary>
+internal static class DatasetEmitter
+{
+    private const string Data = "global::Sculpt.Data";
+    private const string Tabular = "global::Sculpt.Data.Tabular";
+
+    public static string Emit(DatasetSpec spec)
+    {
+        var w = new SourceWriter();
+        var target = spec.Target;
+        w.BeginType(target);
+        w.Line(SourceWriter.GeneratedCode);
+        w.Open($"partial {target.Type.Keyword} {target.Type.Name} : {Data}.IFileDataSource");
+        w.Line($"/// <summary>One sample's shape, as the model's input signature writes it after the batch dim.</summary>");
+        w.Line($"public const string SampleShape = {SourceWriter.Quote(string.Join(" ", spec.SampleShape.Select(SourceWriter.Literal)))};");
+        w.Line();
+        if (spec.ClassNames.Count > 0)
+        {
+            w.Line("/// <summary>The declared classes, in label order.</summary>");
+            w.Line($"public static global::System.Collections.Generic.IReadOnlyList<string> ClassNames {{ get; }} = [{string.Join(", ", spec.ClassNames.Select(SourceWriter.Quote))}];");
+            w.Line();
+        }
+        w.Line("/// <inheritdoc/>");
+        w.Line($"string? {Data}.IFileDataSource.DataFolder {{ get; set; }}");
+        w.Line();
+        if (spec.Kind == DatasetKind.Csv) EmitCsvReader(w, spec);
+
+        w.Line("/// <inheritdoc/>");
+        w.Open($"public {Data}.DataSplits Load(int seed)");
+        w.Line($"string? folder = (({Data}.IFileDataSource)this).DataFolder;");
+        string common = $"validation: {SourceWriter.Literal(spec.Validation)}, test: {SourceWriter.Literal(spec.Test)}, seed";
+        string flags = $"stratify: {Bool(spec.Stratify)}, normalize: {Bool(spec.Normalize)}, onBadRecord: global::Sculpt.BadRecords.{(spec.OnBadRecord == 1 ? "Skip" : "Error")}";
+        switch (spec.Kind)
+        {
+            case DatasetKind.Csv:
+                w.Line($"var splits = ReadCsv({Resolve(spec.Path)}).Split({common}, stratify: {Bool(spec.Stratify)}, normalize: {Bool(spec.Normalize)});");
+                break;
+            case DatasetKind.Idx:
+                w.Line($"var splits = {Data}.DatasetLoader.Idx(");
+                w.Line($"    {Resolve(spec.Path)}, {Resolve(spec.LabelsPath)},");
+                w.Line($"    {(spec.TestImagesPath is null ? "null" : Resolve(spec.TestImagesPath))}, {(spec.TestLabelsPath is null ? "null" : Resolve(spec.TestLabelsPath))},");
+                w.Line($"    shape: [{string.Join(", ", spec.SampleShape.Select(SourceWriter.Literal))}], classes: {spec.Classes},");
+                w.Line($"    {common}, {flags});");
+                break;
+            case DatasetKind.ImageFolder:
+                string names = spec.ClassNames.Count > 0 ? "[.. ClassNames]" : "null";
+                w.Line($"var splits = {Data}.DatasetLoader.ImageFolder(");
+                w.Line($"    {Resolve(spec.Path)}, width: {spec.SampleShape[2]}, height: {spec.SampleShape[1]}, channels: {spec.SampleShape[0]}, classNames: {names},");
+                w.Line($"    {common}, {flags});");
+                break;
+            default:
+                string tokenizer = spec.Tokenizer == 1 ? "Gpt2" : "Characters";
+                w.Line($"var splits = {Data}.DatasetLoader.Text(");
+                w.Line($"    {Resolve(spec.Path)}, global::Sculpt.Tokenization.{tokenizer}, context: {spec.SampleShape[0]},");
+                w.Line($"    cacheFolder: {SourceWriter.Quote(spec.CacheFolder)}, validation: {SourceWriter.Literal(spec.Validation)}, test: {SourceWriter.Literal(spec.Test)});");
+                break;
+        }
+        if (spec.ImageAugmentation is { } image)
+        {
+            w.Line($"return splits with {{ Augmentation = new {Data}.ImageAugmentation(CropPadding: {image.CropPadding}, FlipHorizontal: {Bool(image.FlipHorizontal)}, FlipVertical: {Bool(image.FlipVertical)}, Rotation: {SourceWriter.Literal(image.Rotation)}, Translate: {SourceWriter.Literal(image.Translate)}) }};");
+        }
+        else if (spec.TokenAugmentation is { } token)
+        {
+            w.Line($"return splits with {{ Augmentation = new {Data}.TokenAugmentation(MaskProbability: {SourceWriter.Literal(token.MaskProbability)}, MaskToken: {SourceWriter.Literal(token.MaskToken)}, SpanLength: {token.SpanLength}) }};");
+        }
+        else
+        {
+            w.Line("return splits;");
+        }
+        w.Close();
+        w.Close();
+        w.EndType(target);
+        return w.ToString();
+    }
+
+    private static void EmitCsvReader(SourceWriter w, DatasetSpec spec)
+    {
+        string labelKind = spec.Label switch
+        {
+            DatasetLabel.ClassIndex => "ClassIndex",
+            DatasetLabel.Boolean => "Boolean",
+            DatasetLabel.Regression => "Regression",
+            _ => "ClassName",
+        };
+        string targets = spec.Label == DatasetLabel.Regression ? $"regression targets [N, {spec.Targets.Count}]" : "class indices [N]";
+        w.Line($"/// <summary>The columns that make one feature vector [{spec.Features.Count}], in order.</summary>");
+        w.Line($"public static global::System.Collections.Generic.IReadOnlyList<string> FeatureNames {{ get; }} = [{string.Join(", ", spec.Features.Select(f => SourceWriter.Quote(f.Property)))}];");
+        w.Line();
+        w.Line($"/// <summary>Reads a {(spec.Delimiter == '\t' ? "TSV" : "CSV")} file into features [N, {spec.Features.Count}] and {targets}; errors name the file and line.</summary>");
+        w.Open($"public static {Tabular}.TabularData ReadCsv(string path)");
+        w.Line($"using var reader = new {Tabular}.CsvRecordReader(path, {CharLiteral(spec.Delimiter)}, header: {Bool(spec.Header)});");
+        string missing = spec.Missing switch { 1 => "SkipRow", 2 => "Fill", 3 => "FillMean", _ => "Error" };
+        string options = $"new {Tabular}.TableOptions(global::Sculpt.MissingValues.{missing}, {SourceWriter.Literal(spec.Fill)}, global::Sculpt.BadRecords.{(spec.OnBadRecord == 1 ? "Skip" : "Error")})";
+        string classNames = spec.ClassNames.Count > 0 ? "[.. ClassNames]" : "null";
+        int classes = spec.Label == DatasetLabel.ClassIndex ? spec.Classes : 0;
+        w.Line($"var table = new {Tabular}.TableBuilder(reader, [.. FeatureNames], {Tabular}.LabelKind.{labelKind}, targetCount: {spec.Targets.Count}, {options}, {classNames}, classes: {classes});");
+        foreach (var column in spec.Features.Concat(spec.Targets))
+        {
+            w.Line($"int {Local(column)} = table.Column({SourceWriter.Quote(column.Column)}, {column.Index});");
+        }
+        w.Open("while (reader.Read())");
+        w.Line("if (!table.BeginRecord()) continue;");
+        for (int i = 0; i < spec.Features.Count; i++)
+        {
+            var feature = spec.Features[i];
+            w.Line($"table.{(feature.IsBoolean ? "Boolean" : "Number")}({i}, {Local(feature)});");
+        }
+        for (int i = 0; i < spec.Targets.Count; i++)
+        {
+            w.Line(spec.Label == DatasetLabel.Regression ? $"table.Target({i}, {Local(spec.Targets[i])});" : $"table.Label({Local(spec.Targets[i])});");
+        }
+        w.Line("table.EndRecord();");
+        w.Close();
+        w.Line("return table.Finish();");
+        w.Close();
+        w.Line();
+    }
+
+    private static string Local(DatasetColumn column) => "column" + column.Property;
+
+    private static string Resolve(string path) => $"{Data}.DatasetLoader.Resolve({SourceWriter.Quote(path)}, folder)";
+
+    private static string Bool(bool value) => value ? "true" : "false";
+
+    private static string CharLiteral(char c) => c switch
+    {
+        '\t' => "'\\t'",
+        '\'' => "'\\''",
+        '\\' => "'\\\\'",
+        _ => $"'{c}'",
+    };
+}

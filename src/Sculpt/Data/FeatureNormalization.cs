@@ -1,0 +1,75 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using TorchSharp;
+
+namespace Sculpt.Data;
+
+/// <summary>
+/// Per-feature (or per-channel) mean and standard deviation measured on a training split, applied
+/// as <c>(x - mean) / std</c> to every split. A trainer saves it beside the weights
+/// (<c>normalization.json</c>), because a model trained on standardised inputs needs the same
+/// statistics at inference.
+/// </summary>
+/// <param name="Names">What each entry describes: feature columns or channels.</param>
+/// <param name="Mean">The training split's means.</param>
+/// <param name="Std">The training split's standard deviations (1 where a feature is constant).</param>
+/// <param name="Shape">How the statistics broadcast over one sample: <c>[F]</c> for features, <c>[C, 1, 1]</c> for image channels.</param>
+public sealed record FeatureNormalization(string[] Names, float[] Mean, float[] Std, long[] Shape)
+{
+    /// <summary>
+    /// The statistics of <paramref name="features"/> <c>[N, ...]</c> over every dim but
+    /// <paramref name="featureDim"/> (1: columns of a table or channels of images).
+    /// </summary>
+    public static FeatureNormalization Measure(torch.Tensor features, string[] names, int featureDim = 1)
+    {
+        using var scope = torch.NewDisposeScope();
+        long count = features.size(featureDim);
+        if (names.Length != count) throw new ArgumentException($"{names.Length} names for {count} features.", nameof(names));
+        var perFeature = features.transpose(0, featureDim).reshape(count, -1).to(torch.float64);
+        var mean = perFeature.mean([1]);
+        var std = perFeature.std(1, unbiased: false);
+        var shape = Enumerable.Range(1, (int)features.dim() - 1).Select(d => d == featureDim ? count : 1L).ToArray();
+        var stds = std.to(torch.float32).data<float>().ToArray().Select(s => s > 1e-12f ? s : 1f).ToArray();
+        return new FeatureNormalization(names, mean.to(torch.float32).data<float>().ToArray(), stds, shape);
+    }
+
+    /// <summary><paramref name="features"/> <c>[N, ...]</c> standardised in place; returns it.</summary>
+    public torch.Tensor ApplyInPlace(torch.Tensor features)
+    {
+        using var scope = torch.NewDisposeScope();
+        var shape = new[] { 1L }.Concat(Shape).ToArray();
+        var mean = torch.tensor(Mean, device: features.device).view(shape);
+        var std = torch.tensor(Std, device: features.device).view(shape);
+        return features.sub_(mean).div_(std);
+    }
+
+    /// <summary>A standardised copy of <paramref name="features"/> <c>[N, ...]</c>.</summary>
+    public torch.Tensor Apply(torch.Tensor features) => ApplyInPlace(features.clone());
+
+    public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, NormalizationJson.Default.FeatureNormalization));
+
+    /// <summary>Reads statistics <see cref="Save"/> wrote; errors name the file.</summary>
+    public static FeatureNormalization Load(string path)
+    {
+        try
+        {
+            var loaded = JsonSerializer.Deserialize(File.ReadAllText(path), NormalizationJson.Default.FeatureNormalization);
+            if (loaded is null || loaded.Mean.Length != loaded.Std.Length || loaded.Mean.Length != loaded.Names.Length)
+            {
+                throw new InvalidDataException($"{path}: the names, means and deviations differ in length.");
+            }
+            return loaded;
+        }
+        catch (JsonException problem)
+        {
+            throw new InvalidDataException($"{path} is not a normalization file: {problem.Message}", problem);
+        }
+    }
+}
+
+[JsonSourceGenerationOptions(WriteIndented = true)]
+[JsonSerializable(typeof(FeatureNormalization))]
+internal sealed partial class NormalizationJson : JsonSerializerContext;

@@ -1,0 +1,320 @@
+using System;
+using System.Buffers.Text;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+
+namespace Sculpt.Data.Tabular;
+
+/// <summary>How a <c>[CsvDataset]</c>'s label column is read.</summary>
+public enum LabelKind
+{
+    /// <summary>Class names (strings), indexed by <c>ClassNames</c> or by their sorted order.</summary>
+    ClassName,
+
+    /// <summary>Class indices 0 to C-1.</summary>
+    ClassIndex,
+
+    /// <summary>true/false (or 1/0) as classes 1/0.</summary>
+    Boolean,
+
+    /// <summary>Numbers to regress on, one column per target.</summary>
+    Regression,
+}
+
+/// <summary>The settings of a <c>[CsvDataset]</c> that shape how its rows are read.</summary>
+public sealed record TableOptions(MissingValues Missing = MissingValues.Error, double Fill = 0, BadRecords OnBadRecord = BadRecords.Error);
+
+/// <summary>
+/// Collects the rows of a <see cref="CsvRecordReader"/> into a feature matrix and targets, one
+/// typed call per column (the generated loader makes them, in declaration order). A field that does
+/// not parse, a missing value or an unknown class either stops the load with an error naming the
+/// file, line and column, or skips the row, as the dataset declares.
+/// </summary>
+public sealed class TableBuilder
+{
+    private static readonly byte[][] MissingMarkers = [[], "NA"u8.ToArray(), "N/A"u8.ToArray(), "?"u8.ToArray()];
+
+    private readonly CsvRecordReader _reader;
+    private readonly string[] _featureNames;
+    private readonly LabelKind _labelKind;
+    private readonly int _targetCount;
+    private readonly TableOptions _options;
+    private readonly List<byte[]> _classKeys = [];
+    private readonly List<string> _classNames = [];
+    private readonly bool _classesDeclared;
+    private readonly int _declaredClassCount;
+    private readonly List<string> _skipReasons = [];
+    private int _expectedFields;
+    private float[] _features;
+    private float[] _targets;
+    private long[] _classes;
+    private int _rows;
+    private int _skipped;
+    private bool _rowIsBad;
+    private long _largestClass = -1;
+
+    /// <param name="reader">The open file, past its header.</param>
+    /// <param name="featureNames">The feature columns, in feature-vector order.</param>
+    /// <param name="labelKind">How the label column(s) read.</param>
+    /// <param name="targetCount">The number of regression targets (1 for a class label).</param>
+    /// <param name="options">The missing-value and bad-record policies.</param>
+    /// <param name="classNames">Declared class names of a <see cref="LabelKind.ClassName"/> label, or null to collect them.</param>
+    /// <param name="classes">The declared class count of a <see cref="LabelKind.ClassIndex"/> label, or 0.</param>
+    public TableBuilder(CsvRecordReader reader, string[] featureNames, LabelKind labelKind, int targetCount, TableOptions options, string[]? classNames = null, int classes = 0)
+    {
+        _reader = reader;
+        _featureNames = featureNames;
+        _labelKind = labelKind;
+        _targetCount = targetCount;
+        _options = options;
+        _expectedFields = reader.Header.Count;
+        if (classNames is { Length: > 0 })
+        {
+            _classesDeclared = true;
+            foreach (string name in classNames) AddClass(name);
+        }
+        _declaredClassCount = labelKind == LabelKind.Boolean ? 2 : classes;
+        _features = new float[Math.Max(1, featureNames.Length) * 1024];
+        _targets = labelKind == LabelKind.Regression ? new float[targetCount * 1024] : [];
+        _classes = labelKind == LabelKind.Regression ? [] : new long[1024];
+    }
+
+    /// <summary>
+    /// The position of a column: found in the header by <paramref name="name"/> (ignoring case,
+    /// spaces, '_' and '-'), or <paramref name="index"/> in a file without a header.
+    /// </summary>
+    public int Column(string name, int index)
+    {
+        if (_reader.Header.Count == 0)
+        {
+            _expectedFields = Math.Max(_expectedFields, index + 1);
+            return index;
+        }
+        string key = Key(name);
+        for (int i = 0; i < _reader.Header.Count; i++)
+        {
+            if (Key(_reader.Header[i]) == key) return i;
+        }
+        throw new InvalidDataException($"{_reader.Path}:1: the header has no column '{name}'; it has {string.Join(", ", _reader.Header.Select(h => $"'{h}'"))}.");
+    }
+
+    private static string Key(string name) => new(name.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant).ToArray());
+
+    /// <summary>Starts a row; false (after counting or reporting it) when its field count is wrong.</summary>
+    public bool BeginRecord()
+    {
+        _rowIsBad = false;
+        if (_rows == _classes.Length || (_rows + 1) * _featureNames.Length > _features.Length) Grow();
+        if (HasHeader ? _reader.FieldCount != _expectedFields : _reader.FieldCount < _expectedFields)
+        {
+            Bad($"has {_reader.FieldCount} fields; expected {_expectedFields}");
+            return false;
+        }
+        return true;
+    }
+
+    private bool HasHeader => _reader.Header.Count > 0;
+
+    /// <summary>Feature <paramref name="feature"/> of the row, a number in <paramref name="column"/>.</summary>
+    public void Number(int feature, int column)
+    {
+        if (_rowIsBad) return;
+        var field = Trim(_reader.Field(column));
+        float value;
+        if (IsMissing(field))
+        {
+            switch (_options.Missing)
+            {
+                case MissingValues.Fill: value = (float)_options.Fill; break;
+                case MissingValues.FillMean: value = float.NaN; break;
+                case MissingValues.SkipRow: Bad($"column '{ColumnName(column)}' has no value", missing: true); return;
+                default: throw Error($"column '{ColumnName(column)}' has no value; declare Missing = MissingValues.SkipRow, Fill or FillMean on the dataset to accept missing values");
+            }
+        }
+        else if (!float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out value) || !float.IsFinite(value))
+        {
+            Bad($"column '{ColumnName(column)}' has '{Text(field)}', which is not a finite number");
+            return;
+        }
+        _features[_rows * _featureNames.Length + feature] = value;
+    }
+
+    /// <summary>Feature <paramref name="feature"/> of the row, true/false or 1/0 in <paramref name="column"/>, as 1 or 0.</summary>
+    public void Boolean(int feature, int column)
+    {
+        if (_rowIsBad) return;
+        var field = Trim(_reader.Field(column));
+        if (!TryBoolean(field, out bool value))
+        {
+            Bad($"column '{ColumnName(column)}' has '{Text(field)}'; expected true, false, 1 or 0");
+            return;
+        }
+        _features[_rows * _featureNames.Length + feature] = value ? 1f : 0f;
+    }
+
+    /// <summary>The row's class label, read from <paramref name="column"/> as the dataset's <see cref="LabelKind"/> says.</summary>
+    public void Label(int column)
+    {
+        if (_rowIsBad) return;
+        var field = Trim(_reader.Field(column));
+        if (IsMissing(field))
+        {
+            Bad($"label column '{ColumnName(column)}' has no value");
+            return;
+        }
+        long label;
+        switch (_labelKind)
+        {
+            case LabelKind.ClassName:
+                label = ClassOf(field);
+                if (label < 0)
+                {
+                    Bad($"label '{Text(field)}' is not one of the declared classes ({string.Join(", ", _classNames)})");
+                    return;
+                }
+                break;
+            case LabelKind.Boolean:
+                if (!TryBoolean(field, out bool flag))
+                {
+                    Bad($"label column '{ColumnName(column)}' has '{Text(field)}'; expected true, false, 1 or 0");
+                    return;
+                }
+                label = flag ? 1 : 0;
+                break;
+            case LabelKind.ClassIndex:
+                if (!Utf8Parser.TryParse(field, out label, out int used) || used != field.Length || label < 0
+                    || (_declaredClassCount > 0 && label >= _declaredClassCount))
+                {
+                    string range = _declaredClassCount > 0 ? $"0 to {_declaredClassCount - 1}" : "a class index 0 or more";
+                    Bad($"label '{Text(field)}' is not a class: expected {range}");
+                    return;
+                }
+                _largestClass = Math.Max(_largestClass, label);
+                break;
+            default:
+                throw new InvalidOperationException($"A {_labelKind} label is read with {nameof(Target)}.");
+        }
+        _classes[_rows] = label;
+    }
+
+    /// <summary>Regression target <paramref name="target"/> of the row, a number in <paramref name="column"/>.</summary>
+    public void Target(int target, int column)
+    {
+        if (_rowIsBad) return;
+        var field = Trim(_reader.Field(column));
+        if (IsMissing(field) || !float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out float value) || !float.IsFinite(value))
+        {
+            Bad($"target column '{ColumnName(column)}' has '{Text(field)}', which is not a finite number");
+            return;
+        }
+        _targets[_rows * _targetCount + target] = value;
+    }
+
+    /// <summary>Keeps the row unless one of its fields was bad.</summary>
+    public void EndRecord()
+    {
+        if (!_rowIsBad) _rows++;
+    }
+
+    /// <summary>The rows read, with class names in label order (sorted, unless declared).</summary>
+    public TabularData Finish()
+    {
+        if (_rows == 0) throw new InvalidDataException($"{_reader.Path}: no usable rows{(_skipped > 0 ? $" ({_skipped} skipped; first: {_skipReasons[0]})" : "")}.");
+        string[]? names = null;
+        int classCount = 0;
+        var classes = _classes.AsSpan(0, _labelKind == LabelKind.Regression ? 0 : _rows).ToArray();
+        switch (_labelKind)
+        {
+            case LabelKind.ClassName:
+                names = _classNames.ToArray();
+                if (!_classesDeclared)
+                {
+                    // Sorted names give the same label indices whatever order the rows come in.
+                    var order = Enumerable.Range(0, names.Length).OrderBy(i => names[i], StringComparer.Ordinal).ToArray();
+                    var newIndex = new long[names.Length];
+                    for (int i = 0; i < order.Length; i++) newIndex[order[i]] = i;
+                    for (int i = 0; i < classes.Length; i++) classes[i] = newIndex[classes[i]];
+                    names = order.Select(i => names[i]).ToArray();
+                }
+                classCount = names.Length;
+                break;
+            case LabelKind.Boolean:
+                classCount = 2;
+                break;
+            case LabelKind.ClassIndex:
+                classCount = _declaredClassCount > 0 ? _declaredClassCount : checked((int)_largestClass + 1);
+                break;
+        }
+        return new TabularData(
+            _reader.Path, _featureNames, _features.AsSpan(0, _rows * _featureNames.Length).ToArray(), _rows,
+            _labelKind == LabelKind.Regression ? null : classes, names, classCount,
+            _labelKind == LabelKind.Regression ? _targets.AsSpan(0, _rows * _targetCount).ToArray() : null, _targetCount,
+            new SkippedRecords(_reader.Path, _skipped, _skipReasons.ToArray()));
+    }
+
+    private long ClassOf(ReadOnlySpan<byte> field)
+    {
+        for (int i = 0; i < _classKeys.Count; i++)
+        {
+            if (field.SequenceEqual(_classKeys[i])) return i;
+        }
+        if (_classesDeclared) return -1;
+        AddClass(Text(field));
+        return _classKeys.Count - 1;
+    }
+
+    private void AddClass(string name)
+    {
+        _classNames.Add(name);
+        _classKeys.Add(Encoding.UTF8.GetBytes(name));
+    }
+
+    /// <summary>A row that cannot be used: an error, or counted and skipped under a skip policy.</summary>
+    private void Bad(string reason, bool missing = false)
+    {
+        bool skip = missing ? _options.Missing == MissingValues.SkipRow : _options.OnBadRecord == BadRecords.Skip;
+        if (!skip)
+        {
+            string hint = missing ? "" : "; declare OnBadRecord = BadRecords.Skip on the dataset to skip such rows";
+            throw Error(reason + hint);
+        }
+        _rowIsBad = true;
+        _skipped++;
+        if (_skipReasons.Count < SkippedRecords.ReasonsKept) _skipReasons.Add($"line {_reader.Line}: {reason}");
+    }
+
+    private InvalidDataException Error(string reason) => new($"{_reader.Path}:{_reader.Line}: {reason}.");
+
+    private string ColumnName(int column) => HasHeader && column < _reader.Header.Count ? _reader.Header[column] : $"#{column + 1}";
+
+    private static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> field) => field.Trim((byte)' ');
+
+    private static bool IsMissing(ReadOnlySpan<byte> field)
+    {
+        foreach (var marker in MissingMarkers)
+        {
+            if (field.SequenceEqual(marker)) return true;
+        }
+        return false;
+    }
+
+    private static bool TryBoolean(ReadOnlySpan<byte> field, out bool value)
+    {
+        if (field.SequenceEqual("1"u8) || Ascii.EqualsIgnoreCase(field, "true"u8)) return value = true;
+        value = false;
+        return field.SequenceEqual("0"u8) || Ascii.EqualsIgnoreCase(field, "false"u8);
+    }
+
+    private static string Text(ReadOnlySpan<byte> field) => field.Length > 40 ? Encoding.UTF8.GetString(field[..40]) + "..." : Encoding.UTF8.GetString(field);
+
+    private void Grow()
+    {
+        int capacity = Math.Max(_classes.Length, _features.Length / Math.Max(1, _featureNames.Length)) * 2;
+        Array.Resize(ref _features, capacity * Math.Max(1, _featureNames.Length));
+        if (_labelKind == LabelKind.Regression) Array.Resize(ref _targets, capacity * _targetCount);
+        else Array.Resize(ref _classes, capacity);
+    }
+}
