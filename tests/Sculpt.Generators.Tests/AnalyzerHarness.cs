@@ -11,7 +11,7 @@ using Xunit;
 namespace Sculpt.Generators.Tests;
 
 /// <summary>
-/// Runs <see cref="ModelAnalyzer"/> on a snippet after the generator, as a build does, and checks
+/// Runs <see cref="ModelAnalyzer"/> and <see cref="DatasetAnalyzer"/> on a snippet after the generator, as a build does, and checks
 /// its diagnostics against <c>{|SCULPT0001:marked text|}</c> spans in the snippet.
 /// </summary>
 internal static partial class AnalyzerHarness
@@ -24,7 +24,7 @@ internal static partial class AnalyzerHarness
     {
         var compilation = GeneratorHarness.Compile(source);
         GeneratorHarness.Driver().RunGeneratorsAndUpdateCompilation(compilation, out var withGenerated, out _);
-        var analyzers = withGenerated.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new ModelAnalyzer()));
+        var analyzers = withGenerated.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new ModelAnalyzer(), new DatasetAnalyzer()));
         var sculpt = analyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
         var errors = withGenerated.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToImmutableArray();
         return (sculpt, errors);

@@ -14,7 +14,7 @@ public class DiagnosticDocsTests
         string root = RepositoryPaths.Root;
         string docs = File.ReadAllText(Path.Combine(root, "docs", "diagnostics.md"));
         string releases = File.ReadAllText(Path.Combine(root, "generators", "Sculpt.Generators", "AnalyzerReleases.Unshipped.md"));
-        var descriptors = new ModelAnalyzer().SupportedDiagnostics;
+        var descriptors = new ModelAnalyzer().SupportedDiagnostics.Concat(new DatasetAnalyzer().SupportedDiagnostics).Distinct().ToList();
         Assert.NotEmpty(descriptors);
         foreach (var descriptor in descriptors)
         {
@@ -22,14 +22,15 @@ public class DiagnosticDocsTests
             Assert.Contains($"\n{descriptor.Id} | {descriptor.Category} | Error |", releases);
             Assert.Equal($"docs/diagnostics.md#{descriptor.Id.ToLowerInvariant()}", descriptor.HelpLinkUri);
         }
-        Assert.Equal(descriptors.Length, descriptors.Select(d => d.Id).Distinct().Count());
+        Assert.Equal(descriptors.Count, descriptors.Select(d => d.Id).Distinct().Count());
     }
 
     [Fact]
     public void Every_diagnostic_is_exercised_by_the_invalid_corpus()
     {
-        string corpus = string.Join("\n", ((System.Collections.Generic.IEnumerable<object[]>)AnalyzerTests.Invalid).Select(row => (string)row[0]));
-        foreach (var descriptor in new ModelAnalyzer().SupportedDiagnostics)
+        string corpus = string.Join("\n", ((System.Collections.Generic.IEnumerable<object[]>)AnalyzerTests.Invalid)
+            .Concat(DatasetAnalyzerTests.Invalid).Select(row => (string)row[0]));
+        foreach (var descriptor in new ModelAnalyzer().SupportedDiagnostics.Concat(new DatasetAnalyzer().SupportedDiagnostics))
         {
             Assert.Contains("{|" + descriptor.Id + ":", corpus);
         }

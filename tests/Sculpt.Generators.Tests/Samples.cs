@@ -283,6 +283,64 @@ internal static class Samples
         }
         """;
 
+    public const string Datasets = """
+        using Sculpt;
+        using Sculpt.Training;
+        using static TorchSharp.torch;
+
+        namespace Demo;
+
+        [CsvDataset("data/iris.csv", Validation = 0.2, Test = 0.1, Missing = MissingValues.FillMean, OnBadRecord = BadRecords.Skip)]
+        public partial record Iris
+        {
+            [Feature(Column = "sepal.length")] public float SepalLength { get; init; }
+            public double SepalWidth { get; init; }
+            public float PetalLength { get; init; }
+            public float PetalWidth { get; init; }
+            public bool Measured { get; init; }
+            [Label(ClassNames = ["setosa", "versicolor", "virginica"])] public string Species { get; init; } = "";
+            [Ignore] public string Note { get; init; } = "";
+        }
+
+        [CsvDataset("houses.tsv", Delimiter = '\t', Header = false, Missing = MissingValues.Fill, Fill = -1)]
+        public partial record Houses
+        {
+            public float Rooms { get; init; }
+            [Feature(Index = 3)] public float Age { get; init; }
+            [Label(Index = 1)] public double Price { get; init; }
+            [Label(Index = 2)] public double Rent { get; init; }
+        }
+
+        [IdxDataset("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz", "/usr/share/datasets/fashion-mnist/train-labels-idx1-ubyte.gz",
+            TestImages = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz", TestLabels = "/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz",
+            Shape = "1 28 28", Classes = 10, Validation = 0.05)]
+        [ImageAugmentation(CropPadding = 2, FlipHorizontal = true)]
+        public partial class FashionImages;
+
+        [ImageFolderDataset("pets", Width = 32, Height = 24, Channels = 3, ClassNames = ["cat", "dog"], Test = 0.2)]
+        [ImageAugmentation(Rotation = 10, Translate = 0.1, FlipVertical = true)]
+        public partial class Pets;
+
+        [TextDataset("corpus.txt", Tokenizer = Tokenization.Gpt2, Context = 32, CacheFolder = "cache")]
+        [TokenAugmentation(MaskProbability = 0.1, SpanLength = 3, MaskToken = 50256)]
+        public partial class Corpus;
+
+        [HyperParameters]
+        public partial record IrisConfig : TrainingHyperParameters;
+
+        [Model(typeof(IrisConfig))]
+        public partial class IrisNet
+        {
+            [Linear(5, 3)] private partial Tensor Classify(Tensor x);
+
+            [Forward("B 5 -> B 3")]
+            public Tensor Forward(Tensor x) => Classify(x);
+        }
+
+        [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+        public partial class IrisTrainer : Trainer<IrisNet, Iris, IrisConfig>;
+        """;
+
     public static readonly (string Name, string Source)[] All =
     [
         (nameof(HyperParameters), HyperParameters),
@@ -293,5 +351,6 @@ internal static class Samples
         (nameof(LeNet), LeNet),
         (nameof(Submodels), Submodels),
         (nameof(Sequences), Sequences),
+        (nameof(Datasets), Datasets),
     ];
 }

@@ -70,9 +70,9 @@ internal static class DatasetParser
         }
 
         var arguments = new Arguments(attribute);
-        void Setting(bool valid, string message)
+        void Setting(bool valid, string message, string? key)
         {
-            if (!valid) problems.Add(new(message, at, IsSetting: true));
+            if (!valid) problems.Add(new(message, ArgumentLocation(attribute, key, cancellation) ?? at, IsSetting: true));
         }
 
         string First() => attribute.ConstructorArguments.FirstOrDefault().Value as string ?? "";
@@ -84,9 +84,9 @@ internal static class DatasetParser
             _ => DatasetKind.Text,
         };
         double validation = arguments.Get("Validation", 0.1), test = arguments.Get("Test", 0.0);
-        Setting(validation is > 0 and < 1, Invariant($"Validation must be in (0, 1); got {validation}"));
-        Setting(test is >= 0 and < 1 && validation + test < 1, Invariant($"Test must be in [0, 1) and leave rows for training with Validation; got Test {test}, Validation {validation}"));
-        Setting(First().Length > 0, "the source path must not be empty");
+        Setting(validation is > 0 and < 1, Invariant($"Validation must be in (0, 1); got {validation}"), "Validation");
+        Setting(validation is <= 0 or >= 1 || test is >= 0 and < 1 && validation + test < 1, Invariant($"Test must be in [0, 1) and leave rows for training with Validation; got Test {test}, Validation {validation}"), "Test");
+        Setting(First().Length > 0, "the source path must not be empty", null);
         var spec = new DatasetSpec(TypeTargetParser.Parse(type), kind)
         {
             Path = First(),
@@ -117,10 +117,10 @@ internal static class DatasetParser
         public T Get<T>(string key, T fallback) => _named.TryGetValue(key, out var value) && value is T typed ? typed : fallback;
     }
 
-    private static DatasetSpec Csv(INamedTypeSymbol type, DatasetSpec spec, Arguments get, System.Action<bool, string> setting, List<DatasetProblem> problems, CancellationToken cancellation)
+    private static DatasetSpec Csv(INamedTypeSymbol type, DatasetSpec spec, Arguments get, System.Action<bool, string, string?> setting, List<DatasetProblem> problems, CancellationToken cancellation)
     {
         char delimiter = get.Get("Delimiter", ',');
-        setting(delimiter is not ('"' or '\n' or '\r') && delimiter < 128, $"Delimiter must be an ASCII character other than a quote or a line end; got '{delimiter}'");
+        setting(delimiter is not ('"' or '\n' or '\r') && delimiter < 128, $"Delimiter must be an ASCII character other than a quote or a line end; got '{delimiter}'", "Delimiter");
         bool header = get.Get("Header", true);
         var features = new List<DatasetColumn>();
         var targets = new List<DatasetColumn>();
@@ -186,7 +186,7 @@ internal static class DatasetParser
                 else if (count < 2) problems.Add(new($"Classes of '{property.Name}' must be 2 or more; got {count}", typeLocation));
             }
         }
-        if (features.Count == 0) problems.Add(new($"'{type.Name}' has no feature columns: declare public number or bool properties", type.Locations.FirstOrDefault()));
+        if (features.Count == 0 && order == targets.Count) problems.Add(new($"'{type.Name}' has no feature columns: declare public number or bool properties", type.Locations.FirstOrDefault()));
         if (label is null) problems.Add(new($"'{type.Name}' has no [Label] property: mark the column the model predicts", type.Locations.FirstOrDefault()));
         var labelKind = label ?? DatasetLabel.ClassName;
         return spec with
@@ -211,18 +211,18 @@ internal static class DatasetParser
         };
     }
 
-    private static DatasetSpec Idx(AttributeData attribute, DatasetSpec spec, Arguments get, System.Action<bool, string> setting)
+    private static DatasetSpec Idx(AttributeData attribute, DatasetSpec spec, Arguments get, System.Action<bool, string, string?> setting)
     {
         string labels = attribute.ConstructorArguments.Length > 1 ? attribute.ConstructorArguments[1].Value as string ?? "" : "";
         string shapeText = get.Get("Shape", "");
         var dims = shapeText.Split([' '], System.StringSplitOptions.RemoveEmptyEntries);
         var sample = dims.Select(d => long.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out long v) && v > 0 ? v : -1).ToArray();
-        setting(sample.Length is 2 or 3 && sample.All(d => d > 0), $"Shape must be one image's dims, \"C H W\" or \"H W\" in positive integers (e.g. \"1 28 28\"); got \"{shapeText}\"");
+        setting(sample.Length is 2 or 3 && sample.All(d => d > 0), $"Shape must be one image's dims, \"C H W\" or \"H W\" in positive integers (e.g. \"1 28 28\"); got \"{shapeText}\"", "Shape");
         int classes = get.Get("Classes", 0);
-        setting(classes >= 2, $"Classes must be 2 or more; got {classes}");
+        setting(classes >= 2, $"Classes must be 2 or more; got {classes}", "Classes");
         string? testImages = get.Get<string?>("TestImages", null), testLabels = get.Get<string?>("TestLabels", null);
-        setting((testImages is null) == (testLabels is null), "TestImages and TestLabels go together: set both or neither");
-        setting(labels.Length > 0, "the labels path must not be empty");
+        setting((testImages is null) == (testLabels is null), "TestImages and TestLabels go together: set both or neither", testImages is null ? "TestLabels" : "TestImages");
+        setting(labels.Length > 0, "the labels path must not be empty", null);
         return spec with
         {
             LabelsPath = labels,
@@ -234,11 +234,11 @@ internal static class DatasetParser
         };
     }
 
-    private static DatasetSpec ImageFolder(DatasetSpec spec, Arguments get, System.Action<bool, string> setting)
+    private static DatasetSpec ImageFolder(DatasetSpec spec, Arguments get, System.Action<bool, string, string?> setting)
     {
         int width = get.Get("Width", 0), height = get.Get("Height", 0), channels = get.Get("Channels", 3);
-        setting(width > 0 && height > 0, $"Width and Height must be positive: every image is resized to them; got {width}x{height}");
-        setting(channels is 1 or 3, $"Channels must be 1 (grey) or 3 (RGB); got {channels}");
+        setting(width > 0 && height > 0, $"Width and Height must be positive: every image is resized to them; got {width}x{height}", width <= 0 ? "Width" : "Height");
+        setting(channels is 1 or 3, $"Channels must be 1 (grey) or 3 (RGB); got {channels}", "Channels");
         var names = get.Get<object?>("ClassNames", null) is System.Collections.Immutable.ImmutableArray<TypedConstant> values
             ? values.Select(v => v.Value as string ?? "").ToArray()
             : [];
@@ -251,10 +251,10 @@ internal static class DatasetParser
         };
     }
 
-    private static DatasetSpec Text(DatasetSpec spec, Arguments get, System.Action<bool, string> setting)
+    private static DatasetSpec Text(DatasetSpec spec, Arguments get, System.Action<bool, string, string?> setting)
     {
         int context = get.Get("Context", 64), tokenizer = get.Get("Tokenizer", 0);
-        setting(context > 0, $"Context must be positive; got {context}");
+        setting(context > 0, $"Context must be positive; got {context}", "Context");
         return spec with
         {
             Tokenizer = tokenizer,
@@ -283,9 +283,9 @@ internal static class DatasetParser
                     continue;
                 }
                 var image = new ImageAugmentationSpec(Get("CropPadding", 0), Get("FlipHorizontal", false), Get("FlipVertical", false), Get("Rotation", 0.0), Get("Translate", 0.0));
-                if (image.CropPadding < 0) problems.Add(new($"CropPadding must be 0 or more; got {image.CropPadding}", at, IsSetting: true));
-                if (image.Rotation is < 0 or > 180) problems.Add(new(Invariant($"Rotation must be in [0, 180] degrees; got {image.Rotation}"), at, IsSetting: true));
-                if (image.Translate is < 0 or > 0.5) problems.Add(new(Invariant($"Translate must be in [0, 0.5] of the image; got {image.Translate}"), at, IsSetting: true));
+                if (image.CropPadding < 0) problems.Add(new($"CropPadding must be 0 or more; got {image.CropPadding}", ArgumentLocation(attribute, "CropPadding", cancellation) ?? at, IsSetting: true));
+                if (image.Rotation is < 0 or > 180) problems.Add(new(Invariant($"Rotation must be in [0, 180] degrees; got {image.Rotation}"), ArgumentLocation(attribute, "Rotation", cancellation) ?? at, IsSetting: true));
+                if (image.Translate is < 0 or > 0.5) problems.Add(new(Invariant($"Translate must be in [0, 0.5] of the image; got {image.Translate}"), ArgumentLocation(attribute, "Translate", cancellation) ?? at, IsSetting: true));
                 spec = spec with { ImageAugmentation = image };
             }
             else
@@ -296,13 +296,20 @@ internal static class DatasetParser
                     continue;
                 }
                 var token = new TokenAugmentationSpec(Get("MaskProbability", 0.0), Get("SpanLength", 1), Get("MaskToken", 0L));
-                if (token.MaskProbability is < 0 or >= 1) problems.Add(new(Invariant($"MaskProbability must be in [0, 1); got {token.MaskProbability}"), at, IsSetting: true));
-                if (token.SpanLength < 1) problems.Add(new($"SpanLength must be 1 or more; got {token.SpanLength}", at, IsSetting: true));
-                if (spec.Classes > 0 && (token.MaskToken < 0 || token.MaskToken >= spec.Classes)) problems.Add(new($"MaskToken must be a token id below the vocabulary's {spec.Classes}; got {token.MaskToken}", at, IsSetting: true));
+                if (token.MaskProbability is < 0 or >= 1) problems.Add(new(Invariant($"MaskProbability must be in [0, 1); got {token.MaskProbability}"), ArgumentLocation(attribute, "MaskProbability", cancellation) ?? at, IsSetting: true));
+                if (token.SpanLength < 1) problems.Add(new($"SpanLength must be 1 or more; got {token.SpanLength}", ArgumentLocation(attribute, "SpanLength", cancellation) ?? at, IsSetting: true));
+                if (spec.Classes > 0 && (token.MaskToken < 0 || token.MaskToken >= spec.Classes)) problems.Add(new($"MaskToken must be a token id below the vocabulary's {spec.Classes}; got {token.MaskToken}", ArgumentLocation(attribute, "MaskToken", cancellation) ?? at, IsSetting: true));
                 spec = spec with { TokenAugmentation = token };
             }
         }
         return spec;
+    }
+
+    /// <summary>Where a named argument is written (the whole <c>Name = value</c>), or null when it is not written.</summary>
+    private static Location? ArgumentLocation(AttributeData attribute, string? key, CancellationToken cancellation)
+    {
+        if (key is null || attribute.ApplicationSyntaxReference?.GetSyntax(cancellation) is not AttributeSyntax { ArgumentList: { } list }) return null;
+        return list.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == key)?.GetLocation();
     }
 
     private static bool IsNumber(SpecialType type) => type is SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Int32

@@ -1,0 +1,310 @@
+using System.Linq;
+using Xunit;
+
+namespace Sculpt.Generators.Tests;
+
+/// <summary>Dataset declarations and the dataset-model-loss contract, each diagnostic at its exact span.</summary>
+public class DatasetAnalyzerTests
+{
+    private static string Program(string declarations) => $$"""
+        using Sculpt;
+        using Sculpt.Training;
+        using static TorchSharp.torch;
+
+        [HyperParameters]
+        public partial record Config : TrainingHyperParameters
+        {
+            public int Hidden { get; init; } = 16;
+        }
+
+        [CsvDataset("iris.csv")]
+        public partial record Iris
+        {
+            public float SepalLength { get; init; }
+            public float SepalWidth { get; init; }
+            public float PetalLength { get; init; }
+            public float PetalWidth { get; init; }
+            [Label(ClassNames = ["setosa", "versicolor", "virginica"])] public string Species { get; init; } = "";
+        }
+
+        [CsvDataset("houses.csv")]
+        public partial record Houses
+        {
+            public float Rooms { get; init; }
+            public float Age { get; init; }
+            [Label] public double Price { get; init; }
+        }
+
+        [IdxDataset("images.gz", "labels.gz", Shape = "1 28 28", Classes = 10)]
+        public partial class Digits;
+
+        [TextDataset("corpus.txt", Tokenizer = Tokenization.Gpt2, Context = 16)]
+        public partial class Corpus;
+
+        {{declarations}}
+        """;
+
+    private static string Net(string name, string signature, int inputs, int outputs) => $$"""
+        [Model(typeof(Config))]
+        public partial class {{name}}
+        {
+            [Linear({{inputs}}, {{outputs}})] private partial Tensor Output(Tensor x);
+
+            [Forward("{{signature}}")]
+            public Tensor Forward(Tensor x) => Output(x);
+        }
+        """;
+
+    public static TheoryData<string> Invalid => new()
+    {
+        // SCULPT0012: the samples do not fit the model's input
+        Program(Net("Mlp", "B 784 -> B 3", 784, 3) + """
+
+            [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+            public partial class T : Trainer<Mlp, {|SCULPT0012:Iris|}, Config>;
+            """),
+        Program("""
+            [Model(typeof(Config))]
+            public partial class Flat
+            {
+                [Linear(784, 10)] private partial Tensor Output(Tensor x);
+
+                [Forward("B 784 -> B 10")]
+                public Tensor Forward(Tensor x) => Output(x);
+            }
+
+            [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+            public partial class T : Trainer<Flat, {|SCULPT0012:Digits|}, Config>;
+            """),
+        Program("""
+            [Model(typeof(Config))]
+            public partial class Lm
+            {
+                [Embedding(50257, 8)] private partial Tensor Tokens(Tensor x);
+                [Linear(8, 50257)] private partial Tensor Head(Tensor x);
+
+                [Forward("B 32 -> B 32 50257")]
+                public Tensor Forward(Tensor x) => Head(Tokens(x));
+            }
+
+            [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+            public partial class T : Trainer<Lm, {|SCULPT0012:Corpus|}, Config>;
+            """),
+        // SCULPT0013: the labels do not suit the loss
+        Program(Net("Regressor", "B 4 -> B 1", 4, 1) + """
+
+            [Trainer({|SCULPT0013:Loss.MeanSquaredError|}, Optimizer.AdamW)]
+            public partial class T : Trainer<Regressor, Iris, Config>;
+            """),
+        Program(Net("Classifier", "B 2 -> B 3", 2, 3) + """
+
+            [Trainer({|SCULPT0013:Loss.CrossEntropy|}, Optimizer.AdamW)]
+            public partial class T : Trainer<Classifier, Houses, Config>;
+            """),
+        // SCULPT0014: the output does not have one slot per class or target
+        Program(Net("Mlp", "B 4 -> B 10", 4, 10) + """
+
+            [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+            public partial class T : Trainer<{|SCULPT0014:Mlp|}, Iris, Config>;
+            """),
+        Program(Net("Regressor", "B 2 -> B 3", 2, 3) + """
+
+            [Trainer(Loss.MeanSquaredError, Optimizer.Sgd)]
+            public partial class T : Trainer<{|SCULPT0014:Regressor|}, Houses, Config>;
+            """),
+        Program("""
+            [Model(typeof(Config))]
+            public partial class Lm
+            {
+                [Embedding(50257, 8)] private partial Tensor Tokens(Tensor x);
+                [Linear(8, 256)] private partial Tensor Head(Tensor x);
+
+                [Forward("B T -> B T 256")]
+                public Tensor Forward(Tensor x) => Head(Tokens(x));
+            }
+
+            [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+            public partial class T : Trainer<{|SCULPT0014:Lm|}, Corpus, Config>;
+            """),
+        // Both at once: wrong input width and wrong class count.
+        Program(Net("Mlp", "B 5 -> B 4", 5, 4) + """
+
+            [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+            public partial class T : Trainer<{|SCULPT0014:Mlp|}, {|SCULPT0012:Iris|}, Config>;
+            """),
+        // SCULPT0015: settings that cannot be loaded
+        Program("""
+            [CsvDataset("a.csv", {|SCULPT0015:Validation = 1.5|})]
+            public partial record A
+            {
+                public float X { get; init; }
+                [Label] public int Y { get; init; }
+            }
+            """),
+        Program("""
+            [IdxDataset("i.gz", "l.gz", {|SCULPT0015:Shape = "1 x 28"|}, Classes = 10)]
+            public partial class B;
+            """),
+        Program("""
+            [{|SCULPT0015:ImageFolderDataset("pets", Channels = 3)|}]
+            public partial class C;
+            """),
+        Program("""
+            [TextDataset("t.txt")]
+            [{|SCULPT0015:ImageAugmentation(FlipHorizontal = true)|}]
+            public partial class D;
+            """),
+        Program("""
+            [TextDataset("t.txt", Tokenizer = Tokenization.Characters)]
+            [TokenAugmentation(MaskProbability = 0.1, {|SCULPT0015:MaskToken = 500|})]
+            public partial class E;
+            """),
+        Program("""
+            [IdxDataset("i.gz", "l.gz", Shape = "1 28 28", Classes = 10)]
+            [ImageAugmentation({|SCULPT0015:Rotation = 270|})]
+            public partial class F;
+            """),
+        // SCULPT0009: records that cannot become a loader
+        Program("""
+            [CsvDataset("a.csv")]
+            public partial record G
+            {
+                public {|SCULPT0009:string|} Name { get; init; } = "";
+                [Label] public int Y { get; init; }
+            }
+            """),
+        Program("""
+            [CsvDataset("a.csv")]
+            public partial record {|SCULPT0009:H|}
+            {
+                public float X { get; init; }
+            }
+            """),
+        Program("""
+            [CsvDataset("a.csv")]
+            public partial record I
+            {
+                public float X { get; init; }
+                [Label] public string Y { get; init; } = "";
+                [Label] public string {|SCULPT0009:Z|} { get; init; } = "";
+            }
+            """),
+        Program("""
+            [CsvDataset("a.csv")]
+            public record {|SCULPT0009:J|}
+            {
+                public float X { get; init; }
+                [Label] public int Y { get; init; }
+            }
+            """),
+        Program("""
+            [CsvDataset("a.csv")]
+            public partial record {|SCULPT0009:K|}(float X)
+            {
+                [Label] public int Y { get; init; }
+            }
+            """),
+        Program("""
+            [CsvDataset("a.csv")]
+            public partial record L
+            {
+                public float X { get; init; }
+                [Label(ClassNames = ["a", "b"])] public {|SCULPT0009:int|} Y { get; init; }
+            }
+            """),
+    };
+
+    [Theory]
+    [MemberData(nameof(Invalid))]
+    public void Each_invalid_declaration_reports_exactly_the_marked_diagnostics(string markup) => AnalyzerHarness.Verify(markup);
+
+    public static TheoryData<string> Valid => new()
+    {
+        Program(Net("Mlp", "B 4 -> B 3", 4, 3) + """
+
+            [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+            public partial class T : Trainer<Mlp, Iris, Config>;
+            """),
+        Program(Net("Regressor", "B 2 -> B 1", 2, 1) + """
+
+            [Trainer(Loss.MeanSquaredError, Optimizer.AdamW)]
+            public partial class T : Trainer<Regressor, Houses, Config>;
+            """),
+        // Sizes the declarations leave open are not checked: a hyperparameter width, a symbol, *batch.
+        Program("""
+            [Model(typeof(Config))]
+            public partial class Open
+            {
+                [Linear("Hidden", 3)] private partial Tensor Output(Tensor x);
+
+                [Forward("B Hidden -> B 3")]
+                public Tensor Forward(Tensor x) => Output(x);
+            }
+
+            [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+            public partial class T : Trainer<Open, Iris, Config>;
+            """),
+        Program("""
+            [Model(typeof(Config))]
+            public partial class Lm
+            {
+                [Embedding(50257, 8)] private partial Tensor Tokens(Tensor x);
+                [Linear(8, 50257)] private partial Tensor Head(Tensor x);
+
+                [Forward("B T -> B T 50257")]
+                public Tensor Forward(Tensor x) => Head(Tokens(x));
+            }
+
+            [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+            public partial class T : Trainer<Lm, Corpus, Config>;
+            """),
+        Program("""
+            [Model(typeof(Config))]
+            public partial class Cnn
+            {
+                [Conv2d(1, 4, 3, Padding = 1)] private partial Tensor Conv(Tensor x);
+                [Linear(4 * 28 * 28, 10)] private partial Tensor Output(Tensor x);
+
+                [Forward("B 1 28 28 -> B 10")]
+                public Tensor Forward(Tensor x) => Output(Ops.Flatten(Ops.Relu(Conv(x))));
+            }
+
+            [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+            public partial class T : Trainer<Cnn, Digits, Config>;
+            """),
+        // Classes known only from the data: the class count is not checked.
+        Program("""
+            [CsvDataset("a.csv", Delimiter = '\t', Header = false, Missing = MissingValues.FillMean)]
+            public partial record Open
+            {
+                public float X { get; init; }
+                [Feature(Index = 3)] public bool Flag { get; init; }
+                [Ignore] public string Note { get; init; } = "";
+                [Label(Index = 1)] public string Kind { get; init; } = "";
+            }
+
+            [ImageFolderDataset("pets", Width = 8, Height = 8, Channels = 1)]
+            [ImageAugmentation(CropPadding = 1, FlipHorizontal = true)]
+            public partial class Pets;
+            """ + Net("Two", "B 2 -> B 7", 2, 7) + """
+
+            [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+            public partial class T : Trainer<Two, Open, Config>;
+            """),
+    };
+
+    [Theory]
+    [MemberData(nameof(Valid))]
+    public void Each_valid_declaration_builds_without_any_diagnostic(string source) => AnalyzerHarness.VerifyClean(source);
+
+    [Theory]
+    [InlineData(0, "'Iris' yields samples [4], batched [B, 4], but 'Mlp' takes [B, 784]")]
+    [InlineData(5, "'Mlp' outputs [B, 10], but 'Iris' has 3 classes: expected [B, 3]")]
+    [InlineData(3, "'Iris' has class labels, but the loss MeanSquaredError needs regression targets")]
+    [InlineData(7, "'Lm' outputs [B, T, 256], but 'Corpus' has a vocabulary of 50257 tokens: expected [B, T, 50257]")]
+    public void Contract_messages_show_expected_and_actual(int invalidCase, string message)
+    {
+        var diagnostics = AnalyzerHarness.Verify((string)Enumerable.ElementAt<object[]>(Invalid, invalidCase)[0]);
+        Assert.Contains(message, diagnostics.Single().GetMessage());
+    }
+}
