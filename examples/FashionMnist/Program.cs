@@ -1,6 +1,6 @@
 // Fashion-MNIST with an MLP and a CNN, declared with Sculpt.
 //   dotnet run --project examples/FashionMnist -c Release -- cnn      (or mlp; then any --options)
-// The data comes from Debian's package dataset-fashion-mnist, or from $FASHION_MNIST_DIR.
+// The data comes from Debian's package dataset-fashion-mnist, or from --data FOLDER.
 using FashionMnist;
 using Sculpt;
 using Sculpt.Training;

@@ -14,15 +14,17 @@ public sealed class IdxFileTests : IDisposable
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void Images_and_labels_load_scaled_and_standardised(bool gzip)
+    public void Images_and_labels_load_scaled(bool gzip)
     {
         string images = Write("images", Idx(3, [2, 2, 3], Enumerable.Range(0, 12).Select(i => (byte)(i * 20)).ToArray()), gzip);
         string labels = Write("labels", Idx(1, [2], [7, 3]), gzip);
-        using var data = IdxFile.LoadImages(images, labels, classes: 10, mean: 0.5f, std: 2f);
+        var (data, skipped) = IdxFile.LoadImages(images, labels, classes: 10);
+        using var owned = data;
+        Assert.Equal(0, skipped.Count);
         Assert.Equal(new long[] { 2, 1, 2, 3 }, data.Features.shape);
         Assert.Equal(new long[] { 7, 3 }, data.Targets.data<long>().ToArray());
-        Assert.Equal((20 / 255f - 0.5f) / 2f, data.Features[0, 0, 0, 1].item<float>(), 6);
-        Assert.Equal((220 / 255f - 0.5f) / 2f, data.Features[1, 0, 1, 2].item<float>(), 6);
+        Assert.Equal(20 / 255f, data.Features[0, 0, 0, 1].item<float>(), 6);
+        Assert.Equal(220 / 255f, data.Features[1, 0, 1, 2].item<float>(), 6);
     }
 
     [Fact]
@@ -62,6 +64,10 @@ public sealed class IdxFileTests : IDisposable
         string outside = Write("outside", Idx(1, [2], [0, 12]), gzip: false);
         var label = Assert.Throws<InvalidDataException>(() => IdxFile.LoadImages(images, outside, classes: 10));
         Assert.Equal($"{outside}: record 1 has label 12, outside the 10 classes.", label.Message);
+
+        var (kept, skipped) = IdxFile.LoadImages(images, outside, classes: 10, onBadRecord: BadRecords.Skip);
+        Assert.Equal(1, kept.Count);
+        Assert.Equal(["record 1: label 12 is outside the 10 classes"], skipped.FirstReasons);
     }
 
     [Fact]

@@ -73,7 +73,7 @@ public sealed class CsvDatasetAttribute(string path) : DatasetAttribute
     /// <summary>Whether the first line names the columns (default true). Without one, columns are taken in property order, or by <c>Index</c>.</summary>
     public bool Header { get; set; } = true;
 
-    /// <summary>What to do with a missing feature value (a missing label is a bad record).</summary>
+    /// <summary>What to do with a missing feature value. A missing label is skipped under <see cref="MissingValues.SkipRow"/> and is a bad record otherwise.</summary>
     public MissingValues Missing { get; set; } = MissingValues.Error;
 
     /// <summary>The value <see cref="MissingValues.Fill"/> puts in.</summary>

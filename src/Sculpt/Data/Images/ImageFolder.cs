@@ -80,8 +80,14 @@ public static class ImageFolder
         {
             return $"{path}: cannot be read ({problem.Message})";
         }
-        using var decoded = SKBitmap.Decode(bytes);
-        if (decoded is null) return $"{path}: not a decodable image (PNG, JPEG, BMP, GIF or WebP), or corrupt";
+        using var encoded = SKData.CreateCopy(bytes);
+        using var codec = SKCodec.Create(encoded);
+        if (codec is null) return $"{path}: not a decodable image (PNG, JPEG, BMP, GIF or WebP), or corrupt";
+        var decodedInfo = codec.Info.WithColorType(SKColorType.Rgba8888).WithAlphaType(SKAlphaType.Unpremul);
+        using var decoded = new SKBitmap(decodedInfo);
+        // A cut-short file decodes partly (IncompleteInput): refused rather than trained on half an image.
+        var result = codec.GetPixels(decodedInfo, decoded.GetPixels());
+        if (result != SKCodecResult.Success) return $"{path}: cannot be decoded ({result})";
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         using var resized = decoded.Width == width && decoded.Height == height && decoded.ColorType == SKColorType.Rgba8888
             ? decoded.Copy()

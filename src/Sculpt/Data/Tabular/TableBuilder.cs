@@ -162,7 +162,7 @@ public sealed class TableBuilder
         var field = Trim(_reader.Field(column));
         if (IsMissing(field))
         {
-            Bad($"label column '{ColumnName(column)}' has no value");
+            Bad($"label column '{ColumnName(column)}' has no value", missing: _options.Missing == MissingValues.SkipRow);
             return;
         }
         long label;
@@ -205,7 +205,12 @@ public sealed class TableBuilder
     {
         if (_rowIsBad) return;
         var field = Trim(_reader.Field(column));
-        if (IsMissing(field) || !float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out float value) || !float.IsFinite(value))
+        if (IsMissing(field))
+        {
+            Bad($"target column '{ColumnName(column)}' has no value", missing: _options.Missing == MissingValues.SkipRow);
+            return;
+        }
+        if (!float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out float value) || !float.IsFinite(value))
         {
             Bad($"target column '{ColumnName(column)}' has '{Text(field)}', which is not a finite number");
             return;

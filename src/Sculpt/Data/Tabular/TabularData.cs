@@ -31,9 +31,10 @@ public sealed record TabularData(
         var parts = splits.Test is { } held ? new[] { splits.Train, splits.Validation, held } : new[] { splits.Train, splits.Validation };
         if (torch.isnan(splits.Train.Features).any().item<bool>())
         {
-            using var observed = torch.isnan(splits.Train.Features).logical_not_().to(torch.float32);
-            using var sums = torch.nan_to_num(splits.Train.Features, 0).sum(0);
-            using var means = sums.div_(observed.sum(0).clamp_min_(1));
+            using var trainMissing = torch.isnan(splits.Train.Features);
+            using var observed = trainMissing.logical_not().to(torch.float32).sum([0L]).clamp_min_(1);
+            using var sums = splits.Train.Features.masked_fill(trainMissing, 0f).sum([0L]);
+            using var means = sums.div_(observed);
             foreach (var part in parts)
             {
                 using var missing = torch.isnan(part.Features);

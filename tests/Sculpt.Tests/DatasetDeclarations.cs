@@ -1,0 +1,73 @@
+using Sculpt.Training;
+using static TorchSharp.torch;
+
+namespace Sculpt.Tests;
+
+// Dataset declarations the runtime tests load from files they write; the generator builds their loaders.
+
+[CsvDataset("flowers.csv", Validation = 0.25, Test = 0.25)]
+public partial record Flowers
+{
+    public float Length { get; init; }
+    [Feature(Column = "petal width")] public double Width { get; init; }
+    public bool Spotted { get; init; }
+    [Label(ClassNames = ["rose", "tulip"])] public string Kind { get; init; } = "";
+    [Ignore] public string Comment { get; init; } = "";
+}
+
+[CsvDataset("sparse.csv", Missing = MissingValues.FillMean, OnBadRecord = BadRecords.Skip, Normalize = false, Stratify = false)]
+public partial record Sparse
+{
+    public float A { get; init; }
+    public float B { get; init; }
+    [Label] public int Class { get; init; }
+}
+
+[CsvDataset("prices.tsv", Delimiter = '\t', Header = false, Missing = MissingValues.SkipRow, Normalize = false)]
+public partial record Prices
+{
+    public float Rooms { get; init; }
+    [Feature(Index = 2)] public float Age { get; init; }
+    [Label(Index = 1)] public double Price { get; init; }
+}
+
+[CsvDataset("strict.csv")]
+public partial record Strict
+{
+    public float X { get; init; }
+    [Label(Classes = 3)] public int Y { get; init; }
+}
+
+[IdxDataset("images.idx", "labels.idx", Shape = "1 2 3", Classes = 10, TestImages = "test-images.idx", TestLabels = "test-labels.idx", Validation = 0.25)]
+[ImageAugmentation(CropPadding = 1, FlipHorizontal = true)]
+public partial class TinyIdx;
+
+[ImageFolderDataset("pictures", Width = 4, Height = 3, Channels = 3, Validation = 0.25, OnBadRecord = BadRecords.Skip)]
+public partial class Pictures;
+
+[ImageFolderDataset("pictures", Width = 4, Height = 3, Channels = 1, Validation = 0.25)]
+public partial class StrictPictures;
+
+[TextDataset("story.txt", Context = 8, CacheFolder = "sculpt-test-token-cache", Validation = 0.2, Test = 0.1)]
+[TokenAugmentation(MaskProbability = 0.25, MaskToken = 0, SpanLength = 2)]
+public partial class Story;
+
+[HyperParameters]
+public partial record FlowerConfig : TrainingHyperParameters
+{
+    public override int Epochs { get; init; } = 30;
+    public override int BatchSize { get; init; } = 16;
+    public override double LearningRate { get; init; } = 0.05;
+}
+
+[Model(typeof(FlowerConfig))]
+public partial class FlowerNet
+{
+    [Linear(3, 2)] private partial Tensor Classify(Tensor x);
+
+    [Forward("B 3 -> B 2")]
+    public Tensor Forward(Tensor x) => Classify(x);
+}
+
+[Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+public partial class FlowerTrainer : Trainer<FlowerNet, Flowers, FlowerConfig>;
