@@ -72,6 +72,38 @@ public sealed class DatasetTests : IDisposable
         Assert.Equal(["40003", "40001", "end"], records[40_001]);
     }
 
+    [Fact]
+    public void Plain_decimals_read_by_the_fast_path_are_exactly_what_float_parse_gives()
+    {
+        var random = new Random(3);
+        string Digits(int count) => new(Enumerable.Range(0, count).Select(_ => (char)('0' + random.Next(10))).ToArray());
+        var fields = new List<string>();
+        for (int i = 0; i < 60_000; i++)
+        {
+            string sign = random.Next(4) switch { 0 => "-", 1 => "+", _ => "" };
+            int integer = random.Next(0, 10), fraction = random.Next(-1, 11);
+            fields.Add(sign + Digits(integer) + (fraction >= 0 ? "." + Digits(fraction) : ""));
+        }
+        fields.AddRange(["1e5", " 2.5", "2.5 ", "NA", "", "-", ".", "1.2.3", "0x10", "16777216", "16777217", "12345678.5", "1,5", "9.99999999"]);
+        string path = Write("numbers.csv", string.Join("\n", fields.Chunk(7).Select(row => string.Join(",", row.Select(f => f.Contains(',') ? $"\"{f}\"" : f)))) + "\n");
+        int fast = 0, field = 0;
+        using var reader = new CsvRecordReader(path, header: false);
+        while (reader.Read())
+        {
+            for (int i = 0; i < reader.FieldCount; i++, field++)
+            {
+                string text = fields[field];
+                if (!reader.TryReadPlainFloat(i, out float value)) continue;
+                fast++;
+                Assert.True(float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float expected), text);
+                Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(value), $"'{text}': {value:R} instead of {expected:R}");
+            }
+        }
+        Assert.Equal(fields.Count, field);
+        // Most plain decimals take the fast path; the rest (and the odd cases) go to float.Parse.
+        Assert.InRange(fast, 20_000, 60_000);
+    }
+
     [Theory]
     [InlineData("a,b\n1,\"open\n2,3\n", "quoted.csv:2: a quoted field is not closed before the end of the file.")]
     [InlineData("a,b\n1,2\n3,\"x\"y\n", "quoted.csv:3: field 2 has 'y' after its closing quote; a quoted field must end at a ',' or a line end.")]
