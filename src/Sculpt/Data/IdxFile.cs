@@ -63,51 +63,57 @@ public static class IdxFile
     public static (int[] Dims, byte[] Data) Read(string path, int expectedRank)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"IDX file '{path}' does not exist.", path);
-        byte[] bytes = ReadMaybeGzip(path);
-        if (bytes.Length < 4 || bytes[0] != 0 || bytes[1] != 0)
-        {
-            throw new InvalidDataException($"{path} is not an IDX file: it does not start with the IDX magic number.");
-        }
-        if (bytes[2] != 0x08) throw new InvalidDataException($"{path} holds IDX type 0x{bytes[2]:x2}; only unsigned bytes (0x08) are supported.");
-        int rank = bytes[3];
-        if (rank != expectedRank) throw new InvalidDataException($"{path} has {rank} dims; expected {expectedRank}.");
-        if (bytes.Length < 4 + 4 * rank) throw new InvalidDataException($"{path} is truncated inside its header.");
-        var dims = new int[rank];
-        long recordSize = 1;
-        for (int i = 0; i < rank; i++)
-        {
-            dims[i] = (bytes[4 + 4 * i] << 24) | (bytes[5 + 4 * i] << 16) | (bytes[6 + 4 * i] << 8) | bytes[7 + 4 * i];
-            if (dims[i] <= 0) throw new InvalidDataException($"{path}: dim {i} is {dims[i]}.");
-            if (i > 0) recordSize *= dims[i];
-        }
-        long header = 4 + 4 * rank;
-        long expected = recordSize * dims[0];
-        long available = bytes.Length - header;
-        if (available < expected)
-        {
-            throw new InvalidDataException($"{path} is truncated: record {available / recordSize} of {dims[0]} is incomplete ({available} of {expected} data bytes present).");
-        }
-        var data = new byte[expected];
-        Array.Copy(bytes, header, data, 0, expected);
-        return (dims, data);
-    }
-
-    private static byte[] ReadMaybeGzip(string path)
-    {
-        using var file = File.OpenRead(path);
+        // Streamed straight into the data array: a gzip file is inflated once, with no intermediate copies.
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         int first = file.ReadByte(), second = file.ReadByte();
         file.Position = 0;
-        if (first != 0x1f || second != 0x8b) return File.ReadAllBytes(path);
+        using Stream stream = first == 0x1f && second == 0x8b ? new GZipStream(file, CompressionMode.Decompress) : file;
         try
         {
-            using var gzip = new GZipStream(file, CompressionMode.Decompress);
-            using var buffer = new MemoryStream();
-            gzip.CopyTo(buffer);
-            return buffer.ToArray();
+            var magic = new byte[4];
+            if (Fill(stream, magic) < 4 || magic[0] != 0 || magic[1] != 0)
+            {
+                throw new InvalidDataException($"{path} is not an IDX file: it does not start with the IDX magic number.");
+            }
+            if (magic[2] != 0x08) throw new InvalidDataException($"{path} holds IDX type 0x{magic[2]:x2}; only unsigned bytes (0x08) are supported.");
+            int rank = magic[3];
+            if (rank != expectedRank) throw new InvalidDataException($"{path} has {rank} dims; expected {expectedRank}.");
+            var header = new byte[4 * rank];
+            if (Fill(stream, header) < header.Length) throw new InvalidDataException($"{path} is truncated inside its header.");
+            var dims = new int[rank];
+            long recordSize = 1;
+            for (int i = 0; i < rank; i++)
+            {
+                dims[i] = (header[4 * i] << 24) | (header[4 * i + 1] << 16) | (header[4 * i + 2] << 8) | header[4 * i + 3];
+                if (dims[i] <= 0) throw new InvalidDataException($"{path}: dim {i} is {dims[i]}.");
+                if (i > 0) recordSize *= dims[i];
+            }
+            long expected = recordSize * dims[0];
+            if (expected > Array.MaxLength) throw new InvalidDataException($"{path} holds {expected:N0} bytes of data, more than one array can hold.");
+            var data = GC.AllocateUninitializedArray<byte>((int)expected);
+            long available = Fill(stream, data);
+            if (available < expected)
+            {
+                throw new InvalidDataException($"{path} is truncated: record {available / recordSize} of {dims[0]} is incomplete ({available} of {expected} data bytes present).");
+            }
+            return (dims, data);
         }
-        catch (InvalidDataException error)
+        catch (InvalidDataException error) when (stream is GZipStream && !error.Message.StartsWith(path, StringComparison.Ordinal))
         {
             throw new InvalidDataException($"{path} is a damaged gzip file: {error.Message}", error);
         }
+    }
+
+    /// <summary>Reads until <paramref name="target"/> is full or the stream ends; the number of bytes read.</summary>
+    private static int Fill(Stream stream, byte[] target)
+    {
+        int total = 0;
+        while (total < target.Length)
+        {
+            int read = stream.Read(target, total, target.Length - total);
+            if (read == 0) break;
+            total += read;
+        }
+        return total;
     }
 }
