@@ -104,6 +104,67 @@ public sealed class DatasetTests : IDisposable
         Assert.InRange(fast, 20_000, 60_000);
     }
 
+    private static TabularData ReadPieces(string path, int workers, BadRecords policy)
+    {
+        var schema = new TableSchema(["X", "Y"], LabelKind.ClassName, 1, new TableOptions(OnBadRecord: policy));
+        return TableReader.Read(path, ',', header: true, schema, static (reader, table) =>
+        {
+            int x = table.Column("X", 0), y = table.Column("Y", 1), kind = table.Column("Kind", 2);
+            while (reader.Read())
+            {
+                if (!table.BeginRecord()) continue;
+                table.Number(0, x);
+                table.Number(1, y);
+                table.Label(kind);
+                table.EndRecord();
+            }
+        }, workers);
+    }
+
+    [Fact]
+    public void A_large_file_read_in_parallel_pieces_gives_exactly_the_sequential_result()
+    {
+        // 12 MB: above TableReader.ParallelFrom. The class "zebra" first appears in the last piece,
+        // and bad rows sit in the middle and at the end, so merging labels and lines is exercised.
+        var text = new StringBuilder("X,Y,Kind\n");
+        const int Rows = 500_000;
+        for (int i = 0; i < Rows; i++)
+        {
+            string kind = i > Rows * 0.9 && i % 3 == 0 ? "zebra" : i % 2 == 0 ? "cat" : "dog";
+            string x = i == Rows / 2 || i == Rows - 5 ? "oops" : (i * 0.25).ToString("F2", CultureInfo.InvariantCulture);
+            text.Append(CultureInfo.InvariantCulture, $"{x},{-i % 977}.5,{kind}\n");
+        }
+        string path = Write("large.csv", text.ToString());
+        Assert.True(new FileInfo(path).Length > TableReader.ParallelFrom);
+        var sequential = ReadPieces(path, 1, BadRecords.Skip);
+        var parallel = ReadPieces(path, 3, BadRecords.Skip);
+        Assert.Equal(Rows - 2, parallel.Rows);
+        Assert.Equal(["cat", "dog", "zebra"], parallel.ClassNames);
+        Assert.Equal(sequential.ClassNames, parallel.ClassNames);
+        Assert.Equal(sequential.Features, parallel.Features);
+        Assert.Equal(sequential.ClassLabels, parallel.ClassLabels);
+        Assert.Equal(sequential.Skipped.FirstReasons, parallel.Skipped.FirstReasons);
+        Assert.Equal($"line {Rows / 2 + 2}: column 'X' has 'oops', which is not a finite number", parallel.Skipped.FirstReasons[0]);
+        Assert.Equal($"line {Rows - 5 + 2}: column 'X' has 'oops', which is not a finite number", parallel.Skipped.FirstReasons[1]);
+
+        // An error names the file's line, not the piece's.
+        var error = Assert.Throws<InvalidDataException>(() => ReadPieces(path, 3, BadRecords.Error));
+        Assert.StartsWith($"{path}:{Rows / 2 + 2}: column 'X' has 'oops'", error.Message);
+
+        // A quoted field may hide line ends: here one spans the middle of the file, where a
+        // two-piece cut falls, so the file must be read in one pass to come out right.
+        var quoted = new StringBuilder("X,Y,Kind\n");
+        for (int i = 0; i < 200_000; i++) quoted.Append("1.25,2.5,cat\n");
+        quoted.Append("3,4,\"").Append(string.Concat(Enumerable.Repeat("a line of a long note\n", 200_000))).Append("\"\n");
+        for (int i = 0; i < 200_000; i++) quoted.Append("5.5,6.5,dog\n");
+        string notes = Write("notes.csv", quoted.ToString());
+        var whole = ReadPieces(notes, 2, BadRecords.Skip);
+        Assert.Equal(400_001, whole.Rows);
+        Assert.Equal(0, whole.Skipped.Count);
+        Assert.Equal(3, whole.ClassNames!.Count);
+        Assert.Equal(ReadPieces(notes, 1, BadRecords.Skip).ClassLabels, whole.ClassLabels);
+    }
+
     [Theory]
     [InlineData("a,b\n1,\"open\n2,3\n", "quoted.csv:2: a quoted field is not closed before the end of the file.")]
     [InlineData("a,b\n1,2\n3,\"x\"y\n", "quoted.csv:3: field 2 has 'y' after its closing quote; a quoted field must end at a ',' or a line end.")]

@@ -95,14 +95,18 @@ internal static class DatasetEmitter
         w.Line($"/// <summary>The columns that make one feature vector [{spec.Features.Count}], in order.</summary>");
         w.Line($"public static global::System.Collections.Generic.IReadOnlyList<string> FeatureNames {{ get; }} = [{string.Join(", ", spec.Features.Select(f => SourceWriter.Quote(f.Property)))}];");
         w.Line();
-        w.Line($"/// <summary>Reads a {(spec.Delimiter == '\t' ? "TSV" : "CSV")} file into features [N, {spec.Features.Count}] and {targets}; errors name the file and line.</summary>");
-        w.Open($"public static {Tabular}.TabularData ReadCsv(string path)");
-        w.Line($"using var reader = new {Tabular}.CsvRecordReader(path, {CharLiteral(spec.Delimiter)}, header: {Bool(spec.Header)});");
         string missing = spec.Missing switch { 1 => "SkipRow", 2 => "Fill", 3 => "FillMean", _ => "Error" };
         string options = $"new {Tabular}.TableOptions(global::Sculpt.MissingValues.{missing}, {SourceWriter.Literal(spec.Fill)}, global::Sculpt.BadRecords.{(spec.OnBadRecord == 1 ? "Skip" : "Error")})";
         string classNames = spec.ClassNames.Count > 0 ? "[.. ClassNames]" : "null";
         int classes = spec.Label == DatasetLabel.ClassIndex ? spec.Classes : 0;
-        w.Line($"var table = new {Tabular}.TableBuilder(reader, [.. FeatureNames], {Tabular}.LabelKind.{labelKind}, targetCount: {spec.Targets.Count}, {options}, {classNames}, classes: {classes});");
+        w.Line($"/// <summary>Reads a {(spec.Delimiter == '\t' ? "TSV" : "CSV")} file into features [N, {spec.Features.Count}] and {targets}; errors name the file and line.</summary>");
+        w.Open($"public static {Tabular}.TabularData ReadCsv(string path)");
+        w.Line($"var schema = new {Tabular}.TableSchema([.. FeatureNames], {Tabular}.LabelKind.{labelKind}, TargetCount: {spec.Targets.Count}, {options}, {classNames}, Classes: {classes});");
+        w.Line($"return {Tabular}.TableReader.Read(path, {CharLiteral(spec.Delimiter)}, header: {Bool(spec.Header)}, schema, ReadRows);");
+        w.Close();
+        w.Line();
+        w.Line("/// <summary>Binds the columns, then reads every record of <paramref name=\"reader\"/> (the whole file or one piece of it) into <paramref name=\"table\"/>.</summary>");
+        w.Open($"private static void ReadRows({Tabular}.CsvRecordReader reader, {Tabular}.TableBuilder table)");
         foreach (var column in spec.Features.Concat(spec.Targets))
         {
             w.Line($"int {Local(column)} = table.Column({SourceWriter.Quote(column.Column)}, {column.Index});");
@@ -120,7 +124,6 @@ internal static class DatasetEmitter
         }
         w.Line("table.EndRecord();");
         w.Close();
-        w.Line("return table.Finish();");
         w.Close();
         w.Line();
     }

@@ -18,8 +18,13 @@ partial record Houses : global::Sculpt.Data.IFileDataSource
     /// <summary>Reads a TSV file into features [N, 2] and regression targets [N, 2]; errors name the file and line.</summary>
     public static global::Sculpt.Data.Tabular.TabularData ReadCsv(string path)
     {
-        using var reader = new global::Sculpt.Data.Tabular.CsvRecordReader(path, '\t', header: false);
-        var table = new global::Sculpt.Data.Tabular.TableBuilder(reader, [.. FeatureNames], global::Sculpt.Data.Tabular.LabelKind.Regression, targetCount: 2, new global::Sculpt.Data.Tabular.TableOptions(global::Sculpt.MissingValues.Fill, -1.0, global::Sculpt.BadRecords.Error), null, classes: 0);
+        var schema = new global::Sculpt.Data.Tabular.TableSchema([.. FeatureNames], global::Sculpt.Data.Tabular.LabelKind.Regression, TargetCount: 2, new global::Sculpt.Data.Tabular.TableOptions(global::Sculpt.MissingValues.Fill, -1.0, global::Sculpt.BadRecords.Error), null, Classes: 0);
+        return global::Sculpt.Data.Tabular.TableReader.Read(path, '\t', header: false, schema, ReadRows);
+    }
+
+    /// <summary>Binds the columns, then reads every record of <paramref name="reader"/> (the whole file or one piece of it) into <paramref name="table"/>.</summary>
+    private static void ReadRows(global::Sculpt.Data.Tabular.CsvRecordReader reader, global::Sculpt.Data.Tabular.TableBuilder table)
+    {
         int columnRooms = table.Column("Rooms", 0);
         int columnAge = table.Column("Age", 3);
         int columnPrice = table.Column("Price", 1);
@@ -33,7 +38,6 @@ partial record Houses : global::Sculpt.Data.IFileDataSource
             table.Target(1, columnRent);
             table.EndRecord();
         }
-        return table.Finish();
     }
 
     /// <inheritdoc/>

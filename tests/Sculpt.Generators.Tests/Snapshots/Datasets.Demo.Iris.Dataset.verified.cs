@@ -21,8 +21,13 @@ partial record Iris : global::Sculpt.Data.IFileDataSource
     /// <summary>Reads a CSV file into features [N, 5] and class indices [N]; errors name the file and line.</summary>
     public static global::Sculpt.Data.Tabular.TabularData ReadCsv(string path)
     {
-        using var reader = new global::Sculpt.Data.Tabular.CsvRecordReader(path, ',', header: true);
-        var table = new global::Sculpt.Data.Tabular.TableBuilder(reader, [.. FeatureNames], global::Sculpt.Data.Tabular.LabelKind.ClassName, targetCount: 1, new global::Sculpt.Data.Tabular.TableOptions(global::Sculpt.MissingValues.FillMean, 0.0, global::Sculpt.BadRecords.Skip), [.. ClassNames], classes: 0);
+        var schema = new global::Sculpt.Data.Tabular.TableSchema([.. FeatureNames], global::Sculpt.Data.Tabular.LabelKind.ClassName, TargetCount: 1, new global::Sculpt.Data.Tabular.TableOptions(global::Sculpt.MissingValues.FillMean, 0.0, global::Sculpt.BadRecords.Skip), [.. ClassNames], Classes: 0);
+        return global::Sculpt.Data.Tabular.TableReader.Read(path, ',', header: true, schema, ReadRows);
+    }
+
+    /// <summary>Binds the columns, then reads every record of <paramref name="reader"/> (the whole file or one piece of it) into <paramref name="table"/>.</summary>
+    private static void ReadRows(global::Sculpt.Data.Tabular.CsvRecordReader reader, global::Sculpt.Data.Tabular.TableBuilder table)
+    {
         int columnSepalLength = table.Column("sepal.length", 0);
         int columnSepalWidth = table.Column("SepalWidth", 1);
         int columnPetalLength = table.Column("PetalLength", 2);
@@ -40,7 +45,6 @@ partial record Iris : global::Sculpt.Data.IFileDataSource
             table.Label(columnSpecies);
             table.EndRecord();
         }
-        return table.Finish();
     }
 
     /// <inheritdoc/>

@@ -31,6 +31,8 @@ public sealed class CsvRecordReader : IDisposable
     private int _end;
     private bool _endOfFile;
     private long _nextLine = 1;
+    private readonly long _limit = long.MaxValue;
+    private readonly long _start;
     private int[] _starts = new int[32];
     private int[] _lengths = new int[32];
     private bool[] _escaped = new bool[32];
@@ -40,14 +42,7 @@ public sealed class CsvRecordReader : IDisposable
         if (delimiter is '"' or '\n' or '\r' || delimiter > 127) throw new ArgumentException($"'{delimiter}' cannot separate fields; use an ASCII character other than a quote or a line end.", nameof(delimiter));
         Path = path;
         _delimiter = (byte)delimiter;
-        try
-        {
-            _stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-        }
-        catch (Exception problem) when (problem is IOException or UnauthorizedAccessException)
-        {
-            throw new FileNotFoundException($"Cannot open '{path}': {problem.Message}", path, problem);
-        }
+        _stream = Open(path);
         Fill();
         if (_end >= 3 && _buffer[0] == 0xEF && _buffer[1] == 0xBB && _buffer[2] == 0xBF) _position = 3;
         if (header)
@@ -59,6 +54,41 @@ public sealed class CsvRecordReader : IDisposable
         }
     }
 
+    /// <summary>
+    /// Reads the records between byte offsets <paramref name="start"/> (a record's start) and
+    /// <paramref name="end"/> (just past a line end) of a file whose header is known; lines count
+    /// from 1 at <paramref name="start"/>.
+    /// </summary>
+    internal CsvRecordReader(string path, char delimiter, IReadOnlyList<string> header, long start, long end)
+    {
+        Path = path;
+        _delimiter = (byte)delimiter;
+        _stream = Open(path);
+        _stream.Position = start;
+        _start = start;
+        _limit = end;
+        Header = header;
+        Fill();
+    }
+
+    private static FileStream Open(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        }
+        catch (Exception problem) when (problem is IOException or UnauthorizedAccessException)
+        {
+            throw new FileNotFoundException($"Cannot open '{path}': {problem.Message}", path, problem);
+        }
+    }
+
+    /// <summary>The byte offset in the file where the next record starts.</summary>
+    internal long Offset => _stream.Position - (_end - _position);
+
+    /// <summary>The line the next record starts on.</summary>
+    internal long NextLine => _nextLine;
+
     /// <summary>The file being read.</summary>
     public string Path { get; }
 
@@ -68,11 +98,11 @@ public sealed class CsvRecordReader : IDisposable
     /// <summary>The 1-based line on which the current record starts.</summary>
     public long Line { get; private set; }
 
-    /// <summary>The file's size in bytes.</summary>
-    public long Length => _stream.Length;
+    /// <summary>The size in bytes of the file, or of the part this reader reads.</summary>
+    public long Length => Math.Min(_limit, _stream.Length) - _start;
 
-    /// <summary>How many bytes of the file the records read so far span.</summary>
-    public long BytesRead => _stream.Position - (_end - _position);
+    /// <summary>How many bytes of <see cref="Length"/> the records read so far span.</summary>
+    public long BytesRead => Offset - _start;
 
     /// <summary>The current record's number of fields.</summary>
     public int FieldCount { get; private set; }
@@ -376,7 +406,7 @@ public sealed class CsvRecordReader : IDisposable
             _end = 0;
         }
         if (_end == _buffer.Length - Slack) Compact();
-        int read = _stream.Read(_buffer, _end, _buffer.Length - Slack - _end);
+        int read = _stream.Read(_buffer, _end, (int)Math.Min(_buffer.Length - Slack - _end, _limit - _stream.Position));
         if (read == 0)
         {
             _endOfFile = true;

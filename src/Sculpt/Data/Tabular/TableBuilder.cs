@@ -27,6 +27,15 @@ public enum LabelKind
 /// <summary>The settings of a <c>[CsvDataset]</c> that shape how its rows are read.</summary>
 public sealed record TableOptions(MissingValues Missing = MissingValues.Error, double Fill = 0, BadRecords OnBadRecord = BadRecords.Error);
 
+/// <summary>What a <c>[CsvDataset]</c> reads from each row: its features, its label and the policies.</summary>
+/// <param name="FeatureNames">The feature columns, in feature-vector order.</param>
+/// <param name="LabelKind">How the label column(s) read.</param>
+/// <param name="TargetCount">The number of regression targets (1 for a class label).</param>
+/// <param name="Options">The missing-value and bad-record policies.</param>
+/// <param name="ClassNames">Declared class names of a <see cref="LabelKind.ClassName"/> label, or null to collect them.</param>
+/// <param name="Classes">The declared class count of a <see cref="LabelKind.ClassIndex"/> label, or 0.</param>
+public sealed record TableSchema(string[] FeatureNames, LabelKind LabelKind, int TargetCount, TableOptions Options, string[]? ClassNames = null, int Classes = 0);
+
 /// <summary>
 /// Collects the rows of a <see cref="CsvRecordReader"/> into a feature matrix and targets, one
 /// typed call per column (the generated loader makes them, in declaration order). A field that does
@@ -46,7 +55,7 @@ public sealed class TableBuilder
     private readonly List<string> _classNames = [];
     private readonly bool _classesDeclared;
     private readonly int _declaredClassCount;
-    private readonly List<string> _skipReasons = [];
+    private readonly List<(long Line, string Reason)> _skipReasons = [];
     private int _expectedFields;
     private float[] _features;
     private float[] _targets;
@@ -58,29 +67,24 @@ public sealed class TableBuilder
     private long _largestClass = -1;
 
     /// <param name="reader">The open file, past its header.</param>
-    /// <param name="featureNames">The feature columns, in feature-vector order.</param>
-    /// <param name="labelKind">How the label column(s) read.</param>
-    /// <param name="targetCount">The number of regression targets (1 for a class label).</param>
-    /// <param name="options">The missing-value and bad-record policies.</param>
-    /// <param name="classNames">Declared class names of a <see cref="LabelKind.ClassName"/> label, or null to collect them.</param>
-    /// <param name="classes">The declared class count of a <see cref="LabelKind.ClassIndex"/> label, or 0.</param>
-    public TableBuilder(CsvRecordReader reader, string[] featureNames, LabelKind labelKind, int targetCount, TableOptions options, string[]? classNames = null, int classes = 0)
+    /// <param name="schema">What each row holds.</param>
+    public TableBuilder(CsvRecordReader reader, TableSchema schema)
     {
         _reader = reader;
-        _featureNames = featureNames;
-        _labelKind = labelKind;
-        _targetCount = targetCount;
-        _options = options;
+        _featureNames = schema.FeatureNames;
+        _labelKind = schema.LabelKind;
+        _targetCount = schema.TargetCount;
+        _options = schema.Options;
         _expectedFields = reader.Header.Count;
-        if (classNames is { Length: > 0 })
+        if (schema.ClassNames is { Length: > 0 } classNames)
         {
             _classesDeclared = true;
             foreach (string name in classNames) AddClass(name);
         }
-        _declaredClassCount = labelKind == LabelKind.Boolean ? 2 : classes;
-        _features = new float[Math.Max(1, featureNames.Length) * 1024];
-        _targets = labelKind == LabelKind.Regression ? new float[targetCount * 1024] : [];
-        _classes = labelKind == LabelKind.Regression ? [] : new long[1024];
+        _declaredClassCount = schema.LabelKind == LabelKind.Boolean ? 2 : schema.Classes;
+        _features = new float[Math.Max(1, _featureNames.Length) * 1024];
+        _targets = _labelKind == LabelKind.Regression ? new float[_targetCount * 1024] : [];
+        _classes = _labelKind == LabelKind.Regression ? [] : new long[1024];
     }
 
     /// <summary>
@@ -238,39 +242,60 @@ public sealed class TableBuilder
     }
 
     /// <summary>The rows read, with class names in label order (sorted, unless declared).</summary>
-    public TabularData Finish()
+    public TabularData Finish() => Merge([this], [0]);
+
+    /// <summary>
+    /// The rows of several builders that read consecutive parts of one file, in order, as one
+    /// table; <paramref name="lineOffsets"/> turn each part's line numbers into the file's.
+    /// Collected class names are merged and sorted, so labels do not depend on how the file was cut.
+    /// </summary>
+    internal static TabularData Merge(IReadOnlyList<TableBuilder> parts, IReadOnlyList<long> lineOffsets)
     {
-        if (_rows == 0) throw new InvalidDataException($"{_reader.Path}: no usable rows{(_skipped > 0 ? $" ({_skipped} skipped; first: {_skipReasons[0]})" : "")}.");
+        var first = parts[0];
+        string path = first._reader.Path;
+        int features = first._featureNames.Length;
+        int rows = parts.Sum(p => p._rows);
+        int skipped = parts.Sum(p => p._skipped);
+        var reasons = parts.SelectMany((p, k) => p._skipReasons.Select(r => $"line {r.Line + lineOffsets[k]}: {r.Reason}")).Take(SkippedRecords.ReasonsKept).ToArray();
+        if (rows == 0) throw new InvalidDataException($"{path}: no usable rows{(skipped > 0 ? $" ({skipped} skipped; first: {reasons[0]})" : "")}.");
+        bool regression = first._labelKind == LabelKind.Regression;
+        var featureData = GC.AllocateUninitializedArray<float>(rows * features);
+        var classes = regression ? null : GC.AllocateUninitializedArray<long>(rows);
+        var targets = regression ? GC.AllocateUninitializedArray<float>(rows * first._targetCount) : null;
         string[]? names = null;
         int classCount = 0;
-        var classes = _classes.AsSpan(0, _labelKind == LabelKind.Regression ? 0 : _rows).ToArray();
-        switch (_labelKind)
+        switch (first._labelKind)
         {
             case LabelKind.ClassName:
-                names = _classNames.ToArray();
-                if (!_classesDeclared)
-                {
-                    // Sorted names give the same label indices whatever order the rows come in.
-                    var order = Enumerable.Range(0, names.Length).OrderBy(i => names[i], StringComparer.Ordinal).ToArray();
-                    var newIndex = new long[names.Length];
-                    for (int i = 0; i < order.Length; i++) newIndex[order[i]] = i;
-                    for (int i = 0; i < classes.Length; i++) classes[i] = newIndex[classes[i]];
-                    names = order.Select(i => names[i]).ToArray();
-                }
+                names = first._classesDeclared
+                    ? first._classNames.ToArray()
+                    : parts.SelectMany(p => p._classNames).Distinct().Order(StringComparer.Ordinal).ToArray();
                 classCount = names.Length;
                 break;
             case LabelKind.Boolean:
                 classCount = 2;
                 break;
             case LabelKind.ClassIndex:
-                classCount = _declaredClassCount > 0 ? _declaredClassCount : checked((int)_largestClass + 1);
+                classCount = first._declaredClassCount > 0 ? first._declaredClassCount : checked((int)parts.Max(p => p._largestClass) + 1);
                 break;
         }
-        return new TabularData(
-            _reader.Path, _featureNames, _features.AsSpan(0, _rows * _featureNames.Length).ToArray(), _rows,
-            _labelKind == LabelKind.Regression ? null : classes, names, classCount,
-            _labelKind == LabelKind.Regression ? _targets.AsSpan(0, _rows * _targetCount).ToArray() : null, _targetCount,
-            new SkippedRecords(_reader.Path, _skipped, _skipReasons.ToArray()));
+        int row = 0;
+        foreach (var part in parts)
+        {
+            Array.Copy(part._features, 0, featureData, row * features, part._rows * features);
+            if (targets is not null) Array.Copy(part._targets, 0, targets, row * first._targetCount, part._rows * first._targetCount);
+            if (classes is not null)
+            {
+                Array.Copy(part._classes, 0, classes, row, part._rows);
+                if (first._labelKind == LabelKind.ClassName && !first._classesDeclared)
+                {
+                    var index = part._classNames.Select(name => (long)Array.BinarySearch(names!, name, StringComparer.Ordinal)).ToArray();
+                    for (int i = row; i < row + part._rows; i++) classes[i] = index[classes[i]];
+                }
+            }
+            row += part._rows;
+        }
+        return new TabularData(path, first._featureNames, featureData, rows, classes, names, classCount, targets, first._targetCount, new SkippedRecords(path, skipped, reasons));
     }
 
     private long ClassOf(ReadOnlySpan<byte> field)
@@ -301,7 +326,7 @@ public sealed class TableBuilder
         }
         _rowIsBad = true;
         _skipped++;
-        if (_skipReasons.Count < SkippedRecords.ReasonsKept) _skipReasons.Add($"line {_reader.Line}: {reason}");
+        if (_skipReasons.Count < SkippedRecords.ReasonsKept) _skipReasons.Add((_reader.Line, reason));
     }
 
     private InvalidDataException Error(string reason) => new($"{_reader.Path}:{_reader.Line}: {reason}.");
