@@ -44,7 +44,7 @@ public class RobustnessTests
     }
 
     /// <summary>
-    /// Random token-level damage to every valid model of the corpus (a token deleted, two swapped,
+    /// Random token-level damage to every valid model and dataset of the corpus (a token deleted, two swapped,
     /// one doubled, the file cut short), seeded so a failure replays: neither the generator
     /// (CS8785) nor the analyzer (AD0001) may ever throw.
     /// </summary>
@@ -52,7 +52,7 @@ public class RobustnessTests
     public async System.Threading.Tasks.Task Random_token_edits_never_make_the_generator_or_the_analyzer_throw()
     {
         var random = new Random(20261128);
-        var sources = ((IEnumerable<object[]>)AnalyzerTests.Valid).Select(row => (string)row[0]).ToList();
+        var sources = ((IEnumerable<object[]>)AnalyzerTests.Valid).Concat(DatasetAnalyzerTests.Valid).Select(row => (string)row[0]).ToList();
         int runs = 0;
         foreach (string source in sources)
         {
@@ -66,7 +66,7 @@ public class RobustnessTests
                 failures.AddRange(generatorDiagnostics.Where(d => d.Id == "CS8785").Select(d => d.GetMessage()));
                 failures.AddRange(driver.GetRunResult().Results.Where(r => r.Exception is not null).Select(r => r.Exception!.ToString()));
                 var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions([]), (exception, _, _) => failures.Add(exception.ToString()), concurrentAnalysis: false, logAnalyzerExecutionTime: false);
-                var diagnostics = await withGenerated.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new ModelAnalyzer()), options).GetAnalyzerDiagnosticsAsync();
+                var diagnostics = await withGenerated.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new ModelAnalyzer(), new DatasetAnalyzer()), options).GetAnalyzerDiagnosticsAsync();
                 failures.AddRange(diagnostics.Where(d => d.Id == "AD0001").Select(d => d.GetMessage()));
                 Assert.True(failures.Count == 0, $"after this edit:\n{damaged}\n\n{string.Join("\n", failures)}");
                 runs++;
