@@ -380,6 +380,16 @@ public sealed class DatasetTests : IDisposable
     }
 
     [Fact]
+    public void A_text_folder_is_read_in_name_order_without_binary_files_or_repeats_through_links()
+    {
+        Write(Path.Combine("corpus", "b.txt"), "second\n");
+        Write(Path.Combine("corpus", "a.txt"), "first");
+        File.WriteAllBytes(Path.Combine(_folder, "corpus", "a.dat"), [1, 0, 2, 0]);
+        File.CreateSymbolicLink(Path.Combine(_folder, "corpus", "a.u8"), "a.txt");
+        Assert.Equal("first\nsecond\n", DatasetLoader.ReadText(Path.Combine(_folder, "corpus")));
+    }
+
+    [Fact]
     public void Image_augmentation_moves_whole_pixels_and_is_fixed_by_the_seed()
     {
         using var images = arange(2 * 3 * 5 * 6, dtype: float32).reshape(2, 3, 5, 6).add_(1);

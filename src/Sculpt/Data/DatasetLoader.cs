@@ -64,7 +64,7 @@ public static class DatasetLoader
 
     /// <summary>
     /// A text file, or the text files of a folder in name order (files with NUL bytes, such as
-    /// indexes, are left out), as next-token windows. Validation, then test, are the end of the
+    /// indexes, and links to files already read are left out), as next-token windows. Validation, then test, are the end of the
     /// stream, so their windows never overlap training text.
     /// </summary>
     public static DataSplits Text(string path, Tokenization tokenization, int context, string cacheFolder, double validation, double test)
@@ -85,8 +85,13 @@ public static class DatasetLoader
         if (File.Exists(path)) return File.ReadAllText(path);
         if (!Directory.Exists(path)) throw new FileNotFoundException($"The text source '{path}' is neither a file nor a folder.", path);
         var text = new StringBuilder();
+        var read = new System.Collections.Generic.HashSet<string>(StringComparer.Ordinal);
         foreach (string file in Directory.GetFiles(path).Order(StringComparer.Ordinal))
         {
+            // A link to a file already read (Debian's fortunes has name.u8 -> name) would repeat its
+            // text, and a repeat can land on both sides of the validation split.
+            string target = new FileInfo(file).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(file);
+            if (!read.Add(target)) continue;
             byte[] bytes = File.ReadAllBytes(file);
             if (Array.IndexOf(bytes, (byte)0) >= 0) continue;
             text.Append(Encoding.UTF8.GetString(bytes));
