@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
@@ -144,11 +145,11 @@ public static class Checkpoint
         json.WriteNumber("step", state.Step);
         json.WriteNumber("epoch", state.Epoch);
         json.WriteNumber("stepInEpoch", state.StepInEpoch);
-        json.WriteNumber("epochLossSum", state.EpochLossSum);
+        WriteDouble(json, "epochLossSum", state.EpochLossSum);
         json.WriteNumber("optimizerSteps", optimizerSteps);
         json.WriteStartObject("schedule");
-        json.WriteNumber("rate", state.Schedule.PlateauRate);
-        json.WriteNumber("best", double.IsPositiveInfinity(state.Schedule.Best) ? double.MaxValue : state.Schedule.Best);
+        WriteDouble(json, "rate", state.Schedule.PlateauRate);
+        WriteDouble(json, "best", state.Schedule.Best);
         json.WriteNumber("badEpochs", state.Schedule.BadEpochs);
         json.WriteEndObject();
         json.WriteStartArray("history");
@@ -157,13 +158,13 @@ public static class Checkpoint
             json.WriteStartObject();
             json.WriteNumber("epoch", epoch.Epoch);
             json.WriteNumber("step", epoch.Step);
-            json.WriteNumber("trainLoss", epoch.TrainLoss);
-            json.WriteNumber("validationLoss", epoch.Validation.Loss);
-            if (epoch.Validation.Accuracy is { } accuracy) json.WriteNumber("validationAccuracy", accuracy);
+            WriteDouble(json, "trainLoss", epoch.TrainLoss);
+            WriteDouble(json, "validationLoss", epoch.Validation.Loss);
+            if (epoch.Validation.Accuracy is { } accuracy) WriteDouble(json, "validationAccuracy", accuracy);
             json.WriteNumber("validationSamples", epoch.Validation.Samples);
-            json.WriteNumber("samplesPerSecond", epoch.SamplesPerSecond);
-            json.WriteNumber("seconds", epoch.Elapsed.TotalSeconds);
-            json.WriteNumber("learningRate", epoch.LearningRate);
+            WriteDouble(json, "samplesPerSecond", epoch.SamplesPerSecond);
+            WriteDouble(json, "seconds", epoch.Elapsed.TotalSeconds);
+            WriteDouble(json, "learningRate", epoch.LearningRate);
             json.WriteEndObject();
         }
         json.WriteEndArray();
@@ -174,6 +175,21 @@ public static class Checkpoint
         json.WriteEndObject();
     }
 
+    /// <summary>
+    /// JSON has no NaN or infinity (<see cref="Utf8JsonWriter"/> throws on them), and a diverged
+    /// validation or a plateau schedule's untouched best holds one: those go out as the strings
+    /// "NaN", "Infinity" and "-Infinity", which <see cref="ReadDouble"/> reads back.
+    /// </summary>
+    private static void WriteDouble(Utf8JsonWriter json, string name, double value)
+    {
+        if (double.IsFinite(value)) json.WriteNumber(name, value);
+        else json.WriteString(name, value.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private static double ReadDouble(JsonElement element) => element.ValueKind == JsonValueKind.String
+        ? double.Parse(element.GetString()!, NumberStyles.Float, CultureInfo.InvariantCulture)
+        : element.GetDouble();
+
     private static (TrainingState State, long OptimizerSteps, Dictionary<string, string> Hashes) ReadState(string path)
     {
         try
@@ -182,24 +198,23 @@ public static class Checkpoint
             var root = document.RootElement;
             if (root.GetProperty("format").GetString() != Format) throw new InvalidDataException($"'{path}' is not a {Format} file.");
             var schedule = root.GetProperty("schedule");
-            double best = schedule.GetProperty("best").GetDouble();
             var history = root.GetProperty("history").EnumerateArray().Select(e => new Training.EpochReport(
                 e.GetProperty("epoch").GetInt32(),
                 e.GetProperty("step").GetInt64(),
-                e.GetProperty("trainLoss").GetDouble(),
+                ReadDouble(e.GetProperty("trainLoss")),
                 new Training.Evaluation(
-                    e.GetProperty("validationLoss").GetDouble(),
-                    e.TryGetProperty("validationAccuracy", out var accuracy) ? accuracy.GetDouble() : null,
+                    ReadDouble(e.GetProperty("validationLoss")),
+                    e.TryGetProperty("validationAccuracy", out var accuracy) ? ReadDouble(accuracy) : null,
                     e.GetProperty("validationSamples").GetInt64()),
-                e.GetProperty("samplesPerSecond").GetDouble(),
-                TimeSpan.FromSeconds(e.GetProperty("seconds").GetDouble()),
-                e.GetProperty("learningRate").GetDouble())).ToList();
+                ReadDouble(e.GetProperty("samplesPerSecond")),
+                TimeSpan.FromSeconds(ReadDouble(e.GetProperty("seconds"))),
+                ReadDouble(e.GetProperty("learningRate")))).ToList();
             var state = new TrainingState(
                 root.GetProperty("step").GetInt64(),
                 root.GetProperty("epoch").GetInt32(),
                 root.GetProperty("stepInEpoch").GetInt64(),
-                root.GetProperty("epochLossSum").GetDouble(),
-                new ScheduleState(schedule.GetProperty("rate").GetDouble(), best == double.MaxValue ? double.PositiveInfinity : best, schedule.GetProperty("badEpochs").GetInt32()),
+                ReadDouble(root.GetProperty("epochLossSum")),
+                new ScheduleState(ReadDouble(schedule.GetProperty("rate")), ReadDouble(schedule.GetProperty("best")), schedule.GetProperty("badEpochs").GetInt32()),
                 history);
             var hashes = root.GetProperty("sha256").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "");
             return (state, root.GetProperty("optimizerSteps").GetInt64(), hashes);

@@ -84,7 +84,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
         var history = new List<EpochReport>(state.History);
         long step = state.Step;
         string? lastCheckpoint = options.ResumeFrom;
-        double bestLoss = history.Count == 0 ? double.PositiveInfinity : history.Min(e => e.Validation.Loss);
+        double bestLoss = history.Select(e => e.Validation.Loss).Where(double.IsFinite).DefaultIfEmpty(double.PositiveInfinity).Min();
         progress.FitStarted(Config.Epochs, train.Count, validation.Count, stepsPerEpoch);
         try
         {
@@ -119,6 +119,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
                     if (options.CheckpointFolder is { } folder && (due || stop) && stepInEpoch < stepsPerEpoch)
                     {
                         RequireFinite(lossSum, step, lastCheckpoint);
+                        RequireFiniteWeights(step, lastCheckpoint);
                         lastCheckpoint = SaveCheckpoint(folder, options, new TrainingState(step, epoch, stepInEpoch, lossSum.item<float>(), schedule.State, history.ToList()));
                     }
                     if (stop && stepInEpoch < stepsPerEpoch) return new FitResult(history, clock.Elapsed, Interrupted: true, lastCheckpoint);
@@ -135,13 +136,15 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
                 };
                 history.Add(report);
                 progress.EpochCompleted(report, Config.Epochs, clock.Elapsed);
+                bool improved = double.IsFinite(evaluation.Loss) && evaluation.Loss < bestLoss;
                 if (options.CheckpointFolder is { } checkpoints)
                 {
+                    RequireFiniteWeights(step, lastCheckpoint);
                     var next = new TrainingState(step, epoch + 1, 0, 0, schedule.State, history.ToList());
                     lastCheckpoint = SaveCheckpoint(checkpoints, options, next);
-                    if (evaluation.Loss < bestLoss) Checkpoint.Save(Path.Combine(checkpoints, "best"), Model, optimizer, next);
+                    if (improved) Checkpoint.Save(Path.Combine(checkpoints, "best"), Model, optimizer, next);
                 }
-                bestLoss = Math.Min(bestLoss, evaluation.Loss);
+                if (improved) bestLoss = evaluation.Loss;
                 // Epochs since the first that reached the best loss: matching it again is no improvement.
                 if (Config.EarlyStopping > 0 && history.Count - 1 - history.FindIndex(e => e.Validation.Loss == bestLoss) >= Config.EarlyStopping)
                 {
@@ -192,9 +195,28 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
     private static void RequireFinite(torch.Tensor lossSum, long step, string? lastCheckpoint)
     {
         float value = lossSum.item<float>();
-        if (float.IsFinite(value)) return;
+        if (!float.IsFinite(value)) throw Diverged($"The training loss became {value} by step {step}", lastCheckpoint);
+    }
+
+    /// <summary>
+    /// The loss read before a checkpoint is that of the step's forward pass, from before its update:
+    /// an update that overflowed leaves a finite loss and broken weights, so the weights themselves
+    /// are checked before they are saved. One sync for all of them; the name only once one is bad.
+    /// </summary>
+    private void RequireFiniteWeights(long step, string? lastCheckpoint)
+    {
+        using var scope = torch.NewDisposeScope();
+        var weights = Model.state_dict().Where(p => p.Value.is_floating_point()).ToList();
+        var broken = weights.Select(p => torch.isfinite(p.Value).logical_not().sum()).Aggregate((a, b) => a + b);
+        if (broken.item<long>() == 0) return;
+        string name = weights.First(p => !torch.isfinite(p.Value).all().item<bool>()).Key;
+        throw Diverged($"The model's weights became NaN or infinite by step {step} (first in '{name}')", lastCheckpoint);
+    }
+
+    private static TrainingDivergedException Diverged(string what, string? lastCheckpoint)
+    {
         string kept = lastCheckpoint is null ? "no checkpoint was written" : $"the last good checkpoint is {lastCheckpoint}";
-        throw new TrainingDivergedException($"The training loss became {value} by step {step}; stopped there ({kept}). Lower the learning rate, or set --clip-grad-norm.");
+        return new TrainingDivergedException($"{what}; stopped there ({kept}). Lower the learning rate, or set --clip-grad-norm.");
     }
 
     /// <summary>Saves the model's weights atomically.</summary>
