@@ -42,8 +42,7 @@ public sealed class TensorDataset : IDisposable
     {
         if (validationFraction is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(validationFraction), "must be in (0, 1)");
         long validation = Math.Max(1, (long)Math.Round(Count * validationFraction));
-        using var generator = new torch.Generator((ulong)seed);
-        using var order = torch.randperm(Count, generator: generator, device: Features.device);
+        using var order = Permutation(Count, seed, Features.device);
         using var validationRows = order.narrow(0, 0, validation);
         using var trainRows = order.narrow(0, validation, Count - validation);
         return (Take(trainRows), Take(validationRows));
@@ -59,9 +58,8 @@ public sealed class TensorDataset : IDisposable
         if (validationFraction is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(validationFraction), "must be in (0, 1)");
         if (Targets.dim() != 1 || Targets.dtype != torch.int64) throw new InvalidOperationException($"A stratified split needs class indices [N] (int64); the targets are {Targets.dtype} [{string.Join(", ", Targets.shape)}].");
         using var scope = torch.NewDisposeScope();
-        using var generator = new torch.Generator((ulong)seed);
         var labels = Targets.cpu().data<long>().ToArray();
-        var order = torch.randperm(Count, generator: generator).data<long>().ToArray();
+        var order = Permutation(Count, seed, torch.CPU).data<long>().ToArray();
         // Rows of each class in the shuffled order; each class gives its first share to validation.
         var byClass = new SortedDictionary<long, List<long>>();
         foreach (long row in order)
@@ -86,6 +84,17 @@ public sealed class TensorDataset : IDisposable
         validation.Features.MoveToOuterDisposeScope();
         validation.Targets.MoveToOuterDisposeScope();
         return (train, validation);
+    }
+
+    /// <summary>
+    /// A permutation of <paramref name="count"/> rows fixed by <paramref name="seed"/>, on <paramref name="device"/>.
+    /// It is always drawn on the CPU: TorchSharp's generators are CPU generators, which libtorch
+    /// refuses for an op on another device, and drawing there makes the order the same on every device.
+    /// </summary>
+    internal static torch.Tensor Permutation(long count, long seed, torch.Device device)
+    {
+        using var generator = new torch.Generator(unchecked((ulong)seed));
+        return torch.randperm(count, generator: generator).to(device, disposeAfter: true);
     }
 
     private TensorDataset Take(torch.Tensor rows) => new(Features.index_select(0, rows), Targets.index_select(0, rows));
@@ -148,10 +157,7 @@ public sealed class BatchSequence(TensorDataset data, int batchSize, bool shuffl
             _batchSize = batchSize;
             if (shuffle)
             {
-                using var generator = new torch.Generator(unchecked((ulong)seed));
-                // randperm with a generator runs on the CPU; the rows are then gathered on the data's device.
-                using var order = torch.randperm(data.Count, generator: generator);
-                _order = order.to(data.Features.device).DetachFromDisposeScope();
+                _order = TensorDataset.Permutation(data.Count, seed, data.Features.device).DetachFromDisposeScope();
             }
         }
 
