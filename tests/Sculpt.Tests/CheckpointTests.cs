@@ -72,6 +72,57 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void Pruning_after_resuming_from_an_older_step_keeps_the_fresh_checkpoint_and_ignores_temporaries()
+    {
+        var data = new Blobs().Load(Config.Seed);
+        using (var first = new BlobTrainer(Config))
+        {
+            first.Fit(data.Train, data.Validation, SilentProgress.Instance, new FitOptions { CheckpointFolder = _folder, CheckpointEvery = 5, KeepLast = 20 });
+        }
+        Assert.Equal(9, Directory.GetDirectories(_folder, "step-*").Length);
+        // What crashed saves leave behind: neither is a checkpoint to count or to delete.
+        foreach (string leftover in new[] { "step-000000099.tmp-4242", "step-000000098.old-4242" })
+        {
+            Directory.CreateDirectory(Path.Combine(_folder, leftover));
+            File.WriteAllText(Path.Combine(_folder, leftover, Checkpoint.StateFile), "{}");
+        }
+
+        using var second = new BlobTrainer(Config);
+        var resumed = second.Fit(data.Train, data.Validation, SilentProgress.Instance, new FitOptions
+        {
+            CheckpointFolder = _folder, ResumeFrom = Path.Combine(_folder, "step-000000010"), StopAfterStep = 12, KeepLast = 2,
+        });
+
+        Assert.Equal(Path.Combine(_folder, "step-000000012"), resumed.LastCheckpoint);
+        Assert.Equal(
+            new[] { "step-000000012", "step-000000045", "step-000000098.old-4242", "step-000000099.tmp-4242" },
+            Directory.GetDirectories(_folder, "step-*").Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_checkpoint_left_aside_by_a_crash_between_the_renames_is_put_back()
+    {
+        string checkpoint = Checkpointed();
+        string best = Path.Combine(_folder, "best");
+        string aside = best + ".old-99999";
+        using var trainer = new BlobTrainer(Config);
+
+        // The crash came after the old folder was moved aside and before the new one took its place.
+        Directory.Move(best, aside);
+        Assert.Equal(2, Checkpoint.Load(best, trainer.Model, trainer.FusedOptimizer).Epoch);
+        Assert.False(Directory.Exists(aside));
+
+        // Saving over it restores it first and leaves no leftovers; nor does it keep a stale one
+        // from a crash after the second rename.
+        Directory.Move(best, aside);
+        Directory.CreateDirectory(best + ".old-99998");
+        var state = Checkpoint.Load(checkpoint, trainer.Model, trainer.FusedOptimizer);
+        Checkpoint.Save(best, trainer.Model, trainer.FusedOptimizer, state with { Step = 99 });
+        Assert.Equal(99, Checkpoint.Load(best, trainer.Model, trainer.FusedOptimizer).Step);
+        Assert.Empty(Directory.GetDirectories(_folder, "best.*-*"));
+    }
+
+    [Fact]
     public void A_changed_byte_or_a_cut_file_is_refused_with_a_message_naming_it()
     {
         string checkpoint = Checkpointed();

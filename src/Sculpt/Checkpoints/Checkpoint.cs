@@ -37,7 +37,8 @@ public static class Checkpoint
 
     public static void Save(string folder, nn.Module model, FusedOptimizer optimizer, TrainingState state)
     {
-        string full = Path.GetFullPath(folder);
+        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
+        Recover(full, dropStale: true);
         string temporary = full + ".tmp-" + Environment.ProcessId;
         if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
         Directory.CreateDirectory(temporary);
@@ -64,6 +65,7 @@ public static class Checkpoint
     /// <exception cref="InvalidDataException">A file is missing, altered or truncated, or the checkpoint is of another model.</exception>
     public static TrainingState Load(string folder, nn.Module model, FusedOptimizer optimizer)
     {
+        Recover(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)), dropStale: false);
         string statePath = Path.Combine(folder, StateFile);
         if (!File.Exists(statePath)) throw new InvalidDataException($"'{folder}' is not a complete checkpoint: {StateFile} is missing.");
         var (state, steps, hashes) = ReadState(statePath);
@@ -100,6 +102,43 @@ public static class Checkpoint
         {
             foreach (var tensor in weights.Values.Concat(buffers.Values)) tensor.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The completed <c>step-N</c> checkpoints in <paramref name="folder"/>, by step. Temporaries
+    /// (<c>.tmp-*</c>, <c>.old-*</c>) and folders without a state file are not checkpoints.
+    /// </summary>
+    internal static IReadOnlyList<(long Step, string Path)> StepFolders(string folder) =>
+        Directory.GetDirectories(folder, "step-*")
+            .Select(path => (Name: Path.GetFileName(path), Path: path))
+            .Where(d => d.Name.Length > 5 && d.Name[5..].All(char.IsAsciiDigit) && IsComplete(d.Path))
+            .Select(d => (long.Parse(d.Name[5..], CultureInfo.InvariantCulture), d.Path))
+            .OrderBy(d => d.Item1)
+            .ToList();
+
+    /// <summary>The folder name of the checkpoint after <paramref name="step"/> steps.</summary>
+    internal static string StepFolderName(long step) => $"step-{step:D9}";
+
+    private static bool IsComplete(string folder) => File.Exists(Path.Combine(folder, StateFile));
+
+    /// <summary>
+    /// <see cref="Save"/> replaces a checkpoint with two renames (the old one aside, the new one in
+    /// place) before deleting the old one: a crash between the renames leaves the previous checkpoint
+    /// only under its <c>.old-PID</c> name. That one is put back when the folder is missing; with
+    /// <paramref name="dropStale"/>, the leftovers of earlier crashes are then deleted.
+    /// </summary>
+    private static void Recover(string full, bool dropStale)
+    {
+        string? parent = Path.GetDirectoryName(full);
+        if (parent is null || !Directory.Exists(parent)) return;
+        var leftovers = Directory.GetDirectories(parent, Path.GetFileName(full) + ".old-*").ToList();
+        if (!Directory.Exists(full) && leftovers.Where(IsComplete).OrderByDescending(d => File.GetLastWriteTimeUtc(Path.Combine(d, StateFile))).FirstOrDefault() is { } newest)
+        {
+            Directory.Move(newest, full);
+            leftovers.Remove(newest);
+        }
+        if (!dropStale) return;
+        foreach (string leftover in leftovers) Directory.Delete(leftover, recursive: true);
     }
 
     /// <summary>Names, dtypes and shapes in the file against the live ones; every difference listed.</summary>

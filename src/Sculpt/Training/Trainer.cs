@@ -182,13 +182,17 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
         return total;
     }
 
-    /// <summary>Writes <c>step-NNNNNNNNN</c> and keeps only the newest <see cref="FitOptions.KeepLast"/>.</summary>
+    /// <summary>
+    /// Writes <c>step-NNNNNNNNN</c> and keeps it and the newest <see cref="FitOptions.KeepLast"/> - 1
+    /// others by step. The fresh one always stays, even when a run resumed from an older step finds
+    /// later ones from the run it replaced.
+    /// </summary>
     private string SaveCheckpoint(string folder, FitOptions options, TrainingState state)
     {
-        string path = Path.Combine(folder, $"step-{state.Step:D9}");
+        string path = Path.Combine(folder, Checkpoint.StepFolderName(state.Step));
         Checkpoint.Save(path, Model, FusedOptimizer, state);
-        var old = Directory.GetDirectories(folder, "step-*").Order(StringComparer.Ordinal).SkipLast(Math.Max(1, options.KeepLast));
-        foreach (var stale in old) Directory.Delete(stale, recursive: true);
+        var stale = Checkpoint.StepFolders(folder).Where(c => c.Step != state.Step).Reverse().Skip(Math.Max(1, options.KeepLast) - 1);
+        foreach (var (_, old) in stale) Directory.Delete(old, recursive: true);
         return path;
     }
 
