@@ -267,7 +267,7 @@ public sealed class CheckpointTests : IDisposable
     /// <summary>Runs an action after each completed epoch.</summary>
     private sealed class OnEpoch(Action<int> action) : ITrainingProgress
     {
-        public void FitStarted(int epochs, long trainSamples, long validationSamples, long stepsPerEpoch) { }
+        public void FitStarted(int epochs, long trainSamples, long validationSamples, long stepsPerEpoch, long resumedAtStep) { }
         public bool WantsStep(long stepInEpoch) => false;
         public void Step(int epoch, long stepInEpoch, long step, double runningLoss, double learningRate) { }
         public void EpochCompleted(EpochReport report, int epochs, TimeSpan elapsed) => action(report.Epoch);
@@ -276,7 +276,7 @@ public sealed class CheckpointTests : IDisposable
     /// <summary>Runs an action after every step.</summary>
     private sealed class OnStep(Action<long> action) : ITrainingProgress
     {
-        public void FitStarted(int epochs, long trainSamples, long validationSamples, long stepsPerEpoch) { }
+        public void FitStarted(int epochs, long trainSamples, long validationSamples, long stepsPerEpoch, long resumedAtStep) { }
         public bool WantsStep(long stepInEpoch) => true;
         public void Step(int epoch, long stepInEpoch, long step, double runningLoss, double learningRate) => action(step);
         public void EpochCompleted(EpochReport report, int epochs, TimeSpan elapsed) { }

@@ -182,6 +182,47 @@ public class TrainerTests
     }
 
     [Fact]
+    public void A_resumed_run_log_keeps_the_rows_up_to_the_checkpoint_and_replaces_the_later_ones()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"sculpt-log-{System.Guid.NewGuid():N}");
+        string checkpoints = Path.Combine(folder, "checkpoints");
+        try
+        {
+            var data = new Blobs().Load(Config.Seed);
+            var config = Config with { Epochs = 2 };
+            FitResult first;
+            using (var trainer = new BlobTrainer(config))
+            using (var log = new RunLog(folder, stepEvery: 5))
+            {
+                first = trainer.Fit(data.Train, data.Validation, new ProgressGroup(SilentProgress.Instance, log), new FitOptions { CheckpointFolder = checkpoints, CheckpointEvery = 10, KeepLast = 5 });
+            }
+            var firstEpochs = File.ReadAllLines(Path.Combine(folder, "epochs.csv"));
+
+            FitResult resumed;
+            using (var trainer = new BlobTrainer(config))
+            using (var log = new RunLog(folder, stepEvery: 5))
+            {
+                resumed = trainer.Fit(data.Train, data.Validation, new ProgressGroup(SilentProgress.Instance, log), new FitOptions { ResumeFrom = Path.Combine(checkpoints, "step-000000020") });
+            }
+
+            // Steps 5 to 20 come from the first run, 25 and 30 from the resumed one (which trained them again).
+            var steps = File.ReadAllLines(Path.Combine(folder, "steps.jsonl"));
+            Assert.Equal(new long[] { 5, 10, 15, 20, 25, 30 }, steps.Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("step").GetInt64()));
+            var epochs = File.ReadAllLines(Path.Combine(folder, "epochs.csv"));
+            Assert.Equal(3, epochs.Length);
+            Assert.Equal(firstEpochs[..2], epochs[..2]);
+            Assert.StartsWith("2,30,", epochs[2]);
+            // The first epoch's report, data-wait share included, comes back from the checkpoint.
+            Assert.True(first.Epochs[0].DataWaitShare > 0);
+            Assert.Equal(first.Epochs[0].DataWaitShare, resumed.Epochs[0].DataWaitShare);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Progress_prints_epoch_step_loss_validation_rate_throughput_and_eta()
     {
         var data = new Blobs().Load(Config.Seed);

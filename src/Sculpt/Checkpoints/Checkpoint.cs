@@ -204,6 +204,7 @@ public static class Checkpoint
             WriteDouble(json, "samplesPerSecond", epoch.SamplesPerSecond);
             WriteDouble(json, "seconds", epoch.Elapsed.TotalSeconds);
             WriteDouble(json, "learningRate", epoch.LearningRate);
+            WriteDouble(json, "dataWaitShare", epoch.DataWaitShare);
             json.WriteEndObject();
         }
         json.WriteEndArray();
@@ -247,7 +248,11 @@ public static class Checkpoint
                     e.GetProperty("validationSamples").GetInt64()),
                 ReadDouble(e.GetProperty("samplesPerSecond")),
                 TimeSpan.FromSeconds(ReadDouble(e.GetProperty("seconds"))),
-                ReadDouble(e.GetProperty("learningRate")))).ToList();
+                ReadDouble(e.GetProperty("learningRate")))
+            {
+                // Absent from checkpoints written before the share was recorded.
+                DataWaitShare = e.TryGetProperty("dataWaitShare", out var wait) ? ReadDouble(wait) : 0,
+            }).ToList();
             var state = new TrainingState(
                 root.GetProperty("step").GetInt64(),
                 root.GetProperty("epoch").GetInt32(),

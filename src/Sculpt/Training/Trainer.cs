@@ -85,7 +85,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
         long step = state.Step;
         string? lastCheckpoint = options.ResumeFrom;
         double bestLoss = history.Select(e => e.Validation.Loss).Where(double.IsFinite).DefaultIfEmpty(double.PositiveInfinity).Min();
-        progress.FitStarted(Config.Epochs, train.Count, validation.Count, stepsPerEpoch);
+        progress.FitStarted(Config.Epochs, train.Count, validation.Count, stepsPerEpoch, state.Step);
         try
         {
             for (int epoch = state.Epoch; epoch <= Config.Epochs; epoch++)

@@ -8,7 +8,12 @@ namespace Sculpt.Training;
 /// <summary>Receives progress from a generated <c>Fit</c>.</summary>
 public interface ITrainingProgress
 {
-    void FitStarted(int epochs, long trainSamples, long validationSamples, long stepsPerEpoch);
+    /// <param name="epochs">Epochs of the whole run.</param>
+    /// <param name="trainSamples">Rows trained on per epoch.</param>
+    /// <param name="validationSamples">Rows evaluated after each epoch.</param>
+    /// <param name="stepsPerEpoch">Optimizer steps per epoch.</param>
+    /// <param name="resumedAtStep">The step of the checkpoint the run resumed from; 0 for a fresh run.</param>
+    void FitStarted(int epochs, long trainSamples, long validationSamples, long stepsPerEpoch, long resumedAtStep);
 
     /// <summary>True when the caller should read the running loss (a device sync) and call <see cref="Step"/>.</summary>
     bool WantsStep(long stepInEpoch);
@@ -34,7 +39,7 @@ public sealed class ConsoleProgress(TextWriter? output = null, bool? live = null
     private readonly Stopwatch _sinceLive = Stopwatch.StartNew();
     private long _stepsPerEpoch;
 
-    public void FitStarted(int epochs, long trainSamples, long validationSamples, long stepsPerEpoch)
+    public void FitStarted(int epochs, long trainSamples, long validationSamples, long stepsPerEpoch, long resumedAtStep)
     {
         _stepsPerEpoch = stepsPerEpoch;
         _output.WriteLine(Invariant($"training {epochs} epoch(s) on {trainSamples:N0} samples ({stepsPerEpoch:N0} steps each), validating on {validationSamples:N0}"));
@@ -68,7 +73,7 @@ public sealed class SilentProgress : ITrainingProgress
 {
     public static SilentProgress Instance { get; } = new();
 
-    public void FitStarted(int epochs, long trainSamples, long validationSamples, long stepsPerEpoch) { }
+    public void FitStarted(int epochs, long trainSamples, long validationSamples, long stepsPerEpoch, long resumedAtStep) { }
 
     public bool WantsStep(long stepInEpoch) => false;
 
