@@ -185,6 +185,25 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void Writing_a_safetensors_file_frees_its_temporary_tensors_and_leaves_the_callers_alone()
+    {
+        using var weight = randn(4, 3);
+        using var transposed = weight.t();
+        using var stream = new MemoryStream();
+        // Statistics are per thread: only this write's tensors count.
+        TorchSharp.DisposeScopeManager.Statistics.Reset();
+        SafeTensorsFile.Write(stream, [("weight", weight), ("transposed", transposed)]);
+        Assert.Equal(0, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        Assert.False(weight.IsInvalid);
+        Assert.False(transposed.IsInvalid);
+
+        stream.Position = 0;
+        var read = SafeTensorsFile.Read(stream, "memory");
+        Assert.True(read["transposed"].allclose(transposed, 0, 0));
+        foreach (var tensor in read.Values) tensor.Dispose();
+    }
+
+    [Fact]
     public void A_nan_validation_loss_round_trips_through_the_checkpoint_and_is_never_the_best()
     {
         var data = new Blobs().Load(Config.Seed);
