@@ -48,6 +48,14 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void The_per_step_cuda_seeds_never_repeat_across_steps_or_run_seeds()
+    {
+        // Only a GPU run uses them; a repeat would give two steps the same dropout masks.
+        var seeds = Enumerable.Range(0, 20).SelectMany(seed => Enumerable.Range(1, 5000).Select(step => Seeds.ForStep(seed, step))).ToList();
+        Assert.Equal(seeds.Count, seeds.Distinct().Count());
+    }
+
+    [Fact]
     public void A_checkpoint_round_trips_weights_and_optimizer_state_exactly_and_keeps_the_newest()
     {
         var data = new Blobs().Load(Config.Seed);

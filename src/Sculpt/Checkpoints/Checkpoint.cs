@@ -21,7 +21,8 @@ public sealed record TrainingState(long Step, int Epoch, long StepInEpoch, doubl
 
 /// <summary>
 /// A checkpoint folder: <c>model.safetensors</c> (the state dict, readable by PyTorch and Hugging Face
-/// tools), <c>optimizer.safetensors</c> (optimizer buffers and the random generator's state) and
+/// tools), <c>optimizer.safetensors</c> (optimizer buffers and the CPU random generator's state;
+/// TorchSharp cannot reach the CUDA generator's, so a GPU run reseeds it every step instead) and
 /// <c>trainer.json</c> (step, epoch, schedule, history, and the SHA-256 of both tensor files).
 /// Written to a temporary folder, each file flushed to disk, then renamed into place: a crash
 /// leaves the previous checkpoint whole. Loading verifies the checksums first, then names, dtypes

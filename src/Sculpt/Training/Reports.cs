@@ -46,4 +46,7 @@ public static class Seeds
 {
     /// <summary>The shuffling seed of <paramref name="epoch"/>: fixed per epoch, so a resumed run shuffles alike.</summary>
     public static long ForEpoch(int seed, int epoch) => unchecked(seed * 1_000_003L + epoch);
+
+    /// <summary>The CUDA generator's seed for optimizer step <paramref name="step"/> (1-based): fixed per step, so a resumed run draws alike.</summary>
+    public static long ForStep(int seed, long step) => unchecked(seed * 1_000_000_007L + step);
 }

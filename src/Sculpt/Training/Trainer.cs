@@ -109,6 +109,10 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
                     // A resumed epoch walks the same shuffled order and skips what was already trained.
                     if (++stepInEpoch <= skip) continue;
                     optimizer.LearningRate = schedule.Rate(step + 1);
+                    // TorchSharp can neither read nor set the CUDA generator's state, so no checkpoint
+                    // can carry it: instead each step reseeds it from the run's seed and the step, and a
+                    // resumed run draws the same dropout masks. The CPU generator is saved and needs none.
+                    if (Device.type == DeviceType.CUDA) torch.cuda.manual_seed_all(Seeds.ForStep(Config.Seed, step + 1));
                     using var loss = TrainStep(batch.Input, batch.Target);
                     lossSum.add_(loss);
                     step++;
