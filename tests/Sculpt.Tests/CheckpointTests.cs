@@ -298,6 +298,7 @@ public sealed class CheckpointTests : IDisposable
         public bool WantsStep(long stepInEpoch) => false;
         public void Step(int epoch, long stepInEpoch, long step, double runningLoss, double learningRate) { }
         public void EpochCompleted(EpochReport report, int epochs, TimeSpan elapsed) => action(report.Epoch);
+        public void FitEnded() { }
     }
 
     /// <summary>Runs an action after every step.</summary>
@@ -307,6 +308,7 @@ public sealed class CheckpointTests : IDisposable
         public bool WantsStep(long stepInEpoch) => true;
         public void Step(int epoch, long stepInEpoch, long step, double runningLoss, double learningRate) => action(step);
         public void EpochCompleted(EpochReport report, int epochs, TimeSpan elapsed) { }
+        public void FitEnded() { }
     }
 
     private string Checkpointed()

@@ -97,6 +97,12 @@ public sealed class RunLog : ITrainingProgress, IDisposable
         if (report.Validation.Accuracy is { } value) _tensorBoard.add_scalar("validation/accuracy", (float)value, step);
     }
 
+    public void FitEnded()
+    {
+        // Step lines written since the last epoch's end, up to an interruption or a NaN stop.
+        _steps?.Flush();
+    }
+
     /// <summary>Writes the plots and the one-page summary of <paramref name="result"/> (including epochs from before a resume).</summary>
     public void Finish(FitResult result, string title)
     {
@@ -194,5 +200,10 @@ public sealed class ProgressGroup(params ITrainingProgress[] members) : ITrainin
     public void EpochCompleted(EpochReport report, int epochs, TimeSpan elapsed)
     {
         foreach (var member in members) member.EpochCompleted(report, epochs, elapsed);
+    }
+
+    public void FitEnded()
+    {
+        foreach (var member in members) member.FitEnded();
     }
 }

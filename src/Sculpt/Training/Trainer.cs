@@ -160,6 +160,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
         }
         finally
         {
+            progress.FitEnded();
             if (!ReferenceEquals(trainOnDevice, train)) trainOnDevice.Dispose();
             if (!ReferenceEquals(validationOnDevice, validation)) validationOnDevice.Dispose();
         }
