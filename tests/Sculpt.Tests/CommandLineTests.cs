@@ -12,7 +12,7 @@ public class CommandLineTests
     {
         var (code, output, _) = Run("--help");
         Assert.Equal(0, code);
-        Assert.StartsWith("usage: BlobTrainer [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint] [--checkpoint-every steps] [options]", output);
+        Assert.StartsWith("usage: BlobTrainer [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint] [--checkpoint-every steps] [--data folder] [options]", output);
         Assert.Contains("--hidden", output);
     }
 

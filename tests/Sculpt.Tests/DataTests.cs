@@ -35,6 +35,34 @@ public sealed class DataTests : IDisposable
         Assert.NotEqual(validation.Features.data<float>().ToArray(), other.Features.data<float>().ToArray());
     }
 
+    [Theory]
+    // Five classes of two rows: each class's share of 0.4 rounds to 0, yet two rows must go.
+    [InlineData(new long[] { 2, 2, 2, 2, 2 }, 0.2, new long[] { 1, 1, 0, 0, 0 })]
+    // One row per class: each share rounds to 1, yet one row must stay for training.
+    [InlineData(new long[] { 1, 1, 1, 1 }, 0.8, new long[] { 1, 1, 1, 0 })]
+    // A large class and two tiny ones: 10% of 23 is 2 rows, the remainders decide where.
+    [InlineData(new long[] { 20, 2, 1 }, 0.1, new long[] { 2, 0, 0 })]
+    [InlineData(new long[] { 9, 3, 3 }, 0.5, new long[] { 5, 2, 1 })]
+    public void A_stratified_split_of_tiny_classes_leaves_neither_part_empty(long[] classSizes, double fraction, long[] expected)
+    {
+        var labels = classSizes.SelectMany((size, label) => Enumerable.Repeat((long)label, (int)size)).ToArray();
+        using var data = new TensorDataset(arange(labels.Length, dtype: float32).unsqueeze(1), tensor(labels));
+        var (train, validation) = data.StratifiedSplit(fraction, seed: 1);
+        long total = Math.Clamp((long)Math.Round(labels.Length * fraction), 1, labels.Length - 1);
+        Assert.Equal(total, validation.Count);
+        Assert.Equal(labels.Length - total, train.Count);
+        Assert.Equal(expected, validation.Targets.bincount(null, classSizes.Length).data<long>().ToArray());
+    }
+
+    [Fact]
+    public void A_split_of_two_rows_keeps_one_in_each_part()
+    {
+        using var data = new TensorDataset(arange(2, dtype: float32).unsqueeze(1), tensor(new long[] { 0, 1 }));
+        var (train, validation) = data.Split(0.9, seed: 1);
+        Assert.Equal((1L, 1L), (train.Count, validation.Count));
+        Assert.Throws<InvalidOperationException>(() => new TensorDataset(zeros(1, 1), tensor(new long[] { 0 })).Split(0.5, seed: 1));
+    }
+
     [Fact]
     public void Gpt2_byte_pair_encoding_gives_the_published_ids_and_round_trips()
     {

@@ -182,6 +182,47 @@ public class TrainerTests
     }
 
     [Fact]
+    public void A_resumed_run_log_keeps_the_rows_up_to_the_checkpoint_and_replaces_the_later_ones()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"sculpt-log-{System.Guid.NewGuid():N}");
+        string checkpoints = Path.Combine(folder, "checkpoints");
+        try
+        {
+            var data = new Blobs().Load(Config.Seed);
+            var config = Config with { Epochs = 2 };
+            FitResult first;
+            using (var trainer = new BlobTrainer(config))
+            using (var log = new RunLog(folder, stepEvery: 5))
+            {
+                first = trainer.Fit(data.Train, data.Validation, new ProgressGroup(SilentProgress.Instance, log), new FitOptions { CheckpointFolder = checkpoints, CheckpointEvery = 10, KeepLast = 5 });
+            }
+            var firstEpochs = File.ReadAllLines(Path.Combine(folder, "epochs.csv"));
+
+            FitResult resumed;
+            using (var trainer = new BlobTrainer(config))
+            using (var log = new RunLog(folder, stepEvery: 5))
+            {
+                resumed = trainer.Fit(data.Train, data.Validation, new ProgressGroup(SilentProgress.Instance, log), new FitOptions { ResumeFrom = Path.Combine(checkpoints, "step-000000020") });
+            }
+
+            // Steps 5 to 20 come from the first run, 25 and 30 from the resumed one (which trained them again).
+            var steps = File.ReadAllLines(Path.Combine(folder, "steps.jsonl"));
+            Assert.Equal(new long[] { 5, 10, 15, 20, 25, 30 }, steps.Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("step").GetInt64()));
+            var epochs = File.ReadAllLines(Path.Combine(folder, "epochs.csv"));
+            Assert.Equal(3, epochs.Length);
+            Assert.Equal(firstEpochs[..2], epochs[..2]);
+            Assert.StartsWith("2,30,", epochs[2]);
+            // The first epoch's report, data-wait share included, comes back from the checkpoint.
+            Assert.True(first.Epochs[0].DataWaitShare > 0);
+            Assert.Equal(first.Epochs[0].DataWaitShare, resumed.Epochs[0].DataWaitShare);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Progress_prints_epoch_step_loss_validation_rate_throughput_and_eta()
     {
         var data = new Blobs().Load(Config.Seed);
@@ -192,5 +233,53 @@ public class TrainerTests
         Assert.Equal("training 2 epoch(s) on 480 samples (15 steps each), validating on 120", lines[0]);
         Assert.Matches(@"^epoch 1/2 \| step +15 \| loss \d\.\d{4} \| val_loss \d\.\d{4} \| val_acc \d+\.\d\d% \| lr 1\.00e-02 \| +[\d,]+ samples/s \| ETA \d\d:\d\d$", lines[1]);
         Assert.StartsWith("epoch 2/2 | step     30 |", lines[2]);
+        // Output that is not the console gets the lines alone; so does a redirected console (as here).
+        Assert.False(new ConsoleProgress(output, refreshEvery: System.TimeSpan.Zero).WantsStep(1));
+        Assert.False(new ConsoleProgress(refreshEvery: System.TimeSpan.Zero).WantsStep(1));
     }
+
+    [Fact]
+    public void An_interactive_console_shows_a_bar_through_each_epoch_then_the_epoch_line()
+    {
+        var data = new Blobs().Load(Config.Seed);
+        using var trainer = new BlobTrainer(Config with { Epochs = 2 });
+        var output = new StringWriter();
+        var console = InteractiveConsole(output);
+        trainer.Fit(data.Train, data.Validation, new ConsoleProgress(output, console, refreshEvery: System.TimeSpan.Zero));
+        string text = output.ToString();
+
+        Assert.Matches(@"epoch 1/2 \| loss \d\.\d{4} \| val_loss - \| - samples/s \| ETA --:-- +\d%", text);
+        Assert.Matches(@"epoch 1/2 \| loss \d\.\d{4} \| val_loss - \| [\d,]+ samples/s \| ETA \d\d:\d\d +━+ +100%", text);
+        // The second epoch's bar shows the first epoch's validation accuracy.
+        Assert.Matches(@"epoch 2/2 \| loss \d\.\d{4} \| val_acc \d+\.\d\d% \| [\d,]+ samples/s \| ETA \d\d:\d\d +━", text);
+        // Each bar is erased (cursor up, erase line) before its epoch's line, which is the same as without a bar.
+        Assert.Matches(@"\e\[2K\e\[\?25hepoch 1/2 \| step +15 \| loss \d\.\d{4} \| val_loss \d\.\d{4} \| val_acc \d+\.\d\d% \| lr 1\.00e-02 \| +[\d,]+ samples/s \| ETA \d\d:\d\d\r?\n", text);
+        Assert.Matches(@"epoch 2/2 \| step +30 \|", text);
+    }
+
+    [Fact]
+    public void A_bar_left_inside_an_interrupted_epoch_is_erased_and_frees_the_console()
+    {
+        var data = new Blobs().Load(Config.Seed);
+        var output = new StringWriter();
+        var console = InteractiveConsole(output);
+        using (var trainer = new BlobTrainer(Config with { Epochs = 2 }))
+        {
+            var stopped = trainer.Fit(data.Train, data.Validation, new ConsoleProgress(output, console, refreshEvery: System.TimeSpan.Zero), new FitOptions { StopAfterStep = 20 });
+            Assert.True(stopped.Interrupted);
+        }
+        Assert.EndsWith("\e[2K\e[?25h", output.ToString());
+        // A display still holding the console would make this one throw.
+        using var again = new BlobTrainer(Config with { Epochs = 1 });
+        again.Fit(data.Train, data.Validation, new ConsoleProgress(output, console, refreshEvery: System.TimeSpan.Zero));
+        Assert.Matches(@"epoch 1/1 \| step +15 \|", output.ToString());
+    }
+
+    private static Spectre.Console.IAnsiConsole InteractiveConsole(TextWriter output) => Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+    {
+        Out = new Spectre.Console.AnsiConsoleOutput(output),
+        Ansi = Spectre.Console.AnsiSupport.Yes,
+        ColorSystem = Spectre.Console.ColorSystemSupport.NoColors,
+        Interactive = Spectre.Console.InteractionSupport.Yes,
+    });
 }

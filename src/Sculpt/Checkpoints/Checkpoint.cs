@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
@@ -20,7 +21,8 @@ public sealed record TrainingState(long Step, int Epoch, long StepInEpoch, doubl
 
 /// <summary>
 /// A checkpoint folder: <c>model.safetensors</c> (the state dict, readable by PyTorch and Hugging Face
-/// tools), <c>optimizer.safetensors</c> (optimizer buffers and the random generator's state) and
+/// tools), <c>optimizer.safetensors</c> (optimizer buffers and the CPU random generator's state;
+/// TorchSharp cannot reach the CUDA generator's, so a GPU run reseeds it every step instead) and
 /// <c>trainer.json</c> (step, epoch, schedule, history, and the SHA-256 of both tensor files).
 /// Written to a temporary folder, each file flushed to disk, then renamed into place: a crash
 /// leaves the previous checkpoint whole. Loading verifies the checksums first, then names, dtypes
@@ -36,7 +38,8 @@ public static class Checkpoint
 
     public static void Save(string folder, nn.Module model, FusedOptimizer optimizer, TrainingState state)
     {
-        string full = Path.GetFullPath(folder);
+        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
+        Recover(full, dropStale: true);
         string temporary = full + ".tmp-" + Environment.ProcessId;
         if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
         Directory.CreateDirectory(temporary);
@@ -63,6 +66,7 @@ public static class Checkpoint
     /// <exception cref="InvalidDataException">A file is missing, altered or truncated, or the checkpoint is of another model.</exception>
     public static TrainingState Load(string folder, nn.Module model, FusedOptimizer optimizer)
     {
+        Recover(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)), dropStale: false);
         string statePath = Path.Combine(folder, StateFile);
         if (!File.Exists(statePath)) throw new InvalidDataException($"'{folder}' is not a complete checkpoint: {StateFile} is missing.");
         var (state, steps, hashes) = ReadState(statePath);
@@ -99,6 +103,43 @@ public static class Checkpoint
         {
             foreach (var tensor in weights.Values.Concat(buffers.Values)) tensor.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The completed <c>step-N</c> checkpoints in <paramref name="folder"/>, by step. Temporaries
+    /// (<c>.tmp-*</c>, <c>.old-*</c>) and folders without a state file are not checkpoints.
+    /// </summary>
+    internal static IReadOnlyList<(long Step, string Path)> StepFolders(string folder) =>
+        Directory.GetDirectories(folder, "step-*")
+            .Select(path => (Name: Path.GetFileName(path), Path: path))
+            .Where(d => d.Name.Length > 5 && d.Name[5..].All(char.IsAsciiDigit) && IsComplete(d.Path))
+            .Select(d => (long.Parse(d.Name[5..], CultureInfo.InvariantCulture), d.Path))
+            .OrderBy(d => d.Item1)
+            .ToList();
+
+    /// <summary>The folder name of the checkpoint after <paramref name="step"/> steps.</summary>
+    internal static string StepFolderName(long step) => $"step-{step:D9}";
+
+    private static bool IsComplete(string folder) => File.Exists(Path.Combine(folder, StateFile));
+
+    /// <summary>
+    /// <see cref="Save"/> replaces a checkpoint with two renames (the old one aside, the new one in
+    /// place) before deleting the old one: a crash between the renames leaves the previous checkpoint
+    /// only under its <c>.old-PID</c> name. That one is put back when the folder is missing; with
+    /// <paramref name="dropStale"/>, the leftovers of earlier crashes are then deleted.
+    /// </summary>
+    private static void Recover(string full, bool dropStale)
+    {
+        string? parent = Path.GetDirectoryName(full);
+        if (parent is null || !Directory.Exists(parent)) return;
+        var leftovers = Directory.GetDirectories(parent, Path.GetFileName(full) + ".old-*").ToList();
+        if (!Directory.Exists(full) && leftovers.Where(IsComplete).OrderByDescending(d => File.GetLastWriteTimeUtc(Path.Combine(d, StateFile))).FirstOrDefault() is { } newest)
+        {
+            Directory.Move(newest, full);
+            leftovers.Remove(newest);
+        }
+        if (!dropStale) return;
+        foreach (string leftover in leftovers) Directory.Delete(leftover, recursive: true);
     }
 
     /// <summary>Names, dtypes and shapes in the file against the live ones; every difference listed.</summary>
@@ -144,11 +185,11 @@ public static class Checkpoint
         json.WriteNumber("step", state.Step);
         json.WriteNumber("epoch", state.Epoch);
         json.WriteNumber("stepInEpoch", state.StepInEpoch);
-        json.WriteNumber("epochLossSum", state.EpochLossSum);
+        WriteDouble(json, "epochLossSum", state.EpochLossSum);
         json.WriteNumber("optimizerSteps", optimizerSteps);
         json.WriteStartObject("schedule");
-        json.WriteNumber("rate", state.Schedule.PlateauRate);
-        json.WriteNumber("best", double.IsPositiveInfinity(state.Schedule.Best) ? double.MaxValue : state.Schedule.Best);
+        WriteDouble(json, "rate", state.Schedule.PlateauRate);
+        WriteDouble(json, "best", state.Schedule.Best);
         json.WriteNumber("badEpochs", state.Schedule.BadEpochs);
         json.WriteEndObject();
         json.WriteStartArray("history");
@@ -157,13 +198,14 @@ public static class Checkpoint
             json.WriteStartObject();
             json.WriteNumber("epoch", epoch.Epoch);
             json.WriteNumber("step", epoch.Step);
-            json.WriteNumber("trainLoss", epoch.TrainLoss);
-            json.WriteNumber("validationLoss", epoch.Validation.Loss);
-            if (epoch.Validation.Accuracy is { } accuracy) json.WriteNumber("validationAccuracy", accuracy);
+            WriteDouble(json, "trainLoss", epoch.TrainLoss);
+            WriteDouble(json, "validationLoss", epoch.Validation.Loss);
+            if (epoch.Validation.Accuracy is { } accuracy) WriteDouble(json, "validationAccuracy", accuracy);
             json.WriteNumber("validationSamples", epoch.Validation.Samples);
-            json.WriteNumber("samplesPerSecond", epoch.SamplesPerSecond);
-            json.WriteNumber("seconds", epoch.Elapsed.TotalSeconds);
-            json.WriteNumber("learningRate", epoch.LearningRate);
+            WriteDouble(json, "samplesPerSecond", epoch.SamplesPerSecond);
+            WriteDouble(json, "seconds", epoch.Elapsed.TotalSeconds);
+            WriteDouble(json, "learningRate", epoch.LearningRate);
+            WriteDouble(json, "dataWaitShare", epoch.DataWaitShare);
             json.WriteEndObject();
         }
         json.WriteEndArray();
@@ -174,6 +216,21 @@ public static class Checkpoint
         json.WriteEndObject();
     }
 
+    /// <summary>
+    /// JSON has no NaN or infinity (<see cref="Utf8JsonWriter"/> throws on them), and a diverged
+    /// validation or a plateau schedule's untouched best holds one: those go out as the strings
+    /// "NaN", "Infinity" and "-Infinity", which <see cref="ReadDouble"/> reads back.
+    /// </summary>
+    private static void WriteDouble(Utf8JsonWriter json, string name, double value)
+    {
+        if (double.IsFinite(value)) json.WriteNumber(name, value);
+        else json.WriteString(name, value.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private static double ReadDouble(JsonElement element) => element.ValueKind == JsonValueKind.String
+        ? double.Parse(element.GetString()!, NumberStyles.Float, CultureInfo.InvariantCulture)
+        : element.GetDouble();
+
     private static (TrainingState State, long OptimizerSteps, Dictionary<string, string> Hashes) ReadState(string path)
     {
         try
@@ -182,24 +239,27 @@ public static class Checkpoint
             var root = document.RootElement;
             if (root.GetProperty("format").GetString() != Format) throw new InvalidDataException($"'{path}' is not a {Format} file.");
             var schedule = root.GetProperty("schedule");
-            double best = schedule.GetProperty("best").GetDouble();
             var history = root.GetProperty("history").EnumerateArray().Select(e => new Training.EpochReport(
                 e.GetProperty("epoch").GetInt32(),
                 e.GetProperty("step").GetInt64(),
-                e.GetProperty("trainLoss").GetDouble(),
+                ReadDouble(e.GetProperty("trainLoss")),
                 new Training.Evaluation(
-                    e.GetProperty("validationLoss").GetDouble(),
-                    e.TryGetProperty("validationAccuracy", out var accuracy) ? accuracy.GetDouble() : null,
+                    ReadDouble(e.GetProperty("validationLoss")),
+                    e.TryGetProperty("validationAccuracy", out var accuracy) ? ReadDouble(accuracy) : null,
                     e.GetProperty("validationSamples").GetInt64()),
-                e.GetProperty("samplesPerSecond").GetDouble(),
-                TimeSpan.FromSeconds(e.GetProperty("seconds").GetDouble()),
-                e.GetProperty("learningRate").GetDouble())).ToList();
+                ReadDouble(e.GetProperty("samplesPerSecond")),
+                TimeSpan.FromSeconds(ReadDouble(e.GetProperty("seconds"))),
+                ReadDouble(e.GetProperty("learningRate")))
+            {
+                // Absent from checkpoints written before the share was recorded.
+                DataWaitShare = e.TryGetProperty("dataWaitShare", out var wait) ? ReadDouble(wait) : 0,
+            }).ToList();
             var state = new TrainingState(
                 root.GetProperty("step").GetInt64(),
                 root.GetProperty("epoch").GetInt32(),
                 root.GetProperty("stepInEpoch").GetInt64(),
-                root.GetProperty("epochLossSum").GetDouble(),
-                new ScheduleState(schedule.GetProperty("rate").GetDouble(), best == double.MaxValue ? double.PositiveInfinity : best, schedule.GetProperty("badEpochs").GetInt32()),
+                ReadDouble(root.GetProperty("epochLossSum")),
+                new ScheduleState(ReadDouble(schedule.GetProperty("rate")), ReadDouble(schedule.GetProperty("best")), schedule.GetProperty("badEpochs").GetInt32()),
                 history);
             var hashes = root.GetProperty("sha256").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "");
             return (state, root.GetProperty("optimizerSteps").GetInt64(), hashes);

@@ -66,8 +66,10 @@ public static class SafeTensorsFile
         writer.Write(Enumerable.Repeat((byte)' ', padding).ToArray());
         foreach (var (_, tensor) in tensors)
         {
-            using var cpu = tensor.detach().cpu().contiguous();
-            writer.Write(cpu.bytes);
+            // detach(), cpu() and contiguous() each make a new tensor (on the CPU and when already
+            // contiguous too); the scope frees them all, and never the caller's, made outside it.
+            using var scope = NewDisposeScope();
+            writer.Write(tensor.detach().cpu().contiguous().bytes);
         }
         writer.Flush();
     }

@@ -35,15 +35,13 @@ public sealed class TensorDataset : IDisposable
         tensor.device_type == device.type && (device.type == DeviceType.CPU || tensor.device_index == Math.Max(0, device.index));
 
     /// <summary>
-    /// Splits off a validation part of <paramref name="validationFraction"/> of the rows, in an order
-    /// fixed by <paramref name="seed"/>.
+    /// Splits off a validation part of <paramref name="validationFraction"/> of the rows (rounded,
+    /// and at least one row in each part), in an order fixed by <paramref name="seed"/>.
     /// </summary>
     public (TensorDataset Train, TensorDataset Validation) Split(double validationFraction, int seed)
     {
-        if (validationFraction is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(validationFraction), "must be in (0, 1)");
-        long validation = Math.Max(1, (long)Math.Round(Count * validationFraction));
-        using var generator = new torch.Generator((ulong)seed);
-        using var order = torch.randperm(Count, generator: generator, device: Features.device);
+        long validation = ValidationCount(validationFraction);
+        using var order = Permutation(Count, seed, Features.device);
         using var validationRows = order.narrow(0, 0, validation);
         using var trainRows = order.narrow(0, validation, Count - validation);
         return (Take(trainRows), Take(validationRows));
@@ -51,17 +49,17 @@ public sealed class TensorDataset : IDisposable
 
     /// <summary>
     /// Like <see cref="Split"/>, but each class (the targets are class indices <c>[N]</c>) keeps its
-    /// share in both parts: the validation part takes <paramref name="validationFraction"/> of every
-    /// class, rounded, in an order fixed by <paramref name="seed"/>.
+    /// share in both parts: the validation part has as many rows as <see cref="Split"/> would give it,
+    /// shared among the classes in proportion to their sizes (largest remainder first, ties to the
+    /// lower class), each class's rows taken in an order fixed by <paramref name="seed"/>.
     /// </summary>
     public (TensorDataset Train, TensorDataset Validation) StratifiedSplit(double validationFraction, int seed)
     {
-        if (validationFraction is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(validationFraction), "must be in (0, 1)");
+        long total = ValidationCount(validationFraction);
         if (Targets.dim() != 1 || Targets.dtype != torch.int64) throw new InvalidOperationException($"A stratified split needs class indices [N] (int64); the targets are {Targets.dtype} [{string.Join(", ", Targets.shape)}].");
         using var scope = torch.NewDisposeScope();
-        using var generator = new torch.Generator((ulong)seed);
         var labels = Targets.cpu().data<long>().ToArray();
-        var order = torch.randperm(Count, generator: generator).data<long>().ToArray();
+        var order = Permutation(Count, seed, torch.CPU).data<long>().ToArray();
         // Rows of each class in the shuffled order; each class gives its first share to validation.
         var byClass = new SortedDictionary<long, List<long>>();
         foreach (long row in order)
@@ -69,13 +67,18 @@ public sealed class TensorDataset : IDisposable
             if (!byClass.TryGetValue(labels[row], out var rows)) byClass[labels[row]] = rows = new List<long>();
             rows.Add(row);
         }
+        // Rounding each class on its own can leave a part empty (tiny classes all round to 0, or
+        // all to 1); sharing one rounded total cannot. Integer arithmetic keeps the shares exact.
+        var classes = byClass.Values.ToList();
+        var takes = classes.Select(rows => rows.Count * total / Count).ToArray();
+        var byRemainder = Enumerable.Range(0, classes.Count).OrderByDescending(i => classes[i].Count * total % Count).ThenBy(i => i);
+        foreach (int i in byRemainder.Take((int)(total - takes.Sum()))) takes[i]++;
         var validationRows = new List<long>();
         var trainRows = new List<long>();
-        foreach (var rows in byClass.Values)
+        for (int i = 0; i < classes.Count; i++)
         {
-            int take = (int)Math.Round(rows.Count * validationFraction);
-            validationRows.AddRange(rows.Take(take));
-            trainRows.AddRange(rows.Skip(take));
+            validationRows.AddRange(classes[i].Take((int)takes[i]));
+            trainRows.AddRange(classes[i].Skip((int)takes[i]));
         }
         var trainIndex = torch.tensor(trainRows.ToArray(), device: Features.device);
         var validationIndex = torch.tensor(validationRows.ToArray(), device: Features.device);
@@ -86,6 +89,25 @@ public sealed class TensorDataset : IDisposable
         validation.Features.MoveToOuterDisposeScope();
         validation.Targets.MoveToOuterDisposeScope();
         return (train, validation);
+    }
+
+    /// <summary>Rows for the validation part: <c>round(N * fraction)</c>, leaving at least one row in each part.</summary>
+    private long ValidationCount(double validationFraction)
+    {
+        if (validationFraction is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(validationFraction), "must be in (0, 1)");
+        if (Count < 2) throw new InvalidOperationException($"Splitting needs at least 2 rows; the dataset has {Count}.");
+        return Math.Clamp((long)Math.Round(Count * validationFraction), 1, Count - 1);
+    }
+
+    /// <summary>
+    /// A permutation of <paramref name="count"/> rows fixed by <paramref name="seed"/>, on <paramref name="device"/>.
+    /// It is always drawn on the CPU: TorchSharp's generators are CPU generators, which libtorch
+    /// refuses for an op on another device, and drawing there makes the order the same on every device.
+    /// </summary>
+    internal static torch.Tensor Permutation(long count, long seed, torch.Device device)
+    {
+        using var generator = new torch.Generator(unchecked((ulong)seed));
+        return torch.randperm(count, generator: generator).to(device, disposeAfter: true);
     }
 
     private TensorDataset Take(torch.Tensor rows) => new(Features.index_select(0, rows), Targets.index_select(0, rows));
@@ -148,10 +170,7 @@ public sealed class BatchSequence(TensorDataset data, int batchSize, bool shuffl
             _batchSize = batchSize;
             if (shuffle)
             {
-                using var generator = new torch.Generator(unchecked((ulong)seed));
-                // randperm with a generator runs on the CPU; the rows are then gathered on the data's device.
-                using var order = torch.randperm(data.Count, generator: generator);
-                _order = order.to(data.Features.device).DetachFromDisposeScope();
+                _order = TensorDataset.Permutation(data.Count, seed, data.Features.device).DetachFromDisposeScope();
             }
         }
 

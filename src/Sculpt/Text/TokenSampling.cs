@@ -33,7 +33,9 @@ public static class TokenSampling
             var threshold = scaled.topk(sampling.TopK).values[-1];
             scaled = scaled.masked_fill(scaled.lt(threshold), double.NegativeInfinity);
         }
-        var probabilities = scaled.softmax(-1);
+        // Drawn on the CPU: a TorchSharp generator is a CPU generator, which libtorch refuses for a
+        // CUDA op, and the same generator then draws the same token on every device.
+        var probabilities = scaled.softmax(-1).cpu();
         return probabilities.multinomial(1, generator: generator).item<long>();
     }
 

@@ -33,8 +33,12 @@ public sealed record FitResult(IReadOnlyList<EpochReport> Epochs, TimeSpan Elaps
     /// <summary>Early stopping ended the run: the validation loss had not improved for <c>EarlyStopping</c> epochs.</summary>
     public bool StoppedEarly { get; init; }
 
-    /// <summary>The epoch with the best validation accuracy, or the lowest validation loss for regression.</summary>
-    public EpochReport Best => Epochs.MaxBy(e => e.Validation.Accuracy ?? -e.Validation.Loss)!;
+    /// <summary>
+    /// The epoch with the best validation accuracy, or the lowest validation loss for regression.
+    /// An epoch whose validation loss is NaN or infinite diverged, whatever its accuracy says, and
+    /// is never the best (unless every epoch did).
+    /// </summary>
+    public EpochReport Best => Epochs.Where(e => double.IsFinite(e.Validation.Loss)).MaxBy(e => e.Validation.Accuracy ?? -e.Validation.Loss) ?? Final;
 }
 
 /// <summary>Deterministic seeds derived from the run's seed.</summary>
@@ -45,4 +49,7 @@ public static class Seeds
 
     /// <summary>The augmentation seed of a step: fixed per epoch and step, so a resumed run draws the same changes.</summary>
     public static long ForBatch(int seed, int epoch, long stepInEpoch) => unchecked(ForEpoch(seed, epoch) * 1_000_033L + stepInEpoch);
+
+    /// <summary>The CUDA generator's seed for optimizer step <paramref name="step"/> (1-based): fixed per step, so a resumed run draws alike.</summary>
+    public static long ForStep(int seed, long step) => unchecked(seed * 1_000_000_007L + step);
 }

@@ -13,13 +13,15 @@ namespace Sculpt.Training;
 /// (the running loss and rate every <see cref="StepEvery"/> steps), TensorBoard event files under
 /// <c>tensorboard/</c>, and, when the run ends, <c>loss.png</c>, <c>accuracy.png</c> and
 /// <c>summary.md</c>. Reading the loss for a step line is a device sync, so it happens only every
-/// <see cref="StepEvery"/> steps.
+/// <see cref="StepEvery"/> steps. A resumed run continues the files: rows up to the checkpoint's
+/// step stay, later ones (which the resumed run trains again) go.
 /// </summary>
 public sealed class RunLog : ITrainingProgress, IDisposable
 {
+    private const string EpochsHeader = "epoch,step,train_loss,val_loss,val_accuracy,learning_rate,samples_per_second,seconds,data_wait_share";
     private readonly string _folder;
-    private readonly StreamWriter _epochs;
-    private readonly StreamWriter _steps;
+    private StreamWriter? _epochs;
+    private StreamWriter? _steps;
     // TorchSharp's writer opens, appends and closes its event file on each call: nothing to dispose.
     private readonly TorchSharp.Modules.SummaryWriter _tensorBoard;
     private readonly List<EpochReport> _reports = new();
@@ -29,23 +31,55 @@ public sealed class RunLog : ITrainingProgress, IDisposable
         _folder = folder;
         StepEvery = Math.Max(1, stepEvery);
         Directory.CreateDirectory(folder);
-        _epochs = new StreamWriter(Path.Combine(folder, "epochs.csv"), append: false, new UTF8Encoding(false));
-        _epochs.WriteLine("epoch,step,train_loss,val_loss,val_accuracy,learning_rate,samples_per_second,seconds,data_wait_share");
-        _steps = new StreamWriter(Path.Combine(folder, "steps.jsonl"), append: false, new UTF8Encoding(false));
         _tensorBoard = torch.utils.tensorboard.SummaryWriter(Path.Combine(folder, "tensorboard"));
     }
 
     public int StepEvery { get; }
 
-    public void FitStarted(int epochs, long trainSamples, long validationSamples, long stepsPerEpoch)
+    public void FitStarted(int epochs, long trainSamples, long validationSamples, long stepsPerEpoch, long resumedAtStep)
     {
+        _epochs?.Dispose();
+        _steps?.Dispose();
+        _epochs = Continue("epochs.csv", EpochsHeader, resumedAtStep, CsvStep);
+        _steps = Continue("steps.jsonl", null, resumedAtStep, JsonStep);
+    }
+
+    /// <summary>The file rewritten with its header and the rows of steps up to <paramref name="resumedAtStep"/> (none on a fresh run), open for appending.</summary>
+    private StreamWriter Continue(string name, string? header, long resumedAtStep, Func<string, long?> stepOf)
+    {
+        string path = Path.Combine(_folder, name);
+        // A row cut short by a crash has no step and goes with the later ones.
+        var kept = resumedAtStep > 0 && File.Exists(path)
+            ? File.ReadAllLines(path).Skip(header is null ? 0 : 1).Where(line => stepOf(line) <= resumedAtStep).ToList()
+            : [];
+        var writer = new StreamWriter(path, append: false, new UTF8Encoding(false));
+        if (header is not null) writer.WriteLine(header);
+        foreach (string line in kept) writer.WriteLine(line);
+        writer.Flush();
+        return writer;
+    }
+
+    private static long? CsvStep(string line) =>
+        line.Split(',') is { Length: > 1 } fields && long.TryParse(fields[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out long step) ? step : null;
+
+    private static long? JsonStep(string line)
+    {
+        try
+        {
+            using var row = System.Text.Json.JsonDocument.Parse(line);
+            return row.RootElement.TryGetProperty("step", out var step) && step.TryGetInt64(out long value) ? value : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     public bool WantsStep(long stepInEpoch) => stepInEpoch % StepEvery == 0;
 
     public void Step(int epoch, long stepInEpoch, long step, double runningLoss, double learningRate)
     {
-        _steps.WriteLine(Invariant($"{{\"step\":{step},\"epoch\":{epoch},\"loss\":{Number(runningLoss)},\"learning_rate\":{Number(learningRate)}}}"));
+        Started(_steps).WriteLine(Invariant($"{{\"step\":{step},\"epoch\":{epoch},\"loss\":{Number(runningLoss)},\"learning_rate\":{Number(learningRate)}}}"));
         _tensorBoard.add_scalar("train/loss_running", (float)runningLoss, (int)step);
         _tensorBoard.add_scalar("train/learning_rate", (float)learningRate, (int)step);
     }
@@ -54,13 +88,19 @@ public sealed class RunLog : ITrainingProgress, IDisposable
     {
         _reports.Add(report);
         string accuracy = report.Validation.Accuracy is { } a ? Number(a) : "";
-        _epochs.WriteLine(Invariant($"{report.Epoch},{report.Step},{Number(report.TrainLoss)},{Number(report.Validation.Loss)},{accuracy},{Number(report.LearningRate)},{Number(report.SamplesPerSecond)},{Number(report.Elapsed.TotalSeconds)},{Number(report.DataWaitShare)}"));
-        _epochs.Flush();
-        _steps.Flush();
+        Started(_epochs).WriteLine(Invariant($"{report.Epoch},{report.Step},{Number(report.TrainLoss)},{Number(report.Validation.Loss)},{accuracy},{Number(report.LearningRate)},{Number(report.SamplesPerSecond)},{Number(report.Elapsed.TotalSeconds)},{Number(report.DataWaitShare)}"));
+        _epochs!.Flush();
+        _steps!.Flush();
         int step = (int)report.Step;
         _tensorBoard.add_scalar("train/loss", (float)report.TrainLoss, step);
         _tensorBoard.add_scalar("validation/loss", (float)report.Validation.Loss, step);
         if (report.Validation.Accuracy is { } value) _tensorBoard.add_scalar("validation/accuracy", (float)value, step);
+    }
+
+    public void FitEnded()
+    {
+        // Step lines written since the last epoch's end, up to an interruption or a NaN stop.
+        _steps?.Flush();
     }
 
     /// <summary>
@@ -127,10 +167,12 @@ public sealed class RunLog : ITrainingProgress, IDisposable
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
+    private static StreamWriter Started(StreamWriter? file) => file ?? throw new InvalidOperationException("The run log records a Fit: FitStarted comes first.");
+
     public void Dispose()
     {
-        _epochs.Dispose();
-        _steps.Dispose();
+        _epochs?.Dispose();
+        _steps?.Dispose();
     }
 }
 
@@ -139,9 +181,9 @@ public sealed class ProgressGroup(params ITrainingProgress[] members) : ITrainin
 {
     private readonly bool[] _wanted = new bool[members.Length];
 
-    public void FitStarted(int epochs, long trainSamples, long validationSamples, long stepsPerEpoch)
+    public void FitStarted(int epochs, long trainSamples, long validationSamples, long stepsPerEpoch, long resumedAtStep)
     {
-        foreach (var member in members) member.FitStarted(epochs, trainSamples, validationSamples, stepsPerEpoch);
+        foreach (var member in members) member.FitStarted(epochs, trainSamples, validationSamples, stepsPerEpoch, resumedAtStep);
     }
 
     public bool WantsStep(long stepInEpoch)
@@ -162,5 +204,10 @@ public sealed class ProgressGroup(params ITrainingProgress[] members) : ITrainin
     public void EpochCompleted(EpochReport report, int epochs, TimeSpan elapsed)
     {
         foreach (var member in members) member.EpochCompleted(report, epochs, elapsed);
+    }
+
+    public void FitEnded()
+    {
+        foreach (var member in members) member.FitEnded();
     }
 }

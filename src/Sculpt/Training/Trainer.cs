@@ -84,8 +84,8 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
         var history = new List<EpochReport>(state.History);
         long step = state.Step;
         string? lastCheckpoint = options.ResumeFrom;
-        double bestLoss = history.Count == 0 ? double.PositiveInfinity : history.Min(e => e.Validation.Loss);
-        progress.FitStarted(Config.Epochs, train.Count, validation.Count, stepsPerEpoch);
+        double bestLoss = history.Select(e => e.Validation.Loss).Where(double.IsFinite).DefaultIfEmpty(double.PositiveInfinity).Min();
+        progress.FitStarted(Config.Epochs, train.Count, validation.Count, stepsPerEpoch, state.Step);
         try
         {
             for (int epoch = state.Epoch; epoch <= Config.Epochs; epoch++)
@@ -113,6 +113,10 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
                     using var augmented = options.Augmentation?.Apply(batch.Input, Seeds.ForBatch(Config.Seed, epoch, stepInEpoch));
                     waiting.Stop();
                     optimizer.LearningRate = schedule.Rate(step + 1);
+                    // TorchSharp can neither read nor set the CUDA generator's state, so no checkpoint
+                    // can carry it: instead each step reseeds it from the run's seed and the step, and a
+                    // resumed run draws the same dropout masks. The CPU generator is saved and needs none.
+                    if (Device.type == DeviceType.CUDA) torch.cuda.manual_seed_all(Seeds.ForStep(Config.Seed, step + 1));
                     using var loss = TrainStep(augmented ?? batch.Input, batch.Target);
                     lossSum.add_(loss);
                     step++;
@@ -123,6 +127,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
                     if (options.CheckpointFolder is { } folder && (due || stop) && stepInEpoch < stepsPerEpoch)
                     {
                         RequireFinite(lossSum, step, lastCheckpoint);
+                        RequireFiniteWeights(step, lastCheckpoint);
                         lastCheckpoint = SaveCheckpoint(folder, options, new TrainingState(step, epoch, stepInEpoch, lossSum.item<float>(), schedule.State, history.ToList()));
                     }
                     if (stop && stepInEpoch < stepsPerEpoch) return new FitResult(history, clock.Elapsed, Interrupted: true, lastCheckpoint);
@@ -139,13 +144,15 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
                 };
                 history.Add(report);
                 progress.EpochCompleted(report, Config.Epochs, clock.Elapsed);
+                bool improved = double.IsFinite(evaluation.Loss) && evaluation.Loss < bestLoss;
                 if (options.CheckpointFolder is { } checkpoints)
                 {
+                    RequireFiniteWeights(step, lastCheckpoint);
                     var next = new TrainingState(step, epoch + 1, 0, 0, schedule.State, history.ToList());
                     lastCheckpoint = SaveCheckpoint(checkpoints, options, next);
-                    if (evaluation.Loss < bestLoss) Checkpoint.Save(Path.Combine(checkpoints, "best"), Model, optimizer, next);
+                    if (improved) Checkpoint.Save(Path.Combine(checkpoints, "best"), Model, optimizer, next);
                 }
-                bestLoss = Math.Min(bestLoss, evaluation.Loss);
+                if (improved) bestLoss = evaluation.Loss;
                 // Epochs since the first that reached the best loss: matching it again is no improvement.
                 if (Config.EarlyStopping > 0 && history.Count - 1 - history.FindIndex(e => e.Validation.Loss == bestLoss) >= Config.EarlyStopping)
                 {
@@ -157,6 +164,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
         }
         finally
         {
+            progress.FitEnded();
             if (!ReferenceEquals(trainOnDevice, train)) trainOnDevice.Dispose();
             if (!ReferenceEquals(validationOnDevice, validation)) validationOnDevice.Dispose();
         }
@@ -183,22 +191,45 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
         return total;
     }
 
-    /// <summary>Writes <c>step-NNNNNNNNN</c> and keeps only the newest <see cref="FitOptions.KeepLast"/>.</summary>
+    /// <summary>
+    /// Writes <c>step-NNNNNNNNN</c> and keeps it and the newest <see cref="FitOptions.KeepLast"/> - 1
+    /// others by step. The fresh one always stays, even when a run resumed from an older step finds
+    /// later ones from the run it replaced.
+    /// </summary>
     private string SaveCheckpoint(string folder, FitOptions options, TrainingState state)
     {
-        string path = Path.Combine(folder, $"step-{state.Step:D9}");
+        string path = Path.Combine(folder, Checkpoint.StepFolderName(state.Step));
         Checkpoint.Save(path, Model, FusedOptimizer, state);
-        var old = Directory.GetDirectories(folder, "step-*").Order(StringComparer.Ordinal).SkipLast(Math.Max(1, options.KeepLast));
-        foreach (var stale in old) Directory.Delete(stale, recursive: true);
+        var stale = Checkpoint.StepFolders(folder).Where(c => c.Step != state.Step).Reverse().Skip(Math.Max(1, options.KeepLast) - 1);
+        foreach (var (_, old) in stale) Directory.Delete(old, recursive: true);
         return path;
     }
 
     private static void RequireFinite(torch.Tensor lossSum, long step, string? lastCheckpoint)
     {
         float value = lossSum.item<float>();
-        if (float.IsFinite(value)) return;
+        if (!float.IsFinite(value)) throw Diverged($"The training loss became {value} by step {step}", lastCheckpoint);
+    }
+
+    /// <summary>
+    /// The loss read before a checkpoint is that of the step's forward pass, from before its update:
+    /// an update that overflowed leaves a finite loss and broken weights, so the weights themselves
+    /// are checked before they are saved. One sync for all of them; the name only once one is bad.
+    /// </summary>
+    private void RequireFiniteWeights(long step, string? lastCheckpoint)
+    {
+        using var scope = torch.NewDisposeScope();
+        var weights = Model.state_dict().Where(p => p.Value.is_floating_point()).ToList();
+        var broken = weights.Select(p => torch.isfinite(p.Value).logical_not().sum()).Aggregate((a, b) => a + b);
+        if (broken.item<long>() == 0) return;
+        string name = weights.First(p => !torch.isfinite(p.Value).all().item<bool>()).Key;
+        throw Diverged($"The model's weights became NaN or infinite by step {step} (first in '{name}')", lastCheckpoint);
+    }
+
+    private static TrainingDivergedException Diverged(string what, string? lastCheckpoint)
+    {
         string kept = lastCheckpoint is null ? "no checkpoint was written" : $"the last good checkpoint is {lastCheckpoint}";
-        throw new TrainingDivergedException($"The training loss became {value} by step {step}; stopped there ({kept}). Lower the learning rate, or set --clip-grad-norm.");
+        return new TrainingDivergedException($"{what}; stopped there ({kept}). Lower the learning rate, or set --clip-grad-norm.");
     }
 
     /// <summary>Saves the model's weights atomically.</summary>
