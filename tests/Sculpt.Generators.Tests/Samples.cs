@@ -317,7 +317,7 @@ internal static class Samples
         [ImageAugmentation(CropPadding = 2, FlipHorizontal = true)]
         public partial class FashionImages;
 
-        [ImageFolderDataset("pets", Width = 32, Height = 24, Channels = 3, ClassNames = ["cat", "dog"], Test = 0.2)]
+        [ImageFolderDataset("pets", Width = 32, Height = 24, Channels = 3, ClassNames = ["cat", "dog"], Test = 0.2, LastBatch = LastBatch.Drop)]
         [ImageAugmentation(Rotation = 10, Translate = 0.1, FlipVertical = true)]
         public partial class Pets;
 

@@ -424,6 +424,25 @@ public sealed class DatasetTests : IDisposable
         Assert.True(rotated.isfinite().all().item<bool>());
     }
 
+    [Theory]
+    [InlineData(LastBatch.Partial, new[] { 4, 4, 2 })]
+    [InlineData(LastBatch.Drop, new[] { 4, 4 })]
+    [InlineData(LastBatch.Pad, new[] { 4, 4, 4 })]
+    public void The_last_batch_is_kept_dropped_or_padded_as_declared(LastBatch lastBatch, int[] sizes)
+    {
+        using var data = new TensorDataset(arange(10, dtype: float32).unsqueeze(1), arange(10));
+        foreach (bool shuffle in new[] { false, true })
+        {
+            var batches = data.Batches(4, shuffle, seed: 3, lastBatch: lastBatch).Select(b => b.Target.data<long>().ToArray()).ToList();
+            Assert.Equal(sizes, batches.Select(b => b.Length));
+            Assert.Equal(sizes.Length, data.BatchCount(4, lastBatch));
+            var rows = batches.SelectMany(b => b).ToList();
+            // Every row once (a dropped batch's rows aside); a padded batch repeats the epoch's first rows.
+            Assert.Equal(Math.Min(10, rows.Count), rows.Distinct().Count());
+            if (lastBatch == LastBatch.Pad) Assert.Equal(rows.Take(2), rows.Skip(10));
+        }
+    }
+
     [Fact]
     public void Training_with_augmentation_is_the_same_for_the_same_seed()
     {

@@ -64,18 +64,17 @@ internal static class DatasetEmitter
                 w.Line($"    cacheFolder: {SourceWriter.Quote(spec.CacheFolder)}, validation: {SourceWriter.Literal(spec.Validation)}, test: {SourceWriter.Literal(spec.Test)});");
                 break;
         }
+        var settings = new System.Collections.Generic.List<string>();
         if (spec.ImageAugmentation is { } image)
         {
-            w.Line($"return splits with {{ Augmentation = new {Data}.ImageAugmentation(CropPadding: {image.CropPadding}, FlipHorizontal: {Bool(image.FlipHorizontal)}, FlipVertical: {Bool(image.FlipVertical)}, Rotation: {SourceWriter.Literal(image.Rotation)}, Translate: {SourceWriter.Literal(image.Translate)}) }};");
+            settings.Add($"Augmentation = new {Data}.ImageAugmentation(CropPadding: {image.CropPadding}, FlipHorizontal: {Bool(image.FlipHorizontal)}, FlipVertical: {Bool(image.FlipVertical)}, Rotation: {SourceWriter.Literal(image.Rotation)}, Translate: {SourceWriter.Literal(image.Translate)})");
         }
-        else if (spec.TokenAugmentation is { } token)
+        if (spec.TokenAugmentation is { } token)
         {
-            w.Line($"return splits with {{ Augmentation = new {Data}.TokenAugmentation(MaskProbability: {SourceWriter.Literal(token.MaskProbability)}, MaskToken: {SourceWriter.Literal(token.MaskToken)}, SpanLength: {token.SpanLength}) }};");
+            settings.Add($"Augmentation = new {Data}.TokenAugmentation(MaskProbability: {SourceWriter.Literal(token.MaskProbability)}, MaskToken: {SourceWriter.Literal(token.MaskToken)}, SpanLength: {token.SpanLength})");
         }
-        else
-        {
-            w.Line("return splits;");
-        }
+        if (spec.LastBatch is 1 or 2) settings.Add($"LastBatch = global::Sculpt.LastBatch.{(spec.LastBatch == 1 ? "Drop" : "Pad")}");
+        w.Line(settings.Count == 0 ? "return splits;" : $"return splits with {{ {string.Join(", ", settings)} }};");
         w.Close();
         w.Close();
         w.EndType(target);

@@ -45,6 +45,9 @@ internal sealed record DatasetSpec(TypeTarget Target, DatasetKind Kind)
     public double Test { get; init; }
     public bool Stratify { get; init; }
     public int OnBadRecord { get; init; }
+
+    /// <summary>The declared <c>LastBatch</c>: 0 partial, 1 drop, 2 pad.</summary>
+    public int LastBatch { get; init; }
     public bool Normalize { get; init; }
 
     /// <summary>One sample's dims, without the batch dim.</summary>

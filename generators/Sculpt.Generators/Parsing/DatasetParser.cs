@@ -94,6 +94,7 @@ internal static class DatasetParser
             Test = test,
             Stratify = arguments.Get("Stratify", true),
             OnBadRecord = arguments.Get("OnBadRecord", 0),
+            LastBatch = arguments.Get("LastBatch", 0),
             Normalize = arguments.Get("Normalize", true),
         };
 

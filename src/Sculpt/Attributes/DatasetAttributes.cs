@@ -31,6 +31,19 @@ public enum BadRecords
     Skip,
 }
 
+/// <summary>What training does with the last batch of an epoch when the rows do not fill it.</summary>
+public enum LastBatch
+{
+    /// <summary>Train on it as it is, smaller than the others.</summary>
+    Partial,
+
+    /// <summary>Leave it out (PyTorch's <c>drop_last</c>); the rows it would hold come in other epochs' batches.</summary>
+    Drop,
+
+    /// <summary>Fill it up with rows from the start of the epoch's order, so every batch has the same size.</summary>
+    Pad,
+}
+
 /// <summary>How a text dataset turns text into token ids.</summary>
 public enum Tokenization
 {
@@ -55,6 +68,9 @@ public abstract class DatasetAttribute : System.Attribute
 
     /// <summary>What to do with a record that cannot be read (default: error).</summary>
     public BadRecords OnBadRecord { get; set; } = BadRecords.Error;
+
+    /// <summary>What training does with an epoch's last, smaller batch (default: trains on it).</summary>
+    public LastBatch LastBatch { get; set; } = LastBatch.Partial;
 }
 
 /// <summary>

@@ -35,6 +35,9 @@ public sealed record DataSplits(TensorDataset Train, TensorDataset Validation, T
     /// <summary>Records the loader left out under a skip policy, for the training report.</summary>
     public IReadOnlyList<SkippedRecords> Skipped { get; init; } = [];
 
+    /// <summary>What training does with an epoch's last, smaller batch.</summary>
+    public LastBatch LastBatch { get; init; } = LastBatch.Partial;
+
     /// <summary>Class names in label order, when the source names its classes.</summary>
     public IReadOnlyList<string>? ClassNames { get; init; }
 }

@@ -121,15 +121,18 @@ public sealed class TensorDataset : IDisposable
     /// <param name="shuffle">Whether to draw rows in an order fixed by <paramref name="seed"/>.</param>
     /// <param name="seed">The order's seed.</param>
     /// <param name="prefetch">Batches a background thread prepares ahead (0: none).</param>
-    public BatchSequence Batches(int batchSize, bool shuffle, long seed = 0, int prefetch = 0)
+    /// <param name="lastBatch">Whether a last batch the rows do not fill is kept smaller, dropped or padded.</param>
+    public BatchSequence Batches(int batchSize, bool shuffle, long seed = 0, int prefetch = 0, LastBatch lastBatch = LastBatch.Partial)
     {
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), $"must be positive; got {batchSize}");
         if (prefetch < 0) throw new ArgumentOutOfRangeException(nameof(prefetch), $"must be 0 or more; got {prefetch}");
-        return new BatchSequence(this, batchSize, shuffle, seed, prefetch);
+        if (lastBatch == LastBatch.Drop && Count < batchSize) throw new ArgumentException($"{Count} rows do not fill one batch of {batchSize}, and the last batch is dropped: lower the batch size.", nameof(batchSize));
+        return new BatchSequence(this, batchSize, shuffle, seed, prefetch, lastBatch);
     }
 
     /// <summary>The number of batches of <paramref name="batchSize"/> in one pass.</summary>
-    public long BatchCount(int batchSize) => (Count + batchSize - 1) / batchSize;
+    public long BatchCount(int batchSize, LastBatch lastBatch = LastBatch.Partial) =>
+        lastBatch == LastBatch.Drop ? Count / batchSize : (Count + batchSize - 1) / batchSize;
 
     public void Dispose()
     {
@@ -149,11 +152,11 @@ public readonly record struct Batch(torch.Tensor Input, torch.Tensor Target)
 /// a background thread gathers up to that many batches ahead while the current step runs; the
 /// order is the same either way (one producer, one queue).
 /// </summary>
-public sealed class BatchSequence(TensorDataset data, int batchSize, bool shuffle, long seed, int prefetch = 0) : IEnumerable<Batch>
+public sealed class BatchSequence(TensorDataset data, int batchSize, bool shuffle, long seed, int prefetch = 0, LastBatch lastBatch = LastBatch.Partial) : IEnumerable<Batch>
 {
     public IEnumerator<Batch> GetEnumerator() => prefetch > 0
-        ? new PrefetchingEnumerator(new BatchMaker(data, batchSize, shuffle, seed), prefetch)
-        : new Enumerator(new BatchMaker(data, batchSize, shuffle, seed));
+        ? new PrefetchingEnumerator(new BatchMaker(data, batchSize, shuffle, seed, lastBatch), prefetch)
+        : new Enumerator(new BatchMaker(data, batchSize, shuffle, seed, lastBatch));
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
@@ -163,25 +166,35 @@ public sealed class BatchSequence(TensorDataset data, int batchSize, bool shuffl
         private readonly TensorDataset _data;
         private readonly int _batchSize;
         private readonly torch.Tensor? _order;
+        private readonly LastBatch _lastBatch;
 
-        public BatchMaker(TensorDataset data, int batchSize, bool shuffle, long seed)
+        public BatchMaker(TensorDataset data, int batchSize, bool shuffle, long seed, LastBatch lastBatch)
         {
             _data = data;
             _batchSize = batchSize;
+            _lastBatch = lastBatch;
             if (shuffle)
             {
                 _order = TensorDataset.Permutation(data.Count, seed, data.Features.device).DetachFromDisposeScope();
             }
         }
 
-        public long Count => (_data.Count + _batchSize - 1) / _batchSize;
+        public long Count => _data.BatchCount(_batchSize, _lastBatch);
 
         public Batch Make(long index)
         {
             long start = index * _batchSize;
             long size = Math.Min(_batchSize, _data.Count - start);
             Batch batch;
-            if (_order is null)
+            if (size < _batchSize && _lastBatch == LastBatch.Pad)
+            {
+                // The rows left, then the epoch's first rows again (wrapping round a dataset smaller than a batch).
+                using var scope = torch.NewDisposeScope();
+                var positions = torch.arange(start, start + _batchSize, device: _data.Features.device).remainder_(_data.Count);
+                var rows = _order is null ? positions : _order.index_select(0, positions);
+                batch = new Batch(_data.Features.index_select(0, rows).MoveToOuterDisposeScope(), _data.Targets.index_select(0, rows).MoveToOuterDisposeScope());
+            }
+            else if (_order is null)
             {
                 batch = new Batch(_data.Features.narrow(0, start, size), _data.Targets.narrow(0, start, size));
             }

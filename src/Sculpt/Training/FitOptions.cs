@@ -34,6 +34,9 @@ public sealed record FitOptions
     /// <summary>Random changes applied to each training batch's inputs (never to validation); see <see cref="Data.DataSplits.Augmentation"/>.</summary>
     public Data.IAugmentation? Augmentation { get; init; }
 
+    /// <summary>What happens to an epoch's last batch when the rows do not fill it; see <see cref="Data.DataSplits.LastBatch"/>.</summary>
+    public LastBatch LastBatch { get; init; } = LastBatch.Partial;
+
     /// <summary>Cancelled (by Ctrl-C on the command line): training checkpoints and returns.</summary>
     public CancellationToken Cancellation { get; init; }
 }

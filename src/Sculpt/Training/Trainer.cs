@@ -73,7 +73,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
         options ??= new FitOptions();
         var trainOnDevice = train.To(Device);
         var validationOnDevice = validation.To(Device);
-        long stepsPerEpoch = trainOnDevice.BatchCount(Config.BatchSize);
+        long stepsPerEpoch = trainOnDevice.BatchCount(Config.BatchSize, options.LastBatch);
         var schedule = CreateSchedule(stepsPerEpoch);
         var optimizer = FusedOptimizer;
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -98,7 +98,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
                 // The time spent getting the next batch (gathering shuffled rows) is the data wait.
                 var waiting = new System.Diagnostics.Stopwatch();
                 int prefetch = options.Prefetch ?? (Device.type == DeviceType.CUDA ? 2 : 0);
-                using var batches = trainOnDevice.Batches(Config.BatchSize, shuffle: true, Seeds.ForEpoch(Config.Seed, epoch), prefetch).GetEnumerator();
+                using var batches = trainOnDevice.Batches(Config.BatchSize, shuffle: true, Seeds.ForEpoch(Config.Seed, epoch), prefetch, options.LastBatch).GetEnumerator();
                 while (true)
                 {
                     waiting.Start();

@@ -144,6 +144,7 @@ public static class TrainerCommandLine
                 CheckpointEvery = options.CheckpointEvery,
                 ResumeFrom = options.Resume,
                 Augmentation = data.Augmentation,
+                LastBatch = data.LastBatch,
                 Cancellation = interrupt.Token,
             };
             using var log = new RunLog(folder);
