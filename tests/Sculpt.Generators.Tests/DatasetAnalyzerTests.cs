@@ -146,6 +146,14 @@ public class DatasetAnalyzerTests
             public partial class B;
             """),
         Program("""
+            [CsvDataset("a.csv", Test = 0.1, {|SCULPT0015:TestFile = "b.csv"|})]
+            public partial record M
+            {
+                public float X { get; init; }
+                [Label] public int Y { get; init; }
+            }
+            """),
+        Program("""
             [{|SCULPT0015:ImageFolderDataset("pets", Channels = 3)|}]
             public partial class C;
             """),

@@ -31,6 +31,13 @@ public partial record Prices
     [Label(Index = 1)] public double Price { get; init; }
 }
 
+[CsvDataset("train.csv", TestFile = "test.csv", Validation = 0.25)]
+public partial record Split
+{
+    public float X { get; init; }
+    [Label] public string Kind { get; init; } = "";
+}
+
 [CsvDataset("strict.csv")]
 public partial record Strict
 {

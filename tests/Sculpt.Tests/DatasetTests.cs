@@ -267,6 +267,24 @@ public sealed class DatasetTests : IDisposable
     }
 
     [Fact]
+    public void A_test_file_is_the_test_split_labelled_and_standardised_like_the_training_file()
+    {
+        Write("train.csv", "X,Kind\n1,b\n2,a\n3,b\n4,a\n5,b\n6,a\n7,b\n8,a\n");
+        Write("test.csv", "X,Kind\n100,b\n");
+        var splits = Source<Split>().Load(seed: 4);
+        Assert.Equal((6L, 2L), (splits.Train.Count, splits.Validation.Count));
+        Assert.Equal(["a", "b"], splits.ClassNames);
+        // "b" is class 1 of the training file, though the test file alone would call it 0.
+        Assert.Equal(new long[] { 1 }, splits.Test!.Targets.data<long>().ToArray());
+        var normalization = splits.Normalization!;
+        Assert.Equal((100 - normalization.Mean[0]) / normalization.Std[0], splits.Test.Features[0, 0].item<float>(), 4);
+
+        Write("test.csv", "X,Kind\n1,c\n");
+        var error = Assert.Throws<InvalidDataException>(() => Source<Split>().Load(seed: 4));
+        Assert.Equal($"{Path.Combine(_folder, "test.csv")}: the test file has class 'c', which {Path.Combine(_folder, "train.csv")} does not have (a, b).", error.Message);
+    }
+
+    [Fact]
     public void An_integer_label_outside_the_declared_classes_is_refused()
     {
         Write("strict.csv", "X,Y\n1,0\n2,2\n3,3\n");

@@ -42,12 +42,13 @@ internal static class DatasetEmitter
         switch (spec.Kind)
         {
             case DatasetKind.Csv:
-                w.Line($"var splits = ReadCsv({Resolve(spec.Path)}).Split({common}, stratify: {Bool(spec.Stratify)}, normalize: {Bool(spec.Normalize)});");
+                string testFile = spec.TestPath is null ? "" : $", testFile: ReadCsv({Resolve(spec.TestPath)})";
+                w.Line($"var splits = ReadCsv({Resolve(spec.Path)}).Split({common}, stratify: {Bool(spec.Stratify)}, normalize: {Bool(spec.Normalize)}{testFile});");
                 break;
             case DatasetKind.Idx:
                 w.Line($"var splits = {Data}.DatasetLoader.Idx(");
                 w.Line($"    {Resolve(spec.Path)}, {Resolve(spec.LabelsPath)},");
-                w.Line($"    {(spec.TestImagesPath is null ? "null" : Resolve(spec.TestImagesPath))}, {(spec.TestLabelsPath is null ? "null" : Resolve(spec.TestLabelsPath))},");
+                w.Line($"    {(spec.TestPath is null ? "null" : Resolve(spec.TestPath))}, {(spec.TestLabelsPath is null ? "null" : Resolve(spec.TestLabelsPath))},");
                 w.Line($"    shape: [{string.Join(", ", spec.SampleShape.Select(SourceWriter.Literal))}], classes: {spec.Classes},");
                 w.Line($"    {common}, {flags});");
                 break;

@@ -39,7 +39,8 @@ internal sealed record DatasetSpec(TypeTarget Target, DatasetKind Kind)
     /// <summary>The IDX labels file.</summary>
     public string LabelsPath { get; init; } = "";
 
-    public string? TestImagesPath { get; init; }
+    /// <summary>The IDX test images, or the CSV test file.</summary>
+    public string? TestPath { get; init; }
     public string? TestLabelsPath { get; init; }
     public double Validation { get; init; }
     public double Test { get; init; }

@@ -123,6 +123,8 @@ internal static class DatasetParser
         char delimiter = get.Get("Delimiter", ',');
         setting(delimiter is not ('"' or '\n' or '\r') && delimiter < 128, $"Delimiter must be an ASCII character other than a quote or a line end; got '{delimiter}'", "Delimiter");
         bool header = get.Get("Header", true);
+        string? testFile = get.Get<string?>("TestFile", null);
+        setting(testFile is null || spec.Test == 0, "TestFile and Test both name a test split: keep one", "TestFile");
         var features = new List<DatasetColumn>();
         var targets = new List<DatasetColumn>();
         DatasetLabel? label = null;
@@ -194,6 +196,7 @@ internal static class DatasetParser
         {
             Delimiter = delimiter,
             Header = header,
+            TestPath = testFile,
             Missing = get.Get("Missing", 0),
             Fill = get.Get("Fill", 0.0),
             Features = features.ToEquatableArray(),
@@ -227,7 +230,7 @@ internal static class DatasetParser
         return spec with
         {
             LabelsPath = labels,
-            TestImagesPath = testImages,
+            TestPath = testImages,
             TestLabelsPath = testLabels,
             SampleShape = (sample.Length == 2 ? new[] { 1L }.Concat(sample) : sample).ToEquatableArray(),
             Label = DatasetLabel.ClassIndex,

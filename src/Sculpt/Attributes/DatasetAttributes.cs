@@ -97,6 +97,9 @@ public sealed class CsvDatasetAttribute(string path) : DatasetAttribute
 
     /// <summary>Whether features are standardised with training-split statistics (default true).</summary>
     public bool Normalize { get; set; } = true;
+
+    /// <summary>A second file, with the same columns, that is the test split (instead of a <c>Test</c> share).</summary>
+    public string? TestFile { get; set; }
 }
 
 /// <summary>

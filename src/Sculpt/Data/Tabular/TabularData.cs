@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using TorchSharp;
 
 namespace Sculpt.Data.Tabular;
@@ -22,12 +23,17 @@ public sealed record TabularData(
     /// declared <c>FillMean</c> (NaN here) take the training split's column means, and features are
     /// standardised with training statistics when <paramref name="normalize"/> is set.
     /// </summary>
-    public DataSplits Split(double validation, double test, int seed, bool stratify, bool normalize)
+    /// <param name="validation">The share of rows held out for validation.</param>
+    /// <param name="test">The share held out for test (0 with <paramref name="testFile"/>).</param>
+    /// <param name="seed">Fixes which rows go where.</param>
+    /// <param name="stratify">Whether each class keeps its share in every part.</param>
+    /// <param name="normalize">Whether features are standardised with the training split's statistics.</param>
+    /// <param name="testFile">A separate file's rows as the test split, labelled with this file's class names.</param>
+    public DataSplits Split(double validation, double test, int seed, bool stratify, bool normalize, TabularData? testFile = null)
     {
-        var features = torch.tensor(Features, [Rows, FeatureNames.Count]);
-        var targets = ClassLabels is { } labels ? torch.tensor(labels) : torch.tensor(Targets!, [Rows, TargetCount]);
-        using var all = new TensorDataset(features, targets);
-        var splits = DataSplitting.Split(all, validation, test, seed, stratify && ClassLabels is not null);
+        using var all = ToDataset();
+        var splits = DataSplitting.Split(all, validation, testFile is null ? test : 0, seed, stratify && ClassLabels is not null);
+        if (testFile is not null) splits = splits with { Test = testFile.LabelledLike(this).ToDataset() };
         var parts = splits.Test is { } held ? new[] { splits.Train, splits.Validation, held } : new[] { splits.Train, splits.Validation };
         if (torch.isnan(splits.Train.Features).any().item<bool>())
         {
@@ -48,6 +54,23 @@ public sealed record TabularData(
             normalization = FeatureNormalization.Measure(splits.Train.Features, [.. FeatureNames]);
             foreach (var part in parts) normalization.ApplyInPlace(part.Features);
         }
-        return splits with { Normalization = normalization, Skipped = Skipped.Count > 0 ? [Skipped] : [], ClassNames = ClassNames };
+        var skipped = new[] { Skipped, testFile?.Skipped }.OfType<SkippedRecords>().Where(s => s.Count > 0).ToArray();
+        return splits with { Normalization = normalization, Skipped = skipped, ClassNames = ClassNames };
+    }
+
+    private TensorDataset ToDataset() => new(
+        torch.tensor(Features, [Rows, FeatureNames.Count]),
+        ClassLabels is { } labels ? torch.tensor(labels) : torch.tensor(Targets!, [Rows, TargetCount]));
+
+    /// <summary>These rows with class indices by <paramref name="training"/>'s class names; a class it does not have is refused.</summary>
+    private TabularData LabelledLike(TabularData training)
+    {
+        if (ClassLabels is null || ClassNames is null || training.ClassNames is null) return this;
+        var index = ClassNames.Select(name => training.ClassNames.ToList().IndexOf(name)).ToArray();
+        if (Array.IndexOf(index, -1) is int missing and >= 0)
+        {
+            throw new System.IO.InvalidDataException($"{Path}: the test file has class '{ClassNames[missing]}', which {training.Path} does not have ({string.Join(", ", training.ClassNames)}).");
+        }
+        return this with { ClassLabels = ClassLabels.Select(label => (long)index[label]).ToArray(), ClassNames = training.ClassNames, Classes = training.Classes };
     }
 }
