@@ -76,7 +76,7 @@ public class CommandLineTests
             Assert.Contains("BlobTrainer on cpu, 128 parameters", output);
             Assert.Contains("Hidden1      Linear   [B, Hidden]   [64, 8]", output);
             Assert.Contains("epoch 2/2", output);
-            Assert.Matches(@"done in \d+\.\d s: validation loss \d\.\d{4}, validation accuracy \d+\.\d\d%; weights saved to ", output);
+            Assert.Matches(@"done in \d+\.\d s: validation loss \d\.\d{4}, validation accuracy \d+\.\d\d%; weights saved to .+model\.dat; peak RSS [\d,]+ MiB\n", output.Replace("\r\n", "\n"));
             Assert.True(File.Exists(Path.Combine(folder, "model.dat")));
             // The run's records: per-epoch CSV, TensorBoard events, plots and a summary.
             var csv = File.ReadAllLines(Path.Combine(folder, "epochs.csv"));
@@ -92,6 +92,13 @@ public class CommandLineTests
             string summary = File.ReadAllText(Path.Combine(folder, "summary.md"));
             Assert.Contains("| best epoch | ", summary);
             Assert.Matches(@"\| waiting for data \| \d+\.\d% of epoch time \|", summary);
+            // Plausible: libtorch and the runtime alone keep tens of MiB resident, and the peak then
+            // cannot exceed the process's peak as the runtime reads it now.
+            var peak = System.Text.RegularExpressions.Regex.Match(summary, @"\| peak memory \| ([\d,]+) MiB resident \(RSS\) \|");
+            Assert.True(peak.Success, summary);
+            long mib = long.Parse(peak.Groups[1].Value, System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture);
+            using var process = System.Diagnostics.Process.GetCurrentProcess();
+            Assert.InRange(mib, 50, process.PeakWorkingSet64 / (1024 * 1024) + 1);
             var saved = MlpConfig.Load(Path.Combine(folder, "config.json"));
             Assert.Equal(new MlpConfig { Hidden = 8, LearningRate = 0.01, Epochs = 2 }, saved);
         }

@@ -157,6 +157,7 @@ public sealed class RunLog : ITrainingProgress, IDisposable
         text.AppendLine(Invariant($"| throughput | {result.Epochs.Average(e => e.SamplesPerSecond):N0} samples/s |"));
         text.AppendLine(Invariant($"| final learning rate | {final.LearningRate:0.00e+00} |"));
         text.AppendLine(Invariant($"| waiting for data | {result.Epochs.Average(e => e.DataWaitShare) * 100:F1}% of epoch time |"));
+        text.AppendLine(Invariant($"| peak memory | {PeakMemory.Describe(PeakMemory.ResidentBytes())} resident (RSS) |"));
         foreach (var records in skipped) text.AppendLine(Invariant($"| records skipped | {records.ToString().Replace("|", "\\|")} |"));
         text.AppendLine();
         text.AppendLine("Per epoch: `epochs.csv`; every few steps: `steps.jsonl`; curves: `loss.png`, `accuracy.png`; TensorBoard: `tensorboard/`.");

@@ -175,7 +175,7 @@ public static class TrainerCommandLine
         var final = result.Final.Validation;
         string accuracy = final.Accuracy is { } a ? $", validation accuracy {a * 100:F2}%" : "";
         output.WriteLine(FormattableString.Invariant(
-            $"done in {result.Elapsed.TotalSeconds:F1} s: validation loss {final.Loss:F4}{accuracy}; weights saved to {weights}"));
+            $"done in {result.Elapsed.TotalSeconds:F1} s: validation loss {final.Loss:F4}{accuracy}; weights saved to {weights}; peak RSS {PeakMemory.Describe(PeakMemory.ResidentBytes())}"));
         if (data.Test is { } test)
         {
             // Fit never saw the test split; it is measured once, with the final weights.

@@ -106,7 +106,7 @@ public sealed class ConsoleProgress : ITrainingProgress
 
     public void EpochCompleted(EpochReport report, int epochs, TimeSpan elapsed)
     {
-        FitEnded();
+        CloseBar();
         var remaining = TimeSpan.FromTicks(elapsed.Ticks / report.Epoch * (epochs - report.Epoch));
         string accuracy = report.Validation.Accuracy is { } a ? Invariant($" | val_acc {a * 100:F2}%") : "";
         _lastMetric = report.Validation.Accuracy is { } last ? Invariant($"val_acc {last * 100:F2}%") : Invariant($"val_loss {report.Validation.Loss:F4}");
@@ -114,8 +114,10 @@ public sealed class ConsoleProgress : ITrainingProgress
             $"epoch {report.Epoch.ToString().PadLeft(epochs.ToString().Length)}/{epochs} | step {report.Step,6} | loss {report.TrainLoss:F4} | val_loss {report.Validation.Loss:F4}{accuracy} | lr {report.LearningRate:0.00e+00} | {report.SamplesPerSecond,9:N0} samples/s | ETA {Format(remaining)}"));
     }
 
-    /// <summary>Takes an epoch's bar off the screen, at the epoch's end or when training stops inside one.</summary>
-    public void FitEnded()
+    /// <summary>Training stopped inside an epoch (an interruption, a NaN): its bar comes off the screen too.</summary>
+    public void FitEnded() => CloseBar();
+
+    private void CloseBar()
     {
         _current?.Dispose();
         _current = null;
