@@ -26,26 +26,36 @@ public static class PairedSteps
                     workload.HandWritten();
                     workload.Sculpt();
                 }
-                var hand = new double[pairs];
-                var sculpt = new double[pairs];
-                var clock = new Stopwatch();
-                for (int i = 0; i < pairs; i++)
-                {
-                    clock.Restart();
-                    workload.HandWritten();
-                    hand[i] = clock.Elapsed.TotalMilliseconds;
-                    clock.Restart();
-                    workload.Sculpt();
-                    sculpt[i] = clock.Elapsed.TotalMilliseconds;
-                }
-                double ratio = Median(sculpt.Zip(hand, (s, h) => s / h));
-                output.WriteLine($"{workload.GetType().Name,-14} {Median(hand),12:F3} {Median(sculpt),10:F3} {ratio,7:F2}");
+                var (hand, sculpt, ratio) = Paired.Measure(workload.HandWritten, workload.Sculpt, pairs);
+                output.WriteLine($"{workload.GetType().Name,-14} {hand,12:F3} {sculpt,10:F3} {ratio,7:F2}");
             }
             finally
             {
                 workload.Cleanup();
             }
         }
+    }
+
+}
+
+/// <summary>Interleaved timing of two actions: the medians of each and of the per-pair ratios (candidate / baseline).</summary>
+public static class Paired
+{
+    public static (double Baseline, double Candidate, double Ratio) Measure(Action baseline, Action candidate, int pairs)
+    {
+        var first = new double[pairs];
+        var second = new double[pairs];
+        var clock = new Stopwatch();
+        for (int i = 0; i < pairs; i++)
+        {
+            clock.Restart();
+            baseline();
+            first[i] = clock.Elapsed.TotalMilliseconds;
+            clock.Restart();
+            candidate();
+            second[i] = clock.Elapsed.TotalMilliseconds;
+        }
+        return (Median(first), Median(second), Median(second.Zip(first, (c, b) => c / b)));
     }
 
     private static double Median(IEnumerable<double> values)

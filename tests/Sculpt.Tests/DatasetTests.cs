@@ -141,8 +141,8 @@ public sealed class DatasetTests : IDisposable
         Assert.Equal(Rows - 2, parallel.Rows);
         Assert.Equal(["cat", "dog", "zebra"], parallel.ClassNames);
         Assert.Equal(sequential.ClassNames, parallel.ClassNames);
-        Assert.Equal(sequential.Features, parallel.Features);
-        Assert.Equal(sequential.ClassLabels, parallel.ClassLabels);
+        Assert.Equal(sequential.Features.Take(sequential.Rows * 2), parallel.Features.Take(parallel.Rows * 2));
+        Assert.Equal(sequential.ClassLabels!.Take(sequential.Rows), parallel.ClassLabels!.Take(parallel.Rows));
         Assert.Equal(sequential.Skipped.FirstReasons, parallel.Skipped.FirstReasons);
         Assert.Equal($"line {Rows / 2 + 2}: column 'X' has 'oops', which is not a finite number", parallel.Skipped.FirstReasons[0]);
         Assert.Equal($"line {Rows - 5 + 2}: column 'X' has 'oops', which is not a finite number", parallel.Skipped.FirstReasons[1]);
@@ -162,7 +162,8 @@ public sealed class DatasetTests : IDisposable
         Assert.Equal(400_001, whole.Rows);
         Assert.Equal(0, whole.Skipped.Count);
         Assert.Equal(3, whole.ClassNames!.Count);
-        Assert.Equal(ReadPieces(notes, 1, BadRecords.Skip).ClassLabels, whole.ClassLabels);
+        var oneRun = ReadPieces(notes, 1, BadRecords.Skip);
+        Assert.Equal(oneRun.ClassLabels!.Take(oneRun.Rows), whole.ClassLabels!.Take(whole.Rows));
     }
 
     [Theory]

@@ -100,9 +100,11 @@ internal static class DatasetEmitter
         string classNames = spec.ClassNames.Count > 0 ? "[.. ClassNames]" : "null";
         int classes = spec.Label == DatasetLabel.ClassIndex ? spec.Classes : 0;
         w.Line($"/// <summary>Reads a {(spec.Delimiter == '\t' ? "TSV" : "CSV")} file into features [N, {spec.Features.Count}] and {targets}; errors name the file and line.</summary>");
-        w.Open($"public static {Tabular}.TabularData ReadCsv(string path)");
+        w.Line("/// <param name=\"path\">The file.</param>");
+        w.Line("/// <param name=\"workers\">Threads for a large file (default: one per core).</param>");
+        w.Open($"public static {Tabular}.TabularData ReadCsv(string path, int? workers = null)");
         w.Line($"var schema = new {Tabular}.TableSchema([.. FeatureNames], {Tabular}.LabelKind.{labelKind}, TargetCount: {spec.Targets.Count}, {options}, {classNames}, Classes: {classes});");
-        w.Line($"return {Tabular}.TableReader.Read(path, {CharLiteral(spec.Delimiter)}, header: {Bool(spec.Header)}, schema, ReadRows);");
+        w.Line($"return {Tabular}.TableReader.Read(path, {CharLiteral(spec.Delimiter)}, header: {Bool(spec.Header)}, schema, ReadRows, workers);");
         w.Close();
         w.Line();
         w.Line("/// <summary>Binds the columns, then reads every record of <paramref name=\"reader\"/> (the whole file or one piece of it) into <paramref name=\"table\"/>.</summary>");

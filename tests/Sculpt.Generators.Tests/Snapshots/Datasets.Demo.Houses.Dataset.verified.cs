@@ -16,10 +16,12 @@ partial record Houses : global::Sculpt.Data.IFileDataSource
     public static global::System.Collections.Generic.IReadOnlyList<string> FeatureNames { get; } = ["Rooms", "Age"];
 
     /// <summary>Reads a TSV file into features [N, 2] and regression targets [N, 2]; errors name the file and line.</summary>
-    public static global::Sculpt.Data.Tabular.TabularData ReadCsv(string path)
+    /// <param name="path">The file.</param>
+    /// <param name="workers">Threads for a large file (default: one per core).</param>
+    public static global::Sculpt.Data.Tabular.TabularData ReadCsv(string path, int? workers = null)
     {
         var schema = new global::Sculpt.Data.Tabular.TableSchema([.. FeatureNames], global::Sculpt.Data.Tabular.LabelKind.Regression, TargetCount: 2, new global::Sculpt.Data.Tabular.TableOptions(global::Sculpt.MissingValues.Fill, -1.0, global::Sculpt.BadRecords.Error), null, Classes: 0);
-        return global::Sculpt.Data.Tabular.TableReader.Read(path, '\t', header: false, schema, ReadRows);
+        return global::Sculpt.Data.Tabular.TableReader.Read(path, '\t', header: false, schema, ReadRows, workers);
     }
 
     /// <summary>Binds the columns, then reads every record of <paramref name="reader"/> (the whole file or one piece of it) into <paramref name="table"/>.</summary>

@@ -19,10 +19,12 @@ partial record Iris : global::Sculpt.Data.IFileDataSource
     public static global::System.Collections.Generic.IReadOnlyList<string> FeatureNames { get; } = ["SepalLength", "SepalWidth", "PetalLength", "PetalWidth", "Measured"];
 
     /// <summary>Reads a CSV file into features [N, 5] and class indices [N]; errors name the file and line.</summary>
-    public static global::Sculpt.Data.Tabular.TabularData ReadCsv(string path)
+    /// <param name="path">The file.</param>
+    /// <param name="workers">Threads for a large file (default: one per core).</param>
+    public static global::Sculpt.Data.Tabular.TabularData ReadCsv(string path, int? workers = null)
     {
         var schema = new global::Sculpt.Data.Tabular.TableSchema([.. FeatureNames], global::Sculpt.Data.Tabular.LabelKind.ClassName, TargetCount: 1, new global::Sculpt.Data.Tabular.TableOptions(global::Sculpt.MissingValues.FillMean, 0.0, global::Sculpt.BadRecords.Skip), [.. ClassNames], Classes: 0);
-        return global::Sculpt.Data.Tabular.TableReader.Read(path, ',', header: true, schema, ReadRows);
+        return global::Sculpt.Data.Tabular.TableReader.Read(path, ',', header: true, schema, ReadRows, workers);
     }
 
     /// <summary>Binds the columns, then reads every record of <paramref name="reader"/> (the whole file or one piece of it) into <paramref name="table"/>.</summary>

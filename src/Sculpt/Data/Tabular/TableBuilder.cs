@@ -60,6 +60,11 @@ public sealed class TableBuilder
     private float[] _features;
     private float[] _targets;
     private long[] _classes;
+    // Rows are written from row _first of the arrays; a piece of a file read in parallel writes its
+    // own range of shared arrays (_capacity rows, not grown), a whole file grows its own arrays.
+    private readonly int _first;
+    private int _capacity;
+    private readonly bool _growable = true;
     private int _rows;
     private int _rowStart;
     private int _skipped;
@@ -82,9 +87,21 @@ public sealed class TableBuilder
             foreach (string name in classNames) AddClass(name);
         }
         _declaredClassCount = schema.LabelKind == LabelKind.Boolean ? 2 : schema.Classes;
-        _features = new float[Math.Max(1, _featureNames.Length) * 1024];
-        _targets = _labelKind == LabelKind.Regression ? new float[_targetCount * 1024] : [];
-        _classes = _labelKind == LabelKind.Regression ? [] : new long[1024];
+        _capacity = 1024;
+        _features = GC.AllocateUninitializedArray<float>(_featureNames.Length * _capacity);
+        _targets = _labelKind == LabelKind.Regression ? GC.AllocateUninitializedArray<float>(_targetCount * _capacity) : [];
+        _classes = _labelKind == LabelKind.Regression ? [] : GC.AllocateUninitializedArray<long>(_capacity);
+    }
+
+    /// <summary>A builder for rows <paramref name="first"/> to <paramref name="first"/> + <paramref name="capacity"/> of arrays shared with the builders of a file's other pieces.</summary>
+    internal TableBuilder(CsvRecordReader reader, TableSchema schema, TableStorage storage, int first, int capacity) : this(reader, schema)
+    {
+        _features = storage.Features;
+        _targets = storage.Targets;
+        _classes = storage.Classes;
+        _first = first;
+        _capacity = capacity;
+        _growable = false;
     }
 
     /// <summary>
@@ -112,8 +129,8 @@ public sealed class TableBuilder
     public bool BeginRecord()
     {
         _rowIsBad = false;
-        if (_rows == _classes.Length || (_rows + 1) * _featureNames.Length > _features.Length) Grow();
-        _rowStart = _rows * _featureNames.Length;
+        if (_rows == _capacity) Grow();
+        _rowStart = (_first + _rows) * _featureNames.Length;
         if (HasHeader ? _reader.FieldCount != _expectedFields : _reader.FieldCount < _expectedFields)
         {
             Bad($"has {_reader.FieldCount} fields; expected {_expectedFields}");
@@ -214,7 +231,7 @@ public sealed class TableBuilder
             default:
                 throw new InvalidOperationException($"A {_labelKind} label is read with {nameof(Target)}.");
         }
-        _classes[_rows] = label;
+        _classes[_first + _rows] = label;
     }
 
     /// <summary>Regression target <paramref name="target"/> of the row, a number in <paramref name="column"/>.</summary>
@@ -232,7 +249,7 @@ public sealed class TableBuilder
             Bad($"target column '{ColumnName(column)}' has '{Text(field)}', which is not a finite number");
             return;
         }
-        _targets[_rows * _targetCount + target] = value;
+        _targets[(_first + _rows) * _targetCount + target] = value;
     }
 
     /// <summary>Keeps the row unless one of its fields was bad.</summary>
@@ -245,57 +262,51 @@ public sealed class TableBuilder
     public TabularData Finish() => Merge([this], [0]);
 
     /// <summary>
-    /// The rows of several builders that read consecutive parts of one file, in order, as one
-    /// table; <paramref name="lineOffsets"/> turn each part's line numbers into the file's.
-    /// Collected class names are merged and sorted, so labels do not depend on how the file was cut.
+    /// The rows of the builders of a file's consecutive pieces, in order, as one table (one
+    /// builder: its own arrays; pieces: their shared arrays, with each piece's rows moved up to
+    /// follow the last piece's where a piece held fewer rows than lines). Line numbers of skipped
+    /// records move by <paramref name="lineOffsets"/>; collected class names are merged and sorted,
+    /// so labels do not depend on how the file was cut.
     /// </summary>
     internal static TabularData Merge(IReadOnlyList<TableBuilder> parts, IReadOnlyList<long> lineOffsets)
     {
         var first = parts[0];
         string path = first._reader.Path;
-        int features = first._featureNames.Length;
-        int rows = parts.Sum(p => p._rows);
+        int features = first._featureNames.Length, targetCount = first._targetCount;
         int skipped = parts.Sum(p => p._skipped);
         var reasons = parts.SelectMany((p, k) => p._skipReasons.Select(r => $"line {r.Line + lineOffsets[k]}: {r.Reason}")).Take(SkippedRecords.ReasonsKept).ToArray();
+        int rows = parts.Sum(p => p._rows);
         if (rows == 0) throw new InvalidDataException($"{path}: no usable rows{(skipped > 0 ? $" ({skipped} skipped; first: {reasons[0]})" : "")}.");
-        bool regression = first._labelKind == LabelKind.Regression;
-        var featureData = GC.AllocateUninitializedArray<float>(rows * features);
-        var classes = regression ? null : GC.AllocateUninitializedArray<long>(rows);
-        var targets = regression ? GC.AllocateUninitializedArray<float>(rows * first._targetCount) : null;
-        string[]? names = null;
-        int classCount = 0;
-        switch (first._labelKind)
-        {
-            case LabelKind.ClassName:
-                names = first._classesDeclared
-                    ? first._classNames.ToArray()
-                    : parts.SelectMany(p => p._classNames).Distinct().Order(StringComparer.Ordinal).ToArray();
-                classCount = names.Length;
-                break;
-            case LabelKind.Boolean:
-                classCount = 2;
-                break;
-            case LabelKind.ClassIndex:
-                classCount = first._declaredClassCount > 0 ? first._declaredClassCount : checked((int)parts.Max(p => p._largestClass) + 1);
-                break;
-        }
+        string[]? names = first._labelKind == LabelKind.ClassName
+            ? first._classesDeclared ? first._classNames.ToArray() : parts.SelectMany(p => p._classNames).Distinct().Order(StringComparer.Ordinal).ToArray()
+            : null;
         int row = 0;
         foreach (var part in parts)
         {
-            Array.Copy(part._features, 0, featureData, row * features, part._rows * features);
-            if (targets is not null) Array.Copy(part._targets, 0, targets, row * first._targetCount, part._rows * first._targetCount);
-            if (classes is not null)
+            if (part._first != row)
             {
-                Array.Copy(part._classes, 0, classes, row, part._rows);
-                if (first._labelKind == LabelKind.ClassName && !first._classesDeclared)
-                {
-                    var index = part._classNames.Select(name => (long)Array.BinarySearch(names!, name, StringComparer.Ordinal)).ToArray();
-                    for (int i = row; i < row + part._rows; i++) classes[i] = index[classes[i]];
-                }
+                Array.Copy(part._features, part._first * features, part._features, row * features, part._rows * features);
+                if (part._labelKind == LabelKind.Regression) Array.Copy(part._targets, part._first * targetCount, part._targets, row * targetCount, part._rows * targetCount);
+                else Array.Copy(part._classes, part._first, part._classes, row, part._rows);
+            }
+            if (names is not null && !first._classesDeclared)
+            {
+                // This part's labels index its own names, in the order it met them.
+                var index = part._classNames.Select(name => (long)Array.BinarySearch(names, name, StringComparer.Ordinal)).ToArray();
+                for (int i = row; i < row + part._rows; i++) part._classes[i] = index[part._classes[i]];
             }
             row += part._rows;
         }
-        return new TabularData(path, first._featureNames, featureData, rows, classes, names, classCount, targets, first._targetCount, new SkippedRecords(path, skipped, reasons));
+        int classCount = first._labelKind switch
+        {
+            LabelKind.ClassName => names!.Length,
+            LabelKind.Boolean => 2,
+            LabelKind.ClassIndex => first._declaredClassCount > 0 ? first._declaredClassCount : checked((int)parts.Max(p => p._largestClass) + 1),
+            _ => 0,
+        };
+        bool regression = first._labelKind == LabelKind.Regression;
+        return new TabularData(path, first._featureNames, first._features, rows, regression ? null : first._classes, names, classCount,
+            regression ? first._targets : null, targetCount, new SkippedRecords(path, skipped, reasons));
     }
 
     private long ClassOf(ReadOnlySpan<byte> field)
@@ -355,12 +366,22 @@ public sealed class TableBuilder
 
     private void Grow()
     {
+        // A piece holds at most one record per line, and its capacity is its line count.
+        if (!_growable) throw new InvalidOperationException($"{_reader.Path}: a piece read in parallel holds more records than lines.");
         // Rows so far and the bytes they took predict the rest of the file; 5% spare saves a last doubling.
-        int current = Math.Max(_classes.Length, _features.Length / Math.Max(1, _featureNames.Length));
         long predicted = _rows > 0 && _reader.BytesRead > 0 ? (long)(_reader.Length * 1.05 * _rows / _reader.BytesRead) : 0;
-        int capacity = (int)Math.Min(Array.MaxLength / Math.Max(1, Math.Max(_featureNames.Length, _targetCount)), Math.Max(current * 2L, predicted));
-        Array.Resize(ref _features, capacity * Math.Max(1, _featureNames.Length));
-        if (_labelKind == LabelKind.Regression) Array.Resize(ref _targets, capacity * _targetCount);
-        else Array.Resize(ref _classes, capacity);
+        int capacity = (int)Math.Min(Array.MaxLength / Math.Max(1, Math.Max(_featureNames.Length, _targetCount)), Math.Max(_capacity * 2L, predicted));
+        _features = Resized(_features, _rows * _featureNames.Length, capacity * _featureNames.Length);
+        if (_labelKind == LabelKind.Regression) _targets = Resized(_targets, _rows * _targetCount, capacity * _targetCount);
+        else _classes = Resized(_classes, _rows, capacity);
+        _capacity = capacity;
+    }
+
+    /// <summary>A larger array with the first <paramref name="used"/> items (the rest is not cleared: it is written before it is read).</summary>
+    private static T[] Resized<T>(T[] array, int used, int length)
+    {
+        var larger = GC.AllocateUninitializedArray<T>(length);
+        Array.Copy(array, larger, used);
+        return larger;
     }
 }

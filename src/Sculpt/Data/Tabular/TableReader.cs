@@ -48,6 +48,14 @@ public static class TableReader
         }
         bounds.Add(end);
         int count = bounds.Count - 1;
+        // A piece holds at most one record per line (and one more when the file ends without a
+        // line end), so counting line ends first lets every piece write its rows straight into
+        // shared arrays at a known place, with no copy to merge them.
+        var lines = new long[count];
+        Parallel.For(0, count, k => lines[k] = LineEnds(reader.Path, bounds[k], bounds[k + 1]) + (k == count - 1 ? 1 : 0));
+        long total = lines.Sum();
+        if (total * Math.Max(1, Math.Max(schema.FeatureNames.Length, schema.TargetCount)) > Array.MaxLength) return null;
+        var storage = TableStorage.Allocate(schema, (int)total);
         var builders = new TableBuilder[count];
         var readers = new CsvRecordReader[count];
         bool failed = false;
@@ -56,7 +64,7 @@ public static class TableReader
             Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = count }, (k, state) =>
             {
                 readers[k] = new CsvRecordReader(reader.Path, delimiter, reader.Header, bounds[k], bounds[k + 1]);
-                builders[k] = new TableBuilder(readers[k], schema);
+                builders[k] = new TableBuilder(readers[k], schema, storage, (int)lines.Take(k).Sum(), (int)lines[k]);
                 try
                 {
                     readRows(readers[k], builders[k]);
@@ -85,6 +93,23 @@ public static class TableReader
         }
     }
 
+    /// <summary>The number of line ends between byte offsets <paramref name="start"/> and <paramref name="end"/>.</summary>
+    private static long LineEnds(string path, long start, long end)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        file.Position = start;
+        var buffer = new byte[1 << 20];
+        long count = 0;
+        for (long left = end - start; left > 0;)
+        {
+            int read = file.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+            if (read == 0) break;
+            count += buffer.AsSpan(0, read).Count((byte)'\n');
+            left -= read;
+        }
+        return count;
+    }
+
     /// <summary>The offset just past the first line end at or after <paramref name="offset"/>.</summary>
     private static long LineStartAfter(string path, long offset)
     {
@@ -99,4 +124,12 @@ public static class TableReader
             if (newLine >= 0) return file.Position - read + newLine + 1;
         }
     }
+}
+
+/// <summary>The arrays the pieces of a file read in parallel share: features, and class labels or regression targets.</summary>
+internal sealed record TableStorage(float[] Features, long[] Classes, float[] Targets)
+{
+    public static TableStorage Allocate(TableSchema schema, int rows) => schema.LabelKind == LabelKind.Regression
+        ? new(GC.AllocateUninitializedArray<float>(rows * schema.FeatureNames.Length), [], GC.AllocateUninitializedArray<float>(rows * schema.TargetCount))
+        : new(GC.AllocateUninitializedArray<float>(rows * schema.FeatureNames.Length), GC.AllocateUninitializedArray<long>(rows), []);
 }

@@ -5,7 +5,11 @@ using TorchSharp;
 
 namespace Sculpt.Data.Tabular;
 
-/// <summary>The rows of a <c>[CsvDataset]</c> file: a feature matrix and class labels or regression targets.</summary>
+/// <summary>
+/// The rows of a <c>[CsvDataset]</c> file: a feature matrix and class labels or regression targets.
+/// The arrays may be longer than the rows (the loader's spare capacity): row r's features are
+/// <c>Features[r * F .. (r + 1) * F]</c>, and only the first <see cref="Rows"/> rows count.
+/// </summary>
 public sealed record TabularData(
     string Path,
     IReadOnlyList<string> FeatureNames,
@@ -58,9 +62,10 @@ public sealed record TabularData(
         return splits with { Normalization = normalization, Skipped = skipped, ClassNames = ClassNames };
     }
 
+    // torch.tensor copies the rows it is given, so the arrays' spare capacity never reaches a tensor.
     private TensorDataset ToDataset() => new(
-        torch.tensor(Features, [Rows, FeatureNames.Count]),
-        ClassLabels is { } labels ? torch.tensor(labels) : torch.tensor(Targets!, [Rows, TargetCount]));
+        torch.tensor(Features.AsMemory(0, Rows * FeatureNames.Count), [Rows, FeatureNames.Count]),
+        ClassLabels is { } labels ? torch.tensor(labels.AsMemory(0, Rows), [Rows]) : torch.tensor(Targets!.AsMemory(0, Rows * TargetCount), [Rows, TargetCount]));
 
     /// <summary>These rows with class indices by <paramref name="training"/>'s class names; a class it does not have is refused.</summary>
     private TabularData LabelledLike(TabularData training)
@@ -71,6 +76,6 @@ public sealed record TabularData(
         {
             throw new System.IO.InvalidDataException($"{Path}: the test file has class '{ClassNames[missing]}', which {training.Path} does not have ({string.Join(", ", training.ClassNames)}).");
         }
-        return this with { ClassLabels = ClassLabels.Select(label => (long)index[label]).ToArray(), ClassNames = training.ClassNames, Classes = training.Classes };
+        return this with { ClassLabels = ClassLabels.Take(Rows).Select(label => (long)index[label]).ToArray(), ClassNames = training.ClassNames, Classes = training.Classes };
     }
 }
