@@ -1,5 +1,6 @@
 // Speed claims, measured side by side with hand-written TorchSharp doing the same work.
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- paired            (interleaved step ratios)
+//   dotnet run -c Release --project tests/Sculpt.Benchmarks -- processes       (each side in its own processes: step ratios, RSS)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- csv               (CSV loader vs CsvHelper, interleaved)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- tokens            (GPT-2 BPE tokens/s and the cache)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- --filter '*'      (BenchmarkDotNet)
@@ -11,7 +12,21 @@ using Sculpt.Benchmarks;
 if (args is ["paired", ..])
 {
     int pairs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200;
-    PairedSteps.Run([new MlpStep(), new DeepMlpStep(), new LeNetStep(), new GptStep()], pairs, Console.Out);
+    PairedSteps.Run(Workloads(), pairs, Console.Out);
+    return;
+}
+StepBenchmark[] Workloads() => [new MlpStep(), new DeepMlpStep(), new LeNetStep(), new GptStep()];
+if (args is ["side", string name, string side, string steps])
+{
+    var workload = Workloads().Single(w => w.GetType().Name == name);
+    ProcessSteps.RunSide(workload, side == "sculpt", int.Parse(steps, System.Globalization.CultureInfo.InvariantCulture), Console.Out);
+    return;
+}
+if (args is ["processes", ..])
+{
+    int rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3;
+    var workloads = Workloads();
+    ProcessSteps.Run([(workloads[0], 2000), (workloads[1], 2000), (workloads[2], 2000), (workloads[3], 300)], rounds, Console.Out);
     return;
 }
 if (args is ["csv", ..])

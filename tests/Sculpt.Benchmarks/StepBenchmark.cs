@@ -15,10 +15,10 @@ namespace Sculpt.Benchmarks;
 [MemoryDiagnoser(displayGenColumns: false)]
 public abstract class StepBenchmark
 {
-    private IDisposable _trainer = null!;
+    private IDisposable? _trainer;
     private Func<Tensor, Tensor, Tensor> _sculptStep = null!;
-    private nn.Module<Tensor, Tensor> _hand = null!;
-    private optim.Optimizer _handOptimizer = null!;
+    private nn.Module<Tensor, Tensor>? _hand;
+    private optim.Optimizer? _handOptimizer;
     private Tensor _input = null!;
     private Tensor _target = null!;
 
@@ -33,12 +33,32 @@ public abstract class StepBenchmark
     [GlobalSetup]
     public void Setup()
     {
+        SetupSculpt();
+        SetupHandWritten();
+    }
+
+    /// <summary>Only the Sculpt side, for a process of its own (see <see cref="ProcessSteps"/>).</summary>
+    public void SetupSculpt()
+    {
         torch.set_num_threads(2);
         (_trainer, _sculptStep) = CreateSculpt();
+        CreateInputs();
+    }
+
+    /// <summary>Only the hand-written side, for a process of its own.</summary>
+    public void SetupHandWritten()
+    {
+        torch.set_num_threads(2);
         manual_seed(42);
         _hand = CreateHandWritten();
         _hand.train();
         _handOptimizer = optim.AdamW(_hand.parameters(), lr: 1e-3, weight_decay: 0.01);
+        CreateInputs();
+    }
+
+    private void CreateInputs()
+    {
+        if (_input is not null) return;
         manual_seed(7);
         (_input, _target) = CreateBatch();
     }
@@ -47,8 +67,8 @@ public abstract class StepBenchmark
     public void HandWritten()
     {
         using var scope = NewDisposeScope();
-        _handOptimizer.zero_grad();
-        var output = _hand.call(_input);
+        _handOptimizer!.zero_grad();
+        var output = _hand!.call(_input);
         var loss = output.dim() > 2
             ? nn.functional.cross_entropy(output.flatten(0, -2), _target.flatten())
             : nn.functional.cross_entropy(output, _target);
@@ -65,9 +85,9 @@ public abstract class StepBenchmark
     [GlobalCleanup]
     public void Cleanup()
     {
-        _trainer.Dispose();
-        _handOptimizer.Dispose();
-        _hand.Dispose();
+        _trainer?.Dispose();
+        _handOptimizer?.Dispose();
+        _hand?.Dispose();
         _input.Dispose();
         _target.Dispose();
     }
