@@ -1,6 +1,6 @@
 // Speed claims, measured side by side with hand-written TorchSharp doing the same work.
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- paired            (interleaved step ratios)
-//   dotnet run -c Release --project tests/Sculpt.Benchmarks -- processes       (each side in its own processes: step ratios, RSS)
+//   dotnet run -c Release --project tests/Sculpt.Benchmarks -- processes 3     (each side in its own processes, 3 rounds: step ratios, RSS; then workload names to pick)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- csv               (CSV loader vs CsvHelper, interleaved)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- tokens            (GPT-2 BPE tokens/s and the cache)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- --filter '*'      (BenchmarkDotNet)
@@ -26,7 +26,8 @@ if (args is ["processes", ..])
 {
     int rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3;
     var workloads = Workloads();
-    ProcessSteps.Run([(workloads[0], 2000), (workloads[1], 2000), (workloads[2], 2000), (workloads[3], 300)], rounds, Console.Out);
+    (StepBenchmark, int)[] all = [(workloads[0], 2000), (workloads[1], 2000), (workloads[2], 2000), (workloads[3], 300)];
+    ProcessSteps.Run(args.Length > 2 ? all.Where(w => args[2..].Contains(w.Item1.GetType().Name)).ToArray() : all, rounds, Console.Out);
     return;
 }
 if (args is ["csv", ..])
