@@ -11,12 +11,12 @@ namespace Sculpt.Generators.Tests;
 
 public class CachingTests
 {
-    private static readonly string[] TrackedSteps = [TrackingNames.HyperParameters, TrackingNames.Models, TrackingNames.Trainers];
+    private static readonly string[] TrackedSteps = [TrackingNames.HyperParameters, TrackingNames.Models, TrackingNames.Trainers, TrackingNames.Datasets];
 
     [Fact]
     public void An_edit_outside_attributed_types_leaves_every_step_cached()
     {
-        var compilation = GeneratorHarness.Compile(Samples.Trainers, Samples.ModelWithoutConfig);
+        var compilation = GeneratorHarness.Compile(Samples.Trainers, Samples.ModelWithoutConfig, Samples.Datasets);
         var driver = GeneratorHarness.Driver().RunGenerators(compilation);
         var first = driver.GetRunResult().Results.Single();
         foreach (string step in TrackedSteps)
