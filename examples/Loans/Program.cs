@@ -23,6 +23,7 @@ namespace Loans
         public float YearsEmployed { get; init; }
         public float CreditLines { get; init; }
         public bool HasMortgage { get; init; }
+        [Feature(Categories = ["car", "home", "education", "business"])] public string Purpose { get; init; } = "";
         [Label(ClassNames = ["repaid", "defaulted"])] public string Outcome { get; init; } = "";
         [Ignore] public string Note { get; init; } = "";
     }
@@ -37,16 +38,16 @@ namespace Loans
         public override double LearningRate { get; init; } = 3e-3;
     }
 
-    /// <summary>Six standardised features in, two class scores out; a different width is a build error (SCULPT0012).</summary>
+    /// <summary>Ten standardised features in (six numbers and bools, four one-hot purposes), two class scores out; a different width is a build error (SCULPT0012).</summary>
     [Model(typeof(LoanConfig))]
     public partial class LoanNet
     {
-        [Linear(6, "Hidden")] private partial Tensor Hidden1(Tensor x);
+        [Linear(10, "Hidden")] private partial Tensor Hidden1(Tensor x);
         [Linear("Hidden", "Hidden")] private partial Tensor Hidden2(Tensor x);
         [Dropout("Dropout")] private partial Tensor Drop(Tensor x);
         [Linear("Hidden", 2)] private partial Tensor Classify(Tensor x);
 
-        [Forward("B 6 -> B 2")]
+        [Forward("B 10 -> B 2")]
         public Tensor Forward(Tensor loan) => Classify(Drop(Ops.Relu(Hidden2(Ops.Relu(Hidden1(loan))))));
     }
 

@@ -183,6 +183,37 @@ public class DatasetAnalyzerTests
             """),
         Program("""
             [CsvDataset("a.csv")]
+            public partial record N
+            {
+                [Feature(Categories = ["a", "a"])] public {|SCULPT0009:string|} Kind { get; init; } = "";
+                public float X { get; init; }
+                [Label] public int Y { get; init; }
+            }
+            """),
+        Program("""
+            [CsvDataset("a.csv")]
+            public partial record O
+            {
+                [Feature(Categories = ["a", "b"])] public {|SCULPT0009:float|} X { get; init; }
+                [Label] public int Y { get; init; }
+            }
+            """),
+        // A categorical column counts one slot per category: 1 + 3 features, not 2.
+        Program("""
+            [CsvDataset("a.csv")]
+            public partial record P
+            {
+                public float X { get; init; }
+                [Feature(Categories = ["a", "b", "c"])] public string Kind { get; init; } = "";
+                [Label] public bool Y { get; init; }
+            }
+            """ + Net("Two", "B 2 -> B 2", 2, 2) + """
+
+            [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+            public partial class T : Trainer<Two, {|SCULPT0012:P|}, Config>;
+            """),
+        Program("""
+            [CsvDataset("a.csv")]
             public partial record {|SCULPT0009:H|}
             {
                 public float X { get; init; }
@@ -228,6 +259,19 @@ public class DatasetAnalyzerTests
 
     public static TheoryData<string> Valid => new()
     {
+        Program("""
+            [CsvDataset("a.csv")]
+            public partial record Q
+            {
+                public float X { get; init; }
+                [Feature(Categories = ["a", "b", "c"])] public string Kind { get; init; } = "";
+                [Label] public bool Y { get; init; }
+            }
+            """ + Net("Four", "B 4 -> B 2", 4, 2) + """
+
+            [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+            public partial class T : Trainer<Four, Q, Config>;
+            """),
         Program(Net("Mlp", "B 4 -> B 3", 4, 3) + """
 
             [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]

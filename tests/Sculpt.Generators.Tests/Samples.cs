@@ -298,6 +298,7 @@ internal static class Samples
             public float PetalLength { get; init; }
             public float PetalWidth { get; init; }
             public bool Measured { get; init; }
+            [Feature(Categories = ["garden", "wild"])] public string Origin { get; init; } = "";
             [Label(ClassNames = ["setosa", "versicolor", "virginica"])] public string Species { get; init; } = "";
             [Ignore] public string Note { get; init; } = "";
         }
@@ -331,9 +332,9 @@ internal static class Samples
         [Model(typeof(IrisConfig))]
         public partial class IrisNet
         {
-            [Linear(5, 3)] private partial Tensor Classify(Tensor x);
+            [Linear(7, 3)] private partial Tensor Classify(Tensor x);
 
-            [Forward("B 5 -> B 3")]
+            [Forward("B 7 -> B 3")]
             public Tensor Forward(Tensor x) => Classify(x);
         }
 

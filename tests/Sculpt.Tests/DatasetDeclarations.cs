@@ -38,6 +38,14 @@ public partial record Split
     [Label] public string Kind { get; init; } = "";
 }
 
+[CsvDataset("people.csv", Missing = MissingValues.Fill, Normalize = false, Stratify = false, Validation = 0.5)]
+public partial record People
+{
+    public float Age { get; init; }
+    [Feature(Categories = ["north", "south", "east"])] public string Region { get; init; } = "";
+    [Label] public bool Subscribed { get; init; }
+}
+
 [CsvDataset("strict.csv")]
 public partial record Strict
 {

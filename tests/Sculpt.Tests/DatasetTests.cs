@@ -286,6 +286,25 @@ public sealed class DatasetTests : IDisposable
     }
 
     [Fact]
+    public void A_categorical_column_becomes_one_hot_features_in_declared_order()
+    {
+        Assert.Equal(["Age", "Region=north", "Region=south", "Region=east"], People.FeatureNames);
+        Assert.Equal("4", People.SampleShape);
+        Write("people.csv", "Age,Region,Subscribed\n30,south,true\n40,NA,false\n50,east,1\n60,north,0\n");
+        var splits = Source<People>().Load(seed: 1);
+        var rows = cat([splits.Train.Features, splits.Validation.Features]);
+        var byAge = Enumerable.Range(0, 4).ToDictionary(i => rows[i, 0].item<float>(), i => rows[i, 1..].data<float>().ToArray());
+        Assert.Equal([0f, 1f, 0f], byAge[30]);
+        Assert.Equal([0f, 0f, 0f], byAge[40]);
+        Assert.Equal([0f, 0f, 1f], byAge[50]);
+        Assert.Equal([1f, 0f, 0f], byAge[60]);
+
+        Write("people.csv", "Age,Region,Subscribed\n30,south,true\n40,west,false\n");
+        var error = Assert.Throws<InvalidDataException>(() => Source<People>().Load(seed: 1));
+        Assert.Equal(Path.Combine(_folder, "people.csv:3: column 'Region' has 'west', which is not one of its categories (north, south, east); declare OnBadRecord = BadRecords.Skip on the dataset to skip such rows."), error.Message);
+    }
+
+    [Fact]
     public void An_integer_label_outside_the_declared_classes_is_refused()
     {
         Write("strict.csv", "X,Y\n1,0\n2,2\n3,3\n");

@@ -92,14 +92,21 @@ internal static class DatasetEmitter
             _ => "ClassName",
         };
         string targets = spec.Label == DatasetLabel.Regression ? $"regression targets [N, {spec.Targets.Count}]" : "class indices [N]";
-        w.Line($"/// <summary>The columns that make one feature vector [{spec.Features.Count}], in order.</summary>");
-        w.Line($"public static global::System.Collections.Generic.IReadOnlyList<string> FeatureNames {{ get; }} = [{string.Join(", ", spec.Features.Select(f => SourceWriter.Quote(f.Property)))}];");
+        int width = spec.Features.Sum(f => f.Width);
+        var slotNames = spec.Features.SelectMany(f => f.Categories.Count > 0 ? f.Categories.Select(c => f.Property + "=" + c) : new[] { f.Property });
+        w.Line($"/// <summary>What each of the {width} entries of a feature vector is, in order (a categorical column: one per category).</summary>");
+        w.Line($"public static global::System.Collections.Generic.IReadOnlyList<string> FeatureNames {{ get; }} = [{string.Join(", ", slotNames.Select(SourceWriter.Quote))}];");
         w.Line();
+        foreach (var categorical in spec.Features.Where(f => f.Categories.Count > 0))
+        {
+            w.Line($"private static readonly {Tabular}.CategoryMap CategoriesOf{categorical.Property} = new([{string.Join(", ", categorical.Categories.Select(SourceWriter.Quote))}]);");
+            w.Line();
+        }
         string missing = spec.Missing switch { 1 => "SkipRow", 2 => "Fill", 3 => "FillMean", _ => "Error" };
         string options = $"new {Tabular}.TableOptions(global::Sculpt.MissingValues.{missing}, {SourceWriter.Literal(spec.Fill)}, global::Sculpt.BadRecords.{(spec.OnBadRecord == 1 ? "Skip" : "Error")})";
         string classNames = spec.ClassNames.Count > 0 ? "[.. ClassNames]" : "null";
         int classes = spec.Label == DatasetLabel.ClassIndex ? spec.Classes : 0;
-        w.Line($"/// <summary>Reads a {(spec.Delimiter == '\t' ? "TSV" : "CSV")} file into features [N, {spec.Features.Count}] and {targets}; errors name the file and line.</summary>");
+        w.Line($"/// <summary>Reads a {(spec.Delimiter == '\t' ? "TSV" : "CSV")} file into features [N, {width}] and {targets}; errors name the file and line.</summary>");
         w.Line("/// <param name=\"path\">The file.</param>");
         w.Line("/// <param name=\"workers\">Threads for a large file (default: one per core).</param>");
         w.Open($"public static {Tabular}.TabularData ReadCsv(string path, int? workers = null)");
@@ -115,10 +122,13 @@ internal static class DatasetEmitter
         }
         w.Open("while (reader.Read())");
         w.Line("if (!table.BeginRecord()) continue;");
-        for (int i = 0; i < spec.Features.Count; i++)
+        int slot = 0;
+        foreach (var feature in spec.Features)
         {
-            var feature = spec.Features[i];
-            w.Line($"table.{(feature.IsBoolean ? "Boolean" : "Number")}({i}, {Local(feature)});");
+            w.Line(feature.Categories.Count > 0
+                ? $"table.Category({slot}, {Local(feature)}, CategoriesOf{feature.Property});"
+                : $"table.{(feature.IsBoolean ? "Boolean" : "Number")}({slot}, {Local(feature)});");
+            slot += feature.Width;
         }
         for (int i = 0; i < spec.Targets.Count; i++)
         {

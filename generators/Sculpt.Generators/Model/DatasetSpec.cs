@@ -20,8 +20,17 @@ internal enum DatasetLabel
     NextToken = 4,
 }
 
-/// <summary>A property of a <c>[CsvDataset]</c> record bound to a file column.</summary>
-internal sealed record DatasetColumn(string Property, string Column, int Index, bool IsBoolean);
+/// <summary>
+/// A property of a <c>[CsvDataset]</c> record bound to a file column; a categorical one (a string
+/// with declared <see cref="Categories"/>) fills one feature slot per category.
+/// </summary>
+internal sealed record DatasetColumn(string Property, string Column, int Index, bool IsBoolean)
+{
+    public EquatableArray<string> Categories { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>How many feature slots the column fills.</summary>
+    public int Width => Categories.Count > 0 ? Categories.Count : 1;
+}
 
 internal sealed record ImageAugmentationSpec(int CropPadding, bool FlipHorizontal, bool FlipVertical, double Rotation, double Translate);
 

@@ -148,11 +148,26 @@ internal static class DatasetParser
             var special = property.Type.SpecialType;
             if (labelAttribute is null)
             {
-                if (!IsNumber(special) && special != SpecialType.System_Boolean)
+                string[] categories = featureAttribute?.NamedArguments.FirstOrDefault(a => a.Key == "Categories").Value is { Kind: TypedConstantKind.Array, IsNull: false } declared
+                    ? declared.Values.Select(v => v.Value as string ?? "").ToArray()
+                    : [];
+                if (special == SpecialType.System_String && categories.Length > 0)
                 {
-                    problems.Add(new($"feature '{property.Name}' has type {property.Type.ToDisplayString()}; a feature is a number or a bool (mark other columns [Ignore], or the predicted one [Label])", typeLocation));
+                    if (categories.Distinct().Count() != categories.Length || categories.Any(c => c.Length == 0))
+                    {
+                        problems.Add(new($"the Categories of '{property.Name}' must be distinct and not empty", typeLocation));
+                        continue;
+                    }
+                    features.Add(new DatasetColumn(property.Name, column, index, false) { Categories = categories.ToEquatableArray() });
                     continue;
                 }
+                if (!IsNumber(special) && special != SpecialType.System_Boolean)
+                {
+                    string hint = special == SpecialType.System_String ? "; a string column becomes one-hot features with [Feature(Categories = [...])]" : "";
+                    problems.Add(new($"feature '{property.Name}' has type {property.Type.ToDisplayString()}; a feature is a number or a bool (mark other columns [Ignore], or the predicted one [Label]){hint}", typeLocation));
+                    continue;
+                }
+                if (categories.Length > 0) problems.Add(new($"Categories one-hot encode a string column; '{property.Name}' is {property.Type.ToDisplayString()}", typeLocation));
                 features.Add(new DatasetColumn(property.Name, column, index, special == SpecialType.System_Boolean));
                 continue;
             }
@@ -210,7 +225,7 @@ internal static class DatasetParser
                 DatasetLabel.ClassName => classNames.Length,
                 _ => classes,
             },
-            SampleShape = new[] { (long)features.Count }.ToEquatableArray(),
+            SampleShape = new[] { (long)features.Sum(f => f.Width) }.ToEquatableArray(),
             Stratify = spec.Stratify && labelKind != DatasetLabel.Regression,
         };
     }

@@ -173,6 +173,13 @@ public sealed class FeatureAttribute : System.Attribute
 
     /// <summary>The column's zero-based position in a file without a header (default: property order).</summary>
     public int Index { get; set; } = -1;
+
+    /// <summary>
+    /// The values of a string column, which becomes one 0/1 feature per value (one-hot, in this
+    /// order, named <c>Property=value</c>). Any other value is a bad record; a missing one is all
+    /// zeros under <c>Fill</c>/<c>FillMean</c>, and follows the dataset's <c>Missing</c> policy otherwise.
+    /// </summary>
+    public string[]? Categories { get; set; }
 }
 
 /// <summary>

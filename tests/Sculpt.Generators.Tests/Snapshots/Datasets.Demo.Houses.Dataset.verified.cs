@@ -12,7 +12,7 @@ partial record Houses : global::Sculpt.Data.IFileDataSource
     /// <inheritdoc/>
     string? global::Sculpt.Data.IFileDataSource.DataFolder { get; set; }
 
-    /// <summary>The columns that make one feature vector [2], in order.</summary>
+    /// <summary>What each of the 2 entries of a feature vector is, in order (a categorical column: one per category).</summary>
     public static global::System.Collections.Generic.IReadOnlyList<string> FeatureNames { get; } = ["Rooms", "Age"];
 
     /// <summary>Reads a TSV file into features [N, 2] and regression targets [N, 2]; errors name the file and line.</summary>

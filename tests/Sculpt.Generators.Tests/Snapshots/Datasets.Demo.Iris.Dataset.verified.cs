@@ -7,7 +7,7 @@ namespace Demo;
 partial record Iris : global::Sculpt.Data.IFileDataSource
 {
     /// <summary>One sample's shape, as the model's input signature writes it after the batch dim.</summary>
-    public const string SampleShape = "5";
+    public const string SampleShape = "7";
 
     /// <summary>The declared classes, in label order.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<string> ClassNames { get; } = ["setosa", "versicolor", "virginica"];
@@ -15,10 +15,12 @@ partial record Iris : global::Sculpt.Data.IFileDataSource
     /// <inheritdoc/>
     string? global::Sculpt.Data.IFileDataSource.DataFolder { get; set; }
 
-    /// <summary>The columns that make one feature vector [5], in order.</summary>
-    public static global::System.Collections.Generic.IReadOnlyList<string> FeatureNames { get; } = ["SepalLength", "SepalWidth", "PetalLength", "PetalWidth", "Measured"];
+    /// <summary>What each of the 7 entries of a feature vector is, in order (a categorical column: one per category).</summary>
+    public static global::System.Collections.Generic.IReadOnlyList<string> FeatureNames { get; } = ["SepalLength", "SepalWidth", "PetalLength", "PetalWidth", "Measured", "Origin=garden", "Origin=wild"];
 
-    /// <summary>Reads a CSV file into features [N, 5] and class indices [N]; errors name the file and line.</summary>
+    private static readonly global::Sculpt.Data.Tabular.CategoryMap CategoriesOfOrigin = new(["garden", "wild"]);
+
+    /// <summary>Reads a CSV file into features [N, 7] and class indices [N]; errors name the file and line.</summary>
     /// <param name="path">The file.</param>
     /// <param name="workers">Threads for a large file (default: one per core).</param>
     public static global::Sculpt.Data.Tabular.TabularData ReadCsv(string path, int? workers = null)
@@ -35,7 +37,8 @@ partial record Iris : global::Sculpt.Data.IFileDataSource
         int columnPetalLength = table.Column("PetalLength", 2);
         int columnPetalWidth = table.Column("PetalWidth", 3);
         int columnMeasured = table.Column("Measured", 4);
-        int columnSpecies = table.Column("Species", 5);
+        int columnOrigin = table.Column("Origin", 5);
+        int columnSpecies = table.Column("Species", 6);
         while (reader.Read())
         {
             if (!table.BeginRecord()) continue;
@@ -44,6 +47,7 @@ partial record Iris : global::Sculpt.Data.IFileDataSource
             table.Number(2, columnPetalLength);
             table.Number(3, columnPetalWidth);
             table.Boolean(4, columnMeasured);
+            table.Category(5, columnOrigin, CategoriesOfOrigin);
             table.Label(columnSpecies);
             table.EndRecord();
         }

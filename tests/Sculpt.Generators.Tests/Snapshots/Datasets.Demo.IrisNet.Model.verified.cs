@@ -17,30 +17,30 @@ partial class IrisNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
     {
         global::Sculpt.Backend.NativeBackend.EnsureLoaded();
         Config = config;
-        _classify = global::TorchSharp.torch.nn.Linear(5, 3, true);
+        _classify = global::TorchSharp.torch.nn.Linear(7, 3, true);
         RegisterComponents();
     }
 
     public static IrisNet Create(global::Demo.IrisConfig config) => new(config);
 
-    /// <summary>Linear: [*, 5] -&gt; [*, 3], with bias; 18 parameters.</summary>
+    /// <summary>Linear: [*, 7] -&gt; [*, 3], with bias; 24 parameters.</summary>
     private partial global::TorchSharp.torch.Tensor Classify(global::TorchSharp.torch.Tensor x) => _classify.call(x);
 
-    /// <summary>Checks the inputs against <c>B 5 -&gt; B 3</c>, then runs <see cref="Forward"/>.</summary>
+    /// <summary>Checks the inputs against <c>B 7 -&gt; B 3</c>, then runs <see cref="Forward"/>.</summary>
     /// <exception cref="global::Sculpt.Models.ShapeMismatchException">An input does not have its declared shape.</exception>
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x)
     {
-        if (x.dim() != 2) throw InputMismatch("x", "B, 5", x, $"it has {x.dim()} dims, not 2");
+        if (x.dim() != 2) throw InputMismatch("x", "B, 7", x, $"it has {x.dim()} dims, not 2");
         long dimB = x.size(0);
-        if (x.size(1) != 5) throw InputMismatch("x", "B, 5", x, $"dim 1 is {x.size(1)}, not 5");
+        if (x.size(1) != 7) throw InputMismatch("x", "B, 7", x, $"dim 1 is {x.size(1)}, not 7");
         return Forward(x);
     }
 
     private static global::Sculpt.Models.ShapeMismatchException InputMismatch(string argument, string expected, global::TorchSharp.torch.Tensor actual, string reason) =>
-        global::Sculpt.Models.ShapeMismatchException.For("IrisNet", argument, "B 5 -> B 3", expected, actual, reason);
+        global::Sculpt.Models.ShapeMismatchException.For("IrisNet", argument, "B 7 -> B 3", expected, actual, reason);
 
     /// <summary>The number of trainable parameters the model has for <paramref name="config"/>.</summary>
-    public static long CountParameters(global::Demo.IrisConfig config) => 18L;
+    public static long CountParameters(global::Demo.IrisConfig config) => 24L;
 
     /// <inheritdoc/>
     public long ParameterCount => CountParameters(Config);
@@ -53,8 +53,8 @@ partial class IrisNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
     {
         global::Sculpt.Models.SummaryRow[] rows =
         [
-            global::Sculpt.Models.SummaryRow.Of("Classify", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(3)], 18L, sizes, o => o.Elements * 5L),
+            global::Sculpt.Models.SummaryRow.Of("Classify", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(3)], 24L, sizes, o => o.Elements * 7L),
         ];
-        return new global::Sculpt.Models.ModelSummary("IrisNet", "B 5 -> B 3", rows, CountParameters(config), sizes);
+        return new global::Sculpt.Models.ModelSummary("IrisNet", "B 7 -> B 3", rows, CountParameters(config), sizes);
     }
 }

@@ -189,6 +189,35 @@ public sealed class TableBuilder
         _features[_rowStart + feature] = value ? 1f : 0f;
     }
 
+    /// <summary>
+    /// A categorical column as one-hot features <paramref name="slot"/> to <paramref name="slot"/> +
+    /// the category count: 1 for the row's category, 0 elsewhere (all 0 for a missing value under
+    /// <c>Fill</c>/<c>FillMean</c>).
+    /// </summary>
+    public void Category(int slot, int column, CategoryMap categories)
+    {
+        if (_rowIsBad) return;
+        var field = Trim(_reader.Field(column));
+        var slots = _features.AsSpan(_rowStart + slot, categories.Count);
+        if (IsMissing(field))
+        {
+            switch (_options.Missing)
+            {
+                case MissingValues.Fill or MissingValues.FillMean: slots.Clear(); return;
+                case MissingValues.SkipRow: Bad($"column '{ColumnName(column)}' has no value", missing: true); return;
+                default: throw Error($"column '{ColumnName(column)}' has no value; declare Missing = MissingValues.SkipRow, Fill or FillMean on the dataset to accept missing values");
+            }
+        }
+        int index = categories.IndexOf(field);
+        if (index < 0)
+        {
+            Bad($"column '{ColumnName(column)}' has '{Text(field)}', which is not one of its categories ({string.Join(", ", categories.Names)})");
+            return;
+        }
+        slots.Clear();
+        slots[index] = 1f;
+    }
+
     /// <summary>The row's class label, read from <paramref name="column"/> as the dataset's <see cref="LabelKind"/> says.</summary>
     public void Label(int column)
     {
