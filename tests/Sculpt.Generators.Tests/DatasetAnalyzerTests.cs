@@ -349,6 +349,13 @@ public class DatasetAnalyzerTests
     [MemberData(nameof(Valid))]
     public void Each_valid_declaration_builds_without_any_diagnostic(string source) => AnalyzerHarness.VerifyClean(source);
 
+    [Fact]
+    public void The_vocabulary_sizes_the_contract_checks_are_the_tokenizers_own()
+    {
+        Assert.Equal(Sculpt.Text.TextTokenizer.Characters.VocabularySize, Parsing.DatasetParser.VocabularySizes[(int)Tokenization.Characters]);
+        Assert.Equal(Sculpt.Text.TextTokenizer.Gpt2.VocabularySize, Parsing.DatasetParser.VocabularySizes[(int)Tokenization.Gpt2]);
+    }
+
     [Theory]
     [InlineData(0, "'Iris' yields samples [4], batched [B, 4], but 'Mlp' takes [B, 784]")]
     [InlineData(5, "'Mlp' outputs [B, 10], but 'Iris' has 3 classes: expected [B, 3]")]

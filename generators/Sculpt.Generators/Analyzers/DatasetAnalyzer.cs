@@ -77,9 +77,9 @@ public sealed class DatasetAnalyzer : DiagnosticAnalyzer
         var sample = spec.SampleShape.Items;
         if (sample.Length > 0 && input.Dims.Count > 0 && !input.HasVariadic && !Fits(input.Dims.Items.Skip(1).ToList(), sample))
         {
-            string batched = "[" + string.Join(", ", new[] { input.Dims[0].Text }.Concat(sample.Select(d => SourceWriterText(d)))) + "]";
+            string batched = "[" + string.Join(", ", new[] { input.Dims[0].Text }.Concat(sample.Select(d => Number(d)))) + "]";
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.SampleShape, dataLocation,
-                data.Name, "[" + string.Join(", ", sample.Select(SourceWriterText)) + "]", batched, model.Name, input.ToString()));
+                data.Name, "[" + string.Join(", ", sample.Select(Number)) + "]", batched, model.Name, input.ToString()));
         }
 
         bool classification = (LossKind)loss == LossKind.CrossEntropy;
@@ -100,7 +100,7 @@ public sealed class DatasetAnalyzer : DiagnosticAnalyzer
         if (spec.Classes <= 0 || output.Dims.Count == 0) return;
         var last = output.Dims[output.Dims.Count - 1];
         if (last.Kind != DimKind.Constant || last.Value == spec.Classes) return;
-        var expected = output.Dims.Items.Take(output.Dims.Count - 1).Select(d => d.Text).Concat(new[] { SourceWriterText(spec.Classes) });
+        var expected = output.Dims.Items.Take(output.Dims.Count - 1).Select(d => d.Text).Concat(new[] { Number(spec.Classes) });
         string has = spec.Label switch
         {
             DatasetLabel.Regression => spec.Classes == 1 ? "1 regression target" : $"{spec.Classes} regression targets",
@@ -115,7 +115,7 @@ public sealed class DatasetAnalyzer : DiagnosticAnalyzer
     private static bool Fits(List<Dim> dims, ImmutableArray<long> sample) =>
         dims.Count == sample.Length && dims.Zip(sample, (dim, size) => dim.Kind != DimKind.Constant || dim.Value == size).All(ok => ok);
 
-    private static string SourceWriterText(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static string Number(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The type arguments of <c>Trainer&lt;TModel, TData, TConfig&gt;</c> as written in the trainer's base list.</summary>
     private static SeparatedSyntaxList<TypeSyntax>? BaseTypeArguments(INamedTypeSymbol type, SymbolAnalysisContext context)

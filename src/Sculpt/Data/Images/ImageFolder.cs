@@ -89,11 +89,10 @@ public static class ImageFolder
         var result = codec.GetPixels(decodedInfo, decoded.GetPixels());
         if (result != SKCodecResult.Success) return $"{path}: cannot be decoded ({result})";
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        using var resized = decoded.Width == width && decoded.Height == height && decoded.ColorType == SKColorType.Rgba8888
-            ? decoded.Copy()
-            : decoded.Resize(info, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
-        if (resized is null) return $"{path}: cannot be resized to {width}x{height}";
-        var source = resized.GetPixelSpan();
+        bool sized = decoded.Width == width && decoded.Height == height;
+        using var resized = sized ? null : decoded.Resize(info, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
+        if (!sized && resized is null) return $"{path}: cannot be resized to {width}x{height}";
+        var source = (resized ?? decoded).GetPixelSpan();
         int plane = width * height;
         for (int p = 0; p < plane; p++)
         {

@@ -23,15 +23,18 @@ public static class TableReader
     public static TabularData Read(string path, char delimiter, bool header, TableSchema schema, Action<CsvRecordReader, TableBuilder> readRows, int? workers = null)
     {
         int pieces = Math.Clamp(workers ?? Environment.ProcessorCount, 1, 16);
-        using (var reader = new CsvRecordReader(path, delimiter, header))
+        var sequential = new CsvRecordReader(path, delimiter, header);
+        long dataStart = sequential.Offset;
+        if (pieces > 1 && sequential.Length - dataStart >= ParallelFrom)
         {
-            long dataStart = reader.Offset;
-            if (pieces > 1 && reader.Length - dataStart >= ParallelFrom && ReadInPieces(reader, delimiter, schema, readRows, pieces, dataStart) is { } parallel)
+            using (sequential)
             {
-                return parallel;
+                if (ReadInPieces(sequential, delimiter, schema, readRows, pieces, dataStart) is { } parallel) return parallel;
             }
+            // The pieces' reader is spent; the sequential pass starts from the top.
+            sequential = new CsvRecordReader(path, delimiter, header);
         }
-        using var sequential = new CsvRecordReader(path, delimiter, header);
+        using var owned = sequential;
         var table = new TableBuilder(sequential, schema);
         readRows(sequential, table);
         return table.Finish();

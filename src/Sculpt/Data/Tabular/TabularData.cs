@@ -39,9 +39,9 @@ public sealed record TabularData(
         var splits = DataSplitting.Split(all, validation, testFile is null ? test : 0, seed, stratify && ClassLabels is not null);
         if (testFile is not null) splits = splits with { Test = testFile.LabelledLike(this).ToDataset() };
         var parts = splits.Test is { } held ? new[] { splits.Train, splits.Validation, held } : new[] { splits.Train, splits.Validation };
-        if (torch.isnan(splits.Train.Features).any().item<bool>())
+        using var trainMissing = torch.isnan(splits.Train.Features);
+        if (trainMissing.any().item<bool>())
         {
-            using var trainMissing = torch.isnan(splits.Train.Features);
             using var observed = trainMissing.logical_not().to(torch.float32).sum([0L]).clamp_min_(1);
             using var sums = splits.Train.Features.masked_fill(trainMissing, 0f).sum([0L]);
             using var means = sums.div_(observed);
