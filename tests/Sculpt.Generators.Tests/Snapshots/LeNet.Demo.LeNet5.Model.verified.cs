@@ -12,7 +12,7 @@ partial class LeNet5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.tor
 
     /// <summary>The MaxPool2d module behind <see cref="Pool1"/>; its state-dict prefix is "Pool1".</summary>
     [global::TorchSharp.Utils.ComponentName(Name = "Pool1")]
-    private readonly global::TorchSharp.Modules.MaxPool2d _pool1;
+    private readonly global::Sculpt.Layers.MaxPool2d _pool1;
 
     /// <summary>The Conv2d module behind <see cref="Conv2"/>; its state-dict prefix is "Conv2".</summary>
     [global::TorchSharp.Utils.ComponentName(Name = "Conv2")]
@@ -46,7 +46,7 @@ partial class LeNet5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.tor
     {
         global::Sculpt.Backend.NativeBackend.EnsureLoaded();
         _conv1 = global::TorchSharp.torch.nn.Conv2d(1, 6, 5, 1, 0, 1, global::TorchSharp.PaddingModes.Zeros, 1, true);
-        _pool1 = global::TorchSharp.torch.nn.MaxPool2d(2, stride: 2, padding: 0);
+        _pool1 = new global::Sculpt.Layers.MaxPool2d(2, stride: 2, padding: 0);
         _conv2 = global::TorchSharp.torch.nn.Conv2d(6, 16, 5, 1, 0, 1, global::TorchSharp.PaddingModes.Zeros, 1, true);
         _pool2 = global::TorchSharp.torch.nn.AvgPool2d(2, stride: 2, padding: 0);
         _norm = global::TorchSharp.torch.nn.BatchNorm2d(16);

@@ -1,0 +1,117 @@
+using System;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Sculpt.Tests;
+
+/// <summary>
+/// Sculpt's max pooling against libtorch's <c>max_pool2d</c>: the same values and the same
+/// gradients, bit for bit, including ties, NaNs, infinities, odd sizes and strided inputs.
+/// </summary>
+public class PoolingTests
+{
+    public static TheoryData<long[]> Shapes => new()
+    {
+        new long[] { 64, 6, 28, 28 },   // LeNet-5's first pooling: full vectors and no tail
+        new long[] { 3, 16, 10, 10 },   // five windows a row: the scalar tail only
+        new long[] { 2, 3, 7, 37 },     // odd sizes: the last row and column are left out
+        new long[] { 5, 9, 34 },        // no batch dim
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Values_and_gradients_match_libtorch_bit_for_bit(long[] shape)
+    {
+        Sculpt.Backend.NativeBackend.EnsureLoaded();
+        manual_seed(3);
+        // Rounded values make ties in most windows (whole zero windows among them, as after a
+        // ReLU); ties are where the gradient's routing shows.
+        using var rounded = randn(shape).mul_(1.5).round_().relu_();
+        using var pool = new Sculpt.Layers.MaxPool2d(2);
+        AssertSameAsLibtorch(pool, rounded);
+    }
+
+    [Fact]
+    public void NaNs_and_infinities_go_where_libtorch_sends_them()
+    {
+        Sculpt.Backend.NativeBackend.EnsureLoaded();
+        manual_seed(4);
+        using var random = randn(2, 3, 8, 36);
+        var values = random.data<float>().ToArray();
+        // Windows with one NaN, two NaNs (the gradient goes to the last), NaN after the maximum,
+        // all -inf, and +inf ties; in the vector part (columns < 32) and the tail.
+        foreach (int column in new[] { 0, 10, 33 })
+        {
+            values[column] = float.NaN;
+            values[36 + column + 1] = float.NaN;
+            values[2 * 36 + column + 1] = float.NaN;
+            values[3 * 36 + column] = float.NaN;
+            values[4 * 36 + column + 1] = float.NaN;
+            values[5 * 36 + column] = float.NegativeInfinity;
+            values[5 * 36 + column + 1] = float.NegativeInfinity;
+            values[6 * 36 + column] = float.NegativeInfinity;
+            values[6 * 36 + column + 1] = float.NegativeInfinity;
+            values[36 * 8 + column] = float.PositiveInfinity;
+            values[36 * 9 + column + 1] = float.PositiveInfinity;
+        }
+        using var x = tensor(values).view(2, 3, 8, 36);
+        using var pool = new Sculpt.Layers.MaxPool2d(2);
+        AssertSameAsLibtorch(pool, x);
+    }
+
+    [Fact]
+    public void A_strided_input_and_no_grad_mode_give_the_same_values()
+    {
+        Sculpt.Backend.NativeBackend.EnsureLoaded();
+        manual_seed(5);
+        using var wide = randn(4, 3, 40, 24);
+        using var transposed = wide.transpose(2, 3);
+        Assert.False(transposed.is_contiguous());
+        using var pool = new Sculpt.Layers.MaxPool2d(2);
+        AssertSameAsLibtorch(pool, transposed);
+        using (no_grad())
+        {
+            using var input = randn(4, 3, 40, 24).requires_grad_();
+            using var ours = pool.call(input);
+            using var theirs = nn.functional.max_pool2d(input, 2);
+            Assert.True(ours.equal(theirs).all().item<bool>());
+            Assert.False(ours.requires_grad);
+        }
+    }
+
+    [Theory]
+    [InlineData(3, 3, 0)]
+    [InlineData(2, 1, 0)]
+    [InlineData(2, 2, 1)]
+    [InlineData(3, 2, 1)]
+    public void Other_windows_give_libtorchs_results(long kernel, long stride, long padding)
+    {
+        Sculpt.Backend.NativeBackend.EnsureLoaded();
+        manual_seed(6);
+        using var x = randn(2, 4, 11, 13);
+        using var pool = new Sculpt.Layers.MaxPool2d(kernel, stride, padding);
+        using var ours = pool.call(x);
+        using var theirs = nn.functional.max_pool2d(x, kernel, stride, padding);
+        Assert.Equal(theirs.shape, ours.shape);
+        Assert.True(ours.equal(theirs).all().item<bool>());
+    }
+
+    private static void AssertSameAsLibtorch(Sculpt.Layers.MaxPool2d pool, Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var ours = input.detach().requires_grad_();
+        var theirs = input.detach().requires_grad_();
+        var pooled = pool.call(ours);
+        var expected = nn.functional.max_pool2d(theirs, 2);
+        Assert.Equal(expected.shape, pooled.shape);
+        // equal() is false where both hold NaN, so compare the bits.
+        Assert.Equal(Bits(expected), Bits(pooled));
+        var upstream = randn(expected.shape);
+        pooled.backward([upstream]);
+        expected.backward([upstream]);
+        Assert.Equal(Bits(theirs.grad!), Bits(ours.grad!));
+    }
+
+    private static int[] Bits(Tensor t) =>
+        Array.ConvertAll(t.detach().contiguous().data<float>().ToArray(), BitConverter.SingleToInt32Bits);
+}
