@@ -1,6 +1,7 @@
 // Speed claims, measured side by side with hand-written TorchSharp doing the same work.
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- paired            (interleaved step ratios)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- processes 3     (each side in its own processes, 3 rounds: step ratios, RSS; then workload names to pick)
+//   dotnet run -c Release --project tests/Sculpt.Benchmarks -- optimizer         (the deep MLP's optimizer update alone, interleaved)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- csv               (CSV loader vs CsvHelper, interleaved)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- tokens            (GPT-2 BPE tokens/s and the cache)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- --filter '*'      (BenchmarkDotNet)
@@ -28,6 +29,11 @@ if (args is ["processes", ..])
     var workloads = Workloads();
     (StepBenchmark, int)[] all = [(workloads[0], 2000), (workloads[1], 2000), (workloads[2], 2000), (workloads[3], 300)];
     ProcessSteps.Run(args.Length > 2 ? all.Where(w => args[2..].Contains(w.Item1.GetType().Name)).ToArray() : all, rounds, Console.Out);
+    return;
+}
+if (args is ["optimizer", ..])
+{
+    OptimizerUpdate.Run(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 500);
     return;
 }
 if (args is ["csv", ..])

@@ -98,7 +98,7 @@ public class DeepMlpStep : StepBenchmark
 
     protected override (Tensor, Tensor) CreateBatch() => (randn(64, 128), randint(0, 10, 64));
 
-    private sealed class HandDeepMlp : nn.Module<Tensor, Tensor>
+    internal sealed class HandDeepMlp : nn.Module<Tensor, Tensor>
     {
         private readonly ModuleList<Linear> layers = new();
         private readonly Linear classify = nn.Linear(128, 10);

@@ -71,8 +71,9 @@ public abstract class FusedOptimizer : IDisposable
 /// <summary>
 /// Adam and AdamW (Kingma and Ba; Loshchilov and Hutter) over flat buffers, step for step as
 /// <c>torch.optim.Adam</c>/<c>AdamW</c> compute them, in libtorch's own fused kernel: one pass over
-/// the buffers per step. AdamW first decays the decayed prefix of the values by
-/// <c>1 - lr * weightDecay</c>; Adam adds <c>weightDecay * value</c> to those gradients.
+/// the buffers per step. AdamW decays the decayed prefix of the values by <c>1 - lr * weightDecay</c>;
+/// Adam adds <c>weightDecay * value</c> to those gradients (within the kernel: the gradient buffer
+/// keeps what backward wrote).
 /// </summary>
 public sealed class FusedAdam : FusedOptimizer
 {
@@ -80,61 +81,61 @@ public sealed class FusedAdam : FusedOptimizer
     // them; compiled once per process. Lists come from C# (a list built inside the script would be
     // a copy that the kernel updates in vain).
     private static readonly Lazy<jit.CompilationUnit> Kernels = new(() => jit.compile(string.Join("\n",
-        "def adamw(params: List[Tensor], grads: List[Tensor], exp_avgs: List[Tensor], exp_avg_sqs: List[Tensor], steps: List[Tensor], lr: float, beta1: float, beta2: float, eps: float):",
-        "    torch._fused_adamw_(params, grads, exp_avgs, exp_avg_sqs, [], steps, lr=lr, beta1=beta1, beta2=beta2, weight_decay=0.0, eps=eps, amsgrad=False, maximize=False)",
+        "def adamw(params: List[Tensor], grads: List[Tensor], exp_avgs: List[Tensor], exp_avg_sqs: List[Tensor], steps: List[Tensor], lr: float, beta1: float, beta2: float, weight_decay: float, eps: float):",
+        "    torch._fused_adamw_(params, grads, exp_avgs, exp_avg_sqs, [], steps, lr=lr, beta1=beta1, beta2=beta2, weight_decay=weight_decay, eps=eps, amsgrad=False, maximize=False)",
         "",
-        "def adam(params: List[Tensor], grads: List[Tensor], exp_avgs: List[Tensor], exp_avg_sqs: List[Tensor], steps: List[Tensor], lr: float, beta1: float, beta2: float, eps: float):",
-        "    torch._fused_adam_(params, grads, exp_avgs, exp_avg_sqs, [], steps, lr=lr, beta1=beta1, beta2=beta2, weight_decay=0.0, eps=eps, amsgrad=False, maximize=False)",
+        "def adam(params: List[Tensor], grads: List[Tensor], exp_avgs: List[Tensor], exp_avg_sqs: List[Tensor], steps: List[Tensor], lr: float, beta1: float, beta2: float, weight_decay: float, eps: float):",
+        "    torch._fused_adam_(params, grads, exp_avgs, exp_avg_sqs, [], steps, lr=lr, beta1=beta1, beta2=beta2, weight_decay=weight_decay, eps=eps, amsgrad=False, maximize=False)",
         "")));
 
-    private readonly double _weightDecay;
-    private readonly bool _decoupled;
-    private readonly Tensor _average, _squares, _step, _decayedValues, _decayedGradients;
-    private readonly Tensor[] _values, _gradients, _averages, _squaresList, _steps;
-    private readonly Scalar _beta1, _beta2, _epsilon, _coupledDecay, _one;
+    /// <summary>One kernel call's slices of the buffers, and the weight decay they take.</summary>
+    private sealed record Group(Tensor[] Values, Tensor[] Gradients, Tensor[] Averages, Tensor[] Squares, Scalar WeightDecay);
+
+    private readonly string _kernel;
+    private readonly Tensor _average, _squares, _step;
+    private readonly Tensor[] _steps;
+    private readonly Group[] _groups;
+    private readonly Scalar _beta1, _beta2, _epsilon, _one;
 
     public FusedAdam(FlatParameters parameters, double learningRate, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0, bool decoupled = true)
         : base(parameters, learningRate)
     {
-        _weightDecay = weightDecay;
-        _decoupled = decoupled;
+        _kernel = decoupled ? "adamw" : "adam";
         _average = Buffer();
         _squares = Buffer();
         // The kernel reads the step count from a float tensor, which the caller advances.
         _step = Keep(zeros(1, dtype: float32, device: parameters.Values.device).DetachFromDisposeScope());
-        _decayedValues = Decayed(parameters.Values);
-        _decayedGradients = Decayed(parameters.Gradients);
-        _values = [parameters.Values];
-        _gradients = [parameters.Gradients];
-        _averages = [_average];
-        _squaresList = [_squares];
         _steps = [_step];
         _beta1 = Constant(beta1);
         _beta2 = Constant(beta2);
         _epsilon = Constant(epsilon);
-        _coupledDecay = Constant(weightDecay);
         _one = Constant(1);
+        // The kernel applies the decay inside its one pass (AdamW: value *= 1 - lr * decay; Adam:
+        // gradient += decay * value), so the decayed prefix and the rest are two calls rather than a
+        // separate pass over the values.
+        long decayed = weightDecay == 0 ? 0 : parameters.DecayedElements;
+        var groups = new List<Group>();
+        if (decayed > 0) groups.Add(Slice(0, decayed, Constant(weightDecay)));
+        if (decayed < parameters.Count) groups.Add(Slice(decayed, parameters.Count - decayed, Constant(0)));
+        _groups = groups.ToArray();
+    }
+
+    private Group Slice(long start, long length, Scalar weightDecay)
+    {
+        Tensor[] Part(Tensor buffer) => [Keep(buffer.narrow(0, start, length).DetachFromDisposeScope())];
+        return new Group(Part(Parameters.Values), Part(Parameters.Gradients), Part(_average), Part(_squares), weightDecay);
     }
 
     public override IReadOnlyDictionary<string, Tensor> State => new Dictionary<string, Tensor> { ["exp_avg"] = _average, ["exp_avg_sq"] = _squares, ["step"] = _step };
 
     protected override void Update()
     {
-        if (_weightDecay != 0 && Parameters.DecayedElements > 0)
-        {
-            if (_decoupled)
-            {
-                using var keep = (1 - LearningRate * _weightDecay).ToScalar();
-                _decayedValues.mul_(keep);
-            }
-            else
-            {
-                _decayedGradients.add_(_decayedValues, alpha: _coupledDecay);
-            }
-        }
         _step.add_(_one);
         using var rate = LearningRate.ToScalar();
-        Kernels.Value.invoke(_decoupled ? "adamw" : "adam", _values, _gradients, _averages, _squaresList, _steps, rate, _beta1, _beta2, _epsilon);
+        foreach (var group in _groups)
+        {
+            Kernels.Value.invoke(_kernel, group.Values, group.Gradients, group.Averages, group.Squares, _steps, rate, _beta1, _beta2, group.WeightDecay, _epsilon);
+        }
     }
 }
 
