@@ -60,7 +60,7 @@ public class PoolingTests
     }
 
     [Fact]
-    public void A_strided_input_and_no_grad_mode_give_the_same_values()
+    public void Strided_and_offset_inputs_and_no_grad_mode_give_the_same_values()
     {
         Sculpt.Backend.NativeBackend.EnsureLoaded();
         manual_seed(5);
@@ -69,6 +69,10 @@ public class PoolingTests
         Assert.False(transposed.is_contiguous());
         using var pool = new Sculpt.Layers.MaxPool2d(2);
         AssertSameAsLibtorch(pool, transposed);
+        // A contiguous view that starts inside its storage.
+        using var offset = wide.narrow(0, 1, 2);
+        Assert.True(offset.is_contiguous());
+        AssertSameAsLibtorch(pool, offset);
         using (no_grad())
         {
             using var input = randn(4, 3, 40, 24).requires_grad_();
