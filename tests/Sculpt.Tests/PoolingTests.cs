@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Sculpt.Tests;
 
 /// <summary>
-/// Sculpt's max pooling against libtorch's <c>max_pool2d</c>: the same values and the same
+/// Sculpt's max pooling against libtorch's <c>max_pool1d</c>/<c>max_pool2d</c>: the same values and the same
 /// gradients, bit for bit, including ties, NaNs, infinities, odd sizes and strided inputs.
 /// </summary>
 public class PoolingTests
@@ -100,13 +100,54 @@ public class PoolingTests
         Assert.True(ours.equal(theirs).all().item<bool>());
     }
 
-    private static void AssertSameAsLibtorch(Sculpt.Layers.MaxPool2d pool, Tensor input)
+    public static TheoryData<long[]> Rows => new()
+    {
+        new long[] { 8, 16, 64 },   // whole vectors
+        new long[] { 3, 5, 27 },    // four-window vectors, a scalar tail and a column left out
+        new long[] { 6, 11 },       // no batch dim
+    };
+
+    [Theory]
+    [MemberData(nameof(Rows))]
+    public void One_dimensional_values_and_gradients_match_libtorch_bit_for_bit(long[] shape)
+    {
+        Sculpt.Backend.NativeBackend.EnsureLoaded();
+        manual_seed(7);
+        using var random = randn(shape).mul_(1.5).round_();
+        var values = random.data<float>().ToArray();
+        values[1] = float.NaN;
+        values[2] = float.NaN;
+        values[3] = float.NaN;
+        values[5] = float.NegativeInfinity;
+        values[4] = float.NegativeInfinity;
+        using var x = tensor(values).view(shape);
+        using var pool = new Sculpt.Layers.MaxPool1d(2);
+        AssertSameAsLibtorch(pool, x, input => nn.functional.max_pool1d(input, 2));
+    }
+
+    [Theory]
+    [InlineData(3, 3, 0)]
+    [InlineData(2, 1, 1)]
+    public void Other_one_dimensional_windows_give_libtorchs_results(long kernel, long stride, long padding)
+    {
+        Sculpt.Backend.NativeBackend.EnsureLoaded();
+        using var x = randn(2, 4, 19);
+        using var pool = new Sculpt.Layers.MaxPool1d(kernel, stride, padding);
+        using var ours = pool.call(x);
+        using var theirs = nn.functional.max_pool1d(x, kernel, stride, padding);
+        Assert.True(ours.equal(theirs).all().item<bool>());
+    }
+
+    private static void AssertSameAsLibtorch(nn.Module<Tensor, Tensor> pool, Tensor input) =>
+        AssertSameAsLibtorch(pool, input, x => nn.functional.max_pool2d(x, 2));
+
+    private static void AssertSameAsLibtorch(nn.Module<Tensor, Tensor> pool, Tensor input, Func<Tensor, Tensor> reference)
     {
         using var scope = NewDisposeScope();
         var ours = input.detach().requires_grad_();
         var theirs = input.detach().requires_grad_();
         var pooled = pool.call(ours);
-        var expected = nn.functional.max_pool2d(theirs, 2);
+        var expected = reference(theirs);
         Assert.Equal(expected.shape, pooled.shape);
         // equal() is false where both hold NaN, so compare the bits.
         Assert.Equal(Bits(expected), Bits(pooled));

@@ -18,7 +18,7 @@ internal static class LayerEmission
         or LayerKind.SelfAttention or LayerKind.CrossAttention or LayerKind.Rnn or LayerKind.Lstm or LayerKind.Gru;
 
     /// <summary>Layers TorchSharp does not have in the form Sculpt needs, written in <c>Sculpt.Layers</c>.</summary>
-    private static bool IsSculptLayer(LayerKind kind) => kind is LayerKind.SelfAttention or LayerKind.CrossAttention or LayerKind.RMSNorm or LayerKind.MaxPool2d;
+    private static bool IsSculptLayer(LayerKind kind) => kind is LayerKind.SelfAttention or LayerKind.CrossAttention or LayerKind.RMSNorm or LayerKind.MaxPool1d or LayerKind.MaxPool2d;
 
     /// <summary>The TorchSharp call that builds the layer, its sizes read from <paramref name="config"/>.</summary>
     public static string Construction(LayerSpec layer, string config)
@@ -36,7 +36,8 @@ internal static class LayerEmission
             LayerKind.Dropout or LayerKind.Dropout1d or LayerKind.Dropout2d or LayerKind.AlphaDropout => $"{Nn}.{layer.Kind}({RateText(layer.Arguments[0], config)})",
             LayerKind.Identity => $"{Nn}.Identity()",
             LayerKind.Conv1d => $"{Nn}.Conv1d({Size(0)}, {Size(1)}, {Size(2)}, {Option("Stride")}, {Option("Padding")}, {Option("Dilation")}, global::TorchSharp.PaddingModes.Zeros, {Option("Groups")}, {bias})",
-            LayerKind.MaxPool1d or LayerKind.AvgPool1d => $"{Nn}.{layer.Kind}({Size(0)}, {PoolStride()}, {Option("Padding")})",
+            LayerKind.MaxPool1d => $"new global::Sculpt.Layers.MaxPool1d({Size(0)}, stride: {PoolStride()}, padding: {Option("Padding")})",
+            LayerKind.AvgPool1d => $"{Nn}.AvgPool1d({Size(0)}, {PoolStride()}, {Option("Padding")})",
             LayerKind.BatchNorm1d => $"{Nn}.BatchNorm1d({Size(0)})",
             LayerKind.Rnn => Recurrent("RNN"),
             LayerKind.Lstm => Recurrent("LSTM"),
