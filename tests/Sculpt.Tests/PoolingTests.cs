@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Sculpt.Tests;
 
 /// <summary>
-/// Sculpt's max pooling against libtorch's <c>max_pool1d</c>/<c>max_pool2d</c>: the same values and the same
+/// Sculpt's pooling against libtorch's <c>max_pool1d</c>, <c>max_pool2d</c> and <c>avg_pool2d</c>: the same values and the same
 /// gradients, bit for bit, including ties, NaNs, infinities, odd sizes and strided inputs.
 /// </summary>
 public class PoolingTests
@@ -135,6 +135,49 @@ public class PoolingTests
         using var pool = new Sculpt.Layers.MaxPool1d(kernel, stride, padding);
         using var ours = pool.call(x);
         using var theirs = nn.functional.max_pool1d(x, kernel, stride, padding);
+        Assert.True(ours.equal(theirs).all().item<bool>());
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Average_pooling_matches_libtorch_bit_for_bit(long[] shape)
+    {
+        Sculpt.Backend.NativeBackend.EnsureLoaded();
+        manual_seed(8);
+        using var random = randn(shape);
+        var values = random.data<float>().ToArray();
+        // A NaN, an infinity, -inf + inf and signed zeros, in the vector part and the tail.
+        values[0] = float.NaN;
+        values[3] = float.PositiveInfinity;
+        values[5] = float.PositiveInfinity;
+        values[5 + shape[^1]] = float.NegativeInfinity;
+        values[^1] = -0f;
+        values[^2] = -0f;
+        values[values.Length - (int)shape[^1] - 1] = -0f;
+        values[values.Length - (int)shape[^1] - 2] = -0f;
+        using var x = tensor(values).view(shape);
+        using var pool = new Sculpt.Layers.AvgPool2d(2);
+        AssertSameAsLibtorch(pool, x, input => nn.functional.avg_pool2d(input, 2));
+        using var transposed = x.transpose(-1, -2);
+        AssertSameAsLibtorch(pool, transposed, input => nn.functional.avg_pool2d(input, 2));
+        using (no_grad())
+        {
+            using var ours = pool.call(x);
+            using var theirs = nn.functional.avg_pool2d(x, 2);
+            Assert.Equal(Bits(theirs), Bits(ours));
+        }
+    }
+
+    [Theory]
+    [InlineData(3, 3, 0)]
+    [InlineData(2, 2, 1)]
+    public void Other_average_windows_give_libtorchs_results(long kernel, long stride, long padding)
+    {
+        Sculpt.Backend.NativeBackend.EnsureLoaded();
+        using var x = randn(2, 4, 11, 13);
+        using var pool = new Sculpt.Layers.AvgPool2d(kernel, stride, padding);
+        using var ours = pool.call(x);
+        using var theirs = nn.functional.avg_pool2d(x, kernel, stride, padding);
         Assert.True(ours.equal(theirs).all().item<bool>());
     }
 

@@ -18,7 +18,7 @@ internal static class LayerEmission
         or LayerKind.SelfAttention or LayerKind.CrossAttention or LayerKind.Rnn or LayerKind.Lstm or LayerKind.Gru;
 
     /// <summary>Layers TorchSharp does not have in the form Sculpt needs, written in <c>Sculpt.Layers</c>.</summary>
-    private static bool IsSculptLayer(LayerKind kind) => kind is LayerKind.SelfAttention or LayerKind.CrossAttention or LayerKind.RMSNorm or LayerKind.MaxPool1d or LayerKind.MaxPool2d;
+    private static bool IsSculptLayer(LayerKind kind) => kind is LayerKind.SelfAttention or LayerKind.CrossAttention or LayerKind.RMSNorm or LayerKind.MaxPool1d or LayerKind.MaxPool2d or LayerKind.AvgPool2d;
 
     /// <summary>The TorchSharp call that builds the layer, its sizes read from <paramref name="config"/>.</summary>
     public static string Construction(LayerSpec layer, string config)
@@ -48,7 +48,7 @@ internal static class LayerEmission
                 $"{Nn}.{layer.Kind}({Size(0)}, {Size(1)}, {Size(2)}, global::TorchSharp.Padding.Same, {Option("Stride")}, {Option("Dilation")}, global::TorchSharp.PaddingModes.Zeros, {Option("Groups")}, {bias})",
             LayerKind.Conv2d => $"{Nn}.Conv2d({Size(0)}, {Size(1)}, {Size(2)}, {Option("Stride")}, {Option("Padding")}, {Option("Dilation")}, global::TorchSharp.PaddingModes.Zeros, {Option("Groups")}, {bias})",
             LayerKind.MaxPool2d => $"new global::Sculpt.Layers.MaxPool2d({Size(0)}, stride: {PoolStride()}, padding: {Option("Padding")})",
-            LayerKind.AvgPool2d => $"{Nn}.AvgPool2d({Size(0)}, stride: {PoolStride()}, padding: {Option("Padding")})",
+            LayerKind.AvgPool2d => $"new global::Sculpt.Layers.AvgPool2d({Size(0)}, stride: {PoolStride()}, padding: {Option("Padding")})",
             LayerKind.BatchNorm2d => $"{Nn}.BatchNorm2d({Size(0)})",
             LayerKind.LayerNorm => $"{Nn}.LayerNorm({Size(0)})",
             LayerKind.AdaptiveAvgPool2d => $"{Nn}.AdaptiveAvgPool2d({Size(0)})",

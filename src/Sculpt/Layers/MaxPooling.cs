@@ -26,7 +26,7 @@ public sealed class MaxPool1d : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        if (_kernel == 2 && _stride == 2 && _padding == 0 && WindowMaxPool.Applies(x, poolDims: 1)) return WindowMaxPool.Pool(x, poolDims: 1);
+        if (_kernel == 2 && _stride == 2 && _padding == 0 && FastPooling.Applies(x, poolDims: 1)) return WindowMaxPool.Pool(x, poolDims: 1);
         return nn.functional.max_pool1d(x, _kernel, _stride, _padding);
     }
 }
@@ -59,16 +59,16 @@ public sealed class MaxPool2d : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        if (_kernel == 2 && _stride == 2 && _padding == 0 && WindowMaxPool.Applies(x, poolDims: 2)) return WindowMaxPool.Pool(x, poolDims: 2);
+        if (_kernel == 2 && _stride == 2 && _padding == 0 && FastPooling.Applies(x, poolDims: 2)) return WindowMaxPool.Pool(x, poolDims: 2);
         return nn.functional.max_pool2d(x, _kernel, _stride, _padding);
     }
 }
 
-/// <summary>The vectorised stride-2 max pooling behind <see cref="MaxPool1d"/> (windows of 2) and <see cref="MaxPool2d"/> (2 x 2).</summary>
-internal static class WindowMaxPool
+/// <summary>Which inputs the pooling layers' own kernels take.</summary>
+internal static class FastPooling
 {
     /// <summary>
-    /// Whether <see cref="Pool"/> handles <paramref name="x"/>: a float32 CPU tensor with one or two
+    /// Whether a stride-2 pooling kernel of Sculpt's handles <paramref name="x"/>: a float32 CPU tensor with one or two
     /// leading dims before the <paramref name="poolDims"/> pooled ones, windows to pool, and fewer
     /// than 2^31 elements.
     /// </summary>
@@ -79,7 +79,11 @@ internal static class WindowMaxPool
         if (dims != poolDims + 1 && dims != poolDims + 2) return false;
         return x.size(-1) >= 2 && (poolDims == 1 || x.size(-2) >= 2);
     }
+}
 
+/// <summary>The vectorised stride-2 max pooling behind <see cref="MaxPool1d"/> (windows of 2) and <see cref="MaxPool2d"/> (2 x 2).</summary>
+internal static class WindowMaxPool
+{
     public static Tensor Pool(Tensor input, int poolDims)
     {
         using var scope = NewDisposeScope();

@@ -20,7 +20,7 @@ partial class LeNet5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.tor
 
     /// <summary>The AvgPool2d module behind <see cref="Pool2"/>; its state-dict prefix is "Pool2".</summary>
     [global::TorchSharp.Utils.ComponentName(Name = "Pool2")]
-    private readonly global::TorchSharp.Modules.AvgPool2d _pool2;
+    private readonly global::Sculpt.Layers.AvgPool2d _pool2;
 
     /// <summary>The BatchNorm2d module behind <see cref="Norm"/>; its state-dict prefix is "Norm".</summary>
     [global::TorchSharp.Utils.ComponentName(Name = "Norm")]
@@ -48,7 +48,7 @@ partial class LeNet5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.tor
         _conv1 = global::TorchSharp.torch.nn.Conv2d(1, 6, 5, 1, 0, 1, global::TorchSharp.PaddingModes.Zeros, 1, true);
         _pool1 = new global::Sculpt.Layers.MaxPool2d(2, stride: 2, padding: 0);
         _conv2 = global::TorchSharp.torch.nn.Conv2d(6, 16, 5, 1, 0, 1, global::TorchSharp.PaddingModes.Zeros, 1, true);
-        _pool2 = global::TorchSharp.torch.nn.AvgPool2d(2, stride: 2, padding: 0);
+        _pool2 = new global::Sculpt.Layers.AvgPool2d(2, stride: 2, padding: 0);
         _norm = global::TorchSharp.torch.nn.BatchNorm2d(16);
         _fc1 = global::TorchSharp.torch.nn.Linear(400, 120, true);
         _fc1Norm = global::TorchSharp.torch.nn.LayerNorm(120);
