@@ -2,6 +2,7 @@
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- paired            (interleaved step ratios)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- processes 3     (each side in its own processes, 3 rounds: step ratios, RSS; then workload names to pick)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- optimizer         (the deep MLP's optimizer update alone, interleaved)
+//   dotnet run -c Release --project tests/Sculpt.Benchmarks -- pooling           (Sculpt's pooling kernels vs libtorch's, interleaved)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- csv               (CSV loader vs CsvHelper, interleaved)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- tokens            (GPT-2 BPE tokens/s and the cache)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- --filter '*'      (BenchmarkDotNet)
@@ -34,6 +35,11 @@ if (args is ["processes", ..])
 if (args is ["optimizer", ..])
 {
     OptimizerUpdate.Run(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 500);
+    return;
+}
+if (args is ["pooling", ..])
+{
+    PoolingKernels.Run(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
     return;
 }
 if (args is ["csv", ..])
