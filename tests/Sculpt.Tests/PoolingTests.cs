@@ -181,6 +181,33 @@ public class PoolingTests
         Assert.True(ours.equal(theirs).all().item<bool>());
     }
 
+    [Fact]
+    public void Pooling_with_and_without_gradients_leaves_no_tensor_behind()
+    {
+        Sculpt.Backend.NativeBackend.EnsureLoaded();
+        using var images = randn(4, 3, 12, 10).requires_grad_();
+        using var rows = randn(4, 3, 18).requires_grad_();
+        using var max2d = new Sculpt.Layers.MaxPool2d(2);
+        using var max1d = new Sculpt.Layers.MaxPool1d(2);
+        using var avg2d = new Sculpt.Layers.AvgPool2d(2);
+        void Round()
+        {
+            using var scope = NewDisposeScope();
+            images.grad = null;
+            rows.grad = null;
+            (max2d.call(images).sum() + avg2d.call(images).sum() + max1d.call(rows).sum()).backward();
+            using var noGrad = no_grad();
+            max2d.call(images);
+            avg2d.call(images);
+            max1d.call(rows);
+        }
+        for (int i = 0; i < 5; i++) Round();
+        long before = LiveTensors.Settled();
+        for (int i = 0; i < 100; i++) Round();
+        long after = LiveTensors.Settled();
+        Assert.True(after <= before, $"{after - before} tensors more after 100 rounds");
+    }
+
     private static void AssertSameAsLibtorch(nn.Module<Tensor, Tensor> pool, Tensor input) =>
         AssertSameAsLibtorch(pool, input, x => nn.functional.max_pool2d(x, 2));
 

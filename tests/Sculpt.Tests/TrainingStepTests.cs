@@ -56,13 +56,17 @@ public class TrainingStepTests
         using var trainer = new DeepTrainerWithLayers(Config);
         for (int i = 0; i < 20; i++) trainer.TrainStep(batch.Features, batch.Targets).Dispose();
         // The counter is process-wide: let other tests' abandoned tensors be finalized first.
-        long before = SettledCount();
+        long before = LiveTensors.Settled();
         for (int i = 0; i < 300; i++) trainer.TrainStep(batch.Features, batch.Targets).Dispose();
-        long after = SettledCount();
+        long after = LiveTensors.Settled();
         Assert.True(after <= before, $"{after - before} tensors more after 300 steps");
     }
+}
 
-    private static long SettledCount()
+/// <summary>TorchSharp's process-wide count of live tensors, once abandoned ones have been finalized.</summary>
+internal static class LiveTensors
+{
+    public static long Settled()
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
