@@ -13,7 +13,7 @@ public class PoolingTests
     public static TheoryData<long[]> Shapes => new()
     {
         new long[] { 64, 6, 28, 28 },   // LeNet-5's first pooling: full vectors and no tail
-        new long[] { 3, 16, 10, 10 },   // five windows a row: the scalar tail only
+        new long[] { 3, 16, 10, 10 },   // five windows a row: four-window vectors and one scalar window
         new long[] { 2, 3, 7, 37 },     // odd sizes: the last row and column are left out
         new long[] { 5, 9, 34 },        // no batch dim
     };
@@ -36,25 +36,27 @@ public class PoolingTests
     {
         Sculpt.Backend.NativeBackend.EnsureLoaded();
         manual_seed(4);
-        using var random = randn(2, 3, 8, 36);
+        const int Width = 44;
+        using var random = randn(2, 3, 8, Width);
         var values = random.data<float>().ToArray();
         // Windows with one NaN, two NaNs (the gradient goes to the last), NaN after the maximum,
-        // all -inf, and +inf ties; in the vector part (columns < 32) and the tail.
-        foreach (int column in new[] { 0, 10, 33 })
+        // all -inf, and +inf ties; in the eight-window vectors (columns < 32), the four-window ones
+        // (32-39) and the scalar tail (40-43).
+        foreach (int column in new[] { 0, 10, 33, 41 })
         {
             values[column] = float.NaN;
-            values[36 + column + 1] = float.NaN;
-            values[2 * 36 + column + 1] = float.NaN;
-            values[3 * 36 + column] = float.NaN;
-            values[4 * 36 + column + 1] = float.NaN;
-            values[5 * 36 + column] = float.NegativeInfinity;
-            values[5 * 36 + column + 1] = float.NegativeInfinity;
-            values[6 * 36 + column] = float.NegativeInfinity;
-            values[6 * 36 + column + 1] = float.NegativeInfinity;
-            values[36 * 8 + column] = float.PositiveInfinity;
-            values[36 * 9 + column + 1] = float.PositiveInfinity;
+            values[Width + column + 1] = float.NaN;
+            values[2 * Width + column + 1] = float.NaN;
+            values[3 * Width + column] = float.NaN;
+            values[4 * Width + column + 1] = float.NaN;
+            values[5 * Width + column] = float.NegativeInfinity;
+            values[5 * Width + column + 1] = float.NegativeInfinity;
+            values[6 * Width + column] = float.NegativeInfinity;
+            values[6 * Width + column + 1] = float.NegativeInfinity;
+            values[Width * 8 + column] = float.PositiveInfinity;
+            values[Width * 9 + column + 1] = float.PositiveInfinity;
         }
-        using var x = tensor(values).view(2, 3, 8, 36);
+        using var x = tensor(values).view(2, 3, 8, Width);
         using var pool = new Sculpt.Layers.MaxPool2d(2);
         AssertSameAsLibtorch(pool, x);
     }
@@ -168,6 +170,24 @@ public class PoolingTests
         }
     }
 
+    [Fact]
+    public void Average_pooling_has_a_second_derivative_as_libtorchs_does()
+    {
+        Sculpt.Backend.NativeBackend.EnsureLoaded();
+        manual_seed(9);
+        using var scope = NewDisposeScope();
+        using var pool = new Sculpt.Layers.AvgPool2d(2);
+        var input = randn(2, 3, 8, 8);
+        var weights = randn(2, 3, 4, 4);
+        Tensor SecondOrder(Func<Tensor, Tensor> pooling)
+        {
+            var x = input.detach().requires_grad_();
+            var first = autograd.grad([pooling(x).pow(2).mul(weights).sum()], [x], retain_graph: true, create_graph: true)[0];
+            return autograd.grad([first.pow(2).sum()], [x])[0];
+        }
+        Assert.Equal(Bits(SecondOrder(x => nn.functional.avg_pool2d(x, 2))), Bits(SecondOrder(pool.call)));
+    }
+
     [Theory]
     [InlineData(3, 3, 0)]
     [InlineData(2, 2, 1)]
@@ -222,9 +242,14 @@ public class PoolingTests
         // equal() is false where both hold NaN, so compare the bits.
         Assert.Equal(Bits(expected), Bits(pooled));
         var upstream = randn(expected.shape);
+        // Negative zeros: libtorch adds gradients into zeroed memory, which turns them into +0.
+        upstream.view(-1).narrow(0, 0, 3).fill_(-0.0);
         pooled.backward([upstream]);
         expected.backward([upstream]);
         Assert.Equal(Bits(theirs.grad!), Bits(ours.grad!));
+        // Without gradients the kernels write the values themselves.
+        using var noGrad = no_grad();
+        Assert.Equal(Bits(reference(input)), Bits(pool.call(input)));
     }
 
     private static int[] Bits(Tensor t) =>

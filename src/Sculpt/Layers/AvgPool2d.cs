@@ -55,6 +55,13 @@ internal sealed class WindowAverage : autograd.SingleTensorFunction<WindowAverag
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradient)
     {
         var shape = (long[])ctx.get_data("shape");
+        if (gradient.requires_grad && is_grad_enabled())
+        {
+            // A graph of the backward itself (create_graph: gradient penalties, Hessian-vector
+            // products) needs libtorch's differentiable backward; only the input's shape is read.
+            using var input = empty(shape, dtype: ScalarType.Float32, device: CPU);
+            return [nn.functional.avg_pool2d_backward(gradient, input, [2, 2], [2, 2], [0, 0], false, true, null)];
+        }
         return [Backward(gradient, shape)];
     }
 
@@ -68,7 +75,7 @@ internal sealed class WindowAverage : autograd.SingleTensorFunction<WindowAverag
         var shape = x.shape;
         shape[^2] = outHeight;
         shape[^1] = outWidth;
-        var output = empty(shape, dtype: ScalarType.Float32);
+        var output = empty(shape, dtype: ScalarType.Float32, device: CPU);
         ReadOnlySpan<float> source = MemoryMarshal.Cast<byte, float>(x.bytes);
         Span<float> target = MemoryMarshal.Cast<byte, float>(output.bytes);
         ref float start = ref MemoryMarshal.GetReference(source);
@@ -117,7 +124,7 @@ internal sealed class WindowAverage : autograd.SingleTensorFunction<WindowAverag
         var gradient = gradientOutput.is_contiguous() ? gradientOutput : gradientOutput.contiguous();
         int height = (int)inputShape[^2], width = (int)inputShape[^1], outHeight = height / 2, outWidth = width / 2;
         bool covered = height % 2 == 0 && width % 2 == 0;
-        var result = covered ? empty(inputShape, dtype: ScalarType.Float32) : zeros(inputShape, dtype: ScalarType.Float32);
+        var result = covered ? empty(inputShape, dtype: ScalarType.Float32, device: CPU) : zeros(inputShape, dtype: ScalarType.Float32, device: CPU);
         long planes = result.numel() / ((long)height * width);
         ReadOnlySpan<float> source = MemoryMarshal.Cast<byte, float>(gradient.bytes);
         Span<float> target = MemoryMarshal.Cast<byte, float>(result.bytes);
@@ -134,7 +141,8 @@ internal sealed class WindowAverage : autograd.SingleTensorFunction<WindowAverag
                 {
                     for (; column + 4 <= outWidth; column += 4)
                     {
-                        var quarter = Sse.Divide(Vector128.LoadUnsafe(ref start, (nuint)(outRow + column)), four);
+                        // Added to zero, as libtorch adds into a zeroed gradient: a -0 becomes +0.
+                        var quarter = Sse.Add(Vector128<float>.Zero, Sse.Divide(Vector128.LoadUnsafe(ref start, (nuint)(outRow + column)), four));
                         // q0 q0 q1 q1 and q2 q2 q3 q3: each value to both columns of its window.
                         var left = Sse.UnpackLow(quarter, quarter);
                         var right = Sse.UnpackHigh(quarter, quarter);
@@ -146,7 +154,7 @@ internal sealed class WindowAverage : autograd.SingleTensorFunction<WindowAverag
                 }
                 for (; column < outWidth; column++)
                 {
-                    float quarter = source[outRow + column] / 4f;
+                    float quarter = 0f + source[outRow + column] / 4f;
                     target[top + 2 * column] = quarter;
                     target[top + 2 * column + 1] = quarter;
                     target[bottom + 2 * column] = quarter;

@@ -68,13 +68,15 @@ public sealed class MaxPool2d : nn.Module<Tensor, Tensor>
 internal static class FastPooling
 {
     /// <summary>
-    /// Whether a stride-2 pooling kernel of Sculpt's handles <paramref name="x"/>: a float32 CPU tensor with one or two
-    /// leading dims before the <paramref name="poolDims"/> pooled ones, windows to pool, and fewer
-    /// than 2^31 elements.
+    /// Whether a stride-2 pooling kernel of Sculpt's handles <paramref name="x"/>: a non-empty
+    /// float32 CPU tensor under 2 GiB, with one or two leading dims before the
+    /// <paramref name="poolDims"/> pooled ones, and windows to pool.
     /// </summary>
     public static bool Applies(Tensor x, int poolDims)
     {
-        if (x.device_type != TorchSharp.DeviceType.CPU || x.dtype != ScalarType.Float32 || x.numel() > int.MaxValue) return false;
+        // The kernels read and write through Span<byte>, which holds at most int.MaxValue bytes; an
+        // empty tensor goes to libtorch, which reports what is wrong with it.
+        if (x.device_type != TorchSharp.DeviceType.CPU || x.dtype != ScalarType.Float32 || x.numel() == 0 || x.numel() > int.MaxValue / sizeof(float)) return false;
         long dims = x.dim();
         if (dims != poolDims + 1 && dims != poolDims + 2) return false;
         return x.size(-1) >= 2 && (poolDims == 1 || x.size(-2) >= 2);
@@ -99,14 +101,14 @@ internal static class WindowMaxPool
         Tensor output;
         if (!(x.requires_grad && is_grad_enabled()))
         {
-            output = empty(shape, dtype: ScalarType.Float32);
+            output = empty(shape, dtype: ScalarType.Float32, device: CPU);
             Scan(x, planes, (int)height, (int)width, windowRows, output, null);
         }
         else
         {
             // The positions come from the scan; the values from a gather, whose backward sends each
             // output's gradient to the one input it came from, as max pooling's backward does.
-            var index = empty(planes, outHeight * outWidth, dtype: ScalarType.Int64);
+            var index = empty(planes, outHeight * outWidth, dtype: ScalarType.Int64, device: CPU);
             Scan(x, planes, (int)height, (int)width, windowRows, null, index);
             output = x.view(planes, height * width).gather(1, index).view(shape);
         }
