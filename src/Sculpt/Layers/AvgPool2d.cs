@@ -18,25 +18,16 @@ namespace Sculpt.Layers;
 /// four, so the values are bit-identical; backward gives each element a quarter of its window's
 /// gradient, as libtorch's does. Every other configuration and device calls libtorch.
 /// </remarks>
-public sealed class AvgPool2d : nn.Module<Tensor, Tensor>
+public sealed class AvgPool2d : PoolingLayer
 {
-    private readonly long _kernel, _stride, _padding;
-
-    public AvgPool2d(long kernelSize, long? stride = null, long padding = 0) : base(nameof(AvgPool2d))
+    public AvgPool2d(long kernelSize, long? stride = null, long padding = 0) : base(nameof(AvgPool2d), kernelSize, stride, padding)
     {
-        if (kernelSize < 1) throw new ArgumentOutOfRangeException(nameof(kernelSize), $"must be at least 1; got {kernelSize}");
-        _kernel = kernelSize;
-        _stride = stride ?? kernelSize;
-        _padding = padding;
     }
 
     public override Tensor forward(Tensor x)
     {
-        if (_kernel == 2 && _stride == 2 && _padding == 0 && FastPooling.Applies(x, poolDims: 2))
-        {
-            return x.requires_grad && is_grad_enabled() ? WindowAverage.apply(x) : WindowAverage.Forward(x);
-        }
-        return nn.functional.avg_pool2d(x, _kernel, _stride, _padding);
+        if (!TakesOwnKernel(x, poolDims: 2)) return nn.functional.avg_pool2d(x, Kernel, Stride, Padding);
+        return x.requires_grad && is_grad_enabled() ? WindowAverage.apply(x) : WindowAverage.Forward(x);
     }
 }
 

@@ -12,23 +12,14 @@ namespace Sculpt.Layers;
 /// the vectorised path of <see cref="MaxPool2d"/> for windows of 2 with stride 2 and no padding
 /// (forward and backward of a 64 x 64 x 256 input: libtorch 3.4 ms, this path 1.5 ms).
 /// </summary>
-public sealed class MaxPool1d : nn.Module<Tensor, Tensor>
+public sealed class MaxPool1d : PoolingLayer
 {
-    private readonly long _kernel, _stride, _padding;
-
-    public MaxPool1d(long kernelSize, long? stride = null, long padding = 0) : base(nameof(MaxPool1d))
+    public MaxPool1d(long kernelSize, long? stride = null, long padding = 0) : base(nameof(MaxPool1d), kernelSize, stride, padding)
     {
-        if (kernelSize < 1) throw new ArgumentOutOfRangeException(nameof(kernelSize), $"must be at least 1; got {kernelSize}");
-        _kernel = kernelSize;
-        _stride = stride ?? kernelSize;
-        _padding = padding;
     }
 
-    public override Tensor forward(Tensor x)
-    {
-        if (_kernel == 2 && _stride == 2 && _padding == 0 && FastPooling.Applies(x, poolDims: 1)) return WindowMaxPool.Pool(x, poolDims: 1);
-        return nn.functional.max_pool1d(x, _kernel, _stride, _padding);
-    }
+    public override Tensor forward(Tensor x) =>
+        TakesOwnKernel(x, poolDims: 1) ? WindowMaxPool.Pool(x, poolDims: 1) : nn.functional.max_pool1d(x, Kernel, Stride, Padding);
 }
 
 /// <summary>
@@ -45,42 +36,14 @@ public sealed class MaxPool1d : nn.Module<Tensor, Tensor>
 /// input at those positions, so autograd's own <c>gather</c> backward routes the gradient. Every
 /// other configuration and device calls libtorch.
 /// </remarks>
-public sealed class MaxPool2d : nn.Module<Tensor, Tensor>
+public sealed class MaxPool2d : PoolingLayer
 {
-    private readonly long _kernel, _stride, _padding;
-
-    public MaxPool2d(long kernelSize, long? stride = null, long padding = 0) : base(nameof(MaxPool2d))
+    public MaxPool2d(long kernelSize, long? stride = null, long padding = 0) : base(nameof(MaxPool2d), kernelSize, stride, padding)
     {
-        if (kernelSize < 1) throw new ArgumentOutOfRangeException(nameof(kernelSize), $"must be at least 1; got {kernelSize}");
-        _kernel = kernelSize;
-        _stride = stride ?? kernelSize;
-        _padding = padding;
     }
 
-    public override Tensor forward(Tensor x)
-    {
-        if (_kernel == 2 && _stride == 2 && _padding == 0 && FastPooling.Applies(x, poolDims: 2)) return WindowMaxPool.Pool(x, poolDims: 2);
-        return nn.functional.max_pool2d(x, _kernel, _stride, _padding);
-    }
-}
-
-/// <summary>Which inputs the pooling layers' own kernels take.</summary>
-internal static class FastPooling
-{
-    /// <summary>
-    /// Whether a stride-2 pooling kernel of Sculpt's handles <paramref name="x"/>: a non-empty
-    /// float32 CPU tensor under 2 GiB, with one or two leading dims before the
-    /// <paramref name="poolDims"/> pooled ones, and windows to pool.
-    /// </summary>
-    public static bool Applies(Tensor x, int poolDims)
-    {
-        // The kernels read and write through Span<byte>, which holds at most int.MaxValue bytes; an
-        // empty tensor goes to libtorch, which reports what is wrong with it.
-        if (x.device_type != TorchSharp.DeviceType.CPU || x.dtype != ScalarType.Float32 || x.numel() == 0 || x.numel() > int.MaxValue / sizeof(float)) return false;
-        long dims = x.dim();
-        if (dims != poolDims + 1 && dims != poolDims + 2) return false;
-        return x.size(-1) >= 2 && (poolDims == 1 || x.size(-2) >= 2);
-    }
+    public override Tensor forward(Tensor x) =>
+        TakesOwnKernel(x, poolDims: 2) ? WindowMaxPool.Pool(x, poolDims: 2) : nn.functional.max_pool2d(x, Kernel, Stride, Padding);
 }
 
 /// <summary>The vectorised stride-2 max pooling behind <see cref="MaxPool1d"/> (windows of 2) and <see cref="MaxPool2d"/> (2 x 2).</summary>
