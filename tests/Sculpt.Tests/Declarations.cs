@@ -394,3 +394,23 @@ public partial class SamePadded
     [Forward("B 3 H W -> B 8 H W")]
     public Tensor Forward(Tensor x) => Conv(x);
 }
+
+/// <summary>A chain with a bias-free Linear, two Linears back to back and a ReLU last.</summary>
+[Model(typeof(MlpConfig))]
+public partial class UnevenChain
+{
+    [Linear(12, "Hidden")] private partial Tensor Widen(Tensor x);
+    [Linear("Hidden", 16, Bias = false)] private partial Tensor Mix(Tensor x);
+    [Linear(16, 3)] private partial Tensor Score(Tensor x);
+
+    [Forward("B 12 -> B 3")]
+    public Tensor Forward(Tensor x)
+    {
+        var h = Widen(x);
+        h = Mix(h);
+        return Ops.Relu(Score(Ops.Relu(h)));
+    }
+}
+
+[Trainer(Loss.CrossEntropy, Optimizer.Sgd)]
+public partial class UnevenChainTrainer : Trainer<UnevenChain, Blobs, MlpConfig>;

@@ -26,6 +26,7 @@ internal static class ModelEmitter
 
         w.BeginType(target);
         w.Line(SourceWriter.GeneratedCode);
+        if (spec.Chain.Count > 0) contract += ", global::Sculpt.Models.IDenseChain";
         w.Open($"partial {target.Type.Keyword} {self} : {module}, {contract}");
 
         foreach (var layer in spec.Layers)
@@ -127,6 +128,7 @@ internal static class ModelEmitter
         }
 
         if (forward is not null) EmitForward(w, spec, forward, self);
+        if (spec.Chain.Count > 0) EmitChain(w, spec);
 
         string configName = hasConfig ? "config" : "";
         w.Line("/// <summary>The number of trainable parameters" + (hasConfig ? " the model has for <paramref name=\"config\"/>" : "") + ".</summary>");
@@ -209,6 +211,41 @@ internal static class ModelEmitter
         if (definition.States == 2) w.Line($"{Local("cell")}.Dispose();");
         w.Line($"return {Local("output")};");
         w.Close();
+    }
+
+    /// <summary>The proved chain, step by step, for the trainer's <c>DenseChain</c>; a sub-model that is not a chain ends it.</summary>
+    private static void EmitChain(SourceWriter w, ModelSpec spec)
+    {
+        const string Steps = "global::Sculpt.Models.DenseChainStep";
+        w.Line("/// <inheritdoc/>");
+        w.Open($"bool global::Sculpt.Models.IDenseChain.TryAppendChain(string prefix, global::System.Collections.Generic.List<{Steps}> steps)");
+        foreach (var link in spec.Chain)
+        {
+            switch (link.Kind)
+            {
+                case ChainLinkKind.Linear:
+                    bool bias = spec.Layers.First(l => l.Name == link.Name).Bias;
+                    w.Line($"steps.Add(new {Steps}.Linear(prefix + {SourceWriter.Quote(link.Name)}, Bias: {(bias ? "true" : "false")}));");
+                    break;
+                case ChainLinkKind.Relu:
+                    w.Line($"steps.Add({Steps}.Relu.Instance);");
+                    break;
+                case ChainLinkKind.Flatten:
+                    w.Line($"steps.Add({Steps}.Flatten.Instance);");
+                    break;
+                case ChainLinkKind.Submodel:
+                    w.Line($"if ((object){FieldName(link.Name)} is not global::Sculpt.Models.IDenseChain {FieldName(link.Name).TrimStart('_')}Chain || !{FieldName(link.Name).TrimStart('_')}Chain.TryAppendChain(prefix + {SourceWriter.Quote(link.Name + ".")}, steps)) return false;");
+                    break;
+                case ChainLinkKind.Blocks:
+                    w.Open($"for (int i = 0; i < {FieldName(link.Name)}.Count; i++)");
+                    w.Line($"if ((object){FieldName(link.Name)}[i] is not global::Sculpt.Models.IDenseChain block || !block.TryAppendChain(prefix + {SourceWriter.Quote(link.Name + ".")} + i + \".\", steps)) return false;");
+                    w.Close();
+                    break;
+            }
+        }
+        w.Line("return true;");
+        w.Close();
+        w.Line();
     }
 
     private static void EmitForward(SourceWriter w, ModelSpec spec, ForwardSpec forward, string self)

@@ -53,9 +53,9 @@ internal static class TrainerEmitter
         w.Line("FusedOptimizer.ZeroGrad();");
         w.Line($"{Tensor} loss;");
         w.Open("if (Config.AccumulateBatches <= 1)");
-        w.Line("var output = Model.call(input);");
+        w.Line("var output = TrainingForward(input);");
         w.Line($"loss = {LossCall(spec.Loss, "output", "target", sum: false)};");
-        w.Line("loss.backward();");
+        w.Line("Backpropagate(loss);");
         w.Close();
         w.Open("else");
         w.Line($"loss = AccumulateGradients(input, target, static (model, part, partTarget) => {LossCall(spec.Loss, "model.call(part)", "partTarget", sum: false)});");

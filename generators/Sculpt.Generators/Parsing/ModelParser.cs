@@ -24,6 +24,7 @@ internal static class ModelParser
 
         ForwardSpec? forward = null;
         var rows = new List<SummaryRowSpec>();
+        var chain = EquatableArray<ChainLink>.Empty;
         if (forwardMethod is not null && signatureText is not null && DeclarationRules.ForwardProblem(forwardMethod) is null)
         {
             var (signature, error) = SignatureParser.Parse(signatureText, dimNames);
@@ -33,6 +34,7 @@ internal static class ModelParser
             bool valid = error is null && signature!.Inputs.Count == forwardMethod.Parameters.Length;
             forward = new ForwardSpec(forwardMethod.Name, signatureText, parameters, signature?.Output, valid);
             rows.AddRange(ForwardWalker.Rows(forwardMethod, context.SemanticModel, type, layers, dimNames, parameters, cancellation));
+            chain = ChainPlanner.Plan(forwardMethod, context.SemanticModel, type, layers, cancellation);
         }
 
         return new ModelSpec(
@@ -43,6 +45,7 @@ internal static class ModelParser
             rows.ToEquatableArray())
         {
             Submodels = Submodels(type, config, fromGenerator: true).Select(s => s.Spec).ToEquatableArray(),
+            Chain = chain,
         };
     }
 

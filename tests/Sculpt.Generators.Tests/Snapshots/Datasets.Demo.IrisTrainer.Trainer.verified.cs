@@ -27,9 +27,9 @@ partial class IrisTrainer
         global::TorchSharp.torch.Tensor loss;
         if (Config.AccumulateBatches <= 1)
         {
-            var output = Model.call(input);
+            var output = TrainingForward(input);
             loss = global::Sculpt.Training.Losses.CrossEntropy(output, target);
-            loss.backward();
+            Backpropagate(loss);
         }
         else
         {

@@ -1,0 +1,124 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Sculpt.Models;
+using Sculpt.Training;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Sculpt.Tests;
+
+public class DenseChainTests
+{
+    private static readonly MlpConfig Config = new() { Hidden = 32, Dropout = 0, BatchSize = 32, LearningRate = 1e-2, Seed = 5 };
+
+    [Fact]
+    public void The_generator_lists_a_chain_with_repeated_blocks_in_forward_order()
+    {
+        using var model = new DenseStack(Config);
+        var steps = new List<DenseChainStep>();
+        Assert.True(((IDenseChain)model).TryAppendChain("", steps));
+        var expected = new List<DenseChainStep> { DenseChainStep.Flatten.Instance, new DenseChainStep.Linear("Input", Bias: true) };
+        for (int i = 0; i < 32; i++)
+        {
+            expected.Add(new DenseChainStep.Linear($"Layers.{i}.Dense", Bias: true));
+            expected.Add(DenseChainStep.Relu.Instance);
+        }
+        expected.Add(new DenseChainStep.Linear("Classify", Bias: true));
+        Assert.Equal(expected, steps);
+        // Every Linear names parameters the model has.
+        var names = model.named_parameters().Select(p => p.name).ToHashSet();
+        Assert.All(steps.OfType<DenseChainStep.Linear>(), l => Assert.Contains(l.Name + ".weight", names));
+    }
+
+    [Fact]
+    public void Models_that_are_not_chains_do_not_claim_to_be()
+    {
+        // A residual connection, a dropout, and blocks that are residual.
+        using var residual = new ResidualMix(Config);
+        using var withDropout = new Mlp(Config);
+        using var repeated = new RepeatedMlp(Config);
+        Assert.IsNotAssignableFrom<IDenseChain>(residual);
+        Assert.IsNotAssignableFrom<IDenseChain>(withDropout);
+        // Its own forward is a chain of blocks, but the blocks are not chains: it says so at run time.
+        var steps = new List<DenseChainStep>();
+        Assert.False(((IDenseChain)repeated).TryAppendChain("", steps));
+    }
+
+    [Fact]
+    public void Chain_steps_give_autograds_losses_gradients_and_weights_bit_for_bit()
+    {
+        using var chained = new DeepTrainerWithLayers(Config);
+        using var autograd = new DeepTrainerWithLayers(Config) { DenseChainEnabled = false };
+        AssertSameSteps(chained, autograd, chained.TrainStep, autograd.TrainStep, chained.FusedOptimizer.Parameters, autograd.FusedOptimizer.Parameters);
+    }
+
+    [Fact]
+    public void Bias_free_and_back_to_back_layers_and_a_final_relu_match_autograd_bit_for_bit()
+    {
+        using var chained = new UnevenChainTrainer(Config);
+        using var autograd = new UnevenChainTrainer(Config) { DenseChainEnabled = false };
+        AssertSameSteps(chained, autograd, (x, y) => chained.TrainStep(x.flatten(1), y), (x, y) => autograd.TrainStep(x.flatten(1), y),
+            chained.FusedOptimizer.Parameters, autograd.FusedOptimizer.Parameters);
+    }
+
+    [Fact]
+    public void The_chain_refuses_inputs_it_cannot_take_and_the_trainer_calls_the_model_instead()
+    {
+        using var trainer = new UnevenChainTrainer(Config);
+        using var chain = DenseChain.TryCreate(trainer.Model, trainer.FusedOptimizer.Parameters);
+        Assert.NotNull(chain);
+        using var rows = randn(4, 12);
+        using var wide = randn(4, 13);
+        using var doubles = randn(4, 12, dtype: float64);
+        using var needsGradient = randn(4, 12).requires_grad_();
+        Assert.True(chain.Accepts(rows));
+        Assert.False(chain.Accepts(wide));
+        Assert.False(chain.Accepts(doubles));
+        Assert.False(chain.Accepts(needsGradient));
+        var error = Assert.Throws<ArgumentException>(() => chain.Forward(wide));
+        Assert.Contains("[B, 12]", error.Message);
+        Assert.Contains("[4, 13]", error.Message);
+        // The trainer still trains on an input that needs a gradient, through autograd.
+        using var target = tensor(new long[] { 0, 1, 2, 0 });
+        using var loss = trainer.TrainStep(needsGradient, target);
+        Assert.True(float.IsFinite(loss.item<float>()));
+        Assert.NotNull(needsGradient.grad);
+    }
+
+    [Fact]
+    public void A_smaller_last_batch_gets_its_own_buffers_and_the_same_results()
+    {
+        using var chained = new DeepTrainerWithLayers(Config);
+        using var autograd = new DeepTrainerWithLayers(Config) { DenseChainEnabled = false };
+        foreach (int rows in new[] { 32, 20, 32, 1, 20 })
+        {
+            using var batch = Blobs.Make(rows, rows);
+            using var a = chained.TrainStep(batch.Features, batch.Targets);
+            using var b = autograd.TrainStep(batch.Features, batch.Targets);
+            Assert.Equal(BitConverter.SingleToInt32Bits(b.item<float>()), BitConverter.SingleToInt32Bits(a.item<float>()));
+        }
+        Assert.True(SameBits(chained.FusedOptimizer.Parameters.Values, autograd.FusedOptimizer.Parameters.Values));
+    }
+
+    private static void AssertSameSteps(IDisposable chainedTrainer, IDisposable autogradTrainer, Func<Tensor, Tensor, Tensor> chained, Func<Tensor, Tensor, Tensor> autograd,
+        Optimization.FlatParameters chainedParameters, Optimization.FlatParameters autogradParameters)
+    {
+        Assert.True(SameBits(chainedParameters.Values, autogradParameters.Values), "the two trainers start from the same weights");
+        for (int step = 0; step < 8; step++)
+        {
+            using var batch = Blobs.Make(32, 100 + step);
+            using var a = chained(batch.Features, batch.Targets);
+            using var b = autograd(batch.Features, batch.Targets);
+            Assert.Equal(BitConverter.SingleToInt32Bits(b.item<float>()), BitConverter.SingleToInt32Bits(a.item<float>()));
+            Assert.True(SameBits(chainedParameters.Gradients, autogradParameters.Gradients), $"gradients differ at step {step}");
+            Assert.True(SameBits(chainedParameters.Values, autogradParameters.Values), $"weights differ at step {step}");
+        }
+        // The gradients are not all zero: the comparison saw real backward passes.
+        Assert.True(chainedParameters.Gradients.abs().sum().item<float>() > 0);
+    }
+
+    /// <summary>Equal as bit patterns, so a -0 against a +0 counts as a difference.</summary>
+    private static bool SameBits(Tensor a, Tensor b) =>
+        a.data<float>().ToArray().Select(BitConverter.SingleToInt32Bits).SequenceEqual(b.data<float>().ToArray().Select(BitConverter.SingleToInt32Bits));
+}
