@@ -414,3 +414,17 @@ public partial class UnevenChain
 
 [Trainer(Loss.CrossEntropy, Optimizer.Sgd)]
 public partial class UnevenChainTrainer : Trainer<UnevenChain, Blobs, MlpConfig>;
+
+/// <summary>One Linear applied twice: its weight's gradient is the sum of two uses.</summary>
+[Model(typeof(MlpConfig))]
+public partial class TwiceApplied
+{
+    [Linear(12, 12)] private partial Tensor Same(Tensor x);
+    [Linear(12, 3)] private partial Tensor Score(Tensor x);
+
+    [Forward("B 3 2 2 -> B 3")]
+    public Tensor Forward(Tensor x) => Score(Ops.Relu(Same(Ops.Relu(Same(Ops.Flatten(x))))));
+}
+
+[Trainer(Loss.CrossEntropy, Optimizer.Adam)]
+public partial class TwiceAppliedTrainer : Trainer<TwiceApplied, Blobs, MlpConfig>;

@@ -63,6 +63,14 @@ public class DenseChainTests
     }
 
     [Fact]
+    public void A_layer_applied_twice_gets_the_sum_of_both_uses_as_autograd_sums_them()
+    {
+        using var chained = new TwiceAppliedTrainer(Config);
+        using var autograd = new TwiceAppliedTrainer(Config) { DenseChainEnabled = false };
+        AssertSameSteps(chained, autograd, chained.TrainStep, autograd.TrainStep, chained.FusedOptimizer.Parameters, autograd.FusedOptimizer.Parameters);
+    }
+
+    [Fact]
     public void The_chain_refuses_inputs_it_cannot_take_and_the_trainer_calls_the_model_instead()
     {
         using var trainer = new UnevenChainTrainer(Config);

@@ -50,7 +50,6 @@ internal static class TrainerEmitter
         w.Line("/// <inheritdoc/>");
         w.Open($"public override {Tensor} TrainStep({Tensor} input, {Tensor} target)");
         w.Line($"using var scope = {Torch}.NewDisposeScope();");
-        w.Line("FusedOptimizer.ZeroGrad();");
         w.Line($"{Tensor} loss;");
         w.Open("if (Config.AccumulateBatches <= 1)");
         w.Line("var output = TrainingForward(input);");
@@ -58,6 +57,7 @@ internal static class TrainerEmitter
         w.Line("Backpropagate(loss);");
         w.Close();
         w.Open("else");
+        w.Line("FusedOptimizer.ZeroGrad();");
         w.Line($"loss = AccumulateGradients(input, target, static (model, part, partTarget) => {LossCall(spec.Loss, "model.call(part)", "partTarget", sum: false)});");
         w.Close();
         w.Line("if (Config.L1 > 0) FusedOptimizer.Parameters.AddL1Gradient(Config.L1);");

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -15,9 +16,9 @@ namespace Sculpt.Training;
 /// each Linear is one matrix product into a buffer kept from step to step, each ReLU works in place,
 /// and the backward pass writes straight into the flat gradient buffer. The results are those of
 /// autograd's backward, bit for bit: the same libtorch calls in the same order (the bias copied into
-/// the output before <c>addmm</c> as <c>torch.nn.functional.linear</c> does; each weight gradient
-/// computed whole, then added to the buffer, as autograd accumulates), and ReLU's backward is
-/// libtorch's rule, <c>y &lt;= 0 ? 0 : g</c>.
+/// the output before <c>addmm</c>, as <c>torch.nn.functional.linear</c> does), ReLU's backward is
+/// libtorch's rule, <c>y &lt;= 0 ? 0 : g</c>, and each weight's gradient is the product autograd
+/// computes, written straight into the buffer.
 /// </summary>
 /// <remarks>
 /// A deep stack of small layers spends more time in autograd's bookkeeping than in arithmetic:
@@ -55,9 +56,6 @@ public sealed class DenseChain : IDisposable
     private readonly DenseChainStep[] _steps;
     private readonly LinearParameters?[] _linears;
 
-    /// <summary>Per Linear, its weight's gradient before it is added to the flat buffer.</summary>
-    private readonly Tensor[] _weightGradients;
-
     /// <summary>For each step, the workspace buffer its output lives in: a Linear's own, or for a ReLU the one before it.</summary>
     private readonly int[] _buffer;
     private readonly long[] _widths;
@@ -65,18 +63,43 @@ public sealed class DenseChain : IDisposable
     private Tensor? _input;
     private Workspace? _active;
 
+    /// <summary>Steps measured so far at libtorch's thread count and at one thread, while <see cref="ProductThreads"/> is undecided.</summary>
+    private readonly List<double> _atConfigured = new(), _atOne = new();
+    private int _tunedFor;
+    private int _stepThreads;
+    private long _stepStart;
+
+    /// <summary>How many samples of each thread count decide <see cref="ProductThreads"/>.</summary>
+    private const int TrialsPerSide = 8;
+
     /// <summary>Whether the chain starts by flattening its input to [B, features].</summary>
     private readonly bool _flattens;
 
-    private DenseChain(bool flattens, DenseChainStep[] steps, LinearParameters?[] linears, int[] buffer, long[] widths)
+    private readonly FlatParameters _parameters;
+
+    /// <summary>Whether the chain uses every trainable parameter exactly once, so its gradients can be written, not added.</summary>
+    private readonly bool _overwrites;
+
+    private DenseChain(FlatParameters parameters, bool overwrites, bool flattens, DenseChainStep[] steps, LinearParameters?[] linears, int[] buffer, long[] widths)
     {
+        _parameters = parameters;
+        _overwrites = overwrites;
         _flattens = flattens;
         _steps = steps;
         _linears = linears;
         _buffer = buffer;
         _widths = widths;
-        _weightGradients = linears.OfType<LinearParameters>().Select(l => empty(l.Out, l.In).DetachFromDisposeScope()).ToArray();
     }
+
+    /// <summary>
+    /// The threads the chain's matrix products run on: libtorch's setting, or one thread when the first
+    /// steps ran faster that way (null until they have been measured). On a virtual machine whose
+    /// vCPUs are two hyperthreads of one core, a second thread adds no floating-point units to a
+    /// product of 64 x 128 x 128 but makes the first wait for the second: one thread was 7% faster
+    /// for the deep MLP here. With the setting at one thread nothing is measured. Results do not
+    /// depend on the choice: MKL splits these products by rows and columns, never along the sum.
+    /// </summary>
+    public int? ProductThreads { get; private set; }
 
     /// <summary>The number of input features.</summary>
     public long InFeatures => _linears[0]!.In;
@@ -123,7 +146,9 @@ public sealed class DenseChain : IDisposable
             buffer[i] = widths.Count;
             widths.Add(width);
         }
-        return new DenseChain(flattens, steps.ToArray(), linears, buffer, widths.ToArray());
+        var used = steps.OfType<DenseChainStep.Linear>().SelectMany(l => l.Bias ? new[] { l.Name + ".weight", l.Name + ".bias" } : new[] { l.Name + ".weight" }).ToList();
+        bool overwrites = used.Count == used.Distinct().Count() && used.Count == slots.Count;
+        return new DenseChain(parameters, overwrites, flattens, steps.ToArray(), linears, buffer, widths.ToArray());
     }
 
     private static Tensor View(Tensor flat, FlatSlot slot, List<Tensor> views)
@@ -157,12 +182,14 @@ public sealed class DenseChain : IDisposable
     /// <summary>
     /// Runs the chain on <paramref name="input"/> and keeps what the backward pass needs. Returns the
     /// output as a fresh leaf that requires a gradient: compute the loss from it, back-propagate, and
-    /// hand its gradient to <see cref="Backward"/>.
+    /// hand its gradient to <see cref="SetGradients"/>.
     /// </summary>
     public Tensor Forward(Tensor input)
     {
         if (!Accepts(input)) throw new ArgumentException($"The dense chain takes a float32 CPU tensor [B, {InFeatures}]{(_flattens ? " (or one that flattens to it)" : "")} that needs no gradient; got {input.dtype} [{string.Join(", ", input.shape)}] on {input.device}.", nameof(input));
         using var noGrad = no_grad();
+        using var threads = new ThreadScope(_stepThreads = ThreadsForStep());
+        _stepStart = Stopwatch.GetTimestamp();
         var workspace = WorkspaceFor(input.size(0));
         var rows = _flattens && input.dim() > 2 ? input.flatten(1) : input;
         _input = rows.is_contiguous() ? rows : rows.contiguous();
@@ -194,14 +221,23 @@ public sealed class DenseChain : IDisposable
 
     /// <summary>
     /// Back-propagates <paramref name="outputGradient"/> (the gradient of the loss with respect to
-    /// what <see cref="Forward"/> returned) through the chain, adding each parameter's gradient to
-    /// the flat gradient buffer.
+    /// what <see cref="Forward"/> returned) through the chain and sets the flat gradient buffer to
+    /// the loss's gradients. When the chain uses every trainable parameter exactly once, each
+    /// gradient is written over the old one; otherwise the buffer is zeroed and each use adds its
+    /// share, as autograd does.
     /// </summary>
-    public void Backward(Tensor outputGradient)
+    public void SetGradients(Tensor outputGradient)
     {
-        var workspace = _active ?? throw new InvalidOperationException("Backward needs a Forward first.");
+        var workspace = _active ?? throw new InvalidOperationException("SetGradients needs a Forward first.");
         _active = null;
         using var noGrad = no_grad();
+        using (new ThreadScope(_stepThreads)) BackwardThrough(workspace, outputGradient);
+        if (ProductThreads is null) Record(Stopwatch.GetElapsedTime(_stepStart).TotalMilliseconds);
+    }
+
+    private void BackwardThrough(Workspace workspace, Tensor outputGradient)
+    {
+        if (!_overwrites) _parameters.ZeroGrad();
         workspace.Gradients[_buffer[^1]].copy_(outputGradient);
         for (int i = _steps.Length - 1; i >= 0; i--)
         {
@@ -213,17 +249,65 @@ public sealed class DenseChain : IDisposable
                 continue;
             }
             var input = buffer == 0 ? _input! : workspace.Activations[buffer - 1];
-            var weightGradient = _weightGradients[buffer];
-            weightGradient.addmm_(workspace.GradientsT[buffer], input, 0f, 1f);
-            linear.WeightGradient.add_(weightGradient);
+            // Written over, or added to a zeroed buffer: the same bits either way, as the dot
+            // products start from +0 and so never end at -0.
+            linear.WeightGradient.addmm_(workspace.GradientsT[buffer], input, _overwrites ? 0f : 1f, 1f);
             if (linear.BiasGradient is { } biasGradient)
             {
                 using var sum = gradient.sum([0L]);
-                biasGradient.add_(sum);
+                if (_overwrites) biasGradient.copy_(sum);
+                else biasGradient.add_(sum);
             }
             if (buffer > 0) workspace.Gradients[buffer - 1].addmm_(gradient, linear.Weight, 0f, 1f);
         }
         _input = null;
+    }
+
+    /// <summary>The thread count for this step: the decided one, or while measuring, the configured one and one by turns.</summary>
+    private int ThreadsForStep()
+    {
+        int configured = get_num_threads();
+        if (configured != _tunedFor)
+        {
+            // A new setting (or the first step): measure again.
+            _tunedFor = configured;
+            _atConfigured.Clear();
+            _atOne.Clear();
+            ProductThreads = configured == 1 ? 1 : null;
+        }
+        if (ProductThreads is { } decided) return decided;
+        return _atConfigured.Count > _atOne.Count ? 1 : configured;
+    }
+
+    private void Record(double milliseconds)
+    {
+        (_stepThreads == 1 ? _atOne : _atConfigured).Add(milliseconds);
+        if (_atOne.Count < TrialsPerSide || _atConfigured.Count < TrialsPerSide) return;
+        // The first pair warms caches and allocators; medians of the rest.
+        ProductThreads = Median(_atOne.Skip(1)) < Median(_atConfigured.Skip(1)) ? 1 : _tunedFor;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+
+    /// <summary>libtorch's intra-op thread count for a span of code, restored afterwards.</summary>
+    private readonly struct ThreadScope : IDisposable
+    {
+        private readonly int _restore;
+
+        public ThreadScope(int threads)
+        {
+            _restore = get_num_threads();
+            if (threads != _restore) set_num_threads(threads);
+        }
+
+        public void Dispose()
+        {
+            if (get_num_threads() != _restore) set_num_threads(_restore);
+        }
     }
 
     /// <summary>libtorch's <c>threshold_backward(g, y, 0)</c> in place: <c>y &lt;= 0 ? 0 : g</c>, so a NaN output passes its gradient.</summary>
@@ -275,7 +359,6 @@ public sealed class DenseChain : IDisposable
     public void Dispose()
     {
         DisposeWorkspaces();
-        foreach (var weightGradient in _weightGradients) weightGradient.Dispose();
         foreach (var linear in _linears.OfType<LinearParameters>())
         {
             linear.Weight.Dispose();

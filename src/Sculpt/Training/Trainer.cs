@@ -80,18 +80,29 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
     protected torch.Tensor TrainingForward(torch.Tensor input)
     {
         _chainOutput = null;
+        // The flat buffers first: building them re-points every parameter, which would break a graph already recorded.
+        _ = FusedOptimizer;
         if (!DenseChainEnabled || Chain is not { } chain || !chain.Accepts(input)) return Model.call(input);
         return _chainOutput = chain.Forward(input);
     }
 
-    /// <summary><c>loss.backward()</c>, then the chain's own backward pass when <see cref="TrainingForward"/> ran the chain.</summary>
+    /// <summary>
+    /// Sets every gradient to that of <paramref name="loss"/>: zeroes them and back-propagates, or when
+    /// <see cref="TrainingForward"/> ran the chain, back-propagates to its output and lets the chain
+    /// set the parameters' gradients.
+    /// </summary>
     protected void Backpropagate(torch.Tensor loss)
     {
-        loss.backward();
-        if (_chainOutput is not { } output) return;
+        if (_chainOutput is not { } output)
+        {
+            FusedOptimizer.ZeroGrad();
+            loss.backward();
+            return;
+        }
         _chainOutput = null;
+        loss.backward();
         using var gradient = output.grad ?? throw new InvalidOperationException("The loss does not depend on the model's output.");
-        _chain!.Backward(gradient);
+        _chain!.SetGradients(gradient);
     }
 
     /// <summary>The learning-rate schedule the hyperparameters declare, for a run of <paramref name="stepsPerEpoch"/> steps per epoch.</summary>

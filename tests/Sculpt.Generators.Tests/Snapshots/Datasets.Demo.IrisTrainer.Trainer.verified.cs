@@ -23,7 +23,6 @@ partial class IrisTrainer
     public override global::TorchSharp.torch.Tensor TrainStep(global::TorchSharp.torch.Tensor input, global::TorchSharp.torch.Tensor target)
     {
         using var scope = global::TorchSharp.torch.NewDisposeScope();
-        FusedOptimizer.ZeroGrad();
         global::TorchSharp.torch.Tensor loss;
         if (Config.AccumulateBatches <= 1)
         {
@@ -33,6 +32,7 @@ partial class IrisTrainer
         }
         else
         {
+            FusedOptimizer.ZeroGrad();
             loss = AccumulateGradients(input, target, static (model, part, partTarget) => global::Sculpt.Training.Losses.CrossEntropy(model.call(part), partTarget));
         }
         if (Config.L1 > 0) FusedOptimizer.Parameters.AddL1Gradient(Config.L1);
