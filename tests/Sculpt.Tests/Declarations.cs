@@ -428,3 +428,18 @@ public partial class TwiceApplied
 
 [Trainer(Loss.CrossEntropy, Optimizer.Adam)]
 public partial class TwiceAppliedTrainer : Trainer<TwiceApplied, Blobs, MlpConfig>;
+
+/// <summary>Layers wide enough that MKL spreads each product over threads.</summary>
+[Model(typeof(MlpConfig))]
+public partial class WideChain
+{
+    [Linear(12, 512)] private partial Tensor Widen(Tensor x);
+    [Linear(512, 512)] private partial Tensor Mix(Tensor x);
+    [Linear(512, 3)] private partial Tensor Score(Tensor x);
+
+    [Forward("B 3 2 2 -> B 3")]
+    public Tensor Forward(Tensor x) => Score(Ops.Relu(Mix(Ops.Relu(Widen(Ops.Flatten(x))))));
+}
+
+[Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+public partial class WideChainTrainer : Trainer<WideChain, Blobs, MlpConfig>;

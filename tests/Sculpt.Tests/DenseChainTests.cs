@@ -71,6 +71,56 @@ public class DenseChainTests
     }
 
     [Fact]
+    public void One_thread_or_several_the_products_give_the_same_bits()
+    {
+        int configured = get_num_threads();
+        try
+        {
+            using var chained = new WideChainTrainer(Config);
+            using var autograd = new WideChainTrainer(Config) { DenseChainEnabled = false };
+            using var batch = Blobs.Make(256, 3);
+            for (int step = 0; step < 3; step++)
+            {
+                set_num_threads(1);
+                using var a = chained.TrainStep(batch.Features, batch.Targets);
+                set_num_threads(Math.Max(2, Environment.ProcessorCount));
+                using var b = autograd.TrainStep(batch.Features, batch.Targets);
+                Assert.Equal(BitConverter.SingleToInt32Bits(b.item<float>()), BitConverter.SingleToInt32Bits(a.item<float>()));
+            }
+            Assert.True(SameBits(chained.FusedOptimizer.Parameters.Values, autograd.FusedOptimizer.Parameters.Values));
+            // At one configured thread there is nothing to choose.
+            Assert.Equal(1, chained.DenseChain!.ProductThreads);
+        }
+        finally
+        {
+            set_num_threads(configured);
+        }
+    }
+
+    [Fact]
+    public void The_thread_count_is_chosen_after_eight_warm_up_steps_and_thirty_two_measured_ones_and_kept()
+    {
+        int configured = get_num_threads();
+        try
+        {
+            set_num_threads(2);
+            using var trainer = new DeepTrainerWithLayers(Config);
+            using var batch = Blobs.Make(32, 4);
+            for (int step = 0; step < 39; step++) trainer.TrainStep(batch.Features, batch.Targets).Dispose();
+            Assert.Null(trainer.DenseChain!.ProductThreads);
+            // Between steps libtorch's own setting is left as it was.
+            Assert.Equal(2, get_num_threads());
+            trainer.TrainStep(batch.Features, batch.Targets).Dispose();
+            Assert.Contains(trainer.DenseChain.ProductThreads, new int?[] { 1, 2 });
+            Assert.Equal(2, get_num_threads());
+        }
+        finally
+        {
+            set_num_threads(configured);
+        }
+    }
+
+    [Fact]
     public void The_chain_refuses_inputs_it_cannot_take_and_the_trainer_calls_the_model_instead()
     {
         using var trainer = new UnevenChainTrainer(Config);

@@ -64,13 +64,26 @@ public sealed class DenseChain : IDisposable
     private Workspace? _active;
 
     /// <summary>Steps measured so far at libtorch's thread count and at one thread, while <see cref="ProductThreads"/> is undecided.</summary>
-    private readonly List<double> _atConfigured = new(), _atOne = new();
+    private readonly List<long> _atConfigured = new(), _atOne = new();
     private int _tunedFor;
     private int _stepThreads;
-    private long _stepStart;
+    private int _warmedUp;
 
-    /// <summary>How many samples of each thread count decide <see cref="ProductThreads"/>.</summary>
-    private const int TrialsPerSide = 8;
+    /// <summary>The time this step spent in <see cref="Forward"/> so far, in stopwatch ticks.</summary>
+    private long _stepTicks;
+
+    /// <summary>Steps run at libtorch's setting before measuring: the JIT, the allocator and the caches settle first.</summary>
+    private const int WarmupSteps = 8;
+
+    /// <summary>
+    /// Measured steps run in blocks of one thread count, configured and one by turns, two blocks each.
+    /// Not step by step: libtorch's idle OpenMP workers spin for a while after a parallel region, so a
+    /// one-thread step right after a two-thread one still shares the core with a spinning thread.
+    /// The first steps of a block are not counted, for the same reason.
+    /// </summary>
+    private const int BlockSteps = 8, BlocksPerSide = 2, UncountedPerBlock = 2;
+
+    private int _measured;
 
     /// <summary>Whether the chain starts by flattening its input to [B, features].</summary>
     private readonly bool _flattens;
@@ -92,8 +105,8 @@ public sealed class DenseChain : IDisposable
     }
 
     /// <summary>
-    /// The threads the chain's matrix products run on: libtorch's setting, or one thread when the first
-    /// steps ran faster that way (null until they have been measured). On a virtual machine whose
+    /// The threads the chain's matrix products run on: libtorch's setting, or one thread when the chain's
+    /// passes ran faster that way over 16 steps each, after 8 steps of warm-up (null until then). On a virtual machine whose
     /// vCPUs are two hyperthreads of one core, a second thread adds no floating-point units to a
     /// product of 64 x 128 x 128 but makes the first wait for the second: one thread was 7% faster
     /// for the deep MLP here. With the setting at one thread nothing is measured. Results do not
@@ -189,7 +202,7 @@ public sealed class DenseChain : IDisposable
         if (!Accepts(input)) throw new ArgumentException($"The dense chain takes a float32 CPU tensor [B, {InFeatures}]{(_flattens ? " (or one that flattens to it)" : "")} that needs no gradient; got {input.dtype} [{string.Join(", ", input.shape)}] on {input.device}.", nameof(input));
         using var noGrad = no_grad();
         using var threads = new ThreadScope(_stepThreads = ThreadsForStep());
-        _stepStart = Stopwatch.GetTimestamp();
+        long start = Stopwatch.GetTimestamp();
         var workspace = WorkspaceFor(input.size(0));
         var rows = _flattens && input.dim() > 2 ? input.flatten(1) : input;
         _input = rows.is_contiguous() ? rows : rows.contiguous();
@@ -216,6 +229,7 @@ public sealed class DenseChain : IDisposable
             current = output;
         }
         _active = workspace;
+        _stepTicks = Stopwatch.GetTimestamp() - start;
         return current.detach().requires_grad_(true);
     }
 
@@ -231,8 +245,10 @@ public sealed class DenseChain : IDisposable
         var workspace = _active ?? throw new InvalidOperationException("SetGradients needs a Forward first.");
         _active = null;
         using var noGrad = no_grad();
+        long start = Stopwatch.GetTimestamp();
         using (new ThreadScope(_stepThreads)) BackwardThrough(workspace, outputGradient);
-        if (ProductThreads is null) Record(Stopwatch.GetElapsedTime(_stepStart).TotalMilliseconds);
+        // Only the chain's own passes: the loss between them runs at libtorch's setting either way.
+        if (ProductThreads is null) Record(_stepTicks + Stopwatch.GetTimestamp() - start);
     }
 
     private void BackwardThrough(Workspace workspace, Tensor outputGradient)
@@ -273,21 +289,28 @@ public sealed class DenseChain : IDisposable
             _tunedFor = configured;
             _atConfigured.Clear();
             _atOne.Clear();
+            _warmedUp = 0;
+            _measured = 0;
             ProductThreads = configured == 1 ? 1 : null;
         }
         if (ProductThreads is { } decided) return decided;
-        return _atConfigured.Count > _atOne.Count ? 1 : configured;
+        if (_warmedUp < WarmupSteps) return configured;
+        return _measured / BlockSteps % 2 == 0 ? configured : 1;
     }
 
-    private void Record(double milliseconds)
+    private void Record(long ticks)
     {
-        (_stepThreads == 1 ? _atOne : _atConfigured).Add(milliseconds);
-        if (_atOne.Count < TrialsPerSide || _atConfigured.Count < TrialsPerSide) return;
-        // The first pair warms caches and allocators; medians of the rest.
-        ProductThreads = Median(_atOne.Skip(1)) < Median(_atConfigured.Skip(1)) ? 1 : _tunedFor;
+        if (_warmedUp < WarmupSteps)
+        {
+            _warmedUp++;
+            return;
+        }
+        if (_measured++ % BlockSteps >= UncountedPerBlock) (_stepThreads == 1 ? _atOne : _atConfigured).Add(ticks);
+        if (_measured < 2 * BlocksPerSide * BlockSteps) return;
+        ProductThreads = Median(_atOne) < Median(_atConfigured) ? 1 : _tunedFor;
     }
 
-    private static double Median(IEnumerable<double> values)
+    private static long Median(IEnumerable<long> values)
     {
         var sorted = values.Order().ToList();
         return sorted[sorted.Count / 2];

@@ -58,6 +58,9 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
     /// </summary>
     public bool DenseChainEnabled { get; set; } = true;
 
+    /// <summary>The chain a training step runs (see <see cref="DenseChainEnabled"/>), or null when the model is not one.</summary>
+    public DenseChain? DenseChain => DenseChainEnabled ? Chain : null;
+
     /// <summary>The model's chain over the optimizer's flat buffers, or null when it is not one.</summary>
     private DenseChain? Chain
     {
