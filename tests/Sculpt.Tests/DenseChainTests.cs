@@ -54,6 +54,16 @@ public class DenseChainTests
     }
 
     [Fact]
+    public void On_linux_x64_the_products_call_mkl_directly()
+    {
+        // The bit-for-bit tests above then cover the direct calls, not only addmm_.
+        if (OperatingSystem.IsLinux() && System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.X64)
+        {
+            Assert.True(DenseChain.CallsMklDirectly);
+        }
+    }
+
+    [Fact]
     public void Bias_free_and_back_to_back_layers_and_a_final_relu_match_autograd_bit_for_bit()
     {
         using var chained = new UnevenChainTrainer(Config);

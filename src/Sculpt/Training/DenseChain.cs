@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Sculpt.Backend;
 using Sculpt.Models;
 using Sculpt.Optimization;
 using TorchSharp;
@@ -36,8 +37,10 @@ public sealed class DenseChain : IDisposable
         public Tensor WeightGradient { get; } = weightGradient;
         public Tensor? Bias { get; } = bias;
         public Tensor? BiasGradient { get; } = biasGradient;
-        public long In => Weight.size(1);
-        public long Out => Weight.size(0);
+        public long In { get; } = weight.size(1);
+        public long Out { get; } = weight.size(0);
+        public int InInt => (int)In;
+        public int OutInt => (int)Out;
     }
 
     /// <summary>The activations of one batch size: a buffer per Linear (ReLUs work in their Linear's), with its gradient.</summary>
@@ -46,6 +49,7 @@ public sealed class DenseChain : IDisposable
         public required Tensor[] Activations { get; init; }
         public required Tensor[] Gradients { get; init; }
         public required Tensor[] GradientsT { get; init; }
+        public required int Rows { get; init; }
 
         public void Dispose()
         {
@@ -113,6 +117,12 @@ public sealed class DenseChain : IDisposable
     /// depend on the choice: MKL splits these products by rows and columns, never along the sum.
     /// </summary>
     public int? ProductThreads { get; private set; }
+
+    /// <summary>
+    /// Whether the chain's products call MKL's <c>sgemm</c> directly, with the arguments libtorch would
+    /// pass (else they go through <c>addmm_</c>); products with a size of 1 always take <c>addmm_</c>.
+    /// </summary>
+    public static bool CallsMklDirectly => MklGemm.Available;
 
     /// <summary>The number of input features.</summary>
     public long InFeatures => _linears[0]!.In;
@@ -212,14 +222,20 @@ public sealed class DenseChain : IDisposable
             var output = workspace.Activations[_buffer[i]];
             if (_linears[i] is { } linear)
             {
+                float beta = 0f;
                 if (linear.Bias is { } bias)
                 {
                     output.copy_(bias);
-                    output.addmm_(current, linear.WeightT, 1f, 1f);
+                    beta = 1f;
+                }
+                if (Direct(workspace.Rows, linear))
+                {
+                    // The call libtorch makes for addmm_(x, W^T): column-major y^T = W x^T, W's rows read as columns and transposed.
+                    MklGemm.Multiply(true, false, linear.OutInt, workspace.Rows, linear.InInt, Floats(linear.Weight), linear.InInt, Floats(current), linear.InInt, beta, Floats(output), linear.OutInt);
                 }
                 else
                 {
-                    output.addmm_(current, linear.WeightT, 0f, 1f);
+                    output.addmm_(current, linear.WeightT, beta, 1f);
                 }
             }
             else
@@ -267,14 +283,32 @@ public sealed class DenseChain : IDisposable
             var input = buffer == 0 ? _input! : workspace.Activations[buffer - 1];
             // Written over, or added to a zeroed buffer: the same bits either way, as the dot
             // products start from +0 and so never end at -0.
-            linear.WeightGradient.addmm_(workspace.GradientsT[buffer], input, _overwrites ? 0f : 1f, 1f);
+            float beta = _overwrites ? 0f : 1f;
+            // libtorch multiplies g^T by x without a copy only when g^T's stride (out) is at least the batch; otherwise it copies g^T first.
+            if (Direct(workspace.Rows, linear) && linear.Out >= workspace.Rows)
+            {
+                MklGemm.Multiply(false, true, linear.InInt, linear.OutInt, workspace.Rows, Floats(input), linear.InInt, Floats(gradient), linear.OutInt, beta, Floats(linear.WeightGradient), linear.InInt);
+            }
+            else
+            {
+                linear.WeightGradient.addmm_(workspace.GradientsT[buffer], input, beta, 1f);
+            }
             if (linear.BiasGradient is { } biasGradient)
             {
                 using var sum = gradient.sum([0L]);
                 if (_overwrites) biasGradient.copy_(sum);
                 else biasGradient.add_(sum);
             }
-            if (buffer > 0) workspace.Gradients[buffer - 1].addmm_(gradient, linear.Weight, 0f, 1f);
+            if (buffer == 0) continue;
+            var inputGradient = workspace.Gradients[buffer - 1];
+            if (Direct(workspace.Rows, linear))
+            {
+                MklGemm.Multiply(false, false, linear.InInt, workspace.Rows, linear.OutInt, Floats(linear.Weight), linear.InInt, Floats(gradient), linear.OutInt, 0f, Floats(inputGradient), linear.InInt);
+            }
+            else
+            {
+                inputGradient.addmm_(gradient, linear.Weight, 0f, 1f);
+            }
         }
         _input = null;
     }
@@ -333,6 +367,16 @@ public sealed class DenseChain : IDisposable
         }
     }
 
+    /// <summary>
+    /// Whether a Linear's products go straight to MKL: its sizes fit BLAS's 32-bit ints and none is 1
+    /// (libtorch reads the strides of a size-1 dim differently, and so may call MKL differently).
+    /// </summary>
+    private static bool Direct(int rows, LinearParameters linear) =>
+        MklGemm.Available && rows > 1 && linear.In > 1 && linear.Out > 1
+        && (long)rows * Math.Max(linear.In, linear.Out) <= int.MaxValue && linear.In * linear.Out <= int.MaxValue;
+
+    private static Span<float> Floats(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.bytes);
+
     /// <summary>libtorch's <c>threshold_backward(g, y, 0)</c> in place: <c>y &lt;= 0 ? 0 : g</c>, so a NaN output passes its gradient.</summary>
     private static void ReluBackward(Tensor gradient, Tensor output)
     {
@@ -366,6 +410,7 @@ public sealed class DenseChain : IDisposable
             Activations = activations,
             Gradients = gradients,
             GradientsT = gradients.Select(g => g.t()).ToArray(),
+            Rows = (int)Math.Min(rows, int.MaxValue),
         };
         foreach (var tensor in workspace.Activations.Concat(workspace.Gradients).Concat(workspace.GradientsT)) tensor.DetachFromDisposeScope();
         _workspaces[rows] = workspace;
