@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using Sculpt.Checkpoints;
+using Sculpt.Data;
 using Sculpt.Training;
 using Xunit;
 using static TorchSharp.torch;
@@ -21,27 +22,50 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
-    public void A_run_stopped_mid_epoch_and_resumed_matches_an_uninterrupted_run_bit_for_bit()
+    public void A_run_stopped_mid_epoch_and_resumed_matches_an_uninterrupted_run_bit_for_bit() =>
+        AssertResumeMatches(config => new BlobTrainer(config), t => t.Fit, t => t.Model.state_dict());
+
+    [Fact]
+    public void A_dense_chain_resumed_mid_way_through_choosing_its_thread_count_matches_too()
+    {
+        // Stopped at step 20, while the chain times blocks of steps at one thread and at libtorch's
+        // setting (steps 8-40); the resumed run starts that over, so its steps run at other thread counts.
+        int configured = get_num_threads();
+        try
+        {
+            set_num_threads(2);
+            AssertResumeMatches(config => new WideChainTrainer(config), t => t.Fit, t => t.Model.state_dict());
+        }
+        finally
+        {
+            set_num_threads(configured);
+        }
+    }
+
+    private delegate FitResult Fitting(TensorDataset train, TensorDataset validation, ITrainingProgress? progress, FitOptions? options);
+
+    private void AssertResumeMatches<TTrainer>(Func<MlpConfig, TTrainer> create, Func<TTrainer, Fitting> fit, Func<TTrainer, Dictionary<string, Tensor>> weights)
+        where TTrainer : IDisposable
     {
         var data = new Blobs().Load(Config.Seed);
-        using var whole = new BlobTrainer(Config);
-        var expected = whole.Fit(data.Train, data.Validation, SilentProgress.Instance);
+        using var whole = create(Config);
+        var expected = fit(whole)(data.Train, data.Validation, SilentProgress.Instance, null);
 
-        using var first = new BlobTrainer(Config);
-        var stopped = first.Fit(data.Train, data.Validation, SilentProgress.Instance, new FitOptions { CheckpointFolder = _folder, StopAfterStep = 20 });
+        using var first = create(Config);
+        var stopped = fit(first)(data.Train, data.Validation, SilentProgress.Instance, new FitOptions { CheckpointFolder = _folder, StopAfterStep = 20 });
         Assert.True(stopped.Interrupted);
         Assert.Equal(Path.Combine(_folder, "step-000000020"), stopped.LastCheckpoint);
         Assert.Single(stopped.Epochs);
 
-        // A different seed proves everything comes from the checkpoint.
-        using var second = new BlobTrainer(Config with { Seed = Config.Seed });
-        var resumed = second.Fit(data.Train, data.Validation, SilentProgress.Instance, new FitOptions { ResumeFrom = stopped.LastCheckpoint });
+        // A fresh trainer: weights, optimizer state, schedule and random state come from the checkpoint.
+        using var second = create(Config);
+        var resumed = fit(second)(data.Train, data.Validation, SilentProgress.Instance, new FitOptions { ResumeFrom = stopped.LastCheckpoint });
 
         Assert.False(resumed.Interrupted);
         Assert.Equal(expected.Epochs.Select(e => e.TrainLoss), resumed.Epochs.Select(e => e.TrainLoss));
         Assert.Equal(expected.Epochs.Select(e => e.Validation.Loss), resumed.Epochs.Select(e => e.Validation.Loss));
         Assert.Equal(expected.Epochs.Select(e => e.LearningRate), resumed.Epochs.Select(e => e.LearningRate));
-        foreach (var ((name, a), (_, b)) in whole.Model.state_dict().Zip(second.Model.state_dict()))
+        foreach (var ((name, a), (_, b)) in weights(whole).Zip(weights(second)))
         {
             Assert.True(a.allclose(b, 0, 0), $"{name} differs after resuming");
         }
