@@ -107,6 +107,23 @@ public class ChainPlannerTests
     }
 
     [Fact]
+    public void The_same_sub_model_called_twice_compiles_and_appends_its_chain_twice()
+    {
+        var chain = Chain("[Submodel] private partial Block Head { get; }", "public Tensor Forward(Tensor x) { x = Head.call(x); x = this.Head.call(x); return x; }");
+        Assert.NotNull(chain);
+        Assert.Equal(2, chain.Length);
+        Assert.Contains("headChain.TryAppendChain", chain[0]);
+        Assert.Contains("headChain2.TryAppendChain", chain[1]);
+    }
+
+    [Fact]
+    public void Another_instances_layers_are_not_this_models_chain()
+    {
+        Assert.Null(Chain("private Net _other = null!;", "public Tensor Forward(Tensor x) => Second(_other.First(x));"));
+        Assert.Null(Chain("[Submodel] private partial Block Head { get; }\nprivate Net _other = null!;", "public Tensor Forward(Tensor x) => _other.Head.call(x);"));
+    }
+
+    [Fact]
     public void A_value_kept_in_a_field_is_not_a_chain()
     {
         Assert.Null(Chain("private Tensor? _seen;", "public Tensor Forward(Tensor x) { _seen = First(x); return Second(_seen); }"));

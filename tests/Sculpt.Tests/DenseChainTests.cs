@@ -131,6 +131,67 @@ public class DenseChainTests
     }
 
     [Fact]
+    public void A_long_batch_through_a_layer_used_twice_at_one_thread_matches_autograd_at_several()
+    {
+        // Products with a 4096-long sum and a 12 x 12 result: where MKL could split the sum across
+        // threads, and where adding each use inside the product would round differently.
+        int configured = get_num_threads();
+        try
+        {
+            using var chained = new TwiceAppliedTrainer(Config);
+            using var autograd = new TwiceAppliedTrainer(Config) { DenseChainEnabled = false };
+            using var batch = Blobs.Make(4096, 8);
+            for (int step = 0; step < 3; step++)
+            {
+                set_num_threads(1);
+                using var a = chained.TrainStep(batch.Features, batch.Targets);
+                set_num_threads(Math.Max(2, Environment.ProcessorCount));
+                using var b = autograd.TrainStep(batch.Features, batch.Targets);
+                Assert.Equal(BitConverter.SingleToInt32Bits(b.item<float>()), BitConverter.SingleToInt32Bits(a.item<float>()));
+                Assert.True(SameBits(chained.FusedOptimizer.Parameters.Gradients, autograd.FusedOptimizer.Parameters.Gradients), $"gradients differ at step {step}");
+            }
+        }
+        finally
+        {
+            set_num_threads(configured);
+        }
+    }
+
+    [Fact]
+    public void An_input_of_the_wrong_shape_gets_the_models_own_error_through_the_chain()
+    {
+        using var trainer = new TwiceAppliedTrainer(Config);
+        Assert.NotNull(trainer.DenseChain);
+        // Twelve features per row, as the chain needs, but not the declared B 3 2 2.
+        using var rows = randn(8, 12);
+        using var target = zeros(8, dtype: int64);
+        var error = Assert.Throws<ShapeMismatchException>(() => trainer.TrainStep(rows, target));
+        Assert.Contains("B 3 2 2", error.Message);
+    }
+
+    [Fact]
+    public void A_second_forward_pass_before_back_propagating_is_refused()
+    {
+        using var trainer = new TwoForwardsTrainer(Config);
+        using var batch = Blobs.Make(8, 1);
+        var error = Assert.Throws<InvalidOperationException>(() => trainer.TwoForwards(batch.Features));
+        Assert.Contains("Backpropagate", error.Message);
+        // A step that failed that way leaves nothing behind: the next one trains.
+        using var loss = trainer.TrainStep(batch.Features, batch.Targets);
+        Assert.True(float.IsFinite(loss.item<float>()));
+    }
+
+    private sealed class TwoForwardsTrainer(MlpConfig config) : TwiceAppliedTrainer(config)
+    {
+        public void TwoForwards(Tensor input)
+        {
+            using var scope = NewDisposeScope();
+            TrainingForward(input);
+            TrainingForward(input);
+        }
+    }
+
+    [Fact]
     public void The_chain_refuses_inputs_it_cannot_take_and_the_trainer_calls_the_model_instead()
     {
         using var trainer = new UnevenChainTrainer(Config);
@@ -144,6 +205,8 @@ public class DenseChainTests
         Assert.False(chain.Accepts(wide));
         Assert.False(chain.Accepts(doubles));
         Assert.False(chain.Accepts(needsGradient));
+        using var columns = randn(12, 4);
+        Assert.False(chain.Accepts(columns.t()));
         var error = Assert.Throws<ArgumentException>(() => chain.Forward(wide));
         Assert.Contains("[B, 12]", error.Message);
         Assert.Contains("[4, 13]", error.Message);

@@ -219,6 +219,7 @@ internal static class ModelEmitter
         const string Steps = "global::Sculpt.Models.DenseChainStep";
         w.Line("/// <inheritdoc/>");
         w.Open($"bool global::Sculpt.Models.IDenseChain.TryAppendChain(string prefix, global::System.Collections.Generic.List<{Steps}> steps)");
+        var uses = new Dictionary<string, int>();
         foreach (var link in spec.Chain)
         {
             switch (link.Kind)
@@ -234,7 +235,10 @@ internal static class ModelEmitter
                     w.Line($"steps.Add({Steps}.Flatten.Instance);");
                     break;
                 case ChainLinkKind.Submodel:
-                    w.Line($"if ((object){FieldName(link.Name)} is not global::Sculpt.Models.IDenseChain {FieldName(link.Name).TrimStart('_')}Chain || !{FieldName(link.Name).TrimStart('_')}Chain.TryAppendChain(prefix + {SourceWriter.Quote(link.Name + ".")}, steps)) return false;");
+                    // Numbered when the same sub-model is called again: pattern variables share the method's scope.
+                    uses[link.Name] = uses.TryGetValue(link.Name, out int used) ? used + 1 : 1;
+                    string chain = FieldName(link.Name).TrimStart('_') + "Chain" + (uses[link.Name] > 1 ? uses[link.Name].ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
+                    w.Line($"if ((object){FieldName(link.Name)} is not global::Sculpt.Models.IDenseChain {chain} || !{chain}.TryAppendChain(prefix + {SourceWriter.Quote(link.Name + ".")}, steps)) return false;");
                     break;
                 case ChainLinkKind.Blocks:
                     w.Open($"for (int i = 0; i < {FieldName(link.Name)}.Count; i++)");
@@ -244,6 +248,17 @@ internal static class ModelEmitter
             }
         }
         w.Line("return true;");
+        w.Close();
+        w.Line();
+
+        // The same checks as forward's: the chain runs the model without calling it.
+        var input = spec.Forward!.Parameters[0];
+        w.Line("/// <inheritdoc/>");
+        w.Open($"void global::Sculpt.Models.IDenseChain.CheckInput({Tensor} {SourceWriter.Identifier(input.Name)})");
+        if (spec.Forward.SignatureValid && input.Shape is { } shape)
+        {
+            EmitInputCheck(w, SourceWriter.Identifier(input.Name), input.Name, shape, spec.ConfigType is not null, new HashSet<string>());
+        }
         w.Close();
         w.Line();
     }

@@ -112,12 +112,18 @@ internal sealed class ChainPlanner
         }
     }
 
+    /// <summary>A member named on its own or through <c>this</c>.</summary>
+    private static bool OnThis(ExpressionSyntax expression) =>
+        expression is IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax };
+
     /// <summary>What a one-argument call is, if it can be a link: a Linear layer, <c>Ops.Relu</c> or a sub-model.</summary>
     private ChainLink? Link(InvocationExpressionSyntax invocation)
     {
         var method = _model.GetSymbolInfo(invocation, _cancellation).Symbol as IMethodSymbol;
         if (method is not null && SymbolEqualityComparer.Default.Equals(method.ContainingType, _type) && _layers.TryGetValue(method.Name, out var layer))
         {
+            // This model's own layer, not another instance's (`other.Dense(x)`).
+            if (!OnThis(invocation.Expression)) return null;
             return layer is { Kind: LayerKind.Linear, TiedTo: null, ReturnsStates: false } ? new ChainLink(ChainLinkKind.Linear, layer.Name) : null;
         }
         if (method is not null && method.ContainingType?.ToDisplayString() == KnownTypes.Ops)
@@ -132,6 +138,7 @@ internal sealed class ChainPlanner
         }
         // Matched by name, as the walker does: the sub-model's generated `call` is not visible inside the generator.
         if (invocation.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "call" or "forward" } access
+            && OnThis(access.Expression)
             && _model.GetSymbolInfo(access.Expression, _cancellation).Symbol is IPropertySymbol property
             && SymbolEqualityComparer.Default.Equals(property.ContainingType, _type)
             && property.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownTypes.SubmodelAttribute)

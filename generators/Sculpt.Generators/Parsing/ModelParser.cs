@@ -37,6 +37,10 @@ internal static class ModelParser
             chain = ChainPlanner.Plan(forwardMethod, context.SemanticModel, type, layers, cancellation);
         }
 
+        var submodels = Submodels(type, config, fromGenerator: true).Select(s => s.Spec).ToEquatableArray();
+        // A sub-model the declaration rules refused has no field to call into.
+        if (chain.Any(link => link.Kind is ChainLinkKind.Submodel or ChainLinkKind.Blocks && !submodels.Any(s => s.Name == link.Name))) chain = EquatableArray<ChainLink>.Empty;
+
         return new ModelSpec(
             TypeTargetParser.Parse(type),
             config?.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
@@ -44,7 +48,7 @@ internal static class ModelParser
             forward,
             rows.ToEquatableArray())
         {
-            Submodels = Submodels(type, config, fromGenerator: true).Select(s => s.Spec).ToEquatableArray(),
+            Submodels = submodels,
             Chain = chain,
         };
     }

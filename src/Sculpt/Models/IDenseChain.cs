@@ -16,6 +16,10 @@ public interface IDenseChain
     /// sub-model the generator could not prove one); <paramref name="steps"/> is then incomplete.
     /// </summary>
     bool TryAppendChain(string prefix, List<DenseChainStep> steps);
+
+    /// <summary>Checks an input against the forward's declared shape, as <c>forward</c> does.</summary>
+    /// <exception cref="ShapeMismatchException">The input does not have its declared shape.</exception>
+    void CheckInput(TorchSharp.torch.Tensor input);
 }
 
 /// <summary>One step of an <see cref="IDenseChain"/>.</summary>

@@ -93,12 +93,17 @@ public sealed class DenseChain : IDisposable
     private readonly bool _flattens;
 
     private readonly FlatParameters _parameters;
+    private readonly IDenseChain _model;
+
+    /// <summary>Per Linear, its weight's gradient before it is added to the buffer; only when <see cref="_overwrites"/> is false.</summary>
+    private readonly Tensor[] _weightGradients;
 
     /// <summary>Whether the chain uses every trainable parameter exactly once, so its gradients can be written, not added.</summary>
     private readonly bool _overwrites;
 
-    private DenseChain(FlatParameters parameters, bool overwrites, bool flattens, DenseChainStep[] steps, LinearParameters?[] linears, int[] buffer, long[] widths)
+    private DenseChain(IDenseChain model, FlatParameters parameters, bool overwrites, bool flattens, DenseChainStep[] steps, LinearParameters?[] linears, int[] buffer, long[] widths)
     {
+        _model = model;
         _parameters = parameters;
         _overwrites = overwrites;
         _flattens = flattens;
@@ -106,6 +111,7 @@ public sealed class DenseChain : IDisposable
         _linears = linears;
         _buffer = buffer;
         _widths = widths;
+        _weightGradients = overwrites ? [] : linears.OfType<LinearParameters>().Select(l => empty(l.Out, l.In).DetachFromDisposeScope()).ToArray();
     }
 
     /// <summary>
@@ -171,7 +177,7 @@ public sealed class DenseChain : IDisposable
         }
         var used = steps.OfType<DenseChainStep.Linear>().SelectMany(l => l.Bias ? new[] { l.Name + ".weight", l.Name + ".bias" } : new[] { l.Name + ".weight" }).ToList();
         bool overwrites = used.Count == used.Distinct().Count() && used.Count == slots.Count;
-        return new DenseChain(parameters, overwrites, flattens, steps.ToArray(), linears, buffer, widths.ToArray());
+        return new DenseChain(chain, parameters, overwrites, flattens, steps.ToArray(), linears, buffer, widths.ToArray());
     }
 
     private static Tensor View(Tensor flat, FlatSlot slot, List<Tensor> views)
@@ -193,14 +199,18 @@ public sealed class DenseChain : IDisposable
     }
 
     /// <summary>
-    /// Whether <see cref="Forward"/> takes <paramref name="input"/>: a float32 CPU batch of rows of
-    /// <see cref="InFeatures"/> (of any shape with that many elements, when the chain flattens) that
-    /// needs no gradient.
+    /// Whether <see cref="Forward"/> takes <paramref name="input"/>: a contiguous float32 CPU batch of
+    /// rows of <see cref="InFeatures"/> (of any shape with that many elements, when the chain
+    /// flattens) that needs no gradient and whose buffers stay under 2 GiB.
     /// </summary>
     public bool Accepts(Tensor input) =>
         input.dtype == ScalarType.Float32 && input.device_type == DeviceType.CPU && !input.requires_grad
+        // Autograd hands MKL a strided input as it is; a copy would change the call, and so perhaps the bits.
+        && input.is_contiguous()
         && input.dim() >= 2 && input.size(0) > 0
-        && (_flattens ? input.shape.Skip(1).Aggregate(1L, (product, dim) => product * dim) == InFeatures : input.dim() == 2 && input.size(1) == InFeatures);
+        && (_flattens ? input.shape.Skip(1).Aggregate(1L, (product, dim) => product * dim) == InFeatures : input.dim() == 2 && input.size(1) == InFeatures)
+        // Every buffer is read as a span, which TorchSharp limits to 2 GiB.
+        && input.size(0) * Math.Max(InFeatures, _widths.Max()) <= int.MaxValue / sizeof(float);
 
     /// <summary>
     /// Runs the chain on <paramref name="input"/> and keeps what the backward pass needs. Returns the
@@ -209,13 +219,13 @@ public sealed class DenseChain : IDisposable
     /// </summary>
     public Tensor Forward(Tensor input)
     {
-        if (!Accepts(input)) throw new ArgumentException($"The dense chain takes a float32 CPU tensor [B, {InFeatures}]{(_flattens ? " (or one that flattens to it)" : "")} that needs no gradient; got {input.dtype} [{string.Join(", ", input.shape)}] on {input.device}.", nameof(input));
+        if (!Accepts(input)) throw new ArgumentException($"The dense chain takes a contiguous float32 CPU tensor [B, {InFeatures}]{(_flattens ? " (or one that flattens to it)" : "")} that needs no gradient; got {input.dtype} [{string.Join(", ", input.shape)}] on {input.device}.", nameof(input));
+        _model.CheckInput(input);
         using var noGrad = no_grad();
         using var threads = new ThreadScope(_stepThreads = ThreadsForStep());
         long start = Stopwatch.GetTimestamp();
         var workspace = WorkspaceFor(input.size(0));
-        var rows = _flattens && input.dim() > 2 ? input.flatten(1) : input;
-        _input = rows.is_contiguous() ? rows : rows.contiguous();
+        _input = _flattens && input.dim() > 2 ? input.flatten(1) : input;
         var current = _input;
         for (int i = 0; i < _steps.Length; i++)
         {
@@ -281,18 +291,20 @@ public sealed class DenseChain : IDisposable
                 continue;
             }
             var input = buffer == 0 ? _input! : workspace.Activations[buffer - 1];
-            // Written over, or added to a zeroed buffer: the same bits either way, as the dot
-            // products start from +0 and so never end at -0.
-            float beta = _overwrites ? 0f : 1f;
+            // Written over the old gradient, or (a layer used more than once) computed whole and then
+            // added, as autograd adds up a parameter's uses: a product that added itself (beta 1)
+            // would round differently once MKL splits a long batch into blocks.
+            var weightGradient = _overwrites ? linear.WeightGradient : _weightGradients[buffer];
             // libtorch multiplies g^T by x without a copy only when g^T's stride (out) is at least the batch; otherwise it copies g^T first.
             if (Direct(workspace.Rows, linear) && linear.Out >= workspace.Rows)
             {
-                MklGemm.Multiply(false, true, linear.InInt, linear.OutInt, workspace.Rows, Floats(input), linear.InInt, Floats(gradient), linear.OutInt, beta, Floats(linear.WeightGradient), linear.InInt);
+                MklGemm.Multiply(false, true, linear.InInt, linear.OutInt, workspace.Rows, Floats(input), linear.InInt, Floats(gradient), linear.OutInt, 0f, Floats(weightGradient), linear.InInt);
             }
             else
             {
-                linear.WeightGradient.addmm_(workspace.GradientsT[buffer], input, beta, 1f);
+                weightGradient.addmm_(workspace.GradientsT[buffer], input, 0f, 1f);
             }
+            if (!_overwrites) linear.WeightGradient.add_(weightGradient);
             if (linear.BiasGradient is { } biasGradient)
             {
                 using var sum = gradient.sum([0L]);
@@ -427,6 +439,7 @@ public sealed class DenseChain : IDisposable
     public void Dispose()
     {
         DisposeWorkspaces();
+        foreach (var weightGradient in _weightGradients) weightGradient.Dispose();
         foreach (var linear in _linears.OfType<LinearParameters>())
         {
             linear.Weight.Dispose();

@@ -82,6 +82,11 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
     /// </summary>
     protected torch.Tensor TrainingForward(torch.Tensor input)
     {
+        // Still alive means still in this step (a step's dispose scope ends with it, even when it throws).
+        if (_chainOutput is { IsInvalid: false })
+        {
+            throw new InvalidOperationException("TrainingForward ran twice before Backpropagate: the dense chain keeps one forward pass at a time. Back-propagate each loss before the next forward pass, or set DenseChainEnabled = false to train through autograd.");
+        }
         _chainOutput = null;
         // The flat buffers first: building them re-points every parameter, which would break a graph already recorded.
         _ = FusedOptimizer;

@@ -46,6 +46,14 @@ partial class IrisNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
         return true;
     }
 
+    /// <inheritdoc/>
+    void global::Sculpt.Models.IDenseChain.CheckInput(global::TorchSharp.torch.Tensor x)
+    {
+        if (x.dim() != 2) throw InputMismatch("x", "B, 7", x, $"it has {x.dim()} dims, not 2");
+        long dimB = x.size(0);
+        if (x.size(1) != 7) throw InputMismatch("x", "B, 7", x, $"dim 1 is {x.size(1)}, not 7");
+    }
+
     /// <summary>The number of trainable parameters the model has for <paramref name="config"/>.</summary>
     public static long CountParameters(global::Demo.IrisConfig config) => 24L;
 

@@ -40,6 +40,14 @@ partial class Head : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch
         return true;
     }
 
+    /// <inheritdoc/>
+    void global::Sculpt.Models.IDenseChain.CheckInput(global::TorchSharp.torch.Tensor x)
+    {
+        if (x.dim() != 2) throw InputMismatch("x", "B, 8", x, $"it has {x.dim()} dims, not 2");
+        long dimB = x.size(0);
+        if (x.size(1) != 8) throw InputMismatch("x", "B, 8", x, $"dim 1 is {x.size(1)}, not 8");
+    }
+
     /// <summary>The number of trainable parameters.</summary>
     public static long CountParameters() => 18L;
 

@@ -64,6 +64,14 @@ partial class Stack : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
         return true;
     }
 
+    /// <inheritdoc/>
+    void global::Sculpt.Models.IDenseChain.CheckInput(global::TorchSharp.torch.Tensor x)
+    {
+        if (x.dim() != 2) throw InputMismatch("x", "B, Width", x, $"it has {x.dim()} dims, not 2");
+        long dimB = x.size(0);
+        if (x.size(1) != Config.Width) throw InputMismatch("x", "B, Width", x, $"dim 1 is {x.size(1)}, not Width = {Config.Width}");
+    }
+
     /// <summary>The number of trainable parameters the model has for <paramref name="config"/>.</summary>
     public static long CountParameters(global::Demo.BlockConfig config) => 0L + global::Demo.Residual.CountParameters(config) + global::Demo.Residual.CountParameters(config) + global::Demo.Head.CountParameters();
 

@@ -53,6 +53,15 @@ partial class Tower : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
         return true;
     }
 
+    /// <inheritdoc/>
+    void global::Sculpt.Models.IDenseChain.CheckInput(global::TorchSharp.torch.Tensor x)
+    {
+        if (x.dim() != 3) throw InputMismatch("x", "B, T, Width", x, $"it has {x.dim()} dims, not 3");
+        long dimB = x.size(0);
+        long dimT = x.size(1);
+        if (x.size(2) != Config.Width) throw InputMismatch("x", "B, T, Width", x, $"dim 2 is {x.size(2)}, not Width = {Config.Width}");
+    }
+
     /// <summary>The number of trainable parameters the model has for <paramref name="config"/>.</summary>
     public static long CountParameters(global::Demo.BlockConfig config) => 0L + (long)config.Depth * global::Demo.Residual.CountParameters(config);
 

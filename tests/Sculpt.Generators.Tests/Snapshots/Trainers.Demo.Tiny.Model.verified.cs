@@ -57,6 +57,14 @@ partial class Tiny : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch
         return true;
     }
 
+    /// <inheritdoc/>
+    void global::Sculpt.Models.IDenseChain.CheckInput(global::TorchSharp.torch.Tensor x)
+    {
+        if (x.dim() != 2) throw InputMismatch("x", "B, 4", x, $"it has {x.dim()} dims, not 2");
+        long dimB = x.size(0);
+        if (x.size(1) != 4) throw InputMismatch("x", "B, 4", x, $"dim 1 is {x.size(1)}, not 4");
+    }
+
     /// <summary>The number of trainable parameters the model has for <paramref name="config"/>.</summary>
     public static long CountParameters(global::Demo.TinyConfig config) => (4L * (long)config.Hidden + (long)config.Hidden) + (3L * (long)config.Hidden + 3L);
 
