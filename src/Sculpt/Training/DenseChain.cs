@@ -19,12 +19,13 @@ namespace Sculpt.Training;
 /// autograd's backward, bit for bit: the same libtorch calls in the same order (the bias copied into
 /// the output before <c>addmm</c>, as <c>torch.nn.functional.linear</c> does), ReLU's backward is
 /// libtorch's rule, <c>y &lt;= 0 ? 0 : g</c>, and each weight's gradient is the product autograd
-/// computes, written straight into the buffer.
+/// computes, written straight into the buffer (or, for a layer used twice, added as autograd adds
+/// a parameter's uses).
 /// </summary>
 /// <remarks>
 /// A deep stack of small layers spends more time in autograd's bookkeeping than in arithmetic:
 /// a 33-layer MLP of 128-wide layers at batch 64 took 4.5 ms forward and backward through
-/// autograd and 3.3 ms this way (docs/performance.md). Only float32 CPU parameters and 2-D
+/// autograd and 3.3 ms this way (docs/performance.md). Only float32 CPU parameters and contiguous
 /// inputs that need no gradient take this path; <see cref="Accepts"/> says which, and the trainer
 /// calls the model as usual for everything else.
 /// </remarks>
@@ -116,11 +117,12 @@ public sealed class DenseChain : IDisposable
 
     /// <summary>
     /// The threads the chain's matrix products run on: libtorch's setting, or one thread when the chain's
-    /// passes ran faster that way over 16 steps each, after 8 steps of warm-up (null until then). On a virtual machine whose
-    /// vCPUs are two hyperthreads of one core, a second thread adds no floating-point units to a
-    /// product of 64 x 128 x 128 but makes the first wait for the second: one thread was 7% faster
-    /// for the deep MLP here. With the setting at one thread nothing is measured. Results do not
-    /// depend on the choice: MKL splits these products by rows and columns, never along the sum.
+    /// passes ran faster that way over 16 steps each, after 8 steps of warm-up (null until then). On
+    /// the 2-core VM this was built on, MKL's split of a 64 x 128 x 128 product over two threads
+    /// costs more than it saves: one thread was 7% faster for the deep MLP. With the setting at one
+    /// thread nothing is measured. The choice leaves the bits alone as far as the tests reach
+    /// (products up to 512 wide, sums up to 4,096 long, and a resumed run that chose again): MKL's
+    /// threads split a product by rows and columns, not along its sum.
     /// </summary>
     public int? ProductThreads { get; private set; }
 
