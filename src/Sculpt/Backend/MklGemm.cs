@@ -39,6 +39,8 @@ internal static class MklGemm
 
     private static bool Works()
     {
+        // Elsewhere (aarch64 builds route float32 products through oneDNN) addmm_ may not end in sgemm_.
+        if (RuntimeInformation.ProcessArchitecture != Architecture.X64) return false;
         try
         {
             NativeBackend.EnsureLoaded();
