@@ -30,16 +30,9 @@ public sealed class CheckpointTests : IDisposable
     {
         // Stopped at step 20, while the chain times blocks of steps at one thread and at libtorch's
         // setting (steps 8-40); the resumed run starts that over, so its steps run at other thread counts.
-        int configured = get_num_threads();
-        try
-        {
-            set_num_threads(2);
-            AssertResumeMatches(config => new WideChainTrainer(config), t => t.Fit, t => t.Model.state_dict());
-        }
-        finally
-        {
-            set_num_threads(configured);
-        }
+        using var threads = new RestoresThreadCount();
+        set_num_threads(2);
+        AssertResumeMatches(config => new WideChainTrainer(config), t => t.Fit, t => t.Model.state_dict());
     }
 
     private delegate FitResult Fitting(TensorDataset train, TensorDataset validation, ITrainingProgress? progress, FitOptions? options);

@@ -50,7 +50,7 @@ public class DenseChainTests
     {
         using var chained = new DeepTrainerWithLayers(Config);
         using var autograd = new DeepTrainerWithLayers(Config) { DenseChainEnabled = false };
-        AssertSameSteps(chained, autograd, chained.TrainStep, autograd.TrainStep, chained.FusedOptimizer.Parameters, autograd.FusedOptimizer.Parameters);
+        AssertSameSteps(chained.TrainStep, autograd.TrainStep, chained.FusedOptimizer.Parameters, autograd.FusedOptimizer.Parameters);
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public class DenseChainTests
     {
         using var chained = new UnevenChainTrainer(Config);
         using var autograd = new UnevenChainTrainer(Config) { DenseChainEnabled = false };
-        AssertSameSteps(chained, autograd, (x, y) => chained.TrainStep(x.flatten(1), y), (x, y) => autograd.TrainStep(x.flatten(1), y),
+        AssertSameSteps((x, y) => chained.TrainStep(x.flatten(1), y), (x, y) => autograd.TrainStep(x.flatten(1), y),
             chained.FusedOptimizer.Parameters, autograd.FusedOptimizer.Parameters);
     }
 
@@ -77,57 +77,34 @@ public class DenseChainTests
     {
         using var chained = new TwiceAppliedTrainer(Config);
         using var autograd = new TwiceAppliedTrainer(Config) { DenseChainEnabled = false };
-        AssertSameSteps(chained, autograd, chained.TrainStep, autograd.TrainStep, chained.FusedOptimizer.Parameters, autograd.FusedOptimizer.Parameters);
+        AssertSameSteps(chained.TrainStep, autograd.TrainStep, chained.FusedOptimizer.Parameters, autograd.FusedOptimizer.Parameters);
     }
 
     [Fact]
     public void One_thread_or_several_the_products_give_the_same_bits()
     {
-        int configured = get_num_threads();
-        try
-        {
-            using var chained = new WideChainTrainer(Config);
-            using var autograd = new WideChainTrainer(Config) { DenseChainEnabled = false };
-            using var batch = Blobs.Make(256, 3);
-            for (int step = 0; step < 3; step++)
-            {
-                set_num_threads(1);
-                using var a = chained.TrainStep(batch.Features, batch.Targets);
-                set_num_threads(Math.Max(2, Environment.ProcessorCount));
-                using var b = autograd.TrainStep(batch.Features, batch.Targets);
-                Assert.Equal(BitConverter.SingleToInt32Bits(b.item<float>()), BitConverter.SingleToInt32Bits(a.item<float>()));
-            }
-            Assert.True(SameBits(chained.FusedOptimizer.Parameters.Values, autograd.FusedOptimizer.Parameters.Values));
-            // At one configured thread there is nothing to choose.
-            Assert.Equal(1, chained.DenseChain!.ProductThreads);
-        }
-        finally
-        {
-            set_num_threads(configured);
-        }
+        using var threads = new RestoresThreadCount();
+        using var chained = new WideChainTrainer(Config);
+        using var autograd = new WideChainTrainer(Config) { DenseChainEnabled = false };
+        AssertOneThreadMatchesSeveral(chained.TrainStep, autograd.TrainStep, chained.FusedOptimizer.Parameters, autograd.FusedOptimizer.Parameters, rows: 256);
+        // At one configured thread there is nothing to choose.
+        Assert.Equal(1, chained.DenseChain!.ProductThreads);
     }
 
     [Fact]
     public void The_thread_count_is_chosen_after_eight_warm_up_steps_and_thirty_two_measured_ones_and_kept()
     {
-        int configured = get_num_threads();
-        try
-        {
-            set_num_threads(2);
-            using var trainer = new DeepTrainerWithLayers(Config);
-            using var batch = Blobs.Make(32, 4);
-            for (int step = 0; step < 39; step++) trainer.TrainStep(batch.Features, batch.Targets).Dispose();
-            Assert.Null(trainer.DenseChain!.ProductThreads);
-            // Between steps libtorch's own setting is left as it was.
-            Assert.Equal(2, get_num_threads());
-            trainer.TrainStep(batch.Features, batch.Targets).Dispose();
-            Assert.Contains(trainer.DenseChain.ProductThreads, new int?[] { 1, 2 });
-            Assert.Equal(2, get_num_threads());
-        }
-        finally
-        {
-            set_num_threads(configured);
-        }
+        using var threads = new RestoresThreadCount();
+        set_num_threads(2);
+        using var trainer = new DeepTrainerWithLayers(Config);
+        using var batch = Blobs.Make(32, 4);
+        for (int step = 0; step < 39; step++) trainer.TrainStep(batch.Features, batch.Targets).Dispose();
+        Assert.Null(trainer.DenseChain!.ProductThreads);
+        // Between steps libtorch's own setting is left as it was.
+        Assert.Equal(2, get_num_threads());
+        trainer.TrainStep(batch.Features, batch.Targets).Dispose();
+        Assert.Contains(trainer.DenseChain.ProductThreads, new int?[] { 1, 2 });
+        Assert.Equal(2, get_num_threads());
     }
 
     [Fact]
@@ -135,26 +112,10 @@ public class DenseChainTests
     {
         // Products with a 4096-long sum and a 12 x 12 result: where MKL could split the sum across
         // threads, and where adding each use inside the product would round differently.
-        int configured = get_num_threads();
-        try
-        {
-            using var chained = new TwiceAppliedTrainer(Config);
-            using var autograd = new TwiceAppliedTrainer(Config) { DenseChainEnabled = false };
-            using var batch = Blobs.Make(4096, 8);
-            for (int step = 0; step < 3; step++)
-            {
-                set_num_threads(1);
-                using var a = chained.TrainStep(batch.Features, batch.Targets);
-                set_num_threads(Math.Max(2, Environment.ProcessorCount));
-                using var b = autograd.TrainStep(batch.Features, batch.Targets);
-                Assert.Equal(BitConverter.SingleToInt32Bits(b.item<float>()), BitConverter.SingleToInt32Bits(a.item<float>()));
-                Assert.True(SameBits(chained.FusedOptimizer.Parameters.Gradients, autograd.FusedOptimizer.Parameters.Gradients), $"gradients differ at step {step}");
-            }
-        }
-        finally
-        {
-            set_num_threads(configured);
-        }
+        using var threads = new RestoresThreadCount();
+        using var chained = new TwiceAppliedTrainer(Config);
+        using var autograd = new TwiceAppliedTrainer(Config) { DenseChainEnabled = false };
+        AssertOneThreadMatchesSeveral(chained.TrainStep, autograd.TrainStep, chained.FusedOptimizer.Parameters, autograd.FusedOptimizer.Parameters, rows: 4096);
     }
 
     [Fact]
@@ -232,7 +193,24 @@ public class DenseChainTests
         Assert.True(SameBits(chained.FusedOptimizer.Parameters.Values, autograd.FusedOptimizer.Parameters.Values));
     }
 
-    private static void AssertSameSteps(IDisposable chainedTrainer, IDisposable autogradTrainer, Func<Tensor, Tensor, Tensor> chained, Func<Tensor, Tensor, Tensor> autograd,
+    /// <summary>Three steps, the chain on one thread and autograd on several: losses, gradients and weights as bit patterns.</summary>
+    private static void AssertOneThreadMatchesSeveral(Func<Tensor, Tensor, Tensor> chained, Func<Tensor, Tensor, Tensor> autograd,
+        Optimization.FlatParameters chainedParameters, Optimization.FlatParameters autogradParameters, int rows)
+    {
+        using var batch = Blobs.Make(rows, 8);
+        for (int step = 0; step < 3; step++)
+        {
+            set_num_threads(1);
+            using var a = chained(batch.Features, batch.Targets);
+            set_num_threads(Math.Max(2, Environment.ProcessorCount));
+            using var b = autograd(batch.Features, batch.Targets);
+            Assert.Equal(BitConverter.SingleToInt32Bits(b.item<float>()), BitConverter.SingleToInt32Bits(a.item<float>()));
+            Assert.True(SameBits(chainedParameters.Gradients, autogradParameters.Gradients), $"gradients differ at step {step}");
+        }
+        Assert.True(SameBits(chainedParameters.Values, autogradParameters.Values));
+    }
+
+    private static void AssertSameSteps(Func<Tensor, Tensor, Tensor> chained, Func<Tensor, Tensor, Tensor> autograd,
         Optimization.FlatParameters chainedParameters, Optimization.FlatParameters autogradParameters)
     {
         Assert.True(SameBits(chainedParameters.Values, autogradParameters.Values), "the two trainers start from the same weights");

@@ -74,3 +74,11 @@ internal static class LiveTensors
         return Tensor.TotalCount;
     }
 }
+
+/// <summary>Puts libtorch's intra-op thread count back as it was, for tests that change it (it is process-wide).</summary>
+internal sealed class RestoresThreadCount : IDisposable
+{
+    private readonly int _configured = get_num_threads();
+
+    public void Dispose() => set_num_threads(_configured);
+}

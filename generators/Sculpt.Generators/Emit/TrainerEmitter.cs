@@ -57,7 +57,6 @@ internal static class TrainerEmitter
         w.Line("Backpropagate(loss);");
         w.Close();
         w.Open("else");
-        w.Line("FusedOptimizer.ZeroGrad();");
         w.Line($"loss = AccumulateGradients(input, target, static (model, part, partTarget) => {LossCall(spec.Loss, "model.call(part)", "partTarget", sum: false)});");
         w.Close();
         w.Line("if (Config.L1 > 0) FusedOptimizer.Parameters.AddL1Gradient(Config.L1);");

@@ -64,6 +64,9 @@ public sealed class DenseChain : IDisposable
     /// <summary>For each step, the workspace buffer its output lives in: a Linear's own, or for a ReLU the one before it.</summary>
     private readonly int[] _buffer;
     private readonly long[] _widths;
+
+    /// <summary>The most features any buffer holds per row, the input's included.</summary>
+    private readonly long _widestRow;
     private readonly Dictionary<long, Workspace> _workspaces = new();
     private Tensor? _input;
     private Workspace? _active;
@@ -112,6 +115,7 @@ public sealed class DenseChain : IDisposable
         _linears = linears;
         _buffer = buffer;
         _widths = widths;
+        _widestRow = Math.Max(linears[0]!.In, widths.Max());
         _weightGradients = overwrites ? [] : linears.OfType<LinearParameters>().Select(l => empty(l.Out, l.In).DetachFromDisposeScope()).ToArray();
     }
 
@@ -212,7 +216,7 @@ public sealed class DenseChain : IDisposable
         && input.dim() >= 2 && input.size(0) > 0
         && (_flattens ? input.shape.Skip(1).Aggregate(1L, (product, dim) => product * dim) == InFeatures : input.dim() == 2 && input.size(1) == InFeatures)
         // Every buffer is read as a span, which TorchSharp limits to 2 GiB.
-        && input.size(0) * Math.Max(InFeatures, _widths.Max()) <= int.MaxValue / sizeof(float);
+        && input.size(0) * _widestRow <= int.MaxValue / sizeof(float);
 
     /// <summary>
     /// Runs the chain on <paramref name="input"/> and keeps what the backward pass needs. Returns the

@@ -90,7 +90,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
         _chainOutput = null;
         // The flat buffers first: building them re-points every parameter, which would break a graph already recorded.
         _ = FusedOptimizer;
-        if (!DenseChainEnabled || Chain is not { } chain || !chain.Accepts(input)) return Model.call(input);
+        if (DenseChain is not { } chain || !chain.Accepts(input)) return Model.call(input);
         return _chainOutput = chain.Forward(input);
     }
 
@@ -239,11 +239,12 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
 
     /// <summary>
     /// Splits a batch into <c>Config.AccumulateBatches</c> micro-batches and back-propagates each
-    /// one's loss weighted by its share of the batch, so the summed gradients are those of the
+    /// one's loss weighted by its share of the batch into zeroed gradients, so they sum to those of the
     /// whole batch. Returns the batch's loss (detached parts, summed).
     /// </summary>
     protected torch.Tensor AccumulateGradients(torch.Tensor input, torch.Tensor target, Func<TModel, torch.Tensor, torch.Tensor, torch.Tensor> loss)
     {
+        FusedOptimizer.ZeroGrad();
         var inputs = input.chunk(Config.AccumulateBatches);
         var targets = target.chunk(Config.AccumulateBatches);
         var total = torch.zeros(Array.Empty<long>(), device: input.device);

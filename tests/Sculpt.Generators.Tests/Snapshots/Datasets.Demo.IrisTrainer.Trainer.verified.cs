@@ -32,7 +32,6 @@ partial class IrisTrainer
         }
         else
         {
-            FusedOptimizer.ZeroGrad();
             loss = AccumulateGradients(input, target, static (model, part, partTarget) => global::Sculpt.Training.Losses.CrossEntropy(model.call(part), partTarget));
         }
         if (Config.L1 > 0) FusedOptimizer.Parameters.AddL1Gradient(Config.L1);

@@ -32,7 +32,6 @@ partial class TinyRegressionTrainer
         }
         else
         {
-            FusedOptimizer.ZeroGrad();
             loss = AccumulateGradients(input, target, static (model, part, partTarget) => global::Sculpt.Training.Losses.MeanSquaredError(model.call(part), partTarget));
         }
         if (Config.L1 > 0) FusedOptimizer.Parameters.AddL1Gradient(Config.L1);
