@@ -6,8 +6,8 @@ namespace Sculpt.Layers;
 
 /// <summary>
 /// Multi-head cross-attention: queries from <c>x [B, T, dim]</c>, keys and values from
-/// <c>context [B, S, dim]</c> (one fused projection), libtorch's <c>scaled_dot_product_attention</c>,
-/// and an output projection: <c>4*dim*dim + 4*dim</c> parameters, like <see cref="SelfAttention"/>.
+/// <c>context [B, S, dim]</c> (one fused projection), scaled dot-product attention
+/// (<see cref="AttentionKernel"/>), and an output projection: <c>4*dim*dim + 4*dim</c> parameters, like <see cref="SelfAttention"/>.
 /// </summary>
 public sealed class CrossAttention : nn.Module<Tensor, Tensor, Tensor>
 {
@@ -15,6 +15,7 @@ public sealed class CrossAttention : nn.Module<Tensor, Tensor, Tensor>
     private readonly Linear KeyValue;
     private readonly Linear Proj;
     private readonly long _heads;
+    private readonly AttentionKernel _kernel = new();
 
     public CrossAttention(long dim, long heads) : base(nameof(CrossAttention))
     {
@@ -37,7 +38,13 @@ public sealed class CrossAttention : nn.Module<Tensor, Tensor, Tensor>
         var query = Query.forward(x).view(batch, time, _heads, headDim).transpose(1, 2);
         // [B, S, 2*D] -> [2, B, H, S, D/H]: keys and values as views of one projection.
         var keyValue = KeyValue.forward(context).view(batch, source, 2, _heads, headDim).permute(2, 0, 3, 1, 4);
-        var attended = nn.functional.scaled_dot_product_attention(query, keyValue[0], keyValue[1]);
+        var attended = _kernel.Attend(query, keyValue[0], keyValue[1], causal: false, dropout: 0);
         return Proj.forward(attended.transpose(1, 2).reshape(batch, time, dim)).MoveToOuterDisposeScope();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _kernel.Dispose();
+        base.Dispose(disposing);
     }
 }

@@ -6,8 +6,9 @@ using static TorchSharp.torch;
 namespace Sculpt.Layers;
 
 /// <summary>
-/// Multi-head self-attention over <c>[B, T, dim]</c>: one fused query/key/value projection, libtorch's
-/// <c>scaled_dot_product_attention</c> (optionally causal), and an output projection. Parameter
+/// Multi-head self-attention over <c>[B, T, dim]</c>: one fused query/key/value projection, scaled
+/// dot-product attention (optionally causal; <see cref="AttentionKernel"/> picks libtorch's fused
+/// kernel or explicit products by sequence length and device), and an output projection. Parameter
 /// names follow GPT-2's (<c>Qkv</c> = c_attn, <c>Proj</c> = c_proj): <c>4*dim*dim + 4*dim</c> in all.
 /// </summary>
 public sealed class SelfAttention : nn.Module<Tensor, Tensor>
@@ -17,6 +18,7 @@ public sealed class SelfAttention : nn.Module<Tensor, Tensor>
     private readonly long _heads;
     private readonly bool _causal;
     private readonly double _dropout;
+    private readonly AttentionKernel _kernel = new();
 
     public SelfAttention(long dim, long heads, bool causal, double dropout = 0) : base(nameof(SelfAttention))
     {
@@ -38,8 +40,14 @@ public sealed class SelfAttention : nn.Module<Tensor, Tensor>
         long batch = x.size(0), time = x.size(1), dim = x.size(2);
         // [B, T, 3*D] -> [3, B, H, T, D/H]: one projection, then views for queries, keys and values.
         var qkv = Qkv.forward(x).view(batch, time, 3, _heads, dim / _heads).permute(2, 0, 3, 1, 4);
-        var attended = nn.functional.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], p: training ? _dropout : 0, is_casual: _causal);
+        var attended = _kernel.Attend(qkv[0], qkv[1], qkv[2], _causal, training ? _dropout : 0);
         var merged = attended.transpose(1, 2).reshape(batch, time, dim);
         return Proj.forward(merged).MoveToOuterDisposeScope();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _kernel.Dispose();
+        base.Dispose(disposing);
     }
 }
