@@ -21,7 +21,9 @@ public static class PairedSteps
             workload.Setup();
             try
             {
-                for (int i = 0; i < 20; i++)
+                // As many warm-up steps as a process of its own takes (ProcessSteps.WarmUp): past the
+                // dense chain's choice of thread count, which times its first 40 steps.
+                for (int i = 0; i < ProcessSteps.WarmUp; i++)
                 {
                     workload.HandWritten();
                     workload.Sculpt();

@@ -17,7 +17,7 @@ namespace Sculpt.Benchmarks;
 /// </summary>
 public static class ProcessSteps
 {
-    private const int WarmUp = 50;
+    internal const int WarmUp = 50;
 
     /// <summary>Runs one side for <paramref name="steps"/> steps and prints "median_ms rss_at_quarter_mib rss_end_mib peak_mib".</summary>
     public static void RunSide(StepBenchmark workload, bool sculpt, int steps, TextWriter output)

@@ -1,8 +1,9 @@
 // Speed claims, measured side by side with hand-written TorchSharp doing the same work.
-//   dotnet run -c Release --project tests/Sculpt.Benchmarks -- paired            (interleaved step ratios)
+//   dotnet run -c Release --project tests/Sculpt.Benchmarks -- paired            (interleaved step ratios; then pairs and workload names to pick)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- processes 3     (each side in its own processes, 3 rounds: step ratios, RSS; then workload names to pick)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- optimizer         (the deep MLP's optimizer update alone, interleaved)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- pooling           (Sculpt's pooling kernels vs libtorch's, interleaved)
+//   dotnet run -c Release --project tests/Sculpt.Benchmarks -- attention         (Sculpt's self-attention vs libtorch's fused kernel by sequence length, interleaved)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- csv               (CSV loader vs CsvHelper, interleaved)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- tokens            (GPT-2 BPE tokens/s and the cache)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- --filter '*'      (BenchmarkDotNet)
@@ -14,7 +15,7 @@ using Sculpt.Benchmarks;
 if (args is ["paired", ..])
 {
     int pairs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200;
-    PairedSteps.Run(Workloads(), pairs, Console.Out);
+    PairedSteps.Run(Workloads().Where(w => args.Length <= 2 || args[2..].Contains(w.GetType().Name)).ToList(), pairs, Console.Out);
     return;
 }
 StepBenchmark[] Workloads() => [new MlpStep(), new DeepMlpStep(), new LeNetStep(), new GptStep()];
@@ -40,6 +41,11 @@ if (args is ["optimizer", ..])
 if (args is ["pooling", ..])
 {
     PoolingKernels.Run(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
+    return;
+}
+if (args is ["attention", ..])
+{
+    AttentionKernels.Run(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100);
     return;
 }
 if (args is ["csv", ..])

@@ -92,19 +92,40 @@ public class DenseChainTests
     }
 
     [Fact]
-    public void The_thread_count_is_chosen_after_eight_warm_up_steps_and_thirty_two_measured_ones_and_kept()
+    public void The_thread_count_is_chosen_after_eight_warm_up_steps_and_thirty_two_measured_ones_and_measured_again_later()
     {
         using var threads = new RestoresThreadCount();
         set_num_threads(2);
         using var trainer = new DeepTrainerWithLayers(Config);
         using var batch = Blobs.Make(32, 4);
-        for (int step = 0; step < 39; step++) trainer.TrainStep(batch.Features, batch.Targets).Dispose();
+        void Steps(int count)
+        {
+            for (int step = 0; step < count; step++) trainer.TrainStep(batch.Features, batch.Targets).Dispose();
+        }
+        Steps(39);
         Assert.Null(trainer.DenseChain!.ProductThreads);
+        Assert.Equal(0, trainer.DenseChain.ThreadDecisions);
         // Between steps libtorch's own setting is left as it was.
         Assert.Equal(2, get_num_threads());
-        trainer.TrainStep(batch.Features, batch.Targets).Dispose();
+        Steps(1);
         Assert.Contains(trainer.DenseChain.ProductThreads, new int?[] { 1, 2 });
+        Assert.Equal(1, trainer.DenseChain.ThreadDecisions);
         Assert.Equal(2, get_num_threads());
+        // 256 steps later the choice is measured again (32 steps, no warm-up), then after 512 more.
+        Steps(256 + 31);
+        Assert.Equal(1, trainer.DenseChain.ThreadDecisions);
+        Steps(1);
+        Assert.Equal(2, trainer.DenseChain.ThreadDecisions);
+        Steps(512 + 31);
+        Assert.Equal(2, trainer.DenseChain.ThreadDecisions);
+        Steps(1);
+        Assert.Equal(3, trainer.DenseChain.ThreadDecisions);
+        Assert.Equal(2, get_num_threads());
+        // A new setting starts over; at one thread there is nothing to measure.
+        set_num_threads(1);
+        Steps(1);
+        Assert.Equal(1, trainer.DenseChain.ProductThreads);
+        Assert.Equal(0, trainer.DenseChain.ThreadDecisions);
     }
 
     [Fact]

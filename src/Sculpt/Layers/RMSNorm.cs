@@ -11,19 +11,26 @@ namespace Sculpt.Layers;
 public sealed class RMSNorm : nn.Module<Tensor, Tensor>
 {
     private readonly Parameter weight;
-    private readonly double _eps;
+    // Made once: a double passed to a tensor op becomes a native Scalar that only the finalizer frees.
+    private readonly Scalar _eps;
 
     public RMSNorm(long size, double eps = 1e-6) : base(nameof(RMSNorm))
     {
         weight = new Parameter(ones(size));
-        _eps = eps;
+        _eps = eps.ToScalar();
         RegisterComponents();
     }
 
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var scale = x.pow(2).mean([-1L], keepdim: true).add_(_eps).rsqrt_();
+        var scale = x.square().mean([-1L], keepdim: true).add_(_eps).rsqrt_();
         return (x * scale * weight).MoveToOuterDisposeScope();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _eps.Dispose();
+        base.Dispose(disposing);
     }
 }

@@ -71,11 +71,14 @@ public sealed class DenseChain : IDisposable
     private Tensor? _input;
     private Workspace? _active;
 
-    /// <summary>Steps measured so far at libtorch's thread count and at one thread, while <see cref="ProductThreads"/> is undecided.</summary>
+    /// <summary>Steps measured so far at libtorch's thread count and at one thread, while <see cref="_measuring"/>.</summary>
     private readonly List<long> _atConfigured = new(), _atOne = new();
     private int _tunedFor;
     private int _stepThreads;
     private int _warmedUp;
+    private bool _measuring;
+    private int _stepsSinceDecision;
+    private int _measureAgainAfter;
 
     /// <summary>The time this step spent in <see cref="Forward"/> so far, in stopwatch ticks.</summary>
     private long _stepTicks;
@@ -90,6 +93,15 @@ public sealed class DenseChain : IDisposable
     /// The first steps of a block are not counted, for the same reason.
     /// </summary>
     private const int BlockSteps = 8, BlocksPerSide = 2, UncountedPerBlock = 2;
+
+    /// <summary>
+    /// Steps after a decision before the choice is measured again; each later gap is twice the one
+    /// before, up to <see cref="MeasureAgainAtMost"/>. On a shared machine a stall of a few
+    /// milliseconds during the 32 measured steps can crown the wrong count (one thread for the
+    /// 784-512-512 MLP, 50% slower for the rest of the run); measuring again undoes that, and
+    /// costs at most 16 steps at the slower count per gap.
+    /// </summary>
+    private const int MeasureAgainFirst = 256, MeasureAgainAtMost = 16384;
 
     private int _measured;
 
@@ -121,7 +133,10 @@ public sealed class DenseChain : IDisposable
 
     /// <summary>
     /// The threads the chain's matrix products run on: libtorch's setting, or one thread when the chain's
-    /// passes ran faster that way over 16 steps each, after 8 steps of warm-up (null until then). On
+    /// passes ran faster that way over 16 steps each, after 8 steps of warm-up (null until then). The
+    /// choice is measured again 256 steps after it was made, then after 512, 1,024 and so on up to
+    /// every 16,384 steps; while it is, steps alternate between the two counts in blocks and this
+    /// keeps the last decision. On
     /// the 2-core VM this was built on, MKL's split of a 64 x 128 x 128 product over two threads
     /// costs more than it saves: one thread was 7% faster for the deep MLP. With the setting at one
     /// thread nothing is measured. The choice leaves the bits alone as far as the tests reach
@@ -129,6 +144,9 @@ public sealed class DenseChain : IDisposable
     /// threads split a product by rows and columns, not along its sum.
     /// </summary>
     public int? ProductThreads { get; private set; }
+
+    /// <summary>How many times the thread count has been measured and decided since the setting last changed.</summary>
+    public int ThreadDecisions { get; private set; }
 
     /// <summary>
     /// Whether the chain's products call MKL's <c>sgemm</c> directly, with the arguments libtorch would
@@ -280,7 +298,8 @@ public sealed class DenseChain : IDisposable
         long start = Stopwatch.GetTimestamp();
         using (new ThreadScope(_stepThreads)) BackwardThrough(workspace, outputGradient);
         // Only the chain's own passes: the loss between them runs at libtorch's setting either way.
-        if (ProductThreads is null) Record(_stepTicks + Stopwatch.GetTimestamp() - start);
+        if (_measuring) Record(_stepTicks + Stopwatch.GetTimestamp() - start);
+        else if (++_stepsSinceDecision == _measureAgainAfter) StartMeasuring(warmUp: false);
     }
 
     private void BackwardThrough(Workspace workspace, Tensor outputGradient)
@@ -337,17 +356,26 @@ public sealed class DenseChain : IDisposable
         int configured = get_num_threads();
         if (configured != _tunedFor)
         {
-            // A new setting (or the first step): measure again.
+            // A new setting (or the first step): decide from scratch, unless there is nothing to decide.
             _tunedFor = configured;
-            _atConfigured.Clear();
-            _atOne.Clear();
-            _warmedUp = 0;
-            _measured = 0;
+            ThreadDecisions = 0;
+            _measureAgainAfter = MeasureAgainFirst;
             ProductThreads = configured == 1 ? 1 : null;
+            if (configured == 1) _measuring = false;
+            else StartMeasuring(warmUp: true);
         }
-        if (ProductThreads is { } decided) return decided;
+        if (!_measuring) return ProductThreads!.Value;
         if (_warmedUp < WarmupSteps) return configured;
         return _measured / BlockSteps % 2 == 0 ? configured : 1;
+    }
+
+    private void StartMeasuring(bool warmUp)
+    {
+        _measuring = true;
+        _atConfigured.Clear();
+        _atOne.Clear();
+        _warmedUp = warmUp ? 0 : WarmupSteps;
+        _measured = 0;
     }
 
     private void Record(long ticks)
@@ -360,6 +388,10 @@ public sealed class DenseChain : IDisposable
         if (_measured++ % BlockSteps >= UncountedPerBlock) (_stepThreads == 1 ? _atOne : _atConfigured).Add(ticks);
         if (_measured < 2 * BlocksPerSide * BlockSteps) return;
         ProductThreads = Median(_atOne) < Median(_atConfigured) ? 1 : _tunedFor;
+        _measuring = false;
+        ThreadDecisions++;
+        _stepsSinceDecision = 0;
+        if (ThreadDecisions > 1) _measureAgainAfter = Math.Min(2 * _measureAgainAfter, MeasureAgainAtMost);
     }
 
     private static long Median(IEnumerable<long> values)
