@@ -20,7 +20,7 @@ public class AttentionTests
     [InlineData(2, 4, 64, 64, 32, true, ScalarType.Float64)]
     public void Explicit_products_match_libtorchs_fused_kernel_forward_and_backward(int batch, int heads, int queries, int keys, int depth, bool causal, ScalarType dtype)
     {
-        Assert.True(AttentionKernel.UsesExplicitProducts(DeviceType.CPU, queries, keys));
+        Assert.True(AttentionKernel.UsesExplicitProducts(DeviceType.CPU, dtype, batch * heads, queries, keys));
         manual_seed(7);
         using var scope = NewDisposeScope();
         var q = randn(batch, heads, queries, depth, dtype: dtype).requires_grad_(true);
@@ -44,27 +44,36 @@ public class AttentionTests
     }
 
     [Fact]
-    public void The_causal_mask_follows_the_sequence_length_from_call_to_call()
+    public void The_causal_mask_follows_the_length_and_dtype_from_call_to_call_and_outlives_each_calls_scope()
     {
         manual_seed(3);
-        using var scope = NewDisposeScope();
         using var kernel = new AttentionKernel();
-        foreach (int length in new[] { 9, 4, 9, 12 })
+        foreach (var (length, dtype) in new[] { (9, ScalarType.Float32), (4, ScalarType.Float32), (4, ScalarType.Float64), (9, ScalarType.Float64), (9, ScalarType.Float64), (12, ScalarType.Float32) })
         {
-            var q = randn(2, 2, length, 8);
-            var k = randn(2, 2, length, 8);
-            var v = randn(2, 2, length, 8);
+            // One scope per call, as a layer's forward has: the kept mask must survive it.
+            using var scope = NewDisposeScope();
+            var q = randn(2, 2, length, 8, dtype: dtype);
+            var k = randn(2, 2, length, 8, dtype: dtype);
+            var v = randn(2, 2, length, 8, dtype: dtype);
             var fused = nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true);
-            Assert.True(fused.allclose(kernel.Attend(q, k, v, causal: true, dropout: 0), rtol: 2e-6, atol: 2e-6), $"length {length}");
+            var ours = kernel.Attend(q, k, v, causal: true, dropout: 0);
+            Assert.Equal(dtype, ours.dtype);
+            Assert.True(fused.allclose(ours, rtol: 2e-6, atol: 2e-6), $"length {length}, {dtype}");
         }
     }
 
     [Fact]
     public void Long_sequences_and_other_devices_use_libtorchs_fused_kernel()
     {
-        Assert.True(AttentionKernel.UsesExplicitProducts(DeviceType.CPU, 256, 256));
-        Assert.False(AttentionKernel.UsesExplicitProducts(DeviceType.CPU, 257, 256));
-        Assert.False(AttentionKernel.UsesExplicitProducts(DeviceType.CUDA, 64, 64));
+        Assert.True(AttentionKernel.UsesExplicitProducts(DeviceType.CPU, ScalarType.Float32, 64, 256, 256));
+        Assert.False(AttentionKernel.UsesExplicitProducts(DeviceType.CPU, ScalarType.Float32, 64, 257, 256));
+        Assert.False(AttentionKernel.UsesExplicitProducts(DeviceType.CUDA, ScalarType.Float32, 64, 64, 64));
+        // Half types keep libtorch's kernel, which holds their scores in float.
+        Assert.False(AttentionKernel.UsesExplicitProducts(DeviceType.CPU, ScalarType.Float16, 64, 64, 64));
+        Assert.False(AttentionKernel.UsesExplicitProducts(DeviceType.CPU, ScalarType.BFloat16, 64, 64, 64));
+        // So do batches whose scores together would pass 2^25 (128 MiB of float32).
+        Assert.True(AttentionKernel.UsesExplicitProducts(DeviceType.CPU, ScalarType.Float32, 512, 256, 256));
+        Assert.False(AttentionKernel.UsesExplicitProducts(DeviceType.CPU, ScalarType.Float32, 513, 256, 256));
 
         // Past the limit the kernel is libtorch's: the same bits.
         manual_seed(5);

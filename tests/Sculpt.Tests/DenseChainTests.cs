@@ -123,9 +123,15 @@ public class DenseChainTests
         Assert.Equal(2, get_num_threads());
         // A new setting starts over; at one thread there is nothing to measure.
         set_num_threads(1);
-        Steps(1);
+        Steps(300);
         Assert.Equal(1, trainer.DenseChain.ProductThreads);
         Assert.Equal(0, trainer.DenseChain.ThreadDecisions);
+        // Back at two threads the choice is measured from scratch: warm-up included, 40 steps.
+        set_num_threads(2);
+        Steps(39);
+        Assert.Null(trainer.DenseChain.ProductThreads);
+        Steps(1);
+        Assert.Equal(1, trainer.DenseChain.ThreadDecisions);
     }
 
     [Fact]

@@ -299,7 +299,7 @@ public sealed class DenseChain : IDisposable
         using (new ThreadScope(_stepThreads)) BackwardThrough(workspace, outputGradient);
         // Only the chain's own passes: the loss between them runs at libtorch's setting either way.
         if (_measuring) Record(_stepTicks + Stopwatch.GetTimestamp() - start);
-        else if (++_stepsSinceDecision == _measureAgainAfter) StartMeasuring(warmUp: false);
+        else if (_tunedFor > 1 && ++_stepsSinceDecision >= _measureAgainAfter) StartMeasuring(warmUp: false);
     }
 
     private void BackwardThrough(Workspace workspace, Tensor outputGradient)
@@ -359,6 +359,7 @@ public sealed class DenseChain : IDisposable
             // A new setting (or the first step): decide from scratch, unless there is nothing to decide.
             _tunedFor = configured;
             ThreadDecisions = 0;
+            _stepsSinceDecision = 0;
             _measureAgainAfter = MeasureAgainFirst;
             ProductThreads = configured == 1 ? 1 : null;
             if (configured == 1) _measuring = false;
