@@ -23,9 +23,8 @@ public class AttentionTests
         Assert.True(AttentionKernel.UsesExplicitProducts(DeviceType.CPU, dtype, batch * heads, queries, keys));
         manual_seed(7);
         using var scope = NewDisposeScope();
-        var q = randn(batch, heads, queries, depth, dtype: dtype).requires_grad_(true);
-        var k = randn(batch, heads, keys, depth, dtype: dtype).requires_grad_(true);
-        var v = randn(batch, heads, keys, depth, dtype: dtype).requires_grad_(true);
+        var (q, k, v) = RandomHeads(batch, heads, queries, keys, depth, dtype);
+        foreach (var t in new[] { q, k, v }) t.requires_grad_(true);
         var outputGradient = randn(batch, heads, queries, depth, dtype: dtype);
 
         using var kernel = new AttentionKernel();
@@ -52,9 +51,7 @@ public class AttentionTests
         {
             // One scope per call, as a layer's forward has: the kept mask must survive it.
             using var scope = NewDisposeScope();
-            var q = randn(2, 2, length, 8, dtype: dtype);
-            var k = randn(2, 2, length, 8, dtype: dtype);
-            var v = randn(2, 2, length, 8, dtype: dtype);
+            var (q, k, v) = RandomHeads(2, 2, length, length, 8, dtype);
             var fused = nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true);
             var ours = kernel.Attend(q, k, v, causal: true, dropout: 0);
             Assert.Equal(dtype, ours.dtype);
@@ -78,9 +75,7 @@ public class AttentionTests
         // Past the limit the kernel is libtorch's: the same bits.
         manual_seed(5);
         using var scope = NewDisposeScope();
-        var q = randn(1, 2, 300, 8);
-        var k = randn(1, 2, 300, 8);
-        var v = randn(1, 2, 300, 8);
+        var (q, k, v) = RandomHeads(1, 2, 300, 300, 8);
         using var kernel = new AttentionKernel();
         Assert.True(nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true).eq(kernel.Attend(q, k, v, causal: true, dropout: 0)).all().item<bool>());
     }
@@ -90,9 +85,7 @@ public class AttentionTests
     {
         manual_seed(11);
         using var scope = NewDisposeScope();
-        var q = randn(2, 2, 16, 8);
-        var k = randn(2, 2, 16, 8);
-        var v = randn(2, 2, 16, 8);
+        var (q, k, v) = RandomHeads(2, 2, 16, 16, 8);
         using var kernel = new AttentionKernel();
         var clean = kernel.Attend(q, k, v, causal: true, dropout: 0);
         var dropped = kernel.Attend(q, k, v, causal: true, dropout: 0.5);
@@ -115,4 +108,8 @@ public class AttentionTests
         var expected = nn.functional.linear(attended, parameters["Proj.weight"], parameters["Proj.bias"]);
         Assert.True(expected.allclose(layer.call(x), rtol: 2e-6, atol: 2e-6));
     }
+
+    /// <summary>Queries <c>[B, H, T, d]</c>, keys and values <c>[B, H, S, d]</c> from the global generator.</summary>
+    private static (Tensor Q, Tensor K, Tensor V) RandomHeads(long batch, long heads, long queries, long keys, long depth, ScalarType dtype = ScalarType.Float32) =>
+        (randn(batch, heads, queries, depth, dtype: dtype), randn(batch, heads, keys, depth, dtype: dtype), randn(batch, heads, keys, depth, dtype: dtype));
 }

@@ -78,7 +78,6 @@ public sealed class DenseChain : IDisposable
     private int _warmedUp;
     private bool _measuring;
     private int _stepsSinceDecision;
-    private int _measureAgainAfter;
 
     /// <summary>The time this step spent in <see cref="Forward"/> so far, in stopwatch ticks.</summary>
     private long _stepTicks;
@@ -102,6 +101,9 @@ public sealed class DenseChain : IDisposable
     /// costs at most 16 steps at the slower count per gap.
     /// </summary>
     private const int MeasureAgainFirst = 256, MeasureAgainAtMost = 16384;
+
+    /// <summary>The gap after the latest decision: <see cref="MeasureAgainFirst"/> doubled once per decision before it.</summary>
+    private int MeasureAgainAfter => (int)Math.Min((long)MeasureAgainFirst << Math.Min(ThreadDecisions - 1, 16), MeasureAgainAtMost);
 
     private int _measured;
 
@@ -299,7 +301,7 @@ public sealed class DenseChain : IDisposable
         using (new ThreadScope(_stepThreads)) BackwardThrough(workspace, outputGradient);
         // Only the chain's own passes: the loss between them runs at libtorch's setting either way.
         if (_measuring) Record(_stepTicks + Stopwatch.GetTimestamp() - start);
-        else if (_tunedFor > 1 && ++_stepsSinceDecision >= _measureAgainAfter) StartMeasuring(warmUp: false);
+        else if (_tunedFor > 1 && ++_stepsSinceDecision >= MeasureAgainAfter) StartMeasuring(warmUp: false);
     }
 
     private void BackwardThrough(Workspace workspace, Tensor outputGradient)
@@ -360,7 +362,6 @@ public sealed class DenseChain : IDisposable
             _tunedFor = configured;
             ThreadDecisions = 0;
             _stepsSinceDecision = 0;
-            _measureAgainAfter = MeasureAgainFirst;
             ProductThreads = configured == 1 ? 1 : null;
             if (configured == 1) _measuring = false;
             else StartMeasuring(warmUp: true);
@@ -395,7 +396,6 @@ public sealed class DenseChain : IDisposable
         _measuring = false;
         ThreadDecisions++;
         _stepsSinceDecision = 0;
-        if (ThreadDecisions > 1) _measureAgainAfter = Math.Min(2 * _measureAgainAfter, MeasureAgainAtMost);
     }
 
     /// <summary>libtorch's intra-op thread count for a span of code, restored afterwards.</summary>
