@@ -21,8 +21,7 @@ public static class PairedSteps
             workload.Setup();
             try
             {
-                // As many warm-up steps as a process of its own takes (ProcessSteps.WarmUp): past the
-                // dense chain's choice of thread count, which times its first 40 steps.
+                // As many warm-up steps as a process of its own takes (ProcessSteps.WarmUp).
                 for (int i = 0; i < ProcessSteps.WarmUp; i++)
                 {
                     workload.HandWritten();

@@ -25,16 +25,6 @@ public sealed class CheckpointTests : IDisposable
     public void A_run_stopped_mid_epoch_and_resumed_matches_an_uninterrupted_run_bit_for_bit() =>
         AssertResumeMatches(config => new BlobTrainer(config), t => t.Fit, t => t.Model.state_dict());
 
-    [Fact]
-    public void A_dense_chain_resumed_mid_way_through_choosing_its_thread_count_matches_too()
-    {
-        // Stopped at step 20, while the chain times blocks of steps at one thread and at libtorch's
-        // setting (steps 8-40); the resumed run starts that over, so its steps run at other thread counts.
-        using var threads = new RestoresThreadCount();
-        set_num_threads(2);
-        AssertResumeMatches(config => new WideChainTrainer(config), t => t.Fit, t => t.Model.state_dict());
-    }
-
     private delegate FitResult Fitting(TensorDataset train, TensorDataset validation, ITrainingProgress? progress, FitOptions? options);
 
     private void AssertResumeMatches<TTrainer>(Func<MlpConfig, TTrainer> create, Func<TTrainer, Fitting> fit, Func<TTrainer, Dictionary<string, Tensor>> weights)

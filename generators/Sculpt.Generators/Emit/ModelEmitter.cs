@@ -26,7 +26,6 @@ internal static class ModelEmitter
 
         w.BeginType(target);
         w.Line(SourceWriter.GeneratedCode);
-        if (spec.Chain.Count > 0) contract += ", global::Sculpt.Models.IDenseChain";
         w.Open($"partial {target.Type.Keyword} {self} : {module}, {contract}");
 
         foreach (var layer in spec.Layers)
@@ -128,7 +127,6 @@ internal static class ModelEmitter
         }
 
         if (forward is not null) EmitForward(w, spec, forward, self);
-        if (spec.Chain.Count > 0) EmitChain(w, spec);
 
         string configName = hasConfig ? "config" : "";
         w.Line("/// <summary>The number of trainable parameters" + (hasConfig ? " the model has for <paramref name=\"config\"/>" : "") + ".</summary>");
@@ -211,56 +209,6 @@ internal static class ModelEmitter
         if (definition.States == 2) w.Line($"{Local("cell")}.Dispose();");
         w.Line($"return {Local("output")};");
         w.Close();
-    }
-
-    /// <summary>The proved chain, step by step, for the trainer's <c>DenseChain</c>; a sub-model that is not a chain ends it.</summary>
-    private static void EmitChain(SourceWriter w, ModelSpec spec)
-    {
-        const string Steps = "global::Sculpt.Models.DenseChainStep";
-        w.Line("/// <inheritdoc/>");
-        w.Open($"bool global::Sculpt.Models.IDenseChain.TryAppendChain(string prefix, global::System.Collections.Generic.List<{Steps}> steps)");
-        var uses = new Dictionary<string, int>();
-        foreach (var link in spec.Chain)
-        {
-            switch (link.Kind)
-            {
-                case ChainLinkKind.Linear:
-                    bool bias = spec.Layers.First(l => l.Name == link.Name).Bias;
-                    w.Line($"steps.Add(new {Steps}.Linear(prefix + {SourceWriter.Quote(link.Name)}, Bias: {(bias ? "true" : "false")}));");
-                    break;
-                case ChainLinkKind.Relu:
-                    w.Line($"steps.Add({Steps}.Relu.Instance);");
-                    break;
-                case ChainLinkKind.Flatten:
-                    w.Line($"steps.Add({Steps}.Flatten.Instance);");
-                    break;
-                case ChainLinkKind.Submodel:
-                    // Numbered when the same sub-model is called again: pattern variables share the method's scope.
-                    uses[link.Name] = uses.TryGetValue(link.Name, out int used) ? used + 1 : 1;
-                    string chain = FieldName(link.Name).TrimStart('_') + "Chain" + (uses[link.Name] > 1 ? uses[link.Name].ToString(System.Globalization.CultureInfo.InvariantCulture) : "");
-                    w.Line($"if ((object){FieldName(link.Name)} is not global::Sculpt.Models.IDenseChain {chain} || !{chain}.TryAppendChain(prefix + {SourceWriter.Quote(link.Name + ".")}, steps)) return false;");
-                    break;
-                case ChainLinkKind.Blocks:
-                    w.Open($"for (int i = 0; i < {FieldName(link.Name)}.Count; i++)");
-                    w.Line($"if ((object){FieldName(link.Name)}[i] is not global::Sculpt.Models.IDenseChain block || !block.TryAppendChain(prefix + {SourceWriter.Quote(link.Name + ".")} + i + \".\", steps)) return false;");
-                    w.Close();
-                    break;
-            }
-        }
-        w.Line("return true;");
-        w.Close();
-        w.Line();
-
-        // The same checks as forward's: the chain runs the model without calling it.
-        var input = spec.Forward!.Parameters[0];
-        w.Line("/// <inheritdoc/>");
-        w.Open($"void global::Sculpt.Models.IDenseChain.CheckInput({Tensor} {SourceWriter.Identifier(input.Name)})");
-        if (spec.Forward.SignatureValid && input.Shape is { } shape)
-        {
-            EmitInputCheck(w, SourceWriter.Identifier(input.Name), input.Name, shape, spec.ConfigType is not null, new HashSet<string>());
-        }
-        w.Close();
-        w.Line();
     }
 
     private static void EmitForward(SourceWriter w, ModelSpec spec, ForwardSpec forward, string self)

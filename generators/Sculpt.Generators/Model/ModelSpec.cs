@@ -13,22 +13,7 @@ internal sealed record ModelSpec(
 {
     /// <summary>Models held as members, built from the same hyperparameters.</summary>
     public EquatableArray<SubmodelSpec> Submodels { get; init; } = EquatableArray<SubmodelSpec>.Empty;
-
-    /// <summary>The forward body as a chain of dense steps, when <see cref="Parsing.ChainPlanner"/> proved it one; else empty.</summary>
-    public EquatableArray<ChainLink> Chain { get; init; } = EquatableArray<ChainLink>.Empty;
 }
-
-internal enum ChainLinkKind
-{
-    Linear,
-    Relu,
-    Flatten,
-    Submodel,
-    Blocks,
-}
-
-/// <summary>One link of a chain-shaped forward body: a Linear layer, a ReLU, a sub-model or a repeated block list, by member name.</summary>
-internal sealed record ChainLink(ChainLinkKind Kind, string Name);
 
 /// <summary>A <c>[Submodel]</c> partial property: its name, accessibility, type and whether that type takes the config.</summary>
 /// <param name="Repeat">For a repeated block list (<c>ModuleList&lt;Type&gt;</c>), how many: a count or a hyperparameter.</param>

@@ -24,7 +24,6 @@ internal static class ModelParser
 
         ForwardSpec? forward = null;
         var rows = new List<SummaryRowSpec>();
-        var chain = EquatableArray<ChainLink>.Empty;
         if (forwardMethod is not null && signatureText is not null && DeclarationRules.ForwardProblem(forwardMethod) is null)
         {
             var (signature, error) = SignatureParser.Parse(signatureText, dimNames);
@@ -34,12 +33,9 @@ internal static class ModelParser
             bool valid = error is null && signature!.Inputs.Count == forwardMethod.Parameters.Length;
             forward = new ForwardSpec(forwardMethod.Name, signatureText, parameters, signature?.Output, valid);
             rows.AddRange(ForwardWalker.Rows(forwardMethod, context.SemanticModel, type, layers, dimNames, parameters, cancellation));
-            chain = ChainPlanner.Plan(forwardMethod, context.SemanticModel, type, layers, cancellation);
         }
 
         var submodels = Submodels(type, config, fromGenerator: true).Select(s => s.Spec).ToEquatableArray();
-        // A sub-model the declaration rules refused has no field to call into.
-        if (chain.Any(link => link.Kind is ChainLinkKind.Submodel or ChainLinkKind.Blocks && !submodels.Any(s => s.Name == link.Name))) chain = EquatableArray<ChainLink>.Empty;
 
         return new ModelSpec(
             TypeTargetParser.Parse(type),
@@ -49,7 +45,6 @@ internal static class ModelParser
             rows.ToEquatableArray())
         {
             Submodels = submodels,
-            Chain = chain,
         };
     }
 

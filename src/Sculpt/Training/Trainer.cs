@@ -23,9 +23,6 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
 {
     private FlatParameters? _parameters;
     private FusedOptimizer? _optimizer;
-    private DenseChain? _chain;
-    private bool _chainChecked;
-    private torch.Tensor? _chainOutput;
 
     /// <summary>Validates <paramref name="config"/>, seeds libtorch and builds the model on <paramref name="device"/>.</summary>
     protected Trainer(TConfig config, torch.Device? device = null)
@@ -50,67 +47,19 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
     /// </summary>
     public FusedOptimizer FusedOptimizer => _optimizer ??= CreateOptimizer(_parameters ??= new FlatParameters(Model));
 
-    /// <summary>
-    /// Whether a training step runs a model that is a chain of Linear layers and ReLUs (see
-    /// <see cref="IDenseChain"/>) with <see cref="Training.DenseChain"/> instead of autograd. Both give the
-    /// same gradients, bit for bit; the chain is faster. Off, every step calls <c>Model.call</c>, so
-    /// forward hooks registered on the model's modules run.
-    /// </summary>
-    public bool DenseChainEnabled { get; set; } = true;
-
-    /// <summary>The chain a training step runs (see <see cref="DenseChainEnabled"/>), or null when the model is not one.</summary>
-    public DenseChain? DenseChain => DenseChainEnabled ? Chain : null;
-
-    /// <summary>The model's chain over the optimizer's flat buffers, or null when it is not one.</summary>
-    private DenseChain? Chain
-    {
-        get
-        {
-            if (!_chainChecked)
-            {
-                _chain = DenseChain.TryCreate(Model, FusedOptimizer.Parameters);
-                _chainChecked = true;
-            }
-            return _chain;
-        }
-    }
-
-    /// <summary>
-    /// The model's output for a training step: from <see cref="Training.DenseChain"/> when the model is
-    /// a chain and the input suits it, else from <c>Model.call</c>. Back-propagate the loss computed
-    /// from it with <see cref="Backpropagate"/>.
-    /// </summary>
+    /// <summary>The model's output for a training step; back-propagate the loss computed from it with <see cref="Backpropagate"/>.</summary>
     protected torch.Tensor TrainingForward(torch.Tensor input)
     {
-        // Still alive means still in this step (a step's dispose scope ends with it, even when it throws).
-        if (_chainOutput is { IsInvalid: false })
-        {
-            throw new InvalidOperationException("TrainingForward ran twice before Backpropagate: the dense chain keeps one forward pass at a time. Back-propagate each loss before the next forward pass, or set DenseChainEnabled = false to train through autograd.");
-        }
-        _chainOutput = null;
         // The flat buffers first: building them re-points every parameter, which would break a graph already recorded.
         _ = FusedOptimizer;
-        if (DenseChain is not { } chain || !chain.Accepts(input)) return Model.call(input);
-        return _chainOutput = chain.Forward(input);
+        return Model.call(input);
     }
 
-    /// <summary>
-    /// Sets every gradient to that of <paramref name="loss"/>: zeroes them and back-propagates, or when
-    /// <see cref="TrainingForward"/> ran the chain, back-propagates to its output and lets the chain
-    /// set the parameters' gradients.
-    /// </summary>
+    /// <summary>Sets every gradient to that of <paramref name="loss"/>: zeroes them and back-propagates.</summary>
     protected void Backpropagate(torch.Tensor loss)
     {
-        if (_chainOutput is not { } output)
-        {
-            FusedOptimizer.ZeroGrad();
-            loss.backward();
-            return;
-        }
-        _chainOutput = null;
+        FusedOptimizer.ZeroGrad();
         loss.backward();
-        using var gradient = output.grad ?? throw new InvalidOperationException("The loss does not depend on the model's output.");
-        _chain!.SetGradients(gradient);
     }
 
     /// <summary>The learning-rate schedule the hyperparameters declare, for a run of <paramref name="stepsPerEpoch"/> steps per epoch.</summary>
@@ -312,10 +261,6 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
 
     private void ReleaseOptimizer()
     {
-        _chain?.Dispose();
-        _chain = null;
-        _chainChecked = false;
-        _chainOutput = null;
         _optimizer?.Dispose();
         _optimizer = null;
         _parameters?.Dispose();

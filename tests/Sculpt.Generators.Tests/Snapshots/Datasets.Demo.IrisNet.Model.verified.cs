@@ -4,7 +4,7 @@
 namespace Demo;
 
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
-partial class IrisNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Sculpt.Models.ISculptModel<IrisNet, global::Demo.IrisConfig>, global::Sculpt.Models.IDenseChain
+partial class IrisNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Sculpt.Models.ISculptModel<IrisNet, global::Demo.IrisConfig>
 {
     /// <summary>The Linear module behind <see cref="Classify"/>; its state-dict prefix is "Classify".</summary>
     [global::TorchSharp.Utils.ComponentName(Name = "Classify")]
@@ -38,21 +38,6 @@ partial class IrisNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
 
     private static global::Sculpt.Models.ShapeMismatchException InputMismatch(string argument, string expected, global::TorchSharp.torch.Tensor actual, string reason) =>
         global::Sculpt.Models.ShapeMismatchException.For("IrisNet", argument, "B 7 -> B 3", expected, actual, reason);
-
-    /// <inheritdoc/>
-    bool global::Sculpt.Models.IDenseChain.TryAppendChain(string prefix, global::System.Collections.Generic.List<global::Sculpt.Models.DenseChainStep> steps)
-    {
-        steps.Add(new global::Sculpt.Models.DenseChainStep.Linear(prefix + "Classify", Bias: true));
-        return true;
-    }
-
-    /// <inheritdoc/>
-    void global::Sculpt.Models.IDenseChain.CheckInput(global::TorchSharp.torch.Tensor x)
-    {
-        if (x.dim() != 2) throw InputMismatch("x", "B, 7", x, $"it has {x.dim()} dims, not 2");
-        long dimB = x.size(0);
-        if (x.size(1) != 7) throw InputMismatch("x", "B, 7", x, $"dim 1 is {x.size(1)}, not 7");
-    }
 
     /// <summary>The number of trainable parameters the model has for <paramref name="config"/>.</summary>
     public static long CountParameters(global::Demo.IrisConfig config) => 24L;

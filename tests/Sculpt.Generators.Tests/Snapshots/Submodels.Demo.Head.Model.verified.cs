@@ -4,7 +4,7 @@
 namespace Demo;
 
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
-partial class Head : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Sculpt.Models.ISculptModel, global::Sculpt.Models.IDenseChain
+partial class Head : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Sculpt.Models.ISculptModel
 {
     /// <summary>The Linear module behind <see cref="Out"/>; its state-dict prefix is "Out".</summary>
     [global::TorchSharp.Utils.ComponentName(Name = "Out")]
@@ -32,21 +32,6 @@ partial class Head : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch
 
     private static global::Sculpt.Models.ShapeMismatchException InputMismatch(string argument, string expected, global::TorchSharp.torch.Tensor actual, string reason) =>
         global::Sculpt.Models.ShapeMismatchException.For("Head", argument, "B 8 -> B 2", expected, actual, reason);
-
-    /// <inheritdoc/>
-    bool global::Sculpt.Models.IDenseChain.TryAppendChain(string prefix, global::System.Collections.Generic.List<global::Sculpt.Models.DenseChainStep> steps)
-    {
-        steps.Add(new global::Sculpt.Models.DenseChainStep.Linear(prefix + "Out", Bias: true));
-        return true;
-    }
-
-    /// <inheritdoc/>
-    void global::Sculpt.Models.IDenseChain.CheckInput(global::TorchSharp.torch.Tensor x)
-    {
-        if (x.dim() != 2) throw InputMismatch("x", "B, 8", x, $"it has {x.dim()} dims, not 2");
-        long dimB = x.size(0);
-        if (x.size(1) != 8) throw InputMismatch("x", "B, 8", x, $"dim 1 is {x.size(1)}, not 8");
-    }
 
     /// <summary>The number of trainable parameters.</summary>
     public static long CountParameters() => 18L;

@@ -4,7 +4,7 @@
 namespace Demo;
 
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
-partial class Stack : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Sculpt.Models.ISculptModel<Stack, global::Demo.BlockConfig>, global::Sculpt.Models.IDenseChain
+partial class Stack : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Sculpt.Models.ISculptModel<Stack, global::Demo.BlockConfig>
 {
     /// <summary>The Residual behind <see cref="First"/>; its state-dict prefix is "First".</summary>
     [global::TorchSharp.Utils.ComponentName(Name = "First")]
@@ -54,23 +54,6 @@ partial class Stack : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
 
     private static global::Sculpt.Models.ShapeMismatchException InputMismatch(string argument, string expected, global::TorchSharp.torch.Tensor actual, string reason) =>
         global::Sculpt.Models.ShapeMismatchException.For("Stack", argument, "B Width -> B 2", expected, actual, reason);
-
-    /// <inheritdoc/>
-    bool global::Sculpt.Models.IDenseChain.TryAppendChain(string prefix, global::System.Collections.Generic.List<global::Sculpt.Models.DenseChainStep> steps)
-    {
-        if ((object)_first is not global::Sculpt.Models.IDenseChain firstChain || !firstChain.TryAppendChain(prefix + "First.", steps)) return false;
-        if ((object)_second is not global::Sculpt.Models.IDenseChain secondChain || !secondChain.TryAppendChain(prefix + "Second.", steps)) return false;
-        if ((object)_classifier is not global::Sculpt.Models.IDenseChain classifierChain || !classifierChain.TryAppendChain(prefix + "Classifier.", steps)) return false;
-        return true;
-    }
-
-    /// <inheritdoc/>
-    void global::Sculpt.Models.IDenseChain.CheckInput(global::TorchSharp.torch.Tensor x)
-    {
-        if (x.dim() != 2) throw InputMismatch("x", "B, Width", x, $"it has {x.dim()} dims, not 2");
-        long dimB = x.size(0);
-        if (x.size(1) != Config.Width) throw InputMismatch("x", "B, Width", x, $"dim 1 is {x.size(1)}, not Width = {Config.Width}");
-    }
 
     /// <summary>The number of trainable parameters the model has for <paramref name="config"/>.</summary>
     public static long CountParameters(global::Demo.BlockConfig config) => 0L + global::Demo.Residual.CountParameters(config) + global::Demo.Residual.CountParameters(config) + global::Demo.Head.CountParameters();

@@ -4,7 +4,7 @@
 namespace Demo;
 
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
-partial class Tower : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Sculpt.Models.ISculptModel<Tower, global::Demo.BlockConfig>, global::Sculpt.Models.IDenseChain
+partial class Tower : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Sculpt.Models.ISculptModel<Tower, global::Demo.BlockConfig>
 {
     /// <summary>The Residual behind <see cref="Blocks"/>; its state-dict prefix is "Blocks".</summary>
     [global::TorchSharp.Utils.ComponentName(Name = "Blocks")]
@@ -42,25 +42,6 @@ partial class Tower : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
 
     private static global::Sculpt.Models.ShapeMismatchException InputMismatch(string argument, string expected, global::TorchSharp.torch.Tensor actual, string reason) =>
         global::Sculpt.Models.ShapeMismatchException.For("Tower", argument, "B T Width -> B T Width", expected, actual, reason);
-
-    /// <inheritdoc/>
-    bool global::Sculpt.Models.IDenseChain.TryAppendChain(string prefix, global::System.Collections.Generic.List<global::Sculpt.Models.DenseChainStep> steps)
-    {
-        for (int i = 0; i < _blocks.Count; i++)
-        {
-            if ((object)_blocks[i] is not global::Sculpt.Models.IDenseChain block || !block.TryAppendChain(prefix + "Blocks." + i + ".", steps)) return false;
-        }
-        return true;
-    }
-
-    /// <inheritdoc/>
-    void global::Sculpt.Models.IDenseChain.CheckInput(global::TorchSharp.torch.Tensor x)
-    {
-        if (x.dim() != 3) throw InputMismatch("x", "B, T, Width", x, $"it has {x.dim()} dims, not 3");
-        long dimB = x.size(0);
-        long dimT = x.size(1);
-        if (x.size(2) != Config.Width) throw InputMismatch("x", "B, T, Width", x, $"dim 2 is {x.size(2)}, not Width = {Config.Width}");
-    }
 
     /// <summary>The number of trainable parameters the model has for <paramref name="config"/>.</summary>
     public static long CountParameters(global::Demo.BlockConfig config) => 0L + (long)config.Depth * global::Demo.Residual.CountParameters(config);

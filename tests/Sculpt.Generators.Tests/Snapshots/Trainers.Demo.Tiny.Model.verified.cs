@@ -4,7 +4,7 @@
 namespace Demo;
 
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
-partial class Tiny : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Sculpt.Models.ISculptModel<Tiny, global::Demo.TinyConfig>, global::Sculpt.Models.IDenseChain
+partial class Tiny : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Sculpt.Models.ISculptModel<Tiny, global::Demo.TinyConfig>
 {
     /// <summary>The Linear module behind <see cref="Hidden1"/>; its state-dict prefix is "Hidden1".</summary>
     [global::TorchSharp.Utils.ComponentName(Name = "Hidden1")]
@@ -47,23 +47,6 @@ partial class Tiny : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch
 
     private static global::Sculpt.Models.ShapeMismatchException InputMismatch(string argument, string expected, global::TorchSharp.torch.Tensor actual, string reason) =>
         global::Sculpt.Models.ShapeMismatchException.For("Tiny", argument, "B 4 -> B 3", expected, actual, reason);
-
-    /// <inheritdoc/>
-    bool global::Sculpt.Models.IDenseChain.TryAppendChain(string prefix, global::System.Collections.Generic.List<global::Sculpt.Models.DenseChainStep> steps)
-    {
-        steps.Add(new global::Sculpt.Models.DenseChainStep.Linear(prefix + "Hidden1", Bias: true));
-        steps.Add(global::Sculpt.Models.DenseChainStep.Relu.Instance);
-        steps.Add(new global::Sculpt.Models.DenseChainStep.Linear(prefix + "Output", Bias: true));
-        return true;
-    }
-
-    /// <inheritdoc/>
-    void global::Sculpt.Models.IDenseChain.CheckInput(global::TorchSharp.torch.Tensor x)
-    {
-        if (x.dim() != 2) throw InputMismatch("x", "B, 4", x, $"it has {x.dim()} dims, not 2");
-        long dimB = x.size(0);
-        if (x.size(1) != 4) throw InputMismatch("x", "B, 4", x, $"dim 1 is {x.size(1)}, not 4");
-    }
 
     /// <summary>The number of trainable parameters the model has for <paramref name="config"/>.</summary>
     public static long CountParameters(global::Demo.TinyConfig config) => (4L * (long)config.Hidden + (long)config.Hidden) + (3L * (long)config.Hidden + 3L);
