@@ -40,7 +40,8 @@ public abstract class StepBenchmark
     /// <summary>Only the Sculpt side, for a process of its own (see <see cref="ProcessSteps"/>).</summary>
     public void SetupSculpt()
     {
-        torch.set_num_threads(2);
+        // What the generated command line applies to its own process.
+        Sculpt.Backend.ProcessSettings.ForTraining(threads: 2).Apply();
         (_trainer, _sculptStep) = CreateSculpt();
         CreateInputs();
     }

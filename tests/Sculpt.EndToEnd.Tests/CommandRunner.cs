@@ -14,7 +14,7 @@ internal static class CommandRunner
         public string Describe(string command) => $"`{command}` exited {ExitCode}\n--- stdout ---\n{Output}\n--- stderr ---\n{Error}";
     }
 
-    public static Result Run(string program, IEnumerable<string> arguments, string workingDirectory, TimeSpan limit)
+    public static Result Run(string program, IEnumerable<string> arguments, string workingDirectory, TimeSpan limit, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -31,6 +31,7 @@ internal static class CommandRunner
         }
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
 
         using var process = Process.Start(start)!;
         var output = new StringBuilder();

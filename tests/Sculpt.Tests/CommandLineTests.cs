@@ -12,7 +12,7 @@ public class CommandLineTests
     {
         var (code, output, _) = Run("--help");
         Assert.Equal(0, code);
-        Assert.StartsWith("usage: BlobTrainer [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint] [--checkpoint-every steps] [--data folder] [options]", output);
+        Assert.StartsWith("usage: BlobTrainer [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint] [--checkpoint-every steps] [--data folder] [--threads N] [options]", output);
         Assert.Contains("--hidden", output);
     }
 
@@ -73,7 +73,7 @@ public class CommandLineTests
             File.WriteAllText(config, new MlpConfig { Hidden = 8, LearningRate = 0.01 }.ToJson());
             var (code, output, error) = Run("--config", config, "--epochs", "2", "--output", folder);
             Assert.True(code == 0, error);
-            Assert.Contains("BlobTrainer on cpu, 128 parameters", output);
+            Assert.Matches(@"BlobTrainer on cpu \(\d+ threads?\), 128 parameters", output);
             Assert.Contains("Hidden1      Linear   [B, Hidden]   [64, 8]", output);
             Assert.Contains("epoch 2/2", output);
             Assert.Matches(@"done in \d+\.\d s: validation loss \d\.\d{4}, validation accuracy \d+\.\d\d%; weights saved to .+model\.dat; peak RSS [\d,]+ MiB\n", output.Replace("\r\n", "\n"));
@@ -166,7 +166,7 @@ public class CommandLineTests
         }
     }
 
-    private static (int Code, string Output, string Error) Run(params string[] args)
+    internal static (int Code, string Output, string Error) Run(params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();

@@ -19,7 +19,6 @@ public static class NativeBackend
 
     private static bool Load()
     {
-        TuneAllocator();
         try
         {
             torch.InitializeDeviceType(DeviceType.CPU);
@@ -30,37 +29,6 @@ public static class NativeBackend
             throw new NativeBackendException(Explain(AppContext.BaseDirectory), error);
         }
     }
-
-    /// <summary>Whether <see cref="TuneAllocator"/> changed glibc's allocator settings in this process.</summary>
-    public static bool AllocatorTuned { get; private set; }
-
-    /// <summary>
-    /// Keeps glibc from handing memory back to the system between training steps. By default
-    /// glibc serves blocks over 128 KiB (a batch of activations) with their own mmap and trims the
-    /// heap when much is free, so every step's temporaries are mapped, faulted in page by page,
-    /// and unmapped again when the step's dispose scope ends: FACTS.md measured three times
-    /// PyTorch's page faults. Serving blocks up to 32 MiB (glibc's largest setting) from the heap
-    /// and trimming only above 1 GiB lets the next step reuse the same pages. The cost is memory
-    /// that stays resident after a peak. Linux with glibc only; <c>SCULPT_MALLOC_TUNING=0</c> turns it off.
-    /// </summary>
-    private static void TuneAllocator()
-    {
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("SCULPT_MALLOC_TUNING") == "0") return;
-        try
-        {
-            AllocatorTuned = Mallopt(MmapThreshold, 32 << 20) == 1 & Mallopt(TrimThreshold, 1 << 30) == 1;
-        }
-        catch (Exception error) when (error is DllNotFoundException or EntryPointNotFoundException)
-        {
-            // Not glibc (musl, for one): its allocator has no such settings.
-        }
-    }
-
-    private const int TrimThreshold = -1;
-    private const int MmapThreshold = -3;
-
-    [DllImport("libc.so.6", EntryPoint = "mallopt")]
-    private static extern int Mallopt(int parameter, int value);
 
     /// <summary>
     /// Says why libLibTorchSharp.so under <paramref name="directory"/> does not load, in the

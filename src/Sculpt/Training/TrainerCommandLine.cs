@@ -14,7 +14,7 @@ namespace Sculpt.Training;
 /// </summary>
 public static class TrainerCommandLine
 {
-    private static readonly string[] RunFlags = ["--help", "--config", "--device", "--output", "--resume", "--checkpoint-every", "--data"];
+    private static readonly string[] RunFlags = ["--help", "--config", "--device", "--output", "--resume", "--checkpoint-every", "--data", "--threads"];
 
     /// <summary>Runs training as the command line asks; returns the process exit code (0 ok, 2 bad usage, 1 failure).</summary>
     /// <param name="trainerName">The program name for usage and the default output folder.</param>
@@ -48,7 +48,7 @@ public static class TrainerCommandLine
             options = RunOptions.Extract(args, out var rest);
             if (options.Help)
             {
-                output.WriteLine($"usage: {trainerName} [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint] [--checkpoint-every steps] [--data folder] [options]\n");
+                output.WriteLine($"usage: {trainerName} [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint] [--checkpoint-every steps] [--data folder] [--threads N] [options]\n");
                 output.Write(HelpText.Format(TConfig.Options));
                 return 0;
             }
@@ -62,9 +62,11 @@ public static class TrainerCommandLine
             return 2;
         }
 
+        Backend.ProcessSettings.Applied process;
         try
         {
-            Backend.NativeBackend.EnsureLoaded();
+            // A training program owns its process: these settings are the command line's, never the library's.
+            process = Backend.ProcessSettings.ForTraining(options.Threads).Apply();
         }
         catch (Backend.NativeBackendException problem)
         {
@@ -99,7 +101,8 @@ public static class TrainerCommandLine
             return 2;
         }
         using var owned = trainer;
-        output.WriteLine($"{trainerName} on {device.type.ToString().ToLowerInvariant()}, {trainer.Model.ParameterCount:N0} parameters");
+        string threads = device.type == DeviceType.CPU ? $" ({process.Threads} thread{(process.Threads == 1 ? "" : "s")})" : "";
+        output.WriteLine($"{trainerName} on {device.type.ToString().ToLowerInvariant()}{threads}, {trainer.Model.ParameterCount:N0} parameters");
         output.Write(trainer.Model.Summary(("B", config.BatchSize)).ToString());
 
         DataSplits data;
@@ -200,7 +203,7 @@ public static class TrainerCommandLine
     }
 
     /// <summary>The flags a trainer handles itself, split from the hyperparameter flags.</summary>
-    public sealed record RunOptions(bool Help, string? ConfigPath, string? Device, string? OutputFolder, string? Resume = null, long CheckpointEvery = 0, string? DataFolder = null)
+    public sealed record RunOptions(bool Help, string? ConfigPath, string? Device, string? OutputFolder, string? Resume = null, long CheckpointEvery = 0, string? DataFolder = null, int? Threads = null)
     {
         public static RunOptions Extract(IReadOnlyList<string> args, out List<string> rest)
         {
@@ -208,6 +211,7 @@ public static class TrainerCommandLine
             bool help = false;
             string? config = null, device = null, folder = null, resume = null, data = null;
             long checkpointEvery = 0;
+            int? threads = null;
             for (int i = 0; i < args.Count; i++)
             {
                 string arg = args[i];
@@ -238,9 +242,14 @@ public static class TrainerCommandLine
                         if (!long.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out checkpointEvery) || checkpointEvery < 0)
                             throw new HyperParameterException($"Option '--checkpoint-every' expects a number of steps (0 for each epoch's end); got '{value}'.");
                         break;
+                    case "--threads":
+                        if (!int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int count) || count < 1 || count > 4096)
+                            throw new HyperParameterException($"Option '--threads' expects a number of threads from 1 to 4096; got '{value}'.");
+                        threads = count;
+                        break;
                 }
             }
-            return new RunOptions(help, config, device, folder, resume, checkpointEvery, data);
+            return new RunOptions(help, config, device, folder, resume, checkpointEvery, data, threads);
         }
     }
 }
