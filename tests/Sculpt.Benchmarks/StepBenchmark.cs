@@ -41,7 +41,7 @@ public abstract class StepBenchmark
     public void SetupSculpt()
     {
         // What the generated command line applies to its own process.
-        Sculpt.Backend.ProcessSettings.ForTraining(threads: 2).Apply();
+        global::Sculpt.Backend.ProcessSettings.ForTraining(threads: 2).Apply();
         (_trainer, _sculptStep) = CreateSculpt();
         CreateInputs();
     }

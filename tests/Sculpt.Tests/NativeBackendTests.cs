@@ -134,8 +134,12 @@ public class NativeBackendTests
             Assert.False(IsWeak(copy));
             Assert.True(RunTask(copy, "auto"));
             Assert.Equal(!hostHasIt, IsWeak(copy));
-            Assert.True(RunTask(copy, "always"));
+            var engine = new QuietBuildEngine();
+            Assert.True(new PatchLibTorchSharp { Files = [new TaskItem(copy)], Mode = "always", BuildEngine = engine }.Execute());
             Assert.True(IsWeak(copy));
+            // A default build (minimal verbosity) shows high-importance messages only: the user sees the patch.
+            var shown = Assert.Single(engine.Messages, m => m.Importance == MessageImportance.High);
+            Assert.Contains("GLIBCXX_3.4.32 weak in " + copy, shown.Message);
             Assert.False(RunTask(copy, "sometimes"));
         }
         finally
@@ -178,7 +182,8 @@ public class NativeBackendTests
         public bool BuildProjectFile(string projectFileName, string[] targetNames, System.Collections.IDictionary globalProperties, System.Collections.IDictionary targetOutputs) => true;
         public void LogCustomEvent(CustomBuildEventArgs e) { }
         public void LogErrorEvent(BuildErrorEventArgs e) { }
-        public void LogMessageEvent(BuildMessageEventArgs e) { }
+        public void LogMessageEvent(BuildMessageEventArgs e) => Messages.Add(e);
+        public System.Collections.Generic.List<BuildMessageEventArgs> Messages { get; } = new();
         public System.Collections.Generic.List<string> Warnings { get; } = new();
         public void LogWarningEvent(BuildWarningEventArgs e) => Warnings.Add(e.Message ?? "");
     }

@@ -21,6 +21,12 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
     where TData : IDataSource, new()
     where TConfig : TrainingHyperParameters, IHyperParameters<TConfig>
 {
+    /// <summary>
+    /// The alpha of a plain in-place add. TorchSharp's <c>add_(tensor)</c> makes a native Scalar per
+    /// call that only the finalizer frees; a step loop that does so keeps a growing tail of them.
+    /// </summary>
+    private static readonly Scalar One = 1.ToScalar();
+
     private FlatParameters? _parameters;
     private FusedOptimizer? _optimizer;
 
@@ -133,7 +139,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
                     // resumed run draws the same dropout masks. The CPU generator is saved and needs none.
                     if (Device.type == DeviceType.CUDA) torch.cuda.manual_seed_all(Seeds.ForStep(Config.Seed, step + 1));
                     using var loss = TrainStep(augmented ?? batch.Input, batch.Target);
-                    lossSum.add_(loss);
+                    lossSum.add_(loss, One);
                     step++;
                     if (options.CheckEvery > 0 && step % options.CheckEvery == 0) RequireFinite(lossSum, step, lastCheckpoint);
                     if (progress.WantsStep(stepInEpoch)) progress.Step(epoch, stepInEpoch, step, lossSum.item<float>() / stepInEpoch, optimizer.LearningRate);
@@ -202,7 +208,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
             using var share = ((double)inputs[i].size(0) / input.size(0)).ToScalar();
             var part = loss(Model, inputs[i], targets[i]).mul(share);
             part.backward();
-            total.add_(part.detach());
+            total.add_(part.detach(), One);
         }
         return total;
     }

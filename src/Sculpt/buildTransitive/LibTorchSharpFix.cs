@@ -83,7 +83,7 @@ namespace Sculpt.Build
                 {
                     var changed = ElfVersionPatcher.MakeWeak(path, missing);
                     if (changed.Count > 0)
-                        Log.LogMessage(MessageImportance.Normal, "Sculpt: marked " + string.Join(", ", changed) + " weak in " + path + " (this host's libstdc++ lacks it).");
+                        Log.LogMessage(MessageImportance.High, "Sculpt: marked " + string.Join(", ", changed) + " weak in " + path + ": this host's libstdc++ lacks it, and libLibTorchSharp.so needs it only for std::ios_base_library_init, which it never calls (README, \"Native backend on older Linux\").");
                 }
                 catch (Exception e)
                 {
