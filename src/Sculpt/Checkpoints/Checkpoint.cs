@@ -166,7 +166,7 @@ public static class Checkpoint
 
     private static void WriteFile(string path, Action<Stream> write)
     {
-        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        using var stream = Training.OutputFiles.Open(path, FileMode.CreateNew);
         write(stream);
         stream.Flush(flushToDisk: true);
     }
