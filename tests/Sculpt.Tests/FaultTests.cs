@@ -509,8 +509,24 @@ public sealed class FaultTests : IDisposable
             ? new FileStream("/dev/full", FileMode.Open, FileAccess.Write)
             : DefaultOpen(path, mode);
         var result = Blobs("--output", Run, "--epochs", "1", "--hidden", "8");
-        AssertFault(result, ExitCodes.Output, $"Cannot save the trained model in '{Run}': no space left on the device", Path.Combine(Run, "checkpoints", "step-000000008"));
+        string checkpoint = Path.Combine(Run, "checkpoints", "step-000000008");
+        AssertFault(result, ExitCodes.Output, $"Cannot save the trained model in '{Run}': no space left on the device", $"the trained weights are in the checkpoint {checkpoint}", $"--resume {checkpoint}");
         Assert.Empty(Directory.GetFiles(Run, "model.dat*"));
+
+        // As the message says: with room again, resuming from the checkpoint trains nothing more and saves the model.
+        OutputFiles.Open = DefaultOpen;
+        var saved = Blobs("--output", Run, "--epochs", "1", "--hidden", "8", "--resume", checkpoint);
+        Assert.True(saved.Code == 0, saved.Error);
+        Assert.True(File.Exists(Path.Combine(Run, "model.dat")));
+    }
+
+    [Fact]
+    public void A_full_disk_for_the_run_log_exits_4_naming_the_folder()
+    {
+        OutputFiles.Open = (path, mode) => path.EndsWith("epochs.csv", StringComparison.Ordinal)
+            ? new FileStream("/dev/full", FileMode.Open, FileAccess.Write)
+            : DefaultOpen(path, mode);
+        AssertFault(Blobs("--output", Run, "--epochs", "1", "--hidden", "8"), ExitCodes.Output, $"Cannot write the run log in '{Run}': no space left on the device (the disk is full)", "--output");
     }
 
     [Fact]

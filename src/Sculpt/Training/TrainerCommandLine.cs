@@ -85,7 +85,6 @@ public static class TrainerCommandLine
         // Before the flags are read, --verbose is looked for as written, so a bad flag's trace can be asked for too.
         bool verbose = Array.IndexOf(args, "--verbose") >= 0;
         string dataName = typeof(TData).Name;
-        string? outputFolder = null;
         try
         {
             var options = RunOptions.Extract(args, out var rest);
@@ -118,7 +117,7 @@ public static class TrainerCommandLine
             foreach (var skipped in data.Skipped) output.WriteLine("data: " + skipped);
 
             phase = Phase.Output;
-            string folder = outputFolder = options.OutputFolder ?? Path.Combine("runs", trainerName);
+            string folder = options.OutputFolder ?? Path.Combine("runs", trainerName);
             RequireWritableFolder(folder);
 
             phase = Phase.Training;
@@ -140,8 +139,10 @@ public static class TrainerCommandLine
             }
             catch (Exception problem) when (problem is IOException or UnauthorizedAccessException)
             {
-                string kept = result.LastCheckpoint is { } last ? $"; the trained weights are in the checkpoint {last}" : "";
-                throw new IOException($"Cannot save the trained model in '{folder}': {OutputFiles.Reason(problem)}{kept}. Make room, then run again with --resume {result.LastCheckpoint ?? "CHECKPOINT"} --output {folder}.", problem);
+                string then = result.LastCheckpoint is { } last
+                    ? $"; the trained weights are in the checkpoint {last}: make room, then run again with --resume {last} to save them"
+                    : "; make room and run again";
+                throw new IOException($"Cannot save the trained model in '{folder}': {OutputFiles.Reason(problem)}{then}.", problem);
             }
 
             phase = Phase.Training;
@@ -161,7 +162,7 @@ public static class TrainerCommandLine
         }
         catch (Exception problem)
         {
-            var (code, message) = Describe(problem, phase, dataName, outputFolder);
+            var (code, message) = Describe<TData>(problem, phase);
             error.WriteLine("error: " + OneLine(message));
             if (verbose) error.WriteLine(problem.ToString());
             return code;
@@ -210,8 +211,9 @@ public static class TrainerCommandLine
     /// (<see cref="InvalidDataException"/>) is data and any other file error is output (checkpoints,
     /// the run log); everything else is a training failure.
     /// </summary>
-    private static (int Code, string Message) Describe(Exception problem, Phase phase, string dataName, string? outputFolder)
+    private static (int Code, string Message) Describe<TData>(Exception problem, Phase phase)
     {
+        string dataName = typeof(TData).Name;
         // InvalidDataException, which the loaders throw for malformed content, is no IOException.
         bool fileError = problem is IOException or UnauthorizedAccessException or InvalidDataException;
         switch (problem)
@@ -226,7 +228,8 @@ public static class TrainerCommandLine
         if (phase == Phase.Data && (fileError || problem is ShapeMismatchException))
         {
             // Missing files, malformed records: the message names the file and line or record.
-            string hint = problem is FileNotFoundException or DirectoryNotFoundException ? " (--data FOLDER reads the dataset's files from another folder)" : "";
+            bool declared = typeof(TData).IsAssignableTo(typeof(IFileDataSource));
+            string hint = declared && problem is FileNotFoundException or DirectoryNotFoundException ? " (--data FOLDER reads the dataset's files from another folder)" : "";
             string named = problem.Message.StartsWith(dataName + ":", StringComparison.Ordinal) ? problem.Message : $"{dataName}: {problem.Message}";
             return (ExitCodes.Data, named + hint);
         }
@@ -236,9 +239,8 @@ public static class TrainerCommandLine
         }
         if (fileError && phase is Phase.Output or Phase.Training)
         {
-            return (ExitCodes.Output, outputFolder is not null && phase == Phase.Output && !problem.Message.Contains(outputFolder, StringComparison.Ordinal)
-                ? $"Option '--output': cannot write the run folder '{outputFolder}': {OutputFiles.Reason(problem)}. Choose a folder you can write to, with room to spare."
-                : problem.Message);
+            // The run folder's writers (the folder check, checkpoints, the run log, the final save) word their own errors.
+            return (ExitCodes.Output, problem.Message);
         }
         return (ExitCodes.TrainingFailed, $"{problem.Message} (run with --verbose for the details)");
     }
