@@ -403,7 +403,7 @@ public sealed class FaultTests : IDisposable
     // ---- Configuration and flags --------------------------------------------------------------
 
     [Theory]
-    [InlineData("{\n  \"hidden\": 8,\n  \"dropout\": 0.1 0.2\n}", "run.json:3: invalid JSON")]
+    [InlineData("{\n  \"hidden\": 8,\n  \"dropout\": 0.1 0.2\n}", "run.json:3:18: invalid JSON: '0' is invalid after a value. Expected either ',', '}', or ']'. Fix the file")]
     [InlineData("{ \"hiden\": 8 }", "run.json: unknown hyperparameter 'hiden'. Did you mean 'hidden'?")]
     [InlineData("{ \"hidden\": \"wide\" }", "run.json: 'hidden' must be an integer; got \"wide\".")]
     [InlineData("[1, 2]", "run.json: expected a JSON object of hyperparameters")]
@@ -449,7 +449,7 @@ public sealed class FaultTests : IDisposable
     {
         string file = Write("taken", "a file");
         string folder = Path.Combine(file, "run");
-        AssertFault(Blobs("--output", folder, "--epochs", "1", "--hidden", "8"), ExitCodes.Output, $"Option '--output': cannot write the run folder '{folder}'");
+        AssertFault(Blobs("--output", folder, "--epochs", "1", "--hidden", "8"), ExitCodes.Output, $"Option '--output': '{file}' is a file, so the folder '{folder}' cannot be made inside it");
     }
 
     [Fact]

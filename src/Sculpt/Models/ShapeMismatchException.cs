@@ -11,9 +11,12 @@ namespace Sculpt.Models;
 /// </summary>
 public sealed class ShapeMismatchException : ArgumentException
 {
+    private readonly string _message;
+
     public ShapeMismatchException(string model, string argument, string signature, string expected, long[] actual, string reason)
-        : base($"{model}.forward: argument '{argument}' must have shape [{expected}] (signature \"{signature}\") but has shape [{string.Join(", ", actual)}]: {reason}.", argument)
+        : base(ForwardMessage(model, argument, signature, expected, actual, reason), argument)
     {
+        _message = ForwardMessage(model, argument, signature, expected, actual, reason);
         Model = model;
         Argument = argument;
         Signature = signature;
@@ -24,12 +27,16 @@ public sealed class ShapeMismatchException : ArgumentException
     private ShapeMismatchException(string message, string operation, string rule, long[] actual)
         : base(message)
     {
+        _message = message;
         Model = operation;
         Argument = "";
         Signature = rule;
         Expected = "";
         Actual = actual;
     }
+
+    /// <summary>The message, without the "(Parameter 'x')" that <see cref="ArgumentException"/> appends: the argument is named in it already.</summary>
+    public override string Message => _message;
 
     /// <summary>The model (or, for an op, the op, e.g. <c>Ops.MatMul</c>).</summary>
     public string Model { get; }
@@ -44,6 +51,9 @@ public sealed class ShapeMismatchException : ArgumentException
 
     /// <summary>The argument's shape (an op's first operand).</summary>
     public long[] Actual { get; }
+
+    private static string ForwardMessage(string model, string argument, string signature, string expected, long[] actual, string reason) =>
+        $"{model}.forward: argument '{argument}' must have shape [{expected}] (signature \"{signature}\") but has shape [{string.Join(", ", actual)}]: {reason}.";
 
     /// <summary>Builds the exception for the generated input check (only on the failure path).</summary>
     public static ShapeMismatchException For(string model, string argument, string signature, string expected, torch.Tensor actual, string reason) =>

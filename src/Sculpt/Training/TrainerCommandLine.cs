@@ -284,6 +284,10 @@ public static class TrainerCommandLine
         {
             throw new IOException($"Option '--output': '{folder}' is a file, not a folder. Name a folder for the run (it is created when missing).");
         }
+        for (string? above = Path.GetDirectoryName(Path.GetFullPath(folder)); above is not null && !Directory.Exists(above); above = Path.GetDirectoryName(above))
+        {
+            if (File.Exists(above)) throw new IOException($"Option '--output': '{above}' is a file, so the folder '{folder}' cannot be made inside it. Name a folder for the run.");
+        }
         try
         {
             Directory.CreateDirectory(folder);
