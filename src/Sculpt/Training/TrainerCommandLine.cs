@@ -40,7 +40,8 @@ public static class ExitCodes
         "  2    usage: unknown flag, missing or out-of-range value, bad --config file or --device\n" +
         "  3    data: a dataset file or --resume checkpoint is missing, unreadable, malformed or does not fit the model\n" +
         "  4    output: the --output folder cannot be created or written (a file in the way, no permission, disk full)\n" +
-        "  130  interrupted (Ctrl-C); continue with --resume\n";
+        "  130  interrupted (Ctrl-C); continue with --resume\n" +
+        "An error is one line on stderr; --verbose adds its stack trace.\n";
 }
 
 /// <summary>
