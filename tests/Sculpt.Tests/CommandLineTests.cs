@@ -12,7 +12,7 @@ public class CommandLineTests
     {
         var (code, output, _) = Run("--help");
         Assert.Equal(0, code);
-        Assert.StartsWith("usage: BlobTrainer [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint] [--checkpoint-every steps] [--data folder] [--threads N] [options]", output);
+        Assert.StartsWith("usage: BlobTrainer [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint] [--checkpoint-every steps] [--data folder] [--threads N] [--verbose] [options]", output);
         Assert.Contains("--hidden", output);
     }
 
@@ -127,7 +127,7 @@ public class CommandLineTests
             Assert.DoesNotContain("epoch 1/3", output);
 
             var (missing, _, missingError) = Run("--resume", Path.Combine(folder, "nowhere"));
-            Assert.Equal(1, missing);
+            Assert.Equal(Sculpt.Training.ExitCodes.Data, missing);
             Assert.Contains("nowhere' is not a complete checkpoint: trainer.json is missing.", missingError);
         }
         finally

@@ -86,3 +86,66 @@ public partial class FlowerNet
 
 [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
 public partial class FlowerTrainer : Trainer<FlowerNet, Flowers, FlowerConfig>;
+
+// Trainers on the declared datasets above, for the fault suite (FaultTests): each model fits its data.
+
+[Model(typeof(FlowerConfig))]
+public partial class IdxNet
+{
+    [Linear(6, 10)] private partial Tensor Classify(Tensor x);
+
+    [Forward("B 1 2 3 -> B 10")]
+    public Tensor Forward(Tensor image) => Classify(Ops.Flatten(image));
+}
+
+[Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+public partial class IdxTrainer : Trainer<IdxNet, TinyIdx, FlowerConfig>;
+
+[Model(typeof(FlowerConfig))]
+public partial class PictureNet
+{
+    [Linear(12, 2)] private partial Tensor Classify(Tensor x);
+
+    [Forward("B 1 3 4 -> B 2")]
+    public Tensor Forward(Tensor image) => Classify(Ops.Flatten(image));
+}
+
+[Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+public partial class PictureTrainer : Trainer<PictureNet, StrictPictures, FlowerConfig>;
+
+[Model(typeof(FlowerConfig))]
+public partial class StoryNet
+{
+    [Embedding(97, 8)] private partial Tensor Embed(Tensor x);
+    [Linear(8, 97)] private partial Tensor Predict(Tensor x);
+
+    [Forward("B 8 -> B 8 97")]
+    public Tensor Forward(Tensor tokens) => Predict(Embed(tokens));
+}
+
+[Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+public partial class StoryTrainer : Trainer<StoryNet, Story, FlowerConfig>;
+
+[Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+public partial class StrictTrainer : Trainer<StrictNet, Strict, FlowerConfig>;
+
+[Model(typeof(FlowerConfig))]
+public partial class StrictNet
+{
+    [Linear(1, 3)] private partial Tensor Classify(Tensor x);
+
+    [Forward("B 1 -> B 3")]
+    public Tensor Forward(Tensor x) => Classify(x);
+}
+
+[Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+public partial class SplitTrainer : Trainer<SplitNet, Split, FlowerConfig>;
+
+[Model(typeof(FlowerConfig))]
+public partial class SplitNet
+{
+    [Linear(1, 2)] private partial Tensor Classify(Tensor x);
+
+    [Forward("B 1 -> B 2")]
+    public Tensor Forward(Tensor x) => Classify(x);
+}

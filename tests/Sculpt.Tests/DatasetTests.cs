@@ -516,7 +516,7 @@ public sealed class DatasetTests : IDisposable
         var missing = new StringWriter();
         code = TrainerCommandLine.Run<FlowerTrainer, FlowerNet, Flowers, FlowerConfig>(
             "FlowerTrainer", ["--data", Path.Combine(_folder, "nowhere"), "--output", run], static (config, device) => new FlowerTrainer(config, device), new StringWriter(), missing);
-        Assert.Equal(1, code);
+        Assert.Equal(ExitCodes.Data, code);
         Assert.StartsWith($"error: Flowers: Cannot open '{Path.Combine(_folder, "nowhere", "flowers.csv")}'", missing.ToString());
     }
 }

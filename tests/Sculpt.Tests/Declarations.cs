@@ -395,3 +395,33 @@ public partial class SamePadded
     public Tensor Forward(Tensor x) => Conv(x);
 }
 
+
+/// <summary>Blobs whose labels run to 4, for a model that scores 3 classes: a source that names no classes.</summary>
+public sealed class FiveLabelBlobs : IDataSource
+{
+    public DataSplits Load(int seed)
+    {
+        using var all = Blobs.Make(100, seed);
+        using var labels = arange(100, dtype: int64) % 5;
+        using var relabelled = new TensorDataset(all.Features.clone(), labels.clone());
+        var (train, validation) = relabelled.Split(0.2, seed);
+        return new DataSplits(train, validation);
+    }
+}
+
+[Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+public partial class FiveLabelTrainer : Trainer<Mlp, FiveLabelBlobs, MlpConfig>;
+
+/// <summary>Samples [N, 5] for a model that takes [B, 3, 2, 2].</summary>
+public sealed class FlatBlobs : IDataSource
+{
+    public DataSplits Load(int seed)
+    {
+        using var all = new TensorDataset(randn(40, 5), arange(40, dtype: int64) % 3);
+        var (train, validation) = all.Split(0.25, seed);
+        return new DataSplits(train, validation);
+    }
+}
+
+[Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+public partial class FlatBlobTrainer : Trainer<Mlp, FlatBlobs, MlpConfig>;

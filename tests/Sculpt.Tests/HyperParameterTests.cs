@@ -108,7 +108,7 @@ public class HyperParameterTests
     [InlineData("{ \"hidden\": \"wide\" }", "run.json: 'hidden' must be an integer; got \"wide\".")]
     [InlineData("{ \"hiden\": 3 }", "run.json: unknown hyperparameter 'hiden'. Did you mean 'hidden'?")]
     [InlineData("[1, 2]", "run.json: expected a JSON object of hyperparameters.")]
-    [InlineData("{\n  \"hidden\": 3,\n  \"dropout\": ,\n}", "run.json:3: invalid JSON:")]
+    [InlineData("{\n  \"hidden\": 3,\n  \"dropout\": ,\n}", "run.json:3:14: invalid JSON:")]
     public void Bad_json_gives_an_error_naming_the_file(string json, string message)
     {
         var error = Assert.Throws<HyperParameterException>(() => MlpConfig.FromJson(json, "run.json"));

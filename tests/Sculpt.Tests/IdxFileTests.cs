@@ -33,7 +33,7 @@ public sealed class IdxFileTests : IDisposable
         byte[] full = Idx(3, [3, 2, 2], new byte[12]);
         string images = Write("truncated", full[..^3], gzip: false);
         var error = Assert.Throws<InvalidDataException>(() => IdxFile.Read(images, expectedRank: 3));
-        Assert.Equal($"{images} is truncated: record 2 of 3 is incomplete (9 of 12 data bytes present).", error.Message);
+        Assert.Equal($"{images} is truncated: record 2 of 3 is incomplete (9 of 12 data bytes present); copy or download it again.", error.Message);
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class IdxFileTests : IDisposable
     {
         string path = Write("text", "hello, world"u8.ToArray(), gzip: false);
         var error = Assert.Throws<InvalidDataException>(() => IdxFile.Read(path, expectedRank: 1));
-        Assert.Equal($"{path} is not an IDX file: it does not start with the IDX magic number.", error.Message);
+        Assert.Equal($"{path} is not an IDX file: it does not start with the IDX magic number. Point the dataset at IDX files (plain or gzip).", error.Message);
     }
 
     [Fact]
@@ -59,11 +59,11 @@ public sealed class IdxFileTests : IDisposable
         string images = Write("images", Idx(3, [2, 1, 1], [1, 2]), gzip: false);
         string fewer = Write("fewer", Idx(1, [1], [0]), gzip: false);
         var count = Assert.Throws<InvalidDataException>(() => IdxFile.LoadImages(images, fewer, classes: 10));
-        Assert.Equal($"{fewer} holds 1 labels but {images} holds 2 images.", count.Message);
+        Assert.Equal($"{fewer} holds 1 labels but {images} holds 2 images; give the labels file that belongs to these images.", count.Message);
 
         string outside = Write("outside", Idx(1, [2], [0, 12]), gzip: false);
         var label = Assert.Throws<InvalidDataException>(() => IdxFile.LoadImages(images, outside, classes: 10));
-        Assert.Equal($"{outside}: record 1 has label 12, outside the 10 classes.", label.Message);
+        Assert.Equal($"{outside}: record 1 has label 12, outside the 10 classes; declare OnBadRecord = BadRecords.Skip on the dataset to skip such records, or more Classes.", label.Message);
 
         var (kept, skipped) = IdxFile.LoadImages(images, outside, classes: 10, onBadRecord: BadRecords.Skip);
         Assert.Equal(1, kept.Count);

@@ -36,7 +36,7 @@ public class ModelTests
         using var input = zeros(5, 12);
         var error = Assert.Throws<ShapeMismatchException>(() => model.call(input));
         Assert.Equal(
-            "Mlp.forward: argument 'points' must have shape [B, 3, 2, 2] (signature \"B 3 2 2 -> B 3\") but has shape [5, 12]: it has 2 dims, not 4. (Parameter 'points')",
+            "Mlp.forward: argument 'points' must have shape [B, 3, 2, 2] (signature \"B 3 2 2 -> B 3\") but has shape [5, 12]: it has 2 dims, not 4.",
             error.Message);
         Assert.Equal(new long[] { 5, 12 }, error.Actual);
 

@@ -66,6 +66,19 @@ public static class Checkpoint
     /// <exception cref="InvalidDataException">A file is missing, altered or truncated, or the checkpoint is of another model.</exception>
     public static TrainingState Load(string folder, nn.Module model, FusedOptimizer optimizer)
     {
+        try
+        {
+            return LoadVerified(folder, model, optimizer);
+        }
+        catch (Exception problem) when (problem is IOException or UnauthorizedAccessException)
+        {
+            // Unreadable is as unusable as damaged: one kind of error for a checkpoint that cannot be resumed.
+            throw new InvalidDataException($"Cannot read the checkpoint '{folder}': {problem.Message}", problem);
+        }
+    }
+
+    private static TrainingState LoadVerified(string folder, nn.Module model, FusedOptimizer optimizer)
+    {
         Recover(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)), dropStale: false);
         string statePath = Path.Combine(folder, StateFile);
         if (!File.Exists(statePath)) throw new InvalidDataException($"'{folder}' is not a complete checkpoint: {StateFile} is missing.");
@@ -166,7 +179,7 @@ public static class Checkpoint
 
     private static void WriteFile(string path, Action<Stream> write)
     {
-        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        using var stream = Training.OutputFiles.Open(path, FileMode.CreateNew);
         write(stream);
         stream.Flush(flushToDisk: true);
     }

@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 
 namespace Sculpt.Data;
 
@@ -10,10 +11,16 @@ public static class DataSplitting
     /// (both shares of the whole), in an order fixed by <paramref name="seed"/>; with
     /// <paramref name="stratify"/> each class keeps its share in every part.
     /// </summary>
-    public static DataSplits Split(TensorDataset all, double validation, double test, int seed, bool stratify)
+    /// <exception cref="InvalidDataException">There are too few rows to give every part one; the message names <paramref name="source"/>.</exception>
+    public static DataSplits Split(TensorDataset all, double validation, double test, int seed, bool stratify, string? source = null)
     {
         if (validation is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(validation), $"The validation share must be in (0, 1); got {validation}.");
         if (test is < 0 or >= 1 || validation + test >= 1) throw new ArgumentOutOfRangeException(nameof(test), $"The test share must be in [0, 1) and leave rows for training; got validation {validation} and test {test}.");
+        int parts = test > 0 ? 3 : 2;
+        if (all.Count < parts)
+        {
+            throw new InvalidDataException($"{source ?? "the dataset"} has {all.Count} usable record{(all.Count == 1 ? "" : "s")}; training, validation{(test > 0 ? " and test" : "")} need at least one each. Add data.");
+        }
         TensorDataset rest = all;
         TensorDataset? testPart = null;
         if (test > 0) (rest, testPart) = Cut(all, test, seed, stratify);

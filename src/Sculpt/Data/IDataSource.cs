@@ -40,4 +40,7 @@ public sealed record DataSplits(TensorDataset Train, TensorDataset Validation, T
 
     /// <summary>Class names in label order, when the source names its classes.</summary>
     public IReadOnlyList<string>? ClassNames { get; init; }
+
+    /// <summary>The file or folder the data came from, for messages; null for data made in code.</summary>
+    public string? Source { get; init; }
 }

@@ -28,7 +28,7 @@ public static class IdxFile
         var (labelDims, labels) = Read(labelsPath, expectedRank: 1);
         if (labelDims[0] != imageDims[0])
         {
-            throw new InvalidDataException($"{labelsPath} holds {labelDims[0]} labels but {imagesPath} holds {imageDims[0]} images.");
+            throw new InvalidDataException($"{labelsPath} holds {labelDims[0]} labels but {imagesPath} holds {imageDims[0]} images; give the labels file that belongs to these images.");
         }
         var kept = new List<long>(labels.Length);
         var reasons = new List<string>();
@@ -41,7 +41,7 @@ public static class IdxFile
                 continue;
             }
             string reason = $"{labelsPath}: record {i} has label {labels[i]}, outside the {classes} classes";
-            if (onBadRecord == BadRecords.Error) throw new InvalidDataException(reason + ".");
+            if (onBadRecord == BadRecords.Error) throw new InvalidDataException(reason + "; declare OnBadRecord = BadRecords.Skip on the dataset to skip such records, or more Classes.");
             if (reasons.Count < SkippedRecords.ReasonsKept) reasons.Add($"record {i}: label {labels[i]} is outside the {classes} classes");
             skipped++;
         }
@@ -73,13 +73,13 @@ public static class IdxFile
             var magic = new byte[4];
             if (Fill(stream, magic) < 4 || magic[0] != 0 || magic[1] != 0)
             {
-                throw new InvalidDataException($"{path} is not an IDX file: it does not start with the IDX magic number.");
+                throw new InvalidDataException($"{path} is not an IDX file: it does not start with the IDX magic number. Point the dataset at IDX files (plain or gzip).");
             }
             if (magic[2] != 0x08) throw new InvalidDataException($"{path} holds IDX type 0x{magic[2]:x2}; only unsigned bytes (0x08) are supported.");
             int rank = magic[3];
-            if (rank != expectedRank) throw new InvalidDataException($"{path} has {rank} dims; expected {expectedRank}.");
+            if (rank != expectedRank) throw new InvalidDataException($"{path} has {rank} dims; expected {expectedRank} ({(expectedRank == 1 ? "a labels file" : "an images file")}): are the images and labels files swapped?");
             var header = new byte[4 * rank];
-            if (Fill(stream, header) < header.Length) throw new InvalidDataException($"{path} is truncated inside its header.");
+            if (Fill(stream, header) < header.Length) throw new InvalidDataException($"{path} is truncated inside its header; copy or download it again.");
             var dims = new int[rank];
             long recordSize = 1;
             for (int i = 0; i < rank; i++)
@@ -94,13 +94,13 @@ public static class IdxFile
             long available = Fill(stream, data);
             if (available < expected)
             {
-                throw new InvalidDataException($"{path} is truncated: record {available / recordSize} of {dims[0]} is incomplete ({available} of {expected} data bytes present).");
+                throw new InvalidDataException($"{path} is truncated: record {available / recordSize} of {dims[0]} is incomplete ({available} of {expected} data bytes present); copy or download it again.");
             }
             return (dims, data);
         }
         catch (InvalidDataException error) when (stream is GZipStream && !error.Message.StartsWith(path, StringComparison.Ordinal))
         {
-            throw new InvalidDataException($"{path} is a damaged gzip file: {error.Message}", error);
+            throw new InvalidDataException($"{path} is a damaged gzip file ({error.Message.TrimEnd('.')}); copy or download it again.", error);
         }
     }
 

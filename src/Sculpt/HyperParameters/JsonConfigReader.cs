@@ -33,7 +33,11 @@ public sealed class JsonConfigReader : IDisposable
         }
         catch (JsonException error)
         {
-            throw new HyperParameterException($"{source}:{error.LineNumber + 1}: invalid JSON: {error.Message}", error);
+            // The parser's message ends with its own 0-based "LineNumber: 2 | BytePositionInLine: 17.", said here as file:line:column.
+            string message = error.Message;
+            int position = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            if (position > 0) message = message[..position];
+            throw new HyperParameterException($"{source}:{error.LineNumber + 1}:{error.BytePositionInLine + 1}: invalid JSON: {message.Trim()} Fix the file, or drop --config.", error);
         }
     }
 

@@ -16,6 +16,9 @@ public abstract class TextTokenizer
 
     public abstract long[] Encode(string text);
 
+    /// <summary>How many characters of <paramref name="text"/> have no token of their own (they all become one unknown token); 0 for a tokenizer that covers every character.</summary>
+    public virtual int CountUnknown(string text) => 0;
+
     public abstract string Decode(IEnumerable<long> tokens);
 
     /// <summary>Newline and printable ASCII, one token per character (97 ids).</summary>
@@ -36,6 +39,17 @@ public abstract class TextTokenizer
         public override int VocabularySize => vocabulary.Count;
 
         public override long[] Encode(string text) => vocabulary.Encode(text);
+
+        public override int CountUnknown(string text)
+        {
+            int count = 0;
+            foreach (char c in text)
+            {
+                // The CR of a CRLF line end is a line end, not foreign text.
+                if (c != '\r' && vocabulary.Id(c) == vocabulary.UnknownId) count++;
+            }
+            return count;
+        }
 
         public override string Decode(IEnumerable<long> tokens) => vocabulary.Decode(tokens);
     }

@@ -30,18 +30,38 @@ public sealed class RunLog : ITrainingProgress, IDisposable
     {
         _folder = folder;
         StepEvery = Math.Max(1, stepEvery);
-        Directory.CreateDirectory(folder);
-        _tensorBoard = torch.utils.tensorboard.SummaryWriter(Path.Combine(folder, "tensorboard"));
+        try
+        {
+            Directory.CreateDirectory(folder);
+            _tensorBoard = torch.utils.tensorboard.SummaryWriter(Path.Combine(folder, "tensorboard"));
+        }
+        catch (Exception problem) when (IsWriteError(problem))
+        {
+            throw Failed(problem);
+        }
     }
+
+    private static bool IsWriteError(Exception problem) => problem is IOException or UnauthorizedAccessException;
+
+    /// <summary>A write of the log that failed (a full disk, a folder made read-only), as an error naming the folder and what to do.</summary>
+    private IOException Failed(Exception problem) =>
+        new($"Cannot write the run log in '{_folder}': {OutputFiles.Reason(problem)}. Make room, or choose another --output.", problem);
 
     public int StepEvery { get; }
 
     public void FitStarted(int epochs, long trainSamples, long validationSamples, long stepsPerEpoch, long resumedAtStep)
     {
-        _epochs?.Dispose();
-        _steps?.Dispose();
-        _epochs = Continue("epochs.csv", EpochsHeader, resumedAtStep, CsvStep);
-        _steps = Continue("steps.jsonl", null, resumedAtStep, JsonStep);
+        try
+        {
+            _epochs?.Dispose();
+            _steps?.Dispose();
+            _epochs = Continue("epochs.csv", EpochsHeader, resumedAtStep, CsvStep);
+            _steps = Continue("steps.jsonl", null, resumedAtStep, JsonStep);
+        }
+        catch (Exception problem) when (IsWriteError(problem))
+        {
+            throw Failed(problem);
+        }
     }
 
     /// <summary>The file rewritten with its header and the rows of steps up to <paramref name="resumedAtStep"/> (none on a fresh run), open for appending.</summary>
@@ -52,7 +72,7 @@ public sealed class RunLog : ITrainingProgress, IDisposable
         var kept = resumedAtStep > 0 && File.Exists(path)
             ? File.ReadAllLines(path).Skip(header is null ? 0 : 1).Where(line => stepOf(line) <= resumedAtStep).ToList()
             : [];
-        var writer = new StreamWriter(path, append: false, new UTF8Encoding(false));
+        var writer = new StreamWriter(OutputFiles.Open(path, FileMode.Create), new UTF8Encoding(false));
         if (header is not null) writer.WriteLine(header);
         foreach (string line in kept) writer.WriteLine(line);
         writer.Flush();
@@ -79,28 +99,50 @@ public sealed class RunLog : ITrainingProgress, IDisposable
 
     public void Step(int epoch, long stepInEpoch, long step, double runningLoss, double learningRate)
     {
-        Started(_steps).WriteLine(Invariant($"{{\"step\":{step},\"epoch\":{epoch},\"loss\":{Number(runningLoss)},\"learning_rate\":{Number(learningRate)}}}"));
-        _tensorBoard.add_scalar("train/loss_running", (float)runningLoss, (int)step);
-        _tensorBoard.add_scalar("train/learning_rate", (float)learningRate, (int)step);
+        try
+        {
+            Started(_steps).WriteLine(Invariant($"{{\"step\":{step},\"epoch\":{epoch},\"loss\":{Number(runningLoss)},\"learning_rate\":{Number(learningRate)}}}"));
+            _tensorBoard.add_scalar("train/loss_running", (float)runningLoss, (int)step);
+            _tensorBoard.add_scalar("train/learning_rate", (float)learningRate, (int)step);
+        }
+        catch (Exception problem) when (IsWriteError(problem))
+        {
+            throw Failed(problem);
+        }
     }
 
     public void EpochCompleted(EpochReport report, int epochs, TimeSpan elapsed)
     {
         _reports.Add(report);
         string accuracy = report.Validation.Accuracy is { } a ? Number(a) : "";
-        Started(_epochs).WriteLine(Invariant($"{report.Epoch},{report.Step},{Number(report.TrainLoss)},{Number(report.Validation.Loss)},{accuracy},{Number(report.LearningRate)},{Number(report.SamplesPerSecond)},{Number(report.Elapsed.TotalSeconds)},{Number(report.DataWaitShare)}"));
-        _epochs!.Flush();
-        _steps!.Flush();
-        int step = (int)report.Step;
-        _tensorBoard.add_scalar("train/loss", (float)report.TrainLoss, step);
-        _tensorBoard.add_scalar("validation/loss", (float)report.Validation.Loss, step);
-        if (report.Validation.Accuracy is { } value) _tensorBoard.add_scalar("validation/accuracy", (float)value, step);
+        try
+        {
+            Started(_epochs).WriteLine(Invariant($"{report.Epoch},{report.Step},{Number(report.TrainLoss)},{Number(report.Validation.Loss)},{accuracy},{Number(report.LearningRate)},{Number(report.SamplesPerSecond)},{Number(report.Elapsed.TotalSeconds)},{Number(report.DataWaitShare)}"));
+            _epochs!.Flush();
+            _steps!.Flush();
+            int step = (int)report.Step;
+            _tensorBoard.add_scalar("train/loss", (float)report.TrainLoss, step);
+            _tensorBoard.add_scalar("validation/loss", (float)report.Validation.Loss, step);
+            if (report.Validation.Accuracy is { } value) _tensorBoard.add_scalar("validation/accuracy", (float)value, step);
+        }
+        catch (Exception problem) when (IsWriteError(problem))
+        {
+            throw Failed(problem);
+        }
     }
 
     public void FitEnded()
     {
-        // Step lines written since the last epoch's end, up to an interruption or a NaN stop.
-        _steps?.Flush();
+        // Step lines written since the last epoch's end, up to an interruption or a NaN stop. This
+        // runs as Fit unwinds, perhaps from a failed write: an error here would hide that one, and a
+        // full disk is reported by the next write anyway (the summary, a checkpoint).
+        try
+        {
+            _steps?.Flush();
+        }
+        catch (Exception problem) when (IsWriteError(problem))
+        {
+        }
     }
 
     /// <summary>
@@ -111,6 +153,19 @@ public sealed class RunLog : ITrainingProgress, IDisposable
     {
         var epochs = result.Epochs;
         if (epochs.Count == 0) return;
+        try
+        {
+            WritePlotsAndSummary(result, title, skipped ?? []);
+        }
+        catch (Exception problem) when (IsWriteError(problem))
+        {
+            throw Failed(problem);
+        }
+    }
+
+    private void WritePlotsAndSummary(FitResult result, string title, IReadOnlyList<Data.SkippedRecords> skipped)
+    {
+        var epochs = result.Epochs;
         double[] x = epochs.Select(e => (double)e.Epoch).ToArray();
         Plot(Path.Combine(_folder, "loss.png"), $"{title}: loss", "loss",
             ("train", x, epochs.Select(e => e.TrainLoss).ToArray()),
@@ -120,7 +175,7 @@ public sealed class RunLog : ITrainingProgress, IDisposable
             Plot(Path.Combine(_folder, "accuracy.png"), $"{title}: validation accuracy", "accuracy",
                 ("validation", x, epochs.Select(e => e.Validation.Accuracy!.Value).ToArray()));
         }
-        File.WriteAllText(Path.Combine(_folder, "summary.md"), Summary(result, title, skipped ?? []));
+        File.WriteAllText(Path.Combine(_folder, "summary.md"), Summary(result, title, skipped));
     }
 
     private static void Plot(string path, string title, string label, params (string Name, double[] X, double[] Y)[] series)
@@ -170,10 +225,19 @@ public sealed class RunLog : ITrainingProgress, IDisposable
 
     private static StreamWriter Started(StreamWriter? file) => file ?? throw new InvalidOperationException("The run log records a Fit: FitStarted comes first.");
 
+    /// <summary>Closes the files; a last flush that fails (as training unwinds from a full disk) is not reported again.</summary>
     public void Dispose()
     {
-        _epochs?.Dispose();
-        _steps?.Dispose();
+        foreach (var file in new[] { _epochs, _steps })
+        {
+            try
+            {
+                file?.Dispose();
+            }
+            catch (Exception problem) when (IsWriteError(problem))
+            {
+            }
+        }
     }
 }
 

@@ -149,7 +149,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
                     {
                         RequireFinite(lossSum, step, lastCheckpoint);
                         RequireFiniteWeights(step, lastCheckpoint);
-                        lastCheckpoint = SaveCheckpoint(folder, options, new TrainingState(step, epoch, stepInEpoch, lossSum.item<float>(), schedule.State, history.ToList()));
+                        lastCheckpoint = SaveCheckpoint(folder, options, new TrainingState(step, epoch, stepInEpoch, lossSum.item<float>(), schedule.State, history.ToList()), lastCheckpoint);
                     }
                     if (stop && stepInEpoch < stepsPerEpoch) return new FitResult(history, clock.Elapsed, Interrupted: true, lastCheckpoint);
                 }
@@ -170,8 +170,8 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
                 {
                     RequireFiniteWeights(step, lastCheckpoint);
                     var next = new TrainingState(step, epoch + 1, 0, 0, schedule.State, history.ToList());
-                    lastCheckpoint = SaveCheckpoint(checkpoints, options, next);
-                    if (improved) Checkpoint.Save(Path.Combine(checkpoints, "best"), Model, optimizer, next);
+                    lastCheckpoint = SaveCheckpoint(checkpoints, options, next, lastCheckpoint);
+                    if (improved) WriteCheckpoint(Path.Combine(checkpoints, "best"), next, lastCheckpoint);
                 }
                 if (improved) bestLoss = evaluation.Loss;
                 // Epochs since the first that reached the best loss: matching it again is no improvement.
@@ -190,6 +190,66 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
             if (!ReferenceEquals(validationOnDevice, validation)) validationOnDevice.Dispose();
         }
         return new FitResult(history, clock.Elapsed, Interrupted: false, lastCheckpoint);
+    }
+
+    /// <summary>
+    /// Checks, before training starts, that <paramref name="data"/> fits the model, so that a mismatch
+    /// is refused with the source named instead of failing inside libtorch mid-epoch. One sample goes
+    /// through the model (in eval mode, without gradients), which checks its shape and gives the
+    /// model's output width. Class labels (int64 targets) must then fit that width: a source that
+    /// names its classes needs at least 2 and exactly as many as the model scores, and every label of
+    /// every split must be a class index the model scores.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The data does not fit the model; the message names the source and both sizes.</exception>
+    public void CheckData(DataSplits data)
+    {
+        string source = data.Source ?? typeof(TData).Name;
+        string model = typeof(TModel).Name;
+        if (data.Train.Count == 0) throw new InvalidDataException($"{source}: the training split is empty.");
+        long width;
+        bool wasTraining = Model.training;
+        Model.eval();
+        try
+        {
+            using var noGrad = torch.no_grad();
+            using var scope = torch.NewDisposeScope();
+            var sample = data.Train.Features.narrow(0, 0, 1).to(Device);
+            var output = Model.call(sample);
+            width = output.dim() == 0 ? 1 : output.size(-1);
+        }
+        catch (ShapeMismatchException mismatch)
+        {
+            throw new InvalidDataException($"{source}: its samples do not fit {model}: {mismatch.Message}", mismatch);
+        }
+        finally
+        {
+            if (wasTraining) Model.train();
+        }
+        if (data.Train.Targets.dtype != torch.int64) return;
+        if (data.ClassNames is { } names)
+        {
+            string listed = string.Join(", ", names.Take(10)) + (names.Count > 10 ? ", ..." : "");
+            if (names.Count < 2)
+            {
+                throw new InvalidDataException($"{source} has {names.Count} class{(names.Count == 1 ? "" : "es")} ({listed}); a classifier needs at least 2. Add data of the other classes.");
+            }
+            if (names.Count != width)
+            {
+                throw new InvalidDataException(
+                    $"{source} has {names.Count} classes ({listed}), but {model} outputs {width} class scores. Make the model's output {names.Count} wide, or keep only the {width} classes it is meant to learn.");
+            }
+        }
+        foreach (var (part, name) in new[] { (data.Train, "training"), (data.Validation, "validation"), (data.Test, "test") })
+        {
+            if (part is null || part.Count == 0) continue;
+            long low = part.Targets.min().item<long>(), high = part.Targets.max().item<long>();
+            if (low < 0 || high >= width)
+            {
+                long bad = low < 0 ? low : high;
+                throw new InvalidDataException(
+                    $"{source}: the {name} split has label {bad}, but {model} outputs {width} class scores (labels 0 to {width - 1}). Make the model's output {Math.Max(high + 1, width)} wide, or fix the labels.");
+            }
+        }
     }
 
     /// <summary>
@@ -218,13 +278,32 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
     /// others by step. The fresh one always stays, even when a run resumed from an older step finds
     /// later ones from the run it replaced.
     /// </summary>
-    private string SaveCheckpoint(string folder, FitOptions options, TrainingState state)
+    private string SaveCheckpoint(string folder, FitOptions options, TrainingState state, string? lastCheckpoint)
     {
         string path = Path.Combine(folder, Checkpoint.StepFolderName(state.Step));
-        Checkpoint.Save(path, Model, FusedOptimizer, state);
+        WriteCheckpoint(path, state, lastCheckpoint);
         var stale = Checkpoint.StepFolders(folder).Where(c => c.Step != state.Step).Reverse().Skip(Math.Max(1, options.KeepLast) - 1);
         foreach (var (_, old) in stale) Directory.Delete(old, recursive: true);
         return path;
+    }
+
+    /// <summary>
+    /// Writes a checkpoint; a failed write (a full disk, no permission) leaves the previous
+    /// checkpoints whole (see <see cref="Checkpoint.Save"/>) and is reported with the last good one.
+    /// </summary>
+    private void WriteCheckpoint(string path, TrainingState state, string? lastCheckpoint)
+    {
+        try
+        {
+            Checkpoint.Save(path, Model, FusedOptimizer, state);
+        }
+        catch (Exception problem) when (problem is IOException or UnauthorizedAccessException)
+        {
+            string kept = lastCheckpoint is null
+                ? "no checkpoint was written before it"
+                : $"the last good checkpoint is {lastCheckpoint}; once there is room, continue with --resume {lastCheckpoint}";
+            throw new IOException($"Cannot write the checkpoint '{path}': {OutputFiles.Reason(problem)}; training stopped at step {state.Step} ({kept}).", problem);
+        }
     }
 
     private static void RequireFinite(torch.Tensor lossSum, long step, string? lastCheckpoint)

@@ -9,14 +9,55 @@ using TorchSharp;
 namespace Sculpt.Training;
 
 /// <summary>
+/// The exit codes of a generated trainer's command line, also listed by <c>--help</c>. Each names a
+/// class of problem, so a script can tell a wrong flag from bad data or a full disk.
+/// </summary>
+public static class ExitCodes
+{
+    /// <summary>Training finished (or <c>--help</c> was shown).</summary>
+    public const int Success = 0;
+
+    /// <summary>Training failed: the loss diverged, the model failed on its data, or anything else unforeseen.</summary>
+    public const int TrainingFailed = 1;
+
+    /// <summary>Usage: an unknown flag, a flag without its value or out of range, a bad <c>--config</c> file or <c>--device</c>.</summary>
+    public const int Usage = 2;
+
+    /// <summary>Data: a dataset file (or a <c>--resume</c> checkpoint) is missing, unreadable, malformed, or does not fit the model.</summary>
+    public const int Data = 3;
+
+    /// <summary>Output: the <c>--output</c> folder cannot be created or written (a file is in the way, no permission, the disk is full).</summary>
+    public const int Output = 4;
+
+    /// <summary>Interrupted by Ctrl-C after writing a checkpoint to resume from.</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>The table <c>--help</c> prints.</summary>
+    public static string Table { get; } =
+        "exit codes:\n" +
+        "  0    done\n" +
+        "  1    training failed (the loss diverged, the model failed, anything unforeseen)\n" +
+        "  2    usage: unknown flag, missing or out-of-range value, bad --config file or --device\n" +
+        "  3    data: a dataset file or --resume checkpoint is missing, unreadable, malformed or does not fit the model\n" +
+        "  4    output: the --output folder cannot be created or written (a file in the way, no permission, disk full)\n" +
+        "  130  interrupted (Ctrl-C); continue with --resume\n" +
+        "An error is one line on stderr; --verbose adds its stack trace.\n";
+}
+
+/// <summary>
 /// The command line of a generated trainer: <c>--help</c>, <c>--config file.json</c>,
-/// <c>--device cpu|cuda[:N]</c>, <c>--output folder</c>, then every hyperparameter flag.
+/// <c>--device cpu|cuda[:N]</c>, <c>--output folder</c>, <c>--verbose</c>, then every hyperparameter flag.
+/// A run that fails prints one line, <c>error: ...</c>, on the error stream and returns one of the
+/// <see cref="ExitCodes"/>; the stack trace follows only with <c>--verbose</c>.
 /// </summary>
 public static class TrainerCommandLine
 {
-    private static readonly string[] RunFlags = ["--help", "--config", "--device", "--output", "--resume", "--checkpoint-every", "--data", "--threads"];
+    private static readonly string[] RunFlags = ["--help", "--config", "--device", "--output", "--resume", "--checkpoint-every", "--data", "--threads", "--verbose"];
 
-    /// <summary>Runs training as the command line asks; returns the process exit code (0 ok, 2 bad usage, 1 failure).</summary>
+    /// <summary>What a run is doing, which decides the exit code of a file error.</summary>
+    private enum Phase { Usage, Data, Output, Training }
+
+    /// <summary>Runs training as the command line asks; returns the process exit code (see <see cref="ExitCodes"/>).</summary>
     /// <param name="trainerName">The program name for usage and the default output folder.</param>
     /// <param name="args">The command line.</param>
     /// <param name="create">Builds the trainer from the bound hyperparameters on the chosen device.</param>
@@ -33,104 +74,110 @@ public static class TrainerCommandLine
     {
         output ??= Console.Out;
         error ??= Console.Error;
-        TConfig config;
-        RunOptions options;
         foreach (var option in TConfig.Options)
         {
             if (Array.IndexOf(RunFlags, option.Flag) >= 0)
             {
                 error.WriteLine($"error: {typeof(TConfig).Name}.{option.Property} takes the flag '{option.Flag}', which the trainer uses itself; rename the property.");
-                return 2;
+                return ExitCodes.Usage;
             }
         }
+        var phase = Phase.Usage;
+        // Before the flags are read, --verbose is looked for as written, so a bad flag's trace can be asked for too.
+        bool verbose = Array.IndexOf(args, "--verbose") >= 0;
+        string dataName = typeof(TData).Name;
         try
         {
-            options = RunOptions.Extract(args, out var rest);
+            var options = RunOptions.Extract(args, out var rest);
             if (options.Help)
             {
-                output.WriteLine($"usage: {trainerName} [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint] [--checkpoint-every steps] [--data folder] [--threads N] [options]\n");
+                output.WriteLine($"usage: {trainerName} [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint] [--checkpoint-every steps] [--data folder] [--threads N] [--verbose] [options]\n");
                 output.Write(HelpText.Format(TConfig.Options));
-                return 0;
+                output.Write("\n" + ExitCodes.Table);
+                return ExitCodes.Success;
             }
-            config = options.ConfigPath is null ? new TConfig() : TConfig.FromJson(ReadConfig(options.ConfigPath), options.ConfigPath);
+            var config = options.ConfigPath is null ? new TConfig() : TConfig.FromJson(ReadConfig(options.ConfigPath), options.ConfigPath);
             config = TConfig.Bind(config, rest);
             RangeCheck.ThrowIfAny(config.ValidationErrors(), typeof(TConfig).Name);
-        }
-        catch (HyperParameterException problem)
-        {
-            error.WriteLine("error: " + problem.Message);
-            return 2;
-        }
 
-        Backend.ProcessSettings.Applied process;
-        try
-        {
             // A training program owns its process: these settings are the command line's, never the library's.
-            process = Backend.ProcessSettings.ForTraining(options.Threads).Apply();
-        }
-        catch (Backend.NativeBackendException problem)
-        {
-            error.WriteLine("error: " + problem.Message);
-            return 1;
-        }
+            var process = Backend.ProcessSettings.ForTraining(options.Threads).Apply();
+            var device = ParseDevice(options.Device);
+            using var trainer = create(config, device);
+            string threads = device.type == DeviceType.CPU ? $" ({process.Threads} thread{(process.Threads == 1 ? "" : "s")})" : "";
+            output.WriteLine($"{trainerName} on {device.type.ToString().ToLowerInvariant()}{threads}, {trainer.Model.ParameterCount:N0} parameters");
+            output.Write(trainer.Model.Summary(("B", config.BatchSize)).ToString());
 
-        torch.Device device;
-        try
-        {
-            device = options.Device is null ? torch.CPU : new torch.Device(options.Device);
-        }
-        catch (Exception problem) when (problem is ArgumentException or FormatException)
-        {
-            error.WriteLine($"error: Option '--device' expects cpu, cuda or cuda:N; got '{options.Device}'.");
-            return 2;
-        }
-        if (device.type == DeviceType.CUDA && !torch.cuda.is_available())
-        {
-            error.WriteLine($"error: Option '--device {options.Device}': CUDA is not available here (this build uses the CPU libtorch, or no GPU is visible). Use --device cpu.");
-            return 2;
-        }
-
-        TTrainer trainer;
-        try
-        {
-            trainer = create(config, device);
-        }
-        catch (HyperParameterException problem)
-        {
-            error.WriteLine("error: " + problem.Message);
-            return 2;
-        }
-        using var owned = trainer;
-        string threads = device.type == DeviceType.CPU ? $" ({process.Threads} thread{(process.Threads == 1 ? "" : "s")})" : "";
-        output.WriteLine($"{trainerName} on {device.type.ToString().ToLowerInvariant()}{threads}, {trainer.Model.ParameterCount:N0} parameters");
-        output.Write(trainer.Model.Summary(("B", config.BatchSize)).ToString());
-
-        DataSplits data;
-        try
-        {
+            phase = Phase.Data;
             var source = new TData();
             if (options.DataFolder is not null)
             {
-                if (source is not IFileDataSource files)
-                {
-                    error.WriteLine($"error: Option '--data': {typeof(TData).Name} does not read files from a folder.");
-                    return 2;
-                }
+                if (source is not IFileDataSource files) throw new HyperParameterException($"Option '--data': {dataName} does not read files from a folder.");
                 files.DataFolder = options.DataFolder;
             }
-            data = source.Load(config.Seed);
+            var data = source.Load(config.Seed);
+            trainer.CheckData(data);
+            foreach (var skipped in data.Skipped) output.WriteLine("data: " + skipped);
+
+            phase = Phase.Output;
+            string folder = options.OutputFolder ?? Path.Combine("runs", trainerName);
+            RequireWritableFolder(folder);
+
+            phase = Phase.Training;
+            var result = Fit(trainer, data, folder, options, output, trainerName);
+            if (result.Interrupted)
+            {
+                output.WriteLine($"interrupted; continue with --resume {result.LastCheckpoint}");
+                return ExitCodes.Interrupted;
+            }
+
+            phase = Phase.Output;
+            string weights = Path.Combine(folder, "model.dat");
+            try
+            {
+                trainer.Save(weights);
+                File.WriteAllText(Path.Combine(folder, "config.json"), config.ToJson());
+                // Inputs at inference need the training split's statistics, so they go beside the weights.
+                data.Normalization?.Save(Path.Combine(folder, "normalization.json"));
+            }
+            catch (Exception problem) when (problem is IOException or UnauthorizedAccessException)
+            {
+                string then = result.LastCheckpoint is { } last
+                    ? $"; the trained weights are in the checkpoint {last}: make room, then run again with --resume {last} to save them"
+                    : "; make room and run again";
+                throw new IOException($"Cannot save the trained model in '{folder}': {OutputFiles.Reason(problem)}{then}.", problem);
+            }
+
+            phase = Phase.Training;
+            var final = result.Final.Validation;
+            string accuracy = final.Accuracy is { } a ? $", validation accuracy {a * 100:F2}%" : "";
+            output.WriteLine(FormattableString.Invariant(
+                $"done in {result.Elapsed.TotalSeconds:F1} s: validation loss {final.Loss:F4}{accuracy}; weights saved to {weights}; peak RSS {PeakMemory.Describe(PeakMemory.ResidentBytes())}"));
+            if (data.Test is { } test)
+            {
+                // Fit never saw the test split; it is measured once, with the final weights.
+                var tested = trainer.Evaluate(test);
+                string testAccuracy = tested.Accuracy is { } t ? $", test accuracy {t * 100:F2}%" : "";
+                output.WriteLine(FormattableString.Invariant($"test on {tested.Samples:N0} samples: loss {tested.Loss:F4}{testAccuracy}"));
+            }
+            afterTraining?.Invoke(trainer, data, output);
+            return ExitCodes.Success;
         }
-        catch (Exception problem) when (problem is IOException or UnauthorizedAccessException)
+        catch (Exception problem)
         {
-            // Missing files, malformed records: the message names the file and line or record.
-            string hint = problem is FileNotFoundException or DirectoryNotFoundException ? " (--data FOLDER reads the dataset's files from another folder)" : "";
-            error.WriteLine($"error: {typeof(TData).Name}: {problem.Message}{hint}");
-            return 1;
+            var (code, message) = Describe<TData>(problem, phase);
+            error.WriteLine("error: " + OneLine(message));
+            if (verbose) error.WriteLine(problem.ToString());
+            return code;
         }
-        foreach (var skipped in data.Skipped) output.WriteLine("data: " + skipped);
-        string folder = options.OutputFolder ?? Path.Combine("runs", trainerName);
-        Directory.CreateDirectory(folder);
-        // Ctrl-C asks training to checkpoint and stop instead of killing the process.
+    }
+
+    /// <summary>Trains with checkpoints and the run log in <paramref name="folder"/>; Ctrl-C asks training to checkpoint and stop instead of killing the process.</summary>
+    private static FitResult Fit<TModel, TData, TConfig>(Trainer<TModel, TData, TConfig> trainer, DataSplits data, string folder, RunOptions options, TextWriter output, string trainerName)
+        where TModel : torch.nn.Module<torch.Tensor, torch.Tensor>, ISculptModel<TModel, TConfig>
+        where TData : IDataSource, new()
+        where TConfig : TrainingHyperParameters, IHyperParameters<TConfig>
+    {
         using var interrupt = new System.Threading.CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
@@ -138,7 +185,6 @@ public static class TrainerCommandLine
             interrupt.Cancel();
         };
         Console.CancelKeyPress += onCancel;
-        FitResult result;
         try
         {
             var fit = new FitOptions
@@ -151,43 +197,111 @@ public static class TrainerCommandLine
                 Cancellation = interrupt.Token,
             };
             using var log = new RunLog(folder);
-            result = trainer.Fit(data.Train, data.Validation, new ProgressGroup(new ConsoleProgress(output == Console.Out ? null : output), log), fit);
+            var result = trainer.Fit(data.Train, data.Validation, new ProgressGroup(new ConsoleProgress(output == Console.Out ? null : output), log), fit);
             log.Finish(result, trainerName, data.Skipped);
-        }
-        catch (Exception problem) when (problem is TrainingDivergedException or InvalidDataException)
-        {
-            error.WriteLine("error: " + problem.Message);
-            return 1;
+            return result;
         }
         finally
         {
             Console.CancelKeyPress -= onCancel;
         }
-        if (result.Interrupted)
-        {
-            output.WriteLine($"interrupted; continue with --resume {result.LastCheckpoint}");
-            return 130;
-        }
+    }
 
-        string weights = Path.Combine(folder, "model.dat");
-        trainer.Save(weights);
-        File.WriteAllText(Path.Combine(folder, "config.json"), config.ToJson());
-        // Inputs at inference need the training split's statistics, so they go beside the weights.
-        data.Normalization?.Save(Path.Combine(folder, "normalization.json"));
-
-        var final = result.Final.Validation;
-        string accuracy = final.Accuracy is { } a ? $", validation accuracy {a * 100:F2}%" : "";
-        output.WriteLine(FormattableString.Invariant(
-            $"done in {result.Elapsed.TotalSeconds:F1} s: validation loss {final.Loss:F4}{accuracy}; weights saved to {weights}; peak RSS {PeakMemory.Describe(PeakMemory.ResidentBytes())}"));
-        if (data.Test is { } test)
+    /// <summary>
+    /// The exit code and message for a failed run. Classes of error, not cases: a flag or config
+    /// problem is usage wherever it shows; a file error (missing, unreadable, or malformed content:
+    /// <see cref="InvalidDataException"/>) while loading is data, while creating or writing the run folder output; during training a damaged <c>--resume</c> checkpoint
+    /// (<see cref="InvalidDataException"/>) is data and any other file error is output (checkpoints,
+    /// the run log); everything else is a training failure.
+    /// </summary>
+    private static (int Code, string Message) Describe<TData>(Exception problem, Phase phase)
+    {
+        string dataName = typeof(TData).Name;
+        // InvalidDataException, which the loaders throw for malformed content, is no IOException.
+        bool fileError = problem is IOException or UnauthorizedAccessException or InvalidDataException;
+        switch (problem)
         {
-            // Fit never saw the test split; it is measured once, with the final weights.
-            var tested = trainer.Evaluate(test);
-            string testAccuracy = tested.Accuracy is { } t ? $", test accuracy {t * 100:F2}%" : "";
-            output.WriteLine(FormattableString.Invariant($"test on {tested.Samples:N0} samples: loss {tested.Loss:F4}{testAccuracy}"));
+            case HyperParameterException:
+                return (ExitCodes.Usage, problem.Message);
+            case Backend.NativeBackendException:
+                return (ExitCodes.TrainingFailed, problem.Message);
+            case TrainingDivergedException:
+                return (ExitCodes.TrainingFailed, problem.Message);
         }
-        afterTraining?.Invoke(trainer, data, output);
-        return 0;
+        if (phase == Phase.Data && (fileError || problem is ShapeMismatchException))
+        {
+            // Missing files, malformed records: the message names the file and line or record.
+            bool declared = typeof(TData).IsAssignableTo(typeof(IFileDataSource));
+            string hint = declared && problem is FileNotFoundException or DirectoryNotFoundException ? " (--data FOLDER reads the dataset's files from another folder)" : "";
+            string named = problem.Message.StartsWith(dataName + ":", StringComparison.Ordinal) ? problem.Message : $"{dataName}: {problem.Message}";
+            return (ExitCodes.Data, named + hint);
+        }
+        if (phase == Phase.Training && problem is InvalidDataException)
+        {
+            return (ExitCodes.Data, problem.Message);
+        }
+        if (fileError && phase is Phase.Output or Phase.Training)
+        {
+            // The run folder's writers (the folder check, checkpoints, the run log, the final save) word their own errors.
+            return (ExitCodes.Output, problem.Message);
+        }
+        return (ExitCodes.TrainingFailed, $"{problem.Message} (run with --verbose for the details)");
+    }
+
+    /// <summary>A message on one line: a message that spans lines (or holds control characters, from a binary file) would break the one-line error.</summary>
+    private static string OneLine(string message)
+    {
+        var text = new System.Text.StringBuilder(message.Length);
+        foreach (char c in message.Trim())
+        {
+            text.Append(c is '\r' or '\n' ? ' ' : char.IsControl(c) ? '?' : c);
+        }
+        return text.ToString();
+    }
+
+    private static torch.Device ParseDevice(string? name)
+    {
+        torch.Device device;
+        try
+        {
+            device = name is null ? torch.CPU : new torch.Device(name);
+        }
+        catch (Exception problem) when (problem is ArgumentException or FormatException)
+        {
+            throw new HyperParameterException($"Option '--device' expects cpu, cuda or cuda:N; got '{name}'.", problem);
+        }
+        if (device.type == DeviceType.CUDA && !torch.cuda.is_available())
+        {
+            throw new HyperParameterException($"Option '--device {name}': CUDA is not available here (this build uses the CPU libtorch, or no GPU is visible). Use --device cpu.");
+        }
+        return device;
+    }
+
+    /// <summary>
+    /// Creates the run folder and writes a file into it, so that a folder that cannot hold the run
+    /// (a file in its place, no permission) is refused before training instead of at the first checkpoint.
+    /// </summary>
+    private static void RequireWritableFolder(string folder)
+    {
+        if (File.Exists(folder))
+        {
+            throw new IOException($"Option '--output': '{folder}' is a file, not a folder. Name a folder for the run (it is created when missing).");
+        }
+        for (string? above = Path.GetDirectoryName(Path.GetFullPath(folder)); above is not null && !Directory.Exists(above); above = Path.GetDirectoryName(above))
+        {
+            if (File.Exists(above)) throw new IOException($"Option '--output': '{above}' is a file, so the folder '{folder}' cannot be made inside it. Name a folder for the run.");
+        }
+        try
+        {
+            Directory.CreateDirectory(folder);
+            string probe = Path.Combine(folder, $".sculpt-write-check-{Environment.ProcessId}");
+            using (OutputFiles.Open(probe, FileMode.Create)) { }
+            File.Delete(probe);
+        }
+        catch (Exception problem) when (problem is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"Option '--output': cannot write the run folder '{folder}': {OutputFiles.Reason(problem)}. Choose a folder you can write to, with room to spare.", problem);
+        }
     }
 
     private static string ReadConfig(string path)
@@ -203,12 +317,12 @@ public static class TrainerCommandLine
     }
 
     /// <summary>The flags a trainer handles itself, split from the hyperparameter flags.</summary>
-    public sealed record RunOptions(bool Help, string? ConfigPath, string? Device, string? OutputFolder, string? Resume = null, long CheckpointEvery = 0, string? DataFolder = null, int? Threads = null)
+    public sealed record RunOptions(bool Help, string? ConfigPath, string? Device, string? OutputFolder, string? Resume = null, long CheckpointEvery = 0, string? DataFolder = null, bool Verbose = false, int? Threads = null)
     {
         public static RunOptions Extract(IReadOnlyList<string> args, out List<string> rest)
         {
             rest = [];
-            bool help = false;
+            bool help = false, verbose = false;
             string? config = null, device = null, folder = null, resume = null, data = null;
             long checkpointEvery = 0;
             int? threads = null;
@@ -220,6 +334,11 @@ public static class TrainerCommandLine
                 if (flag is "--help" or "-h")
                 {
                     help = true;
+                    continue;
+                }
+                if (arg == "--verbose")
+                {
+                    verbose = true;
                     continue;
                 }
                 if (Array.IndexOf(RunFlags, flag) < 0)
@@ -249,7 +368,7 @@ public static class TrainerCommandLine
                         break;
                 }
             }
-            return new RunOptions(help, config, device, folder, resume, checkpointEvery, data, threads);
+            return new RunOptions(help, config, device, folder, resume, checkpointEvery, data, verbose, threads);
         }
     }
 }

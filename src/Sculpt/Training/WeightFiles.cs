@@ -15,7 +15,7 @@ public static class WeightFiles
         string temporary = full + ".tmp-" + Environment.ProcessId;
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+            using (var stream = OutputFiles.Open(temporary, FileMode.Create))
             {
                 using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
                 {

@@ -34,20 +34,27 @@ public static class ImageFolder
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"The image folder '{folder}' does not exist.");
         var present = Directory.GetDirectories(folder).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToArray();
         var names = classNames ?? present;
-        if (names.Length == 0) throw new InvalidDataException($"{folder} has no class sub-folders.");
+        if (names.Length == 0) throw new InvalidDataException($"{folder} has no class sub-folders; put each class's images in a sub-folder named after the class.");
         foreach (string name in names)
         {
-            if (!present.Contains(name)) throw new InvalidDataException($"{folder} has no sub-folder for class '{name}'; it has {string.Join(", ", present)}.");
+            if (!present.Contains(name)) throw new InvalidDataException($"{folder} has no sub-folder for class '{name}'; it has {(present.Length == 0 ? "none" : string.Join(", ", present))}.");
+        }
+        if (names.Length < 2)
+        {
+            throw new InvalidDataException($"{folder} has 1 class sub-folder ({names[0]}); a classifier needs at least 2. Add a sub-folder of images for each other class.");
         }
         var files = new List<(string Path, long Label)>();
         for (int label = 0; label < names.Length; label++)
         {
-            foreach (string file in Directory.GetFiles(Path.Combine(folder, names[label])).Order(StringComparer.Ordinal))
+            string classFolder = Path.Combine(folder, names[label]);
+            int before = files.Count;
+            foreach (string file in Directory.GetFiles(classFolder).Order(StringComparer.Ordinal))
             {
                 if (Extensions.Contains(Path.GetExtension(file).ToLowerInvariant())) files.Add((file, label));
             }
+            // An empty class would shift no labels but train a score that never sees an example.
+            if (files.Count == before) throw new InvalidDataException($"{classFolder} holds no images ({string.Join(", ", Extensions)}); add images of class '{names[label]}' or remove the folder.");
         }
-        if (files.Count == 0) throw new InvalidDataException($"{folder} holds no images ({string.Join(", ", Extensions)}) in its class sub-folders.");
 
         int pixels = channels * height * width;
         var data = new float[files.Count * pixels];
@@ -61,6 +68,13 @@ public static class ImageFolder
             throw new InvalidDataException(reasons[0] + "; declare OnBadRecord = BadRecords.Skip on the dataset to skip such files.");
         }
         if (kept.Length == 0) throw new InvalidDataException($"{folder}: no image could be decoded ({reasons[0]}).");
+        var keptLabels = kept.Select(i => files[i].Label).ToHashSet();
+        for (int label = 0; label < names.Length; label++)
+        {
+            if (keptLabels.Contains(label)) continue;
+            string first = problems.Where((_, i) => files[i].Label == label).OfType<string>().First();
+            throw new InvalidDataException($"{Path.Combine(folder, names[label])}: none of its images could be decoded ({first}); class '{names[label]}' would have no examples.");
+        }
         var images = new float[kept.Length * pixels];
         for (int k = 0; k < kept.Length; k++) Array.Copy(data, kept[k] * pixels, images, k * pixels, pixels);
         var labels = kept.Select(i => files[i].Label).ToArray();

@@ -44,6 +44,12 @@ public sealed class CsvRecordReader : IDisposable
         _delimiter = (byte)delimiter;
         _stream = Open(path);
         Fill();
+        // NUL never occurs in CSV text: this is a binary file, or UTF-16 text, which would parse as garbage.
+        if (_buffer.AsSpan(0, _end).IndexOf((byte)0) is int nul and >= 0)
+        {
+            _stream.Dispose();
+            throw new InvalidDataException($"{path} is not a UTF-8 text file: byte {nul:N0} is NUL (binary data, or UTF-16 text). Save it as UTF-8 CSV.");
+        }
         if (_end >= 3 && _buffer[0] == 0xEF && _buffer[1] == 0xBB && _buffer[2] == 0xBF) _position = 3;
         if (header)
         {

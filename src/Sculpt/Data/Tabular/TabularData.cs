@@ -36,7 +36,7 @@ public sealed record TabularData(
     public DataSplits Split(double validation, double test, int seed, bool stratify, bool normalize, TabularData? testFile = null)
     {
         using var all = ToDataset();
-        var splits = DataSplitting.Split(all, validation, testFile is null ? test : 0, seed, stratify && ClassLabels is not null);
+        var splits = DataSplitting.Split(all, validation, testFile is null ? test : 0, seed, stratify && ClassLabels is not null, Path);
         if (testFile is not null) splits = splits with { Test = testFile.LabelledLike(this).ToDataset() };
         var parts = splits.Test is { } held ? new[] { splits.Train, splits.Validation, held } : new[] { splits.Train, splits.Validation };
         using var trainMissing = torch.isnan(splits.Train.Features);
@@ -59,7 +59,7 @@ public sealed record TabularData(
             foreach (var part in parts) normalization.ApplyInPlace(part.Features);
         }
         var skipped = new[] { Skipped, testFile?.Skipped }.OfType<SkippedRecords>().Where(s => s.Count > 0).ToArray();
-        return splits with { Normalization = normalization, Skipped = skipped, ClassNames = ClassNames };
+        return splits with { Normalization = normalization, Skipped = skipped, ClassNames = ClassNames, Source = Path };
     }
 
     // torch.tensor copies the rows it is given, so the arrays' spare capacity never reaches a tensor.
