@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using Sculpt.Checkpoints;
 using Sculpt.Data;
 using Sculpt.HyperParameters;
 using Sculpt.Models;
@@ -14,7 +15,8 @@ namespace Sculpt.Training;
 /// </summary>
 public static class TrainerCommandLine
 {
-    private static readonly string[] RunFlags = ["--help", "--config", "--device", "--output", "--resume", "--checkpoint-every", "--data"];
+    private static readonly string[] RunFlags = ["--help", "--config", "--device", "--output", "--resume", "--checkpoint-every", "--data", ResumeWithChangesFlag];
+    private const string ResumeWithChangesFlag = "--resume-with-changes";
 
     /// <summary>Runs training as the command line asks; returns the process exit code (0 ok, 2 bad usage, 1 failure).</summary>
     /// <param name="trainerName">The program name for usage and the default output folder.</param>
@@ -35,6 +37,9 @@ public static class TrainerCommandLine
         error ??= Console.Error;
         TConfig config;
         RunOptions options;
+        TrainingState? resumed = null;
+        TConfig? savedConfig = null;
+        string? folder = null;
         foreach (var option in TConfig.Options)
         {
             if (Array.IndexOf(RunFlags, option.Flag) >= 0)
@@ -48,18 +53,42 @@ public static class TrainerCommandLine
             options = RunOptions.Extract(args, out var rest);
             if (options.Help)
             {
-                output.WriteLine($"usage: {trainerName} [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint] [--checkpoint-every steps] [--data folder] [options]\n");
+                output.WriteLine($"usage: {trainerName} [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint [--resume-with-changes]] [--checkpoint-every steps] [--data folder] [options]\n");
                 output.Write(HelpText.Format(TConfig.Options));
                 return 0;
             }
-            config = options.ConfigPath is null ? new TConfig() : TConfig.FromJson(ReadConfig(options.ConfigPath), options.ConfigPath);
+            // A resumed run starts from the checkpoint's hyperparameters; --config and flags change them.
+            if (options.Resume is { } resume)
+            {
+                resumed = Checkpoint.ReadState(resume);
+                string source = Path.Combine(resume, Checkpoint.StateFile);
+                config = savedConfig = resumed.Config is { } saved ? TConfig.FromJson(saved, source) : new TConfig();
+            }
+            else
+            {
+                config = new TConfig();
+            }
+            if (options.ConfigPath is not null) config = TConfig.FromJson(ReadConfig(options.ConfigPath), options.ConfigPath);
             config = TConfig.Bind(config, rest);
             RangeCheck.ThrowIfAny(config.ValidationErrors(), typeof(TConfig).Name);
+            if (resumed is not null)
+            {
+                // The data's statistics are compared once it is loaded (Fit checks them with the rest).
+                ResumeCheck.Require(options.Resume!, resumed, config, resumed.Normalization, options.ResumeWithChanges);
+                folder = options.OutputFolder ?? Checkpoint.RunFolderOf(options.Resume!)
+                    ?? throw new HyperParameterException($"Option '--resume': '{options.Resume}' is not inside a run's 'checkpoints' folder, so its run folder is unknown; name one with --output.");
+            }
         }
         catch (HyperParameterException problem)
         {
             error.WriteLine("error: " + problem.Message);
             return 2;
+        }
+        catch (InvalidDataException problem)
+        {
+            // A checkpoint that is missing, damaged or from an older format.
+            error.WriteLine("error: " + problem.Message);
+            return 1;
         }
 
         try
@@ -125,8 +154,18 @@ public static class TrainerCommandLine
             return 1;
         }
         foreach (var skipped in data.Skipped) output.WriteLine("data: " + skipped);
-        string folder = options.OutputFolder ?? Path.Combine("runs", trainerName);
+        folder ??= options.OutputFolder ?? Path.Combine("runs", trainerName);
         Directory.CreateDirectory(folder);
+        Checkpoint.RemoveStaleTemporaries(folder);
+        // The run's settings and the statistics inference needs are there from the start, not only once it ends.
+        AtomicFile.WriteAllText(Path.Combine(folder, "config.json"), config.ToJson());
+        data.Normalization?.Save(Path.Combine(folder, "normalization.json"));
+        if (resumed is not null && options.Resume is { } from)
+        {
+            output.WriteLine($"resuming from {from} (step {resumed.Step:N0}, epoch {resumed.Epoch}) into {folder}");
+            if (savedConfig is not null && config.Epochs != savedConfig.Epochs && config.Schedule is Optimization.Schedule.WarmupCosine or Optimization.Schedule.OneCycle)
+                output.WriteLine($"note: --epochs {config.Epochs} changes the run's length, so the {config.Schedule} schedule continues as one of {config.Epochs} epochs from here.");
+        }
         // Ctrl-C asks training to checkpoint and stop instead of killing the process.
         using var interrupt = new System.Threading.CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -136,6 +175,9 @@ public static class TrainerCommandLine
         };
         Console.CancelKeyPress += onCancel;
         FitResult result;
+        // The run log continues the files of the run folder the checkpoint came from.
+        string? continueFrom = options.Resume is { } origin ? Checkpoint.RunFolderOf(origin) : null;
+        using var log = new RunLog(folder, continueFrom: continueFrom);
         try
         {
             var fit = new FitOptions
@@ -143,13 +185,18 @@ public static class TrainerCommandLine
                 CheckpointFolder = Path.Combine(folder, "checkpoints"),
                 CheckpointEvery = options.CheckpointEvery,
                 ResumeFrom = options.Resume,
+                ResumeWithChanges = options.ResumeWithChanges,
+                Normalization = data.Normalization?.ToJson(),
                 Augmentation = data.Augmentation,
                 LastBatch = data.LastBatch,
                 Cancellation = interrupt.Token,
             };
-            using var log = new RunLog(folder);
             result = trainer.Fit(data.Train, data.Validation, new ProgressGroup(new ConsoleProgress(output == Console.Out ? null : output), log), fit);
-            log.Finish(result, trainerName, data.Skipped);
+        }
+        catch (HyperParameterException problem)
+        {
+            error.WriteLine("error: " + problem.Message);
+            return 2;
         }
         catch (Exception problem) when (problem is TrainingDivergedException or InvalidDataException)
         {
@@ -162,29 +209,40 @@ public static class TrainerCommandLine
         }
         if (result.Interrupted)
         {
+            log.Finish(result, trainerName, data.Skipped);
             output.WriteLine($"interrupted; continue with --resume {result.LastCheckpoint}");
             return 130;
         }
 
         string weights = Path.Combine(folder, "model.dat");
         trainer.Save(weights);
-        File.WriteAllText(Path.Combine(folder, "config.json"), config.ToJson());
-        // Inputs at inference need the training split's statistics, so they go beside the weights.
-        data.Normalization?.Save(Path.Combine(folder, "normalization.json"));
-
+        string kept = WeightsKept(result, config);
         var final = result.Final.Validation;
         string accuracy = final.Accuracy is { } a ? $", validation accuracy {a * 100:F2}%" : "";
         output.WriteLine(FormattableString.Invariant(
-            $"done in {result.Elapsed.TotalSeconds:F1} s: validation loss {final.Loss:F4}{accuracy}; weights saved to {weights}; peak RSS {PeakMemory.Describe(PeakMemory.ResidentBytes())}"));
+            $"done in {result.Elapsed.TotalSeconds:F1} s: validation loss {final.Loss:F4}{accuracy}; weights saved to {weights} ({kept}); peak RSS {PeakMemory.Describe(PeakMemory.ResidentBytes())}"));
+        Evaluation? tested = null;
         if (data.Test is { } test)
         {
-            // Fit never saw the test split; it is measured once, with the final weights.
-            var tested = trainer.Evaluate(test);
+            // Fit never saw the test split; it is measured once, with the weights kept.
+            tested = trainer.Evaluate(test);
             string testAccuracy = tested.Accuracy is { } t ? $", test accuracy {t * 100:F2}%" : "";
-            output.WriteLine(FormattableString.Invariant($"test on {tested.Samples:N0} samples: loss {tested.Loss:F4}{testAccuracy}"));
+            output.WriteLine(FormattableString.Invariant($"test on {tested.Samples:N0} samples with {kept}: loss {tested.Loss:F4}{testAccuracy}"));
         }
+        log.Finish(result, trainerName, data.Skipped, kept, tested);
         afterTraining?.Invoke(trainer, data, output);
         return 0;
+    }
+
+    /// <summary>Which weights the run ended with, for the console and the summary.</summary>
+    private static string WeightsKept(FitResult result, TrainingHyperParameters config)
+    {
+        int last = result.Final.Epoch;
+        if (result.RestoredEpoch is { } restored) return $"the weights of epoch {restored.Epoch}, the lowest validation loss; --restore-best";
+        var best = FitResult.LowestValidationLoss(result.Epochs);
+        if (config.RestoreBest && best is not null && best.Epoch != last)
+            return $"the final weights, of epoch {last}: --restore-best found no copy of epoch {best.Epoch}'s";
+        return config.RestoreBest ? $"the weights of epoch {last}, the final and best one" : $"the final weights, of epoch {last}";
     }
 
     private static string ReadConfig(string path)
@@ -200,12 +258,12 @@ public static class TrainerCommandLine
     }
 
     /// <summary>The flags a trainer handles itself, split from the hyperparameter flags.</summary>
-    public sealed record RunOptions(bool Help, string? ConfigPath, string? Device, string? OutputFolder, string? Resume = null, long CheckpointEvery = 0, string? DataFolder = null)
+    public sealed record RunOptions(bool Help, string? ConfigPath, string? Device, string? OutputFolder, string? Resume = null, long CheckpointEvery = 0, string? DataFolder = null, bool ResumeWithChanges = false)
     {
         public static RunOptions Extract(IReadOnlyList<string> args, out List<string> rest)
         {
             rest = [];
-            bool help = false;
+            bool help = false, resumeWithChanges = false;
             string? config = null, device = null, folder = null, resume = null, data = null;
             long checkpointEvery = 0;
             for (int i = 0; i < args.Count; i++)
@@ -216,6 +274,11 @@ public static class TrainerCommandLine
                 if (flag is "--help" or "-h")
                 {
                     help = true;
+                    continue;
+                }
+                if (flag == ResumeWithChangesFlag)
+                {
+                    resumeWithChanges = true;
                     continue;
                 }
                 if (Array.IndexOf(RunFlags, flag) < 0)
@@ -240,7 +303,8 @@ public static class TrainerCommandLine
                         break;
                 }
             }
-            return new RunOptions(help, config, device, folder, resume, checkpointEvery, data);
+            if (resumeWithChanges && resume is null) throw new HyperParameterException($"Option '{ResumeWithChangesFlag}' applies to --resume, which was not given.");
+            return new RunOptions(help, config, device, folder, resume, checkpointEvery, data, resumeWithChanges);
         }
     }
 }
