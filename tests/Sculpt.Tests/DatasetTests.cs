@@ -510,8 +510,11 @@ public sealed class DatasetTests : IDisposable
         Assert.True(code == 0, error.ToString() + output);
         var normalization = FeatureNormalization.Load(Path.Combine(run, "normalization.json"));
         Assert.Equal(["Length", "Width", "Spotted"], normalization.Names);
+        // The checkpoints carry the same statistics, so a run resumed from one alone can check its data.
+        string newest = Directory.GetDirectories(Path.Combine(run, "checkpoints"), "step-*").Order().Last();
+        Assert.Equal(File.ReadAllText(Path.Combine(run, "normalization.json")), Sculpt.Checkpoints.Checkpoint.ReadState(newest).Normalization);
         Assert.Matches(@"validation accuracy 100\.00%", output.ToString());
-        Assert.Matches(@"test on 30 samples: loss \d\.\d{4}, test accuracy 100\.00%", output.ToString());
+        Assert.Matches(@"test on 30 samples with the final weights, of epoch 20: loss \d\.\d{4}, test accuracy 100\.00%", output.ToString());
 
         var missing = new StringWriter();
         code = TrainerCommandLine.Run<FlowerTrainer, FlowerNet, Flowers, FlowerConfig>(
