@@ -513,6 +513,16 @@ public sealed class DatasetTests : IDisposable
         // The checkpoints carry the same statistics, so a run resumed from one alone can check its data.
         string newest = Directory.GetDirectories(Path.Combine(run, "checkpoints"), "step-*").Order().Last();
         Assert.Equal(File.ReadAllText(Path.Combine(run, "normalization.json")), Sculpt.Checkpoints.Checkpoint.ReadState(newest).Normalization);
+        // Resuming on other data is refused, and leaves the run's statistics as they were.
+        string statistics = File.ReadAllText(Path.Combine(run, "normalization.json"));
+        Write("flowers.csv", FlowerRows(90));
+        var otherData = new StringWriter();
+        code = TrainerCommandLine.Run<FlowerTrainer, FlowerNet, Flowers, FlowerConfig>(
+            "FlowerTrainer", ["--data", _folder, "--resume", newest, "--epochs", "21"], static (config, device) => new FlowerTrainer(config, device), new StringWriter(), otherData);
+        Assert.Equal(2, code);
+        Assert.Contains("the training data's normalisation statistics differ from the checkpoint's (other data)", otherData.ToString());
+        Assert.Equal(statistics, File.ReadAllText(Path.Combine(run, "normalization.json")));
+        Write("flowers.csv", FlowerRows(120));
         Assert.Matches(@"validation accuracy 100\.00%", output.ToString());
         Assert.Matches(@"test on 30 samples with the final weights, of epoch 20: loss \d\.\d{4}, test accuracy 100\.00%", output.ToString());
 

@@ -154,6 +154,20 @@ public static class TrainerCommandLine
             return 1;
         }
         foreach (var skipped in data.Skipped) output.WriteLine("data: " + skipped);
+        string? normalization = data.Normalization?.ToJson();
+        if (resumed is not null)
+        {
+            // Other data is refused before anything of the run folder is written over.
+            try
+            {
+                ResumeCheck.Require(options.Resume!, resumed, config, normalization, options.ResumeWithChanges);
+            }
+            catch (HyperParameterException problem)
+            {
+                error.WriteLine("error: " + problem.Message);
+                return 2;
+            }
+        }
         folder ??= options.OutputFolder ?? Path.Combine("runs", trainerName);
         Directory.CreateDirectory(folder);
         Checkpoint.RemoveStaleTemporaries(folder);
@@ -186,7 +200,7 @@ public static class TrainerCommandLine
                 CheckpointEvery = options.CheckpointEvery,
                 ResumeFrom = options.Resume,
                 ResumeWithChanges = options.ResumeWithChanges,
-                Normalization = data.Normalization?.ToJson(),
+                Normalization = normalization,
                 Augmentation = data.Augmentation,
                 LastBatch = data.LastBatch,
                 Cancellation = interrupt.Token,
