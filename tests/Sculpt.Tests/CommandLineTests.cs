@@ -130,6 +130,8 @@ public class CommandLineTests
             Assert.DoesNotContain("epoch 1/3", output);
             Assert.Equal(new MlpConfig { Hidden = 8, Epochs = 3 }, MlpConfig.Load(Path.Combine(folder, "config.json")));
             Assert.Equal(4, File.ReadAllLines(Path.Combine(folder, "epochs.csv")).Length);
+            // --checkpoint-every 5 carried on too: step 20 lies inside epoch 3.
+            Assert.True(Directory.Exists(Path.Combine(checkpoints, "step-000000020")));
 
             // Another batch size or rate is refused by name, unless asked for; fewer epochs than trained always.
             string third = Directory.GetDirectories(checkpoints, "step-*").Order().Last();

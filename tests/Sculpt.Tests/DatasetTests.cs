@@ -523,6 +523,12 @@ public sealed class DatasetTests : IDisposable
         Assert.Contains("the training data's normalisation statistics differ from the checkpoint's (other data)", otherData.ToString());
         Assert.Equal(statistics, File.ReadAllText(Path.Combine(run, "normalization.json")));
         Write("flowers.csv", FlowerRows(120));
+        // The same data again, from the folder the checkpoint remembers (no --data needed).
+        var continued = new StringWriter();
+        code = TrainerCommandLine.Run<FlowerTrainer, FlowerNet, Flowers, FlowerConfig>(
+            "FlowerTrainer", ["--resume", newest, "--epochs", "21"], static (config, device) => new FlowerTrainer(config, device), continued, error);
+        Assert.True(code == 0, error.ToString());
+        Assert.Contains("epoch 21/21", continued.ToString());
         Assert.Matches(@"validation accuracy 100\.00%", output.ToString());
         Assert.Matches(@"test on 30 samples with the final weights, of epoch 20: loss \d\.\d{4}, test accuracy 100\.00%", output.ToString());
 

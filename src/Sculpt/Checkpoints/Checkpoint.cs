@@ -26,6 +26,9 @@ public sealed record TrainingState(long Step, int Epoch, long StepInEpoch, doubl
     /// <summary>The training split's normalisation statistics as JSON (<see cref="Data.FeatureNormalization.ToJson"/>); null when the data is not standardised.</summary>
     public string? Normalization { get; init; }
 
+    /// <summary>The options the run was started with that are not hyperparameters (the command line's <c>--checkpoint-every</c> and <c>--data</c>), as a JSON object; null when not recorded.</summary>
+    public string? RunOptions { get; init; }
+
     /// <summary>The trainer's random generator state (libtorch's CPU generator state, bytes); null when not recorded.</summary>
     public byte[]? RandomState { get; init; }
 }
@@ -419,6 +422,12 @@ public static class Checkpoint
             using var document = JsonDocument.Parse(config);
             document.RootElement.WriteTo(json);
         }
+        if (state.RunOptions is { } run)
+        {
+            json.WritePropertyName("run");
+            using var document = JsonDocument.Parse(run);
+            document.RootElement.WriteTo(json);
+        }
         json.WriteStartObject("sha256");
         foreach (var (file, hash) in hashes) json.WriteString(file, hash);
         json.WriteEndObject();
@@ -488,6 +497,7 @@ public static class Checkpoint
                 history)
             {
                 Config = root.TryGetProperty("config", out var config) ? config.GetRawText() : null,
+                RunOptions = root.TryGetProperty("run", out var run) ? run.GetRawText() : null,
             };
             var hashes = root.GetProperty("sha256").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "");
             return (state, root.GetProperty("optimizerSteps").GetInt64(), hashes);

@@ -120,7 +120,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
         string? lastCheckpoint = options.ResumeFrom;
         string config = Config.ToJson();
         // What every checkpoint carries besides where the run stands: enough to continue it alone.
-        TrainingState Complete(TrainingState at) => at with { Config = config, Normalization = options.Normalization, RandomState = _random.State };
+        TrainingState Complete(TrainingState at) => at with { Config = config, Normalization = options.Normalization, RunOptions = options.RunOptions, RandomState = _random.State };
         double bestLoss = history.Select(e => e.Validation.Loss).Where(double.IsFinite).DefaultIfEmpty(double.PositiveInfinity).Min();
         FitResult Finished(bool interrupted, bool stoppedEarly = false) => new(history, clock.Elapsed, interrupted, lastCheckpoint)
         {

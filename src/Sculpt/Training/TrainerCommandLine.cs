@@ -63,6 +63,7 @@ public static class TrainerCommandLine
                 resumed = Checkpoint.ReadState(resume);
                 string source = Path.Combine(resume, Checkpoint.StateFile);
                 config = savedConfig = resumed.Config is { } saved ? TConfig.FromJson(saved, source) : new TConfig();
+                options = options.ContinuedFrom(resumed.RunOptions);
             }
             else
             {
@@ -197,7 +198,8 @@ public static class TrainerCommandLine
             var fit = new FitOptions
             {
                 CheckpointFolder = Path.Combine(folder, "checkpoints"),
-                CheckpointEvery = options.CheckpointEvery,
+                CheckpointEvery = options.CheckpointEvery ?? 0,
+                RunOptions = options.ToJson(),
                 ResumeFrom = options.Resume,
                 ResumeWithChanges = options.ResumeWithChanges,
                 Normalization = normalization,
@@ -272,14 +274,42 @@ public static class TrainerCommandLine
     }
 
     /// <summary>The flags a trainer handles itself, split from the hyperparameter flags.</summary>
-    public sealed record RunOptions(bool Help, string? ConfigPath, string? Device, string? OutputFolder, string? Resume = null, long CheckpointEvery = 0, string? DataFolder = null, bool ResumeWithChanges = false)
+    /// <remarks><c>CheckpointEvery</c> is null when not given: 0 then, or the resumed run's.</remarks>
+    public sealed record RunOptions(bool Help, string? ConfigPath, string? Device, string? OutputFolder, string? Resume = null, long? CheckpointEvery = null, string? DataFolder = null, bool ResumeWithChanges = false)
     {
+        /// <summary>What a checkpoint keeps of these: <c>--checkpoint-every</c> and the data folder (absolute).</summary>
+        public string ToJson()
+        {
+            using var buffer = new MemoryStream();
+            using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+            {
+                json.WriteStartObject();
+                json.WriteNumber("checkpointEvery", CheckpointEvery ?? 0);
+                if (DataFolder is not null) json.WriteString("data", Path.GetFullPath(DataFolder));
+                json.WriteEndObject();
+            }
+            return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+        }
+
+        /// <summary>These options, with those not given taken from the run a checkpoint was written by (<see cref="ToJson"/>).</summary>
+        public RunOptions ContinuedFrom(string? saved)
+        {
+            if (saved is null) return this;
+            using var document = System.Text.Json.JsonDocument.Parse(saved);
+            var root = document.RootElement;
+            return this with
+            {
+                CheckpointEvery = CheckpointEvery ?? (root.TryGetProperty("checkpointEvery", out var every) ? every.GetInt64() : null),
+                DataFolder = DataFolder ?? (root.TryGetProperty("data", out var data) ? data.GetString() : null),
+            };
+        }
+
         public static RunOptions Extract(IReadOnlyList<string> args, out List<string> rest)
         {
             rest = [];
             bool help = false, resumeWithChanges = false;
             string? config = null, device = null, folder = null, resume = null, data = null;
-            long checkpointEvery = 0;
+            long? checkpointEvery = null;
             for (int i = 0; i < args.Count; i++)
             {
                 string arg = args[i];
@@ -312,8 +342,9 @@ public static class TrainerCommandLine
                     case "--resume": resume = value; break;
                     case "--data": data = value; break;
                     case "--checkpoint-every":
-                        if (!long.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out checkpointEvery) || checkpointEvery < 0)
+                        if (!long.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out long every) || every < 0)
                             throw new HyperParameterException($"Option '--checkpoint-every' expects a number of steps (0 for each epoch's end); got '{value}'.");
+                        checkpointEvery = every;
                         break;
                 }
             }
