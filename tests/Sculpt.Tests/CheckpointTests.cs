@@ -95,8 +95,9 @@ public sealed class CheckpointTests : IDisposable
             first.Fit(data.Train, data.Validation, SilentProgress.Instance, new FitOptions { CheckpointFolder = _folder, CheckpointEvery = 5, KeepLast = 20 });
         }
         Assert.Equal(9, Directory.GetDirectories(_folder, "step-*").Length);
-        // What crashed saves leave behind: neither is a checkpoint to count or to delete.
-        foreach (string leftover in new[] { "step-000000099.tmp-4242", "step-000000098.old-4242" })
+        // What saves in progress leave (here of a live process, this one): neither is a checkpoint to count or to delete.
+        int live = Environment.ProcessId;
+        foreach (string leftover in new[] { $"step-000000099.tmp-{live}", $"step-000000098.old-{live}" })
         {
             Directory.CreateDirectory(Path.Combine(_folder, leftover));
             File.WriteAllText(Path.Combine(_folder, leftover, Checkpoint.StateFile), "{}");
@@ -110,7 +111,7 @@ public sealed class CheckpointTests : IDisposable
 
         Assert.Equal(Path.Combine(_folder, "step-000000012"), resumed.LastCheckpoint);
         Assert.Equal(
-            new[] { "step-000000012", "step-000000045", "step-000000098.old-4242", "step-000000099.tmp-4242" },
+            new[] { "step-000000012", "step-000000045", $"step-000000098.old-{live}", $"step-000000099.tmp-{live}" },
             Directory.GetDirectories(_folder, "step-*").Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 

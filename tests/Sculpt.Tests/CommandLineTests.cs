@@ -12,7 +12,7 @@ public class CommandLineTests
     {
         var (code, output, _) = Run("--help");
         Assert.Equal(0, code);
-        Assert.StartsWith("usage: BlobTrainer [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint] [--checkpoint-every steps] [--data folder] [--threads N] [--verbose] [options]", output);
+        Assert.StartsWith("usage: BlobTrainer [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint [--resume-with-changes]] [--checkpoint-every steps] [--data folder] [--threads N] [--verbose] [options]", output);
         Assert.Contains("--hidden", output);
     }
 
@@ -76,7 +76,7 @@ public class CommandLineTests
             Assert.Matches(@"BlobTrainer on cpu \(\d+ threads?\), 128 parameters", output);
             Assert.Contains("Hidden1      Linear   [B, Hidden]   [64, 8]", output);
             Assert.Contains("epoch 2/2", output);
-            Assert.Matches(@"done in \d+\.\d s: validation loss \d\.\d{4}, validation accuracy \d+\.\d\d%; weights saved to .+model\.dat; peak RSS [\d,]+ MiB\n", output.Replace("\r\n", "\n"));
+            Assert.Matches(@"done in \d+\.\d s: validation loss \d\.\d{4}, validation accuracy \d+\.\d\d%; weights saved to .+model\.dat \(the final weights, of epoch 2\); peak RSS [\d,]+ MiB\n", output.Replace("\r\n", "\n"));
             Assert.True(File.Exists(Path.Combine(folder, "model.dat")));
             // The run's records: per-epoch CSV, TensorBoard events, plots and a summary.
             var csv = File.ReadAllLines(Path.Combine(folder, "epochs.csv"));
@@ -121,10 +121,30 @@ public class CommandLineTests
             string last = Directory.GetDirectories(checkpoints, "step-*").Order().Last();
             Assert.EndsWith("step-000000016", last);
 
-            var (resumed, output, resumeError) = Run("--epochs", "3", "--hidden", "8", "--output", folder, "--resume", last);
+            // The checkpoint alone gives the hyperparameters (--hidden 8) and the run folder; --epochs may grow.
+            var (resumed, output, resumeError) = Run("--epochs", "3", "--resume", last);
             Assert.True(resumed == 0, resumeError);
+            Assert.Contains($"resuming from {last} (step 16, epoch 3) into {folder}", output);
+            Assert.Contains("Hidden1      Linear   [B, Hidden]   [64, 8]", output);
             Assert.Contains("epoch 3/3", output);
             Assert.DoesNotContain("epoch 1/3", output);
+            Assert.Equal(new MlpConfig { Hidden = 8, Epochs = 3 }, MlpConfig.Load(Path.Combine(folder, "config.json")));
+            Assert.Equal(4, File.ReadAllLines(Path.Combine(folder, "epochs.csv")).Length);
+            // --checkpoint-every 5 carried on too: step 20 lies inside epoch 3.
+            Assert.True(Directory.Exists(Path.Combine(checkpoints, "step-000000020")));
+
+            // Another batch size or rate is refused by name, unless asked for; fewer epochs than trained always.
+            string third = Directory.GetDirectories(checkpoints, "step-*").Order().Last();
+            var (changed, _, changedError) = Run("--resume", third, "--batch-size", "32", "--learning-rate", "0.01");
+            Assert.Equal(2, changed);
+            Assert.Equal($"error: Cannot resume from '{third}': checkpoint was written with --batch-size 64, this run has 32; checkpoint was written with --learning-rate 0.001, this run has 0.01. " +
+                "Leave those options out to continue the run as it was, or pass --resume-with-changes to continue with them.\n", changedError.Replace("\r\n", "\n"));
+            var (fewer, _, fewerError) = Run("--resume", third, "--epochs", "2");
+            Assert.Equal(2, fewer);
+            Assert.StartsWith($"error: Option '--epochs 2': checkpoint '{third}' has already trained 3 epoch(s)", fewerError);
+            var (accepted, acceptedOutput, acceptedError) = Run("--resume", third, "--epochs", "4", "--batch-size", "32", "--resume-with-changes");
+            Assert.True(accepted == 0, acceptedError);
+            Assert.Contains("epoch 4/4", acceptedOutput);
 
             var (missing, _, missingError) = Run("--resume", Path.Combine(folder, "nowhere"));
             Assert.Equal(Sculpt.Training.ExitCodes.Data, missing);
@@ -158,7 +178,22 @@ public class CommandLineTests
             int code = Sculpt.Training.TrainerCommandLine.Run<BlobTestedTrainer, Mlp, BlobsWithTest, MlpConfig>(
                 "BlobTestedTrainer", ["--epochs", "1", "--output", folder], static (config, device) => new BlobTestedTrainer(config, device), output, error);
             Assert.True(code == 0, error.ToString());
-            Assert.Matches(@"\ntest on 90 samples: loss \d\.\d{4}, test accuracy \d+\.\d\d%\n", output.ToString().Replace("\r\n", "\n"));
+            Assert.Matches(@"\ntest on 90 samples with the final weights, of epoch 1: loss \d\.\d{4}, test accuracy \d+\.\d\d%\n", output.ToString().Replace("\r\n", "\n"));
+            // The summary says which weights were kept and what they measured on the test split.
+            string summary = File.ReadAllText(Path.Combine(folder, "summary.md"));
+            Assert.Contains("| weights kept | the final weights, of epoch 1 |", summary);
+            Assert.Matches(@"\| test \| loss \d\.\d{4}, accuracy \d+\.\d\d% on 90 samples, with the weights kept \|", summary);
+
+            // With --restore-best, the test measures the weights of the epoch of lowest validation loss.
+            var best = new StringWriter();
+            code = Sculpt.Training.TrainerCommandLine.Run<BlobTestedTrainer, Mlp, BlobsWithTest, MlpConfig>(
+                "BlobTestedTrainer", ["--epochs", "3", "--restore-best", "--learning-rate", "1", "--output", folder], static (config, device) => new BlobTestedTrainer(config, device), best, error);
+            Assert.True(code == 0, error.ToString());
+            var epochs = File.ReadAllLines(Path.Combine(folder, "epochs.csv")).Skip(1).Select(l => double.Parse(l.Split(',')[3], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            int lowest = epochs.IndexOf(epochs.Min()) + 1;
+            string kept = lowest == 3 ? "the weights of epoch 3, the final and best one" : $"the weights of epoch {lowest}, the lowest validation loss; --restore-best";
+            Assert.Contains($"test on 90 samples with {kept}: loss", best.ToString());
+            Assert.Contains($"| weights kept | {kept} |", File.ReadAllText(Path.Combine(folder, "summary.md")));
         }
         finally
         {

@@ -510,8 +510,27 @@ public sealed class DatasetTests : IDisposable
         Assert.True(code == 0, error.ToString() + output);
         var normalization = FeatureNormalization.Load(Path.Combine(run, "normalization.json"));
         Assert.Equal(["Length", "Width", "Spotted"], normalization.Names);
+        // The checkpoints carry the same statistics, so a run resumed from one alone can check its data.
+        string newest = Directory.GetDirectories(Path.Combine(run, "checkpoints"), "step-*").Order().Last();
+        Assert.Equal(File.ReadAllText(Path.Combine(run, "normalization.json")), Sculpt.Checkpoints.Checkpoint.ReadState(newest).Normalization);
+        // Resuming on other data is refused, and leaves the run's statistics as they were.
+        string statistics = File.ReadAllText(Path.Combine(run, "normalization.json"));
+        Write("flowers.csv", FlowerRows(90));
+        var otherData = new StringWriter();
+        code = TrainerCommandLine.Run<FlowerTrainer, FlowerNet, Flowers, FlowerConfig>(
+            "FlowerTrainer", ["--data", _folder, "--resume", newest, "--epochs", "21"], static (config, device) => new FlowerTrainer(config, device), new StringWriter(), otherData);
+        Assert.Equal(2, code);
+        Assert.Contains("the training data's normalisation statistics differ from the checkpoint's (other data)", otherData.ToString());
+        Assert.Equal(statistics, File.ReadAllText(Path.Combine(run, "normalization.json")));
+        Write("flowers.csv", FlowerRows(120));
+        // The same data again, from the folder the checkpoint remembers (no --data needed).
+        var continued = new StringWriter();
+        code = TrainerCommandLine.Run<FlowerTrainer, FlowerNet, Flowers, FlowerConfig>(
+            "FlowerTrainer", ["--resume", newest, "--epochs", "21"], static (config, device) => new FlowerTrainer(config, device), continued, error);
+        Assert.True(code == 0, error.ToString());
+        Assert.Contains("epoch 21/21", continued.ToString());
         Assert.Matches(@"validation accuracy 100\.00%", output.ToString());
-        Assert.Matches(@"test on 30 samples: loss \d\.\d{4}, test accuracy 100\.00%", output.ToString());
+        Assert.Matches(@"test on 30 samples with the final weights, of epoch 20: loss \d\.\d{4}, test accuracy 100\.00%", output.ToString());
 
         var missing = new StringWriter();
         code = TrainerCommandLine.Run<FlowerTrainer, FlowerNet, Flowers, FlowerConfig>(

@@ -73,7 +73,7 @@ public class HyperParameterTests
         Assert.Equal(
             new[]
             {
-                "--epochs", "--batch-size", "--learning-rate", "--weight-decay", "--momentum", "--clip-grad-norm", "--accumulate-batches", "--l1", "--early-stopping", "--schedule", "--warmup-steps",
+                "--epochs", "--batch-size", "--learning-rate", "--weight-decay", "--momentum", "--clip-grad-norm", "--accumulate-batches", "--l1", "--early-stopping", "--restore-best", "--schedule", "--warmup-steps",
                 "--min-learning-rate", "--decay-factor", "--decay-every", "--patience", "--seed", "--hidden", "--dropout", "--use-bias", "--run-name", "--activation",
             },
             MlpConfig.Options.Select(o => o.Flag));

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Sculpt.Optimization;
 using static TorchSharp.torch;
@@ -17,24 +18,41 @@ namespace Sculpt.Checkpoints;
 /// <param name="EpochLossSum">The sum of those steps' losses, so the epoch's mean comes out as without the interruption.</param>
 /// <param name="Schedule">The learning-rate schedule's own state.</param>
 /// <param name="History">The completed epochs' reports.</param>
-public sealed record TrainingState(long Step, int Epoch, long StepInEpoch, double EpochLossSum, ScheduleState Schedule, IReadOnlyList<Training.EpochReport> History);
+public sealed record TrainingState(long Step, int Epoch, long StepInEpoch, double EpochLossSum, ScheduleState Schedule, IReadOnlyList<Training.EpochReport> History)
+{
+    /// <summary>The run's hyperparameters as the JSON their record writes (<c>ToJson</c>), so that the checkpoint alone continues the run; null when not recorded.</summary>
+    public string? Config { get; init; }
+
+    /// <summary>The training split's normalisation statistics as JSON (<see cref="Data.FeatureNormalization.ToJson"/>); null when the data is not standardised.</summary>
+    public string? Normalization { get; init; }
+
+    /// <summary>The options the run was started with that are not hyperparameters (the command line's <c>--checkpoint-every</c> and <c>--data</c>), as a JSON object; null when not recorded.</summary>
+    public string? RunOptions { get; init; }
+
+    /// <summary>The trainer's random generator state (libtorch's CPU generator state, bytes); null when not recorded.</summary>
+    public byte[]? RandomState { get; init; }
+}
 
 /// <summary>
 /// A checkpoint folder: <c>model.safetensors</c> (the state dict, readable by PyTorch and Hugging Face
-/// tools), <c>optimizer.safetensors</c> (optimizer buffers and the CPU random generator's state;
-/// TorchSharp cannot reach the CUDA generator's, so a GPU run reseeds it every step instead) and
-/// <c>trainer.json</c> (step, epoch, schedule, history, and the SHA-256 of both tensor files).
-/// Written to a temporary folder, each file flushed to disk, then renamed into place: a crash
-/// leaves the previous checkpoint whole. Loading verifies the checksums first, then names, dtypes
-/// and shapes, and reports every difference by name.
+/// tools), <c>optimizer.safetensors</c> (optimizer buffers and the trainer's CPU random generator
+/// state; TorchSharp cannot reach the CUDA generator's, so a GPU run reseeds it every step instead),
+/// <c>normalization.json</c> when the data is standardised, and <c>trainer.json</c> (step, epoch,
+/// schedule, history, the run's hyperparameters, the SHA-256 of every other file, and a SHA-256 of
+/// its own content). Written to a temporary folder, each file flushed to disk, then renamed into
+/// place: a crash leaves the previous checkpoint whole. Loading verifies the checksums first, then
+/// names, dtypes and shapes, and reports every difference by name.
 /// </summary>
 public static class Checkpoint
 {
     public const string ModelFile = "model.safetensors";
     public const string OptimizerFile = "optimizer.safetensors";
     public const string StateFile = "trainer.json";
-    private const string Format = "sculpt-checkpoint/1";
+    public const string NormalizationFile = "normalization.json";
+    private const string Format = "sculpt-checkpoint/2";
+    private const string ChecksumProperty = "checksum";
     private const string RandomState = "rng_state";
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
     public static void Save(string folder, nn.Module model, FusedOptimizer optimizer, TrainingState state)
     {
@@ -45,11 +63,24 @@ public static class Checkpoint
         Directory.CreateDirectory(temporary);
         try
         {
-            string modelHash = WriteTensors(Path.Combine(temporary, ModelFile), model.state_dict().Select(p => (p.Key, p.Value)).ToList());
-            using var random = get_rng_state();
-            var optimizerTensors = optimizer.State.Select(p => (p.Key, p.Value)).Append((RandomState, random)).ToList();
-            string optimizerHash = WriteTensors(Path.Combine(temporary, OptimizerFile), optimizerTensors);
-            WriteFile(Path.Combine(temporary, StateFile), stream => WriteState(stream, state, optimizer.Steps, modelHash, optimizerHash));
+            var hashes = new List<(string File, string Hash)>
+            {
+                (ModelFile, WriteTensors(Path.Combine(temporary, ModelFile), model.state_dict().Select(p => (p.Key, p.Value)).ToList())),
+            };
+            using (var random = state.RandomState is { } bytes ? tensor(bytes) : null)
+            {
+                var optimizerTensors = optimizer.State.Select(p => (p.Key, p.Value)).ToList();
+                if (random is not null) optimizerTensors.Add((RandomState, random));
+                hashes.Add((OptimizerFile, WriteTensors(Path.Combine(temporary, OptimizerFile), optimizerTensors)));
+            }
+            if (state.Normalization is { } normalization)
+            {
+                string path = Path.Combine(temporary, NormalizationFile);
+                WriteFile(path, stream => stream.Write(Utf8.GetBytes(normalization)));
+                hashes.Add((NormalizationFile, Hash(path)));
+            }
+            byte[] json = StateJson(state, optimizer.Steps, hashes);
+            WriteFile(Path.Combine(temporary, StateFile), stream => stream.Write(json));
             string previous = full + ".old-" + Environment.ProcessId;
             if (Directory.Exists(full)) Directory.Move(full, previous);
             Directory.Move(temporary, full);
@@ -62,7 +93,20 @@ public static class Checkpoint
         }
     }
 
-    /// <summary>Restores weights (in place, so flat buffers stay attached), optimizer buffers and the random state; returns where the run stood.</summary>
+    /// <summary>
+    /// Where the run stood, its hyperparameters and normalisation statistics, without reading the
+    /// tensors: <c>trainer.json</c> is checked against its own checksum and <c>normalization.json</c>
+    /// against the one recorded for it.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A file is missing, altered or cut short.</exception>
+    public static TrainingState ReadState(string folder)
+    {
+        Recover(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)), dropStale: false);
+        var (state, _, hashes) = ReadStateFile(folder);
+        return WithNormalization(folder, state, hashes);
+    }
+
+    /// <summary>Restores weights (in place, so flat buffers stay attached) and optimizer buffers; returns where the run stood, with its random state.</summary>
     /// <exception cref="InvalidDataException">A file is missing, altered or truncated, or the checkpoint is of another model.</exception>
     public static TrainingState Load(string folder, nn.Module model, FusedOptimizer optimizer)
     {
@@ -80,16 +124,9 @@ public static class Checkpoint
     private static TrainingState LoadVerified(string folder, nn.Module model, FusedOptimizer optimizer)
     {
         Recover(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)), dropStale: false);
-        string statePath = Path.Combine(folder, StateFile);
-        if (!File.Exists(statePath)) throw new InvalidDataException($"'{folder}' is not a complete checkpoint: {StateFile} is missing.");
-        var (state, steps, hashes) = ReadState(statePath);
-        foreach (var (file, expected) in hashes)
-        {
-            string path = Path.Combine(folder, file);
-            if (!File.Exists(path)) throw new InvalidDataException($"Checkpoint '{folder}' is missing {file}.");
-            string actual = Hash(path);
-            if (actual != expected) throw new InvalidDataException($"'{path}' does not match the checksum in {StateFile} (expected SHA-256 {expected}, found {actual}): the file was changed or cut short; refusing to load it.");
-        }
+        var (state, steps, hashes) = ReadStateFile(folder);
+        foreach (var (file, expected) in hashes) RequireHash(folder, file, expected);
+        state = WithNormalization(folder, state, hashes);
 
         string modelPath = Path.Combine(folder, ModelFile);
         Dictionary<string, Tensor> weights;
@@ -108,13 +145,103 @@ public static class Checkpoint
                 foreach (var (name, target) in modelState) target.copy_(weights[name]);
                 foreach (var (name, target) in optimizerState) target.copy_(buffers[name]);
             }
-            if (buffers.TryGetValue(RandomState, out var random)) set_rng_state(random);
             optimizer.Restore(steps);
-            return state;
+            return buffers.TryGetValue(RandomState, out var random) ? state with { RandomState = random.data<byte>().ToArray() } : state;
         }
         finally
         {
             foreach (var tensor in weights.Values.Concat(buffers.Values)) tensor.Dispose();
+        }
+    }
+
+    /// <summary>Copies the checkpoint's weights into <paramref name="model"/> (in place) and nothing else: optimizer and random state stay as they are.</summary>
+    /// <exception cref="InvalidDataException">A file is missing, altered or truncated, or the checkpoint is of another model.</exception>
+    public static TrainingState LoadWeights(string folder, nn.Module model)
+    {
+        Recover(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)), dropStale: false);
+        var (state, _, hashes) = ReadStateFile(folder);
+        RequireHash(folder, ModelFile, hashes.TryGetValue(ModelFile, out var expected) ? expected : "");
+        string modelPath = Path.Combine(folder, ModelFile);
+        Dictionary<string, Tensor> weights;
+        using (var stream = File.OpenRead(modelPath)) weights = SafeTensorsFile.Read(stream, modelPath);
+        try
+        {
+            var modelState = model.state_dict();
+            RequireSame(modelPath, weights, modelState.ToDictionary(p => p.Key, p => p.Value), "the model");
+            using (no_grad())
+            {
+                foreach (var (name, target) in modelState) target.copy_(weights[name]);
+            }
+            return state;
+        }
+        finally
+        {
+            foreach (var tensor in weights.Values) tensor.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The run folder a checkpoint belongs to: the folder above <c>checkpoints/</c>, where the command
+    /// line puts them (<c>RUN/checkpoints/step-N</c>, <c>RUN/checkpoints/best</c>); null when the
+    /// checkpoint lies elsewhere.
+    /// </summary>
+    public static string? RunFolderOf(string checkpoint)
+    {
+        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(checkpoint));
+        string? parent = Path.GetDirectoryName(full);
+        return parent is not null && Path.GetFileName(parent) == "checkpoints" ? Path.GetDirectoryName(parent) : null;
+    }
+
+    /// <summary>
+    /// Deletes what interrupted saves left in <paramref name="folder"/>: <c>NAME.tmp-PID</c> folders and
+    /// files, and <c>NAME.old-PID</c> folders (put back first when <c>NAME</c> itself is missing), whose
+    /// process is gone. Leftovers of a live process are its saves in progress and stay; so do those
+    /// of this process. Returns the names removed.
+    /// </summary>
+    public static IReadOnlyList<string> RemoveStaleTemporaries(string folder)
+    {
+        var removed = new List<string>();
+        if (!Directory.Exists(folder)) return removed;
+        foreach (string path in Directory.GetFileSystemEntries(folder, "*.tmp-*").Concat(Directory.GetFileSystemEntries(folder, "*.old-*")).Order(StringComparer.Ordinal))
+        {
+            string name = Path.GetFileName(path);
+            int dash = name.LastIndexOf('-');
+            if (!int.TryParse(name.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int owner) || OwnerIsRunning(owner, path)) continue;
+            bool old = name.AsSpan(0, dash).EndsWith(".old", StringComparison.Ordinal);
+            if (old && Directory.Exists(path))
+            {
+                // A crash between Save's two renames: the previous checkpoint is only here.
+                string original = Path.Combine(folder, name[..(dash - 4)]);
+                if (!Directory.Exists(original) && IsComplete(path))
+                {
+                    Directory.Move(path, original);
+                    continue;
+                }
+            }
+            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+            else File.Delete(path);
+            removed.Add(name);
+        }
+        return removed;
+    }
+
+    /// <summary>
+    /// Whether process <paramref name="id"/> may still be writing <paramref name="path"/>: it runs
+    /// and started before the leftover was last written (a process started later reuses the id).
+    /// </summary>
+    private static bool OwnerIsRunning(int id, string path)
+    {
+        if (id == Environment.ProcessId) return true;
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(id);
+            if (process.HasExited) return false;
+            // Two seconds of slack for clock granularity: when in doubt, keep it.
+            return process.StartTime.ToUniversalTime() <= Directory.GetLastWriteTimeUtc(path).AddSeconds(2);
+        }
+        catch (Exception error) when (error is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            return false;
         }
     }
 
@@ -190,10 +317,90 @@ public static class Checkpoint
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
-    private static void WriteState(Stream stream, TrainingState state, long optimizerSteps, string modelHash, string optimizerHash)
+    private static void RequireHash(string folder, string file, string expected)
     {
-        using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
-        json.WriteStartObject();
+        string path = Path.Combine(folder, file);
+        if (!File.Exists(path)) throw new InvalidDataException($"Checkpoint '{folder}' is missing {file}.");
+        string actual = Hash(path);
+        if (actual != expected) throw new InvalidDataException($"'{path}' does not match the checksum in {StateFile} (expected SHA-256 {expected}, found {actual}): the file was changed or cut short; refusing to load it.");
+    }
+
+    private static TrainingState WithNormalization(string folder, TrainingState state, Dictionary<string, string> hashes)
+    {
+        if (!hashes.TryGetValue(NormalizationFile, out var expected)) return state;
+        RequireHash(folder, NormalizationFile, expected);
+        return state with { Normalization = File.ReadAllText(Path.Combine(folder, NormalizationFile), Utf8) };
+    }
+
+    /// <summary>
+    /// <c>trainer.json</c>: the state's properties, then <c>checksum</c>, the SHA-256 of the canonical
+    /// form of everything else (<see cref="CanonicalHash"/>), so that an edit or a flipped bit that
+    /// changes any value is refused, while one that only changes whitespace is harmless.
+    /// </summary>
+    private static byte[] StateJson(TrainingState state, long optimizerSteps, IReadOnlyList<(string File, string Hash)> hashes)
+    {
+        byte[] body = Serialize(json => WriteState(json, state, optimizerSteps, hashes));
+        string checksum;
+        using (var document = JsonDocument.Parse(body)) checksum = CanonicalHash(document.RootElement);
+        return Serialize(json =>
+        {
+            WriteState(json, state, optimizerSteps, hashes);
+            json.WriteString(ChecksumProperty, checksum);
+        });
+    }
+
+    private static byte[] Serialize(Action<Utf8JsonWriter> properties)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            properties(json);
+            json.WriteEndObject();
+        }
+        buffer.WriteByte((byte)'\n');
+        return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// The SHA-256 of <paramref name="root"/> without its <c>checksum</c>, written without whitespace:
+    /// names as parsed, every number, string and literal exactly as its text appears in the file.
+    /// Two files with the same canonical form hold the same values.
+    /// </summary>
+    private static string CanonicalHash(JsonElement root)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer)) WriteCanonical(json, root, skipChecksum: true);
+        return Convert.ToHexStringLower(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
+    }
+
+    private static void WriteCanonical(Utf8JsonWriter json, JsonElement element, bool skipChecksum)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                json.WriteStartObject();
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (skipChecksum && property.NameEquals(ChecksumProperty)) continue;
+                    json.WritePropertyName(property.Name);
+                    WriteCanonical(json, property.Value, skipChecksum: false);
+                }
+                json.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                json.WriteStartArray();
+                foreach (var item in element.EnumerateArray()) WriteCanonical(json, item, skipChecksum: false);
+                json.WriteEndArray();
+                break;
+            default:
+                json.WriteRawValue(element.GetRawText(), skipInputValidation: true);
+                break;
+        }
+    }
+
+    private static void WriteState(Utf8JsonWriter json, TrainingState state, long optimizerSteps, IReadOnlyList<(string File, string Hash)> hashes)
+    {
         json.WriteString("format", Format);
         json.WriteNumber("step", state.Step);
         json.WriteNumber("epoch", state.Epoch);
@@ -222,10 +429,20 @@ public static class Checkpoint
             json.WriteEndObject();
         }
         json.WriteEndArray();
+        if (state.Config is { } config)
+        {
+            json.WritePropertyName("config");
+            using var document = JsonDocument.Parse(config);
+            document.RootElement.WriteTo(json);
+        }
+        if (state.RunOptions is { } run)
+        {
+            json.WritePropertyName("run");
+            using var document = JsonDocument.Parse(run);
+            document.RootElement.WriteTo(json);
+        }
         json.WriteStartObject("sha256");
-        json.WriteString(ModelFile, modelHash);
-        json.WriteString(OptimizerFile, optimizerHash);
-        json.WriteEndObject();
+        foreach (var (file, hash) in hashes) json.WriteString(file, hash);
         json.WriteEndObject();
     }
 
@@ -244,13 +461,31 @@ public static class Checkpoint
         ? double.Parse(element.GetString()!, NumberStyles.Float, CultureInfo.InvariantCulture)
         : element.GetDouble();
 
-    private static (TrainingState State, long OptimizerSteps, Dictionary<string, string> Hashes) ReadState(string path)
+    private static (TrainingState State, long OptimizerSteps, Dictionary<string, string> Hashes) ReadStateFile(string folder)
+    {
+        string path = Path.Combine(folder, StateFile);
+        if (!File.Exists(path)) throw new InvalidDataException($"'{folder}' is not a complete checkpoint: {StateFile} is missing.");
+        return ParseState(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>The content of a <c>trainer.json</c>, checked against its own checksum; <paramref name="path"/> names it in errors.</summary>
+    internal static (TrainingState State, long OptimizerSteps, Dictionary<string, string> Hashes) ParseState(byte[] bytes, string path)
     {
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            using var document = JsonDocument.Parse(bytes);
             var root = document.RootElement;
-            if (root.GetProperty("format").GetString() != Format) throw new InvalidDataException($"'{path}' is not a {Format} file.");
+            if (root.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"'{path}' is not a checkpoint state file: it holds no JSON object.");
+            string? format = root.TryGetProperty("format", out var formatElement) && formatElement.ValueKind == JsonValueKind.String ? formatElement.GetString() : null;
+            if (format == "sculpt-checkpoint/1")
+                throw new InvalidDataException($"'{path}' is a sculpt-checkpoint/1 file, written before checkpoints carried the run's hyperparameters and a checksum of their own; this version of Sculpt resumes only {Format} checkpoints.");
+            if (format != Format) throw new InvalidDataException($"'{path}' is not a {Format} file.");
+            var checksums = root.EnumerateObject().Where(p => p.NameEquals(ChecksumProperty)).ToList();
+            if (checksums.Count != 1 || checksums[0].Value.ValueKind != JsonValueKind.String)
+                throw new InvalidDataException($"'{path}' has no checksum of its own; refusing to load it.");
+            if (!string.Equals(CanonicalHash(root), checksums[0].Value.GetString(), StringComparison.Ordinal))
+                throw new InvalidDataException($"'{path}' does not match its own checksum: the file was changed or cut short; refusing to load it.");
+
             var schedule = root.GetProperty("schedule");
             var history = root.GetProperty("history").EnumerateArray().Select(e => new Training.EpochReport(
                 e.GetProperty("epoch").GetInt32(),
@@ -264,8 +499,7 @@ public static class Checkpoint
                 TimeSpan.FromSeconds(ReadDouble(e.GetProperty("seconds"))),
                 ReadDouble(e.GetProperty("learningRate")))
             {
-                // Absent from checkpoints written before the share was recorded.
-                DataWaitShare = e.TryGetProperty("dataWaitShare", out var wait) ? ReadDouble(wait) : 0,
+                DataWaitShare = ReadDouble(e.GetProperty("dataWaitShare")),
             }).ToList();
             var state = new TrainingState(
                 root.GetProperty("step").GetInt64(),
@@ -273,13 +507,17 @@ public static class Checkpoint
                 root.GetProperty("stepInEpoch").GetInt64(),
                 ReadDouble(root.GetProperty("epochLossSum")),
                 new ScheduleState(ReadDouble(schedule.GetProperty("rate")), ReadDouble(schedule.GetProperty("best")), schedule.GetProperty("badEpochs").GetInt32()),
-                history);
+                history)
+            {
+                Config = root.TryGetProperty("config", out var config) ? config.GetRawText() : null,
+                RunOptions = root.TryGetProperty("run", out var run) ? run.GetRawText() : null,
+            };
             var hashes = root.GetProperty("sha256").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "");
             return (state, root.GetProperty("optimizerSteps").GetInt64(), hashes);
         }
-        catch (Exception error) when (error is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (Exception error) when (error is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException or OverflowException)
         {
-            throw new InvalidDataException($"'{path}' is not a valid checkpoint state file: {error.Message}", error);
+            throw new InvalidDataException($"'{path}' is not a valid checkpoint state file: {error.Message.ReplaceLineEndings(" ")}", error);
         }
     }
 }

@@ -49,7 +49,11 @@ public sealed record FeatureNormalization(string[] Names, float[] Mean, float[] 
     /// <summary>A standardised copy of <paramref name="features"/> <c>[N, ...]</c>.</summary>
     public torch.Tensor Apply(torch.Tensor features) => ApplyInPlace(features.clone());
 
-    public void Save(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, NormalizationJson.Default.FeatureNormalization));
+    /// <summary>The statistics as the JSON <see cref="Save"/> writes (checkpoints carry it too).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, NormalizationJson.Default.FeatureNormalization);
+
+    /// <summary>Writes <see cref="ToJson"/> to <paramref name="path"/>, atomically.</summary>
+    public void Save(string path) => Checkpoints.AtomicFile.WriteAllText(path, ToJson());
 
     /// <summary>Reads statistics <see cref="Save"/> wrote; errors name the file.</summary>
     public static FeatureNormalization Load(string path)

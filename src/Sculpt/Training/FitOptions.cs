@@ -18,6 +18,18 @@ public sealed record FitOptions
     /// <summary>A checkpoint folder to continue from: weights, optimizer, schedule, random state, data order and step counter.</summary>
     public string? ResumeFrom { get; init; }
 
+    /// <summary>
+    /// Continue from <see cref="ResumeFrom"/> although it was written with other hyperparameters or
+    /// other data (the command line's <c>--resume-with-changes</c>); see <see cref="Checkpoints.ResumeCheck"/>.
+    /// </summary>
+    public bool ResumeWithChanges { get; init; }
+
+    /// <summary>The training split's normalisation statistics as JSON, stored in every checkpoint and compared when resuming; null when the data is not standardised.</summary>
+    public string? Normalization { get; init; }
+
+    /// <summary>The caller's own settings of the run as a JSON object, stored in every checkpoint (the command line keeps <c>--checkpoint-every</c> and <c>--data</c> there).</summary>
+    public string? RunOptions { get; init; }
+
     /// <summary>Stops (with a checkpoint) after this many steps in all; 0 runs every epoch.</summary>
     public long StopAfterStep { get; init; }
 

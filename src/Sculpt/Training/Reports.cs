@@ -39,6 +39,19 @@ public sealed record FitResult(IReadOnlyList<EpochReport> Epochs, TimeSpan Elaps
     /// is never the best (unless every epoch did).
     /// </summary>
     public EpochReport Best => Epochs.Where(e => double.IsFinite(e.Validation.Loss)).MaxBy(e => e.Validation.Accuracy ?? -e.Validation.Loss) ?? Final;
+
+    /// <summary>
+    /// The epoch whose weights the model ended with because <c>RestoreBest</c> asked for the best
+    /// epoch's (<see cref="LowestValidationLoss"/>); null when the model holds the final weights.
+    /// </summary>
+    public EpochReport? RestoredEpoch { get; init; }
+
+    /// <summary>
+    /// The first epoch of lowest finite validation loss: the criterion of early stopping, of the
+    /// <c>best</c> checkpoint and of <c>RestoreBest</c>. Null when no epoch has a finite loss.
+    /// </summary>
+    public static EpochReport? LowestValidationLoss(IReadOnlyList<EpochReport> epochs) =>
+        epochs.Where(e => double.IsFinite(e.Validation.Loss)).MinBy(e => e.Validation.Loss);
 }
 
 /// <summary>Deterministic seeds derived from the run's seed.</summary>

@@ -14,21 +14,27 @@ namespace Sculpt.Training;
 /// <c>tensorboard/</c>, and, when the run ends, <c>loss.png</c>, <c>accuracy.png</c> and
 /// <c>summary.md</c>. Reading the loss for a step line is a device sync, so it happens only every
 /// <see cref="StepEvery"/> steps. A resumed run continues the files: rows up to the checkpoint's
-/// step stay, later ones (which the resumed run trains again) go.
+/// step stay, later ones (which the resumed run trains again) go. Before each checkpoint the files
+/// are flushed to disk, so a run killed at any moment has every row up to its last checkpoint.
 /// </summary>
 public sealed class RunLog : ITrainingProgress, IDisposable
 {
     private const string EpochsHeader = "epoch,step,train_loss,val_loss,val_accuracy,learning_rate,samples_per_second,seconds,data_wait_share";
     private readonly string _folder;
+    private readonly string _continueFrom;
     private StreamWriter? _epochs;
     private StreamWriter? _steps;
     // TorchSharp's writer opens, appends and closes its event file on each call: nothing to dispose.
     private readonly TorchSharp.Modules.SummaryWriter _tensorBoard;
     private readonly List<EpochReport> _reports = new();
 
-    public RunLog(string folder, int stepEvery = 50)
+    /// <param name="folder">The run folder the files go to.</param>
+    /// <param name="stepEvery">Steps between lines of <c>steps.jsonl</c>.</param>
+    /// <param name="continueFrom">The folder whose files a resumed run continues, when it is not <paramref name="folder"/> (a checkpoint of another run folder).</param>
+    public RunLog(string folder, int stepEvery = 50, string? continueFrom = null)
     {
         _folder = folder;
+        _continueFrom = continueFrom ?? folder;
         StepEvery = Math.Max(1, stepEvery);
         try
         {
@@ -64,19 +70,23 @@ public sealed class RunLog : ITrainingProgress, IDisposable
         }
     }
 
-    /// <summary>The file rewritten with its header and the rows of steps up to <paramref name="resumedAtStep"/> (none on a fresh run), open for appending.</summary>
+    /// <summary>
+    /// The file rewritten (atomically) with its header and the rows of steps up to
+    /// <paramref name="resumedAtStep"/> (none on a fresh run), open for appending.
+    /// </summary>
     private StreamWriter Continue(string name, string? header, long resumedAtStep, Func<string, long?> stepOf)
     {
         string path = Path.Combine(_folder, name);
+        string source = Path.Combine(_continueFrom, name);
         // A row cut short by a crash has no step and goes with the later ones.
-        var kept = resumedAtStep > 0 && File.Exists(path)
-            ? File.ReadAllLines(path).Skip(header is null ? 0 : 1).Where(line => stepOf(line) <= resumedAtStep).ToList()
+        var kept = resumedAtStep > 0 && File.Exists(source)
+            ? File.ReadAllLines(source).Skip(header is null ? 0 : 1).Where(line => stepOf(line) <= resumedAtStep).ToList()
             : [];
-        var writer = new StreamWriter(OutputFiles.Open(path, FileMode.Create), new UTF8Encoding(false));
-        if (header is not null) writer.WriteLine(header);
-        foreach (string line in kept) writer.WriteLine(line);
-        writer.Flush();
-        return writer;
+        var text = new StringBuilder();
+        if (header is not null) text.Append(header).Append('\n');
+        foreach (string line in kept) text.Append(line).Append('\n');
+        Checkpoints.AtomicFile.WriteAllText(path, text.ToString());
+        return new StreamWriter(OutputFiles.Open(path, FileMode.Append), new UTF8Encoding(false)) { NewLine = "\n" };
     }
 
     private static long? CsvStep(string line) =>
@@ -131,6 +141,16 @@ public sealed class RunLog : ITrainingProgress, IDisposable
         }
     }
 
+    public void CheckpointStarting(long step)
+    {
+        foreach (var file in new[] { _steps, _epochs })
+        {
+            if (file is null) continue;
+            file.Flush();
+            ((FileStream)file.BaseStream).Flush(flushToDisk: true);
+        }
+    }
+
     public void FitEnded()
     {
         // Step lines written since the last epoch's end, up to an interruption or a NaN stop. This
@@ -147,15 +167,17 @@ public sealed class RunLog : ITrainingProgress, IDisposable
 
     /// <summary>
     /// Writes the plots and the one-page summary of <paramref name="result"/> (including epochs
-    /// from before a resume); <paramref name="skipped"/> lists records the data loader left out.
+    /// from before a resume); <paramref name="skipped"/> lists records the data loader left out,
+    /// <paramref name="weights"/> says which weights the run kept and <paramref name="test"/> is their
+    /// measurement on the test split.
     /// </summary>
-    public void Finish(FitResult result, string title, IReadOnlyList<Data.SkippedRecords>? skipped = null)
+    public void Finish(FitResult result, string title, IReadOnlyList<Data.SkippedRecords>? skipped = null, string? weights = null, Evaluation? test = null)
     {
         var epochs = result.Epochs;
         if (epochs.Count == 0) return;
         try
         {
-            WritePlotsAndSummary(result, title, skipped ?? []);
+            WritePlotsAndSummary(result, title, skipped ?? [], weights, test);
         }
         catch (Exception problem) when (IsWriteError(problem))
         {
@@ -163,7 +185,7 @@ public sealed class RunLog : ITrainingProgress, IDisposable
         }
     }
 
-    private void WritePlotsAndSummary(FitResult result, string title, IReadOnlyList<Data.SkippedRecords> skipped)
+    private void WritePlotsAndSummary(FitResult result, string title, IReadOnlyList<Data.SkippedRecords> skipped, string? weights, Evaluation? test)
     {
         var epochs = result.Epochs;
         double[] x = epochs.Select(e => (double)e.Epoch).ToArray();
@@ -175,7 +197,7 @@ public sealed class RunLog : ITrainingProgress, IDisposable
             Plot(Path.Combine(_folder, "accuracy.png"), $"{title}: validation accuracy", "accuracy",
                 ("validation", x, epochs.Select(e => e.Validation.Accuracy!.Value).ToArray()));
         }
-        File.WriteAllText(Path.Combine(_folder, "summary.md"), Summary(result, title, skipped));
+        Checkpoints.AtomicFile.WriteAllText(Path.Combine(_folder, "summary.md"), Summary(result, title, skipped, weights, test));
     }
 
     private static void Plot(string path, string title, string label, params (string Name, double[] X, double[] Y)[] series)
@@ -190,10 +212,10 @@ public sealed class RunLog : ITrainingProgress, IDisposable
         plot.XLabel("epoch");
         plot.YLabel(label);
         plot.ShowLegend();
-        plot.SavePng(path, 800, 500);
+        Checkpoints.AtomicFile.Write(path, stream => stream.Write(plot.GetImageBytes(800, 500, ScottPlot.ImageFormat.Png)));
     }
 
-    private static string Summary(FitResult result, string title, IReadOnlyList<Data.SkippedRecords> skipped)
+    private static string Summary(FitResult result, string title, IReadOnlyList<Data.SkippedRecords> skipped, string? weights, Evaluation? test)
     {
         var final = result.Final;
         var best = result.Best;
@@ -208,6 +230,8 @@ public sealed class RunLog : ITrainingProgress, IDisposable
         text.AppendLine(Invariant($"| final validation loss | {final.Validation.Loss:F4} |"));
         if (final.Validation.Accuracy is { } accuracy) text.AppendLine(Invariant($"| final validation accuracy | {accuracy * 100:F2}% |"));
         text.AppendLine(Invariant($"| best epoch | {best.Epoch} (validation loss {best.Validation.Loss:F4}{(best.Validation.Accuracy is { } b ? $", accuracy {b * 100:F2}%" : "")}) |"));
+        if (weights is not null) text.AppendLine(Invariant($"| weights kept | {weights} |"));
+        if (test is not null) text.AppendLine(Invariant($"| test | loss {test.Loss:F4}{(test.Accuracy is { } t ? $", accuracy {t * 100:F2}%" : "")} on {test.Samples:N0} samples, with the weights kept |"));
         text.AppendLine(Invariant($"| training time | {seconds:F1} s over the epochs, {result.Elapsed.TotalSeconds:F1} s in this run |"));
         text.AppendLine(Invariant($"| throughput | {result.Epochs.Average(e => e.SamplesPerSecond):N0} samples/s |"));
         text.AppendLine(Invariant($"| final learning rate | {final.LearningRate:0.00e+00} |"));
@@ -269,6 +293,11 @@ public sealed class ProgressGroup(params ITrainingProgress[] members) : ITrainin
     public void EpochCompleted(EpochReport report, int epochs, TimeSpan elapsed)
     {
         foreach (var member in members) member.EpochCompleted(report, epochs, elapsed);
+    }
+
+    public void CheckpointStarting(long step)
+    {
+        foreach (var member in members) member.CheckpointStarting(step);
     }
 
     public void FitEnded()

@@ -29,16 +29,24 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
 
     private FlatParameters? _parameters;
     private FusedOptimizer? _optimizer;
+    private readonly TrainerRandom _random;
+    // The best epoch's weights, kept for Config.RestoreBest.
+    private Dictionary<string, torch.Tensor>? _bestWeights;
+    private int _bestWeightsEpoch;
 
-    /// <summary>Validates <paramref name="config"/>, seeds libtorch and builds the model on <paramref name="device"/>.</summary>
+    /// <summary>
+    /// Validates <paramref name="config"/> and builds the model on <paramref name="device"/>, its
+    /// initial weights drawn from the trainer's own random stream seeded with <c>Config.Seed</c>
+    /// (libtorch's global generator is left as the caller had it).
+    /// </summary>
     protected Trainer(TConfig config, torch.Device? device = null)
     {
         RangeCheck.ThrowIfAny(config.ValidationErrors(), typeof(TConfig).Name);
         Backend.NativeBackend.EnsureLoaded();
         Config = config;
         Device = device ?? torch.CPU;
-        torch.manual_seed(config.Seed);
-        Model = TModel.Create(config);
+        _random = new TrainerRandom(config.Seed);
+        using (_random.Use()) Model = TModel.Create(config);
         Model.to(Device);
     }
 
@@ -58,6 +66,8 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
     {
         // The flat buffers first: building them re-points every parameter, which would break a graph already recorded.
         _ = FusedOptimizer;
+        // Dropout draws from the trainer's stream, not the caller's.
+        using var random = _random.Use();
         return Model.call(input);
     }
 
@@ -85,27 +95,44 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
     /// Trains for <c>Config.Epochs</c> epochs over <paramref name="train"/> in an order fixed by the seed and
     /// the epoch, evaluating on <paramref name="validation"/> after each. The loss stays on the device
     /// and is read only when progress asks, every <see cref="FitOptions.CheckEvery"/> steps (to catch
-    /// NaN) and before a checkpoint.
+    /// NaN) and before a checkpoint. A resumed run must have the checkpoint's hyperparameters (see
+    /// <see cref="ResumeCheck"/>); with <c>Config.RestoreBest</c> the model ends with the weights of
+    /// the epoch of lowest validation loss.
     /// </summary>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
+    /// <exception cref="HyperParameterException">The checkpoint to resume from was written with other hyperparameters or data.</exception>
+    /// <exception cref="InvalidDataException">The checkpoint to resume from is damaged or of another model.</exception>
     public FitResult Fit(TensorDataset train, TensorDataset validation, ITrainingProgress? progress = null, FitOptions? options = null)
     {
         progress ??= new ConsoleProgress();
         options ??= new FitOptions();
+        // Checked before anything is loaded: a refused checkpoint leaves the trainer as it was.
+        if (options.ResumeFrom is { } resume) ResumeCheck.Require(resume, Checkpoint.ReadState(resume), Config, options.Normalization, options.ResumeWithChanges);
+        if (options.CheckpointFolder is { } existing) Checkpoint.RemoveStaleTemporaries(existing);
+        ForgetBestWeights();
         var trainOnDevice = train.To(Device);
         var validationOnDevice = validation.To(Device);
         long stepsPerEpoch = trainOnDevice.BatchCount(Config.BatchSize, options.LastBatch);
         var schedule = CreateSchedule(stepsPerEpoch);
         var optimizer = FusedOptimizer;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var state = options.ResumeFrom is { } resume
-            ? Checkpoint.Load(resume, Model, optimizer)
+        var state = options.ResumeFrom is { } from
+            ? Checkpoint.Load(from, Model, optimizer)
             : new TrainingState(0, 1, 0, 0, schedule.State, []);
+        if (state.RandomState is { } randomState) _random.Restore(randomState);
         schedule.Restore(state.Schedule);
         var history = new List<EpochReport>(state.History);
         long step = state.Step;
         string? lastCheckpoint = options.ResumeFrom;
+        string config = Config.ToJson();
+        // What every checkpoint carries besides where the run stands: enough to continue it alone.
+        TrainingState Complete(TrainingState at) => at with { Config = config, Normalization = options.Normalization, RunOptions = options.RunOptions, RandomState = _random.State };
         double bestLoss = history.Select(e => e.Validation.Loss).Where(double.IsFinite).DefaultIfEmpty(double.PositiveInfinity).Min();
+        FitResult Finished(bool interrupted, bool stoppedEarly = false) => new(history, clock.Elapsed, interrupted, lastCheckpoint)
+        {
+            StoppedEarly = stoppedEarly,
+            RestoredEpoch = interrupted ? null : RestoreBestWeights(history, options),
+        };
         progress.FitStarted(Config.Epochs, train.Count, validation.Count, stepsPerEpoch, state.Step);
         try
         {
@@ -149,9 +176,10 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
                     {
                         RequireFinite(lossSum, step, lastCheckpoint);
                         RequireFiniteWeights(step, lastCheckpoint);
-                        lastCheckpoint = SaveCheckpoint(folder, options, new TrainingState(step, epoch, stepInEpoch, lossSum.item<float>(), schedule.State, history.ToList()), lastCheckpoint);
+                        progress.CheckpointStarting(step);
+                        lastCheckpoint = SaveCheckpoint(folder, options, Complete(new TrainingState(step, epoch, stepInEpoch, lossSum.item<float>(), schedule.State, history.ToList())), lastCheckpoint);
                     }
-                    if (stop && stepInEpoch < stepsPerEpoch) return new FitResult(history, clock.Elapsed, Interrupted: true, lastCheckpoint);
+                    if (stop && stepInEpoch < stepsPerEpoch) return Finished(interrupted: true);
                 }
                 double trainLoss = lossSum.item<float>() / stepInEpoch;
                 RequireFinite(lossSum, step, lastCheckpoint);
@@ -169,18 +197,23 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
                 if (options.CheckpointFolder is { } checkpoints)
                 {
                     RequireFiniteWeights(step, lastCheckpoint);
-                    var next = new TrainingState(step, epoch + 1, 0, 0, schedule.State, history.ToList());
+                    var next = Complete(new TrainingState(step, epoch + 1, 0, 0, schedule.State, history.ToList()));
+                    progress.CheckpointStarting(step);
                     lastCheckpoint = SaveCheckpoint(checkpoints, options, next, lastCheckpoint);
-                    if (improved) WriteCheckpoint(Path.Combine(checkpoints, "best"), next, lastCheckpoint);
+                    if (improved) WriteCheckpoint(Path.Combine(checkpoints, BestFolder), next, lastCheckpoint);
                 }
-                if (improved) bestLoss = evaluation.Loss;
+                if (improved)
+                {
+                    bestLoss = evaluation.Loss;
+                    if (Config.RestoreBest) KeepBestWeights(epoch);
+                }
                 // Epochs since the first that reached the best loss: matching it again is no improvement.
                 if (Config.EarlyStopping > 0 && history.Count - 1 - history.FindIndex(e => e.Validation.Loss == bestLoss) >= Config.EarlyStopping)
                 {
-                    return new FitResult(history, clock.Elapsed, Interrupted: false, lastCheckpoint) { StoppedEarly = true };
+                    return Finished(interrupted: false, stoppedEarly: true);
                 }
                 bool stopped = options.StopAfterStep > 0 && step >= options.StopAfterStep || options.Cancellation.IsCancellationRequested;
-                if (stopped && epoch < Config.Epochs) return new FitResult(history, clock.Elapsed, Interrupted: true, lastCheckpoint);
+                if (stopped && epoch < Config.Epochs) return Finished(interrupted: true);
             }
         }
         finally
@@ -189,7 +222,61 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
             if (!ReferenceEquals(trainOnDevice, train)) trainOnDevice.Dispose();
             if (!ReferenceEquals(validationOnDevice, validation)) validationOnDevice.Dispose();
         }
-        return new FitResult(history, clock.Elapsed, Interrupted: false, lastCheckpoint);
+        return Finished(interrupted: false);
+    }
+
+    /// <summary>The folder, beside the <c>step-N</c> ones, of the checkpoint after the epoch of lowest validation loss.</summary>
+    public const string BestFolder = "best";
+
+    private void KeepBestWeights(int epoch)
+    {
+        ForgetBestWeights();
+        using var noGrad = torch.no_grad();
+        _bestWeights = Model.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone().DetachFromDisposeScope());
+        _bestWeightsEpoch = epoch;
+    }
+
+    private void ForgetBestWeights()
+    {
+        if (_bestWeights is null) return;
+        foreach (var tensor in _bestWeights.Values) tensor.Dispose();
+        _bestWeights = null;
+    }
+
+    /// <summary>
+    /// With <c>Config.RestoreBest</c>, puts the weights of the epoch of lowest validation loss back
+    /// into the model (in place): from memory when this call trained it, otherwise from the
+    /// <c>best</c> checkpoint of the output or of the checkpoint resumed from. Returns that epoch,
+    /// or null when the model keeps its final weights (not asked, the final epoch is the best, or
+    /// the best epoch's weights are nowhere to be found).
+    /// </summary>
+    private EpochReport? RestoreBestWeights(List<EpochReport> history, FitOptions options)
+    {
+        var best = FitResult.LowestValidationLoss(history);
+        if (!Config.RestoreBest || best is null || best.Epoch == history[^1].Epoch) return null;
+        if (_bestWeights is not null && _bestWeightsEpoch == best.Epoch)
+        {
+            using var noGrad = torch.no_grad();
+            foreach (var (name, target) in Model.state_dict()) target.copy_(_bestWeights[name]);
+            return best;
+        }
+        var candidates = new[] { options.CheckpointFolder, options.ResumeFrom is { } resume ? Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(resume))) : null };
+        foreach (string? folder in candidates)
+        {
+            if (folder is null) continue;
+            string path = Path.Combine(folder, BestFolder);
+            try
+            {
+                if (!Directory.Exists(path) || Checkpoint.ReadState(path).History.Count != best.Epoch) continue;
+                Checkpoint.LoadWeights(path, Model);
+                return best;
+            }
+            catch (InvalidDataException)
+            {
+                // A damaged best checkpoint restores nothing; the run keeps its final weights and says so.
+            }
+        }
+        return null;
     }
 
     /// <summary>
@@ -260,6 +347,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
     protected torch.Tensor AccumulateGradients(torch.Tensor input, torch.Tensor target, Func<TModel, torch.Tensor, torch.Tensor, torch.Tensor> loss)
     {
         FusedOptimizer.ZeroGrad();
+        using var random = _random.Use();
         var inputs = input.chunk(Config.AccumulateBatches);
         var targets = target.chunk(Config.AccumulateBatches);
         var total = torch.zeros(Array.Empty<long>(), device: input.device);
@@ -355,6 +443,8 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
     public void Dispose()
     {
         ReleaseOptimizer();
+        ForgetBestWeights();
+        _random.Dispose();
         Model.Dispose();
         GC.SuppressFinalize(this);
     }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using Sculpt.Checkpoints;
 using Sculpt.Data;
 using Sculpt.HyperParameters;
 using Sculpt.Models;
@@ -52,7 +53,8 @@ public static class ExitCodes
 /// </summary>
 public static class TrainerCommandLine
 {
-    private static readonly string[] RunFlags = ["--help", "--config", "--device", "--output", "--resume", "--checkpoint-every", "--data", "--threads", "--verbose"];
+    private static readonly string[] RunFlags = ["--help", "--config", "--device", "--output", "--resume", "--checkpoint-every", "--data", "--threads", "--verbose", ResumeWithChangesFlag];
+    private const string ResumeWithChangesFlag = "--resume-with-changes";
 
     /// <summary>What a run is doing, which decides the exit code of a file error.</summary>
     private enum Phase { Usage, Data, Output, Training }
@@ -91,14 +93,33 @@ public static class TrainerCommandLine
             var options = RunOptions.Extract(args, out var rest);
             if (options.Help)
             {
-                output.WriteLine($"usage: {trainerName} [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint] [--checkpoint-every steps] [--data folder] [--threads N] [--verbose] [options]\n");
+                output.WriteLine($"usage: {trainerName} [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint [--resume-with-changes]] [--checkpoint-every steps] [--data folder] [--threads N] [--verbose] [options]\n");
                 output.Write(HelpText.Format(TConfig.Options));
                 output.Write("\n" + ExitCodes.Table);
                 return ExitCodes.Success;
             }
-            var config = options.ConfigPath is null ? new TConfig() : TConfig.FromJson(ReadConfig(options.ConfigPath), options.ConfigPath);
+            // A resumed run starts from the checkpoint's hyperparameters; --config and flags change them.
+            TConfig config = new TConfig(), savedConfig = config;
+            TrainingState? resumed = null;
+            string? folder = null;
+            if (options.Resume is { } resume)
+            {
+                phase = Phase.Data;
+                resumed = Checkpoint.ReadState(resume);
+                config = savedConfig = resumed.Config is { } saved ? TConfig.FromJson(saved, Path.Combine(resume, Checkpoint.StateFile)) : new TConfig();
+                options = options.ContinuedFrom(resumed.RunOptions);
+                phase = Phase.Usage;
+            }
+            if (options.ConfigPath is not null) config = TConfig.FromJson(ReadConfig(options.ConfigPath), options.ConfigPath);
             config = TConfig.Bind(config, rest);
             RangeCheck.ThrowIfAny(config.ValidationErrors(), typeof(TConfig).Name);
+            if (resumed is not null)
+            {
+                // The data's statistics are compared once it is loaded.
+                ResumeCheck.Require(options.Resume!, resumed, config, resumed.Normalization, options.ResumeWithChanges);
+                folder = options.OutputFolder ?? Checkpoint.RunFolderOf(options.Resume!)
+                    ?? throw new HyperParameterException($"Option '--resume': '{options.Resume}' is not inside a run's 'checkpoints' folder, so its run folder is unknown; name one with --output.");
+            }
 
             // A training program owns its process: these settings are the command line's, never the library's.
             var process = Backend.ProcessSettings.ForTraining(options.Threads).Apply();
@@ -118,13 +139,29 @@ public static class TrainerCommandLine
             var data = source.Load(config.Seed);
             trainer.CheckData(data);
             foreach (var skipped in data.Skipped) output.WriteLine("data: " + skipped);
+            string? normalization = data.Normalization?.ToJson();
+            // Other data is refused before anything of the run folder is written over.
+            if (resumed is not null) ResumeCheck.Require(options.Resume!, resumed, config, normalization, options.ResumeWithChanges);
 
             phase = Phase.Output;
-            string folder = options.OutputFolder ?? Path.Combine("runs", trainerName);
+            folder ??= options.OutputFolder ?? Path.Combine("runs", trainerName);
             RequireWritableFolder(folder);
+            Checkpoint.RemoveStaleTemporaries(folder);
+            // The run's settings and the statistics inference needs are there from the start, not only once it ends.
+            AtomicFile.WriteAllText(Path.Combine(folder, "config.json"), config.ToJson());
+            data.Normalization?.Save(Path.Combine(folder, "normalization.json"));
+            if (resumed is not null && options.Resume is { } from)
+            {
+                output.WriteLine($"resuming from {from} (step {resumed.Step:N0}, epoch {resumed.Epoch}) into {folder}");
+                if (config.Epochs != savedConfig.Epochs && config.Schedule is Optimization.Schedule.WarmupCosine or Optimization.Schedule.OneCycle)
+                    output.WriteLine($"note: --epochs {config.Epochs} changes the run's length, so the {config.Schedule} schedule continues as one of {config.Epochs} epochs from here.");
+            }
 
             phase = Phase.Training;
-            var result = Fit(trainer, data, folder, options, output, trainerName);
+            // The run log continues the files of the run folder the checkpoint came from.
+            string? continueFrom = options.Resume is { } origin ? Checkpoint.RunFolderOf(origin) : null;
+            using var log = new RunLog(folder, continueFrom: continueFrom);
+            var result = Fit(trainer, data, folder, options, output, log, normalization);
             if (result.Interrupted)
             {
                 output.WriteLine($"interrupted; continue with --resume {result.LastCheckpoint}");
@@ -136,9 +173,6 @@ public static class TrainerCommandLine
             try
             {
                 trainer.Save(weights);
-                File.WriteAllText(Path.Combine(folder, "config.json"), config.ToJson());
-                // Inputs at inference need the training split's statistics, so they go beside the weights.
-                data.Normalization?.Save(Path.Combine(folder, "normalization.json"));
             }
             catch (Exception problem) when (problem is IOException or UnauthorizedAccessException)
             {
@@ -151,15 +185,20 @@ public static class TrainerCommandLine
             phase = Phase.Training;
             var final = result.Final.Validation;
             string accuracy = final.Accuracy is { } a ? $", validation accuracy {a * 100:F2}%" : "";
+            string kept = WeightsKept(result, config);
             output.WriteLine(FormattableString.Invariant(
-                $"done in {result.Elapsed.TotalSeconds:F1} s: validation loss {final.Loss:F4}{accuracy}; weights saved to {weights}; peak RSS {PeakMemory.Describe(PeakMemory.ResidentBytes())}"));
+                $"done in {result.Elapsed.TotalSeconds:F1} s: validation loss {final.Loss:F4}{accuracy}; weights saved to {weights} ({kept}); peak RSS {PeakMemory.Describe(PeakMemory.ResidentBytes())}"));
+            Evaluation? tested = null;
             if (data.Test is { } test)
             {
-                // Fit never saw the test split; it is measured once, with the final weights.
-                var tested = trainer.Evaluate(test);
+                // Fit never saw the test split; it is measured once, with the weights kept.
+                tested = trainer.Evaluate(test);
                 string testAccuracy = tested.Accuracy is { } t ? $", test accuracy {t * 100:F2}%" : "";
-                output.WriteLine(FormattableString.Invariant($"test on {tested.Samples:N0} samples: loss {tested.Loss:F4}{testAccuracy}"));
+                output.WriteLine(FormattableString.Invariant($"test on {tested.Samples:N0} samples with {kept}: loss {tested.Loss:F4}{testAccuracy}"));
             }
+            phase = Phase.Output;
+            log.Finish(result, trainerName, data.Skipped, kept, tested);
+            phase = Phase.Training;
             afterTraining?.Invoke(trainer, data, output);
             return ExitCodes.Success;
         }
@@ -173,7 +212,7 @@ public static class TrainerCommandLine
     }
 
     /// <summary>Trains with checkpoints and the run log in <paramref name="folder"/>; Ctrl-C asks training to checkpoint and stop instead of killing the process.</summary>
-    private static FitResult Fit<TModel, TData, TConfig>(Trainer<TModel, TData, TConfig> trainer, DataSplits data, string folder, RunOptions options, TextWriter output, string trainerName)
+    private static FitResult Fit<TModel, TData, TConfig>(Trainer<TModel, TData, TConfig> trainer, DataSplits data, string folder, RunOptions options, TextWriter output, RunLog log, string? normalization)
         where TModel : torch.nn.Module<torch.Tensor, torch.Tensor>, ISculptModel<TModel, TConfig>
         where TData : IDataSource, new()
         where TConfig : TrainingHyperParameters, IHyperParameters<TConfig>
@@ -190,21 +229,32 @@ public static class TrainerCommandLine
             var fit = new FitOptions
             {
                 CheckpointFolder = Path.Combine(folder, "checkpoints"),
-                CheckpointEvery = options.CheckpointEvery,
+                CheckpointEvery = options.CheckpointEvery ?? 0,
+                RunOptions = options.ToJson(),
                 ResumeFrom = options.Resume,
+                ResumeWithChanges = options.ResumeWithChanges,
+                Normalization = normalization,
                 Augmentation = data.Augmentation,
                 LastBatch = data.LastBatch,
                 Cancellation = interrupt.Token,
             };
-            using var log = new RunLog(folder);
-            var result = trainer.Fit(data.Train, data.Validation, new ProgressGroup(new ConsoleProgress(output == Console.Out ? null : output), log), fit);
-            log.Finish(result, trainerName, data.Skipped);
-            return result;
+            return trainer.Fit(data.Train, data.Validation, new ProgressGroup(new ConsoleProgress(output == Console.Out ? null : output), log), fit);
         }
         finally
         {
             Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    /// <summary>Which weights the run ended with, for the console and the summary.</summary>
+    private static string WeightsKept(FitResult result, TrainingHyperParameters config)
+    {
+        int last = result.Final.Epoch;
+        if (result.RestoredEpoch is { } restored) return $"the weights of epoch {restored.Epoch}, the lowest validation loss; --restore-best";
+        var best = FitResult.LowestValidationLoss(result.Epochs);
+        if (config.RestoreBest && best is not null && best.Epoch != last)
+            return $"the final weights, of epoch {last}: --restore-best found no copy of epoch {best.Epoch}'s";
+        return config.RestoreBest ? $"the weights of epoch {last}, the final and best one" : $"the final weights, of epoch {last}";
     }
 
     /// <summary>
@@ -317,14 +367,42 @@ public static class TrainerCommandLine
     }
 
     /// <summary>The flags a trainer handles itself, split from the hyperparameter flags.</summary>
-    public sealed record RunOptions(bool Help, string? ConfigPath, string? Device, string? OutputFolder, string? Resume = null, long CheckpointEvery = 0, string? DataFolder = null, bool Verbose = false, int? Threads = null)
-    {
+    /// <remarks><c>CheckpointEvery</c> is null when not given: 0 then, or the resumed run's.</remarks>
+    public sealed record RunOptions(bool Help, string? ConfigPath, string? Device, string? OutputFolder, string? Resume = null, long? CheckpointEvery = null, string? DataFolder = null, bool Verbose = false, int? Threads = null, bool ResumeWithChanges = false)
+    {        /// <summary>What a checkpoint keeps of these: <c>--checkpoint-every</c> and the data folder (absolute).</summary>
+        public string ToJson()
+        {
+            using var buffer = new MemoryStream();
+            using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+            {
+                json.WriteStartObject();
+                json.WriteNumber("checkpointEvery", CheckpointEvery ?? 0);
+                if (DataFolder is not null) json.WriteString("data", Path.GetFullPath(DataFolder));
+                json.WriteEndObject();
+            }
+            return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+        }
+
+        /// <summary>These options, with those not given taken from the run a checkpoint was written by (<see cref="ToJson"/>).</summary>
+        public RunOptions ContinuedFrom(string? saved)
+        {
+            if (saved is null) return this;
+            using var document = System.Text.Json.JsonDocument.Parse(saved);
+            var root = document.RootElement;
+            return this with
+            {
+                CheckpointEvery = CheckpointEvery ?? (root.TryGetProperty("checkpointEvery", out var every) ? every.GetInt64() : null),
+                DataFolder = DataFolder ?? (root.TryGetProperty("data", out var data) ? data.GetString() : null),
+            };
+        }
+
+
         public static RunOptions Extract(IReadOnlyList<string> args, out List<string> rest)
         {
             rest = [];
-            bool help = false, verbose = false;
+            bool help = false, verbose = false, resumeWithChanges = false;
             string? config = null, device = null, folder = null, resume = null, data = null;
-            long checkpointEvery = 0;
+            long? checkpointEvery = null;
             int? threads = null;
             for (int i = 0; i < args.Count; i++)
             {
@@ -339,6 +417,11 @@ public static class TrainerCommandLine
                 if (arg == "--verbose")
                 {
                     verbose = true;
+                    continue;
+                }
+                if (flag == ResumeWithChangesFlag)
+                {
+                    resumeWithChanges = true;
                     continue;
                 }
                 if (Array.IndexOf(RunFlags, flag) < 0)
@@ -358,8 +441,9 @@ public static class TrainerCommandLine
                     case "--resume": resume = value; break;
                     case "--data": data = value; break;
                     case "--checkpoint-every":
-                        if (!long.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out checkpointEvery) || checkpointEvery < 0)
+                        if (!long.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out long every) || every < 0)
                             throw new HyperParameterException($"Option '--checkpoint-every' expects a number of steps (0 for each epoch's end); got '{value}'.");
+                        checkpointEvery = every;
                         break;
                     case "--threads":
                         if (!int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int count) || count < 1 || count > 4096)
@@ -368,7 +452,8 @@ public static class TrainerCommandLine
                         break;
                 }
             }
-            return new RunOptions(help, config, device, folder, resume, checkpointEvery, data, verbose, threads);
+            if (resumeWithChanges && resume is null) throw new HyperParameterException($"Option '{ResumeWithChangesFlag}' applies to --resume, which was not given.");
+            return new RunOptions(help, config, device, folder, resume, checkpointEvery, data, verbose, threads, resumeWithChanges);
         }
     }
 }

@@ -27,6 +27,13 @@ public abstract record TrainingHyperParameters
     /// <summary>Stops when the validation loss has not improved for this many epochs; 0 never stops early.</summary>
     [Range(0, 1_000_000)] public virtual int EarlyStopping { get; init; }
 
+    /// <summary>
+    /// Ends training with the weights of the epoch of lowest validation loss instead of the last
+    /// epoch's (Keras' <c>restore_best_weights</c>): those go to <c>model.dat</c> and the test
+    /// measurement. Off by default, as in Keras.
+    /// </summary>
+    public virtual bool RestoreBest { get; init; }
+
     /// <summary>How the learning rate moves: Constant, WarmupCosine, Step, OneCycle or Plateau.</summary>
     public virtual Optimization.Schedule Schedule { get; init; } = Optimization.Schedule.Constant;
 

@@ -30,6 +30,12 @@ public interface ITrainingProgress
 
     void EpochCompleted(EpochReport report, int epochs, TimeSpan elapsed);
 
+    /// <summary>
+    /// A checkpoint after <paramref name="step"/> steps is about to be written: what was recorded up
+    /// to it must reach the disk first, so that resuming from it loses nothing.
+    /// </summary>
+    void CheckpointStarting(long step) { }
+
     /// <summary>Fit returns or throws; after the last epoch, or inside an epoch when training stopped there.</summary>
     void FitEnded();
 }

@@ -8,30 +8,12 @@ namespace Sculpt.Training;
 public static class WeightFiles
 {
     /// <summary>Writes to a temporary file beside <paramref name="path"/>, flushes it to disk, then renames it over.</summary>
-    public static void Save(torch.nn.Module module, string path)
+    public static void Save(torch.nn.Module module, string path) => Checkpoints.AtomicFile.Write(path, stream =>
     {
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temporary = full + ".tmp-" + Environment.ProcessId;
-        try
-        {
-            using (var stream = OutputFiles.Open(temporary, FileMode.Create))
-            {
-                using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
-                {
-                    module.save(writer);
-                    writer.Flush();
-                }
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
-    }
+        using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        module.save(writer);
+        writer.Flush();
+    });
 
     /// <summary>Loads weights saved by <see cref="Save"/>; errors name the file.</summary>
     public static void Load(torch.nn.Module module, string path)

@@ -6,8 +6,8 @@ namespace Demo;
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
 partial record MlpConfig : global::Sculpt.HyperParameters.IHyperParameters<MlpConfig>
 {
-    private static readonly string[] s_flags = ["--epochs", "--batch-size", "--learning-rate", "--weight-decay", "--momentum", "--clip-grad-norm", "--accumulate-batches", "--l1", "--early-stopping", "--schedule", "--warmup-steps", "--min-learning-rate", "--decay-factor", "--decay-every", "--patience", "--seed", "--hidden", "--dropout", "--max-steps", "--scale", "--use-bias", "--run-name", "--activation"];
-    private static readonly string[] s_jsonNames = ["epochs", "batchSize", "learningRate", "weightDecay", "momentum", "clipGradNorm", "accumulateBatches", "l1", "earlyStopping", "schedule", "warmupSteps", "minLearningRate", "decayFactor", "decayEvery", "patience", "seed", "hidden", "dropout", "maxSteps", "scale", "useBias", "runName", "activation"];
+    private static readonly string[] s_flags = ["--epochs", "--batch-size", "--learning-rate", "--weight-decay", "--momentum", "--clip-grad-norm", "--accumulate-batches", "--l1", "--early-stopping", "--restore-best", "--schedule", "--warmup-steps", "--min-learning-rate", "--decay-factor", "--decay-every", "--patience", "--seed", "--hidden", "--dropout", "--max-steps", "--scale", "--use-bias", "--run-name", "--activation"];
+    private static readonly string[] s_jsonNames = ["epochs", "batchSize", "learningRate", "weightDecay", "momentum", "clipGradNorm", "accumulateBatches", "l1", "earlyStopping", "restoreBest", "schedule", "warmupSteps", "minLearningRate", "decayFactor", "decayEvery", "patience", "seed", "hidden", "dropout", "maxSteps", "scale", "useBias", "runName", "activation"];
 
     /// <summary>Every option with its flag, type, default (read from a fresh instance) and range.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::Sculpt.HyperParameters.HyperParameterInfo> Options
@@ -26,6 +26,7 @@ partial record MlpConfig : global::Sculpt.HyperParameters.IHyperParameters<MlpCo
                 new("--accumulate-batches", "AccumulateBatches", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.AccumulateBatches), 1.0, 4096.0),
                 new("--l1", "L1", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.L1), 0.0, 10.0),
                 new("--early-stopping", "EarlyStopping", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.EarlyStopping), 0.0, 1000000.0),
+                new("--restore-best", "RestoreBest", "bool", global::Sculpt.HyperParameters.ValueText.Format(defaults.RestoreBest), null, null),
                 new("--schedule", "Schedule", "Schedule", global::Sculpt.HyperParameters.ValueText.Format(defaults.Schedule), null, null),
                 new("--warmup-steps", "WarmupSteps", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.WarmupSteps), 0.0, 1000000000.0),
                 new("--min-learning-rate", "MinLearningRate", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.MinLearningRate), 0.0, 10.0),
@@ -66,6 +67,7 @@ partial record MlpConfig : global::Sculpt.HyperParameters.IHyperParameters<MlpCo
                 case "--accumulate-batches": result = result with { AccumulateBatches = reader.Int32() }; break;
                 case "--l1": result = result with { L1 = reader.Double() }; break;
                 case "--early-stopping": result = result with { EarlyStopping = reader.Int32() }; break;
+                case "--restore-best": result = result with { RestoreBest = reader.Boolean() }; break;
                 case "--schedule": result = result with { Schedule = reader.Enum<global::Sculpt.Optimization.Schedule>() }; break;
                 case "--warmup-steps": result = result with { WarmupSteps = reader.Int32() }; break;
                 case "--min-learning-rate": result = result with { MinLearningRate = reader.Double() }; break;
@@ -104,6 +106,7 @@ partial record MlpConfig : global::Sculpt.HyperParameters.IHyperParameters<MlpCo
                 case "accumulateBatches": result = result with { AccumulateBatches = property.Int32() }; break;
                 case "l1": result = result with { L1 = property.Double() }; break;
                 case "earlyStopping": result = result with { EarlyStopping = property.Int32() }; break;
+                case "restoreBest": result = result with { RestoreBest = property.Boolean() }; break;
                 case "schedule": result = result with { Schedule = property.Enum<global::Sculpt.Optimization.Schedule>() }; break;
                 case "warmupSteps": result = result with { WarmupSteps = property.Int32() }; break;
                 case "minLearningRate": result = result with { MinLearningRate = property.Double() }; break;
@@ -143,6 +146,7 @@ partial record MlpConfig : global::Sculpt.HyperParameters.IHyperParameters<MlpCo
             writer.WriteNumber("accumulateBatches", AccumulateBatches);
             writer.WriteNumber("l1", L1);
             writer.WriteNumber("earlyStopping", EarlyStopping);
+            writer.WriteBoolean("restoreBest", RestoreBest);
             writer.WriteString("schedule", Schedule.ToString());
             writer.WriteNumber("warmupSteps", WarmupSteps);
             writer.WriteNumber("minLearningRate", MinLearningRate);

@@ -1,0 +1,50 @@
+using System;
+using System.Globalization;
+using System.Threading;
+using Sculpt.Training;
+using static TorchSharp.torch;
+
+namespace Sculpt.Tests;
+
+/// <summary>
+/// <c>dotnet Sculpt.Tests.dll trainer [--halt-after-step N] [options]</c> runs <see cref="BlobTrainer"/>'s
+/// command line in a process of its own, for tests that kill a run (<see cref="TrainerProcess"/>).
+/// With <c>--halt-after-step N</c> the run prints <c>halted</c> and waits, instead of taking step N + 1,
+/// so that everything up to step N (its checkpoint included) has been done when it is killed.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        if (args is not ["trainer", .. var rest])
+        {
+            Console.Error.WriteLine("usage: Sculpt.Tests trainer [--halt-after-step N] [options]");
+            return 2;
+        }
+        long halt = 0;
+        if (rest is ["--halt-after-step", var steps, .. var more])
+        {
+            halt = long.Parse(steps, CultureInfo.InvariantCulture);
+            rest = more;
+        }
+        return TrainerCommandLine.Run<BlobTrainer, Mlp, Blobs, MlpConfig>(
+            "BlobTrainer", rest, (config, device) => halt > 0 ? new HaltingBlobTrainer(config, device, halt) : new BlobTrainer(config, device));
+    }
+}
+
+/// <summary>A <see cref="BlobTrainer"/> that stops dead before step <c>haltAfter + 1</c>, to be killed there.</summary>
+public sealed class HaltingBlobTrainer(MlpConfig config, Device device, long haltAfter) : BlobTrainer(config, device)
+{
+    private long _steps;
+
+    public override Tensor TrainStep(Tensor input, Tensor target)
+    {
+        if (++_steps > haltAfter)
+        {
+            Console.Out.WriteLine("halted");
+            Console.Out.Flush();
+            Thread.Sleep(Timeout.Infinite);
+        }
+        return base.TrainStep(input, target);
+    }
+}
