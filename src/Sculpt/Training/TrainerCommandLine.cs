@@ -238,7 +238,7 @@ public static class TrainerCommandLine
                 LastBatch = data.LastBatch,
                 Cancellation = interrupt.Token,
             };
-            return trainer.Fit(data.Train, data.Validation, new ProgressGroup(new ConsoleProgress(output == Console.Out ? null : output), log), fit);
+            return trainer.Fit(data.Train, data.Validation, new ProgressGroup(new ConsoleProgress(output == Console.Out ? null : output), log, new GarbageBound()), fit);
         }
         finally
         {
