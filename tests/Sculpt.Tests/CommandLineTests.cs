@@ -108,6 +108,7 @@ public class CommandLineTests
         try
         {
             File.WriteAllText(config, new MlpConfig { Hidden = 8, LearningRate = 0.01 }.ToJson());
+            long started = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
             var (code, output, error) = Run("--config", config, "--epochs", "2", "--output", folder);
             Assert.True(code == 0, error);
             Assert.Matches(@"BlobTrainer on cpu \(\d+ threads?\), 128 parameters", output);
@@ -120,7 +121,12 @@ public class CommandLineTests
             Assert.Equal("epoch,step,train_loss,val_loss,val_accuracy,learning_rate,samples_per_second,seconds,data_wait_share", csv[0]);
             Assert.Equal(3, csv.Length);
             Assert.StartsWith("2,16,", csv[2]);
-            Assert.Single(Directory.GetFiles(Path.Combine(folder, "tensorboard"), "events.out.tfevents.*"));
+            // TensorBoard events, each with its wall time in seconds since the Unix epoch (within this run's time).
+            var events = EventFile.Read(Assert.Single(Directory.GetFiles(Path.Combine(folder, "tensorboard"), "events.out.tfevents.*")));
+            Assert.Equal("brain.Event:2", events[0].FileVersion);
+            Assert.All(events, e => Assert.InRange(e.WallTime, started - 1, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1));
+            var accuracy = events.SelectMany(e => e.Scalars.Where(s => s.Tag == "validation/accuracy").Select(s => (e.Step, s.Value))).ToList();
+            Assert.Equal([8L, 16L], accuracy.Select(a => a.Step));
             foreach (string plot in new[] { "loss.png", "accuracy.png" })
             {
                 var png = File.ReadAllBytes(Path.Combine(folder, plot));
