@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using Sculpt.Checkpoints;
 using Sculpt.Data;
 using Sculpt.HyperParameters;
@@ -93,9 +94,7 @@ public static class TrainerCommandLine
             var options = RunOptions.Extract(args, out var rest);
             if (options.Help)
             {
-                output.WriteLine($"usage: {trainerName} [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint [--resume-with-changes]] [--checkpoint-every steps] [--data folder] [--threads N] [--verbose] [options]\n");
-                output.Write(HelpText.Format(TConfig.Options));
-                output.Write("\n" + ExitCodes.Table);
+                output.Write(Help<TData, TConfig>(trainerName));
                 return ExitCodes.Success;
             }
             // A resumed run starts from the checkpoint's hyperparameters; --config and flags change them.
@@ -209,6 +208,69 @@ public static class TrainerCommandLine
             if (verbose) error.WriteLine(problem.ToString());
             return code;
         }
+    }
+
+    /// <summary>
+    /// What <c>--help</c> prints: the usage line, the run options with their defaults, the
+    /// hyperparameters of <typeparamref name="TConfig"/> and the exit codes. <c>--data</c> is offered
+    /// only when <typeparamref name="TData"/> reads files (<see cref="IFileDataSource"/>).
+    /// </summary>
+    public static string Help<TData, TConfig>(string trainerName)
+        where TData : IDataSource
+        where TConfig : IHyperParameters<TConfig>
+    {
+        bool readsFiles = typeof(TData).IsAssignableTo(typeof(IFileDataSource));
+        string dataName = typeof(TData).Name;
+        string data = readsFiles ? " [--data folder]" : "";
+        var rows = new List<(string, string)>
+        {
+            ("--config file.json", "Start from the hyperparameters in a JSON file, e.g. a run's config.json; flags given as well change them (default: the defaults below)"),
+            ("--device cpu|cuda[:N]", "Where to train: cpu, or cuda (the first GPU) or cuda:N (default cpu)"),
+            ("--output folder", $"The run folder: weights, config.json, checkpoints, logs, plots, summary.md (default {Path.Combine("runs", trainerName)}; with --resume, the checkpoint's run folder)"),
+            ("--resume checkpoint", $"Continue a run from a checkpoint folder, e.g. {Path.Combine("runs", trainerName, "checkpoints", "step-000001000")}, with its hyperparameters (default: a new run)"),
+            (ResumeWithChangesFlag, "Let --resume continue with hyperparameters other than the checkpoint's (default: differences are refused)"),
+            ("--checkpoint-every steps", "Also write a checkpoint every this many steps (default 0: only at each epoch's end, and the best epoch's)"),
+        };
+        if (readsFiles) rows.Add(("--data folder", $"Read the files of {dataName} from this folder (default: the paths {dataName} declares)"));
+        rows.Add(("--threads N", ThreadsHelp()));
+        rows.Add(("--verbose", "Add the stack trace to an error's one line (default off)"));
+        rows.Add(("--help, -h", "Show this help"));
+        var text = new System.Text.StringBuilder();
+        text.Append($"usage: {trainerName} [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint [--resume-with-changes]] [--checkpoint-every steps]{data} [--threads N] [--verbose] [options]\n\n");
+        // One description column for both lists.
+        int width = HelpText.ColumnWidth(rows.Select(r => r.Item1).Concat(TConfig.Options.Select(o => o.Usage)));
+        text.Append("run options:\n").Append(HelpText.Columns(rows, width));
+        text.Append($"\noptions: the hyperparameters of {typeof(TConfig).Name} (a --config file names them in camelCase)\n").Append(HelpText.Format(TConfig.Options, width));
+        text.Append('\n').Append(ExitCodes.Table);
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// <c>--threads</c>' line, with the count a run would use here: libtorch's default, one thread
+    /// per physical core unless <c>OMP_NUM_THREADS</c> or <c>MKL_NUM_THREADS</c> says otherwise.
+    /// </summary>
+    private static string ThreadsHelp()
+    {
+        const string Line = "CPU threads for libtorch's math in each step";
+        string? fromEnvironment = new[] { "OMP_NUM_THREADS", "MKL_NUM_THREADS" }
+            .Where(name => int.TryParse(Environment.GetEnvironmentVariable(name), out int n) && n > 0)
+            .Select(name => $"{name}={Environment.GetEnvironmentVariable(name)}")
+            .FirstOrDefault();
+        string here;
+        try
+        {
+            // Asking libtorch loads it; --help must work even where it cannot.
+            Backend.NativeBackend.EnsureLoaded();
+            here = $"{torch.get_num_threads()} here";
+        }
+        catch (Exception)
+        {
+            here = "";
+        }
+        string why = fromEnvironment is not null
+            ? $"as {fromEnvironment} in the environment says"
+            : "libtorch's choice of one per physical core, since a second thread on a core shares its vector units and adds little";
+        return here.Length > 0 ? $"{Line} (default {here}: {why})" : $"{Line} (default {why})";
     }
 
     /// <summary>Trains with checkpoints and the run log in <paramref name="folder"/>; Ctrl-C asks training to checkpoint and stop instead of killing the process.</summary>
