@@ -58,7 +58,7 @@ public static class TrainerCommandLine
     private const string ResumeWithChangesFlag = "--resume-with-changes";
 
     /// <summary>What a run is doing, which decides the exit code of a file error.</summary>
-    private enum Phase { Usage, Data, Output, Training }
+    private enum Phase { Usage, Checkpoint, Data, Output, Training }
 
     /// <summary>Runs training as the command line asks; returns the process exit code (see <see cref="ExitCodes"/>).</summary>
     /// <param name="trainerName">The program name for usage and the default output folder.</param>
@@ -103,7 +103,7 @@ public static class TrainerCommandLine
             string? folder = null;
             if (options.Resume is { } resume)
             {
-                phase = Phase.Data;
+                phase = Phase.Checkpoint;
                 resumed = Checkpoint.ReadState(resume);
                 config = savedConfig = resumed.Config is { } saved ? TConfig.FromJson(saved, Path.Combine(resume, Checkpoint.StateFile)) : new TConfig();
                 options = options.ContinuedFrom(resumed.RunOptions);
@@ -146,9 +146,6 @@ public static class TrainerCommandLine
             folder ??= options.OutputFolder ?? Path.Combine("runs", trainerName);
             RequireWritableFolder(folder);
             Checkpoint.RemoveStaleTemporaries(folder);
-            // The run's settings and the statistics inference needs are there from the start, not only once it ends.
-            AtomicFile.WriteAllText(Path.Combine(folder, "config.json"), config.ToJson());
-            data.Normalization?.Save(Path.Combine(folder, "normalization.json"));
             if (resumed is not null && options.Resume is { } from)
             {
                 output.WriteLine($"resuming from {from} (step {resumed.Step:N0}, epoch {resumed.Epoch}) into {folder}");
@@ -160,9 +157,11 @@ public static class TrainerCommandLine
             // The run log continues the files of the run folder the checkpoint came from.
             string? continueFrom = options.Resume is { } origin ? Checkpoint.RunFolderOf(origin) : null;
             using var log = new RunLog(folder, continueFrom: continueFrom);
-            var result = Fit(trainer, data, folder, options, output, log, normalization);
+            var result = Fit(trainer, data, folder, options, output, log, normalization, new RunSettingsFiles(folder, config.ToJson(), data.Normalization));
             if (result.Interrupted)
             {
+                phase = Phase.Output;
+                log.Finish(result, trainerName, data.Skipped);
                 output.WriteLine($"interrupted; continue with --resume {result.LastCheckpoint}");
                 return ExitCodes.Interrupted;
             }
@@ -274,7 +273,7 @@ public static class TrainerCommandLine
     }
 
     /// <summary>Trains with checkpoints and the run log in <paramref name="folder"/>; Ctrl-C asks training to checkpoint and stop instead of killing the process.</summary>
-    private static FitResult Fit<TModel, TData, TConfig>(Trainer<TModel, TData, TConfig> trainer, DataSplits data, string folder, RunOptions options, TextWriter output, RunLog log, string? normalization)
+    private static FitResult Fit<TModel, TData, TConfig>(Trainer<TModel, TData, TConfig> trainer, DataSplits data, string folder, RunOptions options, TextWriter output, RunLog log, string? normalization, RunSettingsFiles settings)
         where TModel : torch.nn.Module<torch.Tensor, torch.Tensor>, ISculptModel<TModel, TConfig>
         where TData : IDataSource, new()
         where TConfig : TrainingHyperParameters, IHyperParameters<TConfig>
@@ -300,7 +299,7 @@ public static class TrainerCommandLine
                 LastBatch = data.LastBatch,
                 Cancellation = interrupt.Token,
             };
-            return trainer.Fit(data.Train, data.Validation, new ProgressGroup(new ConsoleProgress(output == Console.Out ? null : output), log, new GarbageBound()), fit);
+            return trainer.Fit(data.Train, data.Validation, new ProgressGroup(settings, new ConsoleProgress(output == Console.Out ? null : output), log, new GarbageBound()), fit);
         }
         finally
         {
@@ -317,6 +316,35 @@ public static class TrainerCommandLine
         if (config.RestoreBest && best is not null && best.Epoch != last)
             return $"the final weights, of epoch {last}: --restore-best found no copy of epoch {best.Epoch}'s";
         return config.RestoreBest ? $"the weights of epoch {last}, the final and best one" : $"the final weights, of epoch {last}";
+    }
+
+    /// <summary>
+    /// Writes the run's <c>config.json</c> and <c>normalization.json</c> when training starts, so they
+    /// are there for a run that never finishes; only then, because a resumed run's checkpoint has
+    /// been loaded and checked by that point, and a checkpoint that does not fit leaves the run
+    /// folder's files as they were.
+    /// </summary>
+    private sealed class RunSettingsFiles(string folder, string config, FeatureNormalization? normalization) : ITrainingProgress
+    {
+        public void FitStarted(int epochs, long trainSamples, long validationSamples, long stepsPerEpoch, long resumedAtStep)
+        {
+            AtomicFile.WriteAllText(Path.Combine(folder, "config.json"), config);
+            normalization?.Save(Path.Combine(folder, "normalization.json"));
+        }
+
+        public bool WantsStep(long stepInEpoch) => false;
+
+        public void Step(int epoch, long stepInEpoch, long step, double runningLoss, double learningRate)
+        {
+        }
+
+        public void EpochCompleted(EpochReport report, int epochs, TimeSpan elapsed)
+        {
+        }
+
+        public void FitEnded()
+        {
+        }
     }
 
     /// <summary>
@@ -339,6 +367,11 @@ public static class TrainerCommandLine
                 return (ExitCodes.TrainingFailed, problem.Message);
             case TrainingDivergedException:
                 return (ExitCodes.TrainingFailed, problem.Message);
+        }
+        if (phase == Phase.Checkpoint && fileError)
+        {
+            // The --resume checkpoint's own message names it; it is no file of the dataset.
+            return (ExitCodes.Data, problem.Message);
         }
         if (phase == Phase.Data && (fileError || problem is ShapeMismatchException))
         {
@@ -439,6 +472,7 @@ public static class TrainerCommandLine
             {
                 json.WriteStartObject();
                 json.WriteNumber("checkpointEvery", CheckpointEvery ?? 0);
+                if (Threads is { } threads) json.WriteNumber("threads", threads);
                 if (DataFolder is not null) json.WriteString("data", Path.GetFullPath(DataFolder));
                 json.WriteEndObject();
             }
@@ -454,6 +488,8 @@ public static class TrainerCommandLine
             return this with
             {
                 CheckpointEvery = CheckpointEvery ?? (root.TryGetProperty("checkpointEvery", out var every) ? every.GetInt64() : null),
+                // Numbers repeat only at the same thread count, so a resumed run keeps the run's.
+                Threads = Threads ?? (root.TryGetProperty("threads", out var threads) ? threads.GetInt32() : null),
                 DataFolder = DataFolder ?? (root.TryGetProperty("data", out var data) ? data.GetString() : null),
             };
         }
