@@ -129,18 +129,21 @@ namespace Sculpt.Build
         /// <summary>A version a file needs: the library it comes from, its name, and where its flags live.</summary>
         public sealed class NeededVersion
         {
-            public NeededVersion(string library, string name, ushort flags, long flagsOffset)
+            public NeededVersion(string library, string name, ushort flags, long flagsOffset, ushort index)
             {
                 Library = library;
                 Name = name;
                 Flags = flags;
                 FlagsOffset = flagsOffset;
+                Index = index;
             }
 
             public string Library { get; }
             public string Name { get; }
             public ushort Flags { get; }
             public long FlagsOffset { get; }
+            /// <summary>The version's index, which .gnu.version gives each symbol bound to it.</summary>
+            public ushort Index { get; }
             public bool IsWeak => (Flags & WeakFlag) != 0;
         }
 
@@ -162,7 +165,7 @@ namespace Sculpt.Build
                     for (int j = 0; j < count; j++)
                     {
                         string name = CString(bytes, strings.Offset + U32(bytes, aux + 8));
-                        result.Add(new NeededVersion(library, name, U16(bytes, aux + 4), aux + 4));
+                        result.Add(new NeededVersion(library, name, U16(bytes, aux + 4), aux + 4, U16(bytes, aux + 6)));
                         uint nextAux = U32(bytes, aux + 12);
                         if (nextAux == 0) break;
                         aux += nextAux;
@@ -183,32 +186,7 @@ namespace Sculpt.Build
         {
             var bytes = File.ReadAllBytes(path);
             var result = new List<string>();
-            int index = -1;
-            foreach (var section in Sections(bytes, path))
-            {
-                if (section.Type != SectionTypeVersionNeed) continue;
-                var strings = SectionAt(bytes, path, section.Link);
-                long entry = section.Offset;
-                for (uint i = 0; i < section.Info && index < 0; i++)
-                {
-                    ushort count = U16(bytes, entry + 2);
-                    long aux = entry + U32(bytes, entry + 8);
-                    for (int j = 0; j < count; j++)
-                    {
-                        if (CString(bytes, strings.Offset + U32(bytes, aux + 8)) == version)
-                        {
-                            index = U16(bytes, aux + 6);
-                            break;
-                        }
-                        uint nextAux = U32(bytes, aux + 12);
-                        if (nextAux == 0) break;
-                        aux += nextAux;
-                    }
-                    uint next = U32(bytes, entry + 12);
-                    if (next == 0) break;
-                    entry += next;
-                }
-            }
+            int index = ReadNeededVersions(path).Where(v => v.Name == version).Select(v => (int)v.Index).DefaultIfEmpty(-1).First();
             if (index < 0) return result;
             foreach (var versions in Sections(bytes, path))
             {
