@@ -5,6 +5,7 @@
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- pooling           (Sculpt's pooling kernels vs libtorch's, interleaved)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- attention         (Sculpt's self-attention vs libtorch's fused kernel by sequence length, interleaved)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- csv               (CSV loader vs CsvHelper, interleaved)
+//   dotnet run -c Release --project tests/Sculpt.Benchmarks -- pixels            (a 785-column Fashion-MNIST CSV, one vector feature, vs CsvHelper, interleaved)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- memory 3          (resident memory over 10,000 Quickstart steps, 3 processes: growth per 1,000 steps)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- tokens            (GPT-2 BPE tokens/s and the cache)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- --filter '*'      (BenchmarkDotNet)
@@ -53,6 +54,11 @@ if (args is ["attention", ..])
 if (args is ["csv", ..])
 {
     CsvLoadBenchmark.RunPaired(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 15);
+    return;
+}
+if (args is ["pixels", ..])
+{
+    PixelCsvBenchmark.RunPaired(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 7);
     return;
 }
 if (args is ["memory", ..])

@@ -306,6 +306,13 @@ public class DatasetAnalyzerTests
                 [Feature({|SCULPT0016:Column = "x"|})] public float Again { get; init; }
             }
             """),
+        Program(Pixels("V20", """[Feature(Columns = "pixel1..pixel784", {|SCULPT0016:Shape = ""|})] public float[] Pixels { get; init; } = [];""")),
+        Program(Pixels("V21", """[Feature({|SCULPT0016:Columns = "pixel1..pixel99999999"|})] public float[] Pixels { get; init; } = [];""")),
+        Program(Pixels("V22", """[Feature(Index = 1, {|SCULPT0016:Count = -1|})] public float[] Pixels { get; init; } = [];""")),
+        Program(Pixels("V23", """[Feature({|SCULPT0016:Index = 2147483600|}, Count = 1000)] public float[] Pixels { get; init; } = [];""", """[CsvDataset("pixels.csv", Header = false)]""")),
+        Program(Pixels("V24", """[Feature({|SCULPT0016:ColumnPattern = "__"|}, Count = 2)] public float[] Pixels { get; init; } = [];""")),
+        Program(Pixels("V25", """[Feature(Columns = "pixel1..pixel784", {|SCULPT0016:Column = "pixel"|})] public float[] Pixels { get; init; } = [];""")),
+        Program(Pixels("V26", """public {|SCULPT0009:float[,]|} Pixels { get; init; } = new float[28, 28];""")),
         // SCULPT0012 with vectors: a shaped vector is the sample, an unshaped one counts its columns.
         Program(Pixels("Flat", """[Feature(Columns = "pixel1..pixel784", Shape = "1 28 28")] public float[] Pixels { get; init; } = [];""")
             + Net("Mlp", "B 784 -> B 10", 784, 10) + """

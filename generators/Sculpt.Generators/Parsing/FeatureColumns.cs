@@ -66,9 +66,9 @@ internal static class FeatureColumns
             Problem($"{chosen[0]} and {chosen[1]} both choose the columns of '{name}': keep one", chosen[1]);
             return null;
         }
-        if (countWritten && count < 1)
+        if (countWritten && count is < 1 or > ColumnNames.MaxRangeCount)
         {
-            Problem($"Count must be 1 or more; got {count}", "Count");
+            Problem($"Count must be 1 to {ColumnNames.MaxRangeCount:N0}; got {count}", "Count");
             return null;
         }
         long[] shape = [];
@@ -132,6 +132,11 @@ internal static class FeatureColumns
                 : $"'{name}' reads columns by position from Index {index}: say how many with Count (or Shape)", selection == ColumnSelection.Pattern ? "ColumnPattern" : indexWritten ? "Index" : "");
             return null;
         }
+        if (selection == ColumnSelection.Positions && (long)index + count > int.MaxValue)
+        {
+            Problem($"Index {index} and Count {count} run past the last column a file can have", indexWritten ? "Index" : "Count");
+            return null;
+        }
         if (shape.Length > 0 && shaped != count)
         {
             Problem($"Shape \"{shapeText}\" holds {shaped:N0} values, but '{name}' reads {count:N0} columns", "Shape");
@@ -177,7 +182,7 @@ internal static class FeatureColumns
     {
         if (!header || a.Selection == ColumnSelection.Positions && b.Selection == ColumnSelection.Positions)
         {
-            int start = System.Math.Max(a.Index, b.Index), end = System.Math.Min(a.Index + a.Width, b.Index + b.Width);
+            long start = System.Math.Max(a.Index, b.Index), end = System.Math.Min((long)a.Index + a.Width, (long)b.Index + b.Width);
             return a.Index >= 0 && b.Index >= 0 && start < end ? $"the column at Index {start}" : null;
         }
         if (a.Selection == ColumnSelection.Positions || b.Selection == ColumnSelection.Positions) return null;

@@ -79,7 +79,7 @@ public sealed partial class TableBuilder
     /// <summary>The columns <paramref name="index"/> to <paramref name="index"/> + <paramref name="count"/> - 1 of vector feature <paramref name="property"/>, by position, with or without a header.</summary>
     public int[] ColumnPositions(string property, int index, int count)
     {
-        if (index < 0 || count < 1) throw new ArgumentOutOfRangeException(nameof(count), $"{property}: Index must be 0 or more and Count 1 or more; got Index {index}, Count {count}.");
+        if (index < 0 || count < 1 || (long)index + count > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(count), $"{property}: Index must be 0 or more and Count 1 or more, together within an int; got Index {index}, Count {count}.");
         int end = index + count;
         if (!HasHeader) _expectedFields = Math.Max(_expectedFields, end);
         else if (end > _reader.Header.Count)
