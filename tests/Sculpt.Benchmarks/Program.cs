@@ -56,6 +56,11 @@ if (args is ["csv", ..])
     CsvLoadBenchmark.RunPaired(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 15);
     return;
 }
+if (args is ["pixels-breakdown", ..])
+{
+    PixelCsvBenchmark.Breakdown(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3);
+    return;
+}
 if (args is ["pixels", ..])
 {
     PixelCsvBenchmark.RunPaired(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 7);
