@@ -26,9 +26,15 @@ namespace FashionMnist
     [HyperParameters]
     public partial record MlpConfig : TrainingHyperParameters
     {
+        /// <summary>Units in the first hidden layer.</summary>
         [Range(1, 8192)] public int Hidden1 { get; init; } = 256;
+
+        /// <summary>Units in the second hidden layer.</summary>
         [Range(1, 8192)] public int Hidden2 { get; init; } = 128;
+
+        /// <summary>Share of hidden units dropped in each training step.</summary>
         [Range(0.0, 0.9)] public double Dropout { get; init; } = 0.2;
+
         public override int Epochs { get; init; } = 15;
         public override int BatchSize { get; init; } = 128;
     }
@@ -50,10 +56,18 @@ namespace FashionMnist
     [HyperParameters]
     public partial record CnnConfig : TrainingHyperParameters
     {
+        /// <summary>Channels of the first 3x3 convolution.</summary>
         [Range(1, 512)] public int Channels1 { get; init; } = 32;
+
+        /// <summary>Channels of the second 3x3 convolution.</summary>
         [Range(1, 512)] public int Channels2 { get; init; } = 64;
+
+        /// <summary>Units in the fully connected layer after the convolutions.</summary>
         [Range(1, 8192)] public int Hidden { get; init; } = 128;
+
+        /// <summary>Share of the fully connected layer's units dropped in each training step.</summary>
         [Range(0.0, 0.9)] public double Dropout { get; init; } = 0.3;
+
         public override int Epochs { get; init; } = 8;
         public override int BatchSize { get; init; } = 128;
     }

@@ -31,8 +31,12 @@ namespace Loans
     [HyperParameters]
     public partial record LoanConfig : TrainingHyperParameters
     {
+        /// <summary>Units in each of the two hidden layers.</summary>
         [Range(1, 4096)] public int Hidden { get; init; } = 32;
+
+        /// <summary>Share of hidden units dropped in each training step.</summary>
         [Range(0.0, 0.9)] public double Dropout { get; init; } = 0.1;
+
         public override int Epochs { get; init; } = 12;
         public override int BatchSize { get; init; } = 64;
         public override double LearningRate { get; init; } = 3e-3;

@@ -12,8 +12,12 @@ namespace Quickstart
     [HyperParameters]
     public partial record ShapeConfig : TrainingHyperParameters
     {
+        /// <summary>Units in each of the two hidden layers.</summary>
         [Range(1, 4096)] public int Hidden { get; init; } = 256;
+
+        /// <summary>Share of hidden units dropped in each training step.</summary>
         [Range(0.0, 0.9)] public double Dropout { get; init; } = 0.2;
+
         public override int Epochs { get; init; } = 10;
     }
 

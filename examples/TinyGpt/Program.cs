@@ -35,15 +35,31 @@ namespace TinyGpt
     [HyperParameters]
     public partial record GptConfig : TrainingHyperParameters
     {
+        /// <summary>Tokens the model knows: newline, printable ASCII, and one for any other character.</summary>
         public int Vocabulary { get; init; } = 97;
+
         // The position table must cover the corpus windows (64 characters); longer is allowed.
+        /// <summary>Positions the model can attend over, at least the corpus' 64-character windows.</summary>
         [Range(FortunesCorpus.Context, 4096)] public int Context { get; init; } = FortunesCorpus.Context;
+
+        /// <summary>Width of the token vectors throughout the model.</summary>
         [Range(8, 1024)] public int Dim { get; init; } = 128;
+
+        /// <summary>Attention heads in each block; they must divide --dim.</summary>
         [Range(1, 64)] public int Heads { get; init; } = 4;
+
+        /// <summary>Transformer blocks.</summary>
         [Range(1, 48)] public int Layers { get; init; } = 3;
+
+        /// <summary>Hidden units of each block's MLP.</summary>
         [Range(8, 4096)] public int Mlp { get; init; } = 512;
+
+        /// <summary>The text the samples after training start from.</summary>
         public string Prompt { get; init; } = "The ";
+
+        /// <summary>Characters sampled after the prompt, in each of the three ways.</summary>
         [Range(1, 10000)] public int SampleLength { get; init; } = 200;
+
         public override int Epochs { get; init; } = 2;
         public override int BatchSize { get; init; } = 64;
         public override double LearningRate { get; init; } = 2e-3;

@@ -7,6 +7,7 @@
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- csv               (CSV loader vs CsvHelper, interleaved)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- pixels            (a 785-column Fashion-MNIST CSV, one vector feature, vs CsvHelper, interleaved)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- memory 3          (resident memory over 10,000 Quickstart steps, 3 processes: growth per 1,000 steps)
+//   dotnet run -c Release --project tests/Sculpt.Benchmarks -- busy 3            (two Quickstart runs side by side against one alone on one thread, 3 rounds)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- tokens            (GPT-2 BPE tokens/s and the cache)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- --filter '*'      (BenchmarkDotNet)
 using System;
@@ -66,12 +67,17 @@ if (args is ["pixels", ..])
     PixelCsvBenchmark.RunPaired(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 7);
     return;
 }
+// The Quickstart example is built with the benchmarks (a project reference that is not referenced as an assembly).
+string Quickstart() => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "examples", "Quickstart", "bin", "Release", "net10.0", "Quickstart.dll"));
+int Argument(int index, int otherwise) => args.Length > index ? int.Parse(args[index], System.Globalization.CultureInfo.InvariantCulture) : otherwise;
 if (args is ["memory", ..])
 {
-    // The Quickstart example is built with the benchmarks (a project reference that is not referenced as an assembly).
-    string quickstart = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "examples", "Quickstart", "bin", "Release", "net10.0", "Quickstart.dll");
-    MemoryGrowth.Run(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3,
-        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 16, args.Length > 3 ? args[3] : Path.GetFullPath(quickstart));
+    MemoryGrowth.Run(Console.Out, Argument(1, 3), Argument(2, 16), args.Length > 3 ? args[3] : Quickstart());
+    return;
+}
+if (args is ["busy", ..])
+{
+    BusyMachine.Run(Console.Out, Argument(1, 3), Argument(2, 4), args.Length > 3 ? args[3] : Quickstart());
     return;
 }
 if (args is ["tokens", ..])

@@ -14,7 +14,9 @@ internal static class Samples
         [HyperParameters]
         public partial record MlpConfig : TrainingHyperParameters
         {
+            /// <summary>Width of the hidden layers.</summary>
             [Range(1, 4096)] public int Hidden { get; init; } = 256;
+            [System.ComponentModel.Description("Probability of zeroing a hidden unit in training.")]
             [Range(0.0, 0.9)] public double Dropout { get; init; } = 0.2;
             public long MaxSteps { get; init; } = 1_000;
             public float Scale { get; init; } = 0.5f;

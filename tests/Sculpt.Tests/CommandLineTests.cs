@@ -8,12 +8,49 @@ namespace Sculpt.Tests;
 public class CommandLineTests
 {
     [Fact]
-    public void Help_lists_run_options_and_hyperparameters_and_exits_zero()
+    public void Help_describes_every_run_option_and_hyperparameter_with_its_default_and_exits_zero()
     {
         var (code, output, _) = Run("--help");
         Assert.Equal(0, code);
-        Assert.StartsWith("usage: BlobTrainer [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint [--resume-with-changes]] [--checkpoint-every steps] [--data folder] [--threads N] [--verbose] [options]", output);
-        Assert.Contains("--hidden", output);
+        var lines = output.Replace("\r\n", "\n").Split('\n');
+        // Blobs reads no files, so --data is neither offered nor described.
+        Assert.Equal("usage: BlobTrainer [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint [--resume-with-changes]] [--checkpoint-every steps] [--threads N] [--verbose] [options]", lines[0]);
+        Assert.DoesNotContain("--data", output);
+        string[] runFlags = ["--config", "--device", "--output", "--resume", "--resume-with-changes", "--checkpoint-every", "--threads", "--verbose", "--help"];
+        foreach (string flag in runFlags.Concat(MlpConfig.Options.Where(o => o.Flag != "--run-name").Select(o => o.Flag)))
+        {
+            Assert.Matches("^[A-Z]\\S* [^(]", Description(lines, flag));
+        }
+        Assert.EndsWith("(default cpu)", Description(lines, "--device"));
+        Assert.EndsWith($"(default {Path.Combine("runs", "BlobTrainer")}; with --resume, the checkpoint's run folder)", Description(lines, "--output"));
+        Assert.EndsWith("(default 0: only at each epoch's end, and the best epoch's)", Description(lines, "--checkpoint-every"));
+        // The thread count a run would use here, and why libtorch chose it.
+        string threads = Description(lines, "--threads");
+        if (Environment.GetEnvironmentVariable("OMP_NUM_THREADS") is null && Environment.GetEnvironmentVariable("MKL_NUM_THREADS") is null)
+            Assert.Contains($"(default {TorchSharp.torch.get_num_threads()} here: libtorch's choice of one per physical core, since a second thread on a core shares its vector units", threads);
+        else
+            Assert.Contains($"(default {TorchSharp.torch.get_num_threads()} here: as ", threads);
+        Assert.Equal("Passes over the training data (default 3, in [1, 1000000])", Description(lines, "--epochs"));
+        Assert.Equal("How the learning rate moves over the run (default Constant)", Description(lines, "--schedule"));
+        Assert.Contains("  --schedule Constant|WarmupCosine|Step|OneCycle|Plateau", lines);
+        Assert.Equal("Width of the hidden layer (default 32, in [1, 4096])", Description(lines, "--hidden"));
+    }
+
+    [Fact]
+    public void Help_offers_data_only_to_a_trainer_whose_dataset_reads_files()
+    {
+        var lines = Sculpt.Training.TrainerCommandLine.Help<Flowers, FlowerConfig>("FlowerTrainer").Split('\n');
+        Assert.Contains(" [--data folder] ", lines[0]);
+        Assert.Equal("Read the files of Flowers from this folder (default: the paths Flowers declares)", Description(lines, "--data"));
+    }
+
+    /// <summary>The description of <paramref name="flag"/> in help: after its option text, or on the next line when that is long.</summary>
+    private static string Description(string[] lines, string flag)
+    {
+        int index = Array.FindIndex(lines, l => l.StartsWith("  " + flag + " ", StringComparison.Ordinal) || l == "  " + flag || l.StartsWith("  " + flag + ",", StringComparison.Ordinal));
+        Assert.True(index >= 0, $"no line for {flag}");
+        var columns = System.Text.RegularExpressions.Regex.Match(lines[index], "^  \\S+(?: \\S+)?  +(.+)$");
+        return columns.Success ? columns.Groups[1].Value : lines[index + 1].Trim();
     }
 
     [Fact]
@@ -71,6 +108,7 @@ public class CommandLineTests
         try
         {
             File.WriteAllText(config, new MlpConfig { Hidden = 8, LearningRate = 0.01 }.ToJson());
+            long started = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
             var (code, output, error) = Run("--config", config, "--epochs", "2", "--output", folder);
             Assert.True(code == 0, error);
             Assert.Matches(@"BlobTrainer on cpu \(\d+ threads?\), 128 parameters", output);
@@ -83,7 +121,12 @@ public class CommandLineTests
             Assert.Equal("epoch,step,train_loss,val_loss,val_accuracy,learning_rate,samples_per_second,seconds,data_wait_share", csv[0]);
             Assert.Equal(3, csv.Length);
             Assert.StartsWith("2,16,", csv[2]);
-            Assert.Single(Directory.GetFiles(Path.Combine(folder, "tensorboard"), "events.out.tfevents.*"));
+            // TensorBoard events, each with its wall time in seconds since the Unix epoch (within this run's time).
+            var events = EventFile.Read(Assert.Single(Directory.GetFiles(Path.Combine(folder, "tensorboard"), "events.out.tfevents.*")));
+            Assert.Equal("brain.Event:2", events[0].FileVersion);
+            Assert.All(events, e => Assert.InRange(e.WallTime, started - 1, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1));
+            var accuracy = events.SelectMany(e => e.Scalars.Where(s => s.Tag == "validation/accuracy").Select(s => (e.Step, s.Value))).ToList();
+            Assert.Equal([8L, 16L], accuracy.Select(a => a.Step));
             foreach (string plot in new[] { "loss.png", "accuracy.png" })
             {
                 var png = File.ReadAllBytes(Path.Combine(folder, plot));

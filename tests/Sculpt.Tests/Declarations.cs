@@ -11,11 +11,26 @@ public enum Activation { Relu, Gelu }
 [HyperParameters]
 public partial record MlpConfig : TrainingHyperParameters
 {
+    // --help reads these doc comments although this project writes no documentation file.
+    /// <summary>Width of the hidden layer.</summary>
     [Range(1, 4096)] public int Hidden { get; init; } = 32;
+
+    /// <summary>
+    /// Probability that <see cref="Mlp"/> zeroes a hidden unit
+    /// during training.
+    /// </summary>
     [Range(0.0, 0.9)] public double Dropout { get; init; } = 0.1;
+
+    /// <summary>Not shown: the attribute is the help line.</summary>
+    [System.ComponentModel.Description("Whether the layers have biases.")]
     public bool UseBias { get; init; } = true;
+
     public string RunName { get; init; } = "mlp";
+
+    /// <summary>The nonlinearity between layers.</summary>
     public Activation Activation { get; init; } = Activation.Relu;
+
+    // No comment of its own: --help shows TrainingHyperParameters' line with this default.
     public override int Epochs { get; init; } = 3;
 }
 

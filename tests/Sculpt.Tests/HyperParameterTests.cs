@@ -55,21 +55,24 @@ public class HyperParameterTests
     }
 
     [Fact]
-    public void Help_lists_every_option_with_type_default_and_range()
+    public void Help_lists_every_option_with_what_it_takes_its_description_default_and_range()
     {
         string help = HelpText.Format(MlpConfig.Options);
-        // Columns are as wide as their longest cell; compare with runs of spaces collapsed.
-        var lines = help.Split('\n').Select(line => System.Text.RegularExpressions.Regex.Replace(line.TrimEnd(), " +", " ")).ToArray();
-        Assert.Equal("option type default range", lines[0]);
-        Assert.Contains("--hidden int 32 [1, 4096]", lines);
-        Assert.Contains("--dropout double 0.1 [0, 0.9]", lines);
-        Assert.Contains("--learning-rate double 0.001 [0, 10]", lines);
-        Assert.Contains("--epochs int 3 [1, 1000000]", lines);
-        Assert.Contains("--clip-grad-norm double 0 [0, 1000000]", lines);
-        Assert.Contains("--schedule Schedule Constant", lines);
-        Assert.Contains("--activation Activation Relu", lines);
-        int column = help.Split('\n')[0].IndexOf("type", System.StringComparison.Ordinal);
-        Assert.All(help.Split('\n').Skip(2).Where(l => l.Length > 0), l => Assert.Equal(' ', l[column - 1]));
+        var lines = help.Split('\n');
+        // What an option takes, then its description in one column (two spaces past the longest option text).
+        Assert.Contains("  --hidden int                 Width of the hidden layer (default 32, in [1, 4096])", lines);
+        Assert.Contains("  --dropout double             Probability that Mlp zeroes a hidden unit during training (default 0.1, in [0, 0.9])", lines);
+        Assert.Contains("  --use-bias [true|false]      Whether the layers have biases (default true)", lines);
+        Assert.Contains("  --run-name string            (default \"mlp\")", lines);
+        Assert.Contains("  --activation Relu|Gelu       The nonlinearity between layers (default Relu)", lines);
+        // Inherited options keep TrainingHyperParameters' descriptions, with the record's own defaults.
+        Assert.Contains("  --epochs int                 Passes over the training data (default 3, in [1, 1000000])", lines);
+        Assert.Contains("  --learning-rate double       The optimizer's step size; under a schedule, the rate it starts from or peaks at (default 0.001, in [0, 10])", lines);
+        Assert.Contains("  --clip-grad-norm double      The largest global L2 norm of the gradients before a step; 0 turns clipping off (default 0, in [0, 1000000])", lines);
+        // An option text too long for the column puts its description on the next line, in the column.
+        int schedule = System.Array.IndexOf(lines, "  --schedule Constant|WarmupCosine|Step|OneCycle|Plateau");
+        Assert.True(schedule >= 0, help);
+        Assert.Equal("                               How the learning rate moves over the run (default Constant)", lines[schedule + 1]);
         Assert.Equal(
             new[]
             {
@@ -77,6 +80,10 @@ public class HyperParameterTests
                 "--min-learning-rate", "--decay-factor", "--decay-every", "--patience", "--seed", "--hidden", "--dropout", "--use-bias", "--run-name", "--activation",
             },
             MlpConfig.Options.Select(o => o.Flag));
+        // Every option but the undocumented --run-name says what it does.
+        Assert.All(MlpConfig.Options.Where(o => o.Flag != "--run-name"), o => Assert.Matches("^[A-Z][^.]+", o.Description));
+        Assert.Equal(["Constant", "WarmupCosine", "Step", "OneCycle", "Plateau"], MlpConfig.Options.Single(o => o.Flag == "--schedule").Values!);
+        Assert.Null(MlpConfig.Options.Single(o => o.Flag == "--hidden").Values);
     }
 
     [Fact]

@@ -80,6 +80,15 @@ public class NativeBackendTests
     }
 
     [Fact]
+    public void The_packaged_library_needs_the_weakened_version_for_one_never_called_symbol_only()
+    {
+        Assert.Equal(PatchLibTorchSharp.NeverCalled, ElfVersionPatcher.SymbolsNeeding(PackagedLibTorchSharp, "GLIBCXX_3.4.32"));
+        // A version with ordinary uses lists them, so the check can tell the two apart.
+        Assert.True(ElfVersionPatcher.SymbolsNeeding(PackagedLibTorchSharp, "GLIBCXX_3.4").Count > 10);
+        Assert.Empty(ElfVersionPatcher.SymbolsNeeding(PackagedLibTorchSharp, "GLIBCXX_9.9"));
+    }
+
+    [Fact]
     public void Patching_a_hard_link_leaves_the_file_it_links_to_untouched()
     {
         string original = CopyOfPackagedLibrary();

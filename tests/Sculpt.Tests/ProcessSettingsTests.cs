@@ -84,6 +84,22 @@ public class ProcessSettingsTests
         }
     }
 
+    [Fact]
+    public void The_command_lines_garbage_bound_collects_the_young_generation_every_few_hundred_steps()
+    {
+        var bound = new Sculpt.Training.GarbageBound(every: 100);
+        bound.FitStarted(1, 1000, 10, 1000, resumedAtStep: 0);
+        Assert.False(bound.WantsStep(99));
+        Assert.True(bound.WantsStep(100));
+        int before = GC.CollectionCount(0);
+        bound.Step(1, 50, 50, 0.5, 1e-3);
+        Assert.Equal(before, GC.CollectionCount(0));
+        bound.Step(1, 100, 100, 0.5, 1e-3);
+        Assert.Equal(before + 1, GC.CollectionCount(0));
+        bound.Step(1, 100, 100, 0.5, 1e-3);
+        Assert.Equal(before + 1, GC.CollectionCount(0));
+    }
+
     [DllImport("libc.so.6", EntryPoint = "getenv")]
     private static extern IntPtr GetEnv([MarshalAs(UnmanagedType.LPUTF8Str)] string name);
 }

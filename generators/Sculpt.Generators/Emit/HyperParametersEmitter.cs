@@ -24,7 +24,7 @@ internal static class HyperParametersEmitter
         w.Line($"private static readonly string[] s_jsonNames = [{string.Join(", ", spec.Properties.Select(p => SourceWriter.Quote(p.JsonName)))}];");
         w.Line();
 
-        w.Line("/// <summary>Every option with its flag, type, default (read from a fresh instance) and range.</summary>");
+        w.Line("/// <summary>Every option with its flag, type, default (read from a fresh instance), range, description and, for an enum, its values.</summary>");
         w.Open($"{hide}public static {List}<{Runtime}.HyperParameterInfo> Options");
         w.Open("get");
         w.Line($"var defaults = new {self}();");
@@ -33,7 +33,8 @@ internal static class HyperParametersEmitter
         foreach (var p in spec.Properties)
         {
             string range = p.HasRange ? $"{SourceWriter.Literal(p.Minimum)}, {SourceWriter.Literal(p.Maximum)}" : "null, null";
-            w.Line($"    new({SourceWriter.Quote(p.Flag)}, {SourceWriter.Quote(p.Name)}, {SourceWriter.Quote(p.DisplayType)}, {Runtime}.ValueText.Format(defaults.{SourceWriter.Identifier(p.Name)}), {range}),");
+            string values = p.Kind == ValueKind.Enum ? $", global::System.Enum.GetNames<{p.TypeName}>()" : "";
+            w.Line($"    new({SourceWriter.Quote(p.Flag)}, {SourceWriter.Quote(p.Name)}, {SourceWriter.Quote(p.DisplayType)}, {Runtime}.ValueText.Format(defaults.{SourceWriter.Identifier(p.Name)}), {range}, {SourceWriter.Quote(p.Description)}{values}),");
         }
         w.Line("];");
         w.Close();

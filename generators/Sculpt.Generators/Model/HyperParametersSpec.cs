@@ -16,7 +16,8 @@ internal enum ValueKind
     Enum,
 }
 
-/// <summary>One hyperparameter: property, flag (<c>--learning-rate</c>), JSON name, type and optional inclusive range.</summary>
+/// <summary>One hyperparameter: property, flag (<c>--learning-rate</c>), JSON name, type, optional inclusive range and its <c>--help</c> line.</summary>
+/// <param name="Description">One line for <c>--help</c> (see <c>Parsing/HelpDescriptions</c>); empty when the declaration says nothing.</param>
 internal sealed record HyperParameterProperty(
     string Name,
     string Flag,
@@ -26,4 +27,5 @@ internal sealed record HyperParameterProperty(
     string DisplayType,
     bool HasRange,
     double Minimum,
-    double Maximum);
+    double Maximum,
+    string Description);

@@ -29,7 +29,8 @@ internal static class HyperParametersParser
                 DisplayType(kind.Value, property.Type),
                 range is not null,
                 range?.Minimum ?? 0,
-                range?.Maximum ?? 0));
+                range?.Maximum ?? 0,
+                HelpDescriptions.Of(property, cancellation)));
         }
         bool hidesBase = false;
         for (var current = type.BaseType; current is not null; current = current.BaseType)

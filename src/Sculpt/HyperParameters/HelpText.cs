@@ -4,14 +4,43 @@ using System.Text;
 
 namespace Sculpt.HyperParameters;
 
-/// <summary>Formats the <c>--help</c> table of a hyperparameter record.</summary>
+/// <summary>Formats the option lists of <c>--help</c>: each option with what it takes, then one line on what it does.</summary>
 public static class HelpText
 {
-    public static string Format(IReadOnlyList<HyperParameterInfo> options)
+    /// <summary>Option texts longer than this put their description on the next line, so the descriptions of the others stay in one column.</summary>
+    public const int OptionWidth = 30;
+
+    /// <summary>The width of an option column for these option texts: the longest of at most <see cref="OptionWidth"/> characters.</summary>
+    public static int ColumnWidth(IEnumerable<string> options) => options.Select(o => o.Length).Where(n => n <= OptionWidth).DefaultIfEmpty(0).Max();
+
+    /// <summary>The hyperparameters of a record, one per line: <c>--hidden int</c>, then the description, default and range.</summary>
+    public static string Format(IReadOnlyList<HyperParameterInfo> options, int? width = null) => Columns(options.Select(o => (o.Usage, o.Help)), width);
+
+    /// <summary>
+    /// Options and their descriptions in two columns, indented by two spaces. The description column
+    /// starts after the longest option text of at most <see cref="OptionWidth"/> characters; a longer
+    /// option text gets a line of its own with its description below, in that column.
+    /// </summary>
+    /// <param name="rows">The options and their descriptions.</param>
+    /// <param name="width">The option column's width, to align several lists (<see cref="ColumnWidth"/> of them all); by default these rows'.</param>
+    public static string Columns(IEnumerable<(string Option, string Description)> rows, int? width = null)
     {
-        var rows = new List<string[]> { new[] { "option", "type", "default", "range" } };
-        rows.AddRange(options.Select(o => new[] { o.Flag, o.Type, o.Default, o.RangeText }));
-        return TextTable.Format(rows);
+        var list = rows.ToList();
+        int column = width ?? ColumnWidth(list.Select(r => r.Option));
+        var text = new StringBuilder();
+        foreach (var (option, description) in list)
+        {
+            text.Append("  ").Append(option);
+            if (description.Length == 0)
+            {
+                text.Append('\n');
+                continue;
+            }
+            if (option.Length > column) text.Append('\n').Append(' ', column + 4);
+            else text.Append(' ', column - option.Length + 2);
+            text.Append(description).Append('\n');
+        }
+        return text.ToString();
     }
 }
 

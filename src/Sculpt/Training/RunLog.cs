@@ -4,7 +4,6 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
-using TorchSharp;
 
 namespace Sculpt.Training;
 
@@ -24,8 +23,7 @@ public sealed class RunLog : ITrainingProgress, IDisposable
     private readonly string _continueFrom;
     private StreamWriter? _epochs;
     private StreamWriter? _steps;
-    // TorchSharp's writer opens, appends and closes its event file on each call: nothing to dispose.
-    private readonly TorchSharp.Modules.SummaryWriter _tensorBoard;
+    private readonly TensorBoardWriter _tensorBoard;
     private readonly List<EpochReport> _reports = new();
 
     /// <param name="folder">The run folder the files go to.</param>
@@ -39,7 +37,7 @@ public sealed class RunLog : ITrainingProgress, IDisposable
         try
         {
             Directory.CreateDirectory(folder);
-            _tensorBoard = torch.utils.tensorboard.SummaryWriter(Path.Combine(folder, "tensorboard"));
+            _tensorBoard = new TensorBoardWriter(Path.Combine(folder, "tensorboard"));
         }
         catch (Exception problem) when (IsWriteError(problem))
         {
@@ -112,8 +110,7 @@ public sealed class RunLog : ITrainingProgress, IDisposable
         try
         {
             Started(_steps).WriteLine(Invariant($"{{\"step\":{step},\"epoch\":{epoch},\"loss\":{Number(runningLoss)},\"learning_rate\":{Number(learningRate)}}}"));
-            _tensorBoard.add_scalar("train/loss_running", (float)runningLoss, (int)step);
-            _tensorBoard.add_scalar("train/learning_rate", (float)learningRate, (int)step);
+            _tensorBoard.AddScalars(step, ("train/loss_running", (float)runningLoss), ("train/learning_rate", (float)learningRate));
         }
         catch (Exception problem) when (IsWriteError(problem))
         {
@@ -130,10 +127,9 @@ public sealed class RunLog : ITrainingProgress, IDisposable
             Started(_epochs).WriteLine(Invariant($"{report.Epoch},{report.Step},{Number(report.TrainLoss)},{Number(report.Validation.Loss)},{accuracy},{Number(report.LearningRate)},{Number(report.SamplesPerSecond)},{Number(report.Elapsed.TotalSeconds)},{Number(report.DataWaitShare)}"));
             _epochs!.Flush();
             _steps!.Flush();
-            int step = (int)report.Step;
-            _tensorBoard.add_scalar("train/loss", (float)report.TrainLoss, step);
-            _tensorBoard.add_scalar("validation/loss", (float)report.Validation.Loss, step);
-            if (report.Validation.Accuracy is { } value) _tensorBoard.add_scalar("validation/accuracy", (float)value, step);
+            var scalars = new List<(string, float)> { ("train/loss", (float)report.TrainLoss), ("validation/loss", (float)report.Validation.Loss) };
+            if (report.Validation.Accuracy is { } value) scalars.Add(("validation/accuracy", (float)value));
+            _tensorBoard.AddScalars(report.Step, scalars.ToArray());
         }
         catch (Exception problem) when (IsWriteError(problem))
         {
@@ -149,6 +145,7 @@ public sealed class RunLog : ITrainingProgress, IDisposable
             file.Flush();
             ((FileStream)file.BaseStream).Flush(flushToDisk: true);
         }
+        _tensorBoard.FlushToDisk();
     }
 
     public void FitEnded()
@@ -187,32 +184,68 @@ public sealed class RunLog : ITrainingProgress, IDisposable
 
     private void WritePlotsAndSummary(FitResult result, string title, IReadOnlyList<Data.SkippedRecords> skipped, string? weights, Evaluation? test)
     {
-        var epochs = result.Epochs;
-        double[] x = epochs.Select(e => (double)e.Epoch).ToArray();
-        Plot(Path.Combine(_folder, "loss.png"), $"{title}: loss", "loss",
-            ("train", x, epochs.Select(e => e.TrainLoss).ToArray()),
-            ("validation", x, epochs.Select(e => e.Validation.Loss).ToArray()));
-        if (epochs.All(e => e.Validation.Accuracy is not null))
+        foreach (var curves in Curves(result.Epochs, title))
         {
-            Plot(Path.Combine(_folder, "accuracy.png"), $"{title}: validation accuracy", "accuracy",
-                ("validation", x, epochs.Select(e => e.Validation.Accuracy!.Value).ToArray()));
+            var plot = Draw(curves);
+            Checkpoints.AtomicFile.Write(Path.Combine(_folder, curves.File), stream => stream.Write(plot.GetImageBytes(PlotWidth, PlotHeight, ScottPlot.ImageFormat.Png)));
         }
         Checkpoints.AtomicFile.WriteAllText(Path.Combine(_folder, "summary.md"), Summary(result, title, skipped, weights, test));
     }
 
-    private static void Plot(string path, string title, string label, params (string Name, double[] X, double[] Y)[] series)
+    internal const int PlotWidth = 800, PlotHeight = 500;
+
+    /// <summary>One plot of the run folder before it is drawn: its file, title, y axis and a line per series.</summary>
+    internal sealed record CurvePlot(string File, string Title, string YLabel, IReadOnlyList<Curve> Series);
+
+    /// <summary>A series of a plot: a value per epoch.</summary>
+    internal sealed record Curve(string Name, double[] Epochs, double[] Values);
+
+    /// <summary>
+    /// The plots of a run: <c>loss.png</c> (training and validation loss) and, for a classifier,
+    /// <c>accuracy.png</c>, in percent as the console prints it.
+    /// </summary>
+    internal static IReadOnlyList<CurvePlot> Curves(IReadOnlyList<EpochReport> epochs, string title)
+    {
+        double[] x = epochs.Select(e => (double)e.Epoch).ToArray();
+        var plots = new List<CurvePlot>
+        {
+            new("loss.png", $"{title}: loss", "loss",
+            [
+                new Curve("train", x, epochs.Select(e => e.TrainLoss).ToArray()),
+                new Curve("validation", x, epochs.Select(e => e.Validation.Loss).ToArray()),
+            ]),
+        };
+        if (epochs.All(e => e.Validation.Accuracy is not null))
+        {
+            plots.Add(new("accuracy.png", $"{title}: validation accuracy", "accuracy (%)",
+                [new Curve("validation", x, epochs.Select(e => e.Validation.Accuracy!.Value * 100).ToArray())]));
+        }
+        return plots;
+    }
+
+    /// <summary>
+    /// The plot of <paramref name="curves"/>: epochs on the x axis with ticks on whole epochs only,
+    /// and the legend in a panel right of the data, where it covers no point.
+    /// </summary>
+    internal static ScottPlot.Plot Draw(CurvePlot curves)
     {
         var plot = new ScottPlot.Plot();
-        foreach (var (name, x, y) in series)
+        foreach (var curve in curves.Series)
         {
-            var line = plot.Add.Scatter(x, y);
-            line.LegendText = name;
+            var line = plot.Add.Scatter(curve.Epochs, curve.Values);
+            line.LegendText = curve.Name;
         }
-        plot.Title(title);
+        plot.Title(curves.Title);
         plot.XLabel("epoch");
-        plot.YLabel(label);
-        plot.ShowLegend();
-        Checkpoints.AtomicFile.Write(path, stream => stream.Write(plot.GetImageBytes(800, 500, ScottPlot.ImageFormat.Png)));
+        plot.YLabel(curves.YLabel);
+        // An epoch is the unit: no tick, major or minor, between two.
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            IntegerTicksOnly = true,
+            MinorTickGenerator = new ScottPlot.TickGenerators.EvenlySpacedMinorTickGenerator(1),
+        };
+        plot.ShowLegend(ScottPlot.Edge.Right);
+        return plot;
     }
 
     private static string Summary(FitResult result, string title, IReadOnlyList<Data.SkippedRecords> skipped, string? weights, Evaluation? test)
@@ -252,7 +285,7 @@ public sealed class RunLog : ITrainingProgress, IDisposable
     /// <summary>Closes the files; a last flush that fails (as training unwinds from a full disk) is not reported again.</summary>
     public void Dispose()
     {
-        foreach (var file in new[] { _epochs, _steps })
+        foreach (IDisposable? file in new IDisposable?[] { _epochs, _steps, _tensorBoard })
         {
             try
             {

@@ -271,7 +271,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
                 Checkpoint.LoadWeights(path, Model);
                 return best;
             }
-            catch (InvalidDataException)
+            catch (Exception problem) when (problem is InvalidDataException or IOException or UnauthorizedAccessException)
             {
                 // A damaged best checkpoint restores nothing; the run keeps its final weights and says so.
             }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using Sculpt.Checkpoints;
 using Sculpt.Data;
 using Sculpt.HyperParameters;
@@ -57,7 +58,7 @@ public static class TrainerCommandLine
     private const string ResumeWithChangesFlag = "--resume-with-changes";
 
     /// <summary>What a run is doing, which decides the exit code of a file error.</summary>
-    private enum Phase { Usage, Data, Output, Training }
+    private enum Phase { Usage, Checkpoint, Data, Output, Training }
 
     /// <summary>Runs training as the command line asks; returns the process exit code (see <see cref="ExitCodes"/>).</summary>
     /// <param name="trainerName">The program name for usage and the default output folder.</param>
@@ -93,9 +94,7 @@ public static class TrainerCommandLine
             var options = RunOptions.Extract(args, out var rest);
             if (options.Help)
             {
-                output.WriteLine($"usage: {trainerName} [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint [--resume-with-changes]] [--checkpoint-every steps] [--data folder] [--threads N] [--verbose] [options]\n");
-                output.Write(HelpText.Format(TConfig.Options));
-                output.Write("\n" + ExitCodes.Table);
+                output.Write(Help<TData, TConfig>(trainerName));
                 return ExitCodes.Success;
             }
             // A resumed run starts from the checkpoint's hyperparameters; --config and flags change them.
@@ -104,7 +103,7 @@ public static class TrainerCommandLine
             string? folder = null;
             if (options.Resume is { } resume)
             {
-                phase = Phase.Data;
+                phase = Phase.Checkpoint;
                 resumed = Checkpoint.ReadState(resume);
                 config = savedConfig = resumed.Config is { } saved ? TConfig.FromJson(saved, Path.Combine(resume, Checkpoint.StateFile)) : new TConfig();
                 options = options.ContinuedFrom(resumed.RunOptions);
@@ -147,9 +146,6 @@ public static class TrainerCommandLine
             folder ??= options.OutputFolder ?? Path.Combine("runs", trainerName);
             RequireWritableFolder(folder);
             Checkpoint.RemoveStaleTemporaries(folder);
-            // The run's settings and the statistics inference needs are there from the start, not only once it ends.
-            AtomicFile.WriteAllText(Path.Combine(folder, "config.json"), config.ToJson());
-            data.Normalization?.Save(Path.Combine(folder, "normalization.json"));
             if (resumed is not null && options.Resume is { } from)
             {
                 output.WriteLine($"resuming from {from} (step {resumed.Step:N0}, epoch {resumed.Epoch}) into {folder}");
@@ -161,9 +157,11 @@ public static class TrainerCommandLine
             // The run log continues the files of the run folder the checkpoint came from.
             string? continueFrom = options.Resume is { } origin ? Checkpoint.RunFolderOf(origin) : null;
             using var log = new RunLog(folder, continueFrom: continueFrom);
-            var result = Fit(trainer, data, folder, options, output, log, normalization);
+            var result = Fit(trainer, data, folder, options, output, log, normalization, new RunSettingsFiles(folder, config.ToJson(), data.Normalization));
             if (result.Interrupted)
             {
+                phase = Phase.Output;
+                log.Finish(result, trainerName, data.Skipped);
                 output.WriteLine($"interrupted; continue with --resume {result.LastCheckpoint}");
                 return ExitCodes.Interrupted;
             }
@@ -211,8 +209,71 @@ public static class TrainerCommandLine
         }
     }
 
+    /// <summary>
+    /// What <c>--help</c> prints: the usage line, the run options with their defaults, the
+    /// hyperparameters of <typeparamref name="TConfig"/> and the exit codes. <c>--data</c> is offered
+    /// only when <typeparamref name="TData"/> reads files (<see cref="IFileDataSource"/>).
+    /// </summary>
+    public static string Help<TData, TConfig>(string trainerName)
+        where TData : IDataSource
+        where TConfig : IHyperParameters<TConfig>
+    {
+        bool readsFiles = typeof(TData).IsAssignableTo(typeof(IFileDataSource));
+        string dataName = typeof(TData).Name;
+        string data = readsFiles ? " [--data folder]" : "";
+        var rows = new List<(string, string)>
+        {
+            ("--config file.json", "Start from the hyperparameters in a JSON file, e.g. a run's config.json; flags given as well change them (default: the defaults below)"),
+            ("--device cpu|cuda[:N]", "Where to train: cpu, or cuda (the first GPU) or cuda:N (default cpu)"),
+            ("--output folder", $"The run folder: weights, config.json, checkpoints, logs, plots, summary.md (default {Path.Combine("runs", trainerName)}; with --resume, the checkpoint's run folder)"),
+            ("--resume checkpoint", $"Continue a run from a checkpoint folder, e.g. {Path.Combine("runs", trainerName, "checkpoints", "step-000001000")}, with its hyperparameters (default: a new run)"),
+            (ResumeWithChangesFlag, "Let --resume continue with hyperparameters other than the checkpoint's (default: differences are refused)"),
+            ("--checkpoint-every steps", "Also write a checkpoint every this many steps (default 0: only at each epoch's end, and the best epoch's)"),
+        };
+        if (readsFiles) rows.Add(("--data folder", $"Read the files of {dataName} from this folder (default: the paths {dataName} declares)"));
+        rows.Add(("--threads N", ThreadsHelp()));
+        rows.Add(("--verbose", "Add the stack trace to an error's one line (default off)"));
+        rows.Add(("--help, -h", "Show this help"));
+        var text = new System.Text.StringBuilder();
+        text.Append($"usage: {trainerName} [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint [--resume-with-changes]] [--checkpoint-every steps]{data} [--threads N] [--verbose] [options]\n\n");
+        // One description column for both lists.
+        int width = HelpText.ColumnWidth(rows.Select(r => r.Item1).Concat(TConfig.Options.Select(o => o.Usage)));
+        text.Append("run options:\n").Append(HelpText.Columns(rows, width));
+        text.Append($"\noptions: the hyperparameters of {typeof(TConfig).Name} (a --config file names them in camelCase)\n").Append(HelpText.Format(TConfig.Options, width));
+        text.Append('\n').Append(ExitCodes.Table);
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// <c>--threads</c>' line, with the count a run would use here: libtorch's default, one thread
+    /// per physical core unless <c>OMP_NUM_THREADS</c> or <c>MKL_NUM_THREADS</c> says otherwise.
+    /// </summary>
+    private static string ThreadsHelp()
+    {
+        const string Line = "CPU threads for libtorch's math in each step";
+        string? fromEnvironment = new[] { "OMP_NUM_THREADS", "MKL_NUM_THREADS" }
+            .Where(name => int.TryParse(Environment.GetEnvironmentVariable(name), out int n) && n > 0)
+            .Select(name => $"{name}={Environment.GetEnvironmentVariable(name)}")
+            .FirstOrDefault();
+        string here;
+        try
+        {
+            // Asking libtorch loads it; --help must work even where it cannot.
+            Backend.NativeBackend.EnsureLoaded();
+            here = $"{torch.get_num_threads()} here";
+        }
+        catch (Exception)
+        {
+            here = "";
+        }
+        string why = fromEnvironment is not null
+            ? $"as {fromEnvironment} in the environment says"
+            : "libtorch's choice of one per physical core, since a second thread on a core shares its vector units and adds little";
+        return here.Length > 0 ? $"{Line} (default {here}: {why})" : $"{Line} (default {why})";
+    }
+
     /// <summary>Trains with checkpoints and the run log in <paramref name="folder"/>; Ctrl-C asks training to checkpoint and stop instead of killing the process.</summary>
-    private static FitResult Fit<TModel, TData, TConfig>(Trainer<TModel, TData, TConfig> trainer, DataSplits data, string folder, RunOptions options, TextWriter output, RunLog log, string? normalization)
+    private static FitResult Fit<TModel, TData, TConfig>(Trainer<TModel, TData, TConfig> trainer, DataSplits data, string folder, RunOptions options, TextWriter output, RunLog log, string? normalization, RunSettingsFiles settings)
         where TModel : torch.nn.Module<torch.Tensor, torch.Tensor>, ISculptModel<TModel, TConfig>
         where TData : IDataSource, new()
         where TConfig : TrainingHyperParameters, IHyperParameters<TConfig>
@@ -238,7 +299,7 @@ public static class TrainerCommandLine
                 LastBatch = data.LastBatch,
                 Cancellation = interrupt.Token,
             };
-            return trainer.Fit(data.Train, data.Validation, new ProgressGroup(new ConsoleProgress(output == Console.Out ? null : output), log), fit);
+            return trainer.Fit(data.Train, data.Validation, new ProgressGroup(settings, new ConsoleProgress(output == Console.Out ? null : output), log, new GarbageBound()), fit);
         }
         finally
         {
@@ -255,6 +316,35 @@ public static class TrainerCommandLine
         if (config.RestoreBest && best is not null && best.Epoch != last)
             return $"the final weights, of epoch {last}: --restore-best found no copy of epoch {best.Epoch}'s";
         return config.RestoreBest ? $"the weights of epoch {last}, the final and best one" : $"the final weights, of epoch {last}";
+    }
+
+    /// <summary>
+    /// Writes the run's <c>config.json</c> and <c>normalization.json</c> when training starts, so they
+    /// are there for a run that never finishes; only then, because a resumed run's checkpoint has
+    /// been loaded and checked by that point, and a checkpoint that does not fit leaves the run
+    /// folder's files as they were.
+    /// </summary>
+    private sealed class RunSettingsFiles(string folder, string config, FeatureNormalization? normalization) : ITrainingProgress
+    {
+        public void FitStarted(int epochs, long trainSamples, long validationSamples, long stepsPerEpoch, long resumedAtStep)
+        {
+            AtomicFile.WriteAllText(Path.Combine(folder, "config.json"), config);
+            normalization?.Save(Path.Combine(folder, "normalization.json"));
+        }
+
+        public bool WantsStep(long stepInEpoch) => false;
+
+        public void Step(int epoch, long stepInEpoch, long step, double runningLoss, double learningRate)
+        {
+        }
+
+        public void EpochCompleted(EpochReport report, int epochs, TimeSpan elapsed)
+        {
+        }
+
+        public void FitEnded()
+        {
+        }
     }
 
     /// <summary>
@@ -277,6 +367,11 @@ public static class TrainerCommandLine
                 return (ExitCodes.TrainingFailed, problem.Message);
             case TrainingDivergedException:
                 return (ExitCodes.TrainingFailed, problem.Message);
+        }
+        if (phase == Phase.Checkpoint && fileError)
+        {
+            // The --resume checkpoint's own message names it; it is no file of the dataset.
+            return (ExitCodes.Data, problem.Message);
         }
         if (phase == Phase.Data && (fileError || problem is ShapeMismatchException))
         {
@@ -377,6 +472,7 @@ public static class TrainerCommandLine
             {
                 json.WriteStartObject();
                 json.WriteNumber("checkpointEvery", CheckpointEvery ?? 0);
+                if (Threads is { } threads) json.WriteNumber("threads", threads);
                 if (DataFolder is not null) json.WriteString("data", Path.GetFullPath(DataFolder));
                 json.WriteEndObject();
             }
@@ -392,6 +488,8 @@ public static class TrainerCommandLine
             return this with
             {
                 CheckpointEvery = CheckpointEvery ?? (root.TryGetProperty("checkpointEvery", out var every) ? every.GetInt64() : null),
+                // Numbers repeat only at the same thread count, so a resumed run keeps the run's.
+                Threads = Threads ?? (root.TryGetProperty("threads", out var threads) ? threads.GetInt32() : null),
                 DataFolder = DataFolder ?? (root.TryGetProperty("data", out var data) ? data.GetString() : null),
             };
         }

@@ -22,6 +22,13 @@ namespace Sculpt.Build
         /// <summary>Versions known to be needed only for symbols that are never called.</summary>
         public static readonly string[] SafeToWeaken = { "GLIBCXX_3.4.32" };
 
+        /// <summary>
+        /// The only symbols a weakened version may be needed for: GCC 13's &lt;iostream&gt; references
+        /// std::ios_base_library_init() to initialise the standard streams, which older libstdc++
+        /// does by itself. A file that needs the version for anything else is left as it is.
+        /// </summary>
+        public static readonly string[] NeverCalled = { "_ZSt21ios_base_library_initv" };
+
         private static readonly string[] LibStdCxxCandidates =
         {
             "/usr/lib/x86_64-linux-gnu/libstdc++.so.6",
@@ -81,7 +88,14 @@ namespace Sculpt.Build
                 string path = item.ItemSpec;
                 try
                 {
-                    var changed = ElfVersionPatcher.MakeWeak(path, missing);
+                    var safe = new List<string>();
+                    foreach (string version in missing)
+                    {
+                        var used = ElfVersionPatcher.SymbolsNeeding(path, version).Where(symbol => !NeverCalled.Contains(symbol)).ToList();
+                        if (used.Count == 0) safe.Add(version);
+                        else Log.LogWarning("Sculpt: " + path + " needs " + version + " for " + string.Join(", ", used) + ", which this host's libstdc++ lacks; left as it is, so it will not load here. Build on a host with a newer libstdc++ (GCC 13 or later).");
+                    }
+                    var changed = ElfVersionPatcher.MakeWeak(path, safe);
                     if (changed.Count > 0)
                         Log.LogMessage(MessageImportance.High, "Sculpt: marked " + string.Join(", ", changed) + " weak in " + path + ": this host's libstdc++ lacks it, and libLibTorchSharp.so needs it only for std::ios_base_library_init, which it never calls (README, \"Native backend on older Linux\").");
                 }
@@ -108,6 +122,8 @@ namespace Sculpt.Build
     {
         private const uint SectionTypeVersionNeed = 0x6ffffffe; // SHT_GNU_verneed
         private const uint SectionTypeVersionDefinition = 0x6ffffffd; // SHT_GNU_verdef
+        private const uint SectionTypeVersionSymbols = 0x6fffffff; // SHT_GNU_versym
+        private const long SymbolEntrySize = 24; // Elf64_Sym
         private const ushort WeakFlag = 0x2; // VER_FLG_WEAK
 
         /// <summary>A version a file needs: the library it comes from, its name, and where its flags live.</summary>
@@ -154,6 +170,55 @@ namespace Sculpt.Build
                     uint next = U32(bytes, entry + 12);
                     if (next == 0) break;
                     entry += next;
+                }
+            }
+            return result;
+        }
+
+        /// <summary>
+        /// The dynamic symbols the file binds to <paramref name="version"/> of another library
+        /// (.gnu.version_r names the version's index, .gnu.version gives each .dynsym entry's).
+        /// </summary>
+        public static List<string> SymbolsNeeding(string path, string version)
+        {
+            var bytes = File.ReadAllBytes(path);
+            var result = new List<string>();
+            int index = -1;
+            foreach (var section in Sections(bytes, path))
+            {
+                if (section.Type != SectionTypeVersionNeed) continue;
+                var strings = SectionAt(bytes, path, section.Link);
+                long entry = section.Offset;
+                for (uint i = 0; i < section.Info && index < 0; i++)
+                {
+                    ushort count = U16(bytes, entry + 2);
+                    long aux = entry + U32(bytes, entry + 8);
+                    for (int j = 0; j < count; j++)
+                    {
+                        if (CString(bytes, strings.Offset + U32(bytes, aux + 8)) == version)
+                        {
+                            index = U16(bytes, aux + 6);
+                            break;
+                        }
+                        uint nextAux = U32(bytes, aux + 12);
+                        if (nextAux == 0) break;
+                        aux += nextAux;
+                    }
+                    uint next = U32(bytes, entry + 12);
+                    if (next == 0) break;
+                    entry += next;
+                }
+            }
+            if (index < 0) return result;
+            foreach (var versions in Sections(bytes, path))
+            {
+                if (versions.Type != SectionTypeVersionSymbols) continue;
+                var symbols = SectionAt(bytes, path, versions.Link);
+                var names = SectionAt(bytes, path, symbols.Link);
+                for (long i = 0; i < versions.Size / 2; i++)
+                {
+                    if ((U16(bytes, versions.Offset + 2 * i) & 0x7fff) != index) continue;
+                    result.Add(CString(bytes, names.Offset + U32(bytes, symbols.Offset + SymbolEntrySize * i)));
                 }
             }
             return result;
@@ -211,6 +276,7 @@ namespace Sculpt.Build
         {
             public uint Type;
             public long Offset;
+            public long Size;
             public uint Link;
             public uint Info;
         }
@@ -233,6 +299,7 @@ namespace Sculpt.Build
                 {
                     Type = U32(bytes, header + 4),
                     Offset = (long)U64(bytes, header + 0x18),
+                    Size = (long)U64(bytes, header + 0x20),
                     Link = U32(bytes, header + 0x28),
                     Info = U32(bytes, header + 0x2C),
                 };

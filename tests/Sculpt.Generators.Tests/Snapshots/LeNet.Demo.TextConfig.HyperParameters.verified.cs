@@ -9,7 +9,7 @@ partial record TextConfig : global::Sculpt.HyperParameters.IHyperParameters<Text
     private static readonly string[] s_flags = ["--vocabulary", "--width"];
     private static readonly string[] s_jsonNames = ["vocabulary", "width"];
 
-    /// <summary>Every option with its flag, type, default (read from a fresh instance) and range.</summary>
+    /// <summary>Every option with its flag, type, default (read from a fresh instance), range, description and, for an enum, its values.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::Sculpt.HyperParameters.HyperParameterInfo> Options
     {
         get
@@ -17,8 +17,8 @@ partial record TextConfig : global::Sculpt.HyperParameters.IHyperParameters<Text
             var defaults = new TextConfig();
             return
             [
-                new("--vocabulary", "Vocabulary", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Vocabulary), null, null),
-                new("--width", "Width", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Width), null, null),
+                new("--vocabulary", "Vocabulary", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Vocabulary), null, null, ""),
+                new("--width", "Width", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Width), null, null, ""),
             ];
         }
     }

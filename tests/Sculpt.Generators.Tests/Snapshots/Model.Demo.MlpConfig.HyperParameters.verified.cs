@@ -9,7 +9,7 @@ partial record MlpConfig : global::Sculpt.HyperParameters.IHyperParameters<MlpCo
     private static readonly string[] s_flags = ["--hidden", "--dropout"];
     private static readonly string[] s_jsonNames = ["hidden", "dropout"];
 
-    /// <summary>Every option with its flag, type, default (read from a fresh instance) and range.</summary>
+    /// <summary>Every option with its flag, type, default (read from a fresh instance), range, description and, for an enum, its values.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::Sculpt.HyperParameters.HyperParameterInfo> Options
     {
         get
@@ -17,8 +17,8 @@ partial record MlpConfig : global::Sculpt.HyperParameters.IHyperParameters<MlpCo
             var defaults = new MlpConfig();
             return
             [
-                new("--hidden", "Hidden", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Hidden), null, null),
-                new("--dropout", "Dropout", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.Dropout), null, null),
+                new("--hidden", "Hidden", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Hidden), null, null, ""),
+                new("--dropout", "Dropout", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.Dropout), null, null, ""),
             ];
         }
     }

@@ -7,7 +7,7 @@ partial record PairConfig : global::Sculpt.HyperParameters.IHyperParameters<Pair
     private static readonly string[] s_flags = ["--width"];
     private static readonly string[] s_jsonNames = ["width"];
 
-    /// <summary>Every option with its flag, type, default (read from a fresh instance) and range.</summary>
+    /// <summary>Every option with its flag, type, default (read from a fresh instance), range, description and, for an enum, its values.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::Sculpt.HyperParameters.HyperParameterInfo> Options
     {
         get
@@ -15,7 +15,7 @@ partial record PairConfig : global::Sculpt.HyperParameters.IHyperParameters<Pair
             var defaults = new PairConfig();
             return
             [
-                new("--width", "Width", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Width), null, null),
+                new("--width", "Width", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Width), null, null, ""),
             ];
         }
     }

@@ -9,7 +9,7 @@ partial record TextConfig : global::Sculpt.HyperParameters.IHyperParameters<Text
     private static readonly string[] s_flags = ["--vocabulary", "--dim", "--heads", "--layers"];
     private static readonly string[] s_jsonNames = ["vocabulary", "dim", "heads", "layers"];
 
-    /// <summary>Every option with its flag, type, default (read from a fresh instance) and range.</summary>
+    /// <summary>Every option with its flag, type, default (read from a fresh instance), range, description and, for an enum, its values.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::Sculpt.HyperParameters.HyperParameterInfo> Options
     {
         get
@@ -17,10 +17,10 @@ partial record TextConfig : global::Sculpt.HyperParameters.IHyperParameters<Text
             var defaults = new TextConfig();
             return
             [
-                new("--vocabulary", "Vocabulary", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Vocabulary), null, null),
-                new("--dim", "Dim", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Dim), null, null),
-                new("--heads", "Heads", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Heads), null, null),
-                new("--layers", "Layers", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Layers), null, null),
+                new("--vocabulary", "Vocabulary", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Vocabulary), null, null, ""),
+                new("--dim", "Dim", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Dim), null, null, ""),
+                new("--heads", "Heads", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Heads), null, null, ""),
+                new("--layers", "Layers", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Layers), null, null, ""),
             ];
         }
     }

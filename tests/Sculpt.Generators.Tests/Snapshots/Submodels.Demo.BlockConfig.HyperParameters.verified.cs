@@ -9,7 +9,7 @@ partial record BlockConfig : global::Sculpt.HyperParameters.IHyperParameters<Blo
     private static readonly string[] s_flags = ["--width", "--depth"];
     private static readonly string[] s_jsonNames = ["width", "depth"];
 
-    /// <summary>Every option with its flag, type, default (read from a fresh instance) and range.</summary>
+    /// <summary>Every option with its flag, type, default (read from a fresh instance), range, description and, for an enum, its values.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::Sculpt.HyperParameters.HyperParameterInfo> Options
     {
         get
@@ -17,8 +17,8 @@ partial record BlockConfig : global::Sculpt.HyperParameters.IHyperParameters<Blo
             var defaults = new BlockConfig();
             return
             [
-                new("--width", "Width", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Width), null, null),
-                new("--depth", "Depth", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Depth), null, null),
+                new("--width", "Width", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Width), null, null, ""),
+                new("--depth", "Depth", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Depth), null, null, ""),
             ];
         }
     }
