@@ -9,7 +9,7 @@ partial record PixelConfig : global::Sculpt.HyperParameters.IHyperParameters<Pix
     private static readonly string[] s_flags = ["--epochs", "--batch-size", "--learning-rate", "--weight-decay", "--momentum", "--clip-grad-norm", "--accumulate-batches", "--l1", "--early-stopping", "--restore-best", "--schedule", "--warmup-steps", "--min-learning-rate", "--decay-factor", "--decay-every", "--patience", "--seed"];
     private static readonly string[] s_jsonNames = ["epochs", "batchSize", "learningRate", "weightDecay", "momentum", "clipGradNorm", "accumulateBatches", "l1", "earlyStopping", "restoreBest", "schedule", "warmupSteps", "minLearningRate", "decayFactor", "decayEvery", "patience", "seed"];
 
-    /// <summary>Every option with its flag, type, default (read from a fresh instance) and range.</summary>
+    /// <summary>Every option with its flag, type, default (read from a fresh instance), range, description and, for an enum, its values.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::Sculpt.HyperParameters.HyperParameterInfo> Options
     {
         get
@@ -17,23 +17,23 @@ partial record PixelConfig : global::Sculpt.HyperParameters.IHyperParameters<Pix
             var defaults = new PixelConfig();
             return
             [
-                new("--epochs", "Epochs", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Epochs), 1.0, 1000000.0),
-                new("--batch-size", "BatchSize", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.BatchSize), 1.0, 1048576.0),
-                new("--learning-rate", "LearningRate", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.LearningRate), 0.0, 10.0),
-                new("--weight-decay", "WeightDecay", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.WeightDecay), 0.0, 1.0),
-                new("--momentum", "Momentum", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.Momentum), 0.0, 1.0),
-                new("--clip-grad-norm", "ClipGradNorm", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.ClipGradNorm), 0.0, 1000000.0),
-                new("--accumulate-batches", "AccumulateBatches", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.AccumulateBatches), 1.0, 4096.0),
-                new("--l1", "L1", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.L1), 0.0, 10.0),
-                new("--early-stopping", "EarlyStopping", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.EarlyStopping), 0.0, 1000000.0),
-                new("--restore-best", "RestoreBest", "bool", global::Sculpt.HyperParameters.ValueText.Format(defaults.RestoreBest), null, null),
-                new("--schedule", "Schedule", "Schedule", global::Sculpt.HyperParameters.ValueText.Format(defaults.Schedule), null, null),
-                new("--warmup-steps", "WarmupSteps", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.WarmupSteps), 0.0, 1000000000.0),
-                new("--min-learning-rate", "MinLearningRate", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.MinLearningRate), 0.0, 10.0),
-                new("--decay-factor", "DecayFactor", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.DecayFactor), 0.0, 1.0),
-                new("--decay-every", "DecayEvery", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.DecayEvery), 1.0, 1000000.0),
-                new("--patience", "Patience", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Patience), 0.0, 1000000.0),
-                new("--seed", "Seed", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Seed), null, null),
+                new("--epochs", "Epochs", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Epochs), 1.0, 1000000.0, "Passes over the training data."),
+                new("--batch-size", "BatchSize", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.BatchSize), 1.0, 1048576.0, "Samples per training step."),
+                new("--learning-rate", "LearningRate", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.LearningRate), 0.0, 10.0, "The optimizer's step size; under a schedule, the rate it starts from or peaks at."),
+                new("--weight-decay", "WeightDecay", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.WeightDecay), 0.0, 1.0, "Weight decay of the weights and embeddings; biases and norm scales are not decayed."),
+                new("--momentum", "Momentum", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.Momentum), 0.0, 1.0, "Momentum of the Sgd and SgdNesterov optimizers; the others ignore it."),
+                new("--clip-grad-norm", "ClipGradNorm", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.ClipGradNorm), 0.0, 1000000.0, "The largest global L2 norm of the gradients before a step; 0 turns clipping off."),
+                new("--accumulate-batches", "AccumulateBatches", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.AccumulateBatches), 1.0, 4096.0, "Micro-batches each batch is split into: the same update with a fraction of the activation memory."),
+                new("--l1", "L1", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.L1), 0.0, 10.0, "L1 regularisation of the weights (not biases or norms): adds L1 * sign(w) to their gradients."),
+                new("--early-stopping", "EarlyStopping", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.EarlyStopping), 0.0, 1000000.0, "Stop when the validation loss has not improved for this many epochs; 0 never stops early."),
+                new("--restore-best", "RestoreBest", "bool", global::Sculpt.HyperParameters.ValueText.Format(defaults.RestoreBest), null, null, "End with the weights of the epoch of lowest validation loss instead of the last epoch's."),
+                new("--schedule", "Schedule", "Schedule", global::Sculpt.HyperParameters.ValueText.Format(defaults.Schedule), null, null, "How the learning rate moves over the run.", global::System.Enum.GetNames<global::Sculpt.Optimization.Schedule>()),
+                new("--warmup-steps", "WarmupSteps", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.WarmupSteps), 0.0, 1000000000.0, "Steps of linear warmup before the cosine decay of WarmupCosine."),
+                new("--min-learning-rate", "MinLearningRate", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.MinLearningRate), 0.0, 10.0, "The lowest rate the WarmupCosine and Plateau schedules go down to."),
+                new("--decay-factor", "DecayFactor", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.DecayFactor), 0.0, 1.0, "What the Step and Plateau schedules multiply the rate by at each decay."),
+                new("--decay-every", "DecayEvery", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.DecayEvery), 1.0, 1000000.0, "Epochs between decays of the Step schedule."),
+                new("--patience", "Patience", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Patience), 0.0, 1000000.0, "Epochs without a lower validation loss before the Plateau schedule decays."),
+                new("--seed", "Seed", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Seed), null, null, "Fixes weight initialisation, dropout, data splits, shuffling and augmentation."),
             ];
         }
     }
