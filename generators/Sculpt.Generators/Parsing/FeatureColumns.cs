@@ -68,7 +68,7 @@ internal static class FeatureColumns
         }
         if (countWritten && count is < 1 or > ColumnNames.MaxRangeCount)
         {
-            Problem($"Count must be 1 to {ColumnNames.MaxRangeCount:N0}; got {count}", "Count");
+            Problem($"Count must be 1 to {ColumnNames.Count(ColumnNames.MaxRangeCount)}; got {ColumnNames.Count(count)}", "Count");
             return null;
         }
         long[] shape = [];
@@ -78,7 +78,7 @@ internal static class FeatureColumns
                 .Select(d => long.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out long v) && v is > 0 and <= int.MaxValue ? v : -1).ToArray();
             if (dims.Length == 0 || dims.Any(d => d < 0) || dims.Aggregate(1.0, (product, d) => product * d) > ColumnNames.MaxRangeCount)
             {
-                Problem($"Shape must be positive integers separated by spaces, e.g. \"1 28 28\", of at most {ColumnNames.MaxRangeCount:N0} values; got \"{shapeText}\"", "Shape");
+                Problem($"Shape must be positive integers separated by spaces, e.g. \"1 28 28\", of at most {ColumnNames.Count(ColumnNames.MaxRangeCount)} values; got \"{shapeText}\"", "Shape");
                 return null;
             }
             shape = dims;
@@ -139,7 +139,7 @@ internal static class FeatureColumns
         }
         if (shape.Length > 0 && shaped != count)
         {
-            Problem($"Shape \"{shapeText}\" holds {shaped:N0} values, but '{name}' reads {count:N0} columns", "Shape");
+            Problem($"Shape \"{shapeText}\" holds {ColumnNames.Count(shaped)} values, but '{name}' reads {ColumnNames.Count(count)} columns", "Shape");
             return null;
         }
         return new DatasetColumn(name, column, selection == ColumnSelection.Positions ? index : -1, element == SpecialType.System_Boolean)

@@ -119,11 +119,14 @@ internal static class ColumnNames
         }
         if ((long)last - first + 1 > MaxRangeCount)
         {
-            problem = $"\"{text}\" names {(long)last - first + 1:N0} columns; a range names at most {MaxRangeCount:N0}";
+            problem = $"\"{text}\" names {Count((long)last - first + 1)} columns; a range names at most {Count(MaxRangeCount)}";
             return null;
         }
         return new NumberedRange(prefix, first, last, suffix, digits);
     }
+
+    /// <summary>A count for a message, with thousands separators whatever the culture (the generator runs in the user's).</summary>
+    public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     /// <summary>Splits a name at its last run of digits: <c>f12_mean</c> is <c>f</c>, <c>12</c>, <c>_mean</c>.</summary>
     private static bool TrySplit(string name, out string prefix, out string digits, out string suffix)
