@@ -5,6 +5,7 @@
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- pooling           (Sculpt's pooling kernels vs libtorch's, interleaved)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- attention         (Sculpt's self-attention vs libtorch's fused kernel by sequence length, interleaved)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- csv               (CSV loader vs CsvHelper, interleaved)
+//   dotnet run -c Release --project tests/Sculpt.Benchmarks -- pixels            (a 785-column Fashion-MNIST CSV, one vector feature, vs CsvHelper, interleaved)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- memory 3          (resident memory over 10,000 Quickstart steps, 3 processes: growth per 1,000 steps)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- busy 3            (two Quickstart runs side by side against one alone on one thread, 3 rounds)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- tokens            (GPT-2 BPE tokens/s and the cache)
@@ -54,6 +55,16 @@ if (args is ["attention", ..])
 if (args is ["csv", ..])
 {
     CsvLoadBenchmark.RunPaired(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 15);
+    return;
+}
+if (args is ["pixels-breakdown", ..])
+{
+    PixelCsvBenchmark.Breakdown(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3);
+    return;
+}
+if (args is ["pixels", ..])
+{
+    PixelCsvBenchmark.RunPaired(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 7);
     return;
 }
 // The Quickstart example is built with the benchmarks (a project reference that is not referenced as an assembly).

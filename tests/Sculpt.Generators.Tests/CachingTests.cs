@@ -16,7 +16,7 @@ public class CachingTests
     [Fact]
     public void An_edit_outside_attributed_types_leaves_every_step_cached()
     {
-        var compilation = GeneratorHarness.Compile(Samples.Trainers, Samples.ModelWithoutConfig, Samples.Datasets);
+        var compilation = GeneratorHarness.Compile(Samples.Trainers, Samples.ModelWithoutConfig, Samples.Datasets, Samples.VectorDatasets);
         var driver = GeneratorHarness.Driver().RunGenerators(compilation);
         var first = driver.GetRunResult().Results.Single();
         foreach (string step in TrackedSteps)

@@ -44,6 +44,17 @@ public class DatasetAnalyzerTests
         {{declarations}}
         """;
 
+    /// <summary>A Kaggle-style pixel file's record: a label column and a vector feature declared as <paramref name="pixels"/>.</summary>
+    private static string Pixels(string name, string pixels, string dataset = "[CsvDataset(\"pixels.csv\")]") => $$"""
+        {{dataset}}
+        public partial record {{name}}
+        {
+            [Label(Classes = 10)] public int Label { get; init; }
+            {{pixels}}
+        }
+
+        """;
+
     private static string Net(string name, string signature, int inputs, int outputs) => $$"""
         [Model(typeof(Config))]
         public partial class {{name}}
@@ -251,6 +262,72 @@ public class DatasetAnalyzerTests
                 [Label(ClassNames = ["a", "b"])] public {|SCULPT0009:int|} Y { get; init; }
             }
             """),
+        // SCULPT0016: vector features whose columns cannot be read as declared
+        Program(Pixels("V1", """[Feature({|SCULPT0016:Columns = "pixel1-pixel784"|})] public float[] Pixels { get; init; } = [];""")),
+        Program(Pixels("V2", """[Feature({|SCULPT0016:Columns = "pixel784..pixel1"|})] public float[] Pixels { get; init; } = [];""")),
+        Program(Pixels("V3", """[Feature({|SCULPT0016:Columns = "pixel1..px784"|})] public float[] Pixels { get; init; } = [];""")),
+        Program(Pixels("V4", """[Feature({|SCULPT0016:Columns = "p001..p99"|})] public float[] Pixels { get; init; } = [];""")),
+        Program(Pixels("V5", """public {|SCULPT0016:float[]|} Pixels { get; init; } = [];""")),
+        Program(Pixels("V6", """[{|SCULPT0016:Feature(Shape = "1 28 28")|}] public float[] Pixels { get; init; } = [];""")),
+        Program(Pixels("V7", """[Feature({|SCULPT0016:ColumnPattern = "*"|}, Count = 784)] public float[] Pixels { get; init; } = [];""")),
+        Program(Pixels("V8", """[Feature({|SCULPT0016:ColumnPattern = "pixel*"|})] public float[] Pixels { get; init; } = [];""")),
+        Program(Pixels("V9", """[Feature(Columns = "pixel1..pixel784", {|SCULPT0016:Shape = "1 28 27"|})] public float[] Pixels { get; init; } = [];""")),
+        Program(Pixels("V10", """
+            [Feature(Columns = "pixel1..pixel784", {|SCULPT0016:Shape = "1 28 28"|})] public float[] Pixels { get; init; } = [];
+                public float Brightness { get; init; }
+            """)),
+        Program(Pixels("V11", """[Feature({|SCULPT0016:Columns = "pixel1..pixel784"|})] public float[] Pixels { get; init; } = [];""", """[CsvDataset("pixels.csv", Header = false)]""")),
+        Program(Pixels("V12", """[Feature(Columns = "pixel1..pixel784", {|SCULPT0016:ColumnPattern = "pixel*"|})] public float[] Pixels { get; init; } = [];""")),
+        Program(Pixels("V13", """[Feature(Columns = "pixel1..pixel784", {|SCULPT0016:Count = 700|})] public float[] Pixels { get; init; } = [];""")),
+        Program(Pixels("V14", """
+            [Feature({|SCULPT0016:Columns = "pixel1..pixel784"|})] public float[] Pixels { get; init; } = [];
+                [Feature(Column = "pixel1")] public float Corner { get; init; }
+            """)),
+        Program(Pixels("V15", """[Feature({|SCULPT0016:Index = 0|}, Count = 784)] public float[] Pixels { get; init; } = [];""", """[CsvDataset("pixels.csv", Header = false)]""")),
+        Program(Pixels("V16", """
+            public float Brightness { get; init; }
+                [Feature({|SCULPT0016:Count = 3|})] public float Contrast { get; init; }
+            """)),
+        Program(Pixels("V17", """[Feature(Columns = "name1..name9")] public {|SCULPT0009:string[]|} Names { get; init; } = [];""")),
+        Program("""
+            [CsvDataset("a.csv")]
+            public partial record V18
+            {
+                public float X { get; init; }
+                [Label] public {|SCULPT0009:int[]|} Y { get; init; } = [];
+            }
+            """),
+        Program("""
+            [CsvDataset("a.csv")]
+            public partial record V19
+            {
+                [Label] public int Y { get; init; }
+                public float X { get; init; }
+                [Feature({|SCULPT0016:Column = "x"|})] public float Again { get; init; }
+            }
+            """),
+        Program(Pixels("V20", """[Feature(Columns = "pixel1..pixel784", {|SCULPT0016:Shape = ""|})] public float[] Pixels { get; init; } = [];""")),
+        Program(Pixels("V21", """[Feature({|SCULPT0016:Columns = "pixel1..pixel99999999"|})] public float[] Pixels { get; init; } = [];""")),
+        Program(Pixels("V22", """[Feature(Index = 1, {|SCULPT0016:Count = -1|})] public float[] Pixels { get; init; } = [];""")),
+        Program(Pixels("V23", """[Feature({|SCULPT0016:Index = 2147483600|}, Count = 1000)] public float[] Pixels { get; init; } = [];""", """[CsvDataset("pixels.csv", Header = false)]""")),
+        Program(Pixels("V24", """[Feature({|SCULPT0016:ColumnPattern = "__"|}, Count = 2)] public float[] Pixels { get; init; } = [];""")),
+        Program(Pixels("V25", """[Feature(Columns = "pixel1..pixel784", {|SCULPT0016:Column = "pixel"|})] public float[] Pixels { get; init; } = [];""")),
+        Program(Pixels("V26", """public {|SCULPT0009:float[,]|} Pixels { get; init; } = new float[28, 28];""")),
+        // SCULPT0012 with vectors: a shaped vector is the sample, an unshaped one counts its columns.
+        Program(Pixels("Flat", """[Feature(Columns = "pixel1..pixel784", Shape = "1 28 28")] public float[] Pixels { get; init; } = [];""")
+            + Net("Mlp", "B 784 -> B 10", 784, 10) + """
+
+            [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+            public partial class T : Trainer<Mlp, {|SCULPT0012:Flat|}, Config>;
+            """),
+        Program(Pixels("Wide", """
+            [Feature(Columns = "pixel1..pixel784")] public float[] Pixels { get; init; } = [];
+                public float Brightness { get; init; }
+            """) + Net("Mlp", "B 784 -> B 10", 784, 10) + """
+
+            [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+            public partial class T : Trainer<Mlp, {|SCULPT0012:Wide|}, Config>;
+            """),
     };
 
     [Theory]
@@ -343,6 +420,36 @@ public class DatasetAnalyzerTests
             [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
             public partial class T : Trainer<Two, Open, Config>;
             """),
+        // Vector features: an image-shaped one against a CNN, a flat one beside a scalar against an MLP.
+        Program(Pixels("Fashion", """[Feature(Columns = "pixel1..pixel784", Shape = "1 28 28")] public float[] Pixels { get; init; } = [];""") + """
+            [Model(typeof(Config))]
+            public partial class Cnn
+            {
+                [Conv2d(1, 4, 3, Padding = 1)] private partial Tensor Conv(Tensor x);
+                [Linear(4 * 28 * 28, 10)] private partial Tensor Output(Tensor x);
+
+                [Forward("B 1 28 28 -> B 10")]
+                public Tensor Forward(Tensor x) => Output(Ops.Flatten(Ops.Relu(Conv(x))));
+            }
+
+            [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+            public partial class T : Trainer<Cnn, Fashion, Config>;
+            """),
+        Program(Pixels("Wide", """
+            [Feature(ColumnPattern = "pixel*", Count = 784)] public float[] Pixels { get; init; } = [];
+                [Feature(Column = "brightness")] public float Brightness { get; init; }
+            """) + Net("Mlp", "B 785 -> B 10", 785, 10) + """
+
+            [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+            public partial class T : Trainer<Mlp, Wide, Config>;
+            """),
+        // Without a header: the label at 0, 784 pixels from 1 by default, a scalar after them (785).
+        Program(Pixels("Raw", """
+            [Feature(Count = 784)] public byte[] Pixels { get; init; } = [];
+                public float Brightness { get; init; }
+                [Feature(Index = 790, Count = 2)] public bool[] Flags { get; init; } = [];
+            """, """[CsvDataset("pixels.csv", Header = false)]""")),
+        Program(Pixels("Padded", """[Feature(Columns = "px_001..px_784")] public double[] Pixels { get; init; } = [];""")),
     };
 
     [Theory]
@@ -365,5 +472,24 @@ public class DatasetAnalyzerTests
     {
         var diagnostics = AnalyzerHarness.Verify((string)Enumerable.ElementAt<object[]>(Invalid, invalidCase)[0]);
         Assert.Contains(message, diagnostics.Single().GetMessage());
+    }
+
+    [Theory]
+    [InlineData("record V1\n", "'V1.Pixels': \"pixel1-pixel784\" is not a range: write the first and the last column's names with '..' between them, e.g. \"pixel1..pixel784\"")]
+    [InlineData("record V2\n", "'V2.Pixels': \"pixel784..pixel1\" runs backwards, so it names no column: write the lower end first, \"pixel1..pixel784\"")]
+    [InlineData("record V3\n", "'V3.Pixels': the ends of \"pixel1..px784\" must differ only in their number; 'pixel1' and 'px784' differ in what comes before it ('pixel', 'px')")]
+    [InlineData("record V5\n", "'V5.Pixels': 'Pixels' is an array: say which columns it reads, with Columns = \"pixel1..pixel784\", ColumnPattern = \"pixel*\" and Count, or Index and Count")]
+    [InlineData("record V7\n", "'V7.Pixels': 'Pixels' (ColumnPattern \"*\") and 'Label' both read column 'Label': a column feeds one property")]
+    [InlineData("record V8\n", "'V8.Pixels': ColumnPattern \"pixel*\" needs Count (or Shape) to say how many columns it matches")]
+    [InlineData("record V9\n", "'V9.Pixels': Shape \"1 28 27\" holds 756 values, but 'Pixels' reads 784 columns")]
+    [InlineData("record V10\n", "'V10.Pixels': a Shape makes 'Pixels' the whole sample, [1, 28, 28], but 'V10' has other features too ('Brightness'): mark them [Ignore], or drop the Shape for samples [785]")]
+    [InlineData("record V14\n", "'V14.Pixels': 'Pixels' (Columns \"pixel1..pixel784\") and 'Corner' both read column 'pixel1': a column feeds one property")]
+    [InlineData("record V15\n", "'V15.Pixels': 'Pixels' (Index 0 to 783) and 'Label' both read the column at Index 0: a column feeds one property")]
+    [InlineData("Trainer<Mlp, {|SCULPT0012:Flat|}", "'Flat' yields samples [1, 28, 28], batched [B, 1, 28, 28], but 'Mlp' takes [B, 784]")]
+    [InlineData("Trainer<Mlp, {|SCULPT0012:Wide|}", "'Wide' yields samples [785], batched [B, 785], but 'Mlp' takes [B, 784]")]
+    public void Vector_feature_messages_name_the_property_and_what_is_wrong(string marker, string message)
+    {
+        string markup = Enumerable.Single<object[]>(Invalid, row => ((string)row[0]).Contains(marker, System.StringComparison.Ordinal))[0].ToString()!;
+        Assert.Equal(message, AnalyzerHarness.Verify(markup).Single().GetMessage(System.Globalization.CultureInfo.InvariantCulture) is var actual && actual.StartsWith(message, System.StringComparison.Ordinal) ? message : actual);
     }
 }

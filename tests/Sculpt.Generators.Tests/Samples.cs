@@ -344,6 +344,55 @@ internal static class Samples
         public partial class IrisTrainer : Trainer<IrisNet, Iris, IrisConfig>;
         """;
 
+    public const string VectorDatasets = """
+        using Sculpt;
+        using Sculpt.Training;
+        using static TorchSharp.torch;
+
+        namespace Demo;
+
+        // Kaggle's Fashion-MNIST CSV: label,pixel1,...,pixel784.
+        [CsvDataset("fashion-mnist_train.csv", Validation = 0.1)]
+        public partial record FashionPixels
+        {
+            [Label(Classes = 10)] public int Label { get; init; }
+            [Feature(Columns = "pixel1..pixel784", Shape = "1 28 28")] public float[] Pixels { get; init; } = [];
+        }
+
+        [CsvDataset("sensors.csv", Header = false, Missing = MissingValues.FillMean)]
+        public partial record Sensors
+        {
+            [Label] public bool Alarm { get; init; }
+            [Feature(Count = 16)] public float[] Readings { get; init; } = [];
+            public float Temperature { get; init; }
+            [Feature(Index = 20, Count = 3)] public bool[] Flags { get; init; } = [];
+        }
+
+        [CsvDataset("spectra.csv")]
+        public partial record Spectra
+        {
+            [Feature(ColumnPattern = "band_*", Count = 64)] public double[] Bands { get; init; } = [];
+            public bool Calibrated { get; init; }
+            [Label] public double Concentration { get; init; }
+        }
+
+        [HyperParameters]
+        public partial record PixelConfig : TrainingHyperParameters;
+
+        [Model(typeof(PixelConfig))]
+        public partial class PixelNet
+        {
+            [Conv2d(1, 4, 3, Padding = 1)] private partial Tensor Conv(Tensor x);
+            [Linear(4 * 28 * 28, 10)] private partial Tensor Classify(Tensor x);
+
+            [Forward("B 1 28 28 -> B 10")]
+            public Tensor Forward(Tensor image) => Classify(Ops.Flatten(Ops.Relu(Conv(image))));
+        }
+
+        [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+        public partial class PixelTrainer : Trainer<PixelNet, FashionPixels, PixelConfig>;
+        """;
+
     public static readonly (string Name, string Source)[] All =
     [
         (nameof(HyperParameters), HyperParameters),
@@ -355,5 +404,6 @@ internal static class Samples
         (nameof(Submodels), Submodels),
         (nameof(Sequences), Sequences),
         (nameof(Datasets), Datasets),
+        (nameof(VectorDatasets), VectorDatasets),
     ];
 }

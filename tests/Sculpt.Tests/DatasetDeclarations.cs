@@ -149,3 +149,66 @@ public partial class SplitNet
     [Forward("B 1 -> B 2")]
     public Tensor Forward(Tensor x) => Classify(x);
 }
+
+// Vector features (VectorFeatureTests): a Kaggle-style 785-column pixel file, label,pixel1,...,pixel784.
+
+[CsvDataset("pixels.csv", Validation = 0.25)]
+public partial record PixelRows
+{
+    [Label(Classes = 10)] public int Label { get; init; }
+    [Feature(Columns = "pixel1..pixel784", Shape = "1 28 28")] public float[] Pixels { get; init; } = [];
+}
+
+[CsvDataset("bands.csv", Normalize = false, Validation = 0.25, Stratify = false)]
+public partial record Bands
+{
+    [Feature(ColumnPattern = "band*", Count = 4)] public float[] Band { get; init; } = [];
+    [Feature(Column = "temp")] public float Temperature { get; init; }
+    [Label] public double Level { get; init; }
+}
+
+[CsvDataset("raw.csv", Header = false, Normalize = false, Validation = 0.25, Stratify = false, OnBadRecord = BadRecords.Skip)]
+public partial record RawRows
+{
+    [Label] public bool Alarm { get; init; }
+    [Feature(Count = 3)] public float[] Readings { get; init; } = [];
+    public float Temperature { get; init; }
+    [Feature(Index = 6, Count = 2)] public bool[] Flags { get; init; } = [];
+}
+
+[CsvDataset("grid.csv", Validation = 0.25, Stratify = false)]
+public partial record GridRows
+{
+    [Feature(Columns = "v1..v6", Shape = "2 3")] public float[] Values { get; init; } = [];
+    [Label] public int Kind { get; init; }
+}
+
+// Two patterns may meet in one column; only the file can tell, and the loader refuses it.
+[CsvDataset("overlap.csv")]
+public partial record OverlappingPatterns
+{
+    [Feature(ColumnPattern = "a*", Count = 2)] public float[] A { get; init; } = [];
+    [Feature(ColumnPattern = "*b", Count = 1)] public float[] B { get; init; } = [];
+    [Label] public int Kind { get; init; }
+}
+
+[HyperParameters]
+public partial record PixelConfig : TrainingHyperParameters
+{
+    public override int Epochs { get; init; } = 3;
+    public override int BatchSize { get; init; } = 32;
+    public override double LearningRate { get; init; } = 0.01;
+}
+
+[Model(typeof(PixelConfig))]
+public partial class PixelNet
+{
+    [Conv2d(1, 4, 4, Stride = 4)] private partial Tensor Patches(Tensor x);
+    [Linear(4 * 7 * 7, 10)] private partial Tensor Classify(Tensor x);
+
+    [Forward("B 1 28 28 -> B 10")]
+    public Tensor Forward(Tensor image) => Classify(Ops.Flatten(Ops.Relu(Patches(image))));
+}
+
+[Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+public partial class PixelTrainer : Trainer<PixelNet, PixelRows, PixelConfig>;

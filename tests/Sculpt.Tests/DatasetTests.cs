@@ -85,6 +85,9 @@ public sealed class DatasetTests : IDisposable
             fields.Add(sign + Digits(integer) + (fraction >= 0 ? "." + Digits(fraction) : ""));
         }
         fields.AddRange(["1e5", " 2.5", "2.5 ", "NA", "", "-", ".", "1.2.3", "0x10", "16777216", "16777217", "12345678.5", "1,5", "9.99999999"]);
+        // Every short integer (the digit-by-digit path of pixel files) and short fields that are not one.
+        fields.AddRange(Enumerable.Range(0, 1000).Select(i => i.ToString(CultureInfo.InvariantCulture)));
+        fields.AddRange(["007", "00", "1.", ".5", "+1", "-0", "1e", "a1", "1a", "1 ", "?", "N/A", "\u0663", "12\u0663", "9:", "/9"]);
         string path = Write("numbers.csv", string.Join("\n", fields.Chunk(7).Select(row => string.Join(",", row.Select(f => f.Contains(',') ? $"\"{f}\"" : f)))) + "\n");
         int fast = 0, field = 0;
         using var reader = new CsvRecordReader(path, header: false);

@@ -144,6 +144,43 @@ public sealed class FaultTests : IDisposable
         AssertFault(Flowers(), ExitCodes.Data, "error: Flowers: ", message);
     }
 
+    private Result Pixels(params string[] args) => Launch<PixelTrainer, PixelNet, PixelRows, PixelConfig>("PixelTrainer", static (c, d) => new PixelTrainer(c, d), With(args));
+
+    /// <summary>A 785-column pixel file (label,pixel1,...,pixel784) with <paramref name="change"/> applied to its lines.</summary>
+    private void WritePixels(Func<string[], string[]> change)
+    {
+        var lines = new[] { "label," + string.Join(",", Enumerable.Range(1, 784).Select(i => $"pixel{i}")) }
+            .Concat(Enumerable.Range(0, 24).Select(r => $"{r % 10}," + string.Join(",", Enumerable.Range(0, 784).Select(i => (r * 7 + i) % 256))))
+            .ToArray();
+        Write("pixels.csv", string.Join("\n", change(lines)) + "\n");
+    }
+
+    [Theory]
+    [InlineData("a range column missing from the header", "pixels.csv:1: the header has no column 'pixel300' of Pixels (pixel1..pixel784)")]
+    [InlineData("a pixel that is not a number", "pixels.csv:6: column 'pixel300' has '1e'")]
+    [InlineData("a row short of one pixel", "pixels.csv:6: has 784 fields; expected 785")]
+    public void A_malformed_pixel_file_exits_3_naming_the_file_line_and_column(string fault, string message)
+    {
+        WritePixels(lines =>
+        {
+            var fields = lines[fault.StartsWith("a range", StringComparison.Ordinal) ? 0 : 5].Split(',').ToList();
+            if (fault.StartsWith("a row", StringComparison.Ordinal)) fields.RemoveAt(300);
+            else fields[300] = fault.StartsWith("a range", StringComparison.Ordinal) ? "pixel300b" : "1e";
+            lines[fault.StartsWith("a range", StringComparison.Ordinal) ? 0 : 5] = string.Join(",", fields);
+            return lines;
+        });
+        AssertFault(Pixels(), ExitCodes.Data, "error: PixelRows: ", message);
+    }
+
+    [Fact]
+    public void Good_pixel_data_trains_so_each_fault_above_is_its_own()
+    {
+        WritePixels(lines => lines);
+        var result = Pixels();
+        Assert.True(result.Code == 0, result.Error);
+        Assert.Equal("", result.Error);
+    }
+
     [Theory]
     [InlineData("binary")]
     [InlineData("utf-16")]

@@ -22,6 +22,7 @@ public sealed class DatasetAnalyzer : DiagnosticAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.CannotGenerate,
         DiagnosticDescriptors.InvalidDatasetSetting,
+        DiagnosticDescriptors.InvalidColumns,
         DiagnosticDescriptors.SampleShape,
         DiagnosticDescriptors.LabelKind,
         DiagnosticDescriptors.OutputSize);
@@ -46,9 +47,12 @@ public sealed class DatasetAnalyzer : DiagnosticAnalyzer
             DatasetParser.Describe(type, dataset, problems, context.CancellationToken);
             foreach (var problem in problems)
             {
-                context.ReportDiagnostic(problem.IsSetting
-                    ? Diagnostic.Create(DiagnosticDescriptors.InvalidDatasetSetting, problem.Location, type.Name, problem.Message)
-                    : Diagnostic.Create(DiagnosticDescriptors.CannotGenerate, problem.Location, problem.Message));
+                context.ReportDiagnostic(problem switch
+                {
+                    { IsSetting: true } => Diagnostic.Create(DiagnosticDescriptors.InvalidDatasetSetting, problem.Location, type.Name, problem.Message),
+                    { Property: { } property } => Diagnostic.Create(DiagnosticDescriptors.InvalidColumns, problem.Location, type.Name, property, problem.Message),
+                    _ => Diagnostic.Create(DiagnosticDescriptors.CannotGenerate, problem.Location, problem.Message),
+                });
             }
         }
         if (type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.TrainerAttribute) is { } trainer)

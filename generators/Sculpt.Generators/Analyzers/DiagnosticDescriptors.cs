@@ -70,6 +70,10 @@ internal static class DiagnosticDescriptors
         "SCULPT0015", Declarations, "A dataset setting is invalid",
         "Dataset '{0}': {1}");
 
+    public static readonly DiagnosticDescriptor InvalidColumns = Error(
+        "SCULPT0016", Declarations, "A dataset property's columns cannot be read as declared",
+        "'{0}.{1}': {2}");
+
     private static DiagnosticDescriptor Error(string id, string category, string title, string message) =>
         new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
 }

@@ -93,9 +93,12 @@ internal static class DatasetEmitter
         };
         string targets = spec.Label == DatasetLabel.Regression ? $"regression targets [N, {spec.Targets.Count}]" : "class indices [N]";
         int width = spec.Features.Sum(f => f.Width);
-        var slotNames = spec.Features.SelectMany(f => f.Categories.Count > 0 ? f.Categories.Select(c => f.Property + "=" + c) : new[] { f.Property });
-        w.Line($"/// <summary>What each of the {width} entries of a feature vector is, in order (a categorical column: one per category).</summary>");
-        w.Line($"public static global::System.Collections.Generic.IReadOnlyList<string> FeatureNames {{ get; }} = [{string.Join(", ", slotNames.Select(SourceWriter.Quote))}];");
+        var slotNames = spec.Features.SelectMany(f => f.IsVector
+            ? new[] { $".. {Tabular}.TableSchema.VectorNames({SourceWriter.Quote(f.Property)}, {f.Count})" }
+            : (f.Categories.Count > 0 ? f.Categories.Select(c => f.Property + "=" + c) : new[] { f.Property }).Select(SourceWriter.Quote));
+        string kinds = spec.Features.Any(f => f.IsVector) ? "a categorical column: one per category; a vector: one per column" : "a categorical column: one per category";
+        w.Line($"/// <summary>What each of the {width} entries of a feature vector is, in order ({kinds}).</summary>");
+        w.Line($"public static global::System.Collections.Generic.IReadOnlyList<string> FeatureNames {{ get; }} = [{string.Join(", ", slotNames)}];");
         w.Line();
         foreach (var categorical in spec.Features.Where(f => f.Categories.Count > 0))
         {
@@ -106,11 +109,14 @@ internal static class DatasetEmitter
         string options = $"new {Tabular}.TableOptions(global::Sculpt.MissingValues.{missing}, {SourceWriter.Literal(spec.Fill)}, global::Sculpt.BadRecords.{(spec.OnBadRecord == 1 ? "Skip" : "Error")})";
         string classNames = spec.ClassNames.Count > 0 ? "[.. ClassNames]" : "null";
         int classes = spec.Label == DatasetLabel.ClassIndex ? spec.Classes : 0;
-        w.Line($"/// <summary>Reads a {(spec.Delimiter == '\t' ? "TSV" : "CSV")} file into features [N, {width}] and {targets}; errors name the file and line.</summary>");
+        var shaped = spec.Features.FirstOrDefault(f => f.Shape.Count > 0);
+        string featureShape = shaped is null ? $"[N, {width}]" : $"[N, {string.Join(", ", shaped.Shape.Select(SourceWriter.Literal))}]";
+        w.Line($"/// <summary>Reads a {(spec.Delimiter == '\t' ? "TSV" : "CSV")} file into features {featureShape} and {targets}; errors name the file and line.</summary>");
         w.Line("/// <param name=\"path\">The file.</param>");
         w.Line("/// <param name=\"workers\">Threads for a large file (default: one per core).</param>");
         w.Open($"public static {Tabular}.TabularData ReadCsv(string path, int? workers = null)");
-        w.Line($"var schema = new {Tabular}.TableSchema([.. FeatureNames], {Tabular}.LabelKind.{labelKind}, TargetCount: {spec.Targets.Count}, {options}, {classNames}, Classes: {classes});");
+        string sampleShape = shaped is null ? "" : $" {{ SampleShape = [{string.Join(", ", shaped.Shape.Select(SourceWriter.Literal))}] }}";
+        w.Line($"var schema = new {Tabular}.TableSchema([.. FeatureNames], {Tabular}.LabelKind.{labelKind}, TargetCount: {spec.Targets.Count}, {options}, {classNames}, Classes: {classes}){sampleShape};");
         w.Line($"return {Tabular}.TableReader.Read(path, {CharLiteral(spec.Delimiter)}, header: {Bool(spec.Header)}, schema, ReadRows, workers);");
         w.Close();
         w.Line();
@@ -118,15 +124,22 @@ internal static class DatasetEmitter
         w.Open($"private static void ReadRows({Tabular}.CsvRecordReader reader, {Tabular}.TableBuilder table)");
         foreach (var column in spec.Features.Concat(spec.Targets))
         {
-            w.Line($"int {Local(column)} = table.Column({SourceWriter.Quote(column.Column)}, {column.Index});");
+            string property = SourceWriter.Quote(column.Property);
+            w.Line(column.Selection switch
+            {
+                ColumnSelection.Range => $"int[] {Local(column)} = table.ColumnRange({property}, {SourceWriter.Quote(column.Column)});",
+                ColumnSelection.Pattern => $"int[] {Local(column)} = table.ColumnPattern({property}, {SourceWriter.Quote(column.Column)}, {column.Count});",
+                ColumnSelection.Positions => $"int[] {Local(column)} = table.ColumnPositions({property}, {column.Index}, {column.Count});",
+                _ => $"int {Local(column)} = table.Column({SourceWriter.Quote(column.Column)}, {column.Index});",
+            });
         }
         w.Open("while (reader.Read())");
         w.Line("if (!table.BeginRecord()) continue;");
         int slot = 0;
         foreach (var feature in spec.Features)
         {
-            w.Line(feature.Categories.Count > 0
-                ? $"table.Category({slot}, {Local(feature)}, CategoriesOf{feature.Property});"
+            w.Line(feature.IsVector ? $"table.{(feature.IsBoolean ? "Booleans" : "Numbers")}({slot}, {Local(feature)});"
+                : feature.Categories.Count > 0 ? $"table.Category({slot}, {Local(feature)}, CategoriesOf{feature.Property});"
                 : $"table.{(feature.IsBoolean ? "Boolean" : "Number")}({slot}, {Local(feature)});");
             slot += feature.Width;
         }
@@ -140,7 +153,7 @@ internal static class DatasetEmitter
         w.Line();
     }
 
-    private static string Local(DatasetColumn column) => "column" + column.Property;
+    private static string Local(DatasetColumn column) => (column.IsVector ? "columns" : "column") + column.Property;
 
     private static string Resolve(string path) => $"{Data}.DatasetLoader.Resolve({SourceWriter.Quote(path)}, folder)";
 

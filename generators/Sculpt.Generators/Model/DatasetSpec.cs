@@ -20,16 +20,43 @@ internal enum DatasetLabel
     NextToken = 4,
 }
 
+/// <summary>How a property of a <c>[CsvDataset]</c> record finds its column or columns.</summary>
+internal enum ColumnSelection
+{
+    /// <summary>One column: by header name (<see cref="DatasetColumn.Column"/>) or position (<see cref="DatasetColumn.Index"/>).</summary>
+    One,
+
+    /// <summary>A vector over a numbered range of header names; <see cref="DatasetColumn.Column"/> is the range, <c>pixel1..pixel784</c>.</summary>
+    Range,
+
+    /// <summary>A vector over the header names matching a pattern; <see cref="DatasetColumn.Column"/> is the pattern, <c>pixel*</c>.</summary>
+    Pattern,
+
+    /// <summary>A vector over <see cref="DatasetColumn.Count"/> columns by position from <see cref="DatasetColumn.Index"/>.</summary>
+    Positions,
+}
+
 /// <summary>
 /// A property of a <c>[CsvDataset]</c> record bound to a file column; a categorical one (a string
-/// with declared <see cref="Categories"/>) fills one feature slot per category.
+/// with declared <see cref="Categories"/>) fills one feature slot per category, a vector one (an
+/// array property) one slot per column of its <see cref="Selection"/>.
 /// </summary>
 internal sealed record DatasetColumn(string Property, string Column, int Index, bool IsBoolean)
 {
     public EquatableArray<string> Categories { get; init; } = EquatableArray<string>.Empty;
 
+    public ColumnSelection Selection { get; init; }
+
+    /// <summary>A vector's column count.</summary>
+    public int Count { get; init; }
+
+    /// <summary>A vector's declared dims (its <c>Shape</c>), empty when it has none.</summary>
+    public EquatableArray<long> Shape { get; init; } = EquatableArray<long>.Empty;
+
+    public bool IsVector => Selection != ColumnSelection.One;
+
     /// <summary>How many feature slots the column fills.</summary>
-    public int Width => Categories.Count > 0 ? Categories.Count : 1;
+    public int Width => IsVector ? Count : Categories.Count > 0 ? Categories.Count : 1;
 }
 
 internal sealed record ImageAugmentationSpec(int CropPadding, bool FlipHorizontal, bool FlipVertical, double Rotation, double Translate);

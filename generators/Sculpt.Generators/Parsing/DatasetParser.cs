@@ -9,13 +9,18 @@ using Sculpt.Generators.Shapes;
 
 namespace Sculpt.Generators.Parsing;
 
-/// <summary>A reason a dataset declaration cannot be loaded as written, and where to show it (analyzer only).</summary>
-internal sealed record DatasetProblem(string Message, Location? Location, bool IsSetting = false);
+/// <summary>
+/// A reason a dataset declaration cannot be loaded as written, and where to show it (analyzer
+/// only): a setting (SCULPT0015), the columns of <see cref="Property"/> (SCULPT0016), or the
+/// declaration's structure (SCULPT0009).
+/// </summary>
+internal sealed record DatasetProblem(string Message, Location? Location, bool IsSetting = false, string? Property = null);
 
 /// <summary>
 /// Turns a <c>[CsvDataset]</c>, <c>[IdxDataset]</c>, <c>[ImageFolderDataset]</c> or
 /// <c>[TextDataset]</c> type into a <see cref="DatasetSpec"/>. The generator skips a declaration
-/// with problems; the analyzer reports them (SCULPT0009 for structure, SCULPT0015 for settings).
+/// with problems; the analyzer reports them (SCULPT0009 for structure, SCULPT0015 for settings,
+/// SCULPT0016 for the columns a property reads).
 /// </summary>
 internal static class DatasetParser
 {
@@ -130,7 +135,10 @@ internal static class DatasetParser
         DatasetLabel? label = null;
         string[] classNames = [];
         int classes = 0;
-        int order = 0;
+        int order = 0, declared = 0;
+        bool labelDeclared = false;
+        var context = new DatasetContext(type.Name, header, problems, cancellation);
+        var claims = new List<FeatureColumns.Claim>();
         foreach (var property in type.GetMembers().OfType<IPropertySymbol>())
         {
             if (property.IsStatic || property.IsIndexer || property.DeclaredAccessibility != Accessibility.Public || property.GetMethod is null) continue;
@@ -139,17 +147,34 @@ internal static class DatasetParser
             var labelAttribute = attributes.FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.LabelAttribute);
             var featureAttribute = attributes.FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.FeatureAttribute);
             var binding = labelAttribute ?? featureAttribute;
-            string column = binding?.NamedArguments.FirstOrDefault(a => a.Key == "Column").Value.Value as string ?? property.Name;
-            int index = binding?.NamedArguments.FirstOrDefault(a => a.Key == "Index").Value.Value is int i && i >= 0 ? i : order;
-            order++;
             var typeLocation = property.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellation) is PropertyDeclarationSyntax declaration
                 ? declaration.Type.GetLocation()
                 : property.Locations.FirstOrDefault();
+            declared++;
+            labelDeclared |= labelAttribute is not null;
+            if (property.Type is IArrayTypeSymbol array)
+            {
+                var vector = FeatureColumns.Vector(context, property, array, featureAttribute, labelAttribute, order, typeLocation);
+                order += vector is { Selection: ColumnSelection.Positions } ? vector.Count : 1;
+                if (vector is null) continue;
+                features.Add(vector);
+                string selectedBy = vector.Selection switch { ColumnSelection.Range => "Columns", ColumnSelection.Pattern => "ColumnPattern", _ => "Index" };
+                claims.Add(new(vector, FeatureColumns.Where(featureAttribute, selectedBy, typeLocation, cancellation)));
+                continue;
+            }
+            FeatureColumns.NotVector(context, property, featureAttribute);
+            bool columnWritten = binding?.NamedArguments.Any(a => a.Key == "Column") == true;
+            string column = binding?.NamedArguments.FirstOrDefault(a => a.Key == "Column").Value.Value as string ?? property.Name;
+            bool indexWritten = binding?.NamedArguments.FirstOrDefault(a => a.Key == "Index").Value.Value is int i && i >= 0;
+            int index = indexWritten ? (int)binding!.NamedArguments.First(a => a.Key == "Index").Value.Value! : order;
+            order++;
+            var claimed = new DatasetColumn(property.Name, column, index, false);
+            claims.Add(new(claimed, FeatureColumns.Where(binding, header ? (columnWritten ? "Column" : null) : (indexWritten ? "Index" : null), typeLocation, cancellation)));
             var special = property.Type.SpecialType;
             if (labelAttribute is null)
             {
-                string[] categories = featureAttribute?.NamedArguments.FirstOrDefault(a => a.Key == "Categories").Value is { Kind: TypedConstantKind.Array, IsNull: false } declared
-                    ? declared.Values.Select(v => v.Value as string ?? "").ToArray()
+                string[] categories = featureAttribute?.NamedArguments.FirstOrDefault(a => a.Key == "Categories").Value is { Kind: TypedConstantKind.Array, IsNull: false } declaredCategories
+                    ? declaredCategories.Values.Select(v => v.Value as string ?? "").ToArray()
                     : [];
                 if (special == SpecialType.System_String && categories.Length > 0)
                 {
@@ -204,8 +229,16 @@ internal static class DatasetParser
                 else if (count < 2) problems.Add(new($"Classes of '{property.Name}' must be 2 or more; got {count}", typeLocation));
             }
         }
-        if (features.Count == 0 && order == targets.Count) problems.Add(new($"'{type.Name}' has no feature columns: declare public number or bool properties", type.Locations.FirstOrDefault()));
-        if (label is null) problems.Add(new($"'{type.Name}' has no [Label] property: mark the column the model predicts", type.Locations.FirstOrDefault()));
+        FeatureColumns.Overlaps(context, claims);
+        var shaped = features.FirstOrDefault(f => f.Shape.Count > 0);
+        if (shaped is not null && features.Count > 1)
+        {
+            var others = string.Join(", ", features.Where(f => f != shaped).Select(f => $"'{f.Property}'"));
+            var shapeAttribute = type.GetMembers(shaped.Property).FirstOrDefault()?.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.FeatureAttribute);
+            context.Column(shaped.Property, $"a Shape makes '{shaped.Property}' the whole sample, [{string.Join(", ", shaped.Shape)}], but '{type.Name}' has other features too ({others}): mark them [Ignore], or drop the Shape for samples [{features.Sum(f => f.Width)}]", shapeAttribute, "Shape", null);
+        }
+        if (features.Count == 0 && declared == targets.Count) problems.Add(new($"'{type.Name}' has no feature columns: declare public number or bool properties", type.Locations.FirstOrDefault()));
+        if (label is null && !labelDeclared) problems.Add(new($"'{type.Name}' has no [Label] property: mark the column the model predicts", type.Locations.FirstOrDefault()));
         var labelKind = label ?? DatasetLabel.ClassName;
         return spec with
         {
@@ -225,7 +258,7 @@ internal static class DatasetParser
                 DatasetLabel.ClassName => classNames.Length,
                 _ => classes,
             },
-            SampleShape = new[] { (long)features.Sum(f => f.Width) }.ToEquatableArray(),
+            SampleShape = shaped is not null && features.Count == 1 ? shaped.Shape : new[] { (long)features.Sum(f => f.Width) }.ToEquatableArray(),
             Stratify = spec.Stratify && labelKind != DatasetLabel.Regression,
         };
     }
@@ -331,7 +364,7 @@ internal static class DatasetParser
         return list.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == key)?.GetLocation();
     }
 
-    private static bool IsNumber(SpecialType type) => type is SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Int32
+    internal static bool IsNumber(SpecialType type) => type is SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Int32
         or SpecialType.System_Int64 or SpecialType.System_Int16 or SpecialType.System_Byte or SpecialType.System_SByte
         or SpecialType.System_UInt16 or SpecialType.System_UInt32 or SpecialType.System_Decimal;
 

@@ -180,6 +180,36 @@ public sealed class FeatureAttribute : System.Attribute
     /// zeros under <c>Fill</c>/<c>FillMean</c>, and follows the dataset's <c>Missing</c> policy otherwise.
     /// </summary>
     public string[]? Categories { get; set; }
+
+    /// <summary>
+    /// The header columns of an array property (a vector feature, e.g. <c>float[] Pixels</c>), as a
+    /// numbered range of names: <c>"pixel1..pixel784"</c> reads pixel1, pixel2, ..., pixel784, in
+    /// that order, wherever they stand in the header. The ends differ only in their last number
+    /// (<c>"f01_mean..f12_mean"</c> keeps the zero padding). Names match as <see cref="Column"/> does.
+    /// </summary>
+    public string? Columns { get; set; }
+
+    /// <summary>
+    /// The header columns of an array property whose names match a pattern: <c>*</c> stands for
+    /// any run of characters, <c>?</c> for one (<c>"pixel*"</c>); read in header order. Needs
+    /// <see cref="Count"/> or <see cref="Shape"/>: the feature width must be known when the project builds.
+    /// </summary>
+    public string? ColumnPattern { get; set; }
+
+    /// <summary>
+    /// How many columns an array property reads: from <see cref="Index"/> on, by position (with or
+    /// without a header; in a file without a header <see cref="Index"/> defaults to the property's
+    /// place, counting a vector's columns), or how many <see cref="ColumnPattern"/> must match.
+    /// </summary>
+    public int Count { get; set; }
+
+    /// <summary>
+    /// The dims of an array property's values when it is the dataset's only feature, e.g.
+    /// <c>"1 28 28"</c>: samples are then <c>[1, 28, 28]</c> (batches <c>[B, 1, 28, 28]</c>), read
+    /// row-major from the columns. Three or more dims are channels first, and are standardised per
+    /// channel, as images are; otherwise each column is standardised on its own.
+    /// </summary>
+    public string? Shape { get; set; }
 }
 
 /// <summary>

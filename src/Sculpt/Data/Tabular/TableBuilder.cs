@@ -34,7 +34,18 @@ public sealed record TableOptions(MissingValues Missing = MissingValues.Error, d
 /// <param name="Options">The missing-value and bad-record policies.</param>
 /// <param name="ClassNames">Declared class names of a <see cref="LabelKind.ClassName"/> label, or null to collect them.</param>
 /// <param name="Classes">The declared class count of a <see cref="LabelKind.ClassIndex"/> label, or 0.</param>
-public sealed record TableSchema(string[] FeatureNames, LabelKind LabelKind, int TargetCount, TableOptions Options, string[]? ClassNames = null, int Classes = 0);
+public sealed record TableSchema(string[] FeatureNames, LabelKind LabelKind, int TargetCount, TableOptions Options, string[]? ClassNames = null, int Classes = 0)
+{
+    /// <summary>
+    /// One sample's dims when the features are one vector declared with a <c>Shape</c> (e.g.
+    /// <c>[1, 28, 28]</c>: the feature matrix is then <c>[N, 1, 28, 28]</c>); null for <c>[N, F]</c>.
+    /// </summary>
+    public long[]? SampleShape { get; init; }
+
+    /// <summary>The names of the <paramref name="count"/> entries of vector feature <paramref name="property"/>: <c>Pixels[0]</c>, <c>Pixels[1]</c>, ...</summary>
+    public static IEnumerable<string> VectorNames(string property, int count) =>
+        Enumerable.Range(0, count).Select(i => property + "[" + i.ToString(CultureInfo.InvariantCulture) + "]");
+}
 
 /// <summary>
 /// Collects the rows of a <see cref="CsvRecordReader"/> into a feature matrix and targets, one
@@ -42,7 +53,7 @@ public sealed record TableSchema(string[] FeatureNames, LabelKind LabelKind, int
 /// not parse, a missing value or an unknown class either stops the load with an error naming the
 /// file, line and column, or skips the row, as the dataset declares.
 /// </summary>
-public sealed class TableBuilder
+public sealed partial class TableBuilder
 {
     private static readonly byte[][] MissingMarkers = [[], "NA"u8.ToArray(), "N/A"u8.ToArray(), "?"u8.ToArray()];
 
@@ -51,6 +62,7 @@ public sealed class TableBuilder
     private readonly LabelKind _labelKind;
     private readonly int _targetCount;
     private readonly TableOptions _options;
+    private readonly long[]? _sampleShape;
     private readonly List<byte[]> _classKeys = [];
     private readonly List<string> _classNames = [];
     private readonly bool _classesDeclared;
@@ -80,6 +92,7 @@ public sealed class TableBuilder
         _labelKind = schema.LabelKind;
         _targetCount = schema.TargetCount;
         _options = schema.Options;
+        _sampleShape = schema.SampleShape;
         _expectedFields = reader.Header.Count;
         if (schema.ClassNames is { Length: > 0 } classNames)
         {
@@ -103,27 +116,6 @@ public sealed class TableBuilder
         _capacity = capacity;
         _growable = false;
     }
-
-    /// <summary>
-    /// The position of a column: found in the header by <paramref name="name"/> (ignoring case,
-    /// spaces, '_' and '-'), or <paramref name="index"/> in a file without a header.
-    /// </summary>
-    public int Column(string name, int index)
-    {
-        if (_reader.Header.Count == 0)
-        {
-            _expectedFields = Math.Max(_expectedFields, index + 1);
-            return index;
-        }
-        string key = Key(name);
-        for (int i = 0; i < _reader.Header.Count; i++)
-        {
-            if (Key(_reader.Header[i]) == key) return i;
-        }
-        throw new InvalidDataException($"{_reader.Path}:1: the header has no column '{name}'; it has {string.Join(", ", _reader.Header.Select(h => $"'{h}'"))}.");
-    }
-
-    private static string Key(string name) => new(name.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant).ToArray());
 
     /// <summary>Starts a row; false (after counting or reporting it) when its field count is wrong.</summary>
     public bool BeginRecord()
@@ -187,6 +179,34 @@ public sealed class TableBuilder
             return;
         }
         _features[_rowStart + feature] = value ? 1f : 0f;
+    }
+
+    /// <summary>
+    /// A vector feature: the numbers in <paramref name="columns"/> (as <see cref="ColumnRange"/>,
+    /// <see cref="ColumnPattern"/> or <see cref="ColumnPositions"/> bound them) into features
+    /// <paramref name="slot"/> to <paramref name="slot"/> + their count, each on
+    /// <see cref="Number"/>'s fast path, straight from the reader's UTF-8 bytes.
+    /// </summary>
+    public void Numbers(int slot, int[] columns)
+    {
+        if (_rowIsBad) return;
+        var features = _features.AsSpan(_rowStart + slot, columns.Length);
+        for (int i = 0; i < columns.Length; i++)
+        {
+            if (_reader.TryReadPlainFloat(columns[i], out float plain))
+            {
+                features[i] = plain;
+                continue;
+            }
+            NumberSlowly(slot + i, columns[i]);
+            if (_rowIsBad) return;
+        }
+    }
+
+    /// <summary>A vector feature of true/false or 1/0 columns, as <see cref="Boolean"/> reads one.</summary>
+    public void Booleans(int slot, int[] columns)
+    {
+        for (int i = 0; i < columns.Length && !_rowIsBad; i++) Boolean(slot + i, columns[i]);
     }
 
     /// <summary>
@@ -335,7 +355,7 @@ public sealed class TableBuilder
         };
         bool regression = first._labelKind == LabelKind.Regression;
         return new TabularData(path, first._featureNames, first._features, rows, regression ? null : first._classes, names, classCount,
-            regression ? first._targets : null, targetCount, new SkippedRecords(path, skipped, reasons));
+            regression ? first._targets : null, targetCount, new SkippedRecords(path, skipped, reasons)) { SampleShape = first._sampleShape };
     }
 
     private long ClassOf(ReadOnlySpan<byte> field)

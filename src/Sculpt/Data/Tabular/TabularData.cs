@@ -23,9 +23,17 @@ public sealed record TabularData(
     SkippedRecords Skipped)
 {
     /// <summary>
+    /// One sample's dims when the features are one vector with a declared <c>Shape</c>: the
+    /// feature tensors are then <c>[N, ..SampleShape]</c> instead of <c>[N, F]</c>.
+    /// </summary>
+    public long[]? SampleShape { get; init; }
+
+    /// <summary>
     /// Train, validation and test splits (see <see cref="DataSplitting.Split"/>); missing values
     /// declared <c>FillMean</c> (NaN here) take the training split's column means, and features are
-    /// standardised with training statistics when <paramref name="normalize"/> is set.
+    /// standardised with training statistics when <paramref name="normalize"/> is set: each feature
+    /// on its own, or, for samples shaped <c>C H W</c> (a <see cref="SampleShape"/> of three or
+    /// more dims), each channel over all its positions, as images are.
     /// </summary>
     /// <param name="validation">The share of rows held out for validation.</param>
     /// <param name="test">The share held out for test (0 with <paramref name="testFile"/>).</param>
@@ -55,16 +63,29 @@ public sealed record TabularData(
         FeatureNormalization? normalization = null;
         if (normalize)
         {
-            normalization = FeatureNormalization.Measure(splits.Train.Features, [.. FeatureNames]);
+            normalization = Measure(splits.Train.Features);
             foreach (var part in parts) normalization.ApplyInPlace(part.Features);
         }
         var skipped = new[] { Skipped, testFile?.Skipped }.OfType<SkippedRecords>().Where(s => s.Count > 0).ToArray();
         return splits with { Normalization = normalization, Skipped = skipped, ClassNames = ClassNames, Source = Path };
     }
 
+    /// <summary>The standardisation statistics of the training features: per channel of image-shaped samples, otherwise per feature.</summary>
+    private FeatureNormalization Measure(torch.Tensor train)
+    {
+        if (SampleShape is { Length: >= 3 } image)
+        {
+            return FeatureNormalization.Measure(train, Enumerable.Range(0, (int)image[0]).Select(c => $"channel {c}").ToArray());
+        }
+        if (SampleShape is not { Length: 2 } shape) return FeatureNormalization.Measure(train, [.. FeatureNames]);
+        // [N, H, W]: one feature per entry, measured flat and applied in the samples' shape.
+        using var flat = train.reshape(train.size(0), -1);
+        return FeatureNormalization.Measure(flat, [.. FeatureNames]) with { Shape = shape };
+    }
+
     // torch.tensor copies the rows it is given, so the arrays' spare capacity never reaches a tensor.
     private TensorDataset ToDataset() => new(
-        torch.tensor(Features.AsMemory(0, Rows * FeatureNames.Count), [Rows, FeatureNames.Count]),
+        torch.tensor(Features.AsMemory(0, Rows * FeatureNames.Count), SampleShape is { } shape ? [Rows, .. shape] : [Rows, FeatureNames.Count]),
         ClassLabels is { } labels ? torch.tensor(labels.AsMemory(0, Rows), [Rows]) : torch.tensor(Targets!.AsMemory(0, Rows * TargetCount), [Rows, TargetCount]));
 
     /// <summary>These rows with class indices by <paramref name="training"/>'s class names; a class it does not have is refused.</summary>
