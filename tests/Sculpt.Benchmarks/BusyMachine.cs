@@ -47,6 +47,9 @@ public static class BusyMachine
             {
                 var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
                 foreach (string argument in new[] { program, "--epochs", epochs.ToString(CultureInfo.InvariantCulture), "--output", folder }.Concat(extra)) start.ArgumentList.Add(argument);
+                // The defaults are the command line's own choice, not one inherited from this shell.
+                start.Environment.Remove("OMP_WAIT_POLICY");
+                start.Environment.Remove("GOMP_SPINCOUNT");
                 if (waitPolicy is not null) start.Environment["OMP_WAIT_POLICY"] = waitPolicy;
                 var process = Process.Start(start)!;
                 process.OutputDataReceived += (_, _) => { };

@@ -51,7 +51,7 @@ public static partial class MemoryGrowth
             while (process.StandardOutput.ReadLine() is { } line)
             {
                 var epoch = EpochLine().Match(line);
-                if (epoch.Success && Resident(process.Id) is { } bytes)
+                if (epoch.Success && Sculpt.Training.PeakMemory.Resident(process.Id) is { } bytes)
                 {
                     readings.Add(new Reading(long.Parse(epoch.Groups[1].Value, CultureInfo.InvariantCulture), bytes / 1048576.0));
                 }
@@ -63,20 +63,6 @@ public static partial class MemoryGrowth
         finally
         {
             Directory.Delete(folder, recursive: true);
-        }
-    }
-
-    private static long? Resident(int pid)
-    {
-        try
-        {
-            string? line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-            var fields = line?.Split(' ', '\t').Where(f => f.Length > 0).ToArray();
-            return fields is [_, var kib, "kB"] ? long.Parse(kib, CultureInfo.InvariantCulture) * 1024 : null;
-        }
-        catch (IOException)
-        {
-            return null;
         }
     }
 

@@ -32,12 +32,12 @@ public static class ProcessSteps
         for (int i = 0; i < steps; i++)
         {
             // Growth is measured from a quarter of the way, once allocator caches have filled.
-            if (i == steps / 4) warm = ResidentBytes();
+            if (i == steps / 4) warm = PeakMemory.Resident(Environment.ProcessId) ?? 0;
             clock.Restart();
             step();
             times[i] = clock.Elapsed.TotalMilliseconds;
         }
-        long end = ResidentBytes();
+        long end = PeakMemory.Resident(Environment.ProcessId) ?? 0;
         Array.Sort(times);
         output.WriteLine(FormattableString.Invariant($"{times[steps / 2]:F4} {warm / 1048576.0:F1} {end / 1048576.0:F1} {PeakMemory.ResidentBytes() / 1048576.0:F1}"));
         workload.Cleanup();
@@ -80,13 +80,6 @@ public static class ProcessSteps
         process.WaitForExit();
         if (process.ExitCode != 0) throw new InvalidOperationException($"{workload} ({(sculpt ? "Sculpt" : "idiomatic")}) exited with {process.ExitCode}: {errors}");
         return text.Trim().Split('\n')[^1].Split(' ').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-    }
-
-    private static long ResidentBytes()
-    {
-        // The second field of /proc/self/statm is the resident set in pages.
-        string[] fields = File.ReadAllText("/proc/self/statm").Split(' ');
-        return long.Parse(fields[1], CultureInfo.InvariantCulture) * Environment.SystemPageSize;
     }
 
     private static double Median(IEnumerable<double> values)

@@ -129,13 +129,13 @@ public static class Checkpoint
         state = WithNormalization(folder, state, hashes);
 
         string modelPath = Path.Combine(folder, ModelFile);
-        Dictionary<string, Tensor> weights;
-        using (var stream = File.OpenRead(modelPath)) weights = SafeTensorsFile.Read(stream, modelPath);
         string optimizerPath = Path.Combine(folder, OptimizerFile);
-        Dictionary<string, Tensor> buffers;
-        using (var stream = File.OpenRead(optimizerPath)) buffers = SafeTensorsFile.Read(stream, optimizerPath);
+        Dictionary<string, Tensor> weights = [], buffers = [];
         try
         {
+            // Read inside the try: a failed optimizer read must not leave the weights to the finalizer.
+            using (var stream = File.OpenRead(modelPath)) weights = SafeTensorsFile.Read(stream, modelPath);
+            using (var stream = File.OpenRead(optimizerPath)) buffers = SafeTensorsFile.Read(stream, optimizerPath);
             var modelState = model.state_dict();
             RequireSame(modelPath, weights, modelState.ToDictionary(p => p.Key, p => p.Value), "the model");
             var optimizerState = optimizer.State.ToDictionary(p => p.Key, p => p.Value);

@@ -24,12 +24,17 @@ public static class PeakMemory
     /// <summary>The peak as people read it: whole MiB.</summary>
     public static string Describe(long bytes) => (bytes / (1024.0 * 1024.0)).ToString("N0", CultureInfo.InvariantCulture) + " MiB";
 
-    private static long? HighWaterMark()
+    /// <summary>The current resident set of process <paramref name="processId"/> (<c>VmRSS</c>) in bytes, or null where Linux's <c>/proc</c> cannot tell.</summary>
+    public static long? Resident(int processId) => StatusBytes($"/proc/{processId}/status", "VmRSS:");
+
+    private static long? HighWaterMark() => StatusBytes("/proc/self/status", "VmHWM:");
+
+    /// <summary>A memory line of a <c>/proc/PID/status</c> file, which reads e.g. "VmHWM:     123456 kB" (the kernel's kB are KiB).</summary>
+    private static long? StatusBytes(string path, string field)
     {
         try
         {
-            // The line reads "VmHWM:     123456 kB" (the kernel's kB are KiB).
-            string? line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            string? line = File.ReadLines(path).FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
             var fields = line?.Split(' ', '\t').Where(f => f.Length > 0).ToArray();
             return fields is [_, var number, "kB"] && long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out long kib) ? kib * 1024 : null;
         }
