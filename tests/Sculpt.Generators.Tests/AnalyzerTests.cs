@@ -768,6 +768,95 @@ public class AnalyzerTests
         public abstract partial class {|SCULPT0009:AbstractTrainer|} { }
         """,
 
+        // SCULPT0005/0006 on Repeat, alone: the generated code compiles around the bad name.
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [HyperParameters]
+        public partial record StackConfig
+        {
+            public int Depth { get; init; } = 2;
+            public double Rate { get; init; } = 0.1;
+        }
+
+        [Model(typeof(StackConfig))]
+        public partial class Block
+        {
+            [Forward("B 4 -> B 4")]
+            public Tensor Forward(Tensor x) => x;
+        }
+
+        [Model(typeof(StackConfig))]
+        public partial class Stack
+        {
+            [Submodel(Repeat = {|SCULPT0005:"Layers"|})] private partial TorchSharp.Modules.ModuleList<Block> Blocks { get; }
+            [Submodel(Repeat = {|SCULPT0006:"Rate"|})] private partial TorchSharp.Modules.ModuleList<Block> More { get; }
+            [Forward("B 4 -> B 4")]
+            public Tensor Forward(Tensor x) => x;
+        }
+        """,
+        // SCULPT0005 alone on layer sizes: no error from the generated half.
+        Model("""
+            [Linear({|SCULPT0005:"Hiden"|}, 4)] private partial Tensor A(Tensor x);
+            [Linear(4, {|SCULPT0005:"Widht"|})] private partial Tensor B(Tensor x);
+            [Dropout({|SCULPT0005:"Rate"|})] private partial Tensor C(Tensor x);
+            """),
+
+        // SCULPT0009: a model Sculpt cannot construct, and members named like generated ones.
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [Model]
+        public abstract partial class {|SCULPT0009:Base|}
+        {
+            [Forward("B 4 -> B 4")]
+            public Tensor Forward(Tensor x) => x;
+        }
+        """,
+
+        // SCULPT0018: the user's own error (a property without a getter) reaches the generated half.
+        """
+        using Sculpt;
+
+        [HyperParameters]
+        public partial record {|SCULPT0018:Config|}
+        {
+            public int Hidden { init; } = 64;
+        }
+        """,
+
+        // SCULPT0017: a model that contains itself, directly or through another.
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [Model]
+        public partial class Recursive
+        {
+            [Submodel] private partial Recursive {|SCULPT0017:Again|} { get; }
+            [Forward("B 4 -> B 4")]
+            public Tensor Forward(Tensor x) => x;
+        }
+
+        [Model]
+        public partial class Encoder
+        {
+            [Submodel] private partial Layer {|SCULPT0017:First|} { get; }
+            [Forward("B 4 -> B 4")]
+            public Tensor Forward(Tensor x) => x;
+        }
+
+        [Model]
+        public partial class Layer
+        {
+            [Submodel] private partial Encoder {|SCULPT0017:Inner|} { get; }
+            [Forward("B 4 -> B 4")]
+            public Tensor Forward(Tensor x) => x;
+        }
+        """,
+
         // SCULPT0010: hyperparameter types flags and JSON cannot carry
         Model("", """
             public {|SCULPT0010:int?|} MaxSteps { get; init; }
@@ -1157,7 +1246,7 @@ public class AnalyzerTests
             "'Classify' expects [*batch, 256] but receives [B, 128]: the last dim is 128, not 256; it comes from 'Hidden1' (Linear 784 -> 128); try [Linear(128, 10)]",
             diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(DiagnosticSeverityError, diagnostic.Severity);
-        Assert.Equal("docs/diagnostics.md#sculpt0001", diagnostic.Descriptor.HelpLinkUri);
+        Assert.Equal("https://github.com/sculpt-dsl/sculpt/blob/main/docs/diagnostics.md#sculpt0001", diagnostic.Descriptor.HelpLinkUri);
     }
 
     [Theory]

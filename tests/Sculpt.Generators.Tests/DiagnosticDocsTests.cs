@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using System.Linq;
 using Sculpt.Generators.Analyzers;
@@ -14,13 +15,16 @@ public class DiagnosticDocsTests
         string root = RepositoryPaths.Root;
         string docs = File.ReadAllText(Path.Combine(root, "docs", "diagnostics.md"));
         string releases = File.ReadAllText(Path.Combine(root, "generators", "Sculpt.Generators", "AnalyzerReleases.Unshipped.md"));
-        var descriptors = new ModelAnalyzer().SupportedDiagnostics.Concat(new DatasetAnalyzer().SupportedDiagnostics).Distinct().ToList();
+        var descriptors = AnalyzerHarness.Analyzers.SelectMany(a => a.SupportedDiagnostics).Distinct().ToList();
         Assert.NotEmpty(descriptors);
         foreach (var descriptor in descriptors)
         {
             Assert.Contains($"\n## {descriptor.Id}\n", docs);
             Assert.Contains($"\n{descriptor.Id} | {descriptor.Category} | Error |", releases);
-            Assert.Equal($"docs/diagnostics.md#{descriptor.Id.ToLowerInvariant()}", descriptor.HelpLinkUri);
+            // Absolute, so an editor's link opens the page; the fragment is the section's heading anchor.
+            Assert.True(Uri.TryCreate(descriptor.HelpLinkUri, UriKind.Absolute, out var link) && link.Scheme == "https", descriptor.HelpLinkUri);
+            Assert.EndsWith("/docs/diagnostics.md", link!.GetLeftPart(UriPartial.Path));
+            Assert.Equal("#" + descriptor.Id.ToLowerInvariant(), link.Fragment);
         }
         Assert.Equal(descriptors.Count, descriptors.Select(d => d.Id).Distinct().Count());
     }
@@ -30,7 +34,7 @@ public class DiagnosticDocsTests
     {
         string corpus = string.Join("\n", ((System.Collections.Generic.IEnumerable<object[]>)AnalyzerTests.Invalid)
             .Concat(DatasetAnalyzerTests.Invalid).Select(row => (string)row[0]));
-        foreach (var descriptor in new ModelAnalyzer().SupportedDiagnostics.Concat(new DatasetAnalyzer().SupportedDiagnostics))
+        foreach (var descriptor in AnalyzerHarness.Analyzers.SelectMany(a => a.SupportedDiagnostics))
         {
             Assert.Contains("{|" + descriptor.Id + ":", corpus);
         }

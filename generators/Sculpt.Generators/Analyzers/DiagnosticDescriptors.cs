@@ -8,7 +8,13 @@ internal static class DiagnosticDescriptors
     private const string Shapes = "Sculpt.Shapes";
     private const string Declarations = "Sculpt.Declarations";
 
-    public static string HelpLink(string id) => "docs/diagnostics.md#" + id.ToLowerInvariant();
+    /// <summary>
+    /// Where each diagnostic's page lives: the docs of the project's public repository, the same
+    /// address the package's metadata names (src/Sculpt/Sculpt.csproj, PackageProjectUrl).
+    /// </summary>
+    public const string DocsPage = "https://github.com/sculpt-dsl/sculpt/blob/main/docs/diagnostics.md";
+
+    public static string HelpLink(string id) => DocsPage + "#" + id.ToLowerInvariant();
 
     public static readonly DiagnosticDescriptor CallArgumentShape = Error(
         "SCULPT0001", Shapes, "A layer or op receives a shape it cannot take",
@@ -73,6 +79,14 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidColumns = Error(
         "SCULPT0016", Declarations, "A dataset property's columns cannot be read as declared",
         "'{0}.{1}': {2}");
+
+    public static readonly DiagnosticDescriptor SubmodelCycle = Error(
+        "SCULPT0017", Declarations, "A model contains itself through its sub-models",
+        "'{0}' contains itself: {1}");
+
+    public static readonly DiagnosticDescriptor GeneratedCodeDoesNotCompile = Error(
+        "SCULPT0018", Declarations, "Sculpt's generated code for this declaration does not compile",
+        "Sculpt's generated code for '{0}' does not compile: {1} ({2}); fix the errors in the declaration, and if it has none, this is a Sculpt bug");
 
     private static DiagnosticDescriptor Error(string id, string category, string title, string message) =>
         new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));

@@ -32,7 +32,8 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.BroadcastShape,
         DiagnosticDescriptors.CannotGenerate,
         DiagnosticDescriptors.UnsupportedHyperParameterType,
-        DiagnosticDescriptors.InvalidTie);
+        DiagnosticDescriptors.InvalidTie,
+        DiagnosticDescriptors.SubmodelCycle);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -70,7 +71,9 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                         {
                             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CannotGenerate, property.Locations.FirstOrDefault(), problem));
                         }
+                        else if (property.PartialDefinitionPart is null) RepeatArgument(context, type, property, config);
                     }
+                    SubmodelCycle(context, type);
                     LayerArguments(context, type, config);
                     TiedWeights(context, type);
                     InitArguments(context, type, config);
@@ -81,6 +84,71 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                     break;
             }
         }
+    }
+
+    /// <summary>SCULPT0017: a chain of <c>[Submodel]</c>s that leads back to the model, whose constructor would never finish.</summary>
+    private static void SubmodelCycle(SymbolAnalysisContext context, INamedTypeSymbol type)
+    {
+        foreach (var (property, block) in Submodels(type))
+        {
+            if (PathBack(block, type, new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default)) is not { } rest) continue;
+            string path = string.Join(" -> ", new[] { $"{type.Name}.{property.Name}" }.Concat(rest).Append(type.Name));
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.SubmodelCycle, property.Locations.FirstOrDefault(), type.Name,
+                $"{path}, so building it would never end"));
+            return;
+        }
+
+        static List<string>? PathBack(INamedTypeSymbol current, INamedTypeSymbol target, HashSet<INamedTypeSymbol> visited)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current, target)) return [];
+            if (!visited.Add(current)) return null;
+            foreach (var (property, block) in Submodels(current))
+            {
+                if (PathBack(block, target, visited) is { } rest)
+                {
+                    rest.Insert(0, $"{current.Name}.{property.Name}");
+                    return rest;
+                }
+            }
+            return null;
+        }
+    }
+
+    /// <summary>The declared <c>[Submodel]</c> properties Sculpt builds, with their block types.</summary>
+    private static IEnumerable<(IPropertySymbol Property, INamedTypeSymbol Block)> Submodels(INamedTypeSymbol type)
+    {
+        var model = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute);
+        if (model is null) yield break;
+        var config = ModelParser.ConfigOf(model);
+        foreach (var property in type.GetMembers().OfType<IPropertySymbol>())
+        {
+            if (property.PartialDefinitionPart is not null
+                || !property.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownTypes.SubmodelAttribute)
+                || ModelParser.SubmodelProblem(property, config) is not null
+                || ModelParser.BlockType(property) is not { } block) continue;
+            yield return (property, block);
+        }
+    }
+
+    /// <summary>SCULPT0005 on <c>[Submodel(Repeat = "...")]</c> naming no integer hyperparameter.</summary>
+    private static void RepeatArgument(SymbolAnalysisContext context, INamedTypeSymbol type, IPropertySymbol property, INamedTypeSymbol? config)
+    {
+        if (ModelParser.RepeatOf(property) is not { IsHyperParameter: true } repeat) return;
+        var integers = ModelParser.DimNames(config);
+        if (integers.Contains(repeat.HyperParameter!)) return;
+        var attribute = property.GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == KnownTypes.SubmodelAttribute);
+        var location = (attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) as AttributeSyntax)?.ArgumentList?.Arguments
+            .FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == "Repeat")?.Expression.GetLocation() ?? property.Locations.FirstOrDefault();
+        if (config is not null && HyperParametersParser.Properties(config).FirstOrDefault(p => p.Name == repeat.HyperParameter) is { } other)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidLayerArgument, location,
+                "Repeat", property.Name, "an integer hyperparameter or a count", $"'{other.Name}' ({other.Type.ToDisplayString()})"));
+            return;
+        }
+        string hint = config is null
+            ? " (the model has no hyperparameters: declare them with [Model(typeof(...))])"
+            : Suggestion(repeat.HyperParameter!, integers);
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnknownHyperParameter, location, repeat.HyperParameter, config?.Name ?? type.Name, hint));
     }
 
     /// <summary>SCULPT0009 on the type's name; true when there was a problem.</summary>

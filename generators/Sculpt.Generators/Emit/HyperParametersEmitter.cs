@@ -1,5 +1,6 @@
 using System.Linq;
 using Sculpt.Generators.Model;
+using Sculpt.Generators.Parsing;
 
 namespace Sculpt.Generators.Emit;
 
@@ -34,7 +35,7 @@ internal static class HyperParametersEmitter
         {
             string range = p.HasRange ? $"{SourceWriter.Literal(p.Minimum)}, {SourceWriter.Literal(p.Maximum)}" : "null, null";
             string values = p.Kind == ValueKind.Enum ? $", global::System.Enum.GetNames<{p.TypeName}>()" : "";
-            w.Line($"    new({SourceWriter.Quote(p.Flag)}, {SourceWriter.Quote(p.Name)}, {SourceWriter.Quote(p.DisplayType)}, {Runtime}.ValueText.Format(defaults.{SourceWriter.Identifier(p.Name)}), {range}, {SourceWriter.Quote(p.Description)}{values}),");
+            w.Line($"    new({SourceWriter.Quote(p.Flag)}, {SourceWriter.Quote(p.Name)}, {SourceWriter.Quote(p.DisplayType)}, {Runtime}.ValueText.Format(defaults.{Names.Identifier(p.Name)}), {range}, {SourceWriter.Quote(p.Description)}{values}),");
         }
         w.Line("];");
         w.Close();
@@ -72,7 +73,7 @@ internal static class HyperParametersEmitter
         w.Line("writer.WriteStartObject();");
         foreach (var p in spec.Properties)
         {
-            w.Line($"writer.{Writer(p)}({SourceWriter.Quote(p.JsonName)}, {SourceWriter.Identifier(p.Name)}{(p.Kind == ValueKind.Enum ? ".ToString()" : "")});");
+            w.Line($"writer.{Writer(p)}({SourceWriter.Quote(p.JsonName)}, {Names.Identifier(p.Name)}{(p.Kind == ValueKind.Enum ? ".ToString()" : "")});");
         }
         w.Line("writer.WriteEndObject();");
         w.Close();
@@ -85,7 +86,7 @@ internal static class HyperParametersEmitter
         w.Line("var errors = new global::System.Collections.Generic.List<string>();");
         foreach (var p in spec.Properties.Where(p => p.HasRange))
         {
-            w.Line($"{Runtime}.RangeCheck.Require(errors, {SourceWriter.Quote(p.Flag)}, {SourceWriter.Identifier(p.Name)}, {SourceWriter.Literal(p.Minimum)}, {SourceWriter.Literal(p.Maximum)});");
+            w.Line($"{Runtime}.RangeCheck.Require(errors, {SourceWriter.Quote(p.Flag)}, {Names.Identifier(p.Name)}, {SourceWriter.Literal(p.Minimum)}, {SourceWriter.Literal(p.Maximum)});");
         }
         w.Line("return errors;");
         w.Close();
@@ -106,7 +107,7 @@ internal static class HyperParametersEmitter
         w.Open($"switch ({name})");
         foreach (var p in spec.Properties)
         {
-            w.Line($"case {SourceWriter.Quote(key(p))}: result = result with {{ {SourceWriter.Identifier(p.Name)} = {source}.{Reader(p)} }}; break;");
+            w.Line($"case {SourceWriter.Quote(key(p))}: result = result with {{ {Names.Identifier(p.Name)} = {source}.{Reader(p)} }}; break;");
         }
         w.Line($"default: throw {unknown};");
         w.Close();

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using Sculpt.Generators.Model;
+using Sculpt.Generators.Parsing;
 
 namespace Sculpt.Generators.Emit;
 
@@ -124,7 +125,7 @@ internal static class LayerEmission
         string PaddingText() => layer.Option("SamePadding") != 0 ? "same" : layer.Option("Padding").ToString(CultureInfo.InvariantCulture);
         string RateDoc() => layer.Arguments[0].IsHyperParameter ? layer.Arguments[0].HyperParameter! : SourceWriter.Literal(layer.Arguments[0].Literal);
         string count = Sum(Terms(layer), "", forDocs: true);
-        return Base() + InitText(layer.Init);
+        return Base() + InitText(layer);
 
         string Base() => layer.Kind switch
         {
@@ -149,18 +150,32 @@ internal static class LayerEmission
         };
     }
 
-    private static string InitText(LayerInit? init) => init switch
+    /// <summary>
+    /// How the layer's parameters start, as <c>Initialization.Apply</c> sets them; empty for PyTorch's
+    /// defaults and for layers a scheme does not touch (dropout, pooling, norms, identity).
+    /// </summary>
+    private static string InitText(LayerSpec layer)
     {
-        null => "",
-        { Scheme: "Normal" } => $" Starts from N(0, {SourceWriter.Literal(init.Std)}){(init.ScaleByDepth is null ? "" : $", its output projection scaled by 1/sqrt(2*{init.ScaleByDepth})")}.",
-        _ => $" Starts from {init.Scheme}.",
-    };
+        if (layer.Init is not { } init || !TakesInitScheme(layer.Kind)) return "";
+        string biases = layer.Kind is LayerKind.Embedding ? "" : ", biases at zero";
+        if (layer.TiedTo is not null) return layer.Bias ? " Its bias starts at zero." : "";
+        if (init.Scheme != "Normal") return $" Weights start from {init.Scheme}{biases}.";
+        string std = SourceWriter.Literal(init.Std);
+        string scaled = init.ScaleByDepth is { } depth ? $"{std}/sqrt(2*{depth})" : std;
+        return layer.Kind switch
+        {
+            LayerKind.Linear => $" Weights start from N(0, {scaled}){biases}.",
+            LayerKind.SelfAttention or LayerKind.CrossAttention when init.ScaleByDepth is not null =>
+                $" Weights start from N(0, {std}), the output projection's from N(0, {scaled}){biases}.",
+            _ => $" Weights start from N(0, {std}){biases}.",
+        };
+    }
 
     public static string SizeText(LayerArgument argument, string config) =>
-        argument.IsHyperParameter ? $"{config}.{SourceWriter.Identifier(argument.HyperParameter!)}" : SourceWriter.Literal((long)argument.Literal);
+        argument.IsHyperParameter ? $"{config}.{Names.Identifier(argument.HyperParameter!)}" : SourceWriter.Literal((long)argument.Literal);
 
     private static string RateText(LayerArgument argument, string config) =>
-        argument.IsHyperParameter ? $"{config}.{SourceWriter.Identifier(argument.HyperParameter!)}" : SourceWriter.Literal(argument.Literal);
+        argument.IsHyperParameter ? $"{config}.{Names.Identifier(argument.HyperParameter!)}" : SourceWriter.Literal(argument.Literal);
 
     private static string ArgumentText(LayerArgument argument) =>
         argument.IsHyperParameter ? argument.HyperParameter! : SourceWriter.Literal((long)argument.Literal);
@@ -222,7 +237,7 @@ internal static class LayerEmission
             var symbolic = new List<string>();
             foreach (var factor in term.Factors)
             {
-                if (factor.IsHyperParameter) symbolic.Add(forDocs ? factor.HyperParameter! : $"(long){config}.{SourceWriter.Identifier(factor.HyperParameter!)}");
+                if (factor.IsHyperParameter) symbolic.Add(forDocs ? factor.HyperParameter! : $"(long){config}.{Names.Identifier(factor.HyperParameter!)}");
                 else value *= (long)factor.Literal;
             }
             if (symbolic.Count == 0)

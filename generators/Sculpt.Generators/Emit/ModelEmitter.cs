@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using Sculpt.Generators.Model;
+using Sculpt.Generators.Parsing;
 using Sculpt.Generators.Shapes;
 
 namespace Sculpt.Generators.Emit;
@@ -32,7 +33,7 @@ internal static class ModelEmitter
         {
             w.Line($"/// <summary>The {LayerCatalog.Of(layer.Kind).Module} module behind <see cref=\"{layer.Name}\"/>; its state-dict prefix is \"{layer.Name}\".</summary>");
             w.Line($"[global::TorchSharp.Utils.ComponentName(Name = {SourceWriter.Quote(layer.Name)})]");
-            w.Line($"private readonly {LayerEmission.ModuleType(layer)} {FieldName(layer)};");
+            w.Line($"private readonly {LayerEmission.ModuleType(layer)} {layer.Field};");
             w.Line();
         }
 
@@ -40,7 +41,7 @@ internal static class ModelEmitter
         {
             w.Line($"/// <summary>The {submodel.ShortType} behind <see cref=\"{submodel.Name}\"/>; its state-dict prefix is \"{submodel.Name}\".</summary>");
             w.Line($"[global::TorchSharp.Utils.ComponentName(Name = {SourceWriter.Quote(submodel.Name)})]");
-            w.Line($"private readonly {SubmodelType(submodel)} {FieldName(submodel.Name)};");
+            w.Line($"private readonly {SubmodelType(submodel)} {submodel.Field};");
             w.Line();
         }
 
@@ -61,7 +62,7 @@ internal static class ModelEmitter
             {
                 string check = LayerCatalog.Of(layer.Kind).Arguments[layer.Arguments.Items.IndexOf(argument)].Role == ArgumentRole.Probability ? "Probability" : "Size";
                 string flag = "--" + Parsing.Names.KebabCase(argument.HyperParameter!);
-                w.Line($"global::Sculpt.HyperParameters.LayerArgumentCheck.{check}(config.{SourceWriter.Identifier(argument.HyperParameter!)}, {SourceWriter.Quote(flag)}, {SourceWriter.Quote(self)}, {SourceWriter.Quote(layer.Name)});");
+                w.Line($"global::Sculpt.HyperParameters.LayerArgumentCheck.{check}(config.{Names.Identifier(argument.HyperParameter!)}, {SourceWriter.Quote(flag)}, {SourceWriter.Quote(self)}, {SourceWriter.Quote(layer.Name)});");
             }
         }
         foreach (var layer in spec.Layers.Where(l => l.Kind is LayerKind.SelfAttention or LayerKind.CrossAttention && l.Arguments.Any(a => a.IsHyperParameter)))
@@ -70,16 +71,16 @@ internal static class ModelEmitter
         }
         foreach (var layer in spec.Layers)
         {
-            w.Line($"{FieldName(layer)} = {LayerEmission.Construction(layer, "config")};");
+            w.Line($"{layer.Field} = {LayerEmission.Construction(layer, "config")};");
         }
         foreach (var layer in spec.Layers.Where(l => l.Init is not null && LayerEmission.TakesInitScheme(l.Kind)))
         {
             var init = layer.Init!;
             string std = SourceWriter.Literal(init.Std);
             string outputStd = init.ScaleByDepth is { } depth && hasConfig
-                ? $"{std} / global::System.Math.Sqrt(2.0 * config.{SourceWriter.Identifier(depth)})"
+                ? $"{std} / global::System.Math.Sqrt(2.0 * config.{Names.Identifier(depth)})"
                 : std;
-            w.Line($"global::Sculpt.Layers.Initialization.Apply({FieldName(layer)}, global::Sculpt.InitScheme.{init.Scheme}, {std}, {outputStd});");
+            w.Line($"global::Sculpt.Layers.Initialization.Apply({layer.Field}, global::Sculpt.InitScheme.{init.Scheme}, {std}, {outputStd});");
         }
         bool tied = spec.Layers.Any(l => l.TiedTo is not null);
         if (tied) w.Line("TieWeights();");
@@ -88,17 +89,17 @@ internal static class ModelEmitter
             string build = $"new {submodel.Type}({(submodel.TakesConfig ? "config" : "")})";
             if (submodel.Repeat is not { } repeat)
             {
-                w.Line($"{FieldName(submodel.Name)} = {build};");
+                w.Line($"{submodel.Field} = {build};");
                 continue;
             }
             if (repeat.IsHyperParameter)
             {
-                w.Line($"global::Sculpt.HyperParameters.LayerArgumentCheck.Size(config.{SourceWriter.Identifier(repeat.HyperParameter!)}, {SourceWriter.Quote("--" + Parsing.Names.KebabCase(repeat.HyperParameter!))}, {SourceWriter.Quote(self)}, {SourceWriter.Quote(submodel.Name)});");
+                w.Line($"global::Sculpt.HyperParameters.LayerArgumentCheck.Size(config.{Names.Identifier(repeat.HyperParameter!)}, {SourceWriter.Quote("--" + Parsing.Names.KebabCase(repeat.HyperParameter!))}, {SourceWriter.Quote(self)}, {SourceWriter.Quote(submodel.Name)});");
             }
             string blocks = "new" + submodel.Name;
             w.Line($"var {blocks} = new {submodel.Type}[{LayerEmission.SizeText(repeat, "config")}];");
             w.Line($"for (int i = 0; i < {blocks}.Length; i++) {blocks}[i] = {build};");
-            w.Line($"{FieldName(submodel.Name)} = new {SubmodelType(submodel)}({blocks});");
+            w.Line($"{submodel.Field} = new {SubmodelType(submodel)}({blocks});");
         }
         w.Line("RegisterComponents();");
         w.Close();
@@ -122,7 +123,7 @@ internal static class ModelEmitter
         foreach (var submodel in spec.Submodels)
         {
             w.Line($"/// <summary>Sub-model {submodel.ShortType}; call it with <c>{submodel.Name}.call(x)</c>.</summary>");
-            w.Line($"{submodel.Accessibility} partial {SubmodelType(submodel)} {submodel.Name} => {FieldName(submodel.Name)};");
+            w.Line($"{submodel.Accessibility} partial {SubmodelType(submodel)} {Names.Identifier(submodel.Name)} => {submodel.Field};");
             w.Line();
         }
 
@@ -160,7 +161,7 @@ internal static class ModelEmitter
         w.Open("private void TieWeights()");
         foreach (var layer in spec.Layers.Where(l => l.TiedTo is not null))
         {
-            w.Line($"global::Sculpt.Layers.WeightTying.Tie({FieldName(layer)}, {FieldName(layer.TiedTo!)}, {SourceWriter.Quote(self)}, {SourceWriter.Quote(layer.Name)}, {SourceWriter.Quote(layer.TiedTo!)});");
+            w.Line($"global::Sculpt.Layers.WeightTying.Tie({layer.Field}, {spec.Layers.First(l => l.Name == layer.TiedTo).Field}, {SourceWriter.Quote(self)}, {SourceWriter.Quote(layer.Name)}, {SourceWriter.Quote(layer.TiedTo!)});");
         }
         w.Close();
         w.Line();
@@ -184,27 +185,27 @@ internal static class ModelEmitter
 
     private static void EmitLayerMethod(SourceWriter w, LayerSpec layer)
     {
-        string parameters = string.Join(", ", layer.Parameters.Select(p => $"{p.Type} {SourceWriter.Identifier(p.Name)}"));
-        string arguments = string.Join(", ", layer.Parameters.Select(p => SourceWriter.Identifier(p.Name)));
-        string declaration = $"{layer.Accessibility} partial {layer.ReturnType} {layer.Name}({parameters})";
+        string parameters = string.Join(", ", layer.Parameters.Select(p => $"{p.Type} {Names.Identifier(p.Name)}"));
+        string arguments = string.Join(", ", layer.Parameters.Select(p => Names.Identifier(p.Name)));
+        string declaration = $"{layer.Accessibility} partial {layer.ReturnType} {Names.Identifier(layer.Name)}({parameters})";
         var definition = LayerCatalog.Of(layer.Kind);
         // call, not forward: hooks registered on the layer run, as in PyTorch.
         if (!definition.IsRecurrent)
         {
-            w.Line($"{declaration} => {FieldName(layer)}.call({arguments});");
+            w.Line($"{declaration} => {layer.Field}.call({arguments});");
             return;
         }
         // Recurrent modules start from zero states (null) and always give the final states back.
         if (layer.ReturnsStates)
         {
-            w.Line($"{declaration} => {FieldName(layer)}.call({arguments}, null);");
+            w.Line($"{declaration} => {layer.Field}.call({arguments}, null);");
             return;
         }
         // Locals renamed only if the user's parameter already has the name.
         string Local(string name) => layer.Parameters.Any(p => p.Name == name) ? name + "_" : name;
         w.Open(declaration);
         string states = definition.States == 2 ? $"{Local("output")}, {Local("hidden")}, {Local("cell")}" : $"{Local("output")}, {Local("hidden")}";
-        w.Line($"var ({states}) = {FieldName(layer)}.call({arguments}, null);");
+        w.Line($"var ({states}) = {layer.Field}.call({arguments}, null);");
         w.Line($"{Local("hidden")}.Dispose();");
         if (definition.States == 2) w.Line($"{Local("cell")}.Dispose();");
         w.Line($"return {Local("output")};");
@@ -213,8 +214,8 @@ internal static class ModelEmitter
 
     private static void EmitForward(SourceWriter w, ModelSpec spec, ForwardSpec forward, string self)
     {
-        string parameters = string.Join(", ", forward.Parameters.Select(p => $"{Tensor} {SourceWriter.Identifier(p.Name)}"));
-        string arguments = string.Join(", ", forward.Parameters.Select(p => SourceWriter.Identifier(p.Name)));
+        string parameters = string.Join(", ", forward.Parameters.Select(p => $"{Tensor} {Names.Identifier(p.Name)}"));
+        string arguments = string.Join(", ", forward.Parameters.Select(p => Names.Identifier(p.Name)));
         w.Line($"/// <summary>Checks the inputs against <c>{Escape(OneLine(forward.Signature))}</c>, then runs <see cref=\"{forward.MethodName}\"/>.</summary>");
         w.Line("/// <exception cref=\"global::Sculpt.Models.ShapeMismatchException\">An input does not have its declared shape.</exception>");
         w.Open($"public override {Tensor} forward({parameters})");
@@ -223,10 +224,10 @@ internal static class ModelEmitter
             var bound = new HashSet<string>();
             foreach (var parameter in forward.Parameters)
             {
-                if (parameter.Shape is { } shape) EmitInputCheck(w, SourceWriter.Identifier(parameter.Name), parameter.Name, shape, spec.ConfigType is not null, bound);
+                if (parameter.Shape is { } shape) EmitInputCheck(w, Names.Identifier(parameter.Name), parameter.Name, shape, spec.ConfigType is not null, bound);
             }
         }
-        w.Line($"return {forward.MethodName}({arguments});");
+        w.Line($"return {Names.Identifier(forward.MethodName)}({arguments});");
         w.Close();
         w.Line();
         w.Line($"private static global::Sculpt.Models.ShapeMismatchException InputMismatch(string argument, string expected, {Tensor} actual, string reason) =>");
@@ -256,7 +257,7 @@ internal static class ModelEmitter
                     w.Line($"if ({size} != {dim.Value}) {fail}$\"{where} is {{{size}}}, not {dim.Value}\");");
                     break;
                 case DimKind.HyperParameter when hasConfig:
-                    w.Line($"if ({size} != Config.{SourceWriter.Identifier(dim.Name)}) {fail}$\"{where} is {{{size}}}, not {dim.Name} = {{Config.{SourceWriter.Identifier(dim.Name)}}}\");");
+                    w.Line($"if ({size} != Config.{Names.Identifier(dim.Name)}) {fail}$\"{where} is {{{size}}}, not {dim.Name} = {{Config.{Names.Identifier(dim.Name)}}}\");");
                     break;
                 case DimKind.Symbol when bound.Add(dim.Name):
                     w.Line($"long dim{dim.Name.TrimStart('@')} = {size};");
@@ -331,21 +332,20 @@ internal static class ModelEmitter
         string sizes = $"new global::System.Collections.Generic.Dictionary<string, long> {{ {bound} }}";
         string one = $"{submodel.Type}.Summarize({(submodel.TakesConfig ? config + ", " : "")}{sizes}).TotalMultiplyAdds";
         return submodel.Repeat is { } repeat
-            ? $"{(repeat.IsHyperParameter ? $"(long){config}.{SourceWriter.Identifier(repeat.HyperParameter!)}" : SourceWriter.Literal((long)repeat.Literal) + "L")} * {one}"
+            ? $"{(repeat.IsHyperParameter ? $"(long){config}.{Names.Identifier(repeat.HyperParameter!)}" : SourceWriter.Literal((long)repeat.Literal) + "L")} * {one}"
             : one;
     }
 
     private static string DimExpression(Dim dim, bool hasConfig) => dim.Kind switch
     {
         DimKind.Constant => $"{SymbolicDim}.Constant({dim.Value})",
-        DimKind.HyperParameter when hasConfig => $"{SymbolicDim}.HyperParameter({SourceWriter.Quote(dim.Name)}, config.{SourceWriter.Identifier(dim.Name)})",
+        DimKind.HyperParameter when hasConfig => $"{SymbolicDim}.HyperParameter({SourceWriter.Quote(dim.Name)}, config.{Names.Identifier(dim.Name)})",
         DimKind.Symbol or DimKind.HyperParameter => $"{SymbolicDim}.Of({SourceWriter.Quote(dim.Name)})",
         DimKind.Variadic => $"{SymbolicDim}.Of({SourceWriter.Quote("*" + dim.Name)})",
         DimKind.Product => $"{SymbolicDim}.Product({string.Join(", ", dim.Factors.Select(f => DimExpression(f, hasConfig)))})",
         _ => $"{SymbolicDim}.Unknown",
     };
 
-    private static string FieldName(LayerSpec layer) => FieldName(layer.Name);
 
     private static string SubmodelType(SubmodelSpec submodel) =>
         submodel.Repeat is null ? submodel.Type : $"global::TorchSharp.Modules.ModuleList<{submodel.Type}>";
@@ -354,10 +354,9 @@ internal static class ModelEmitter
     private static string SubmodelCount(SubmodelSpec submodel, string config)
     {
         string one = $"{submodel.Type}.CountParameters({(submodel.TakesConfig ? config : "")})";
-        return submodel.Repeat is { } repeat ? $"{(repeat.IsHyperParameter ? $"(long){config}.{SourceWriter.Identifier(repeat.HyperParameter!)}" : SourceWriter.Literal((long)repeat.Literal) + "L")} * {one}" : one;
+        return submodel.Repeat is { } repeat ? $"{(repeat.IsHyperParameter ? $"(long){config}.{Names.Identifier(repeat.HyperParameter!)}" : SourceWriter.Literal((long)repeat.Literal) + "L")} * {one}" : one;
     }
 
-    private static string FieldName(string member) => "_" + char.ToLowerInvariant(member[0]) + member.Substring(1);
 
     /// <summary>The sum over layers, literal parts folded into one number.</summary>
     private static string TotalParameterCount(EquatableArray<LayerSpec> layers, string config)

@@ -66,13 +66,27 @@ internal sealed class SourceWriter
 
     public override string ToString() => _text.ToString();
 
-    /// <summary><c>in</c> -&gt; <c>@in</c>: symbol names drop the verbatim prefix that keywords need.</summary>
-    public static string Identifier(string name) =>
-        Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? "@" + name : name;
-
-    /// <summary>A C# string literal.</summary>
-    public static string Quote(string text) =>
-        "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", "\\n").Replace("\r", "\\r") + "\"";
+    /// <summary>A C# string literal of any text: quotes, backslashes and every character that would end or break a line are escaped.</summary>
+    public static string Quote(string text)
+    {
+        var literal = new System.Text.StringBuilder(text.Length + 2).Append('"');
+        foreach (char c in text)
+        {
+            switch (c)
+            {
+                case '\\': literal.Append("\\\\"); break;
+                case '"': literal.Append("\\\""); break;
+                case '\n': literal.Append("\\n"); break;
+                case '\r': literal.Append("\\r"); break;
+                case '\t': literal.Append("\\t"); break;
+                case < ' ' or '\u007F' or '\u0085' or '\u2028' or '\u2029' or (>= '\uD800' and <= '\uDFFF'):
+                    literal.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
+                    break;
+                default: literal.Append(c); break;
+            }
+        }
+        return literal.Append('"').ToString();
+    }
 
     /// <summary>A C# double literal that reads back to the same value.</summary>
     public static string Literal(double value)

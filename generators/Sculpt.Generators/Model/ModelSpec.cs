@@ -19,6 +19,9 @@ internal sealed record ModelSpec(
 /// <param name="Repeat">For a repeated block list (<c>ModuleList&lt;Type&gt;</c>), how many: a count or a hyperparameter.</param>
 internal sealed record SubmodelSpec(string Name, string Accessibility, string Type, string ShortType, bool TakesConfig, LayerArgument? Repeat = null)
 {
+    /// <summary>The private field that holds the sub-model (see <see cref="LayerSpec.Field"/>).</summary>
+    public string Field { get; init; } = "";
+
     /// <summary>The symbols of the sub-model's declared output and where they sit (counted from the end), to size its own summary from its row's output.</summary>
     public EquatableArray<OutputSymbol> OutputSymbols { get; init; } = EquatableArray<OutputSymbol>.Empty;
 }
@@ -73,6 +76,9 @@ internal sealed record LayerSpec(
 
     /// <summary>How the layer's parameters start: its <c>[Init]</c>, else its model's <c>Init</c>; null keeps PyTorch's defaults.</summary>
     public LayerInit? Init { get; init; }
+
+    /// <summary>The private field that holds the module: <c>_name</c>, numbered if the type already has a member so named.</summary>
+    public string Field { get; init; } = "";
 
     /// <summary>The layer whose weight a <c>[Linear(TiedTo = ...)]</c> shares; set only when it names an Embedding or Linear of the model.</summary>
     public string? TiedTo { get; init; }

@@ -28,6 +28,7 @@ internal static class DeclarationRules
     {
         if (type.TypeKind != TypeKind.Class) return $"[Model] goes on a class; '{type.Name}' is not one";
         if (type.IsGenericType) return $"[Model] class '{type.Name}' cannot be generic";
+        if (type.IsStatic || type.IsAbstract) return $"[Model] class '{type.Name}' cannot be {(type.IsStatic ? "static" : "abstract")}: Sculpt generates its constructor and Create";
         if (!TypeTargetParser.IsPartialAllTheWay(type)) return $"'{type.Name}' and the types around it must be partial";
         return null;
     }

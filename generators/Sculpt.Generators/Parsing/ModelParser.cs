@@ -35,7 +35,15 @@ internal static class ModelParser
             rows.AddRange(ForwardWalker.Rows(forwardMethod, context.SemanticModel, type, layers, dimNames, parameters, cancellation));
         }
 
-        var submodels = Submodels(type, config, fromGenerator: true).Select(s => s.Spec).ToEquatableArray();
+        var known = KnownArguments.Of(config);
+        layers = layers.Select(l => l with
+        {
+            Arguments = l.Arguments.Select((a, i) => known.Checked(a, LayerCatalog.Of(l.Kind).Arguments[i].Role == ArgumentRole.Size)).ToEquatableArray(),
+            Init = l.Init is { ScaleByDepth: { } depth } init && !known.IsInteger(depth) ? init with { ScaleByDepth = null } : l.Init,
+        }).ToList();
+        var fields = new FieldNames(type);
+        layers = layers.Select(l => l with { Field = fields.For(l.Name) }).ToList();
+        var submodels = Submodels(type, config, fromGenerator: true).Select(s => s.Spec with { Field = fields.For(s.Spec.Name), Repeat = s.Spec.Repeat is { } repeat ? known.Checked(repeat, size: true) : null }).ToEquatableArray();
 
         return new ModelSpec(
             TypeTargetParser.Parse(type),
@@ -46,6 +54,49 @@ internal static class ModelParser
         {
             Submodels = submodels,
         };
+    }
+
+    /// <summary>
+    /// The hyperparameters a layer argument may name. A name that is not one (or not an integer
+    /// where a size is needed) is reported by the analyzer (SCULPT0005, SCULPT0006); the generator
+    /// writes a placeholder of 1 in its place, so that diagnostic is the only error the user sees.
+    /// </summary>
+    private sealed class KnownArguments
+    {
+        private readonly Dictionary<string, ValueKind> _kinds = new();
+
+        public static KnownArguments Of(INamedTypeSymbol? config)
+        {
+            var known = new KnownArguments();
+            if (config is null) return known;
+            foreach (var property in HyperParametersParser.Properties(config))
+            {
+                if (HyperParametersParser.KindOf(property.Type) is { } kind && !known._kinds.ContainsKey(property.Name)) known._kinds[property.Name] = kind;
+            }
+            return known;
+        }
+
+        public bool IsInteger(string name) => _kinds.TryGetValue(name, out var kind) && kind is ValueKind.Int32 or ValueKind.Int64;
+
+        public LayerArgument Checked(LayerArgument argument, bool size) =>
+            !argument.IsHyperParameter
+            || _kinds.TryGetValue(argument.HyperParameter!, out var kind) && (kind is ValueKind.Int32 or ValueKind.Int64 || !size && kind is ValueKind.Double or ValueKind.Single)
+                ? argument
+                : new LayerArgument(null, 1);
+    }
+
+    /// <summary>Private field names for generated modules, clear of the type's own members and of each other.</summary>
+    private sealed class FieldNames(INamedTypeSymbol type)
+    {
+        private readonly HashSet<string> _taken = new(type.MemberNames);
+
+        public string For(string member)
+        {
+            string name = "_" + char.ToLowerInvariant(member[0]) + member.Substring(1);
+            string candidate = name;
+            for (int i = 2; !_taken.Add(candidate); i++) candidate = name + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return candidate;
+        }
     }
 
     /// <summary>The hyperparameter record named by <c>[Model(typeof(...))]</c>, if any.</summary>
@@ -112,7 +163,7 @@ internal static class ModelParser
             bool takesConfig = ConfigOf(submodel.GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute)) is not null;
             yield return (new SubmodelSpec(
                 property.Name,
-                AccessibilityText(property.DeclaredAccessibility),
+                ImplementationModifiers(property),
                 submodel.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                 submodel.Name,
                 takesConfig,
@@ -201,6 +252,9 @@ internal static class ModelParser
         var options = attribute.NamedArguments
             .Where(a => a.Key != "Bias" && a.Value.Value is int or long or bool)
             .Select(a => new LayerOption(a.Key, a.Value.Value is bool flag ? (flag ? 1 : 0) : System.Convert.ToInt64(a.Value.Value, System.Globalization.CultureInfo.InvariantCulture)))
+            // A convolution's stride or dilation below 1 is reported (SCULPT0006); 1 in its place keeps the
+            // generated call compiling (a literal 0 there would also fit TorchSharp's Padding-enum overload).
+            .Select(o => definition.Kind is LayerKind.Conv1d or LayerKind.Conv2d && o.Name is "Stride" or "Dilation" && o.Value < 1 ? o with { Value = 1 } : o)
             .ToEquatableArray();
 
         string? tiedTo = definition.Kind == LayerKind.Linear
@@ -210,7 +264,7 @@ internal static class ModelParser
         return new LayerSpec(
             method.Name,
             definition.Kind,
-            AccessibilityText(method.DeclaredAccessibility),
+            ImplementationModifiers(method),
             method.ReturnType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             method.Parameters.Select(p => new LayerParameter(p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), p.Name)).ToEquatableArray(),
             arguments.ToEquatableArray(),
@@ -244,6 +298,23 @@ internal static class ModelParser
     /// <summary>The weight shape of an Embedding or Linear, <c>[rows, columns]</c>.</summary>
     public static (LayerArgument Rows, LayerArgument Columns) WeightShape(LayerSpec layer) =>
         layer.Kind == LayerKind.Linear ? (layer.Arguments[1], layer.Arguments[0]) : (layer.Arguments[0], layer.Arguments[1]);
+
+    /// <summary>
+    /// The modifiers a partial member's implementation must repeat: its accessibility and any of
+    /// <c>new</c>, <c>virtual</c>, <c>override</c>, <c>sealed</c> on the declaration (CS8800 otherwise).
+    /// </summary>
+    private static string ImplementationModifiers(ISymbol member)
+    {
+        var text = new System.Text.StringBuilder(AccessibilityText(member.DeclaredAccessibility));
+        if (member.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.MemberDeclarationSyntax declaration)
+        {
+            foreach (var modifier in declaration.Modifiers)
+            {
+                if (modifier.Text is "new" or "virtual" or "override" or "sealed") text.Append(' ').Append(modifier.Text);
+            }
+        }
+        return text.ToString();
+    }
 
     private static string AccessibilityText(Accessibility accessibility) => accessibility switch
     {

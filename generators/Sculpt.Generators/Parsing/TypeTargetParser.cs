@@ -14,13 +14,16 @@ internal static class TypeTargetParser
         {
             containing.Insert(0, Head(outer));
         }
-        string? ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
-        string hint = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", "").Replace('<', '{').Replace('>', '}');
+        string? ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString(Escaped) : null;
+        string hint = Names.HintName(type.ToDisplayString(Escaped).Replace('<', '{').Replace('>', '}'));
         return new TypeTarget(ns, containing.ToEquatableArray(), Head(type))
         {
             HintName = hint,
         };
     }
+
+    /// <summary>Qualified names as source writes them: keywords escaped, no <c>global::</c>.</summary>
+    private static readonly SymbolDisplayFormat Escaped = SymbolDisplayFormat.FullyQualifiedFormat.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted);
 
     private static TypeHead Head(INamedTypeSymbol type)
     {
@@ -33,8 +36,8 @@ internal static class TypeTargetParser
                 _ => "class",
             };
         string name = type.TypeParameters.Length == 0
-            ? type.Name
-            : type.Name + "<" + string.Join(", ", type.TypeParameters.Select(p => p.Name)) + ">";
+            ? Names.Identifier(type.Name)
+            : Names.Identifier(type.Name) + "<" + string.Join(", ", type.TypeParameters.Select(p => Names.Identifier(p.Name))) + ">";
         return new TypeHead(keyword, name);
     }
 
