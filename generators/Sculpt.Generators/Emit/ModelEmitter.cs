@@ -192,20 +192,20 @@ internal static class ModelEmitter
         // call, not forward: hooks registered on the layer run, as in PyTorch.
         if (!definition.IsRecurrent)
         {
-            w.Line($"{declaration} => {layer.Field}.call({arguments});");
+            w.Line($"{declaration} => this.{layer.Field}.call({arguments});");
             return;
         }
         // Recurrent modules start from zero states (null) and always give the final states back.
         if (layer.ReturnsStates)
         {
-            w.Line($"{declaration} => {layer.Field}.call({arguments}, null);");
+            w.Line($"{declaration} => this.{layer.Field}.call({arguments}, null);");
             return;
         }
         // Locals renamed only if the user's parameter already has the name.
         string Local(string name) => layer.Parameters.Any(p => p.Name == name) ? name + "_" : name;
         w.Open(declaration);
         string states = definition.States == 2 ? $"{Local("output")}, {Local("hidden")}, {Local("cell")}" : $"{Local("output")}, {Local("hidden")}";
-        w.Line($"var ({states}) = {layer.Field}.call({arguments}, null);");
+        w.Line($"var ({states}) = this.{layer.Field}.call({arguments}, null);");
         w.Line($"{Local("hidden")}.Dispose();");
         if (definition.States == 2) w.Line($"{Local("cell")}.Dispose();");
         w.Line($"return {Local("output")};");
@@ -227,7 +227,8 @@ internal static class ModelEmitter
                 if (parameter.Shape is { } shape) EmitInputCheck(w, Names.Identifier(parameter.Name), parameter.Name, shape, spec.ConfigType is not null, bound);
             }
         }
-        w.Line($"return {Names.Identifier(forward.MethodName)}({arguments});");
+        // `this.`: a parameter may share the method's name.
+        w.Line($"return this.{Names.Identifier(forward.MethodName)}({arguments});");
         w.Close();
         w.Line();
         w.Line($"private static global::Sculpt.Models.ShapeMismatchException InputMismatch(string argument, string expected, {Tensor} actual, string reason) =>");
@@ -257,7 +258,7 @@ internal static class ModelEmitter
                     w.Line($"if ({size} != {dim.Value}) {fail}$\"{where} is {{{size}}}, not {dim.Value}\");");
                     break;
                 case DimKind.HyperParameter when hasConfig:
-                    w.Line($"if ({size} != Config.{Names.Identifier(dim.Name)}) {fail}$\"{where} is {{{size}}}, not {dim.Name} = {{Config.{Names.Identifier(dim.Name)}}}\");");
+                    w.Line($"if ({size} != this.Config.{Names.Identifier(dim.Name)}) {fail}$\"{where} is {{{size}}}, not {dim.Name} = {{this.Config.{Names.Identifier(dim.Name)}}}\");");
                     break;
                 case DimKind.Symbol when bound.Add(dim.Name):
                     w.Line($"long dim{dim.Name.TrimStart('@')} = {size};");

@@ -29,8 +29,20 @@ internal static class DeclarationRules
         if (type.TypeKind != TypeKind.Class) return $"[Model] goes on a class; '{type.Name}' is not one";
         if (type.IsGenericType) return $"[Model] class '{type.Name}' cannot be generic";
         if (type.IsStatic || type.IsAbstract) return $"[Model] class '{type.Name}' cannot be {(type.IsStatic ? "static" : "abstract")}: Sculpt generates its constructor and Create";
+        var model = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute);
+        if (model is not null && ModelParser.ConfigOf(model) is { } config && IsPublicAllTheWay(type) && !IsPublicAllTheWay(config))
+            return $"[Model] class '{type.Name}' is public but its hyperparameters '{config.Name}' are not: its generated constructor and Config property take them; make '{config.Name}' public or '{type.Name}' internal";
         if (!TypeTargetParser.IsPartialAllTheWay(type)) return $"'{type.Name}' and the types around it must be partial";
         return null;
+    }
+
+    private static bool IsPublicAllTheWay(INamedTypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.ContainingType)
+        {
+            if (current.DeclaredAccessibility != Accessibility.Public) return false;
+        }
+        return true;
     }
 
     /// <summary>Why a <c>[Forward]</c> method cannot be wrapped, or null.</summary>

@@ -249,7 +249,15 @@ internal sealed class ForwardWalker
             case IdentifierNameSyntax identifier:
                 return _locals.TryGetValue(identifier.Identifier.ValueText, out var value) ? value : Value.Unknown;
             case InvocationExpressionSyntax invocation:
-                return Invocation(invocation);
+                try
+                {
+                    return Invocation(invocation);
+                }
+                catch (System.OverflowException)
+                {
+                    // Sizes past 2^63 (absurd literals, already reported as out of range) have no shape to check.
+                    return Value.Unknown;
+                }
             case ConditionalExpressionSyntax conditional:
                 Evaluate(conditional.Condition);
                 return Join(Evaluate(conditional.WhenTrue), Evaluate(conditional.WhenFalse));

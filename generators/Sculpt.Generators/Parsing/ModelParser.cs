@@ -78,11 +78,18 @@ internal static class ModelParser
 
         public bool IsInteger(string name) => _kinds.TryGetValue(name, out var kind) && kind is ValueKind.Int32 or ValueKind.Int64;
 
-        public LayerArgument Checked(LayerArgument argument, bool size) =>
-            !argument.IsHyperParameter
-            || _kinds.TryGetValue(argument.HyperParameter!, out var kind) && (kind is ValueKind.Int32 or ValueKind.Int64 || !size && kind is ValueKind.Double or ValueKind.Single)
-                ? argument
-                : new LayerArgument(null, 1);
+        /// <summary>The argument, or the placeholder 1 for a name that is no fitting hyperparameter and for a literal no layer can take.</summary>
+        public LayerArgument Checked(LayerArgument argument, bool size)
+        {
+            bool usable = argument.IsHyperParameter
+                ? _kinds.TryGetValue(argument.HyperParameter!, out var kind) && (kind is ValueKind.Int32 or ValueKind.Int64 || !size && kind is ValueKind.Double or ValueKind.Single)
+                : !double.IsNaN(argument.Literal) && !double.IsInfinity(argument.Literal)
+                  && (!size || argument.Literal >= 1 && argument.Literal <= MaxSize && argument.Literal == System.Math.Floor(argument.Literal));
+            return usable ? argument : new LayerArgument(null, 1);
+        }
+
+        /// <summary>The largest literal size written as is: any larger is reported and would overflow the generated arithmetic.</summary>
+        private const double MaxSize = int.MaxValue;
     }
 
     /// <summary>Private field names for generated modules, clear of the type's own members and of each other.</summary>
@@ -252,9 +259,10 @@ internal static class ModelParser
         var options = attribute.NamedArguments
             .Where(a => a.Key != "Bias" && a.Value.Value is int or long or bool)
             .Select(a => new LayerOption(a.Key, a.Value.Value is bool flag ? (flag ? 1 : 0) : System.Convert.ToInt64(a.Value.Value, System.Globalization.CultureInfo.InvariantCulture)))
-            // A convolution's stride or dilation below 1 is reported (SCULPT0006); 1 in its place keeps the
-            // generated call compiling (a literal 0 there would also fit TorchSharp's Padding-enum overload).
-            .Select(o => definition.Kind is LayerKind.Conv1d or LayerKind.Conv2d && o.Name is "Stride" or "Dilation" && o.Value < 1 ? o with { Value = 1 } : o)
+            // A convolution's stride, dilation or groups below 1 is reported (SCULPT0006); 1 in its place keeps
+            // the generated code compiling (a literal 0 stride also fits TorchSharp's Padding-enum overload) and
+            // its parameter count defined.
+            .Select(o => definition.Kind is LayerKind.Conv1d or LayerKind.Conv2d && o.Name is "Stride" or "Dilation" or "Groups" && o.Value < 1 ? o with { Value = 1 } : o)
             .ToEquatableArray();
 
         string? tiedTo = definition.Kind == LayerKind.Linear
@@ -300,20 +308,17 @@ internal static class ModelParser
         layer.Kind == LayerKind.Linear ? (layer.Arguments[1], layer.Arguments[0]) : (layer.Arguments[0], layer.Arguments[1]);
 
     /// <summary>
-    /// The modifiers a partial member's implementation must repeat: its accessibility and any of
-    /// <c>new</c>, <c>virtual</c>, <c>override</c>, <c>sealed</c> on the declaration (CS8800 otherwise).
+    /// The modifiers a partial member's implementation must repeat as written: its accessibility
+    /// keywords (none when the declaration has none, CS8799) and any of <c>new</c>, <c>virtual</c>,
+    /// <c>override</c>, <c>sealed</c> (CS8800).
     /// </summary>
     private static string ImplementationModifiers(ISymbol member)
     {
-        var text = new System.Text.StringBuilder(AccessibilityText(member.DeclaredAccessibility));
-        if (member.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.MemberDeclarationSyntax declaration)
-        {
-            foreach (var modifier in declaration.Modifiers)
-            {
-                if (modifier.Text is "new" or "virtual" or "override" or "sealed") text.Append(' ').Append(modifier.Text);
-            }
-        }
-        return text.ToString();
+        if (member.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is not Microsoft.CodeAnalysis.CSharp.Syntax.MemberDeclarationSyntax declaration)
+            return AccessibilityText(member.DeclaredAccessibility);
+        return string.Join(" ", declaration.Modifiers
+            .Select(m => m.Text)
+            .Where(m => m is "public" or "private" or "protected" or "internal" or "new" or "virtual" or "override" or "sealed"));
     }
 
     private static string AccessibilityText(Accessibility accessibility) => accessibility switch
