@@ -24,7 +24,7 @@ partial class IrisNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
     public static IrisNet Create(global::Demo.IrisConfig config) => new(config);
 
     /// <summary>Linear: [*, 7] -&gt; [*, 3], with bias; 24 parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Classify(global::TorchSharp.torch.Tensor x) => _classify.call(x);
+    private partial global::TorchSharp.torch.Tensor Classify(global::TorchSharp.torch.Tensor x) => this._classify.call(x);
 
     /// <summary>Checks the inputs against <c>B 7 -&gt; B 3</c>, then runs <see cref="Forward"/>.</summary>
     /// <exception cref="global::Sculpt.Models.ShapeMismatchException">An input does not have its declared shape.</exception>
@@ -33,7 +33,7 @@ partial class IrisNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
         if (x.dim() != 2) throw InputMismatch("x", "B, 7", x, $"it has {x.dim()} dims, not 2");
         long dimB = x.size(0);
         if (x.size(1) != 7) throw InputMismatch("x", "B, 7", x, $"dim 1 is {x.size(1)}, not 7");
-        return Forward(x);
+        return this.Forward(x);
     }
 
     private static global::Sculpt.Models.ShapeMismatchException InputMismatch(string argument, string expected, global::TorchSharp.torch.Tensor actual, string reason) =>

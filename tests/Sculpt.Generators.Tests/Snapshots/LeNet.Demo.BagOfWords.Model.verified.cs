@@ -36,13 +36,13 @@ partial class BagOfWords : global::TorchSharp.torch.nn.Module<global::TorchSharp
     public static BagOfWords Create(global::Demo.TextConfig config) => new(config);
 
     /// <summary>Embedding: indices [*] -&gt; [*, Width] from Vocabulary rows; Vocabulary*Width parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Embed(global::TorchSharp.torch.Tensor tokens) => _embed.call(tokens);
+    private partial global::TorchSharp.torch.Tensor Embed(global::TorchSharp.torch.Tensor tokens) => this._embed.call(tokens);
 
     /// <summary>Conv2d: [*, 1, H, W] -&gt; [*, 4, H', W'], kernel 3, stride 1, padding 1, dilation 1, groups 1; 36 parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Smooth(global::TorchSharp.torch.Tensor x) => _smooth.call(x);
+    private partial global::TorchSharp.torch.Tensor Smooth(global::TorchSharp.torch.Tensor x) => this._smooth.call(x);
 
     /// <summary>Linear: [*, Width] -&gt; [*, 2], with bias; 2*Width + 2 parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Classify(global::TorchSharp.torch.Tensor x) => _classify.call(x);
+    private partial global::TorchSharp.torch.Tensor Classify(global::TorchSharp.torch.Tensor x) => this._classify.call(x);
 
     /// <summary>Checks the inputs against <c>B T -&gt; B 2</c>, then runs <see cref="Forward"/>.</summary>
     /// <exception cref="global::Sculpt.Models.ShapeMismatchException">An input does not have its declared shape.</exception>
@@ -51,7 +51,7 @@ partial class BagOfWords : global::TorchSharp.torch.nn.Module<global::TorchSharp
         if (tokens.dim() != 2) throw InputMismatch("tokens", "B, T", tokens, $"it has {tokens.dim()} dims, not 2");
         long dimB = tokens.size(0);
         long dimT = tokens.size(1);
-        return Forward(tokens);
+        return this.Forward(tokens);
     }
 
     private static global::Sculpt.Models.ShapeMismatchException InputMismatch(string argument, string expected, global::TorchSharp.torch.Tensor actual, string reason) =>

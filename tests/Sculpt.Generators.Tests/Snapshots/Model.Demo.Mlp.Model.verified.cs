@@ -36,13 +36,13 @@ partial class Mlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     public static Mlp Create(global::Demo.MlpConfig config) => new(config);
 
     /// <summary>Linear: [*, 784] -&gt; [*, Hidden], with bias; 784*Hidden + Hidden parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Hidden1(global::TorchSharp.torch.Tensor x) => _hidden1.call(x);
+    private partial global::TorchSharp.torch.Tensor Hidden1(global::TorchSharp.torch.Tensor x) => this._hidden1.call(x);
 
     /// <summary>Dropout with p = Dropout; shape unchanged; identity in eval mode.</summary>
-    internal partial global::TorchSharp.torch.Tensor Drop(global::TorchSharp.torch.Tensor x) => _drop.call(x);
+    internal partial global::TorchSharp.torch.Tensor Drop(global::TorchSharp.torch.Tensor x) => this._drop.call(x);
 
     /// <summary>Linear: [*, Hidden] -&gt; [*, 10], no bias; 10*Hidden parameters.</summary>
-    public partial global::TorchSharp.torch.Tensor Classify(global::TorchSharp.torch.Tensor x) => _classify.call(x);
+    public partial global::TorchSharp.torch.Tensor Classify(global::TorchSharp.torch.Tensor x) => this._classify.call(x);
 
     /// <summary>Checks the inputs against <c>B 1 28 28 -&gt; B 10</c>, then runs <see cref="Forward"/>.</summary>
     /// <exception cref="global::Sculpt.Models.ShapeMismatchException">An input does not have its declared shape.</exception>
@@ -53,7 +53,7 @@ partial class Mlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
         if (image.size(1) != 1) throw InputMismatch("image", "B, 1, 28, 28", image, $"dim 1 is {image.size(1)}, not 1");
         if (image.size(2) != 28) throw InputMismatch("image", "B, 1, 28, 28", image, $"dim 2 is {image.size(2)}, not 28");
         if (image.size(3) != 28) throw InputMismatch("image", "B, 1, 28, 28", image, $"dim 3 is {image.size(3)}, not 28");
-        return Forward(image);
+        return this.Forward(image);
     }
 
     private static global::Sculpt.Models.ShapeMismatchException InputMismatch(string argument, string expected, global::TorchSharp.torch.Tensor actual, string reason) =>

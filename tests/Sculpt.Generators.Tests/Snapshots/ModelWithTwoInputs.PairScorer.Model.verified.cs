@@ -28,10 +28,10 @@ partial class PairScorer : global::TorchSharp.torch.nn.Module<global::TorchSharp
     public static PairScorer Create(global::PairConfig config) => new(config);
 
     /// <summary>Linear: [*, Width] -&gt; [*, Width], with bias; Width*Width + Width parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Left(global::TorchSharp.torch.Tensor x) => _left.call(x);
+    private partial global::TorchSharp.torch.Tensor Left(global::TorchSharp.torch.Tensor x) => this._left.call(x);
 
     /// <summary>Linear: [*, Width] -&gt; [*, 1], with bias; Width + 1 parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Score(global::TorchSharp.torch.Tensor x) => _score.call(x);
+    private partial global::TorchSharp.torch.Tensor Score(global::TorchSharp.torch.Tensor x) => this._score.call(x);
 
     /// <summary>Checks the inputs against <c>B Width, B Width -&gt; B 1</c>, then runs <see cref="Forward"/>.</summary>
     /// <exception cref="global::Sculpt.Models.ShapeMismatchException">An input does not have its declared shape.</exception>
@@ -39,11 +39,11 @@ partial class PairScorer : global::TorchSharp.torch.nn.Module<global::TorchSharp
     {
         if (a.dim() != 2) throw InputMismatch("a", "B, Width", a, $"it has {a.dim()} dims, not 2");
         long dimB = a.size(0);
-        if (a.size(1) != Config.Width) throw InputMismatch("a", "B, Width", a, $"dim 1 is {a.size(1)}, not Width = {Config.Width}");
+        if (a.size(1) != this.Config.Width) throw InputMismatch("a", "B, Width", a, $"dim 1 is {a.size(1)}, not Width = {this.Config.Width}");
         if (b.dim() != 2) throw InputMismatch("b", "B, Width", b, $"it has {b.dim()} dims, not 2");
         if (b.size(0) != dimB) throw InputMismatch("b", "B, Width", b, $"dim 0 is {b.size(0)}, but B is {dimB}");
-        if (b.size(1) != Config.Width) throw InputMismatch("b", "B, Width", b, $"dim 1 is {b.size(1)}, not Width = {Config.Width}");
-        return Forward(a, b);
+        if (b.size(1) != this.Config.Width) throw InputMismatch("b", "B, Width", b, $"dim 1 is {b.size(1)}, not Width = {this.Config.Width}");
+        return this.Forward(a, b);
     }
 
     private static global::Sculpt.Models.ShapeMismatchException InputMismatch(string argument, string expected, global::TorchSharp.torch.Tensor actual, string reason) =>

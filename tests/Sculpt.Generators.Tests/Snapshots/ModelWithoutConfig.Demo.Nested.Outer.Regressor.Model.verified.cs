@@ -30,13 +30,13 @@ partial class Outer
         }
 
         /// <summary>Linear: [*, 8] -&gt; [*, 16], with bias; 144 parameters.</summary>
-        private partial global::TorchSharp.torch.Tensor Input(global::TorchSharp.torch.Tensor x) => _input.call(x);
+        private partial global::TorchSharp.torch.Tensor Input(global::TorchSharp.torch.Tensor x) => this._input.call(x);
 
         /// <summary>Dropout with p = 0.25; shape unchanged; identity in eval mode.</summary>
-        private partial global::TorchSharp.torch.Tensor Drop(global::TorchSharp.torch.Tensor x) => _drop.call(x);
+        private partial global::TorchSharp.torch.Tensor Drop(global::TorchSharp.torch.Tensor x) => this._drop.call(x);
 
         /// <summary>Linear: [*, 16] -&gt; [*, 1], with bias; 17 parameters.</summary>
-        private partial global::TorchSharp.torch.Tensor Output(global::TorchSharp.torch.Tensor x) => _output.call(x);
+        private partial global::TorchSharp.torch.Tensor Output(global::TorchSharp.torch.Tensor x) => this._output.call(x);
 
         /// <summary>Checks the inputs against <c>*batch 8 -&gt; *batch 1</c>, then runs <see cref="Forward"/>.</summary>
         /// <exception cref="global::Sculpt.Models.ShapeMismatchException">An input does not have its declared shape.</exception>
@@ -44,7 +44,7 @@ partial class Outer
         {
             if (features.dim() < 1) throw InputMismatch("features", "*batch, 8", features, $"it has {features.dim()} dims, fewer than 1");
             if (features.size(-1) != 8) throw InputMismatch("features", "*batch, 8", features, $"dim -1 is {features.size(-1)}, not 8");
-            return Forward(features);
+            return this.Forward(features);
         }
 
         private static global::Sculpt.Models.ShapeMismatchException InputMismatch(string argument, string expected, global::TorchSharp.torch.Tensor actual, string reason) =>

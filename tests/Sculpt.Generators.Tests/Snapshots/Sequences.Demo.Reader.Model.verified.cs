@@ -112,42 +112,42 @@ partial class Reader : global::TorchSharp.torch.nn.Module<global::TorchSharp.tor
     }
 
     /// <summary>Embedding: indices [*] -&gt; [*, Dim] from Vocabulary rows; Vocabulary*Dim parameters. Weights start from N(0, 0.02).</summary>
-    private partial global::TorchSharp.torch.Tensor Tokens(global::TorchSharp.torch.Tensor x) => _tokens.call(x);
+    private partial global::TorchSharp.torch.Tensor Tokens(global::TorchSharp.torch.Tensor x) => this._tokens.call(x);
 
     /// <summary>Conv1d: [*, Dim, L] -&gt; [*, Dim, L'], kernel 3, stride 1, padding 1, dilation 1, groups 4; 3*Dim*Dim / 4 + Dim parameters. Weights start from XavierUniform, biases at zero.</summary>
-    private partial global::TorchSharp.torch.Tensor Local(global::TorchSharp.torch.Tensor x) => _local.call(x);
+    private partial global::TorchSharp.torch.Tensor Local(global::TorchSharp.torch.Tensor x) => this._local.call(x);
 
     /// <summary>BatchNorm1d over Dim channels: [B, Dim] or [B, Dim, L], shape unchanged; 2*Dim parameters (and running statistics).</summary>
-    private partial global::TorchSharp.torch.Tensor Norm(global::TorchSharp.torch.Tensor x) => _norm.call(x);
+    private partial global::TorchSharp.torch.Tensor Norm(global::TorchSharp.torch.Tensor x) => this._norm.call(x);
 
     /// <summary>Dropout1d with p = 0.1: zeroes whole channels of [B, C, L]; shape unchanged; identity in eval mode.</summary>
-    private partial global::TorchSharp.torch.Tensor Drop(global::TorchSharp.torch.Tensor x) => _drop.call(x);
+    private partial global::TorchSharp.torch.Tensor Drop(global::TorchSharp.torch.Tensor x) => this._drop.call(x);
 
     /// <summary>MaxPool1d: [*, L] -&gt; [*, L'], kernel 2, stride 2, padding 0; no parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Pool(global::TorchSharp.torch.Tensor x) => _pool.call(x);
+    private partial global::TorchSharp.torch.Tensor Pool(global::TorchSharp.torch.Tensor x) => this._pool.call(x);
 
     /// <summary>LSTM, 2 layers, bidirectional, batch first: [B, T, Dim] -&gt; [B, T, 2*Dim]; final hidden and cell states [4, B, Dim]; 8*Dim*Dim + 32*Dim*Dim + 32*Dim parameters. Weights start from N(0, 0.02), biases at zero.</summary>
-    private partial (global::TorchSharp.torch.Tensor Output, global::TorchSharp.torch.Tensor Hidden, global::TorchSharp.torch.Tensor Cell) Encode(global::TorchSharp.torch.Tensor x) => _encode.call(x, null);
+    private partial (global::TorchSharp.torch.Tensor Output, global::TorchSharp.torch.Tensor Hidden, global::TorchSharp.torch.Tensor Cell) Encode(global::TorchSharp.torch.Tensor x) => this._encode.call(x, null);
 
     /// <summary>GRU, 1 layer, batch first: [B, T, Dim] -&gt; [B, T, Dim]; final hidden state [1, B, Dim]; 3*Dim*Dim + 3*Dim*Dim + 6*Dim parameters. Weights start from N(0, 0.02), biases at zero.</summary>
     private partial global::TorchSharp.torch.Tensor Summarize(global::TorchSharp.torch.Tensor x)
     {
-        var (output, hidden) = _summarize.call(x, null);
+        var (output, hidden) = this._summarize.call(x, null);
         hidden.Dispose();
         return output;
     }
 
     /// <summary>Cross-attention with Heads heads: queries [B, T, Dim] attend to a context [B, S, Dim] -&gt; [B, T, Dim]; 4*Dim*Dim + 4*Dim parameters. Weights start from N(0, 0.02), the output projection's from N(0, 0.02/sqrt(2*Layers)), biases at zero.</summary>
-    private partial global::TorchSharp.torch.Tensor Attend(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor context) => _attend.call(x, context);
+    private partial global::TorchSharp.torch.Tensor Attend(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor context) => this._attend.call(x, context);
 
     /// <summary>Identity: returns its input; no parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Same(global::TorchSharp.torch.Tensor x) => _same.call(x);
+    private partial global::TorchSharp.torch.Tensor Same(global::TorchSharp.torch.Tensor x) => this._same.call(x);
 
     /// <summary>Linear: [*, 64] -&gt; [*, Dim], with bias; 64*Dim + Dim parameters. Weights start from N(0, 0.02), biases at zero.</summary>
-    private partial global::TorchSharp.torch.Tensor Merge(global::TorchSharp.torch.Tensor x) => _merge.call(x);
+    private partial global::TorchSharp.torch.Tensor Merge(global::TorchSharp.torch.Tensor x) => this._merge.call(x);
 
     /// <summary>Linear: [*, Dim] -&gt; [*, Vocabulary], no bias, weight tied to <see cref="Tokens"/>; 0 parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Head(global::TorchSharp.torch.Tensor x) => _head.call(x);
+    private partial global::TorchSharp.torch.Tensor Head(global::TorchSharp.torch.Tensor x) => this._head.call(x);
 
     /// <summary>Checks the inputs against <c>B T, B S Dim -&gt; B T Vocabulary</c>, then runs <see cref="Forward"/>.</summary>
     /// <exception cref="global::Sculpt.Models.ShapeMismatchException">An input does not have its declared shape.</exception>
@@ -159,8 +159,8 @@ partial class Reader : global::TorchSharp.torch.nn.Module<global::TorchSharp.tor
         if (memory.dim() != 3) throw InputMismatch("memory", "B, S, Dim", memory, $"it has {memory.dim()} dims, not 3");
         if (memory.size(0) != dimB) throw InputMismatch("memory", "B, S, Dim", memory, $"dim 0 is {memory.size(0)}, but B is {dimB}");
         long dimS = memory.size(1);
-        if (memory.size(2) != Config.Dim) throw InputMismatch("memory", "B, S, Dim", memory, $"dim 2 is {memory.size(2)}, not Dim = {Config.Dim}");
-        return Forward(tokens, memory);
+        if (memory.size(2) != this.Config.Dim) throw InputMismatch("memory", "B, S, Dim", memory, $"dim 2 is {memory.size(2)}, not Dim = {this.Config.Dim}");
+        return this.Forward(tokens, memory);
     }
 
     private static global::Sculpt.Models.ShapeMismatchException InputMismatch(string argument, string expected, global::TorchSharp.torch.Tensor actual, string reason) =>

@@ -18,7 +18,7 @@ partial class Head : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch
     }
 
     /// <summary>Linear: [*, 8] -&gt; [*, 2], with bias; 18 parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Out(global::TorchSharp.torch.Tensor x) => _out.call(x);
+    private partial global::TorchSharp.torch.Tensor Out(global::TorchSharp.torch.Tensor x) => this._out.call(x);
 
     /// <summary>Checks the inputs against <c>B 8 -&gt; B 2</c>, then runs <see cref="Forward"/>.</summary>
     /// <exception cref="global::Sculpt.Models.ShapeMismatchException">An input does not have its declared shape.</exception>
@@ -27,7 +27,7 @@ partial class Head : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch
         if (x.dim() != 2) throw InputMismatch("x", "B, 8", x, $"it has {x.dim()} dims, not 2");
         long dimB = x.size(0);
         if (x.size(1) != 8) throw InputMismatch("x", "B, 8", x, $"dim 1 is {x.size(1)}, not 8");
-        return Forward(x);
+        return this.Forward(x);
     }
 
     private static global::Sculpt.Models.ShapeMismatchException InputMismatch(string argument, string expected, global::TorchSharp.torch.Tensor actual, string reason) =>

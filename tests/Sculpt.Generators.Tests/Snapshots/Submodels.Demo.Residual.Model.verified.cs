@@ -25,15 +25,15 @@ partial class Residual : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
     public static Residual Create(global::Demo.BlockConfig config) => new(config);
 
     /// <summary>Linear: [*, Width] -&gt; [*, Width], with bias; Width*Width + Width parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Mix(global::TorchSharp.torch.Tensor x) => _mix.call(x);
+    private partial global::TorchSharp.torch.Tensor Mix(global::TorchSharp.torch.Tensor x) => this._mix.call(x);
 
     /// <summary>Checks the inputs against <c>*batch Width -&gt; *batch Width</c>, then runs <see cref="Forward"/>.</summary>
     /// <exception cref="global::Sculpt.Models.ShapeMismatchException">An input does not have its declared shape.</exception>
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor x)
     {
         if (x.dim() < 1) throw InputMismatch("x", "*batch, Width", x, $"it has {x.dim()} dims, fewer than 1");
-        if (x.size(-1) != Config.Width) throw InputMismatch("x", "*batch, Width", x, $"dim -1 is {x.size(-1)}, not Width = {Config.Width}");
-        return Forward(x);
+        if (x.size(-1) != this.Config.Width) throw InputMismatch("x", "*batch, Width", x, $"dim -1 is {x.size(-1)}, not Width = {this.Config.Width}");
+        return this.Forward(x);
     }
 
     private static global::Sculpt.Models.ShapeMismatchException InputMismatch(string argument, string expected, global::TorchSharp.torch.Tensor actual, string reason) =>

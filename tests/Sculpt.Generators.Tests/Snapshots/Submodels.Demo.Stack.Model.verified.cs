@@ -48,8 +48,8 @@ partial class Stack : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
     {
         if (x.dim() != 2) throw InputMismatch("x", "B, Width", x, $"it has {x.dim()} dims, not 2");
         long dimB = x.size(0);
-        if (x.size(1) != Config.Width) throw InputMismatch("x", "B, Width", x, $"dim 1 is {x.size(1)}, not Width = {Config.Width}");
-        return Forward(x);
+        if (x.size(1) != this.Config.Width) throw InputMismatch("x", "B, Width", x, $"dim 1 is {x.size(1)}, not Width = {this.Config.Width}");
+        return this.Forward(x);
     }
 
     private static global::Sculpt.Models.ShapeMismatchException InputMismatch(string argument, string expected, global::TorchSharp.torch.Tensor actual, string reason) =>

@@ -36,8 +36,8 @@ partial class Tower : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
         if (x.dim() != 3) throw InputMismatch("x", "B, T, Width", x, $"it has {x.dim()} dims, not 3");
         long dimB = x.size(0);
         long dimT = x.size(1);
-        if (x.size(2) != Config.Width) throw InputMismatch("x", "B, T, Width", x, $"dim 2 is {x.size(2)}, not Width = {Config.Width}");
-        return Forward(x);
+        if (x.size(2) != this.Config.Width) throw InputMismatch("x", "B, T, Width", x, $"dim 2 is {x.size(2)}, not Width = {this.Config.Width}");
+        return this.Forward(x);
     }
 
     private static global::Sculpt.Models.ShapeMismatchException InputMismatch(string argument, string expected, global::TorchSharp.torch.Tensor actual, string reason) =>

@@ -30,10 +30,10 @@ partial class Tiny : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch
     public static Tiny Create(global::Demo.TinyConfig config) => new(config);
 
     /// <summary>Linear: [*, 4] -&gt; [*, Hidden], with bias; 4*Hidden + Hidden parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Hidden1(global::TorchSharp.torch.Tensor x) => _hidden1.call(x);
+    private partial global::TorchSharp.torch.Tensor Hidden1(global::TorchSharp.torch.Tensor x) => this._hidden1.call(x);
 
     /// <summary>Linear: [*, Hidden] -&gt; [*, 3], with bias; 3*Hidden + 3 parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Output(global::TorchSharp.torch.Tensor x) => _output.call(x);
+    private partial global::TorchSharp.torch.Tensor Output(global::TorchSharp.torch.Tensor x) => this._output.call(x);
 
     /// <summary>Checks the inputs against <c>B 4 -&gt; B 3</c>, then runs <see cref="Forward"/>.</summary>
     /// <exception cref="global::Sculpt.Models.ShapeMismatchException">An input does not have its declared shape.</exception>
@@ -42,7 +42,7 @@ partial class Tiny : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch
         if (x.dim() != 2) throw InputMismatch("x", "B, 4", x, $"it has {x.dim()} dims, not 2");
         long dimB = x.size(0);
         if (x.size(1) != 4) throw InputMismatch("x", "B, 4", x, $"dim 1 is {x.size(1)}, not 4");
-        return Forward(x);
+        return this.Forward(x);
     }
 
     private static global::Sculpt.Models.ShapeMismatchException InputMismatch(string argument, string expected, global::TorchSharp.torch.Tensor actual, string reason) =>

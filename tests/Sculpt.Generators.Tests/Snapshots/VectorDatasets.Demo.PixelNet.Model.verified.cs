@@ -29,10 +29,10 @@ partial class PixelNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
     public static PixelNet Create(global::Demo.PixelConfig config) => new(config);
 
     /// <summary>Conv2d: [*, 1, H, W] -&gt; [*, 4, H', W'], kernel 3, stride 1, padding 1, dilation 1, groups 1; 40 parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Conv(global::TorchSharp.torch.Tensor x) => _conv.call(x);
+    private partial global::TorchSharp.torch.Tensor Conv(global::TorchSharp.torch.Tensor x) => this._conv.call(x);
 
     /// <summary>Linear: [*, 3136] -&gt; [*, 10], with bias; 31370 parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Classify(global::TorchSharp.torch.Tensor x) => _classify.call(x);
+    private partial global::TorchSharp.torch.Tensor Classify(global::TorchSharp.torch.Tensor x) => this._classify.call(x);
 
     /// <summary>Checks the inputs against <c>B 1 28 28 -&gt; B 10</c>, then runs <see cref="Forward"/>.</summary>
     /// <exception cref="global::Sculpt.Models.ShapeMismatchException">An input does not have its declared shape.</exception>
@@ -43,7 +43,7 @@ partial class PixelNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
         if (image.size(1) != 1) throw InputMismatch("image", "B, 1, 28, 28", image, $"dim 1 is {image.size(1)}, not 1");
         if (image.size(2) != 28) throw InputMismatch("image", "B, 1, 28, 28", image, $"dim 2 is {image.size(2)}, not 28");
         if (image.size(3) != 28) throw InputMismatch("image", "B, 1, 28, 28", image, $"dim 3 is {image.size(3)}, not 28");
-        return Forward(image);
+        return this.Forward(image);
     }
 
     private static global::Sculpt.Models.ShapeMismatchException InputMismatch(string argument, string expected, global::TorchSharp.torch.Tensor actual, string reason) =>
