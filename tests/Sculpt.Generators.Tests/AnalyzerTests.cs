@@ -814,6 +814,25 @@ public class AnalyzerTests
             [Forward("B 4 -> B 4")]
             public Tensor Forward(Tensor x) => x;
         }
+
+        public record Plain { public int Hidden { get; init; } = 4; }
+
+        [Model(typeof(Plain))]
+        public partial class {|SCULPT0009:Configured|}
+        {
+            [Forward("B 4 -> B 4")]
+            public Tensor Forward(Tensor x) => x;
+        }
+
+        [HyperParameters]
+        internal partial record Hidden { public int Size { get; init; } = 4; }
+
+        [Model(typeof(Hidden))]
+        public partial class {|SCULPT0009:Exposed|}
+        {
+            [Forward("B 4 -> B 4")]
+            public Tensor Forward(Tensor x) => x;
+        }
         """,
 
         // SCULPT0018: the user's own error (a property without a getter) reaches the generated half.

@@ -185,6 +185,15 @@ public class CommandLineTests
             var (fewer, _, fewerError) = Run("--resume", third, "--epochs", "2");
             Assert.Equal(2, fewer);
             Assert.StartsWith($"error: Option '--epochs 2': checkpoint '{third}' has already trained 3 epoch(s)", fewerError);
+            // A --config file on a resume changes only what it names: the checkpoint's --hidden 8 stays.
+            string moreEpochs = Path.Combine(folder, "more-epochs.json");
+            File.WriteAllText(moreEpochs, "{ \"epochs\": 4 }");
+            var (layered, layeredOutput, layeredError) = Run("--resume", third, "--config", moreEpochs);
+            Assert.True(layered == 0, layeredError);
+            Assert.Contains("Hidden1      Linear   [B, Hidden]   [64, 8]", layeredOutput);
+            Assert.Contains("epoch 4/4", layeredOutput);
+            Assert.Equal(new MlpConfig { Hidden = 8, Epochs = 4 }, MlpConfig.Load(Path.Combine(folder, "config.json")));
+
             var (accepted, acceptedOutput, acceptedError) = Run("--resume", third, "--epochs", "4", "--batch-size", "32", "--resume-with-changes");
             Assert.True(accepted == 0, acceptedError);
             Assert.Contains("epoch 4/4", acceptedOutput);

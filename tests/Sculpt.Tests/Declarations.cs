@@ -335,6 +335,18 @@ public partial class SequenceCnn
     public Tensor Forward(Tensor x) => Classify(Ops.Flatten(Same(Average(Grouped(Pool(Drop(Ops.Relu(Norm(Conv(x))))))))));
 }
 
+/// <summary>Same-padded convolutions with even kernels (PyTorch pads them one more on the right): lengths and sizes kept.</summary>
+[Model]
+public partial class SamePadded
+{
+    [Conv1d(4, 8, 4, SamePadding = true)] private partial Tensor Along(Tensor x);
+    [Conv1d(8, 8, 3, SamePadding = true, Dilation = 2)] private partial Tensor Wider(Tensor x);
+    [Conv2d(1, 2, 4, SamePadding = true)] private partial Tensor Across(Tensor x);
+
+    [Forward("B 4 60 -> B 2 8 60")]
+    public Tensor Forward(Tensor x) => Across(Ops.Reshape(Wider(Along(x)), -1, 1, 8, 60));
+}
+
 /// <summary>A decoder layer that attends to an encoder's memory.</summary>
 [Model(typeof(GptConfig))]
 public partial class CrossAttending

@@ -567,6 +567,17 @@ public sealed class FaultTests : IDisposable
     }
 
     [Fact]
+    public void A_checkpoint_of_another_programs_hyperparameters_exits_3_naming_it()
+    {
+        // The checkpoint is whole (its checksums hold) but holds another record's hyperparameters:
+        // the file is at fault, not the command line, so data (3) rather than usage (2).
+        Assert.Equal(0, Blobs("--output", Run, "--epochs", "1", "--hidden", "8", "--checkpoint-every", "5").Code);
+        string checkpoint = Path.Combine(Run, "checkpoints", "step-000000005");
+        AssertFault(Flowers("--resume", checkpoint), ExitCodes.Data,
+            Path.Combine(checkpoint, "trainer.json"), "hidden", "resume it with the program that wrote it");
+    }
+
+    [Fact]
     public void A_damaged_resume_checkpoint_exits_3_naming_it()
     {
         var first = Blobs("--output", Run, "--epochs", "1", "--hidden", "8");

@@ -71,6 +71,30 @@ public sealed class TensorBoardTests : IDisposable
         Assert.All(events, e => Assert.InRange(e.WallTime, before - 1, after + 1));
         Assert.Equal([("train/loss_running", 1.25f), ("train/learning_rate", 1e-3f)], events[1].Scalars);
     }
+
+    [Fact]
+    public void A_resumed_run_marks_its_restart_so_TensorBoard_drops_what_came_after_the_checkpoint()
+    {
+        using (var log = new RunLog(_folder))
+        {
+            log.FitStarted(1, 10, 5, 2, 0);
+            log.Step(1, 0, 1, 1.25, 1e-3);
+        }
+        using (var log = new RunLog(_folder))
+        {
+            log.FitStarted(1, 10, 5, 2, resumedAtStep: 40);
+            log.Step(1, 0, 41, 0.5, 1e-3);
+        }
+        var files = Directory.GetFiles(Path.Combine(_folder, "tensorboard")).Select(EventFile.Read).ToList();
+        Assert.Equal(2, files.Count);
+        var first = files.Single(f => f.All(e => e.SessionStatus == 0));
+        var resumed = files.Single(f => f.Any(e => e.SessionStatus != 0));
+        Assert.Equal(2, first.Count);
+        // After the file version: START (1) at the checkpoint's step, before any scalar of the resumed run.
+        Assert.Equal((40L, 1), (resumed[1].Step, resumed[1].SessionStatus));
+        Assert.Empty(resumed[1].Scalars);
+        Assert.Equal(41, resumed[2].Step);
+    }
 }
 
 /// <summary>
@@ -79,7 +103,8 @@ public sealed class TensorBoardTests : IDisposable
 /// </summary>
 internal static class EventFile
 {
-    public sealed record Event(double WallTime, long Step, string? FileVersion, List<(string Tag, float Value)> Scalars);
+    /// <param name="SessionStatus">The <c>session_log</c>'s status (1 = START), or 0 without one.</param>
+    public sealed record Event(double WallTime, long Step, string? FileVersion, List<(string Tag, float Value)> Scalars, int SessionStatus = 0);
 
     public static List<Event> Read(string path)
     {
@@ -103,6 +128,7 @@ internal static class EventFile
         double wallTime = 0;
         long step = 0;
         string? version = null;
+        int session = 0;
         var scalars = new List<(string, float)>();
         foreach (var (field, value) in Fields(data))
         {
@@ -111,6 +137,7 @@ internal static class EventFile
                 case 1: wallTime = BitConverter.Int64BitsToDouble((long)(ulong)value); break;
                 case 2: step = (long)(ulong)value; break;
                 case 3: version = Encoding.UTF8.GetString((byte[])value); break;
+                case 7: session = Fields((byte[])value).Where(f => f.Field == 1).Select(f => (int)(ulong)f.Value).FirstOrDefault(); break;
                 case 5:
                     foreach (var (_, item) in Fields((byte[])value))
                     {
@@ -126,7 +153,7 @@ internal static class EventFile
                     break;
             }
         }
-        return new Event(wallTime, step, version, scalars);
+        return new Event(wallTime, step, version, scalars, session);
     }
 
     /// <summary>The fields of a protobuf message: varints and fixed numbers as their raw bits, length-delimited fields as bytes.</summary>

@@ -43,10 +43,10 @@ internal static class DatasetEmitter
         {
             case DatasetKind.Csv:
                 string testFile = spec.TestPath is null ? "" : $", testFile: ReadCsv({Resolve(spec.TestPath)})";
-                w.Line($"var splits = ReadCsv({Resolve(spec.Path)}).Split({common}, stratify: {Bool(spec.Stratify)}, normalize: {Bool(spec.Normalize)}{testFile});");
+                w.Line($"{Data}.DataSplits splits = ReadCsv({Resolve(spec.Path)}).Split({common}, stratify: {Bool(spec.Stratify)}, normalize: {Bool(spec.Normalize)}{testFile});");
                 break;
             case DatasetKind.Idx:
-                w.Line($"var splits = {Data}.DatasetLoader.Idx(");
+                w.Line($"{Data}.DataSplits splits = {Data}.DatasetLoader.Idx(");
                 w.Line($"    {Resolve(spec.Path)}, {Resolve(spec.LabelsPath)},");
                 w.Line($"    {(spec.TestPath is null ? "null" : Resolve(spec.TestPath))}, {(spec.TestLabelsPath is null ? "null" : Resolve(spec.TestLabelsPath))},");
                 w.Line($"    shape: [{string.Join(", ", spec.SampleShape.Select(SourceWriter.Literal))}], classes: {spec.Classes},");
@@ -54,13 +54,13 @@ internal static class DatasetEmitter
                 break;
             case DatasetKind.ImageFolder:
                 string names = spec.ClassNames.Count > 0 ? "[.. ClassNames]" : "null";
-                w.Line($"var splits = {Data}.DatasetLoader.ImageFolder(");
+                w.Line($"{Data}.DataSplits splits = {Data}.DatasetLoader.ImageFolder(");
                 w.Line($"    {Resolve(spec.Path)}, width: {spec.SampleShape[2]}, height: {spec.SampleShape[1]}, channels: {spec.SampleShape[0]}, classNames: {names},");
                 w.Line($"    {common}, {flags});");
                 break;
             default:
                 string tokenizer = spec.Tokenizer == 1 ? "Gpt2" : "Characters";
-                w.Line($"var splits = {Data}.DatasetLoader.Text(");
+                w.Line($"{Data}.DataSplits splits = {Data}.DatasetLoader.Text(");
                 w.Line($"    {Resolve(spec.Path)}, global::Sculpt.Tokenization.{tokenizer}, context: {spec.SampleShape[0]},");
                 w.Line($"    cacheFolder: {SourceWriter.Quote(spec.CacheFolder)}, validation: {SourceWriter.Literal(spec.Validation)}, test: {SourceWriter.Literal(spec.Test)});");
                 break;
@@ -116,7 +116,7 @@ internal static class DatasetEmitter
         w.Line("/// <param name=\"workers\">Threads for a large file (default: one per core).</param>");
         w.Open($"public static {Tabular}.TabularData ReadCsv(string path, int? workers = null)");
         string sampleShape = shaped is null ? "" : $" {{ SampleShape = [{string.Join(", ", shaped.Shape.Select(SourceWriter.Literal))}] }}";
-        w.Line($"var schema = new {Tabular}.TableSchema([.. FeatureNames], {Tabular}.LabelKind.{labelKind}, TargetCount: {spec.Targets.Count}, {options}, {classNames}, Classes: {classes}){sampleShape};");
+        w.Line($"{Tabular}.TableSchema schema = new {Tabular}.TableSchema([.. FeatureNames], {Tabular}.LabelKind.{labelKind}, TargetCount: {spec.Targets.Count}, {options}, {classNames}, Classes: {classes}){sampleShape};");
         w.Line($"return {Tabular}.TableReader.Read(path, {CharLiteral(spec.Delimiter)}, header: {Bool(spec.Header)}, schema, ReadRows, workers);");
         w.Close();
         w.Line();

@@ -28,7 +28,7 @@ internal static class HyperParametersEmitter
         w.Line("/// <summary>Every option with its flag, type, default (read from a fresh instance), range, description and, for an enum, its values.</summary>");
         w.Open($"{hide}public static {List}<{Runtime}.HyperParameterInfo> Options");
         w.Open("get");
-        w.Line($"var defaults = new {self}();");
+        w.Line($"{self} defaults = new {self}();");
         w.Line("return");
         w.Line("[");
         foreach (var p in spec.Properties)
@@ -48,17 +48,20 @@ internal static class HyperParametersEmitter
         w.Line();
         w.Line("/// <summary>Reads <c>--flag value</c> arguments over <paramref name=\"start\"/>.</summary>");
         w.Open($"{hide}public static {self} Bind({self} start, {List}<string> args)");
-        w.Line("var result = start;");
-        w.Line($"var reader = new {Runtime}.ArgumentReader(args, s_flags);");
+        w.Line($"{self} result = start;");
+        w.Line($"{Runtime}.ArgumentReader reader = new {Runtime}.ArgumentReader(args, s_flags);");
         EmitAssignments(w, spec, "while (reader.Next(out string flag))", "flag", p => p.Flag, "reader", "reader.Unknown()");
         w.Close();
         w.Line();
 
         w.Line("/// <summary>Reads the JSON that <see cref=\"ToJson\"/> writes; properties left out keep their defaults.</summary>");
-        w.Open($"{hide}public static {self} FromJson(string json, string source)");
-        w.Line($"var result = new {self}();");
-        w.Line($"using var reader = {Runtime}.JsonConfigReader.Open(json, source);");
-        EmitAssignments(w, spec, "foreach (var property in reader.Properties())", "property.Name", p => p.JsonName, "property", "property.Unknown(s_jsonNames)");
+        w.Line($"{hide}public static {self} FromJson(string json, string source) => BindJson(new {self}(), json, source);");
+        w.Line();
+        w.Line("/// <summary>Reads the JSON that <see cref=\"ToJson\"/> writes over <paramref name=\"start\"/>; properties left out keep their values there.</summary>");
+        w.Open($"{hide}public static {self} BindJson({self} start, string json, string source)");
+        w.Line($"{self} result = start;");
+        w.Line($"using {Runtime}.JsonConfigReader reader = {Runtime}.JsonConfigReader.Open(json, source);");
+        EmitAssignments(w, spec, $"foreach ({Runtime}.JsonConfigProperty property in reader.Properties())", "property.Name", p => p.JsonName, "property", "property.Unknown(s_jsonNames)");
         w.Close();
         w.Line();
 
@@ -68,8 +71,8 @@ internal static class HyperParametersEmitter
         w.Line();
 
         w.Open($"{hide}public string ToJson()");
-        w.Line("var buffer = new global::System.IO.MemoryStream();");
-        w.Open("using (var writer = new global::System.Text.Json.Utf8JsonWriter(buffer, new global::System.Text.Json.JsonWriterOptions { Indented = true }))");
+        w.Line("global::System.IO.MemoryStream buffer = new global::System.IO.MemoryStream();");
+        w.Open("using (global::System.Text.Json.Utf8JsonWriter writer = new global::System.Text.Json.Utf8JsonWriter(buffer, new global::System.Text.Json.JsonWriterOptions { Indented = true }))");
         w.Line("writer.WriteStartObject();");
         foreach (var p in spec.Properties)
         {
@@ -83,7 +86,7 @@ internal static class HyperParametersEmitter
 
         w.Line("/// <summary>Every value outside its declared range, each message naming the flag.</summary>");
         w.Open($"{hide}public {List}<string> ValidationErrors()");
-        w.Line("var errors = new global::System.Collections.Generic.List<string>();");
+        w.Line("global::System.Collections.Generic.List<string> errors = new global::System.Collections.Generic.List<string>();");
         foreach (var p in spec.Properties.Where(p => p.HasRange))
         {
             w.Line($"{Runtime}.RangeCheck.Require(errors, {SourceWriter.Quote(p.Flag)}, {Names.Identifier(p.Name)}, {SourceWriter.Literal(p.Minimum)}, {SourceWriter.Literal(p.Maximum)});");

@@ -36,7 +36,6 @@ internal static class LayerEmission
             LayerKind.Linear => $"{Nn}.Linear({Size(0)}, {Size(1)}, {bias})",
             LayerKind.Dropout or LayerKind.Dropout1d or LayerKind.Dropout2d or LayerKind.AlphaDropout => $"{Nn}.{layer.Kind}({RateText(layer.Arguments[0], config)})",
             LayerKind.Identity => $"{Nn}.Identity()",
-            LayerKind.Conv1d => $"{Nn}.Conv1d({Size(0)}, {Size(1)}, {Size(2)}, {Option("Stride")}, {Option("Padding")}, {Option("Dilation")}, global::TorchSharp.PaddingModes.Zeros, {Option("Groups")}, {bias})",
             LayerKind.MaxPool1d => $"new global::Sculpt.Layers.MaxPool1d({Size(0)}, stride: {PoolStride()}, padding: {Option("Padding")})",
             LayerKind.AvgPool1d => $"{Nn}.AvgPool1d({Size(0)}, {PoolStride()}, {Option("Padding")})",
             LayerKind.BatchNorm1d => $"{Nn}.BatchNorm1d({Size(0)})",
@@ -44,9 +43,11 @@ internal static class LayerEmission
             LayerKind.Lstm => Recurrent("LSTM"),
             LayerKind.Gru => Recurrent("GRU"),
             LayerKind.CrossAttention => $"new global::Sculpt.Layers.CrossAttention({Size(0)}, {Size(1)})",
-            // Positional: a named `padding: 0` would also fit the overload whose padding is an enum.
+            // Before the plain arms, which would match a same-padded convolution too. Positional: a named
+            // `padding: 0` would also fit the overload whose padding is an enum.
             LayerKind.Conv2d or LayerKind.Conv1d when layer.Option("SamePadding") != 0 =>
                 $"{Nn}.{layer.Kind}({Size(0)}, {Size(1)}, {Size(2)}, global::TorchSharp.Padding.Same, {Option("Stride")}, {Option("Dilation")}, global::TorchSharp.PaddingModes.Zeros, {Option("Groups")}, {bias})",
+            LayerKind.Conv1d => $"{Nn}.Conv1d({Size(0)}, {Size(1)}, {Size(2)}, {Option("Stride")}, {Option("Padding")}, {Option("Dilation")}, global::TorchSharp.PaddingModes.Zeros, {Option("Groups")}, {bias})",
             LayerKind.Conv2d => $"{Nn}.Conv2d({Size(0)}, {Size(1)}, {Size(2)}, {Option("Stride")}, {Option("Padding")}, {Option("Dilation")}, global::TorchSharp.PaddingModes.Zeros, {Option("Groups")}, {bias})",
             LayerKind.MaxPool2d => $"new global::Sculpt.Layers.MaxPool2d({Size(0)}, stride: {PoolStride()}, padding: {Option("Padding")})",
             LayerKind.AvgPool2d => $"new global::Sculpt.Layers.AvgPool2d({Size(0)}, stride: {PoolStride()}, padding: {Option("Padding")})",

@@ -97,7 +97,7 @@ internal static class ModelEmitter
                 w.Line($"global::Sculpt.HyperParameters.LayerArgumentCheck.Size(config.{Names.Identifier(repeat.HyperParameter!)}, {SourceWriter.Quote("--" + Parsing.Names.KebabCase(repeat.HyperParameter!))}, {SourceWriter.Quote(self)}, {SourceWriter.Quote(submodel.Name)});");
             }
             string blocks = "new" + submodel.Name;
-            w.Line($"var {blocks} = new {submodel.Type}[{LayerEmission.SizeText(repeat, "config")}];");
+            w.Line($"{submodel.Type}[] {blocks} = new {submodel.Type}[{LayerEmission.SizeText(repeat, "config")}];");
             w.Line($"for (int i = 0; i < {blocks}.Length; i++) {blocks}[i] = {build};");
             w.Line($"{submodel.Field} = new {SubmodelType(submodel)}({blocks});");
         }
@@ -204,8 +204,8 @@ internal static class ModelEmitter
         // Locals renamed only if the user's parameter already has the name.
         string Local(string name) => layer.Parameters.Any(p => p.Name == name) ? name + "_" : name;
         w.Open(declaration);
-        string states = definition.States == 2 ? $"{Local("output")}, {Local("hidden")}, {Local("cell")}" : $"{Local("output")}, {Local("hidden")}";
-        w.Line($"var ({states}) = this.{layer.Field}.call({arguments}, null);");
+        string states = definition.States == 2 ? $"{Tensor} {Local("output")}, {Tensor} {Local("hidden")}, {Tensor} {Local("cell")}" : $"{Tensor} {Local("output")}, {Tensor} {Local("hidden")}";
+        w.Line($"({states}) = this.{layer.Field}.call({arguments}, null);");
         w.Line($"{Local("hidden")}.Dispose();");
         if (definition.States == 2) w.Line($"{Local("cell")}.Dispose();");
         w.Line($"return {Local("output")};");

@@ -49,10 +49,10 @@ internal static class TrainerEmitter
 
         w.Line("/// <inheritdoc/>");
         w.Open($"public override {Tensor} TrainStep({Tensor} input, {Tensor} target)");
-        w.Line($"using var scope = {Torch}.NewDisposeScope();");
+        w.Line($"using global::TorchSharp.DisposeScope scope = {Torch}.NewDisposeScope();");
         w.Line($"{Tensor} loss;");
         w.Open("if (Config.AccumulateBatches <= 1)");
-        w.Line("var output = TrainingForward(input);");
+        w.Line($"{Tensor} output = TrainingForward(input);");
         w.Line($"loss = {LossCall(spec.Loss, "output", "target", sum: false)};");
         w.Line("Backpropagate(loss);");
         w.Close();
@@ -70,17 +70,17 @@ internal static class TrainerEmitter
         w.Open($"public override {Training}.Evaluation Evaluate(global::Sculpt.Data.TensorDataset data)");
         w.Line("bool wasTraining = Model.training;");
         w.Line("Model.eval();");
-        w.Line($"using var noGrad = {Torch}.no_grad();");
-        w.Line($"using var scope = {Torch}.NewDisposeScope();");
-        w.Line("var onDevice = data.To(Device);");
+        w.Line($"using global::System.IDisposable noGrad = {Torch}.no_grad();");
+        w.Line($"using global::TorchSharp.DisposeScope scope = {Torch}.NewDisposeScope();");
+        w.Line("global::Sculpt.Data.TensorDataset onDevice = data.To(Device);");
         w.Open("try");
-        w.Line($"var lossSum = {Torch}.zeros(global::System.Array.Empty<long>(), dtype: {Torch}.float64, device: Device);");
-        if (classification) w.Line($"var correct = {Torch}.zeros(global::System.Array.Empty<long>(), dtype: {Torch}.int64, device: Device);");
+        w.Line($"{Tensor} lossSum = {Torch}.zeros(global::System.Array.Empty<long>(), dtype: {Torch}.float64, device: Device);");
+        if (classification) w.Line($"{Tensor} correct = {Torch}.zeros(global::System.Array.Empty<long>(), dtype: {Torch}.int64, device: Device);");
         w.Line("// Per target element: one per sample for a classifier, one per position for a sequence.");
         w.Line("long elements = 0;");
-        w.Open("foreach (var batch in onDevice.Batches(Config.BatchSize, shuffle: false))");
-        w.Line($"using var batchScope = {Torch}.NewDisposeScope();");
-        w.Line("var output = Model.call(batch.Input);");
+        w.Open("foreach (global::Sculpt.Data.Batch batch in onDevice.Batches(Config.BatchSize, shuffle: false))");
+        w.Line($"using global::TorchSharp.DisposeScope batchScope = {Torch}.NewDisposeScope();");
+        w.Line($"{Tensor} output = Model.call(batch.Input);");
         w.Line($"lossSum.add_({LossCall(spec.Loss, "output", "batch.Target", sum: true)});");
         if (classification) w.Line("correct.add_(output.argmax(-1).eq(batch.Target).sum());");
         w.Line("elements += batch.Target.numel();");

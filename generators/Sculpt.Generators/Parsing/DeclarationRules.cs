@@ -30,6 +30,9 @@ internal static class DeclarationRules
         if (type.IsGenericType) return $"[Model] class '{type.Name}' cannot be generic";
         if (type.IsStatic || type.IsAbstract) return $"[Model] class '{type.Name}' cannot be {(type.IsStatic ? "static" : "abstract")}: Sculpt generates its constructor and Create";
         var model = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute);
+        if (model is not null && ModelParser.ConfigOf(model) is { TypeKind: not TypeKind.Error } hyperParameters
+            && !hyperParameters.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownTypes.HyperParametersAttribute))
+            return $"[Model(typeof({hyperParameters.Name}))] names the model's hyperparameters, but '{hyperParameters.Name}' is not a [HyperParameters] record";
         if (model is not null && ModelParser.ConfigOf(model) is { } config && IsPublicAllTheWay(type) && !IsPublicAllTheWay(config))
             return $"[Model] class '{type.Name}' is public but its hyperparameters '{config.Name}' are not: its generated constructor and Config property take them; make '{config.Name}' public or '{type.Name}' internal";
         if (!TypeTargetParser.IsPartialAllTheWay(type)) return $"'{type.Name}' and the types around it must be partial";

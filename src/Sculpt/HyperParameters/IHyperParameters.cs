@@ -15,6 +15,9 @@ public interface IHyperParameters<TSelf> where TSelf : IHyperParameters<TSelf>
     /// <summary>Reads the JSON written by <see cref="ToJson"/>; <paramref name="source"/> names the file in errors.</summary>
     static abstract TSelf FromJson(string json, string source);
 
+    /// <summary>Reads the JSON written by <see cref="ToJson"/> over <paramref name="start"/>: properties it leaves out keep their values there.</summary>
+    static abstract TSelf BindJson(TSelf start, string json, string source);
+
     /// <summary>The values as indented JSON with camelCase names.</summary>
     string ToJson();
 

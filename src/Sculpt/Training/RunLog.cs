@@ -61,6 +61,7 @@ public sealed class RunLog : ITrainingProgress, IDisposable
             _steps?.Dispose();
             _epochs = Continue("epochs.csv", EpochsHeader, resumedAtStep, CsvStep);
             _steps = Continue("steps.jsonl", null, resumedAtStep, JsonStep);
+            if (resumedAtStep > 0) _tensorBoard.MarkRestart(resumedAtStep);
         }
         catch (Exception problem) when (IsWriteError(problem))
         {

@@ -17,7 +17,7 @@ namespace Sculpt.Training;
 /// <remarks>
 /// A TFRecord is the data's length (uint64, little-endian), the masked CRC-32C of those 8 bytes,
 /// the data, and the masked CRC-32C of the data. Only the few fields of <c>Event</c> (wall_time 1,
-/// step 2, file_version 3, summary 5), <c>Summary</c> (value 1) and <c>Summary.Value</c> (tag 1,
+/// step 2, file_version 3, summary 5, session_log 7), <c>Summary</c> (value 1) and <c>Summary.Value</c> (tag 1,
 /// simple_value 2) that scalars need are encoded, by hand. The file stays open; each event reaches
 /// the operating system when written, and the disk on <see cref="FlushToDisk"/>.
 /// </remarks>
@@ -85,6 +85,21 @@ public sealed class TensorBoardWriter : IDisposable
         }
         WriteTag(5, WireType.Length);
         WriteBytes(_event, _nested.GetBuffer().AsSpan(0, (int)_nested.Length));
+        WriteRecord();
+    }
+
+    /// <summary>
+    /// Marks a resumed run: a <c>SessionLog</c> START event (<c>Event.session_log</c>, field 7; status 1)
+    /// at the checkpoint's step. TensorBoard then drops every event of the folder at that step or
+    /// later written before it (what the interrupted run logged after its last checkpoint), so the
+    /// curves show the run as it continues, not two runs interleaved. PyTorch's
+    /// <c>SummaryWriter(purge_step=...)</c> writes the same event.
+    /// </summary>
+    public void MarkRestart(long step)
+    {
+        BeginEvent(step);
+        WriteTag(7, WireType.Length);
+        WriteBytes(_event, [(byte)Tag(1, WireType.Varint), 1]);
         WriteRecord();
     }
 

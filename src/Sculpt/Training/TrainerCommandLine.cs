@@ -109,7 +109,8 @@ public static class TrainerCommandLine
                 options = options.ContinuedFrom(resumed.RunOptions);
                 phase = Phase.Usage;
             }
-            if (options.ConfigPath is not null) config = TConfig.FromJson(ReadConfig(options.ConfigPath), options.ConfigPath);
+            // Layered like flags: a --config file changes what it names, over the checkpoint's values on a resume.
+            if (options.ConfigPath is not null) config = TConfig.BindJson(config, ReadConfig(options.ConfigPath), options.ConfigPath);
             config = TConfig.Bind(config, rest);
             RangeCheck.ThrowIfAny(config.ValidationErrors(), typeof(TConfig).Name);
             if (resumed is not null)
@@ -223,7 +224,7 @@ public static class TrainerCommandLine
         string data = readsFiles ? " [--data folder]" : "";
         var rows = new List<(string, string)>
         {
-            ("--config file.json", "Start from the hyperparameters in a JSON file, e.g. a run's config.json; flags given as well change them (default: the defaults below)"),
+            ("--config file.json", "Hyperparameters from a JSON file, e.g. a run's config.json, over the defaults below (with --resume, over the checkpoint's); flags given as well change them"),
             ("--device cpu|cuda[:N]", "Where to train: cpu, or cuda (the first GPU) or cuda:N (default cpu)"),
             ("--output folder", $"The run folder: weights, config.json, checkpoints, logs, plots, summary.md (default {Path.Combine("runs", trainerName)}; with --resume, the checkpoint's run folder)"),
             ("--resume checkpoint", $"Continue a run from a checkpoint folder, e.g. {Path.Combine("runs", trainerName, "checkpoints", "step-000001000")}, with its hyperparameters (default: a new run)"),
@@ -361,6 +362,10 @@ public static class TrainerCommandLine
         bool fileError = problem is IOException or UnauthorizedAccessException or InvalidDataException;
         switch (problem)
         {
+            case HyperParameterException when phase == Phase.Checkpoint:
+                // The checkpoint's own hyperparameters do not read (another version of the record):
+                // the file is at fault, not the command line.
+                return (ExitCodes.Data, $"{problem.Message} The checkpoint was written with hyperparameters other than this program declares; resume it with the program that wrote it, or start a new run.");
             case HyperParameterException:
                 return (ExitCodes.Usage, problem.Message);
             case Backend.NativeBackendException:

@@ -16,7 +16,7 @@ partial class Corpus : global::Sculpt.Data.IFileDataSource
     public global::Sculpt.Data.DataSplits Load(int seed)
     {
         string? folder = ((global::Sculpt.Data.IFileDataSource)this).DataFolder;
-        var splits = global::Sculpt.Data.DatasetLoader.Text(
+        global::Sculpt.Data.DataSplits splits = global::Sculpt.Data.DatasetLoader.Text(
             global::Sculpt.Data.DatasetLoader.Resolve("corpus.txt", folder), global::Sculpt.Tokenization.Gpt2, context: 32,
             cacheFolder: "cache", validation: 0.1, test: 0.0);
         return splits with { Augmentation = new global::Sculpt.Data.TokenAugmentation(MaskProbability: 0.1, MaskToken: 50256, SpanLength: 3) };

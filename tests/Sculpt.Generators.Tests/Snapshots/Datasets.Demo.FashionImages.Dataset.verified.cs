@@ -16,7 +16,7 @@ partial class FashionImages : global::Sculpt.Data.IFileDataSource
     public global::Sculpt.Data.DataSplits Load(int seed)
     {
         string? folder = ((global::Sculpt.Data.IFileDataSource)this).DataFolder;
-        var splits = global::Sculpt.Data.DatasetLoader.Idx(
+        global::Sculpt.Data.DataSplits splits = global::Sculpt.Data.DatasetLoader.Idx(
             global::Sculpt.Data.DatasetLoader.Resolve("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz", folder), global::Sculpt.Data.DatasetLoader.Resolve("/usr/share/datasets/fashion-mnist/train-labels-idx1-ubyte.gz", folder),
             global::Sculpt.Data.DatasetLoader.Resolve("/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz", folder), global::Sculpt.Data.DatasetLoader.Resolve("/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz", folder),
             shape: [1, 28, 28], classes: 10,

@@ -20,7 +20,7 @@ partial record Houses : global::Sculpt.Data.IFileDataSource
     /// <param name="workers">Threads for a large file (default: one per core).</param>
     public static global::Sculpt.Data.Tabular.TabularData ReadCsv(string path, int? workers = null)
     {
-        var schema = new global::Sculpt.Data.Tabular.TableSchema([.. FeatureNames], global::Sculpt.Data.Tabular.LabelKind.Regression, TargetCount: 2, new global::Sculpt.Data.Tabular.TableOptions(global::Sculpt.MissingValues.Fill, -1.0, global::Sculpt.BadRecords.Error), null, Classes: 0);
+        global::Sculpt.Data.Tabular.TableSchema schema = new global::Sculpt.Data.Tabular.TableSchema([.. FeatureNames], global::Sculpt.Data.Tabular.LabelKind.Regression, TargetCount: 2, new global::Sculpt.Data.Tabular.TableOptions(global::Sculpt.MissingValues.Fill, -1.0, global::Sculpt.BadRecords.Error), null, Classes: 0);
         return global::Sculpt.Data.Tabular.TableReader.Read(path, '\t', header: false, schema, ReadRows, workers);
     }
 
@@ -46,7 +46,7 @@ partial record Houses : global::Sculpt.Data.IFileDataSource
     public global::Sculpt.Data.DataSplits Load(int seed)
     {
         string? folder = ((global::Sculpt.Data.IFileDataSource)this).DataFolder;
-        var splits = ReadCsv(global::Sculpt.Data.DatasetLoader.Resolve("houses.tsv", folder)).Split(validation: 0.1, test: 0.0, seed, stratify: false, normalize: true);
+        global::Sculpt.Data.DataSplits splits = ReadCsv(global::Sculpt.Data.DatasetLoader.Resolve("houses.tsv", folder)).Split(validation: 0.1, test: 0.0, seed, stratify: false, normalize: true);
         return splits;
     }
 }

@@ -25,7 +25,7 @@ partial record Iris : global::Sculpt.Data.IFileDataSource
     /// <param name="workers">Threads for a large file (default: one per core).</param>
     public static global::Sculpt.Data.Tabular.TabularData ReadCsv(string path, int? workers = null)
     {
-        var schema = new global::Sculpt.Data.Tabular.TableSchema([.. FeatureNames], global::Sculpt.Data.Tabular.LabelKind.ClassName, TargetCount: 1, new global::Sculpt.Data.Tabular.TableOptions(global::Sculpt.MissingValues.FillMean, 0.0, global::Sculpt.BadRecords.Skip), [.. ClassNames], Classes: 0);
+        global::Sculpt.Data.Tabular.TableSchema schema = new global::Sculpt.Data.Tabular.TableSchema([.. FeatureNames], global::Sculpt.Data.Tabular.LabelKind.ClassName, TargetCount: 1, new global::Sculpt.Data.Tabular.TableOptions(global::Sculpt.MissingValues.FillMean, 0.0, global::Sculpt.BadRecords.Skip), [.. ClassNames], Classes: 0);
         return global::Sculpt.Data.Tabular.TableReader.Read(path, ',', header: true, schema, ReadRows, workers);
     }
 
@@ -57,7 +57,7 @@ partial record Iris : global::Sculpt.Data.IFileDataSource
     public global::Sculpt.Data.DataSplits Load(int seed)
     {
         string? folder = ((global::Sculpt.Data.IFileDataSource)this).DataFolder;
-        var splits = ReadCsv(global::Sculpt.Data.DatasetLoader.Resolve("data/iris.csv", folder)).Split(validation: 0.2, test: 0.1, seed, stratify: true, normalize: true);
+        global::Sculpt.Data.DataSplits splits = ReadCsv(global::Sculpt.Data.DatasetLoader.Resolve("data/iris.csv", folder)).Split(validation: 0.2, test: 0.1, seed, stratify: true, normalize: true);
         return splits;
     }
 }

@@ -19,7 +19,7 @@ partial class Pets : global::Sculpt.Data.IFileDataSource
     public global::Sculpt.Data.DataSplits Load(int seed)
     {
         string? folder = ((global::Sculpt.Data.IFileDataSource)this).DataFolder;
-        var splits = global::Sculpt.Data.DatasetLoader.ImageFolder(
+        global::Sculpt.Data.DataSplits splits = global::Sculpt.Data.DatasetLoader.ImageFolder(
             global::Sculpt.Data.DatasetLoader.Resolve("pets", folder), width: 32, height: 24, channels: 3, classNames: [.. ClassNames],
             validation: 0.1, test: 0.2, seed, stratify: true, normalize: true, onBadRecord: global::Sculpt.BadRecords.Error);
         return splits with { Augmentation = new global::Sculpt.Data.ImageAugmentation(CropPadding: 0, FlipHorizontal: false, FlipVertical: true, Rotation: 10.0, Translate: 0.1), LastBatch = global::Sculpt.LastBatch.Drop };

@@ -12,7 +12,7 @@ partial record PairConfig : global::Sculpt.HyperParameters.IHyperParameters<Pair
     {
         get
         {
-            var defaults = new PairConfig();
+            PairConfig defaults = new PairConfig();
             return
             [
                 new("--width", "Width", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Width), null, null, ""),
@@ -27,8 +27,8 @@ partial record PairConfig : global::Sculpt.HyperParameters.IHyperParameters<Pair
     /// <summary>Reads <c>--flag value</c> arguments over <paramref name="start"/>.</summary>
     public static PairConfig Bind(PairConfig start, global::System.Collections.Generic.IReadOnlyList<string> args)
     {
-        var result = start;
-        var reader = new global::Sculpt.HyperParameters.ArgumentReader(args, s_flags);
+        PairConfig result = start;
+        global::Sculpt.HyperParameters.ArgumentReader reader = new global::Sculpt.HyperParameters.ArgumentReader(args, s_flags);
         while (reader.Next(out string flag))
         {
             switch (flag)
@@ -41,11 +41,14 @@ partial record PairConfig : global::Sculpt.HyperParameters.IHyperParameters<Pair
     }
 
     /// <summary>Reads the JSON that <see cref="ToJson"/> writes; properties left out keep their defaults.</summary>
-    public static PairConfig FromJson(string json, string source)
+    public static PairConfig FromJson(string json, string source) => BindJson(new PairConfig(), json, source);
+
+    /// <summary>Reads the JSON that <see cref="ToJson"/> writes over <paramref name="start"/>; properties left out keep their values there.</summary>
+    public static PairConfig BindJson(PairConfig start, string json, string source)
     {
-        var result = new PairConfig();
-        using var reader = global::Sculpt.HyperParameters.JsonConfigReader.Open(json, source);
-        foreach (var property in reader.Properties())
+        PairConfig result = start;
+        using global::Sculpt.HyperParameters.JsonConfigReader reader = global::Sculpt.HyperParameters.JsonConfigReader.Open(json, source);
+        foreach (global::Sculpt.HyperParameters.JsonConfigProperty property in reader.Properties())
         {
             switch (property.Name)
             {
@@ -62,8 +65,8 @@ partial record PairConfig : global::Sculpt.HyperParameters.IHyperParameters<Pair
 
     public string ToJson()
     {
-        var buffer = new global::System.IO.MemoryStream();
-        using (var writer = new global::System.Text.Json.Utf8JsonWriter(buffer, new global::System.Text.Json.JsonWriterOptions { Indented = true }))
+        global::System.IO.MemoryStream buffer = new global::System.IO.MemoryStream();
+        using (global::System.Text.Json.Utf8JsonWriter writer = new global::System.Text.Json.Utf8JsonWriter(buffer, new global::System.Text.Json.JsonWriterOptions { Indented = true }))
         {
             writer.WriteStartObject();
             writer.WriteNumber("width", Width);
@@ -75,7 +78,7 @@ partial record PairConfig : global::Sculpt.HyperParameters.IHyperParameters<Pair
     /// <summary>Every value outside its declared range, each message naming the flag.</summary>
     public global::System.Collections.Generic.IReadOnlyList<string> ValidationErrors()
     {
-        var errors = new global::System.Collections.Generic.List<string>();
+        global::System.Collections.Generic.List<string> errors = new global::System.Collections.Generic.List<string>();
         return errors;
     }
 

@@ -132,7 +132,7 @@ partial class Reader : global::TorchSharp.torch.nn.Module<global::TorchSharp.tor
     /// <summary>GRU, 1 layer, batch first: [B, T, Dim] -&gt; [B, T, Dim]; final hidden state [1, B, Dim]; 3*Dim*Dim + 3*Dim*Dim + 6*Dim parameters. Weights start from N(0, 0.02), biases at zero.</summary>
     private partial global::TorchSharp.torch.Tensor Summarize(global::TorchSharp.torch.Tensor x)
     {
-        var (output, hidden) = this._summarize.call(x, null);
+        (global::TorchSharp.torch.Tensor output, global::TorchSharp.torch.Tensor hidden) = this._summarize.call(x, null);
         hidden.Dispose();
         return output;
     }

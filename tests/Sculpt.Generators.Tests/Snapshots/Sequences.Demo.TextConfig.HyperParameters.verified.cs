@@ -14,7 +14,7 @@ partial record TextConfig : global::Sculpt.HyperParameters.IHyperParameters<Text
     {
         get
         {
-            var defaults = new TextConfig();
+            TextConfig defaults = new TextConfig();
             return
             [
                 new("--vocabulary", "Vocabulary", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Vocabulary), null, null, ""),
@@ -32,8 +32,8 @@ partial record TextConfig : global::Sculpt.HyperParameters.IHyperParameters<Text
     /// <summary>Reads <c>--flag value</c> arguments over <paramref name="start"/>.</summary>
     public static TextConfig Bind(TextConfig start, global::System.Collections.Generic.IReadOnlyList<string> args)
     {
-        var result = start;
-        var reader = new global::Sculpt.HyperParameters.ArgumentReader(args, s_flags);
+        TextConfig result = start;
+        global::Sculpt.HyperParameters.ArgumentReader reader = new global::Sculpt.HyperParameters.ArgumentReader(args, s_flags);
         while (reader.Next(out string flag))
         {
             switch (flag)
@@ -49,11 +49,14 @@ partial record TextConfig : global::Sculpt.HyperParameters.IHyperParameters<Text
     }
 
     /// <summary>Reads the JSON that <see cref="ToJson"/> writes; properties left out keep their defaults.</summary>
-    public static TextConfig FromJson(string json, string source)
+    public static TextConfig FromJson(string json, string source) => BindJson(new TextConfig(), json, source);
+
+    /// <summary>Reads the JSON that <see cref="ToJson"/> writes over <paramref name="start"/>; properties left out keep their values there.</summary>
+    public static TextConfig BindJson(TextConfig start, string json, string source)
     {
-        var result = new TextConfig();
-        using var reader = global::Sculpt.HyperParameters.JsonConfigReader.Open(json, source);
-        foreach (var property in reader.Properties())
+        TextConfig result = start;
+        using global::Sculpt.HyperParameters.JsonConfigReader reader = global::Sculpt.HyperParameters.JsonConfigReader.Open(json, source);
+        foreach (global::Sculpt.HyperParameters.JsonConfigProperty property in reader.Properties())
         {
             switch (property.Name)
             {
@@ -73,8 +76,8 @@ partial record TextConfig : global::Sculpt.HyperParameters.IHyperParameters<Text
 
     public string ToJson()
     {
-        var buffer = new global::System.IO.MemoryStream();
-        using (var writer = new global::System.Text.Json.Utf8JsonWriter(buffer, new global::System.Text.Json.JsonWriterOptions { Indented = true }))
+        global::System.IO.MemoryStream buffer = new global::System.IO.MemoryStream();
+        using (global::System.Text.Json.Utf8JsonWriter writer = new global::System.Text.Json.Utf8JsonWriter(buffer, new global::System.Text.Json.JsonWriterOptions { Indented = true }))
         {
             writer.WriteStartObject();
             writer.WriteNumber("vocabulary", Vocabulary);
@@ -89,7 +92,7 @@ partial record TextConfig : global::Sculpt.HyperParameters.IHyperParameters<Text
     /// <summary>Every value outside its declared range, each message naming the flag.</summary>
     public global::System.Collections.Generic.IReadOnlyList<string> ValidationErrors()
     {
-        var errors = new global::System.Collections.Generic.List<string>();
+        global::System.Collections.Generic.List<string> errors = new global::System.Collections.Generic.List<string>();
         return errors;
     }
 

@@ -14,7 +14,7 @@ partial record BlockConfig : global::Sculpt.HyperParameters.IHyperParameters<Blo
     {
         get
         {
-            var defaults = new BlockConfig();
+            BlockConfig defaults = new BlockConfig();
             return
             [
                 new("--width", "Width", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Width), null, null, ""),
@@ -30,8 +30,8 @@ partial record BlockConfig : global::Sculpt.HyperParameters.IHyperParameters<Blo
     /// <summary>Reads <c>--flag value</c> arguments over <paramref name="start"/>.</summary>
     public static BlockConfig Bind(BlockConfig start, global::System.Collections.Generic.IReadOnlyList<string> args)
     {
-        var result = start;
-        var reader = new global::Sculpt.HyperParameters.ArgumentReader(args, s_flags);
+        BlockConfig result = start;
+        global::Sculpt.HyperParameters.ArgumentReader reader = new global::Sculpt.HyperParameters.ArgumentReader(args, s_flags);
         while (reader.Next(out string flag))
         {
             switch (flag)
@@ -45,11 +45,14 @@ partial record BlockConfig : global::Sculpt.HyperParameters.IHyperParameters<Blo
     }
 
     /// <summary>Reads the JSON that <see cref="ToJson"/> writes; properties left out keep their defaults.</summary>
-    public static BlockConfig FromJson(string json, string source)
+    public static BlockConfig FromJson(string json, string source) => BindJson(new BlockConfig(), json, source);
+
+    /// <summary>Reads the JSON that <see cref="ToJson"/> writes over <paramref name="start"/>; properties left out keep their values there.</summary>
+    public static BlockConfig BindJson(BlockConfig start, string json, string source)
     {
-        var result = new BlockConfig();
-        using var reader = global::Sculpt.HyperParameters.JsonConfigReader.Open(json, source);
-        foreach (var property in reader.Properties())
+        BlockConfig result = start;
+        using global::Sculpt.HyperParameters.JsonConfigReader reader = global::Sculpt.HyperParameters.JsonConfigReader.Open(json, source);
+        foreach (global::Sculpt.HyperParameters.JsonConfigProperty property in reader.Properties())
         {
             switch (property.Name)
             {
@@ -67,8 +70,8 @@ partial record BlockConfig : global::Sculpt.HyperParameters.IHyperParameters<Blo
 
     public string ToJson()
     {
-        var buffer = new global::System.IO.MemoryStream();
-        using (var writer = new global::System.Text.Json.Utf8JsonWriter(buffer, new global::System.Text.Json.JsonWriterOptions { Indented = true }))
+        global::System.IO.MemoryStream buffer = new global::System.IO.MemoryStream();
+        using (global::System.Text.Json.Utf8JsonWriter writer = new global::System.Text.Json.Utf8JsonWriter(buffer, new global::System.Text.Json.JsonWriterOptions { Indented = true }))
         {
             writer.WriteStartObject();
             writer.WriteNumber("width", Width);
@@ -81,7 +84,7 @@ partial record BlockConfig : global::Sculpt.HyperParameters.IHyperParameters<Blo
     /// <summary>Every value outside its declared range, each message naming the flag.</summary>
     public global::System.Collections.Generic.IReadOnlyList<string> ValidationErrors()
     {
-        var errors = new global::System.Collections.Generic.List<string>();
+        global::System.Collections.Generic.List<string> errors = new global::System.Collections.Generic.List<string>();
         return errors;
     }
 

@@ -18,7 +18,7 @@ partial class Tower : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
         global::Sculpt.Backend.NativeBackend.EnsureLoaded();
         Config = config;
         global::Sculpt.HyperParameters.LayerArgumentCheck.Size(config.Depth, "--depth", "Tower", "Blocks");
-        var newBlocks = new global::Demo.Residual[config.Depth];
+        global::Demo.Residual[] newBlocks = new global::Demo.Residual[config.Depth];
         for (int i = 0; i < newBlocks.Length; i++) newBlocks[i] = new global::Demo.Residual(config);
         _blocks = new global::TorchSharp.Modules.ModuleList<global::Demo.Residual>(newBlocks);
         RegisterComponents();

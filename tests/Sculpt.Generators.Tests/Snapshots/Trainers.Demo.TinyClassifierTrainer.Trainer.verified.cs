@@ -22,11 +22,11 @@ partial class TinyClassifierTrainer
     /// <inheritdoc/>
     public override global::TorchSharp.torch.Tensor TrainStep(global::TorchSharp.torch.Tensor input, global::TorchSharp.torch.Tensor target)
     {
-        using var scope = global::TorchSharp.torch.NewDisposeScope();
+        using global::TorchSharp.DisposeScope scope = global::TorchSharp.torch.NewDisposeScope();
         global::TorchSharp.torch.Tensor loss;
         if (Config.AccumulateBatches <= 1)
         {
-            var output = TrainingForward(input);
+            global::TorchSharp.torch.Tensor output = TrainingForward(input);
             loss = global::Sculpt.Training.Losses.CrossEntropy(output, target);
             Backpropagate(loss);
         }
@@ -45,19 +45,19 @@ partial class TinyClassifierTrainer
     {
         bool wasTraining = Model.training;
         Model.eval();
-        using var noGrad = global::TorchSharp.torch.no_grad();
-        using var scope = global::TorchSharp.torch.NewDisposeScope();
-        var onDevice = data.To(Device);
+        using global::System.IDisposable noGrad = global::TorchSharp.torch.no_grad();
+        using global::TorchSharp.DisposeScope scope = global::TorchSharp.torch.NewDisposeScope();
+        global::Sculpt.Data.TensorDataset onDevice = data.To(Device);
         try
         {
-            var lossSum = global::TorchSharp.torch.zeros(global::System.Array.Empty<long>(), dtype: global::TorchSharp.torch.float64, device: Device);
-            var correct = global::TorchSharp.torch.zeros(global::System.Array.Empty<long>(), dtype: global::TorchSharp.torch.int64, device: Device);
+            global::TorchSharp.torch.Tensor lossSum = global::TorchSharp.torch.zeros(global::System.Array.Empty<long>(), dtype: global::TorchSharp.torch.float64, device: Device);
+            global::TorchSharp.torch.Tensor correct = global::TorchSharp.torch.zeros(global::System.Array.Empty<long>(), dtype: global::TorchSharp.torch.int64, device: Device);
             // Per target element: one per sample for a classifier, one per position for a sequence.
             long elements = 0;
-            foreach (var batch in onDevice.Batches(Config.BatchSize, shuffle: false))
+            foreach (global::Sculpt.Data.Batch batch in onDevice.Batches(Config.BatchSize, shuffle: false))
             {
-                using var batchScope = global::TorchSharp.torch.NewDisposeScope();
-                var output = Model.call(batch.Input);
+                using global::TorchSharp.DisposeScope batchScope = global::TorchSharp.torch.NewDisposeScope();
+                global::TorchSharp.torch.Tensor output = Model.call(batch.Input);
                 lossSum.add_(global::Sculpt.Training.Losses.CrossEntropy(output, batch.Target, global::TorchSharp.torch.nn.Reduction.Sum));
                 correct.add_(output.argmax(-1).eq(batch.Target).sum());
                 elements += batch.Target.numel();

@@ -14,7 +14,7 @@ partial record TinyConfig : global::Sculpt.HyperParameters.IHyperParameters<Tiny
     {
         get
         {
-            var defaults = new TinyConfig();
+            TinyConfig defaults = new TinyConfig();
             return
             [
                 new("--epochs", "Epochs", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Epochs), 1.0, 1000000.0, "Passes over the training data."),
@@ -46,8 +46,8 @@ partial record TinyConfig : global::Sculpt.HyperParameters.IHyperParameters<Tiny
     /// <summary>Reads <c>--flag value</c> arguments over <paramref name="start"/>.</summary>
     public static TinyConfig Bind(TinyConfig start, global::System.Collections.Generic.IReadOnlyList<string> args)
     {
-        var result = start;
-        var reader = new global::Sculpt.HyperParameters.ArgumentReader(args, s_flags);
+        TinyConfig result = start;
+        global::Sculpt.HyperParameters.ArgumentReader reader = new global::Sculpt.HyperParameters.ArgumentReader(args, s_flags);
         while (reader.Next(out string flag))
         {
             switch (flag)
@@ -77,11 +77,14 @@ partial record TinyConfig : global::Sculpt.HyperParameters.IHyperParameters<Tiny
     }
 
     /// <summary>Reads the JSON that <see cref="ToJson"/> writes; properties left out keep their defaults.</summary>
-    public static TinyConfig FromJson(string json, string source)
+    public static TinyConfig FromJson(string json, string source) => BindJson(new TinyConfig(), json, source);
+
+    /// <summary>Reads the JSON that <see cref="ToJson"/> writes over <paramref name="start"/>; properties left out keep their values there.</summary>
+    public static TinyConfig BindJson(TinyConfig start, string json, string source)
     {
-        var result = new TinyConfig();
-        using var reader = global::Sculpt.HyperParameters.JsonConfigReader.Open(json, source);
-        foreach (var property in reader.Properties())
+        TinyConfig result = start;
+        using global::Sculpt.HyperParameters.JsonConfigReader reader = global::Sculpt.HyperParameters.JsonConfigReader.Open(json, source);
+        foreach (global::Sculpt.HyperParameters.JsonConfigProperty property in reader.Properties())
         {
             switch (property.Name)
             {
@@ -115,8 +118,8 @@ partial record TinyConfig : global::Sculpt.HyperParameters.IHyperParameters<Tiny
 
     public string ToJson()
     {
-        var buffer = new global::System.IO.MemoryStream();
-        using (var writer = new global::System.Text.Json.Utf8JsonWriter(buffer, new global::System.Text.Json.JsonWriterOptions { Indented = true }))
+        global::System.IO.MemoryStream buffer = new global::System.IO.MemoryStream();
+        using (global::System.Text.Json.Utf8JsonWriter writer = new global::System.Text.Json.Utf8JsonWriter(buffer, new global::System.Text.Json.JsonWriterOptions { Indented = true }))
         {
             writer.WriteStartObject();
             writer.WriteNumber("epochs", Epochs);
@@ -145,7 +148,7 @@ partial record TinyConfig : global::Sculpt.HyperParameters.IHyperParameters<Tiny
     /// <summary>Every value outside its declared range, each message naming the flag.</summary>
     public global::System.Collections.Generic.IReadOnlyList<string> ValidationErrors()
     {
-        var errors = new global::System.Collections.Generic.List<string>();
+        global::System.Collections.Generic.List<string> errors = new global::System.Collections.Generic.List<string>();
         global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--epochs", Epochs, 1.0, 1000000.0);
         global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--batch-size", BatchSize, 1.0, 1048576.0);
         global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--learning-rate", LearningRate, 0.0, 10.0);

@@ -20,7 +20,7 @@ partial record FashionPixels : global::Sculpt.Data.IFileDataSource
     /// <param name="workers">Threads for a large file (default: one per core).</param>
     public static global::Sculpt.Data.Tabular.TabularData ReadCsv(string path, int? workers = null)
     {
-        var schema = new global::Sculpt.Data.Tabular.TableSchema([.. FeatureNames], global::Sculpt.Data.Tabular.LabelKind.ClassIndex, TargetCount: 1, new global::Sculpt.Data.Tabular.TableOptions(global::Sculpt.MissingValues.Error, 0.0, global::Sculpt.BadRecords.Error), null, Classes: 10) { SampleShape = [1, 28, 28] };
+        global::Sculpt.Data.Tabular.TableSchema schema = new global::Sculpt.Data.Tabular.TableSchema([.. FeatureNames], global::Sculpt.Data.Tabular.LabelKind.ClassIndex, TargetCount: 1, new global::Sculpt.Data.Tabular.TableOptions(global::Sculpt.MissingValues.Error, 0.0, global::Sculpt.BadRecords.Error), null, Classes: 10) { SampleShape = [1, 28, 28] };
         return global::Sculpt.Data.Tabular.TableReader.Read(path, ',', header: true, schema, ReadRows, workers);
     }
 
@@ -42,7 +42,7 @@ partial record FashionPixels : global::Sculpt.Data.IFileDataSource
     public global::Sculpt.Data.DataSplits Load(int seed)
     {
         string? folder = ((global::Sculpt.Data.IFileDataSource)this).DataFolder;
-        var splits = ReadCsv(global::Sculpt.Data.DatasetLoader.Resolve("fashion-mnist_train.csv", folder)).Split(validation: 0.1, test: 0.0, seed, stratify: true, normalize: true);
+        global::Sculpt.Data.DataSplits splits = ReadCsv(global::Sculpt.Data.DatasetLoader.Resolve("fashion-mnist_train.csv", folder)).Split(validation: 0.1, test: 0.0, seed, stratify: true, normalize: true);
         return splits;
     }
 }
