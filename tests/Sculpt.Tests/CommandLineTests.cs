@@ -188,11 +188,13 @@ public class CommandLineTests
             // A --config file on a resume changes only what it names: the checkpoint's --hidden 8 stays.
             string moreEpochs = Path.Combine(folder, "more-epochs.json");
             File.WriteAllText(moreEpochs, "{ \"epochs\": 4 }");
-            var (layered, layeredOutput, layeredError) = Run("--resume", third, "--config", moreEpochs);
+            // (Into another folder: its new checkpoints would retire this folder's older ones.)
+            string elsewhere = Path.Combine(folder, "elsewhere");
+            var (layered, layeredOutput, layeredError) = Run("--resume", third, "--config", moreEpochs, "--output", elsewhere);
             Assert.True(layered == 0, layeredError);
             Assert.Contains("Hidden1      Linear   [B, Hidden]   [64, 8]", layeredOutput);
             Assert.Contains("epoch 4/4", layeredOutput);
-            Assert.Equal(new MlpConfig { Hidden = 8, Epochs = 4 }, MlpConfig.Load(Path.Combine(folder, "config.json")));
+            Assert.Equal(new MlpConfig { Hidden = 8, Epochs = 4 }, MlpConfig.Load(Path.Combine(elsewhere, "config.json")));
 
             var (accepted, acceptedOutput, acceptedError) = Run("--resume", third, "--epochs", "4", "--batch-size", "32", "--resume-with-changes");
             Assert.True(accepted == 0, acceptedError);

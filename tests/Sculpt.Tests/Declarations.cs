@@ -335,9 +335,9 @@ public partial class SequenceCnn
     public Tensor Forward(Tensor x) => Classify(Ops.Flatten(Same(Average(Grouped(Pool(Drop(Ops.Relu(Norm(Conv(x))))))))));
 }
 
-/// <summary>Same-padded convolutions with even kernels (PyTorch pads them one more on the right): lengths and sizes kept.</summary>
+/// <summary>Same-padded 1-d convolutions, one with an even kernel, feeding a 2-d one: lengths and sizes kept.</summary>
 [Model]
-public partial class SamePadded
+public partial class SamePaddedSequence
 {
     [Conv1d(4, 8, 4, SamePadding = true)] private partial Tensor Along(Tensor x);
     [Conv1d(8, 8, 3, SamePadding = true, Dilation = 2)] private partial Tensor Wider(Tensor x);

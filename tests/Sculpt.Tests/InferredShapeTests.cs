@@ -14,7 +14,7 @@ namespace Sculpt.Tests;
 /// </summary>
 public class InferredShapeTests
 {
-    public static TheoryData<string> Models => new() { "LeNet5", "SequenceCnn", "SamePadded", "TinyGpt", "Gpt2", "Vgg16" };
+    public static TheoryData<string> Models => new() { "LeNet5", "SequenceCnn", "SamePaddedSequence", "TinyGpt", "Gpt2", "Vgg16" };
 
     [Theory]
     [MemberData(nameof(Models))]
@@ -58,7 +58,7 @@ public class InferredShapeTests
     {
         "LeNet5" => (new LeNet5(), [randn(2, 1, 32, 32)], [("B", 2)]),
         "SequenceCnn" => (new SequenceCnn(), [randn(2, 4, 100)], [("B", 2)]),
-        "SamePadded" => (new SamePadded(), [randn(2, 4, 60)], [("B", 2)]),
+        "SamePaddedSequence" => (new SamePaddedSequence(), [randn(2, 4, 60)], [("B", 2)]),
         "TinyGpt" => (new TinyGptModel(new GptConfig()), [randint(0, 50, new long[] { 3, 7 })], [("B", 3), ("T", 7)]),
         "Gpt2" => (new Gpt2(new Gpt2Config { Vocabulary = 40, Context = 16, Dim = 24, Heads = 4, Layers = 2, Mlp = 48 }), [randint(0, 40, new long[] { 2, 10 })], [("B", 2), ("T", 10)]),
         _ => (new Vgg16(), [randn(1, 3, 32, 32)], [("B", 1), ("H", 32), ("W", 32)]),
