@@ -739,6 +739,14 @@ public class AnalyzerTests
 
         [Model]
         public class {|SCULPT0009:NotPartialModel|} { }
+
+        [Model]
+        public class {|SCULPT0009:PlainWithLayers|}
+        {
+            [Linear(4, 8)] private partial Tensor L(Tensor x);
+            [Forward("B 4 -> B 8")]
+            public Tensor Forward(Tensor x) => L(x);
+        }
         """,
         """
         using Sculpt;
@@ -876,6 +884,37 @@ public class AnalyzerTests
         }
         """,
 
+        // Hyperparameter sizes compared under their declared defaults: each mismatch fails as declared.
+        Model("""
+            [Linear(784, "Hidden")] private partial Tensor Encode(Tensor x);
+            [Linear("Hidden2", 10)] private partial Tensor Classify(Tensor x);
+            [Forward("B 784 -> B 10")]
+            public Tensor Forward(Tensor x) => Classify({|SCULPT0001:Ops.Relu(Encode(x))|});
+            """, "    public int Hidden2 { get; init; } = 128;"),
+        Model("""
+            [Linear(784, 128)] private partial Tensor Encode(Tensor x);
+            [Linear("Hidden", 10)] private partial Tensor Classify(Tensor x);
+            [Forward("B 784 -> B 10")]
+            public Tensor Forward(Tensor x) => Classify({|SCULPT0001:Encode(x)|});
+            """),
+        Model("""
+            [Linear(784, 10)] private partial Tensor Classify(Tensor x);
+            [Forward("B 784 -> B Hidden")]
+            public Tensor Forward(Tensor x) => {|SCULPT0002:Classify(x)|};
+            """),
+        Model("""
+            [Conv2d(1, "Channels", 5)] private partial Tensor Conv(Tensor x);
+            [MaxPool2d(2)] private partial Tensor Pool(Tensor x);
+            [Linear(400, 10)] private partial Tensor Classify(Tensor x);
+            [Forward("B 1 12 12 -> B 10")]
+            public Tensor Forward(Tensor x) => Classify({|SCULPT0001:Ops.Flatten(Pool(Conv(x)))|});
+            """, "    public int Channels { get; init; } = 32;"),
+        Model("""
+            [SelfAttention("Dim", {|SCULPT0006:"Heads"|})] private partial Tensor Attend(Tensor x);
+            [Forward("B T Dim -> B T Dim")]
+            public Tensor Forward(Tensor x) => Attend(x);
+            """, "    public int Dim { get; init; } = 256;\n    public int Heads { get; init; } = 6;"),
+
         // SCULPT0010: hyperparameter types flags and JSON cannot carry
         Model("", """
             public {|SCULPT0010:int?|} MaxSteps { get; init; }
@@ -885,12 +924,41 @@ public class AnalyzerTests
             """),
     };
 
+    [Fact]
+    public void A_mismatch_under_the_defaults_names_each_hyperparameter_with_its_value()
+    {
+        var diagnostic = AnalyzerHarness.Verify(Model("""
+            [Linear(784, "Hidden")] private partial Tensor Encode(Tensor x);
+            [Linear("Hidden2", 10)] private partial Tensor Classify(Tensor x);
+            [Forward("B 784 -> B 10")]
+            public Tensor Forward(Tensor x) => Classify({|SCULPT0001:Encode(x)|});
+            """, "    public int Hidden2 { get; init; } = 128;")).Single();
+        Assert.Equal(
+            "'Classify' expects [*batch, Hidden2] but receives [B, Hidden]: the last dim is Hidden (= 64 with the defaults), not Hidden2 (= 128 with the defaults); it comes from 'Encode' (Linear 784 -> Hidden)",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Theory]
     [MemberData(nameof(Invalid))]
     public void Each_invalid_snippet_reports_exactly_the_marked_diagnostics(string markup) => AnalyzerHarness.Verify(markup);
 
     public static TheoryData<string> Valid => new()
     {
+        // Different hyperparameters with equal defaults, and a default that is no literal: nothing fails as declared.
+        Model("""
+            [Linear(784, "Hidden")] private partial Tensor Encode(Tensor x);
+            [Linear("Hidden2", 10)] private partial Tensor Classify(Tensor x);
+            [Linear("Computed", 10)] private partial Tensor Other(Tensor x);
+            [Forward("B 784 -> B 10")]
+            public Tensor Forward(Tensor x) => Classify(Encode(x)) + Other(Encode(x));
+            """, "    public int Hidden2 { get; init; } = 64;\n    public int Computed { get; init; } = 2 * 32;"),
+        Model("""
+            [SelfAttention("Dim", "Heads")] private partial Tensor Attend(Tensor x);
+            [Linear("Dim", "Hidden")] private partial Tensor Widen(Tensor x);
+            [Forward("B T Dim -> B T Hidden")]
+            public Tensor Forward(Tensor x) => Widen(Attend(x));
+            """, "    public int Dim { get; init; } = 256;\n    public int Heads { get; init; } = 8;"),
+
         Samples.Model,
         Samples.ModelWithoutConfig,
         Samples.ModelWithTwoInputs,

@@ -71,7 +71,7 @@ public sealed class DatasetAnalyzer : DiagnosticAnalyzer
         var modelAttribute = model.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute);
         var (_, text) = ModelParser.Forward(model);
         if (spec is null || modelAttribute is null || text is null) return;
-        var (signature, _) = SignatureParser.Parse(text, ModelParser.DimNames(ModelParser.ConfigOf(modelAttribute)));
+        var (signature, _) = SignatureParser.Parse(text, ModelParser.DimNames(ModelParser.ConfigOf(modelAttribute), withDefaults: true));
         if (signature is null || signature.Inputs.Count != 1) return;
         var typeArguments = BaseTypeArguments(type, context);
         var dataLocation = typeArguments is { Count: 3 } arguments ? arguments[1].GetLocation() : type.Locations.FirstOrDefault();

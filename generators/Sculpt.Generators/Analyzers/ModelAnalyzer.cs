@@ -292,6 +292,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         var properties = config is null
             ? new Dictionary<string, IPropertySymbol>()
             : HyperParametersParser.Properties(config).ToDictionary(p => p.Name);
+        var sizes = ModelParser.DimNames(config, withDefaults: true);
         foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
         {
             foreach (var attribute in method.GetAttributes())
@@ -301,6 +302,8 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                 var definition = LayerCatalog.Of(kind);
                 var arguments = list.Arguments.Where(a => a.NameEquals is null && a.NameColon is null).ToList();
                 var literals = new double?[arity];
+                // What a hyperparameter argument is with its literal default: relations between sizes are checked under them too.
+                var defaults = new (string Name, long Value)?[arity];
                 for (int i = 0; i < attribute.ConstructorArguments.Length && i < arguments.Count && i < arity; i++)
                 {
                     var value = attribute.ConstructorArguments[i].Kind == TypedConstantKind.Primitive ? attribute.ConstructorArguments[i].Value : null;
@@ -321,6 +324,10 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                             context.ReportDiagnostic(Diagnostic.Create(
                                 DiagnosticDescriptors.InvalidLayerArgument, location, role.Description, method.Name, "an integer hyperparameter", $"'{name}' ({property.Type.ToDisplayString()})"));
                         }
+                        else if (sizes.Default(name) is { } fallback)
+                        {
+                            defaults[i] = (name, fallback);
+                        }
                     }
                     else if (HyperParametersParser.AsDouble(value) is { } number)
                     {
@@ -336,10 +343,14 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                     }
                 }
                 LayerOptions(context, method, definition, list, literals);
-                if (kind is LayerKind.SelfAttention or LayerKind.CrossAttention && literals[0] is { } dim && literals[1] is { } heads && heads >= 1 && dim % heads != 0 && arguments.Count > 1)
+                if (kind is LayerKind.SelfAttention or LayerKind.CrossAttention && arguments.Count > 1
+                    && (literals[0] ?? defaults[0]?.Value) is { } dim && (literals[1] ?? defaults[1]?.Value) is { } heads && heads >= 1 && dim % heads != 0)
                 {
+                    // A default is named with its value: the relation fails as declared, and another value may mend it.
+                    string dimText = defaults[0] is { } d ? $"{d.Name} = {d.Value} with the defaults" : Format(dim);
+                    string headsText = defaults[1] is { } h ? $"{h.Name} = {h.Value} with the defaults" : Format(heads);
                     context.ReportDiagnostic(Diagnostic.Create(
-                        DiagnosticDescriptors.InvalidLayerArgument, arguments[1].Expression.GetLocation(), "The head count", method.Name, $"a divisor of the model dim ({Format(dim)})", Format(heads)));
+                        DiagnosticDescriptors.InvalidLayerArgument, arguments[1].Expression.GetLocation(), "The head count", method.Name, $"a divisor of the model dim ({dimText})", headsText));
                 }
             }
         }
@@ -403,7 +414,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         if (context.SemanticModel.GetDeclaredSymbol(syntax, context.CancellationToken) is not { } method) return;
         var type = method.ContainingType;
         var model = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute);
-        var dimNames = ModelParser.DimNames(model is null ? null : ModelParser.ConfigOf(model));
+        var dimNames = ModelParser.DimNames(model is null ? null : ModelParser.ConfigOf(model), withDefaults: true);
 
         string? text = ForwardWalker.SignatureOf(method);
         if (text is null)
@@ -430,7 +441,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
             return;
         }
         var parameters = method.Parameters.Select((p, i) => new ForwardParameter(p.Name, signature.Inputs[i])).ToEquatableArray();
-        var layers = model is null ? Enumerable.Empty<LayerSpec>() : ModelParser.Layers(type, fromGenerator: false).Select(l => l.Spec);
+        var layers = model is null ? Enumerable.Empty<LayerSpec>() : ModelParser.Layers(type, fromGenerator: false).Select(l => dimNames.WithDefaults(l.Spec));
 
         ForwardWalker.Walk(syntax, context.SemanticModel, type, layers, dimNames, parameters, signature.Output, problem =>
         {

@@ -99,6 +99,9 @@ internal sealed record LayerOption(string Name, long Value);
 /// <summary>A layer size or rate: a literal number or the name of a hyperparameter.</summary>
 internal sealed record LayerArgument(string? HyperParameter, double Literal)
 {
+    /// <summary>A hyperparameter's declared default, where the analyzer knows it (see <c>HyperParameterSizes</c>).</summary>
+    public long? Default { get; init; }
+
     public bool IsHyperParameter => HyperParameter is not null;
 }
 

@@ -110,13 +110,8 @@ internal static class ModelParser
     public static INamedTypeSymbol? ConfigOf(AttributeData model) =>
         model.ConstructorArguments is [{ Kind: TypedConstantKind.Type, Value: INamedTypeSymbol c }] ? c : null;
 
-    /// <summary>The integer hyperparameters, which may stand for dims in signatures and layer sizes.</summary>
-    public static HashSet<string> DimNames(INamedTypeSymbol? config) => new(
-        config is null
-            ? Enumerable.Empty<string>()
-            : HyperParametersParser.Properties(config)
-                .Where(p => HyperParametersParser.KindOf(p.Type) is ValueKind.Int32 or ValueKind.Int64)
-                .Select(p => p.Name));
+    /// <summary>The integer hyperparameters, which may stand for dims in signatures and layer sizes; with their literal defaults for the analyzer.</summary>
+    public static HyperParameterSizes DimNames(INamedTypeSymbol? config, bool withDefaults = false) => HyperParameterSizes.Of(config, withDefaults);
 
     /// <summary>The first method marked <c>[Forward]</c> and its signature text.</summary>
     public static (IMethodSymbol? Method, string? Signature) Forward(INamedTypeSymbol type)

@@ -13,7 +13,7 @@ internal enum DimKind
     /// <summary>A name bound per call, such as B or T.</summary>
     Symbol,
 
-    /// <summary>A hyperparameter of the model's config, such as Hidden.</summary>
+    /// <summary>A hyperparameter of the model's config, such as Hidden; <see cref="Dim.Value"/> is its default where known, else 0.</summary>
     HyperParameter,
 
     /// <summary>Any number of leading dims, written <c>*batch</c>.</summary>
@@ -33,7 +33,30 @@ internal sealed record Dim(DimKind Kind, long Value, string Name, EquatableArray
 
     public static Dim Symbol(string name) => new(DimKind.Symbol, 0, name, EquatableArray<Dim>.Empty);
 
-    public static Dim HyperParameter(string name) => new(DimKind.HyperParameter, 0, name, EquatableArray<Dim>.Empty);
+    public static Dim HyperParameter(string name, long? defaultValue = null) => new(DimKind.HyperParameter, defaultValue ?? 0, name, EquatableArray<Dim>.Empty);
+
+    /// <summary>
+    /// The size under the hyperparameters' defaults: a constant, a hyperparameter with a known
+    /// default, or a product of those; null when a symbol or an unknown takes part.
+    /// </summary>
+    public long? WithDefaults => Kind switch
+    {
+        DimKind.Constant => Value,
+        DimKind.HyperParameter when Value > 0 => Value,
+        DimKind.Product => Factors.Aggregate((long?)1, (product, factor) => product is { } p && factor.WithDefaults is { } f ? Multiply(p, f) : null),
+        _ => null,
+    };
+
+    /// <summary>The dim as messages name it: its <see cref="Text"/>, and its value under the defaults when that is not plain.</summary>
+    public string Explained => Kind != DimKind.Constant && WithDefaults is { } value
+        ? $"{Text} (= {value.ToString(CultureInfo.InvariantCulture)} with the defaults)"
+        : Text;
+
+    private static long? Multiply(long a, long b)
+    {
+        long product = unchecked(a * b);
+        return a != 0 && (product / a != b || product <= 0) ? null : product;
+    }
 
     public static Dim Variadic(string name) => new(DimKind.Variadic, 0, name, EquatableArray<Dim>.Empty);
 

@@ -75,7 +75,7 @@ internal static class OpRules
         var k1 = left.Dims[left.Rank - 1];
         var k2 = right.Dims[right.Rank - 2];
         if (ShapeComparison.CertainlyDifferent(k1, k2))
-            return RuleResult.Fail($"the left's last dim ({k1.Text}) must equal the right's second-to-last ({k2.Text})");
+            return RuleResult.Fail($"the left's last dim ({k1.Explained}) must equal the right's second-to-last ({k2.Explained})");
         var leftBatch = new Shape(left.Dims.Take(left.Rank - 2).ToEquatableArray());
         var rightBatch = new Shape(right.Dims.Take(right.Rank - 2).ToEquatableArray());
         IEnumerable<Dim> batch;
@@ -104,7 +104,7 @@ internal static class OpRules
             foreach (var input in inputs.Skip(1))
             {
                 if (ShapeComparison.CertainlyDifferent(first.Dims[i], input!.Dims[i]))
-                    return RuleResult.Fail($"dim {i} is {first.Dims[i].Text} in {first} but {input.Dims[i].Text} in {input}; only dim {dim} may differ");
+                    return RuleResult.Fail($"dim {i} is {first.Dims[i].Explained} in {first} but {input.Dims[i].Explained} in {input}; only dim {dim} may differ");
             }
         }
         var along = inputs.Select(i => i!.Dims[d]).ToList();

@@ -33,14 +33,19 @@ internal static class ShapeComparison
             if (CertainlyDifferent(e, a))
             {
                 string where = i == 1 ? "the last dim" : open ? $"dim -{i}" : $"dim {actualDims.Count - i}";
-                return $"{where} is {a.Text}, not {e.Text}";
+                return $"{where} is {a.Explained}, not {e.Explained}";
             }
         }
         return null;
     }
 
+    /// <summary>
+    /// Whether two dims differ as declared: both literal, or sized by hyperparameters whose declared
+    /// defaults give different numbers (the model fails with its defaults). The same hyperparameter
+    /// on both sides never differs; a symbol or an unknown may be anything.
+    /// </summary>
     public static bool CertainlyDifferent(Dim a, Dim b) =>
-        a.Kind == DimKind.Constant && b.Kind == DimKind.Constant && a.Value != b.Value;
+        a != b && a.WithDefaults is { } left && b.WithDefaults is { } right && left != right;
 
     /// <summary>The broadcast of two shapes, or an explanation of why they cannot broadcast.</summary>
     public static (Shape? Result, string? Problem) Broadcast(Shape? left, Shape? right)
@@ -56,7 +61,7 @@ internal static class ShapeComparison
             else if (r is null) dims.Add(l);
             else if (IsOne(l)) dims.Add(r);
             else if (IsOne(r) || l == r) dims.Add(l);
-            else if (CertainlyDifferent(l, r)) return (null, $"dim -{i} is {l.Text} on the left and {r.Text} on the right; broadcasting needs them equal or one of them 1");
+            else if (CertainlyDifferent(l, r) && l.WithDefaults != 1 && r.WithDefaults != 1) return (null, $"dim -{i} is {l.Explained} on the left and {r.Explained} on the right; broadcasting needs them equal or one of them 1");
             else dims.Add(l.Kind == DimKind.Constant ? l : r.Kind == DimKind.Constant ? r : Dim.Unknown);
         }
         return (new Shape(dims.ToEquatableArray()), null);

@@ -82,6 +82,6 @@ internal static class SignatureParser
         string name = variadic ? token.Substring(1) : token;
         if (name.Length == 0 || !(char.IsLetter(name[0]) || name[0] == '_') || !name.All(ch => char.IsLetterOrDigit(ch) || ch == '_')) return null;
         if (variadic) return Dim.Variadic(name);
-        return hyperParameters.Contains(name) ? Dim.HyperParameter(name) : Dim.Symbol(name);
+        return hyperParameters.Contains(name) ? Dim.HyperParameter(name, (hyperParameters as Parsing.HyperParameterSizes)?.Default(name)) : Dim.Symbol(name);
     }
 }

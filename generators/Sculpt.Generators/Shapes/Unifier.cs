@@ -40,7 +40,7 @@ internal sealed class Unifier
             {
                 if (_symbols.TryGetValue(e.Name, out var bound))
                 {
-                    if (ShapeComparison.CertainlyDifferent(bound, a)) return $"{where} is {a.Text}, but {e.Name} is already {bound.Text}";
+                    if (ShapeComparison.CertainlyDifferent(bound, a)) return $"{where} is {a.Explained}, but {e.Name} is already {bound.Explained}";
                 }
                 else
                 {
@@ -49,7 +49,7 @@ internal sealed class Unifier
             }
             else if (ShapeComparison.CertainlyDifferent(e, a))
             {
-                return $"{where} is {a.Text}, not {e.Text}";
+                return $"{where} is {a.Explained}, not {e.Explained}";
             }
         }
         return null;
