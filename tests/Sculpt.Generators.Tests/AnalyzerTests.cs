@@ -925,6 +925,19 @@ public class AnalyzerTests
     };
 
     [Fact]
+    public void A_dropout_named_as_an_origin_shows_its_rate()
+    {
+        var diagnostic = AnalyzerHarness.Verify(Model("""
+            [Linear(784, 20)] private partial Tensor Encode(Tensor x);
+            [Dropout(0.5)] private partial Tensor Drop(Tensor x);
+            [Linear(10, 2)] private partial Tensor Classify(Tensor x);
+            [Forward("B 784 -> B 2")]
+            public Tensor Forward(Tensor x) => Classify({|SCULPT0001:Drop(Encode(x))|});
+            """)).Single();
+        Assert.Contains("it comes from 'Drop' (Dropout 0.5)", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public void A_mismatch_under_the_defaults_names_each_hyperparameter_with_its_value()
     {
         var diagnostic = AnalyzerHarness.Verify(Model("""

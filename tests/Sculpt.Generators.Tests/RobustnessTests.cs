@@ -143,8 +143,8 @@ public class RobustnessTests
         var docs = files["Lm.Model.g.cs"].Split('\n').Where(l => l.Contains("/// <summary>")).ToList();
         string Doc(string kind) => Assert.Single(docs, l => l.Contains("<summary>" + kind));
         Assert.EndsWith("parameters. Weights start from N(0, 0.05).</summary>", Doc("Embedding"));
-        Assert.EndsWith("parameters. Weights start from N(0, 0.05), biases at zero.</summary>", Doc("Linear: [*, 16] -&gt; [*, 16]"));
-        Assert.EndsWith("weight tied to <see cref=\"Tokens\"/>; 100 parameters. Its bias starts at zero.</summary>", Doc("Linear: [*, 16] -&gt; [*, 100]"));
+        Assert.EndsWith("parameters. Weights start from N(0, 0.05), biases at zero.</summary>", Doc("Linear: <c>[*, 16]</c> -&gt; <c>[*, 16]</c>"));
+        Assert.EndsWith("weight tied to <see cref=\"Tokens\"/>; 100 parameters. Its bias starts at zero.</summary>", Doc("Linear: <c>[*, 16]</c> -&gt; <c>[*, 100]</c>"));
         foreach (string untouched in new[] { "Dropout", "LayerNorm", "MaxPool1d", "BatchNorm1d", "Identity" })
         {
             Assert.DoesNotContain("start", Doc(untouched));

@@ -126,7 +126,9 @@ internal static class LayerEmission
         string PaddingText() => layer.Option("SamePadding") != 0 ? "same" : layer.Option("Padding").ToString(CultureInfo.InvariantCulture);
         string RateDoc() => layer.Arguments[0].IsHyperParameter ? layer.Arguments[0].HyperParameter! : SourceWriter.Literal(layer.Arguments[0].Literal);
         string count = Sum(Terms(layer), "", forDocs: true);
-        return Base() + InitText(layer);
+        if (!count.All(char.IsDigit)) count = "<c>" + count + "</c>";
+        // Shapes and products as code: in a Markdown hover, [*, 256] would lose its asterisks to emphasis.
+        return System.Text.RegularExpressions.Regex.Replace(Base(), @"\[[^\[\]]*\]", "<c>$0</c>") + InitText(layer);
 
         string Base() => layer.Kind switch
         {

@@ -507,6 +507,7 @@ internal sealed class ForwardWalker
     private static string Describe(LayerSpec layer) =>
         LayerCatalog.Of(layer.Kind).Module + " " + string.Join(layer.Kind == LayerKind.Linear ? " -> " : ", ", layer.Arguments.Select(a => Text(a).Trim('"')));
 
+    /// <summary>An argument as written: a hyperparameter's name, a size as an integer, a rate as the number it is (p = 0.5 stays 0.5).</summary>
     private static string Text(LayerArgument argument) =>
-        argument.IsHyperParameter ? "\"" + argument.HyperParameter + "\"" : ((long)argument.Literal).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        argument.IsHyperParameter ? "\"" + argument.HyperParameter + "\"" : argument.Literal.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 }

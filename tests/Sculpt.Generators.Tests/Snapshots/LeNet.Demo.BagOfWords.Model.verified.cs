@@ -35,13 +35,13 @@ partial class BagOfWords : global::TorchSharp.torch.nn.Module<global::TorchSharp
 
     public static BagOfWords Create(global::Demo.TextConfig config) => new(config);
 
-    /// <summary>Embedding: indices [*] -&gt; [*, Width] from Vocabulary rows; Vocabulary*Width parameters.</summary>
+    /// <summary>Embedding: indices <c>[*]</c> -&gt; <c>[*, Width]</c> from Vocabulary rows; <c>Vocabulary*Width</c> parameters.</summary>
     private partial global::TorchSharp.torch.Tensor Embed(global::TorchSharp.torch.Tensor tokens) => this._embed.call(tokens);
 
-    /// <summary>Conv2d: [*, 1, H, W] -&gt; [*, 4, H', W'], kernel 3, stride 1, padding 1, dilation 1, groups 1; 36 parameters.</summary>
+    /// <summary>Conv2d: <c>[*, 1, H, W]</c> -&gt; <c>[*, 4, H', W']</c>, kernel 3, stride 1, padding 1, dilation 1, groups 1; 36 parameters.</summary>
     private partial global::TorchSharp.torch.Tensor Smooth(global::TorchSharp.torch.Tensor x) => this._smooth.call(x);
 
-    /// <summary>Linear: [*, Width] -&gt; [*, 2], with bias; 2*Width + 2 parameters.</summary>
+    /// <summary>Linear: <c>[*, Width]</c> -&gt; <c>[*, 2]</c>, with bias; <c>2*Width + 2</c> parameters.</summary>
     private partial global::TorchSharp.torch.Tensor Classify(global::TorchSharp.torch.Tensor x) => this._classify.call(x);
 
     /// <summary>Checks the inputs against <c>B T -&gt; B 2</c>, then runs <see cref="Forward"/>.</summary>

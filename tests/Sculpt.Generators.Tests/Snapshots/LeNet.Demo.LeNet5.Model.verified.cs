@@ -57,31 +57,31 @@ partial class LeNet5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.tor
         RegisterComponents();
     }
 
-    /// <summary>Conv2d: [*, 1, H, W] -&gt; [*, 6, H', W'], kernel 5, stride 1, padding 0, dilation 1, groups 1; 156 parameters.</summary>
+    /// <summary>Conv2d: <c>[*, 1, H, W]</c> -&gt; <c>[*, 6, H', W']</c>, kernel 5, stride 1, padding 0, dilation 1, groups 1; 156 parameters.</summary>
     private partial global::TorchSharp.torch.Tensor Conv1(global::TorchSharp.torch.Tensor x) => this._conv1.call(x);
 
-    /// <summary>MaxPool2d: [*, H, W] -&gt; [*, H', W'], kernel 2, stride 2, padding 0; no parameters.</summary>
+    /// <summary>MaxPool2d: <c>[*, H, W]</c> -&gt; <c>[*, H', W']</c>, kernel 2, stride 2, padding 0; no parameters.</summary>
     private partial global::TorchSharp.torch.Tensor Pool1(global::TorchSharp.torch.Tensor x) => this._pool1.call(x);
 
-    /// <summary>Conv2d: [*, 6, H, W] -&gt; [*, 16, H', W'], kernel 5, stride 1, padding 0, dilation 1, groups 1; 2416 parameters.</summary>
+    /// <summary>Conv2d: <c>[*, 6, H, W]</c> -&gt; <c>[*, 16, H', W']</c>, kernel 5, stride 1, padding 0, dilation 1, groups 1; 2416 parameters.</summary>
     private partial global::TorchSharp.torch.Tensor Conv2(global::TorchSharp.torch.Tensor x) => this._conv2.call(x);
 
-    /// <summary>AvgPool2d: [*, H, W] -&gt; [*, H', W'], kernel 2, stride 2, padding 0; no parameters.</summary>
+    /// <summary>AvgPool2d: <c>[*, H, W]</c> -&gt; <c>[*, H', W']</c>, kernel 2, stride 2, padding 0; no parameters.</summary>
     private partial global::TorchSharp.torch.Tensor Pool2(global::TorchSharp.torch.Tensor x) => this._pool2.call(x);
 
-    /// <summary>BatchNorm2d over 16 channels: [B, 16, H, W], shape unchanged; 32 parameters (and running statistics).</summary>
+    /// <summary>BatchNorm2d over 16 channels: <c>[B, 16, H, W]</c>, shape unchanged; 32 parameters (and running statistics).</summary>
     private partial global::TorchSharp.torch.Tensor Norm(global::TorchSharp.torch.Tensor x) => this._norm.call(x);
 
-    /// <summary>Linear: [*, 400] -&gt; [*, 120], with bias; 48120 parameters.</summary>
+    /// <summary>Linear: <c>[*, 400]</c> -&gt; <c>[*, 120]</c>, with bias; 48120 parameters.</summary>
     private partial global::TorchSharp.torch.Tensor Fc1(global::TorchSharp.torch.Tensor x) => this._fc1.call(x);
 
-    /// <summary>LayerNorm over the last dim: [*, 120], shape unchanged; 240 parameters.</summary>
+    /// <summary>LayerNorm over the last dim: <c>[*, 120]</c>, shape unchanged; 240 parameters.</summary>
     private partial global::TorchSharp.torch.Tensor Fc1Norm(global::TorchSharp.torch.Tensor x) => this._fc1Norm.call(x);
 
-    /// <summary>Linear: [*, 120] -&gt; [*, 84], with bias; 10164 parameters.</summary>
+    /// <summary>Linear: <c>[*, 120]</c> -&gt; <c>[*, 84]</c>, with bias; 10164 parameters.</summary>
     private partial global::TorchSharp.torch.Tensor Fc2(global::TorchSharp.torch.Tensor x) => this._fc2.call(x);
 
-    /// <summary>Linear: [*, 84] -&gt; [*, 10], with bias; 850 parameters.</summary>
+    /// <summary>Linear: <c>[*, 84]</c> -&gt; <c>[*, 10]</c>, with bias; 850 parameters.</summary>
     private partial global::TorchSharp.torch.Tensor Fc3(global::TorchSharp.torch.Tensor x) => this._fc3.call(x);
 
     /// <summary>Checks the inputs against <c>B 1 32 32 -&gt; B 10</c>, then runs <see cref="Forward"/>.</summary>

@@ -27,10 +27,10 @@ partial class PairScorer : global::TorchSharp.torch.nn.Module<global::TorchSharp
 
     public static PairScorer Create(global::PairConfig config) => new(config);
 
-    /// <summary>Linear: [*, Width] -&gt; [*, Width], with bias; Width*Width + Width parameters.</summary>
+    /// <summary>Linear: <c>[*, Width]</c> -&gt; <c>[*, Width]</c>, with bias; <c>Width*Width + Width</c> parameters.</summary>
     private partial global::TorchSharp.torch.Tensor Left(global::TorchSharp.torch.Tensor x) => this._left.call(x);
 
-    /// <summary>Linear: [*, Width] -&gt; [*, 1], with bias; Width + 1 parameters.</summary>
+    /// <summary>Linear: <c>[*, Width]</c> -&gt; <c>[*, 1]</c>, with bias; <c>Width + 1</c> parameters.</summary>
     private partial global::TorchSharp.torch.Tensor Score(global::TorchSharp.torch.Tensor x) => this._score.call(x);
 
     /// <summary>Checks the inputs against <c>B Width, B Width -&gt; B 1</c>, then runs <see cref="Forward"/>.</summary>

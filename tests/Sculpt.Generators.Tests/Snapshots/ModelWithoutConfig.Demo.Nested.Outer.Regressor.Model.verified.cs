@@ -29,13 +29,13 @@ partial class Outer
             RegisterComponents();
         }
 
-        /// <summary>Linear: [*, 8] -&gt; [*, 16], with bias; 144 parameters.</summary>
+        /// <summary>Linear: <c>[*, 8]</c> -&gt; <c>[*, 16]</c>, with bias; 144 parameters.</summary>
         private partial global::TorchSharp.torch.Tensor Input(global::TorchSharp.torch.Tensor x) => this._input.call(x);
 
         /// <summary>Dropout with p = 0.25; shape unchanged; identity in eval mode.</summary>
         private partial global::TorchSharp.torch.Tensor Drop(global::TorchSharp.torch.Tensor x) => this._drop.call(x);
 
-        /// <summary>Linear: [*, 16] -&gt; [*, 1], with bias; 17 parameters.</summary>
+        /// <summary>Linear: <c>[*, 16]</c> -&gt; <c>[*, 1]</c>, with bias; 17 parameters.</summary>
         private partial global::TorchSharp.torch.Tensor Output(global::TorchSharp.torch.Tensor x) => this._output.call(x);
 
         /// <summary>Checks the inputs against <c>*batch 8 -&gt; *batch 1</c>, then runs <see cref="Forward"/>.</summary>

@@ -111,25 +111,25 @@ partial class Reader : global::TorchSharp.torch.nn.Module<global::TorchSharp.tor
         return this;
     }
 
-    /// <summary>Embedding: indices [*] -&gt; [*, Dim] from Vocabulary rows; Vocabulary*Dim parameters. Weights start from N(0, 0.02).</summary>
+    /// <summary>Embedding: indices <c>[*]</c> -&gt; <c>[*, Dim]</c> from Vocabulary rows; <c>Vocabulary*Dim</c> parameters. Weights start from N(0, 0.02).</summary>
     private partial global::TorchSharp.torch.Tensor Tokens(global::TorchSharp.torch.Tensor x) => this._tokens.call(x);
 
-    /// <summary>Conv1d: [*, Dim, L] -&gt; [*, Dim, L'], kernel 3, stride 1, padding 1, dilation 1, groups 4; 3*Dim*Dim / 4 + Dim parameters. Weights start from XavierUniform, biases at zero.</summary>
+    /// <summary>Conv1d: <c>[*, Dim, L]</c> -&gt; <c>[*, Dim, L']</c>, kernel 3, stride 1, padding 1, dilation 1, groups 4; <c>3*Dim*Dim / 4 + Dim</c> parameters. Weights start from XavierUniform, biases at zero.</summary>
     private partial global::TorchSharp.torch.Tensor Local(global::TorchSharp.torch.Tensor x) => this._local.call(x);
 
-    /// <summary>BatchNorm1d over Dim channels: [B, Dim] or [B, Dim, L], shape unchanged; 2*Dim parameters (and running statistics).</summary>
+    /// <summary>BatchNorm1d over Dim channels: <c>[B, Dim]</c> or <c>[B, Dim, L]</c>, shape unchanged; <c>2*Dim</c> parameters (and running statistics).</summary>
     private partial global::TorchSharp.torch.Tensor Norm(global::TorchSharp.torch.Tensor x) => this._norm.call(x);
 
-    /// <summary>Dropout1d with p = 0.1: zeroes whole channels of [B, C, L]; shape unchanged; identity in eval mode.</summary>
+    /// <summary>Dropout1d with p = 0.1: zeroes whole channels of <c>[B, C, L]</c>; shape unchanged; identity in eval mode.</summary>
     private partial global::TorchSharp.torch.Tensor Drop(global::TorchSharp.torch.Tensor x) => this._drop.call(x);
 
-    /// <summary>MaxPool1d: [*, L] -&gt; [*, L'], kernel 2, stride 2, padding 0; no parameters.</summary>
+    /// <summary>MaxPool1d: <c>[*, L]</c> -&gt; <c>[*, L']</c>, kernel 2, stride 2, padding 0; no parameters.</summary>
     private partial global::TorchSharp.torch.Tensor Pool(global::TorchSharp.torch.Tensor x) => this._pool.call(x);
 
-    /// <summary>LSTM, 2 layers, bidirectional, batch first: [B, T, Dim] -&gt; [B, T, 2*Dim]; final hidden and cell states [4, B, Dim]; 8*Dim*Dim + 32*Dim*Dim + 32*Dim parameters. Weights start from N(0, 0.02), biases at zero.</summary>
+    /// <summary>LSTM, 2 layers, bidirectional, batch first: <c>[B, T, Dim]</c> -&gt; <c>[B, T, 2*Dim]</c>; final hidden and cell states <c>[4, B, Dim]</c>; <c>8*Dim*Dim + 32*Dim*Dim + 32*Dim</c> parameters. Weights start from N(0, 0.02), biases at zero.</summary>
     private partial (global::TorchSharp.torch.Tensor Output, global::TorchSharp.torch.Tensor Hidden, global::TorchSharp.torch.Tensor Cell) Encode(global::TorchSharp.torch.Tensor x) => this._encode.call(x, null);
 
-    /// <summary>GRU, 1 layer, batch first: [B, T, Dim] -&gt; [B, T, Dim]; final hidden state [1, B, Dim]; 3*Dim*Dim + 3*Dim*Dim + 6*Dim parameters. Weights start from N(0, 0.02), biases at zero.</summary>
+    /// <summary>GRU, 1 layer, batch first: <c>[B, T, Dim]</c> -&gt; <c>[B, T, Dim]</c>; final hidden state <c>[1, B, Dim]</c>; <c>3*Dim*Dim + 3*Dim*Dim + 6*Dim</c> parameters. Weights start from N(0, 0.02), biases at zero.</summary>
     private partial global::TorchSharp.torch.Tensor Summarize(global::TorchSharp.torch.Tensor x)
     {
         (global::TorchSharp.torch.Tensor output, global::TorchSharp.torch.Tensor hidden) = this._summarize.call(x, null);
@@ -137,16 +137,16 @@ partial class Reader : global::TorchSharp.torch.nn.Module<global::TorchSharp.tor
         return output;
     }
 
-    /// <summary>Cross-attention with Heads heads: queries [B, T, Dim] attend to a context [B, S, Dim] -&gt; [B, T, Dim]; 4*Dim*Dim + 4*Dim parameters. Weights start from N(0, 0.02), the output projection's from N(0, 0.02/sqrt(2*Layers)), biases at zero.</summary>
+    /// <summary>Cross-attention with Heads heads: queries <c>[B, T, Dim]</c> attend to a context <c>[B, S, Dim]</c> -&gt; <c>[B, T, Dim]</c>; <c>4*Dim*Dim + 4*Dim</c> parameters. Weights start from N(0, 0.02), the output projection's from N(0, 0.02/sqrt(2*Layers)), biases at zero.</summary>
     private partial global::TorchSharp.torch.Tensor Attend(global::TorchSharp.torch.Tensor x, global::TorchSharp.torch.Tensor context) => this._attend.call(x, context);
 
     /// <summary>Identity: returns its input; no parameters.</summary>
     private partial global::TorchSharp.torch.Tensor Same(global::TorchSharp.torch.Tensor x) => this._same.call(x);
 
-    /// <summary>Linear: [*, 64] -&gt; [*, Dim], with bias; 64*Dim + Dim parameters. Weights start from N(0, 0.02), biases at zero.</summary>
+    /// <summary>Linear: <c>[*, 64]</c> -&gt; <c>[*, Dim]</c>, with bias; <c>64*Dim + Dim</c> parameters. Weights start from N(0, 0.02), biases at zero.</summary>
     private partial global::TorchSharp.torch.Tensor Merge(global::TorchSharp.torch.Tensor x) => this._merge.call(x);
 
-    /// <summary>Linear: [*, Dim] -&gt; [*, Vocabulary], no bias, weight tied to <see cref="Tokens"/>; 0 parameters.</summary>
+    /// <summary>Linear: <c>[*, Dim]</c> -&gt; <c>[*, Vocabulary]</c>, no bias, weight tied to <see cref="Tokens"/>; 0 parameters.</summary>
     private partial global::TorchSharp.torch.Tensor Head(global::TorchSharp.torch.Tensor x) => this._head.call(x);
 
     /// <summary>Checks the inputs against <c>B T, B S Dim -&gt; B T Vocabulary</c>, then runs <see cref="Forward"/>.</summary>

@@ -17,7 +17,7 @@ partial class Head : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch
         RegisterComponents();
     }
 
-    /// <summary>Linear: [*, 8] -&gt; [*, 2], with bias; 18 parameters.</summary>
+    /// <summary>Linear: <c>[*, 8]</c> -&gt; <c>[*, 2]</c>, with bias; 18 parameters.</summary>
     private partial global::TorchSharp.torch.Tensor Out(global::TorchSharp.torch.Tensor x) => this._out.call(x);
 
     /// <summary>Checks the inputs against <c>B 8 -&gt; B 2</c>, then runs <see cref="Forward"/>.</summary>

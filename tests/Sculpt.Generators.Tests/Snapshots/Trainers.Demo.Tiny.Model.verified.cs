@@ -29,10 +29,10 @@ partial class Tiny : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch
 
     public static Tiny Create(global::Demo.TinyConfig config) => new(config);
 
-    /// <summary>Linear: [*, 4] -&gt; [*, Hidden], with bias; 4*Hidden + Hidden parameters.</summary>
+    /// <summary>Linear: <c>[*, 4]</c> -&gt; <c>[*, Hidden]</c>, with bias; <c>4*Hidden + Hidden</c> parameters.</summary>
     private partial global::TorchSharp.torch.Tensor Hidden1(global::TorchSharp.torch.Tensor x) => this._hidden1.call(x);
 
-    /// <summary>Linear: [*, Hidden] -&gt; [*, 3], with bias; 3*Hidden + 3 parameters.</summary>
+    /// <summary>Linear: <c>[*, Hidden]</c> -&gt; <c>[*, 3]</c>, with bias; <c>3*Hidden + 3</c> parameters.</summary>
     private partial global::TorchSharp.torch.Tensor Output(global::TorchSharp.torch.Tensor x) => this._output.call(x);
 
     /// <summary>Checks the inputs against <c>B 4 -&gt; B 3</c>, then runs <see cref="Forward"/>.</summary>

@@ -28,10 +28,10 @@ partial class PixelNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
 
     public static PixelNet Create(global::Demo.PixelConfig config) => new(config);
 
-    /// <summary>Conv2d: [*, 1, H, W] -&gt; [*, 4, H', W'], kernel 3, stride 1, padding 1, dilation 1, groups 1; 40 parameters.</summary>
+    /// <summary>Conv2d: <c>[*, 1, H, W]</c> -&gt; <c>[*, 4, H', W']</c>, kernel 3, stride 1, padding 1, dilation 1, groups 1; 40 parameters.</summary>
     private partial global::TorchSharp.torch.Tensor Conv(global::TorchSharp.torch.Tensor x) => this._conv.call(x);
 
-    /// <summary>Linear: [*, 3136] -&gt; [*, 10], with bias; 31370 parameters.</summary>
+    /// <summary>Linear: <c>[*, 3136]</c> -&gt; <c>[*, 10]</c>, with bias; 31370 parameters.</summary>
     private partial global::TorchSharp.torch.Tensor Classify(global::TorchSharp.torch.Tensor x) => this._classify.call(x);
 
     /// <summary>Checks the inputs against <c>B 1 28 28 -&gt; B 10</c>, then runs <see cref="Forward"/>.</summary>
