@@ -915,6 +915,29 @@ public class AnalyzerTests
             public Tensor Forward(Tensor x) => Attend(x);
             """, "    public int Dim { get; init; } = 256;\n    public int Heads { get; init; } = 6;"),
 
+        // SCULPT0019: a symbol of the inputs that must take one value for the model to run.
+        Model("""
+            [Conv1d(16, 32, 3)] private partial Tensor Conv(Tensor x);
+            [Forward("B T 16 -> B 32 L")]
+            public Tensor Forward(Tensor x) => Conv({|SCULPT0019:x|});
+            """),
+        Model("""
+            [Linear(32, 10)] private partial Tensor Classify(Tensor x);
+            [Forward("B T 32 -> B 10")]
+            public Tensor Forward(Tensor x) => Classify({|SCULPT0019:Ops.Mean(x, 2)|});
+            """),
+        Model("""
+            [BatchNorm1d(16)] private partial Tensor Norm(Tensor x);
+            [Forward("B T 16 -> B T 16")]
+            public Tensor Forward(Tensor x) => Norm({|SCULPT0019:x|});
+            """),
+        Model("""
+            [Linear(64, 64)] private partial Tensor Query(Tensor x);
+            [Linear(64, 64)] private partial Tensor Key(Tensor x);
+            [Forward("B T 64 -> B T T")]
+            public Tensor Forward(Tensor x) => {|SCULPT0019:Ops.MatMul(Query(x), Key(x))|};
+            """),
+
         // SCULPT0010: hyperparameter types flags and JSON cannot carry
         Model("", """
             public {|SCULPT0010:int?|} MaxSteps { get; init; }
@@ -923,6 +946,26 @@ public class AnalyzerTests
             public int Derived => Hidden * 2;
             """),
     };
+
+    [Fact]
+    public void A_fit_that_needs_one_size_of_a_symbol_is_a_warning_naming_the_condition()
+    {
+        var conv = AnalyzerHarness.Verify(Model("""
+            [Conv1d(16, 32, 3)] private partial Tensor Conv(Tensor x);
+            [Forward("B T 16 -> B 32 L")]
+            public Tensor Forward(Tensor x) => Conv({|SCULPT0019:x|});
+            """)).Single();
+        Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Warning, conv.Severity);
+        Assert.Equal("'Conv' expects [*batch, 16, L] and receives [B, T, 16]: it fits only when T = 16", conv.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+
+        var product = AnalyzerHarness.Verify(Model("""
+            [Forward("B T 64, B T 64 -> B T T")]
+            public Tensor Forward(Tensor q, Tensor k) => {|SCULPT0019:Ops.MatMul(q, k)|};
+            """)).Single();
+        Assert.Equal(
+            "'Ops.MatMul' expects [*, N, K] and [*, K, M] and receives [B, T, 64] and [B, T, 64]: the left's last dim (64) meets the right's second-to-last (T), so it multiplies only when T = 64",
+            product.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
 
     [Fact]
     public void A_dropout_named_as_an_origin_shows_its_rate()

@@ -20,7 +20,7 @@ public class DiagnosticDocsTests
         foreach (var descriptor in descriptors)
         {
             Assert.Contains($"\n## {descriptor.Id}\n", docs);
-            Assert.Contains($"\n{descriptor.Id} | {descriptor.Category} | Error |", releases);
+            Assert.Contains($"\n{descriptor.Id} | {descriptor.Category} | {descriptor.DefaultSeverity} |", releases);
             // Absolute, so an editor's link opens the page; the fragment is the section's heading anchor.
             Assert.True(Uri.TryCreate(descriptor.HelpLinkUri, UriKind.Absolute, out var link) && link.Scheme == "https", descriptor.HelpLinkUri);
             Assert.EndsWith("/docs/diagnostics.md", link!.GetLeftPart(UriPartial.Path));

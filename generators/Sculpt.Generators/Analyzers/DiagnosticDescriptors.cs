@@ -88,6 +88,11 @@ internal static class DiagnosticDescriptors
         "SCULPT0018", Declarations, "Sculpt's generated code for this declaration does not compile",
         "Sculpt's generated code for '{0}' does not compile: {1} ({2}); fix the errors in the declaration, and if it has none, this is a Sculpt bug");
 
+    public static readonly DiagnosticDescriptor FitsOnlyWhen = new(
+        "SCULPT0019", "A shape fits only when a symbol of the inputs takes one value",
+        "'{0}' expects {1} and receives {2}: {3}",
+        Shapes, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLink("SCULPT0019"));
+
     private static DiagnosticDescriptor Error(string id, string category, string title, string message) =>
         new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
 }

@@ -33,7 +33,8 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.CannotGenerate,
         DiagnosticDescriptors.UnsupportedHyperParameterType,
         DiagnosticDescriptors.InvalidTie,
-        DiagnosticDescriptors.SubmodelCycle);
+        DiagnosticDescriptors.SubmodelCycle,
+        DiagnosticDescriptors.FitsOnlyWhen);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -456,6 +457,8 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                 ShapeProblemKind.CallArgument => Diagnostic.Create(
                     DiagnosticDescriptors.CallArgumentShape, problem.Node.GetLocation(), fix,
                     problem.Subject, problem.Expected, problem.Actual, problem.Reason, problem.Suggestion is null ? "" : $"; try {problem.Suggestion}"),
+                ShapeProblemKind.OnlyWhen => Diagnostic.Create(
+                    DiagnosticDescriptors.FitsOnlyWhen, problem.Node.GetLocation(), problem.Subject, problem.Expected, problem.Actual, problem.Reason),
                 ShapeProblemKind.ForwardResult => Diagnostic.Create(
                     DiagnosticDescriptors.ForwardResultShape, problem.Node.GetLocation(), fix, problem.Expected, problem.Actual, problem.Reason),
                 _ => Diagnostic.Create(

@@ -342,7 +342,16 @@ internal sealed class ForwardWalker
         bool mismatched = false;
         for (int i = 0; i < inputs.Count; i++)
         {
-            if (inputs[i].Shape is not { } shape || LayerRules.Accepts(layer, i, shape) is not { } accepted || ShapeComparison.Mismatch(accepted, shape) is not { } reason) continue;
+            if (inputs[i].Shape is not { } shape || LayerRules.Accepts(layer, i, shape) is not { } accepted) continue;
+            if (ShapeComparison.Mismatch(accepted, shape) is not { } reason)
+            {
+                if (ShapeComparison.Condition(accepted, shape) is { } condition)
+                {
+                    Report(new ShapeProblem(ShapeProblemKind.OnlyWhen, arguments[i].Expression, layer.Name, accepted.ToString(), shape.ToString(),
+                        With($"it fits only when {condition}", inputs[i].Producer), null));
+                }
+                continue;
+            }
             mismatched = true;
             var suggestion = Suggest(layer, shape);
             Report(new ShapeProblem(
@@ -419,6 +428,12 @@ internal sealed class ForwardWalker
         {
             string received = string.Join(" and ", tensors.Select(t => t.Shape?.ToString() ?? "?"));
             Report(new ShapeProblem(ShapeProblemKind.CallArgument, invocation, "Ops." + name, Requirement(name), received, result.Problem, null));
+        }
+        else if (name == "MatMul" && tensors.Count == 2 && OpRules.MatMulCondition(tensors[0].Shape, tensors[1].Shape) is { } condition)
+        {
+            // q @ k without the transpose: [B, T, D] @ [B, T, D] multiplies only when T = D.
+            Report(new ShapeProblem(ShapeProblemKind.OnlyWhen, invocation, "Ops." + name, Requirement(name),
+                string.Join(" and ", tensors.Select(t => t.Shape!.ToString())), condition, null));
         }
         _rows.Add(new SummaryRowSpec("Ops." + name, kind, result.Output, null));
         bool passesProducer = name is "Relu" or "Gelu" or "Tanh" or "Sigmoid" or "Softmax";

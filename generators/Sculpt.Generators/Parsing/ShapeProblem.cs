@@ -12,6 +12,9 @@ internal enum ShapeProblemKind
 
     /// <summary>Two operands of an elementwise operator cannot broadcast.</summary>
     Broadcast,
+
+    /// <summary>A layer or op fits its input only when a symbol of the forward's inputs takes one value (<see cref="ShapeProblem.Reason"/> says which).</summary>
+    OnlyWhen,
 }
 
 /// <summary>

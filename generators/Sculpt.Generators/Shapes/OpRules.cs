@@ -91,6 +91,21 @@ internal static class OpRules
         return RuleResult.Of(batch.Concat(new[] { left.Dims[left.Rank - 2], right.Dims[right.Rank - 1] }));
     }
 
+    /// <summary>When a product's inner dims meet as a symbol of the inputs and a known size: what the fit depends on, else null.</summary>
+    public static string? MatMulCondition(Shape? left, Shape? right)
+    {
+        if (left is null || right is null || left.HasVariadic || right.HasVariadic || left.Rank < 2 || right.Rank < 2) return null;
+        var k1 = left.Dims[left.Rank - 1];
+        var k2 = right.Dims[right.Rank - 2];
+        if (ShapeComparison.CertainlyDifferent(k1, k2)) return null;
+        var (symbol, size) = k1.Kind == DimKind.Symbol && k2.WithDefaults is not null ? (k1, k2)
+            : k2.Kind == DimKind.Symbol && k1.WithDefaults is not null ? (k2, k1)
+            : (null, null);
+        return symbol is null
+            ? null
+            : $"the left's last dim ({k1.Explained}) meets the right's second-to-last ({k2.Explained}), so it multiplies only when {symbol.Name} = {size!.Explained}";
+    }
+
     public static RuleResult Concat(long dim, IReadOnlyList<Shape?> inputs)
     {
         if (inputs.Count == 0 || inputs.Any(i => i is null || i.HasVariadic)) return RuleResult.Unknown;

@@ -40,6 +40,31 @@ internal static class ShapeComparison
     }
 
     /// <summary>
+    /// What a fit that is not certain depends on: each symbol of <paramref name="actual"/> (bound from
+    /// a forward's inputs, like <c>T</c>) that meets a known size in <paramref name="expected"/>,
+    /// as <c>T = 64</c>. Null when nothing does. Called once <see cref="Mismatch"/> found no certain
+    /// error; a layer's own pattern symbols (<c>H</c>, <c>L</c>) match anything and never count.
+    /// </summary>
+    public static string? Condition(Shape expected, Shape actual)
+    {
+        var expectedDims = expected.Dims.Where(d => d.Kind != DimKind.Variadic).ToList();
+        var actualDims = actual.Dims.Where(d => d.Kind != DimKind.Variadic).ToList();
+        var conditions = new List<string>();
+        int common = System.Math.Min(expectedDims.Count, actualDims.Count);
+        for (int i = 1; i <= common; i++)
+        {
+            var e = expectedDims[expectedDims.Count - i];
+            var a = actualDims[actualDims.Count - i];
+            if (a.Kind == DimKind.Symbol && e.WithDefaults is not null)
+            {
+                string condition = $"{a.Name} = {e.Explained}";
+                if (!conditions.Contains(condition)) conditions.Add(condition);
+            }
+        }
+        return conditions.Count == 0 ? null : string.Join(" and ", conditions);
+    }
+
+    /// <summary>
     /// Whether two dims differ as declared: both literal, or sized by hyperparameters whose declared
     /// defaults give different numbers (the model fails with its defaults). The same hyperparameter
     /// on both sides never differs; a symbol or an unknown may be anything.
