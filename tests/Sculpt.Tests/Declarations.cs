@@ -452,3 +452,57 @@ public sealed class FlatBlobs : IDataSource
 
 [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
 public partial class FlatBlobTrainer : Trainer<Mlp, FlatBlobs, MlpConfig>;
+
+/// <summary>Two widths that must agree, and a flatten whose size is a hyperparameter: what a config can break.</summary>
+[HyperParameters]
+public partial record WidthsConfig : TrainingHyperParameters
+{
+    [Range(1, 4096)] public int Hidden { get; init; } = 16;
+    [Range(1, 4096)] public int Hidden2 { get; init; } = 16;
+    [Range(1, 64)] public int Channels { get; init; } = 4;
+    [Range(1, 4096)] public int Flat { get; init; } = 16;
+}
+
+[Model(typeof(WidthsConfig))]
+public partial class TwoWidths
+{
+    [Linear(12, "Hidden")] private partial Tensor Encode(Tensor x);
+    [Linear("Hidden2", 3)] private partial Tensor Classify(Tensor x);
+
+    [Forward("B 3 2 2 -> B 3")]
+    public Tensor Forward(Tensor points) => Classify(Ops.Relu(Encode(Ops.Flatten(points))));
+}
+
+[Model(typeof(WidthsConfig))]
+public partial class ConvToFlat
+{
+    [Conv2d(3, "Channels", 1)] private partial Tensor Conv(Tensor x);
+    [Linear("Flat", 3)] private partial Tensor Classify(Tensor x);
+
+    [Forward("B 3 2 2 -> B 3")]
+    public Tensor Forward(Tensor points) => Classify(Ops.Flatten(Conv(points)));
+}
+
+/// <summary>A block whose input width is a hyperparameter, fed by its parent's layer.</summary>
+[Model(typeof(WidthsConfig))]
+public partial class WidthBlock
+{
+    [Linear("Hidden2", "Hidden2")] private partial Tensor Mix(Tensor x);
+
+    [Forward("B Hidden2 -> B Hidden2")]
+    public Tensor Forward(Tensor x) => Mix(x);
+}
+
+[Model(typeof(WidthsConfig))]
+public partial class BlockFed
+{
+    [Linear(12, "Hidden")] private partial Tensor Encode(Tensor x);
+    [Submodel] private partial WidthBlock Block { get; }
+    [Linear("Hidden2", 3)] private partial Tensor Classify(Tensor x);
+
+    [Forward("B 3 2 2 -> B 3")]
+    public Tensor Forward(Tensor points) => Classify(Block.call(Encode(Ops.Flatten(points))));
+}
+
+[Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+public partial class TwoWidthsTrainer : Trainer<TwoWidths, Blobs, WidthsConfig>;

@@ -143,6 +143,7 @@ internal static class ModelEmitter
         w.Line("/// <inheritdoc/>");
         w.Line(hasConfig ? "public long ParameterCount => CountParameters(Config);" : "public long ParameterCount => CountParameters();");
         w.Line();
+        if (hasConfig) EmitShapeErrors(w, spec);
 
         EmitSummary(w, spec, self);
 
@@ -335,6 +336,31 @@ internal static class ModelEmitter
         return submodel.Repeat is { } repeat
             ? $"{(repeat.IsHyperParameter ? $"(long){config}.{Names.Identifier(repeat.HyperParameter!)}" : SourceWriter.Literal((long)repeat.Literal) + "L")} * {one}"
             : one;
+    }
+
+    /// <summary>
+    /// <c>ShapeErrors(config)</c>: every size comparison of the forward body that a config decides,
+    /// evaluated for one config without building the model (its sub-models' too). Trainers call it
+    /// before they build a model; hyperparameter search can reject a trial with it.
+    /// </summary>
+    private static void EmitShapeErrors(SourceWriter w, ModelSpec spec)
+    {
+        const string List = "global::System.Collections.Generic.List<string>";
+        w.Line("/// <summary>Every way <paramref name=\"config\"/> breaks the forward body's shapes, found without building the model; empty when it fits.</summary>");
+        w.Open($"public static global::System.Collections.Generic.IReadOnlyList<string> ShapeErrors({spec.ConfigType} config)");
+        w.Line($"{List} errors = new {List}();");
+        foreach (var check in spec.Checks.Distinct())
+        {
+            w.Line($"global::Sculpt.Models.ShapeCheck.Require(errors, {SourceWriter.Quote(check.Subject)}, {SourceWriter.Quote(check.Expected)}, {SourceWriter.Quote(check.Actual)}, {SourceWriter.Quote(check.Where)},");
+            w.Line($"    {DimExpression(check.ExpectedDim, hasConfig: true)}, {DimExpression(check.ActualDim, hasConfig: true)}, {SourceWriter.Quote(check.Origin)});");
+        }
+        foreach (var submodel in spec.Submodels.Where(m => m.TakesConfig).GroupBy(m => m.Type).Select(g => g.First()))
+        {
+            w.Line($"errors.AddRange({submodel.Type}.ShapeErrors(config));");
+        }
+        w.Line("return errors;");
+        w.Close();
+        w.Line();
     }
 
     private static string DimExpression(Dim dim, bool hasConfig) => dim.Kind switch

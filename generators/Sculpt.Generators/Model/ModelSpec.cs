@@ -11,9 +11,21 @@ internal sealed record ModelSpec(
     ForwardSpec? Forward,
     EquatableArray<SummaryRowSpec> Rows)
 {
+    /// <summary>Comparisons of sizes that depend on hyperparameter values, checked at run time for a config (<c>ShapeErrors</c>).</summary>
+    public EquatableArray<ShapeCheckSpec> Checks { get; init; } = EquatableArray<ShapeCheckSpec>.Empty;
+
     /// <summary>Models held as members, built from the same hyperparameters.</summary>
     public EquatableArray<SubmodelSpec> Submodels { get; init; } = EquatableArray<SubmodelSpec>.Empty;
 }
+
+/// <summary>
+/// Two sizes that meet in the forward body and depend on hyperparameters (<c>Hidden</c> meeting
+/// <c>Hidden2</c> or 784): the generated <c>ShapeErrors(config)</c> compares their values for a config.
+/// </summary>
+/// <param name="Subject">The layer or op, as messages name it.</param>
+/// <param name="Where">Which dim, e.g. <c>the last dim</c>.</param>
+/// <param name="Origin">Where the received shape comes from, as <c>; it comes from ...</c>, or empty.</param>
+internal sealed record ShapeCheckSpec(string Subject, string Expected, string Actual, string Where, Dim ExpectedDim, Dim ActualDim, string Origin);
 
 /// <summary>A <c>[Submodel]</c> partial property: its name, accessibility, type and whether that type takes the config.</summary>
 /// <param name="Repeat">For a repeated block list (<c>ModuleList&lt;Type&gt;</c>), how many: a count or a hyperparameter.</param>

@@ -46,6 +46,7 @@ internal sealed class ForwardWalker
     /// <summary>Loop variables that stand for one block of a repeated <c>[Submodel]</c>: name -> (property, block type).</summary>
     private readonly Dictionary<string, (IPropertySymbol Property, INamedTypeSymbol Block)> _blocks = new();
     private readonly List<SummaryRowSpec> _rows = new();
+    private readonly List<ShapeCheckSpec> _checks = new();
     private readonly Action<ShapeProblem>? _report;
     private readonly ICollection<string> _dimNames;
     private readonly CancellationToken _cancellation;
@@ -63,6 +64,11 @@ internal sealed class ForwardWalker
     /// <summary>Walks <paramref name="syntax"/>; returns the summary rows, and reports problems when <paramref name="report"/> is given.</summary>
     public static IReadOnlyList<SummaryRowSpec> Walk(
         MethodDeclarationSyntax syntax, SemanticModel model, INamedTypeSymbol type, IEnumerable<LayerSpec> layers, ICollection<string> dimNames,
+        EquatableArray<ForwardParameter> parameters, Shape? output, Action<ShapeProblem>? report, CancellationToken cancellation) =>
+        Run(syntax, model, type, layers, dimNames, parameters, output, report, cancellation)._rows;
+
+    private static ForwardWalker Run(
+        MethodDeclarationSyntax syntax, SemanticModel model, INamedTypeSymbol type, IEnumerable<LayerSpec> layers, ICollection<string> dimNames,
         EquatableArray<ForwardParameter> parameters, Shape? output, Action<ShapeProblem>? report, CancellationToken cancellation)
     {
         var walker = new ForwardWalker(model, type, layers, dimNames, report, cancellation);
@@ -70,17 +76,27 @@ internal sealed class ForwardWalker
 
         if (syntax.ExpressionBody is { } arrow) walker.Return(arrow.Expression, output);
         else if (syntax.Body is { } body) walker.Block(body, output);
-        return walker._rows;
+        return walker;
     }
 
-    /// <summary>The generator's entry: the forward method's rows for <c>Summary()</c>.</summary>
-    public static IReadOnlyList<SummaryRowSpec> Rows(
+    /// <summary>The generator's entry: the forward method's rows for <c>Summary()</c>, and the size comparisons a config decides.</summary>
+    public static (IReadOnlyList<SummaryRowSpec> Rows, IReadOnlyList<ShapeCheckSpec> Checks) Rows(
         IMethodSymbol forward, SemanticModel semanticModel, INamedTypeSymbol type, IEnumerable<LayerSpec> layers, ICollection<string> dimNames,
-        EquatableArray<ForwardParameter> parameters, CancellationToken cancellation)
+        EquatableArray<ForwardParameter> parameters, Shape? output, CancellationToken cancellation)
     {
-        if (forward.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellation) is not MethodDeclarationSyntax syntax) return [];
+        if (forward.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellation) is not MethodDeclarationSyntax syntax) return ([], []);
         var model = syntax.SyntaxTree == semanticModel.SyntaxTree ? semanticModel : semanticModel.Compilation.GetSemanticModel(syntax.SyntaxTree);
-        return Walk(syntax, model, type, layers, dimNames, parameters, null, null, cancellation);
+        var walker = Run(syntax, model, type, layers, dimNames, parameters, output, null, cancellation);
+        return (walker._rows, walker._checks);
+    }
+
+    /// <summary>Keeps the comparisons of <paramref name="expected"/> and <paramref name="actual"/> that a config decides.</summary>
+    private void Check(string subject, Shape expected, Shape actual, string? producer)
+    {
+        foreach (var (where, e, a) in ShapeComparison.ConfigDependent(expected, actual))
+        {
+            _checks.Add(new ShapeCheckSpec(subject, expected.ToString(), actual.ToString(), where, e, a, producer is null ? "" : $"; it comes from {producer}"));
+        }
     }
 
     private void Block(BlockSyntax block, Shape? output)
@@ -233,7 +249,11 @@ internal sealed class ForwardWalker
     {
         var value = Evaluate(expression);
         if (output is null || value.Shape is null) return;
-        if (ShapeComparison.Mismatch(output, value.Shape) is { } reason)
+        if (ShapeComparison.Mismatch(output, value.Shape) is not { } reason)
+        {
+            Check("the forward result", output, value.Shape, value.Producer);
+        }
+        else
         {
             Report(new ShapeProblem(ShapeProblemKind.ForwardResult, expression, "", output.ToString(), value.Shape.ToString(), With(reason, value.Producer), null,
                 FixOutput: value.Shape.Dims.All(d => d.Kind is DimKind.Constant or DimKind.Symbol or DimKind.HyperParameter or DimKind.Variadic) ? value.Shape.Text : null));
@@ -345,6 +365,7 @@ internal sealed class ForwardWalker
             if (inputs[i].Shape is not { } shape || LayerRules.Accepts(layer, i, shape) is not { } accepted) continue;
             if (ShapeComparison.Mismatch(accepted, shape) is not { } reason)
             {
+                Check(layer.Name, accepted, shape, inputs[i].Producer);
                 if (ShapeComparison.Condition(accepted, shape) is { } condition)
                 {
                     Report(new ShapeProblem(ShapeProblemKind.OnlyWhen, arguments[i].Expression, layer.Name, accepted.ToString(), shape.ToString(),
@@ -459,7 +480,11 @@ internal sealed class ForwardWalker
         for (int i = 0; i < tensorArguments.Count; i++)
         {
             if (tensorArguments[i].Value.Shape is not { } actual) continue;
-            if (unifier.Unify(signature.Inputs[i], actual) is { } reason)
+            if (unifier.Unify(signature.Inputs[i], actual) is not { } reason)
+            {
+                Check(name, signature.Inputs[i], actual, tensorArguments[i].Value.Producer);
+            }
+            else
             {
                 failed = true;
                 Report(new ShapeProblem(

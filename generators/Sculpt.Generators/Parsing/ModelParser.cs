@@ -24,6 +24,7 @@ internal static class ModelParser
 
         ForwardSpec? forward = null;
         var rows = new List<SummaryRowSpec>();
+        var checks = new List<ShapeCheckSpec>();
         if (forwardMethod is not null && signatureText is not null && DeclarationRules.ForwardProblem(forwardMethod) is null)
         {
             var (signature, error) = SignatureParser.Parse(signatureText, dimNames);
@@ -32,7 +33,9 @@ internal static class ModelParser
                 .ToEquatableArray();
             bool valid = error is null && signature!.Inputs.Count == forwardMethod.Parameters.Length;
             forward = new ForwardSpec(forwardMethod.Name, signatureText, parameters, signature?.Output, valid);
-            rows.AddRange(ForwardWalker.Rows(forwardMethod, context.SemanticModel, type, layers, dimNames, parameters, cancellation));
+            var (walked, found) = ForwardWalker.Rows(forwardMethod, context.SemanticModel, type, layers, dimNames, parameters, valid ? signature!.Output : null, cancellation);
+            rows.AddRange(walked);
+            checks.AddRange(found);
         }
 
         var known = KnownArguments.Of(config);
@@ -53,6 +56,7 @@ internal static class ModelParser
             rows.ToEquatableArray())
         {
             Submodels = submodels,
+            Checks = checks.ToEquatableArray(),
         };
     }
 

@@ -40,6 +40,34 @@ internal static class ShapeComparison
     }
 
     /// <summary>
+    /// The aligned dims of two shapes whose agreement depends on hyperparameter values (a
+    /// hyperparameter, or a product with one, facing a size that the config decides too), with where
+    /// each sits: what a run's config must be checked against. Symbols and unknowns take no part.
+    /// </summary>
+    public static IEnumerable<(string Where, Dim Expected, Dim Actual)> ConfigDependent(Shape expected, Shape actual)
+    {
+        bool open = expected.HasVariadic || actual.HasVariadic;
+        var expectedDims = expected.Dims.Where(d => d.Kind != DimKind.Variadic).ToList();
+        var actualDims = actual.Dims.Where(d => d.Kind != DimKind.Variadic).ToList();
+        int common = System.Math.Min(expectedDims.Count, actualDims.Count);
+        for (int i = 1; i <= common; i++)
+        {
+            var e = expectedDims[expectedDims.Count - i];
+            var a = actualDims[actualDims.Count - i];
+            if (e == a || !ConfigDecided(e) || !ConfigDecided(a) || e.Kind == DimKind.Constant && a.Kind == DimKind.Constant) continue;
+            yield return (i == 1 ? "the last dim" : open ? $"dim -{i}" : $"dim {actualDims.Count - i}", e, a);
+        }
+    }
+
+    /// <summary>A literal, a hyperparameter, or a product of those: known once a config is.</summary>
+    private static bool ConfigDecided(Dim dim) => dim.Kind switch
+    {
+        DimKind.Constant or DimKind.HyperParameter => true,
+        DimKind.Product => dim.Factors.All(ConfigDecided),
+        _ => false,
+    };
+
+    /// <summary>
     /// What a fit that is not certain depends on: each symbol of <paramref name="actual"/> (bound from
     /// a forward's inputs, like <c>T</c>) that meets a known size in <paramref name="expected"/>,
     /// as <c>T = 64</c>. Null when nothing does. Called once <see cref="Mismatch"/> found no certain

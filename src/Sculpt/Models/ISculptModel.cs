@@ -22,4 +22,11 @@ public interface ISculptModel<TSelf, TConfig> : ISculptModel where TSelf : IScul
 
     /// <summary>The parameter count for <paramref name="config"/>, without building the model.</summary>
     static abstract long CountParameters(TConfig config);
+
+    /// <summary>
+    /// Every way <paramref name="config"/> breaks the forward body's shapes (a size that meets
+    /// another it differs from with these values), found without building the model; empty when it
+    /// fits. Trainers refuse such a config before any tensor exists.
+    /// </summary>
+    static abstract System.Collections.Generic.IReadOnlyList<string> ShapeErrors(TConfig config);
 }

@@ -42,6 +42,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
     protected Trainer(TConfig config, torch.Device? device = null)
     {
         RangeCheck.ThrowIfAny(config.ValidationErrors(), typeof(TConfig).Name);
+        Models.ShapeCheck.ThrowIfAny(TModel.ShapeErrors(config), typeof(TModel).Name);
         Backend.NativeBackend.EnsureLoaded();
         Config = config;
         Device = device ?? torch.CPU;

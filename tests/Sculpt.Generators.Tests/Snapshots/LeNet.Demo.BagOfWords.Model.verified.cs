@@ -63,6 +63,13 @@ partial class BagOfWords : global::TorchSharp.torch.nn.Module<global::TorchSharp
     /// <inheritdoc/>
     public long ParameterCount => CountParameters(Config);
 
+    /// <summary>Every way <paramref name="config"/> breaks the forward body's shapes, found without building the model; empty when it fits.</summary>
+    public static global::System.Collections.Generic.IReadOnlyList<string> ShapeErrors(global::Demo.TextConfig config)
+    {
+        global::System.Collections.Generic.List<string> errors = new global::System.Collections.Generic.List<string>();
+        return errors;
+    }
+
     /// <inheritdoc/>
     public global::Sculpt.Models.ModelSummary Summary(params (string Symbol, long Size)[] sizes) => Summarize(Config, global::Sculpt.Models.ModelSummary.SizesFrom(sizes));
 

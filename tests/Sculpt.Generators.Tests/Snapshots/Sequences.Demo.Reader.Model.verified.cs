@@ -172,6 +172,15 @@ partial class Reader : global::TorchSharp.torch.nn.Module<global::TorchSharp.tor
     /// <inheritdoc/>
     public long ParameterCount => CountParameters(Config);
 
+    /// <summary>Every way <paramref name="config"/> breaks the forward body's shapes, found without building the model; empty when it fits.</summary>
+    public static global::System.Collections.Generic.IReadOnlyList<string> ShapeErrors(global::Demo.TextConfig config)
+    {
+        global::System.Collections.Generic.List<string> errors = new global::System.Collections.Generic.List<string>();
+        global::Sculpt.Models.ShapeCheck.Require(errors, "Merge", "[*batch, 64]", "[B, T, 2*Dim]", "the last dim",
+            global::Sculpt.Models.SymbolicDim.Constant(64), global::Sculpt.Models.SymbolicDim.Product(global::Sculpt.Models.SymbolicDim.Constant(2), global::Sculpt.Models.SymbolicDim.HyperParameter("Dim", config.Dim)), "; it comes from 'Encode' (LSTM Dim, Dim)");
+        return errors;
+    }
+
     /// <inheritdoc/>
     public global::Sculpt.Models.ModelSummary Summary(params (string Symbol, long Size)[] sizes) => Summarize(Config, global::Sculpt.Models.ModelSummary.SizesFrom(sizes));
 
