@@ -968,6 +968,29 @@ public class AnalyzerTests
     }
 
     [Fact]
+    public void A_fix_is_offered_only_where_it_repairs_the_cause()
+    {
+        // A forgotten flatten: the features multiply out to what the Linear takes.
+        string Message(string members) => AnalyzerHarness.Verify(Model(members)).Single().GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.EndsWith(
+            "it comes from 'Pool' (MaxPool2d 2); try Ops.Flatten(Pool(Conv(x))) (its 16x5x5 features are the 400 it takes)",
+            Message("""
+                [Conv2d(3, 16, 5)] private partial Tensor Conv(Tensor x);
+                [MaxPool2d(2)] private partial Tensor Pool(Tensor x);
+                [Linear(400, 120)] private partial Tensor Fc(Tensor x);
+                [Forward("B 3 14 14 -> B 120")]
+                public Tensor Forward(Tensor x) => Fc({|SCULPT0001:Pool(Conv(x))|});
+                """));
+        // Features that do not multiply out: resizing the Linear would hide the real mistake, so no fix.
+        Assert.DoesNotContain("try", Message("""
+                [Conv2d(3, 16, 5)] private partial Tensor Conv(Tensor x);
+                [Linear(400, 120)] private partial Tensor Fc(Tensor x);
+                [Forward("B 3 14 14 -> B 120")]
+                public Tensor Forward(Tensor x) => Fc({|SCULPT0001:Conv(x)|});
+                """));
+    }
+
+    [Fact]
     public void A_dropout_named_as_an_origin_shows_its_rate()
     {
         var diagnostic = AnalyzerHarness.Verify(Model("""

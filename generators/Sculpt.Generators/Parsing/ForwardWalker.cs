@@ -374,12 +374,13 @@ internal sealed class ForwardWalker
                 continue;
             }
             mismatched = true;
-            var suggestion = Suggest(layer, shape);
+            var suggestion = Suggest(layer, shape, arguments[i].Expression);
+            bool resize = suggestion is not null && SetsInputSize(layer, shape);
             Report(new ShapeProblem(
                 ShapeProblemKind.CallArgument, arguments[i].Expression, layer.Name, accepted.ToString(), shape.ToString(),
                 With(reason, inputs[i].Producer), suggestion,
-                FixLayer: suggestion is null ? null : layer.Name,
-                FixSize: suggestion is null ? null : shape.Dims[shape.Rank - 1].Value));
+                FixLayer: resize ? layer.Name : null,
+                FixSize: resize ? shape.Dims[1].Value : null));
         }
         var input = inputs[0];
         var result = LayerRules.Apply(layer, input.Shape);
@@ -389,7 +390,8 @@ internal sealed class ForwardWalker
                 ShapeProblemKind.CallArgument, arguments[0].Expression, layer.Name, LayerRules.Accepts(layer, 0, input.Shape)?.ToString() ?? "?", input.Shape!.ToString(),
                 With(result.Problem, input.Producer), null));
         }
-        var output = result.Output;
+        // After a reported mismatch the output is unknown: one mistake, one diagnostic.
+        var output = mismatched ? null : result.Output;
         bool first = !_rows.Any(r => r.LayerName == layer.Name);
         _rows.Add(new SummaryRowSpec(layer.Name, LayerCatalog.Of(layer.Kind).Module, output, first ? layer.Name : null));
         string producer = $"'{layer.Name}' ({Describe(layer)})";
@@ -538,11 +540,26 @@ internal sealed class ForwardWalker
 
     private static string With(string reason, string? producer) => producer is null ? reason : $"{reason}; it comes from {producer}";
 
-    /// <summary>The fix when it is certain: a Linear whose input size should be the inferred last dim.</summary>
-    private static string? Suggest(LayerSpec layer, Shape input) =>
-        layer.Kind == LayerKind.Linear && input.Rank > 0 && input.Dims[input.Rank - 1].Kind == DimKind.Constant
-            ? $"[Linear({input.Dims[input.Rank - 1].Value}, {Text(layer.Arguments[1])})]"
+    /// <summary>
+    /// The fix when it repairs the cause, for a Linear that receives the wrong width: fed
+    /// <c>[B, K]</c> by another layer, the one change that makes both sides agree is an input size of
+    /// K (<see cref="SetsInputSize"/>); fed <c>[B, C, H, W]</c> whose trailing dims multiply to its
+    /// input size, the flatten was forgotten. Anything else (a higher-rank input that does not
+    /// multiply out) gets no fix: resizing the Linear would hide a missing flatten, pooling or permute.
+    /// </summary>
+    private static string? Suggest(LayerSpec layer, Shape input, ExpressionSyntax argument)
+    {
+        if (layer.Kind != LayerKind.Linear || input.HasVariadic || input.Rank < 2) return null;
+        if (SetsInputSize(layer, input)) return $"[Linear({input.Dims[1].Value}, {Text(layer.Arguments[1])})]";
+        var features = Dim.Product(input.Dims.Skip(1));
+        return input.Rank > 2 && features.WithDefaults is { } count && LayerRules.SizeDim(layer.Arguments[0]).WithDefaults == count
+            ? $"Ops.Flatten({argument}) (its {string.Join("x", input.Dims.Skip(1).Select(d => d.Text))} features are the {count} it takes)"
             : null;
+    }
+
+    /// <summary>Whether the fix is a new input size for the Linear: a two-dim input whose width is a literal.</summary>
+    private static bool SetsInputSize(LayerSpec layer, Shape input) =>
+        layer.Kind == LayerKind.Linear && !input.HasVariadic && input.Rank == 2 && input.Dims[1].Kind == DimKind.Constant;
 
     private static string Describe(LayerSpec layer) =>
         LayerCatalog.Of(layer.Kind).Module + " " + string.Join(layer.Kind == LayerKind.Linear ? " -> " : ", ", layer.Arguments.Select(a => Text(a).Trim('"')));
