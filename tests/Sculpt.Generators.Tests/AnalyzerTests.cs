@@ -938,6 +938,65 @@ public class AnalyzerTests
             public Tensor Forward(Tensor x) => {|SCULPT0019:Ops.MatMul(Query(x), Key(x))|};
             """),
 
+        // Control flow people use: helpers without [Shape] and local functions are followed, a switch
+        // expression's arms joined, an indexed loop over repeated blocks followed like a foreach.
+        Model("""
+            [Linear(3, 2)] private partial Tensor L(Tensor x);
+            private Tensor Helper(Tensor x) => x;
+            [Forward("B 5 -> B 2")]
+            public Tensor Forward(Tensor x) => L({|SCULPT0001:Helper(x)|});
+            """),
+        Model("""
+            [Linear(8, 4)] private partial Tensor A(Tensor x);
+            private Tensor Project(Tensor x)
+            {
+                var h = Ops.Relu(x);
+                return A({|SCULPT0001:h|});
+            }
+            [Forward("B 6 -> B 4")]
+            public Tensor Forward(Tensor x) => Project(x) + Project(x);
+            """),
+        Model("""
+            [Linear(8, 4)] private partial Tensor A(Tensor x);
+            [Forward("B 6 -> B 4")]
+            public Tensor Forward(Tensor x)
+            {
+                Tensor Mix(Tensor h) => A({|SCULPT0001:h|});
+                return Mix(x);
+            }
+            """),
+        Model("""
+            [Linear(6, 4)] private partial Tensor A(Tensor x);
+            [Linear(5, 2)] private partial Tensor Classify(Tensor x);
+            [Forward("B 6 -> B 2")]
+            public Tensor Forward(Tensor x) => Classify({|SCULPT0001:x.dim() switch { 2 => A(x), _ => throw new System.ArgumentException("rank") }|});
+            """),
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [Model]
+        public partial class Block
+        {
+            [Linear(8, 8)] private partial Tensor Mix(Tensor x);
+            [Forward("B 8 -> B 8")]
+            public Tensor Forward(Tensor x) => Mix(x);
+        }
+
+        [Model]
+        public partial class Stack
+        {
+            [Submodel(Repeat = 2)] private partial TorchSharp.Modules.ModuleList<Block> Blocks { get; }
+            [Linear(6, 2)] private partial Tensor Head(Tensor x);
+            [Forward("B 8 -> B 2")]
+            public Tensor Forward(Tensor x)
+            {
+                for (int i = 0; i < Blocks.Count; i++) x = Blocks[i].call(x);
+                return Head({|SCULPT0001:x|});
+            }
+        }
+        """,
+
         // SCULPT0010: hyperparameter types flags and JSON cannot carry
         Model("", """
             public {|SCULPT0010:int?|} MaxSteps { get; init; }
@@ -1023,6 +1082,45 @@ public class AnalyzerTests
 
     public static TheoryData<string> Valid => new()
     {
+        // Followed helpers, local functions and indexed loops that fit.
+        Model("""
+            [Linear(6, 4)] private partial Tensor A(Tensor x);
+            [Linear(4, 2)] private partial Tensor Classify(Tensor x);
+            private Tensor Project(Tensor x) => Ops.Relu(A(x));
+            private Tensor Twice(Tensor x) => Project(x) + Project(x);
+            [Forward("B 6 -> B 2")]
+            public Tensor Forward(Tensor x)
+            {
+                Tensor Head(Tensor h) => Classify(h);
+                return Head(Twice(x));
+            }
+            """),
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [Model]
+        public partial class Block
+        {
+            [Linear(8, 8)] private partial Tensor Mix(Tensor x);
+            [Forward("B 8 -> B 8")]
+            public Tensor Forward(Tensor x) => Mix(x);
+        }
+
+        [Model]
+        public partial class Stack
+        {
+            [Submodel(Repeat = 3)] private partial TorchSharp.Modules.ModuleList<Block> Blocks { get; }
+            [Linear(8, 2)] private partial Tensor Head(Tensor x);
+            [Forward("B 8 -> B 2")]
+            public Tensor Forward(Tensor x)
+            {
+                for (int i = 0; i < Blocks.Count; i++) x = Blocks[i].call(x);
+                return Head(x);
+            }
+        }
+        """,
+
         // Different hyperparameters with equal defaults, and a default that is no literal: nothing fails as declared.
         Model("""
             [Linear(784, "Hidden")] private partial Tensor Encode(Tensor x);
@@ -1069,10 +1167,10 @@ public class AnalyzerTests
             [Forward("B 4, 1 4 -> B 4")]
             public Tensor Forward(Tensor x, Tensor bias) => x * 2.0 + bias;
             """),
-        // Unknown shapes downstream of an unannotated helper and a TorchSharp call: no guesses.
+        // Unknown shapes downstream of a helper that calls TorchSharp directly, and of a TorchSharp call: no guesses.
         Model("""
             [Linear(3, 2)] private partial Tensor L(Tensor x);
-            private Tensor Helper(Tensor x) => x;
+            private Tensor Helper(Tensor x) => x.reshape(-1, 3);
             [Forward("B 5 -> B 2")]
             public Tensor Forward(Tensor x) => L(Helper(x)) + L(x.reshape(-1, 3)) * 0;
             """),

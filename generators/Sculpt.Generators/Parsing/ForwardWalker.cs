@@ -47,6 +47,15 @@ internal sealed class ForwardWalker
     private readonly Dictionary<string, (IPropertySymbol Property, INamedTypeSymbol Block)> _blocks = new();
     private readonly List<SummaryRowSpec> _rows = new();
     private readonly List<ShapeCheckSpec> _checks = new();
+
+    /// <summary>Helpers being followed (a guard against recursion and deep chains), innermost last.</summary>
+    private readonly List<IMethodSymbol> _inlining = new();
+
+    /// <summary>While following a helper: the values its <c>return</c>s give; null in the walked method itself.</summary>
+    private List<Value>? _returns;
+
+    /// <summary>Problems already reported, by place and text: a helper followed twice reports its mistake once.</summary>
+    private readonly HashSet<(Microsoft.CodeAnalysis.Text.TextSpan, string)> _reported = new();
     private readonly Action<ShapeProblem>? _report;
     private readonly ICollection<string> _dimNames;
     private readonly CancellationToken _cancellation;
@@ -132,12 +141,18 @@ internal sealed class ForwardWalker
                 Deconstruct(deconstruction.Left, Evaluate(deconstruction.Right));
                 return false;
             case ReturnStatementSyntax { Expression: { } value }:
-                Return(value, output);
+                if (_returns is not null) _returns.Add(Evaluate(value));
+                else Return(value, output);
                 return true;
+            case LocalFunctionStatementSyntax:
+                // Followed where it is called.
+                return false;
+            case ForStatementSyntax loop when IndexedBlocks(loop) is { } indexed:
+                return Blocks(loop, loop.Statement, indexed.Index, indexed.Repeated, output);
             case IfStatementSyntax branch:
                 return Branch(branch, output);
             case ForEachStatementSyntax loop when RepeatedBlocks(loop.Expression) is { } repeated:
-                return Blocks(loop, repeated, output);
+                return Blocks(loop, loop.Statement, loop.Identifier.ValueText, repeated, output);
             default:
                 // Loops and the rest: what they assign is no longer known afterwards.
                 foreach (var assigned in statement.DescendantNodes().OfType<AssignmentExpressionSyntax>().Select(a => a.Left).OfType<IdentifierNameSyntax>())
@@ -196,6 +211,22 @@ internal sealed class ForwardWalker
         return false;
     }
 
+    /// <summary>
+    /// <c>for (int i = 0; i &lt; Blocks.Count; i++) x = Blocks[i].call(x);</c>: the repeated
+    /// <c>[Submodel]</c> the loop indexes and the index, when the loop runs over all of it.
+    /// </summary>
+    private (string Index, (IPropertySymbol Property, INamedTypeSymbol Block) Repeated)? IndexedBlocks(ForStatementSyntax loop)
+    {
+        if (loop.Declaration?.Variables is not [{ } index]
+            || loop.Condition is not BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LessThanExpression, Left: IdentifierNameSyntax counter, Right: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Count" } count }
+            || counter.Identifier.ValueText != index.Identifier.ValueText
+            || RepeatedBlocks(count.Expression) is not { } repeated)
+        {
+            return null;
+        }
+        return ("[" + index.Identifier.ValueText + "]" + repeated.Property.Name, repeated);
+    }
+
     /// <summary>The repeated <c>[Submodel]</c> property a <c>foreach</c> runs over, if it is one.</summary>
     private (IPropertySymbol Property, INamedTypeSymbol Block)? RepeatedBlocks(ExpressionSyntax expression)
     {
@@ -213,11 +244,11 @@ internal sealed class ForwardWalker
     /// A loop over repeated blocks: one pass is followed; a value that one block leaves as it was
     /// stays known after any number of blocks, any other becomes unknown.
     /// </summary>
-    private bool Blocks(ForEachStatementSyntax loop, (IPropertySymbol Property, INamedTypeSymbol Block) repeated, Shape? output)
+    private bool Blocks(StatementSyntax loop, StatementSyntax body, string block, (IPropertySymbol Property, INamedTypeSymbol Block) repeated, Shape? output)
     {
-        _blocks[loop.Identifier.ValueText] = repeated;
+        _blocks[block] = repeated;
         var before = new Dictionary<string, Value>(_locals);
-        _ = Statement(loop.Statement, output);
+        _ = Statement(body, output);
         var after = _locals;
         bool changed = after.Any(pair => before.TryGetValue(pair.Key, out var old) && old.Shape != pair.Value.Shape);
         if (changed && ModelParser.RepeatOf(repeated.Property) is { IsHyperParameter: false, Literal: >= 2 })
@@ -225,14 +256,14 @@ internal sealed class ForwardWalker
             // At least two blocks for certain: the second one sees what the first one made.
             var rows = _rows.Count;
             _locals = new Dictionary<string, Value>(after);
-            _ = Statement(loop.Statement, output);
+            _ = Statement(body, output);
             _rows.RemoveRange(rows, _rows.Count - rows);
             _locals = after;
         }
         _locals = after.Keys.ToDictionary(
             name => name,
             name => before.TryGetValue(name, out var old) && after[name].Shape is { } shape && old.Shape == shape ? old : (before.ContainsKey(name) ? Value.Unknown : after[name]));
-        _blocks.Remove(loop.Identifier.ValueText);
+        _blocks.Remove(block);
         return false;
     }
 
@@ -281,6 +312,11 @@ internal sealed class ForwardWalker
             case ConditionalExpressionSyntax conditional:
                 Evaluate(conditional.Condition);
                 return Join(Evaluate(conditional.WhenTrue), Evaluate(conditional.WhenFalse));
+            case SwitchExpressionSyntax choice when choice.Arms.Count > 0:
+                Evaluate(choice.GoverningExpression);
+                // An arm that throws gives no value; the others agree where they agree.
+                var arms = choice.Arms.Where(a => a.Expression is not ThrowExpressionSyntax).Select(a => Evaluate(a.Expression)).ToList();
+                return arms.Count == 0 ? Value.Unknown : arms.Aggregate(Join);
             case BinaryExpressionSyntax binary when binary.Kind() is SyntaxKind.AddExpression or SyntaxKind.SubtractExpression or SyntaxKind.MultiplyExpression or SyntaxKind.DivideExpression:
                 return Elementwise(binary);
             case MemberAccessExpressionSyntax member when member.IsKind(SyntaxKind.SimpleMemberAccessExpression):
@@ -342,8 +378,9 @@ internal sealed class ForwardWalker
         {
             return Signed(invocation, property.Name, submodel.Name, forward, property.Name);
         }
-        if (invocation.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "call" or "forward", Expression: IdentifierNameSyntax block }
-            && _blocks.TryGetValue(block.Identifier.ValueText, out var repeated)
+        if (invocation.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "call" or "forward", Expression: var blockExpression }
+            && BlockKey(blockExpression) is { } blockKey
+            && _blocks.TryGetValue(blockKey, out var repeated)
             && ModelParser.Forward(repeated.Block).Signature is { } blockForward)
         {
             string count = ModelParser.RepeatOf(repeated.Property) is { } repeat
@@ -351,8 +388,72 @@ internal sealed class ForwardWalker
                 : "?";
             return Signed(invocation, repeated.Property.Name, $"{count} x {repeated.Block.Name}", blockForward, repeated.Property.Name);
         }
+        if (method is not null && Helper(method) is { } helper)
+        {
+            return Inline(method, helper, arguments);
+        }
         foreach (var argument in arguments) Evaluate(argument.Expression);
         return Value.Unknown;
+    }
+
+    /// <summary>How a loop's block is named in <see cref="_blocks"/>: <c>block</c> of a <c>foreach</c>, <c>[i]Blocks</c> of an indexed loop.</summary>
+    private static string? BlockKey(ExpressionSyntax expression) => expression switch
+    {
+        IdentifierNameSyntax name => name.Identifier.ValueText,
+        ElementAccessExpressionSyntax { Expression: IdentifierNameSyntax list, ArgumentList.Arguments: [{ Expression: IdentifierNameSyntax index }] } =>
+            "[" + index.Identifier.ValueText + "]" + list.Identifier.ValueText,
+        _ => null,
+    };
+
+    /// <summary>
+    /// A helper of the model without <c>[Shape]</c> (a private method or a local function) in the
+    /// same file, whose body the walk can follow: its parameters, and its body or arrow.
+    /// </summary>
+    private (SeparatedSyntaxList<ParameterSyntax> Parameters, SyntaxNode Body)? Helper(IMethodSymbol method)
+    {
+        if (method.IsAbstract || method.IsGenericMethod || method.DeclaringSyntaxReferences.Length != 1) return null;
+        if (method.MethodKind != MethodKind.LocalFunction && !SymbolEqualityComparer.Default.Equals(method.ContainingType, _type)) return null;
+        var syntax = method.DeclaringSyntaxReferences[0].GetSyntax(_cancellation);
+        if (syntax.SyntaxTree != _model.SyntaxTree) return null;
+        var (parameters, body) = syntax switch
+        {
+            MethodDeclarationSyntax declared => (declared.ParameterList.Parameters, (SyntaxNode?)declared.Body ?? declared.ExpressionBody),
+            LocalFunctionStatementSyntax local => (local.ParameterList.Parameters, (SyntaxNode?)local.Body ?? local.ExpressionBody),
+            _ => (default, null),
+        };
+        return body is null ? null : (parameters, body);
+    }
+
+    /// <summary>
+    /// Follows a helper's body with its parameters bound to the arguments' values: what it returns
+    /// (several returns joined), and every layer or op call inside checked where it is written.
+    /// Three helpers deep at most, never into one already being followed.
+    /// </summary>
+    private Value Inline(IMethodSymbol method, (SeparatedSyntaxList<ParameterSyntax> Parameters, SyntaxNode Body) helper, SeparatedSyntaxList<ArgumentSyntax> arguments)
+    {
+        var values = arguments.Select(a => Evaluate(a.Expression)).ToList();
+        if (_inlining.Count >= 3 || _inlining.Any(m => SymbolEqualityComparer.Default.Equals(m, method))
+            || arguments.Any(a => a.NameColon is not null) || values.Count != helper.Parameters.Count) return Value.Unknown;
+
+        var savedLocals = _locals;
+        var savedReturns = _returns;
+        // A local function sees the enclosing locals; a method only its parameters.
+        _locals = method.MethodKind == MethodKind.LocalFunction ? new Dictionary<string, Value>(savedLocals) : new Dictionary<string, Value>();
+        for (int i = 0; i < values.Count; i++) _locals[helper.Parameters[i].Identifier.ValueText] = values[i];
+        _returns = new List<Value>();
+        _inlining.Add(method);
+        try
+        {
+            if (helper.Body is ArrowExpressionClauseSyntax arrow) _returns.Add(Evaluate(arrow.Expression));
+            else if (helper.Body is BlockSyntax block) Block(block, null);
+            return _returns.Count == 0 ? Value.Unknown : _returns.Aggregate(Join);
+        }
+        finally
+        {
+            _inlining.RemoveAt(_inlining.Count - 1);
+            _locals = savedLocals;
+            _returns = savedReturns;
+        }
     }
 
     /// <summary>A layer call: each input checked against what the layer accepts, the output (and a recurrent layer's states) computed.</summary>
@@ -536,7 +637,10 @@ internal sealed class ForwardWalker
         return constant.HasValue && constant.Value is not bool && HyperParametersParser.AsDouble(constant.Value) is { } value ? (long)value : null;
     }
 
-    private void Report(ShapeProblem problem) => _report?.Invoke(problem);
+    private void Report(ShapeProblem problem)
+    {
+        if (_report is not null && _reported.Add((problem.Node.Span, problem.Reason))) _report(problem);
+    }
 
     private static string With(string reason, string? producer) => producer is null ? reason : $"{reason}; it comes from {producer}";
 
