@@ -740,6 +740,8 @@ public class AnalyzerTests
         [Model]
         public class {|SCULPT0009:NotPartialModel|} { }
 
+        public class {|SCULPT0009:System|} { }
+
         [Model]
         public class {|SCULPT0009:PlainWithLayers|}
         {

@@ -48,9 +48,17 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         });
     }
 
+    /// <summary>The root namespaces generated code names as <c>global::X</c>: a global type of one of these names hides it.</summary>
+    private static readonly ImmutableHashSet<string> GeneratedRoots = ImmutableHashSet.Create("System", "TorchSharp", "Sculpt");
+
     private static void AnalyzeType(SymbolAnalysisContext context)
     {
         var type = (INamedTypeSymbol)context.Symbol;
+        if (type.ContainingType is null && type.ContainingNamespace.IsGlobalNamespace && GeneratedRoots.Contains(type.Name))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CannotGenerate, type.Locations.FirstOrDefault(),
+                $"a type named '{type.Name}' outside any namespace hides the namespace {type.Name} that Sculpt's generated code names (global::{type.Name}.…); rename it or declare it in a namespace"));
+        }
         foreach (var attribute in type.GetAttributes())
         {
             switch (attribute.AttributeClass?.ToDisplayString())
