@@ -55,7 +55,9 @@ public sealed class SculptGenerator : IIncrementalGenerator
                 .Where(static spec => spec is not null)
                 .WithTrackingName(TrackingNames.Datasets);
             context.RegisterSourceOutput(datasets, static (output, spec) =>
-                output.AddSource(spec!.Target.HintName + ".Dataset.g.cs", DatasetEmitter.Emit(spec)));
+                // Named by kind: one pipeline per attribute, so one type under two dataset attributes (an
+                // error the analyzer reports) still gets two distinct files instead of a generator crash.
+                output.AddSource(spec!.Target.HintName + "." + spec.Kind + "Dataset.g.cs", DatasetEmitter.Emit(spec)));
         }
     }
 }

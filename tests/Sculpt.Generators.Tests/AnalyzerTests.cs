@@ -742,6 +742,14 @@ public class AnalyzerTests
 
         public class {|SCULPT0009:System|} { }
 
+        [HyperParameters]
+        [CsvDataset("both.csv")]
+        public partial record {|SCULPT0009:Both|}
+        {
+            public int Hidden { get; init; } = 3;
+            [Label] public int Kind { get; init; }
+        }
+
         [Model]
         public class {|SCULPT0009:PlainWithLayers|}
         {
@@ -999,6 +1007,19 @@ public class AnalyzerTests
         }
         """,
 
+        // Sizes computed from other hyperparameters take part like any other, with their computed defaults.
+        Model("""
+            [Linear("Dim", "FeedForward")] private partial Tensor Up(Tensor x);
+            [Linear(100, "Dim")] private partial Tensor Down(Tensor x);
+            [Forward("B Dim -> B Dim")]
+            public Tensor Forward(Tensor x) => Down({|SCULPT0001:Up(x)|});
+            """, "    public int Dim { get; init; } = 64;\n    public int FeedForward => Dim * 4;"),
+        Model("""
+            [SelfAttention("Dim", {|SCULPT0006:"Heads"|})] private partial Tensor Attend(Tensor x);
+            [Forward("B T Dim -> B T Dim")]
+            public Tensor Forward(Tensor x) => Attend(x);
+            """, "    public int Dim { get; init; } = 64;\n    public int HeadDim { get; init; } = 24;\n    public int Heads => Dim / 32 + 1;"),
+
         // SCULPT0010: hyperparameter types flags and JSON cannot carry
         Model("", """
             public {|SCULPT0010:int?|} MaxSteps { get; init; }
@@ -1084,6 +1105,15 @@ public class AnalyzerTests
 
     public static TheoryData<string> Valid => new()
     {
+        // A feed-forward width computed from the model dim, and a head count dividing it.
+        Model("""
+            [SelfAttention("Dim", "Heads")] private partial Tensor Attend(Tensor x);
+            [Linear("Dim", "FeedForward")] private partial Tensor Up(Tensor x);
+            [Linear("FeedForward", "Dim")] private partial Tensor Down(Tensor x);
+            [Forward("B T Dim -> B T Dim")]
+            public Tensor Forward(Tensor x) => Down(Ops.Gelu(Up(Attend(x)))) + x;
+            """, "    public int Dim { get; init; } = 64;\n    public int FeedForward => Dim * 4;\n    public int Heads => Dim / 16;"),
+
         // Followed helpers, local functions and indexed loops that fit.
         Model("""
             [Linear(6, 4)] private partial Tensor A(Tensor x);

@@ -506,3 +506,29 @@ public partial class BlockFed
 
 [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
 public partial class TwoWidthsTrainer : Trainer<TwoWidths, Blobs, WidthsConfig>;
+
+/// <summary>A transformer-style width computed from the model dim: one hyperparameter, no drift.</summary>
+[HyperParameters]
+public partial record ComputedConfig : TrainingHyperParameters
+{
+    [Range(1, 4096)] public int Dim { get; init; } = 8;
+
+    /// <summary>The MLP's inner width.</summary>
+    public int FeedForward => Dim * 4;
+}
+
+[Model(typeof(ComputedConfig))]
+public partial class ComputedWidths
+{
+    [Linear(12, "Dim")] private partial Tensor Embed(Tensor x);
+    [Linear("Dim", "FeedForward")] private partial Tensor Up(Tensor x);
+    [Linear("FeedForward", "Dim")] private partial Tensor Down(Tensor x);
+    [Linear("Dim", 3)] private partial Tensor Classify(Tensor x);
+
+    [Forward("B 3 2 2 -> B 3")]
+    public Tensor Forward(Tensor points)
+    {
+        var h = Embed(Ops.Flatten(points));
+        return Classify(h + Down(Ops.Gelu(Up(h))));
+    }
+}

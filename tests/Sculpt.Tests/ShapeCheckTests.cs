@@ -56,6 +56,17 @@ public class ShapeCheckTests
     };
 
     [Fact]
+    public void A_size_computed_from_other_hyperparameters_follows_them()
+    {
+        using var model = new ComputedWidths(new ComputedConfig { Dim = 6 });
+        using var output = model.call(randn(2, 3, 2, 2));
+        Assert.Equal([2L, 3L], output.shape);
+        // Up is 6 -> 24 with its bias, Down 24 -> 6 with its bias.
+        Assert.Equal(12 * 6 + 6 + 6 * 24 + 24 + 24 * 6 + 6 + 6 * 3 + 3, model.ParameterCount);
+        Assert.Empty(ComputedWidths.ShapeErrors(new ComputedConfig { Dim = 6 }));
+    }
+
+    [Fact]
     public void The_message_names_each_size_with_its_value_and_where_it_comes_from()
     {
         var errors = TwoWidths.ShapeErrors(new WidthsConfig { Hidden = 16, Hidden2 = 10 });

@@ -54,6 +54,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeType(SymbolAnalysisContext context)
     {
         var type = (INamedTypeSymbol)context.Symbol;
+        if (Report(context, type, DeclarationRules.RolesProblem(type))) return;
         if (type.ContainingType is null && type.ContainingNamespace.IsGlobalNamespace && GeneratedRoots.Contains(type.Name))
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CannotGenerate, type.Locations.FirstOrDefault(),
@@ -300,7 +301,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
     {
         var properties = config is null
             ? new Dictionary<string, IPropertySymbol>()
-            : HyperParametersParser.Properties(config).ToDictionary(p => p.Name);
+            : HyperParametersParser.Properties(config).Concat(HyperParametersParser.ComputedSizes(config)).ToDictionary(p => p.Name);
         var sizes = ModelParser.DimNames(config, withDefaults: true);
         foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
         {

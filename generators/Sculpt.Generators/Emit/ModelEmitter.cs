@@ -27,6 +27,9 @@ internal static class ModelEmitter
 
         w.BeginType(target);
         w.Line(SourceWriter.GeneratedCode);
+        // TorchSharp calls forward; the model's own method is Forward: two names by design, not a typo.
+        if (forward is not null && string.Equals(forward.MethodName, "forward", System.StringComparison.OrdinalIgnoreCase))
+            w.Line("[global::System.Diagnostics.CodeAnalysis.SuppressMessage(\"Naming\", \"CA1708:Identifiers should differ by more than case\", Justification = \"TorchSharp's forward override beside the model's Forward\")]");
         w.Open($"partial {target.Type.Keyword} {self} : {module}, {contract}");
 
         foreach (var layer in spec.Layers)
@@ -61,7 +64,7 @@ internal static class ModelEmitter
             foreach (var argument in layer.Arguments.Where(a => a.IsHyperParameter && checkedArguments.Add(a.HyperParameter!)))
             {
                 string check = LayerCatalog.Of(layer.Kind).Arguments[layer.Arguments.Items.IndexOf(argument)].Role == ArgumentRole.Probability ? "Probability" : "Size";
-                string flag = "--" + Parsing.Names.KebabCase(argument.HyperParameter!);
+                string flag = argument.Computed ? argument.HyperParameter! + " (computed)" : "--" + Parsing.Names.KebabCase(argument.HyperParameter!);
                 w.Line($"global::Sculpt.HyperParameters.LayerArgumentCheck.{check}(config.{Names.Identifier(argument.HyperParameter!)}, {SourceWriter.Quote(flag)}, {SourceWriter.Quote(self)}, {SourceWriter.Quote(layer.Name)});");
             }
         }
@@ -94,7 +97,8 @@ internal static class ModelEmitter
             }
             if (repeat.IsHyperParameter)
             {
-                w.Line($"global::Sculpt.HyperParameters.LayerArgumentCheck.Size(config.{Names.Identifier(repeat.HyperParameter!)}, {SourceWriter.Quote("--" + Parsing.Names.KebabCase(repeat.HyperParameter!))}, {SourceWriter.Quote(self)}, {SourceWriter.Quote(submodel.Name)});");
+                string flag = repeat.Computed ? repeat.HyperParameter! + " (computed)" : "--" + Parsing.Names.KebabCase(repeat.HyperParameter!);
+                w.Line($"global::Sculpt.HyperParameters.LayerArgumentCheck.Size(config.{Names.Identifier(repeat.HyperParameter!)}, {SourceWriter.Quote(flag)}, {SourceWriter.Quote(self)}, {SourceWriter.Quote(submodel.Name)});");
             }
             string blocks = "new" + submodel.Name;
             w.Line($"{submodel.Type}[] {blocks} = new {submodel.Type}[{LayerEmission.SizeText(repeat, "config")}];");

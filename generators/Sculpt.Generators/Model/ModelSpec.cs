@@ -114,6 +114,9 @@ internal sealed record LayerArgument(string? HyperParameter, double Literal)
     /// <summary>A hyperparameter's declared default, where the analyzer knows it (see <c>HyperParameterSizes</c>).</summary>
     public long? Default { get; init; }
 
+    /// <summary>A size computed from the other hyperparameters (<c>FeedForward =&gt; Dim * 4</c>): no flag sets it.</summary>
+    public bool Computed { get; init; }
+
     public bool IsHyperParameter => HyperParameter is not null;
 }
 

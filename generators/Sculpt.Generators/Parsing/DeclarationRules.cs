@@ -98,12 +98,27 @@ internal static class DeclarationRules
     /// <summary>
     /// Whether this is the declaration to generate from. An attribute repeated on several partial
     /// declarations of one type (a compile error of its own) reaches the generator once per
-    /// declaration; only the first is used, so each type gets one file.
+    /// declaration; only the first is used, so each type gets one file. A type with two Sculpt
+    /// roles gets none (<see cref="RolesProblem"/>).
     /// </summary>
     public static bool IsFirstAttributedDeclaration(GeneratorAttributeSyntaxContext context, string attribute) =>
-        context.TargetSymbol.GetAttributes()
-            .FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == attribute)?.ApplicationSyntaxReference is not { } first
-        || first.SyntaxTree == context.TargetNode.SyntaxTree && context.TargetNode.Span.Contains(first.Span);
+        (context.TargetSymbol is not INamedTypeSymbol type || RolesProblem(type) is null)
+        && (context.TargetSymbol.GetAttributes()
+                .FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == attribute)?.ApplicationSyntaxReference is not { } first
+            || first.SyntaxTree == context.TargetNode.SyntaxTree && context.TargetNode.Span.Contains(first.Span));
+
+    /// <summary>The attributes that each give a type its Sculpt role.</summary>
+    private static readonly string[] Roles = new[] { KnownTypes.HyperParametersAttribute, KnownTypes.ModelAttribute, KnownTypes.TrainerAttribute }
+        .Concat(DatasetParser.Attributes).ToArray();
+
+    /// <summary>Why a type marked with two Sculpt roles ([HyperParameters] and [CsvDataset], say) cannot be generated, or null.</summary>
+    public static string? RolesProblem(INamedTypeSymbol type)
+    {
+        var roles = type.GetAttributes().Select(a => a.AttributeClass?.ToDisplayString()).Where(n => n is not null && Roles.Contains(n)).Distinct().ToList();
+        if (roles.Count < 2) return null;
+        string names = string.Join(" and ", roles.Select(r => "[" + r!.Substring(r.LastIndexOf('.') + 1).Replace("Attribute", "") + "]"));
+        return $"'{type.Name}' is marked {names}: a type plays one Sculpt role, so declare one type for each";
+    }
 
     /// <summary>Why code cannot be generated for a <c>[Trainer]</c> type, or null.</summary>
     public static string? TrainerProblem(INamedTypeSymbol type)

@@ -18,6 +18,8 @@ internal sealed class HyperParameterSizes : HashSet<string>
 
     public static readonly HyperParameterSizes None = new();
 
+    private readonly HashSet<string> _computed = new();
+
     public static HyperParameterSizes Of(INamedTypeSymbol? config, bool withDefaults)
     {
         var sizes = new HyperParameterSizes();
@@ -28,17 +30,83 @@ internal sealed class HyperParameterSizes : HashSet<string>
             sizes.Add(property.Name);
             if (withDefaults && LiteralDefault(property) is { } value) sizes._defaults[property.Name] = value;
         }
+        var computed = HyperParametersParser.ComputedSizes(config).ToList();
+        foreach (var property in computed)
+        {
+            sizes.Add(property.Name);
+            sizes._computed.Add(property.Name);
+        }
+        if (withDefaults)
+        {
+            // A computed size's default follows from the others' (Dim * 4 with Dim = 64); in declaration
+            // order, each pass may resolve one that names another computed size.
+            for (int pass = 0; pass < computed.Count; pass++)
+            {
+                foreach (var property in computed)
+                {
+                    if (!sizes._defaults.ContainsKey(property.Name) && ComputedDefault(property, sizes._defaults) is { } value) sizes._defaults[property.Name] = value;
+                }
+            }
+        }
         return sizes;
     }
 
     /// <summary>The declared default of <paramref name="name"/>, or null when it is not a literal.</summary>
     public long? Default(string name) => _defaults.TryGetValue(name, out long value) ? value : null;
 
+    /// <summary>Whether <paramref name="name"/> is computed from the other hyperparameters (it has no flag).</summary>
+    public bool IsComputed(string name) => _computed.Contains(name);
+
     /// <summary><paramref name="layer"/> with its hyperparameter sizes carrying their defaults.</summary>
     public LayerSpec WithDefaults(LayerSpec layer) =>
         _defaults.Count == 0
             ? layer
             : layer with { Arguments = layer.Arguments.Select(a => a.IsHyperParameter && Default(a.HyperParameter!) is { } value ? a with { Default = value } : a).ToEquatableArray() };
+
+    /// <summary>The value of <c>=&gt; Dim * 4</c> (literals and other sizes under + - * /, exact division only), or null.</summary>
+    private static long? ComputedDefault(IPropertySymbol property, IReadOnlyDictionary<string, long> known)
+    {
+        var expression = property.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() switch
+        {
+            PropertyDeclarationSyntax { ExpressionBody.Expression: var arrow } => arrow,
+            PropertyDeclarationSyntax { AccessorList.Accessors: [{ ExpressionBody.Expression: var getter }] } => getter,
+            _ => null,
+        };
+        return expression is null ? null : Evaluate(expression, known);
+    }
+
+    private static long? Evaluate(ExpressionSyntax expression, IReadOnlyDictionary<string, long> known)
+    {
+        switch (expression)
+        {
+            case ParenthesizedExpressionSyntax inner:
+                return Evaluate(inner.Expression, known);
+            case LiteralExpressionSyntax { Token.Value: int or long } literal:
+                return System.Convert.ToInt64(literal.Token.Value, System.Globalization.CultureInfo.InvariantCulture);
+            case IdentifierNameSyntax name:
+                return known.TryGetValue(name.Identifier.ValueText, out long value) ? value : null;
+            case MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax member }:
+                return known.TryGetValue(member.Identifier.ValueText, out long field) ? field : null;
+            case BinaryExpressionSyntax binary when Evaluate(binary.Left, known) is { } left && Evaluate(binary.Right, known) is { } right:
+                try
+                {
+                    return binary.OperatorToken.Text switch
+                    {
+                        "+" => checked(left + right),
+                        "-" => checked(left - right),
+                        "*" => checked(left * right),
+                        "/" when right != 0 && left % right == 0 => left / right,
+                        _ => null,
+                    };
+                }
+                catch (System.OverflowException)
+                {
+                    return null;
+                }
+            default:
+                return null;
+        }
+    }
 
     private static long? LiteralDefault(IPropertySymbol property)
     {

@@ -70,6 +70,25 @@ internal static class HyperParametersParser
         return result;
     }
 
+    /// <summary>
+    /// Integer properties computed from the others (<c>public int FeedForward => Dim * 4;</c>): sizes a
+    /// layer may take, never flags or JSON. Public, instance, get-only, declared with an expression.
+    /// </summary>
+    public static IEnumerable<IPropertySymbol> ComputedSizes(INamedTypeSymbol type)
+    {
+        var settable = new HashSet<string>(Properties(type).Select(p => p.Name));
+        var seen = new HashSet<string>();
+        for (var current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+        {
+            foreach (var property in current.GetMembers().OfType<IPropertySymbol>())
+            {
+                if (property.IsStatic || property.IsIndexer || property.DeclaredAccessibility != Accessibility.Public || property.SetMethod is not null) continue;
+                if (KindOf(property.Type) is not (ValueKind.Int32 or ValueKind.Int64) || settable.Contains(property.Name) || !seen.Add(property.Name)) continue;
+                yield return property;
+            }
+        }
+    }
+
     public static ValueKind? KindOf(ITypeSymbol type) => type.SpecialType switch
     {
         SpecialType.System_Int32 => ValueKind.Int32,

@@ -68,15 +68,17 @@ internal static class ModelParser
     private sealed class KnownArguments
     {
         private readonly Dictionary<string, ValueKind> _kinds = new();
+        private readonly HashSet<string> _computed = new();
 
         public static KnownArguments Of(INamedTypeSymbol? config)
         {
             var known = new KnownArguments();
             if (config is null) return known;
-            foreach (var property in HyperParametersParser.Properties(config))
+            foreach (var property in HyperParametersParser.Properties(config).Concat(HyperParametersParser.ComputedSizes(config)))
             {
                 if (HyperParametersParser.KindOf(property.Type) is { } kind && !known._kinds.ContainsKey(property.Name)) known._kinds[property.Name] = kind;
             }
+            foreach (var property in HyperParametersParser.ComputedSizes(config)) known._computed.Add(property.Name);
             return known;
         }
 
@@ -89,7 +91,7 @@ internal static class ModelParser
                 ? _kinds.TryGetValue(argument.HyperParameter!, out var kind) && (kind is ValueKind.Int32 or ValueKind.Int64 || !size && kind is ValueKind.Double or ValueKind.Single)
                 : !double.IsNaN(argument.Literal) && !double.IsInfinity(argument.Literal)
                   && (!size || argument.Literal >= 1 && argument.Literal <= MaxSize && argument.Literal == System.Math.Floor(argument.Literal));
-            return usable ? argument : new LayerArgument(null, 1);
+            return !usable ? new LayerArgument(null, 1) : argument.IsHyperParameter && _computed.Contains(argument.HyperParameter!) ? argument with { Computed = true } : argument;
         }
 
         /// <summary>The largest literal size written as is: any larger is reported and would overflow the generated arithmetic.</summary>

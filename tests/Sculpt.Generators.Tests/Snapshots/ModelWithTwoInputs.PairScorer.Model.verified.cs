@@ -2,6 +2,7 @@
 #nullable enable
 
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
+[global::System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1708:Identifiers should differ by more than case", Justification = "TorchSharp's forward override beside the model's Forward")]
 partial class PairScorer : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Sculpt.Models.ISculptModel<PairScorer, global::PairConfig>
 {
     /// <summary>The Linear module behind <see cref="Left"/>; its state-dict prefix is "Left".</summary>
