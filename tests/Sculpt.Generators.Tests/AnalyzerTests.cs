@@ -1020,6 +1020,15 @@ public class AnalyzerTests
             public Tensor Forward(Tensor x) => Attend(x);
             """, "    public int Dim { get; init; } = 64;\n    public int HeadDim { get; init; } = 24;\n    public int Heads => Dim / 32 + 1;"),
 
+        // SCULPT0019: a reshape whose -1 cannot keep the batch.
+        Model("""
+            [Conv2d(1, 16, 5)] private partial Tensor Conv(Tensor x);
+            [MaxPool2d(2)] private partial Tensor Pool(Tensor x);
+            [Linear(400, 10)] private partial Tensor Classify(Tensor x);
+            [Forward("B 1 12 12 -> B 10")]
+            public Tensor Forward(Tensor x) => Classify({|SCULPT0019:Ops.Reshape(Pool(Conv(x)), -1, 400)|});
+            """),
+
         // SCULPT0010: hyperparameter types flags and JSON cannot carry
         Model("", """
             public {|SCULPT0010:int?|} MaxSteps { get; init; }

@@ -553,6 +553,10 @@ internal sealed class ForwardWalker
             string received = string.Join(" and ", tensors.Select(t => t.Shape?.ToString() ?? "?"));
             Report(new ShapeProblem(ShapeProblemKind.CallArgument, invocation, "Ops." + name, Requirement(name), received, result.Problem, null));
         }
+        else if (name == "Reshape" && allConstant && OpRules.ReshapeCondition(input.Shape, constants) is { } reshaped)
+        {
+            Report(new ShapeProblem(ShapeProblemKind.OnlyWhen, invocation, "Ops." + name, Requirement(name), input.Shape!.ToString(), reshaped, null));
+        }
         else if (name == "MatMul" && tensors.Count == 2 && OpRules.MatMulCondition(tensors[0].Shape, tensors[1].Shape) is { } condition)
         {
             // q @ k without the transpose: [B, T, D] @ [B, T, D] multiplies only when T = D.

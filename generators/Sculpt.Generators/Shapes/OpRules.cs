@@ -45,6 +45,21 @@ internal static class OpRules
         return RuleResult.Of(targetDims);
     }
 
+    /// <summary>
+    /// A reshape whose -1 must absorb a symbol's multiple that is no whole number of the rest
+    /// (<c>Reshape(x, -1, 400)</c> of <c>[B, 16, 4, 4]</c>): it runs only for some sizes of the symbol,
+    /// and then mixes samples. The condition, or null.
+    /// </summary>
+    public static string? ReshapeCondition(Shape? input, IReadOnlyList<long> target)
+    {
+        if (input is null || input.HasVariadic || target.Count(t => t == -1) != 1 || target.Any(t => t == 0 || t < -1)) return null;
+        long known = target.Where(t => t != -1).Aggregate(1L, (p, t) => p * t);
+        var (constant, symbols) = Split(Dim.Product(input.Dims));
+        if (symbols is not { Count: > 0 } || constant % known == 0) return null;
+        string perSample = string.Join("*", symbols.Select(d => d.Text));
+        return $"-1 would take {perSample}*{constant}/{known} rows, so it runs only when {perSample}*{constant} is a multiple of {known}, and then mixes samples; the sizes after -1 would need to divide {constant}";
+    }
+
     public static RuleResult Transpose(Shape? input, long first, long second)
     {
         if (input is null || input.HasVariadic) return RuleResult.Unknown;
