@@ -1029,6 +1029,82 @@ public class AnalyzerTests
             public Tensor Forward(Tensor x) => Classify({|SCULPT0019:Ops.Reshape(Pool(Conv(x)), -1, 400)|});
             """),
 
+        // More real bug classes, in other code styles.
+        // A classifier head sized by one hyperparameter, fed by a block sized by another.
+        Model("""
+            [Embedding(1000, "EmbedDim")] private partial Tensor Tokens(Tensor x);
+            [Linear("ModelDim", 2)] private partial Tensor Head(Tensor x);
+            [Forward("B T -> B 2")]
+            public Tensor Forward(Tensor tokens)
+            {
+                var embedded = Tokens(tokens);
+                var pooled = Ops.Mean(embedded, 1);
+                return Head({|SCULPT0001:pooled|});
+            }
+            """, "    public int EmbedDim { get; init; } = 128;\n    public int ModelDim { get; init; } = 256;"),
+        // The flatten size of a conv stack with hyperparameter channels, written as a literal.
+        Model("""
+            [Conv2d(3, "Channels", 3, Padding = 1)] private partial Tensor Conv(Tensor x);
+            [MaxPool2d(2)] private partial Tensor Pool(Tensor x);
+            [Linear(1024, 10)] private partial Tensor Fc(Tensor x);
+            [Forward("B 3 8 8 -> B 10")]
+            public Tensor Forward(Tensor x)
+            {
+                var features = Pool(Ops.Relu(Conv(x)));
+                var flat = Ops.Flatten(features);
+                return Fc({|SCULPT0001:flat|});
+            }
+            """, "    public int Channels { get; init; } = 32;"),
+        // A residual whose projection changes the width.
+        Model("""
+            [Linear("Dim", "Wide")] private partial Tensor Project(Tensor x);
+            [Forward("B T Dim -> B T Dim")]
+            public Tensor Forward(Tensor x) => {|SCULPT0008:x + Project(x)|};
+            """, "    public int Dim { get; init; } = 64;\n    public int Wide { get; init; } = 96;"),
+        // Attention over a width other than its declared dim.
+        Model("""
+            [Embedding(50, "Width")] private partial Tensor Tokens(Tensor x);
+            [SelfAttention("Hidden", 4)] private partial Tensor Attend(Tensor x);
+            [Forward("B T -> B T Hidden")]
+            public Tensor Forward(Tensor t) => Attend({|SCULPT0001:Tokens(t)|});
+            """),
+        // LSTM input size against an embedding of another width.
+        Model("""
+            [Embedding(50, "Hidden")] private partial Tensor Tokens(Tensor x);
+            [Lstm(32, 16)] private partial Tensor Encode(Tensor x);
+            [Forward("B T -> B T 16")]
+            public Tensor Forward(Tensor t) => Encode({|SCULPT0001:Tokens(t)|});
+            """),
+        // Concatenated features into a head sized for one of them.
+        Model("""
+            [Linear(8, "Hidden")] private partial Tensor Left(Tensor x);
+            [Linear(8, "Hidden")] private partial Tensor Right(Tensor x);
+            [Linear("Hidden", 1)] private partial Tensor Score(Tensor x);
+            [Forward("B 8 -> B 1")]
+            public Tensor Forward(Tensor x) => Score({|SCULPT0001:Ops.Concat(1, Left(x), Right(x))|});
+            """),
+        // The declared output forgets the classes are a hyperparameter of their own.
+        Model("""
+            [Linear(16, "Classes")] private partial Tensor Classify(Tensor x);
+            [Forward("B 16 -> B 10")]
+            public Tensor Forward(Tensor x) => {|SCULPT0002:Classify(x)|};
+            """, "    public int Classes { get; init; } = 5;"),
+        // A 1-d convolution on a [B, T, C] sequence from an embedding: the missing transpose.
+        Model("""
+            [Embedding(100, 32)] private partial Tensor Tokens(Tensor x);
+            [Conv1d(32, 64, 3, Padding = 1)] private partial Tensor Conv(Tensor x);
+            [Forward("B T -> B 64 T")]
+            public Tensor Forward(Tensor tokens) => Conv({|SCULPT0019:Tokens(tokens)|});
+            """),
+        // Scores without the keys' transpose, in a helper.
+        Model("""
+            [Linear(32, 32)] private partial Tensor Q(Tensor x);
+            [Linear(32, 32)] private partial Tensor K(Tensor x);
+            private Tensor Scores(Tensor x) => {|SCULPT0019:Ops.MatMul(Q(x), K(x))|};
+            [Forward("B T 32 -> B T T")]
+            public Tensor Forward(Tensor x) => Ops.Softmax(Scores(x), -1);
+            """),
+
         // SCULPT0010: hyperparameter types flags and JSON cannot carry
         Model("", """
             public {|SCULPT0010:int?|} MaxSteps { get; init; }
@@ -1114,6 +1190,42 @@ public class AnalyzerTests
 
     public static TheoryData<string> Valid => new()
     {
+        // Valid architectures in other styles: hyperparameter widths that agree, transposes in place.
+        Model("""
+            [Embedding(100, 32)] private partial Tensor Tokens(Tensor x);
+            [Conv1d(32, 64, 3, Padding = 1)] private partial Tensor Conv(Tensor x);
+            [Forward("B T -> B 64 T")]
+            public Tensor Forward(Tensor tokens) => Conv(Ops.Transpose(Tokens(tokens), 1, 2));
+            """),
+        Model("""
+            [Linear(32, 32)] private partial Tensor Q(Tensor x);
+            [Linear(32, 32)] private partial Tensor K(Tensor x);
+            private Tensor Scores(Tensor x) => Ops.MatMul(Q(x), Ops.Transpose(K(x), -2, -1));
+            [Forward("B T 32 -> B T T")]
+            public Tensor Forward(Tensor x) => Ops.Softmax(Scores(x), -1);
+            """),
+        Model("""
+            [Linear(8, "Hidden")] private partial Tensor Left(Tensor x);
+            [Linear(8, "Hidden")] private partial Tensor Right(Tensor x);
+            [Linear("Both", 1)] private partial Tensor Score(Tensor x);
+            [Forward("B 8 -> B 1")]
+            public Tensor Forward(Tensor x) => Score(Ops.Concat(1, Left(x), Right(x)));
+            """, "    public int Both => Hidden * 2;"),
+        Model("""
+            [Conv2d(3, "Channels", 3, Padding = 1)] private partial Tensor Conv(Tensor x);
+            [MaxPool2d(2)] private partial Tensor Pool(Tensor x);
+            [Linear("Flat", 10)] private partial Tensor Fc(Tensor x);
+            [Forward("B 3 8 8 -> B 10")]
+            public Tensor Forward(Tensor x) => Fc(Ops.Flatten(Pool(Ops.Relu(Conv(x)))));
+            """, "    public int Channels { get; init; } = 32;\n    public int Flat => Channels * 16;"),
+        Model("""
+            [Conv2d(1, 16, 5)] private partial Tensor Conv(Tensor x);
+            [MaxPool2d(2)] private partial Tensor Pool(Tensor x);
+            [Linear(64, 10)] private partial Tensor Classify(Tensor x);
+            [Forward("B 1 12 12 -> B 10")]
+            public Tensor Forward(Tensor x) => Classify(Ops.Reshape(Pool(Conv(x)), -1, 64));
+            """),
+
         // A feed-forward width computed from the model dim, and a head count dividing it.
         Model("""
             [SelfAttention("Dim", "Heads")] private partial Tensor Attend(Tensor x);
