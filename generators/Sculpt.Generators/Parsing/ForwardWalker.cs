@@ -54,6 +54,9 @@ internal sealed class ForwardWalker
     /// <summary>While following a helper: the values its <c>return</c>s give; null in the walked method itself.</summary>
     private List<Value>? _returns;
 
+    /// <summary>Told the shape of each value a statement of the walked method gives (a declaration, an assignment, a return); for "Show shapes".</summary>
+    private Action<SyntaxNode, Shape?>? _onValue;
+
     /// <summary>Problems already reported, by place and text: a helper followed twice reports its mistake once.</summary>
     private readonly HashSet<(Microsoft.CodeAnalysis.Text.TextSpan, string)> _reported = new();
     private readonly Action<ShapeProblem>? _report;
@@ -86,6 +89,43 @@ internal sealed class ForwardWalker
         if (syntax.ExpressionBody is { } arrow) walker.Return(arrow.Expression, output);
         else if (syntax.Body is { } body) walker.Block(body, output);
         return walker;
+    }
+
+    /// <summary>
+    /// The shape of each value a <c>[Forward]</c> or <c>[Shape]</c> method's statements give, in order
+    /// (for an expression body, the method itself with its result); empty when the method has no
+    /// signature that parses. The editor's "Show shapes" writes them as comments.
+    /// </summary>
+    public static IReadOnlyList<(SyntaxNode Node, Shape? Shape)> StatementShapes(MethodDeclarationSyntax syntax, SemanticModel model, CancellationToken cancellation)
+    {
+        if (model.GetDeclaredSymbol(syntax, cancellation) is not { } method || Inputs(method) is not var (dimNames, signature, layers)) return [];
+        var parameters = method.Parameters.Select((p, i) => new ForwardParameter(p.Name, signature.Inputs[i])).ToEquatableArray();
+        var walker = new ForwardWalker(model, method.ContainingType, layers, dimNames, null, cancellation);
+        var shapes = new List<(SyntaxNode, Shape?)>();
+        walker._onValue = (node, shape) => shapes.Add((node, shape));
+        foreach (var parameter in parameters) walker._locals[parameter.Name] = new Value(parameter.Shape, null);
+        if (syntax.ExpressionBody is { } arrow) walker.Return(arrow.Expression, signature.Output);
+        else if (syntax.Body is { } body) walker.Block(body, signature.Output);
+        return shapes;
+    }
+
+    /// <summary>
+    /// What a walk of <paramref name="method"/> starts from, as the analyzer sees it: the model's sizes
+    /// (with their defaults), the method's parsed signature and the model's layers; null when it has
+    /// no signature that parses or fits its parameters.
+    /// </summary>
+    public static (HyperParameterSizes DimNames, Signature Signature, IReadOnlyList<LayerSpec> Layers)? Inputs(IMethodSymbol method)
+    {
+        var type = method.ContainingType;
+        var model = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute);
+        var dimNames = ModelParser.DimNames(model is null ? null : ModelParser.ConfigOf(model), withDefaults: true);
+        string? text = SignatureOf(method);
+        if (text is null && model is not null && SymbolEqualityComparer.Default.Equals(ModelParser.Forward(type).Method, method)) text = ModelParser.Forward(type).Signature;
+        if (text is null) return null;
+        var (signature, error) = SignatureParser.Parse(text, dimNames);
+        if (error is not null || signature!.Inputs.Count != method.Parameters.Length) return null;
+        var layers = model is null ? new List<LayerSpec>() : ModelParser.Layers(type, fromGenerator: false).Select(l => dimNames.WithDefaults(l.Spec)).ToList();
+        return (dimNames, signature, layers);
     }
 
     /// <summary>The generator's entry: the forward method's rows for <c>Summary()</c>, and the size comparisons a config decides.</summary>
@@ -133,9 +173,11 @@ internal sealed class ForwardWalker
                 {
                     _locals[variable.Identifier.ValueText] = variable.Initializer is { } init ? Evaluate(init.Value) : Value.Unknown;
                 }
+                if (_returns is null && local.Declaration.Variables.Count == 1) _onValue?.Invoke(local, _locals[local.Declaration.Variables[0].Identifier.ValueText].Shape);
                 return false;
-            case ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Left: IdentifierNameSyntax target } assignment }:
+            case ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Left: IdentifierNameSyntax target } assignment } assigned:
                 _locals[target.Identifier.ValueText] = Evaluate(assignment.Right);
+                if (_returns is null) _onValue?.Invoke(assigned, _locals[target.Identifier.ValueText].Shape);
                 return false;
             case ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Left: DeclarationExpressionSyntax or TupleExpressionSyntax } deconstruction }:
                 Deconstruct(deconstruction.Left, Evaluate(deconstruction.Right));
@@ -279,6 +321,7 @@ internal sealed class ForwardWalker
     private void Return(ExpressionSyntax expression, Shape? output)
     {
         var value = Evaluate(expression);
+        _onValue?.Invoke(expression.Parent is ArrowExpressionClauseSyntax arrow ? arrow.Parent! : expression.Parent!, value.Shape);
         if (output is null || value.Shape is null) return;
         if (ShapeComparison.Mismatch(output, value.Shape) is not { } reason)
         {
