@@ -1105,6 +1105,13 @@ public class AnalyzerTests
             public Tensor Forward(Tensor x) => Ops.Softmax(Scores(x), -1);
             """),
 
+        // Strides over symbolic sizes: an identity shortcut around a stride-2 block.
+        Model("""
+            [Conv2d(16, 16, 3, Stride = 2, Padding = 1)] private partial Tensor Down(Tensor x);
+            [Forward("B 16 H W -> B 16 H W")]
+            public Tensor Forward(Tensor x) => {|SCULPT0019:x + Down(x)|};
+            """),
+
         // SCULPT0010: hyperparameter types flags and JSON cannot carry
         Model("", """
             public {|SCULPT0010:int?|} MaxSteps { get; init; }
@@ -1158,6 +1165,19 @@ public class AnalyzerTests
     }
 
     [Fact]
+    public void A_stride_over_a_symbolic_size_is_carried_as_an_expression()
+    {
+        var diagnostic = AnalyzerHarness.Verify(Model("""
+            [Conv2d(16, 16, 3, Stride = 2, Padding = 1)] private partial Tensor Down(Tensor x);
+            [Forward("B 16 H W -> B 16 H W")]
+            public Tensor Forward(Tensor x) => {|SCULPT0019:x + Down(x)|};
+            """)).Single();
+        Assert.Equal(
+            "'+' expects [B, 16, H, W] and receives [B, 16, (H-1)/2+1, (W-1)/2+1]: dim -1 is W on the left and (W-1)/2+1 on the right: the stride of 2 shrinks it, so they agree only when W <= 1",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public void A_dropout_named_as_an_origin_shows_its_rate()
     {
         var diagnostic = AnalyzerHarness.Verify(Model("""
@@ -1190,6 +1210,16 @@ public class AnalyzerTests
 
     public static TheoryData<string> Valid => new()
     {
+        // A strided block with a strided shortcut: both halve H and W alike.
+        Model("""
+            [Conv2d(16, 32, 3, Stride = 2, Padding = 1)] private partial Tensor Down(Tensor x);
+            [Conv2d(16, 32, 1, Stride = 2)] private partial Tensor Shortcut(Tensor x);
+            [AdaptiveAvgPool2d(1)] private partial Tensor Pool(Tensor x);
+            [Linear(32, 10)] private partial Tensor Classify(Tensor x);
+            [Forward("B 16 H W -> B 10")]
+            public Tensor Forward(Tensor x) => Classify(Ops.Flatten(Pool(Ops.Relu(Down(x) + Shortcut(x)))));
+            """),
+
         // Valid architectures in other styles: hyperparameter widths that agree, transposes in place.
         Model("""
             [Embedding(100, 32)] private partial Tensor Tokens(Tensor x);

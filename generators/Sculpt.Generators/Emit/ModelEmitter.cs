@@ -374,6 +374,7 @@ internal static class ModelEmitter
         DimKind.Symbol or DimKind.HyperParameter => $"{SymbolicDim}.Of({SourceWriter.Quote(dim.Name)})",
         DimKind.Variadic => $"{SymbolicDim}.Of({SourceWriter.Quote("*" + dim.Name)})",
         DimKind.Product => $"{SymbolicDim}.Product({string.Join(", ", dim.Factors.Select(f => DimExpression(f, hasConfig)))})",
+        DimKind.Window => $"{SymbolicDim}.Window({DimExpression(dim.Factors[0], hasConfig)}, {dim.Window[0]}, {dim.Window[1]}, {SourceWriter.Quote(dim.Text)})",
         _ => $"{SymbolicDim}.Unknown",
     };
 

@@ -384,6 +384,10 @@ internal sealed class ForwardWalker
         {
             Report(new ShapeProblem(ShapeProblemKind.Broadcast, binary, binary.OperatorToken.Text, left.Shape!.ToString(), right.Shape!.ToString(), problem, null));
         }
+        else if (ShapeComparison.BroadcastCondition(left.Shape, right.Shape) is { } condition)
+        {
+            Report(new ShapeProblem(ShapeProblemKind.OnlyWhen, binary, binary.OperatorToken.Text, left.Shape!.ToString(), right.Shape!.ToString(), condition, null));
+        }
         return new Value(result, null);
     }
 

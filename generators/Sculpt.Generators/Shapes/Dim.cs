@@ -22,6 +22,12 @@ internal enum DimKind
     /// <summary>The product of <see cref="Dim.Factors"/>, from a flatten.</summary>
     Product,
 
+    /// <summary>
+    /// A sliding window's output over one dim (<see cref="Dim.Factors"/>[0]):
+    /// <c>(n + Offset) / Stride + 1</c>, rounded down, with <see cref="Dim.Window"/> = (offset, stride).
+    /// </summary>
+    Window,
+
     /// <summary>Not known at compile time.</summary>
     Unknown,
 }
@@ -44,6 +50,7 @@ internal sealed record Dim(DimKind Kind, long Value, string Name, EquatableArray
         DimKind.Constant => Value,
         DimKind.HyperParameter when Value > 0 => Value,
         DimKind.Product => Factors.Aggregate((long?)1, (product, factor) => product is { } p && factor.WithDefaults is { } f ? Multiply(p, f) : null),
+        DimKind.Window => Factors[0].WithDefaults is { } n && n + Window[0] >= 0 ? (n + Window[0]) / Window[1] + 1 : null,
         _ => null,
     };
 
@@ -51,6 +58,16 @@ internal sealed record Dim(DimKind Kind, long Value, string Name, EquatableArray
     public string Explained => Kind != DimKind.Constant && WithDefaults is { } value
         ? $"{Text} (= {value.ToString(CultureInfo.InvariantCulture)} with the defaults)"
         : Text;
+
+    /// <summary><c>(H-1)/2+1</c>, <c>H/2</c> for a 2-wide pooling, <c>H-4</c> for a 5-wide unpadded convolution.</summary>
+    public static string WindowText(string length, long offset, long stride)
+    {
+        string inner = length.Any(c => !char.IsLetterOrDigit(c) && c != '_') ? "(" + length + ")" : length;
+        if (stride == 1) return offset + 1 == 0 ? inner : $"{inner}{(offset + 1 > 0 ? "+" : "")}{(offset + 1).ToString(CultureInfo.InvariantCulture)}";
+        if (offset + stride == 0) return $"{inner}/{stride.ToString(CultureInfo.InvariantCulture)}";
+        string shifted = offset == 0 ? inner : $"({inner}{(offset > 0 ? "+" : "")}{offset.ToString(CultureInfo.InvariantCulture)})";
+        return $"{shifted}/{stride.ToString(CultureInfo.InvariantCulture)}+1";
+    }
 
     private static long? Multiply(long a, long b)
     {
@@ -61,6 +78,22 @@ internal sealed record Dim(DimKind Kind, long Value, string Name, EquatableArray
     public static Dim Variadic(string name) => new(DimKind.Variadic, 0, name, EquatableArray<Dim>.Empty);
 
     public static readonly Dim Unknown = new(DimKind.Unknown, 0, "", EquatableArray<Dim>.Empty);
+
+    /// <summary>For a <see cref="DimKind.Window"/>: the offset <c>2p - d(k-1) - 1</c> and the stride.</summary>
+    public EquatableArray<long> Window { get; init; } = EquatableArray<long>.Empty;
+
+    /// <summary>
+    /// A window's output over <paramref name="length"/>: <c>(n + offset) / stride + 1</c> (offset
+    /// <c>2p - d(k-1) - 1</c>); a constant when the length is one, the length itself when the window
+    /// keeps it (stride 1, offset -1), else the expression, so sizes stay comparable.
+    /// </summary>
+    public static Dim Windowed(Dim length, long offset, long stride)
+    {
+        if (length.Kind == DimKind.Constant) return Constant((length.Value + offset) / stride + 1);
+        if (stride == 1 && offset == -1) return length;
+        if (length.Kind is DimKind.Unknown or DimKind.Variadic) return Unknown;
+        return new Dim(DimKind.Window, 0, "", new[] { length }.ToEquatableArray()) { Window = new[] { offset, stride }.ToEquatableArray() };
+    }
 
     /// <summary>The product of <paramref name="factors"/>, with constants folded (an empty product is 1).</summary>
     public static Dim Product(IEnumerable<Dim> factors)
@@ -84,7 +117,8 @@ internal sealed record Dim(DimKind Kind, long Value, string Name, EquatableArray
         DimKind.Constant => Value.ToString(CultureInfo.InvariantCulture),
         DimKind.Symbol or DimKind.HyperParameter => Name,
         DimKind.Variadic => "*" + Name,
-        DimKind.Product => string.Join("*", Factors.Select(f => f.Text)),
+        DimKind.Product => string.Join("*", Factors.Select(f => f.Kind == DimKind.Window ? "(" + f.Text + ")" : f.Text)),
+        DimKind.Window => WindowText(Factors[0].Text, Window[0], Window[1]),
         _ => "?",
     };
 }

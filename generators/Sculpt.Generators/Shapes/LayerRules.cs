@@ -114,7 +114,7 @@ internal static class LayerRules
 
     /// <summary>
     /// A sliding window's output length: <c>(n + 2p - d(k-1) - 1) / s + 1</c>. Exact for constants;
-    /// a symbol survives only where the window keeps the length (stride 1, "same" padding).
+    /// over a symbol or hyperparameter, the expression itself (<see cref="Dim.Windowed"/>).
     /// </summary>
     private static (Dim Dim, string? Problem) Window(Dim length, Dim kernel, long stride, long padding, long dilation, string what, int spatial)
     {
@@ -127,7 +127,7 @@ internal static class LayerRules
             if (span < 0) return (Dim.Unknown, $"a {window} window over a {what} of {length.Value} (padding {padding}) leaves nothing");
             return (Dim.Constant(span / stride + 1), null);
         }
-        return stride == 1 && 2 * padding == dilation * (k - 1) ? (length, null) : (Dim.Unknown, null);
+        return (Dim.Windowed(length, 2 * padding - dilation * (k - 1) - 1, stride), null);
     }
 
     private static Shape Pattern(params Dim[] dims) => new(dims.ToEquatableArray());

@@ -64,6 +64,7 @@ internal static class ShapeComparison
     {
         DimKind.Constant or DimKind.HyperParameter => true,
         DimKind.Product => dim.Factors.All(ConfigDecided),
+        DimKind.Window => ConfigDecided(dim.Factors[0]),
         _ => false,
     };
 
@@ -118,6 +119,26 @@ internal static class ShapeComparison
             else dims.Add(l.Kind == DimKind.Constant ? l : r.Kind == DimKind.Constant ? r : Dim.Unknown);
         }
         return (new Shape(dims.ToEquatableArray()), null);
+    }
+
+    /// <summary>
+    /// Two operands whose dims meet as a size and a strided window over that same size (an identity
+    /// shortcut around a stride-2 block): they broadcast only for the smallest sizes. The condition, or null.
+    /// </summary>
+    public static string? BroadcastCondition(Shape? left, Shape? right)
+    {
+        if (left is null || right is null || left.HasVariadic || right.HasVariadic) return null;
+        for (int i = 1; i <= System.Math.Min(left.Rank, right.Rank); i++)
+        {
+            var l = left.Dims[left.Rank - i];
+            var r = right.Dims[right.Rank - i];
+            var (window, plain) = l.Kind == DimKind.Window ? (l, r) : (r, l);
+            if (window.Kind != DimKind.Window || window.Factors[0] != plain || window.Window[1] < 2) continue;
+            // (n + offset) / s + 1 = n only while n(s - 1) <= offset + s.
+            long largest = (window.Window[0] + window.Window[1]) / (window.Window[1] - 1);
+            return $"dim -{i} is {l.Text} on the left and {r.Text} on the right: the stride of {window.Window[1]} shrinks it, so they agree only when {plain.Text} <= {System.Math.Max(largest, 0)}";
+        }
+        return null;
     }
 
     private static bool IsOne(Dim dim) => dim.Kind == DimKind.Constant && dim.Value == 1;

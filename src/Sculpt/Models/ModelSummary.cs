@@ -40,12 +40,25 @@ public sealed class SymbolicDim
     public static SymbolicDim Product(params SymbolicDim[] factors) =>
         new(string.Join("*", factors.Select(f => f._factors.Length > 0 ? "(" + f.Text + ")" : f.Text)), null, null, factors);
 
+    /// <summary>
+    /// A sliding window's output over <paramref name="length"/>: <c>(n + offset) / stride + 1</c>, rounded
+    /// down; <paramref name="text"/> is how the generator writes it (<c>H/2</c>, <c>(H-1)/2+1</c>).
+    /// </summary>
+    public static SymbolicDim Window(SymbolicDim length, long offset, long stride, string text) =>
+        new(text, null, null, [length]) { _window = (offset, stride) };
+
+    private (long Offset, long Stride)? _window;
+
     /// <summary>The size, when every part of it is known from the config or <paramref name="sizes"/>.</summary>
     public long? Resolve(IReadOnlyDictionary<string, long> sizes)
     {
         if (_value is not null) return _value;
         if (Symbol is not null) return sizes.TryGetValue(Symbol, out long size) ? size : null;
         if (_factors.Length == 0) return null;
+        if (_window is { } window)
+        {
+            return _factors[0].Resolve(sizes) is { } length && length + window.Offset >= 0 ? (length + window.Offset) / window.Stride + 1 : null;
+        }
         long product = 1;
         foreach (var factor in _factors)
         {
