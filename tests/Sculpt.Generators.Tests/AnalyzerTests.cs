@@ -1112,6 +1112,67 @@ public class AnalyzerTests
             public Tensor Forward(Tensor x) => {|SCULPT0019:x + Down(x)|};
             """),
 
+        // Channel counts and widths that drift apart through hyperparameters.
+        Model("""
+            [Conv2d(3, "Channels", 3, Padding = 1)] private partial Tensor Conv(Tensor x);
+            [BatchNorm2d(64)] private partial Tensor Norm(Tensor x);
+            [Forward("B 3 H W -> B 64 H W")]
+            public Tensor Forward(Tensor x) => Norm({|SCULPT0001:Conv(x)|});
+            """, "    public int Channels { get; init; } = 32;"),
+        Model("""
+            [Conv2d(3, "Channels", 3, Padding = 1)] private partial Tensor First(Tensor x);
+            [Conv2d(16, 32, 3, Padding = 1)] private partial Tensor Second(Tensor x);
+            [Forward("B 3 H W -> B 32 H W")]
+            public Tensor Forward(Tensor x) => Second({|SCULPT0001:Ops.Relu(First(x))|});
+            """, "    public int Channels { get; init; } = 24;"),
+        Model("""
+            [SelfAttention("Dim", 4)] private partial Tensor Attend(Tensor x);
+            [LayerNorm("Hidden")] private partial Tensor Norm(Tensor x);
+            [Forward("B T Dim -> B T Dim")]
+            public Tensor Forward(Tensor x) => Norm({|SCULPT0001:Attend(x)|});
+            """, "    public int Dim { get; init; } = 128;"),
+        Model("""
+            [Gru(16, "Hidden")] private partial Tensor Encode(Tensor x);
+            [Linear(32, 4)] private partial Tensor Classify(Tensor x);
+            [Forward("B T 16 -> B 4")]
+            public Tensor Forward(Tensor x) => Classify({|SCULPT0001:Ops.Mean(Encode(x), 1)|});
+            """),
+        Model("""
+            [Linear(8, "Hidden")] private partial Tensor Left(Tensor x);
+            [Linear(8, "Hidden")] private partial Tensor Right(Tensor x);
+            [Linear("Both", 1)] private partial Tensor Score(Tensor x);
+            [Forward("B 8 -> B 2 1")]
+            public Tensor Forward(Tensor x) => Score({|SCULPT0001:Ops.Stack(1, Left(x), Right(x))|});
+            """, "    public int Both => Hidden * 2;"),
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [HyperParameters]
+        public partial record TowerConfig
+        {
+            public int Hidden { get; init; } = 48;
+            public int Width { get; init; } = 32;
+        }
+
+        [Model(typeof(TowerConfig))]
+        public partial class Block
+        {
+            [Linear("Width", "Width")] private partial Tensor Mix(Tensor x);
+            [Forward("B Width -> B Width")]
+            public Tensor Forward(Tensor x) => Mix(x);
+        }
+
+        [Model(typeof(TowerConfig))]
+        public partial class Tower
+        {
+            [Linear(8, "Hidden")] private partial Tensor Embed(Tensor x);
+            [Submodel] private partial Block Body { get; }
+            [Forward("B 8 -> B Width")]
+            public Tensor Forward(Tensor x) => Body.call({|SCULPT0001:Embed(x)|});
+        }
+        """,
+
         // SCULPT0010: hyperparameter types flags and JSON cannot carry
         Model("", """
             public {|SCULPT0010:int?|} MaxSteps { get; init; }
@@ -1210,6 +1271,49 @@ public class AnalyzerTests
 
     public static TheoryData<string> Valid => new()
     {
+        // The same architectures with their sizes agreeing.
+        Model("""
+            [Conv2d(3, "Channels", 3, Padding = 1)] private partial Tensor Conv(Tensor x);
+            [BatchNorm2d("Channels")] private partial Tensor Norm(Tensor x);
+            [Conv2d("Channels", 32, 3, Padding = 1)] private partial Tensor Second(Tensor x);
+            [Forward("B 3 H W -> B 32 H W")]
+            public Tensor Forward(Tensor x) => Second(Ops.Relu(Norm(Conv(x))));
+            """, "    public int Channels { get; init; } = 32;"),
+        Model("""
+            [Gru(16, "Hidden")] private partial Tensor Encode(Tensor x);
+            [LayerNorm("Hidden")] private partial Tensor Norm(Tensor x);
+            [Linear("Hidden", 4)] private partial Tensor Classify(Tensor x);
+            [Forward("B T 16 -> B 4")]
+            public Tensor Forward(Tensor x) => Classify(Norm(Ops.Mean(Encode(x), 1)));
+            """),
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [HyperParameters]
+        public partial record TowerConfig
+        {
+            public int Width { get; init; } = 32;
+        }
+
+        [Model(typeof(TowerConfig))]
+        public partial class Block
+        {
+            [Linear("Width", "Width")] private partial Tensor Mix(Tensor x);
+            [Forward("B Width -> B Width")]
+            public Tensor Forward(Tensor x) => Mix(x);
+        }
+
+        [Model(typeof(TowerConfig))]
+        public partial class Tower
+        {
+            [Linear(8, "Width")] private partial Tensor Embed(Tensor x);
+            [Submodel] private partial Block Body { get; }
+            [Forward("B 8 -> B Width")]
+            public Tensor Forward(Tensor x) => Body.call(Embed(x));
+        }
+        """,
+
         // A strided block with a strided shortcut: both halve H and W alike.
         Model("""
             [Conv2d(16, 32, 3, Stride = 2, Padding = 1)] private partial Tensor Down(Tensor x);
