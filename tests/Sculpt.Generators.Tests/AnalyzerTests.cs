@@ -1173,6 +1173,72 @@ public class AnalyzerTests
         }
         """,
 
+        // Written as people write them: locals, reassignment, helpers and blocks.
+        Model("""
+            [Linear(784, 256)] private partial Tensor Fc1(Tensor x);
+            [Linear(256, 128)] private partial Tensor Fc2(Tensor x);
+            [Linear(256, 10)] private partial Tensor Fc3(Tensor x);
+            [Forward("B 784 -> B 10")]
+            public Tensor Forward(Tensor x)
+            {
+                x = Ops.Relu(Fc1(x));
+                x = Ops.Relu(Fc2(x));
+                return Fc3({|SCULPT0001:x|});
+            }
+            """),
+        Model("""
+            [Embedding(1000, 64)] private partial Tensor Tokens(Tensor x);
+            [Embedding(128, 32)] private partial Tensor Positions(Tensor x);
+            [Forward("B T -> B T 64")]
+            public Tensor Forward(Tensor t) => {|SCULPT0008:Tokens(t) + Positions(Ops.Positions(t))|};
+            """),
+        Model("""
+            [Conv2d(1, 8, 3)] private partial Tensor Conv(Tensor x);
+            [AdaptiveAvgPool2d(1)] private partial Tensor Pool(Tensor x);
+            [Linear(16, 2)] private partial Tensor Classify(Tensor x);
+            [Forward("B 1 H W -> B 2")]
+            public Tensor Forward(Tensor x)
+            {
+                var features = Ops.Flatten(Pool(Conv(x)));
+                return Classify({|SCULPT0001:features|});
+            }
+            """),
+        Model("""
+            [Lstm(16, 32, Bidirectional = true)] private partial Tensor Encode(Tensor x);
+            [Linear(32, 5)] private partial Tensor Tag(Tensor x);
+            [Forward("B T 16 -> B T 5")]
+            public Tensor Forward(Tensor x) => Tag({|SCULPT0001:Encode(x)|});
+            """),
+        Model("""
+            [Linear(64, 64)] private partial Tensor Q(Tensor x);
+            [Linear(64, 64)] private partial Tensor V(Tensor x);
+            [Forward("B T 64 -> B T 64")]
+            public Tensor Forward(Tensor x)
+            {
+                var weights = Ops.Softmax(Ops.MatMul(Q(x), Ops.Transpose(x, -2, -1)), -1);
+                return {|SCULPT0019:Ops.MatMul(V(x), weights)|};
+            }
+            """),
+        Model("""
+            [Linear(32, 32)] private partial Tensor Mix(Tensor x);
+            private Tensor Block(Tensor x) => x + Mix(x);
+            [Linear(16, 2)] private partial Tensor Head(Tensor x);
+            [Forward("B 32 -> B 2")]
+            public Tensor Forward(Tensor x) => Head({|SCULPT0001:Block(Block(x))|});
+            """),
+        Model("""
+            [Linear(10, 20)] private partial Tensor A(Tensor x);
+            [Linear(10, 30)] private partial Tensor B(Tensor x);
+            [Forward("N 10 -> N 20")]
+            public Tensor Forward(Tensor x) => {|SCULPT0002:Ops.Concat(1, A(x), B(x))|};
+            """),
+        Model("""
+            [Conv1d(8, 16, 3, Padding = 1)] private partial Tensor Conv(Tensor x);
+            [Linear(16, 4)] private partial Tensor Classify(Tensor x);
+            [Forward("B 8 L -> B 4")]
+            public Tensor Forward(Tensor x) => Classify({|SCULPT0019:Ops.Mean(Conv(x), 1)|});
+            """),
+
         // SCULPT0010: hyperparameter types flags and JSON cannot carry
         Model("", """
             public {|SCULPT0010:int?|} MaxSteps { get; init; }
@@ -1271,6 +1337,49 @@ public class AnalyzerTests
 
     public static TheoryData<string> Valid => new()
     {
+        // The same written correctly.
+        Model("""
+            [Linear(784, 256)] private partial Tensor Fc1(Tensor x);
+            [Linear(256, 128)] private partial Tensor Fc2(Tensor x);
+            [Linear(128, 10)] private partial Tensor Fc3(Tensor x);
+            [Forward("B 784 -> B 10")]
+            public Tensor Forward(Tensor x)
+            {
+                x = Ops.Relu(Fc1(x));
+                x = Ops.Relu(Fc2(x));
+                return Fc3(x);
+            }
+            """),
+        Model("""
+            [Embedding(1000, 64)] private partial Tensor Tokens(Tensor x);
+            [Embedding(128, 64)] private partial Tensor Positions(Tensor x);
+            [Forward("B T -> B T 64")]
+            public Tensor Forward(Tensor t) => Tokens(t) + Positions(Ops.Positions(t));
+            """),
+        Model("""
+            [Lstm(16, 32, Bidirectional = true)] private partial Tensor Encode(Tensor x);
+            [Linear(64, 5)] private partial Tensor Tag(Tensor x);
+            [Forward("B T 16 -> B T 5")]
+            public Tensor Forward(Tensor x) => Tag(Encode(x));
+            """),
+        Model("""
+            [Linear(64, 64)] private partial Tensor Q(Tensor x);
+            [Linear(64, 64)] private partial Tensor K(Tensor x);
+            [Linear(64, 64)] private partial Tensor V(Tensor x);
+            [Forward("B T 64 -> B T 64")]
+            public Tensor Forward(Tensor x)
+            {
+                var weights = Ops.Softmax(Ops.MatMul(Q(x), Ops.Transpose(K(x), -2, -1)), -1);
+                return Ops.MatMul(weights, V(x));
+            }
+            """),
+        Model("""
+            [Conv1d(8, 16, 3, Padding = 1)] private partial Tensor Conv(Tensor x);
+            [Linear(16, 4)] private partial Tensor Classify(Tensor x);
+            [Forward("B 8 L -> B 4")]
+            public Tensor Forward(Tensor x) => Classify(Ops.Mean(Conv(x), 2));
+            """),
+
         // The same architectures with their sizes agreeing.
         Model("""
             [Conv2d(3, "Channels", 3, Padding = 1)] private partial Tensor Conv(Tensor x);
