@@ -125,20 +125,10 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>The declared <c>[Submodel]</c> properties Sculpt builds, with their block types.</summary>
-    private static IEnumerable<(IPropertySymbol Property, INamedTypeSymbol Block)> Submodels(INamedTypeSymbol type)
-    {
-        var model = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute);
-        if (model is null) yield break;
-        var config = ModelParser.ConfigOf(model);
-        foreach (var property in type.GetMembers().OfType<IPropertySymbol>())
-        {
-            if (property.PartialDefinitionPart is not null
-                || !property.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownTypes.SubmodelAttribute)
-                || ModelParser.SubmodelProblem(property, config) is not null
-                || ModelParser.BlockType(property) is not { } block) continue;
-            yield return (property, block);
-        }
-    }
+    private static IEnumerable<(IPropertySymbol Property, INamedTypeSymbol Block)> Submodels(INamedTypeSymbol type) =>
+        type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute) is { } model
+            ? ModelParser.Submodels(type, ModelParser.ConfigOf(model), fromGenerator: false).Select(s => (s.Property, ModelParser.BlockType(s.Property)!))
+            : [];
 
     /// <summary>SCULPT0005 on <c>[Submodel(Repeat = "...")]</c> naming no integer hyperparameter.</summary>
     private static void RepeatArgument(SymbolAnalysisContext context, INamedTypeSymbol type, IPropertySymbol property, INamedTypeSymbol? config)
@@ -423,17 +413,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         if (syntax.AttributeLists.Count == 0) return;
         if (context.SemanticModel.GetDeclaredSymbol(syntax, context.CancellationToken) is not { } method) return;
         var type = method.ContainingType;
-        var model = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute);
-        var dimNames = ModelParser.DimNames(model is null ? null : ModelParser.ConfigOf(model), withDefaults: true);
-
-        string? text = ForwardWalker.SignatureOf(method);
-        if (text is null)
-        {
-            if (model is null || !method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ForwardAttribute)) return;
-            var (forward, forwardText) = ModelParser.Forward(type);
-            if (!SymbolEqualityComparer.Default.Equals(forward, method)) return;
-            text = forwardText;
-        }
+        var (dimNames, text) = ForwardWalker.SignatureSource(method);
         if (text is null) return;
 
         var (signature, error) = SignatureParser.Parse(text, dimNames);
@@ -451,7 +431,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
             return;
         }
         var parameters = method.Parameters.Select((p, i) => new ForwardParameter(p.Name, signature.Inputs[i])).ToEquatableArray();
-        var layers = model is null ? Enumerable.Empty<LayerSpec>() : ModelParser.Layers(type, fromGenerator: false).Select(l => dimNames.WithDefaults(l.Spec));
+        var layers = ForwardWalker.LayersWithDefaults(type, dimNames);
 
         ForwardWalker.Walk(syntax, context.SemanticModel, type, layers, dimNames, parameters, signature.Output, problem =>
         {

@@ -116,17 +116,36 @@ internal sealed class ForwardWalker
     /// </summary>
     public static (HyperParameterSizes DimNames, Signature Signature, IReadOnlyList<LayerSpec> Layers)? Inputs(IMethodSymbol method)
     {
+        var (dimNames, text) = SignatureSource(method);
+        if (text is null) return null;
+        var (signature, error) = SignatureParser.Parse(text, dimNames);
+        if (error is not null || signature!.Inputs.Count != method.Parameters.Length) return null;
+        return (dimNames, signature, LayersWithDefaults(method.ContainingType, dimNames));
+    }
+
+    /// <summary>
+    /// The signature a walk of <paramref name="method"/> checks against (its <c>[Shape]</c>, or the
+    /// model's <c>[Forward]</c> when it is that method; null otherwise) and the model's sizes with their defaults.
+    /// </summary>
+    public static (HyperParameterSizes DimNames, string? Signature) SignatureSource(IMethodSymbol method)
+    {
         var type = method.ContainingType;
         var model = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute);
         var dimNames = ModelParser.DimNames(model is null ? null : ModelParser.ConfigOf(model), withDefaults: true);
         string? text = SignatureOf(method);
-        if (text is null && model is not null && SymbolEqualityComparer.Default.Equals(ModelParser.Forward(type).Method, method)) text = ModelParser.Forward(type).Signature;
-        if (text is null) return null;
-        var (signature, error) = SignatureParser.Parse(text, dimNames);
-        if (error is not null || signature!.Inputs.Count != method.Parameters.Length) return null;
-        var layers = model is null ? new List<LayerSpec>() : ModelParser.Layers(type, fromGenerator: false).Select(l => dimNames.WithDefaults(l.Spec)).ToList();
-        return (dimNames, signature, layers);
+        if (text is null && model is not null && method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ForwardAttribute)
+            && ModelParser.Forward(type) is var (forward, forwardText) && SymbolEqualityComparer.Default.Equals(forward, method))
+        {
+            text = forwardText;
+        }
+        return (dimNames, text);
     }
+
+    /// <summary>The layers of <paramref name="type"/> as the analyzer walks them: every declaration, sizes carrying their defaults.</summary>
+    public static IReadOnlyList<LayerSpec> LayersWithDefaults(INamedTypeSymbol type, HyperParameterSizes dimNames) =>
+        type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute)
+            ? ModelParser.Layers(type, fromGenerator: false).Select(l => dimNames.WithDefaults(l.Spec)).ToList()
+            : [];
 
     /// <summary>The generator's entry: the forward method's rows for <c>Summary()</c>, and the size comparisons a config decides.</summary>
     public static (IReadOnlyList<SummaryRowSpec> Rows, IReadOnlyList<ShapeCheckSpec> Checks) Rows(

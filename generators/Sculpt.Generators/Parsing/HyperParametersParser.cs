@@ -72,7 +72,7 @@ internal static class HyperParametersParser
 
     /// <summary>
     /// Integer properties computed from the others (<c>public int FeedForward => Dim * 4;</c>): sizes a
-    /// layer may take, never flags or JSON. Public, instance, get-only, declared with an expression.
+    /// layer may take, never flags or JSON. Public, instance and get-only.
     /// </summary>
     public static IEnumerable<IPropertySymbol> ComputedSizes(INamedTypeSymbol type)
     {

@@ -38,15 +38,16 @@ internal static class ModelParser
             checks.AddRange(found);
         }
 
-        var known = KnownArguments.Of(config);
+        var rates = new HashSet<string>(config is null ? [] : HyperParametersParser.Properties(config)
+            .Where(p => HyperParametersParser.KindOf(p.Type) is ValueKind.Double or ValueKind.Single).Select(p => p.Name));
         layers = layers.Select(l => l with
         {
-            Arguments = l.Arguments.Select((a, i) => known.Checked(a, LayerCatalog.Of(l.Kind).Arguments[i].Role == ArgumentRole.Size)).ToEquatableArray(),
-            Init = l.Init is { ScaleByDepth: { } depth } init && !known.IsInteger(depth) ? init with { ScaleByDepth = null } : l.Init,
+            Arguments = l.Arguments.Select((a, i) => Usable(a, LayerCatalog.Of(l.Kind).Arguments[i].Role == ArgumentRole.Size, dimNames, rates)).ToEquatableArray(),
+            Init = l.Init is { ScaleByDepth: { } depth } init && !dimNames.Contains(depth) ? init with { ScaleByDepth = null } : l.Init,
         }).ToList();
         var fields = new FieldNames(type);
         layers = layers.Select(l => l with { Field = fields.For(l.Name) }).ToList();
-        var submodels = Submodels(type, config, fromGenerator: true).Select(s => s.Spec with { Field = fields.For(s.Spec.Name), Repeat = s.Spec.Repeat is { } repeat ? known.Checked(repeat, size: true) : null }).ToEquatableArray();
+        var submodels = Submodels(type, config, fromGenerator: true).Select(s => s.Spec with { Field = fields.For(s.Spec.Name), Repeat = s.Spec.Repeat is { } repeat ? Usable(repeat, size: true, dimNames, rates) : null }).ToEquatableArray();
 
         return new ModelSpec(
             TypeTargetParser.Parse(type),
@@ -61,41 +62,19 @@ internal static class ModelParser
     }
 
     /// <summary>
-    /// The hyperparameters a layer argument may name. A name that is not one (or not an integer
-    /// where a size is needed) is reported by the analyzer (SCULPT0005, SCULPT0006); the generator
-    /// writes a placeholder of 1 in its place, so that diagnostic is the only error the user sees.
+    /// <paramref name="argument"/> as the generator writes it: a name of no fitting hyperparameter
+    /// (an integer size, or a number for a rate) or a literal no layer can take is reported by the
+    /// analyzer (SCULPT0005, SCULPT0006), and the generator writes the placeholder 1 in its place, so that
+    /// diagnostic is the only error the user sees. A computed size is marked: no flag sets it.
     /// </summary>
-    private sealed class KnownArguments
+    private static LayerArgument Usable(LayerArgument argument, bool size, HyperParameterSizes sizes, ISet<string> rates)
     {
-        private readonly Dictionary<string, ValueKind> _kinds = new();
-        private readonly HashSet<string> _computed = new();
-
-        public static KnownArguments Of(INamedTypeSymbol? config)
-        {
-            var known = new KnownArguments();
-            if (config is null) return known;
-            foreach (var property in HyperParametersParser.Properties(config).Concat(HyperParametersParser.ComputedSizes(config)))
-            {
-                if (HyperParametersParser.KindOf(property.Type) is { } kind && !known._kinds.ContainsKey(property.Name)) known._kinds[property.Name] = kind;
-            }
-            foreach (var property in HyperParametersParser.ComputedSizes(config)) known._computed.Add(property.Name);
-            return known;
-        }
-
-        public bool IsInteger(string name) => _kinds.TryGetValue(name, out var kind) && kind is ValueKind.Int32 or ValueKind.Int64;
-
-        /// <summary>The argument, or the placeholder 1 for a name that is no fitting hyperparameter and for a literal no layer can take.</summary>
-        public LayerArgument Checked(LayerArgument argument, bool size)
-        {
-            bool usable = argument.IsHyperParameter
-                ? _kinds.TryGetValue(argument.HyperParameter!, out var kind) && (kind is ValueKind.Int32 or ValueKind.Int64 || !size && kind is ValueKind.Double or ValueKind.Single)
-                : !double.IsNaN(argument.Literal) && !double.IsInfinity(argument.Literal)
-                  && (!size || argument.Literal >= 1 && argument.Literal <= MaxSize && argument.Literal == System.Math.Floor(argument.Literal));
-            return !usable ? new LayerArgument(null, 1) : argument.IsHyperParameter && _computed.Contains(argument.HyperParameter!) ? argument with { Computed = true } : argument;
-        }
-
-        /// <summary>The largest literal size written as is: any larger is reported and would overflow the generated arithmetic.</summary>
-        private const double MaxSize = int.MaxValue;
+        bool usable = argument.IsHyperParameter
+            ? sizes.Contains(argument.HyperParameter!) || !size && rates.Contains(argument.HyperParameter!)
+            : !double.IsNaN(argument.Literal) && !double.IsInfinity(argument.Literal)
+              && (!size || argument.Literal >= 1 && argument.Literal <= int.MaxValue && argument.Literal == System.Math.Floor(argument.Literal));
+        if (!usable) return new LayerArgument(null, 1);
+        return argument.IsHyperParameter && sizes.IsComputed(argument.HyperParameter!) ? argument with { Computed = true } : argument;
     }
 
     /// <summary>Private field names for generated modules, clear of the type's own members and of each other.</summary>

@@ -60,7 +60,7 @@ internal sealed record Dim(DimKind Kind, long Value, string Name, EquatableArray
         : Text;
 
     /// <summary><c>(H-1)/2+1</c>, <c>H/2</c> for a 2-wide pooling, <c>H-4</c> for a 5-wide unpadded convolution.</summary>
-    public static string WindowText(string length, long offset, long stride)
+    private static string WindowText(string length, long offset, long stride)
     {
         string inner = length.Any(c => !char.IsLetterOrDigit(c) && c != '_') ? "(" + length + ")" : length;
         if (stride == 1) return offset + 1 == 0 ? inner : $"{inner}{(offset + 1 > 0 ? "+" : "")}{(offset + 1).ToString(CultureInfo.InvariantCulture)}";

@@ -120,14 +120,13 @@ internal static class LayerRules
     {
         if (kernel.Kind != DimKind.Constant || stride < 1) return (Dim.Unknown, null);
         long k = kernel.Value;
-        if (length.Kind == DimKind.Constant)
+        long offset = 2 * padding - dilation * (k - 1) - 1;
+        if (length.Kind == DimKind.Constant && length.Value + offset < 0)
         {
-            long span = length.Value + 2 * padding - dilation * (k - 1) - 1;
             string window = spatial == 2 ? $"{k}x{k}" : $"{k}-wide";
-            if (span < 0) return (Dim.Unknown, $"a {window} window over a {what} of {length.Value} (padding {padding}) leaves nothing");
-            return (Dim.Constant(span / stride + 1), null);
+            return (Dim.Unknown, $"a {window} window over a {what} of {length.Value} (padding {padding}) leaves nothing");
         }
-        return (Dim.Windowed(length, 2 * padding - dilation * (k - 1) - 1, stride), null);
+        return (Dim.Windowed(length, offset, stride), null);
     }
 
     private static Shape Pattern(params Dim[] dims) => new(dims.ToEquatableArray());
