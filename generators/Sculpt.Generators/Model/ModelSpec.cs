@@ -22,7 +22,7 @@ internal sealed record ModelSpec(
 /// Two sizes that meet in the forward body and depend on hyperparameters (<c>Hidden</c> meeting
 /// <c>Hidden2</c> or 784): the generated <c>ShapeErrors(config)</c> compares their values for a config.
 /// </summary>
-/// <param name="Subject">The layer or op, as messages name it.</param>
+/// <param name="Subject">What receives the shape, as messages name it: <c>'Classify'</c>, <c>the forward result</c>.</param>
 /// <param name="Where">Which dim, e.g. <c>the last dim</c>.</param>
 /// <param name="Origin">Where the received shape comes from, as <c>; it comes from ...</c>, or empty.</param>
 internal sealed record ShapeCheckSpec(string Subject, string Expected, string Actual, string Where, Dim ExpectedDim, Dim ActualDim, string Origin);

@@ -532,7 +532,7 @@ internal sealed class ForwardWalker
             if (inputs[i].Shape is not { } shape || LayerRules.Accepts(layer, i, shape) is not { } accepted) continue;
             if (ShapeComparison.Mismatch(accepted, shape) is not { } reason)
             {
-                Check(layer.Name, accepted, shape, inputs[i].Producer);
+                Check($"'{layer.Name}'", accepted, shape, inputs[i].Producer);
                 if (ShapeComparison.Condition(accepted, shape) is { } condition)
                 {
                     Report(new ShapeProblem(ShapeProblemKind.OnlyWhen, arguments[i].Expression, layer.Name, accepted.ToString(), shape.ToString(),
@@ -655,7 +655,7 @@ internal sealed class ForwardWalker
             if (tensorArguments[i].Value.Shape is not { } actual) continue;
             if (unifier.Unify(signature.Inputs[i], actual) is not { } reason)
             {
-                Check(name, signature.Inputs[i], actual, tensorArguments[i].Value.Producer);
+                Check($"'{name}'", signature.Inputs[i], actual, tensorArguments[i].Value.Producer);
             }
             else
             {

@@ -14,7 +14,7 @@ public static class ShapeCheck
 
     /// <summary>Adds a message to <paramref name="errors"/> when the two sizes differ for this config.</summary>
     /// <param name="errors">Where messages go.</param>
-    /// <param name="subject">The layer or op that receives the shape.</param>
+    /// <param name="subject">What receives the shape, as the message names it: <c>'Classify'</c>, <c>the forward result</c>.</param>
     /// <param name="expected">The shape it takes, as the declaration writes it.</param>
     /// <param name="actual">The shape it receives, as the declaration writes it.</param>
     /// <param name="where">Which dim the two sizes are, e.g. <c>the last dim</c>.</param>
@@ -24,8 +24,7 @@ public static class ShapeCheck
     public static void Require(List<string> errors, string subject, string expected, string actual, string where, SymbolicDim expectedDim, SymbolicDim actualDim, string origin)
     {
         if (expectedDim.Resolve(NoSizes) is not { } wanted || actualDim.Resolve(NoSizes) is not { } got || wanted == got) return;
-        string receiver = subject.StartsWith("the ", System.StringComparison.Ordinal) ? subject : $"'{subject}'";
-        errors.Add($"{receiver} expects {expected} but receives {actual}: {where} is {Describe(actualDim, got)}, not {Describe(expectedDim, wanted)}{origin}");
+        errors.Add($"{subject} expects {expected} but receives {actual}: {where} is {Describe(actualDim, got)}, not {Describe(expectedDim, wanted)}{origin}");
     }
 
     /// <summary>Throws when <paramref name="errors"/> holds any, naming the model.</summary>

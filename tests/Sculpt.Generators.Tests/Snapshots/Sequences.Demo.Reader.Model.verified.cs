@@ -177,7 +177,7 @@ partial class Reader : global::TorchSharp.torch.nn.Module<global::TorchSharp.tor
     public static global::System.Collections.Generic.IReadOnlyList<string> ShapeErrors(global::Demo.TextConfig config)
     {
         global::System.Collections.Generic.List<string> errors = new global::System.Collections.Generic.List<string>();
-        global::Sculpt.Models.ShapeCheck.Require(errors, "Merge", "[*batch, 64]", "[B, T, 2*Dim]", "the last dim",
+        global::Sculpt.Models.ShapeCheck.Require(errors, "'Merge'", "[*batch, 64]", "[B, T, 2*Dim]", "the last dim",
             global::Sculpt.Models.SymbolicDim.Constant(64), global::Sculpt.Models.SymbolicDim.Product(global::Sculpt.Models.SymbolicDim.Constant(2), global::Sculpt.Models.SymbolicDim.HyperParameter("Dim", config.Dim)), "; it comes from 'Encode' (LSTM Dim, Dim)");
         return errors;
     }

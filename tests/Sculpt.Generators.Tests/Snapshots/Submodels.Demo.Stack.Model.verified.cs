@@ -66,7 +66,7 @@ partial class Stack : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
     public static global::System.Collections.Generic.IReadOnlyList<string> ShapeErrors(global::Demo.BlockConfig config)
     {
         global::System.Collections.Generic.List<string> errors = new global::System.Collections.Generic.List<string>();
-        global::Sculpt.Models.ShapeCheck.Require(errors, "Classifier", "[B, 8]", "[B, Width]", "the last dim",
+        global::Sculpt.Models.ShapeCheck.Require(errors, "'Classifier'", "[B, 8]", "[B, Width]", "the last dim",
             global::Sculpt.Models.SymbolicDim.Constant(8), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", config.Width), "; it comes from 'Second' (*batch Width -> *batch Width)");
         errors.AddRange(global::Demo.Residual.ShapeErrors(config));
         return errors;
