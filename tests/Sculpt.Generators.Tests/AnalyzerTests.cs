@@ -1007,6 +1007,51 @@ public class AnalyzerTests
         }
         """,
 
+        // Sizes written as arithmetic over hyperparameters: compared under the defaults like any other size.
+        Model("""
+            [Linear("Dim", "Dim * 4")] private partial Tensor Up(Tensor x);
+            [Linear("Dim * 2", "Dim")] private partial Tensor Down(Tensor x);
+            [Forward("B Dim -> B Dim")]
+            public Tensor Forward(Tensor x) => Down({|SCULPT0001:Ops.Gelu(Up(x))|});
+            """, "    public int Dim { get; init; } = 64;"),
+        Model("""
+            [Linear("Dim", "{|SCULPT0005:Dimm|} * 4")] private partial Tensor Up(Tensor x);
+            [Forward("B Dim -> B Width")]
+            public Tensor Forward(Tensor x) => Up(x);
+            """, "    public int Dim { get; init; } = 64;"),
+        Model("""
+            [Linear("Dim", {|SCULPT0006:"Dim * "|})] private partial Tensor Up(Tensor x);
+            [Forward("B Dim -> B Width")]
+            public Tensor Forward(Tensor x) => Up(x);
+            """, "    public int Dim { get; init; } = 64;"),
+        Model("""
+            [Linear("Dim", "Dim {|SCULPT0006:- Hidden|}")] private partial Tensor Up(Tensor x);
+            [Forward("B Dim -> B Width")]
+            public Tensor Forward(Tensor x) => Up(x);
+            """, "    public int Dim { get; init; } = 64;"),
+        Model("""
+            [Dropout({|SCULPT0006:"Dropout * 2"|})] private partial Tensor Drop(Tensor x);
+            [Forward("B 8 -> B 8")]
+            public Tensor Forward(Tensor x) => Drop(x);
+            """),
+        Model("""
+            [SelfAttention("Dim", {|SCULPT0006:"Dim / 10"|})] private partial Tensor Attend(Tensor x);
+            [Forward("B T Dim -> B T Dim")]
+            public Tensor Forward(Tensor x) => Attend(x);
+            """, "    public int Dim { get; init; } = 64;"),
+        Model("""
+            [Linear("Hidden", 32)] private partial Tensor A(Tensor x);
+            [Linear("Width", 32)] private partial Tensor B(Tensor x);
+            [Linear("Hidden", 10)] private partial Tensor Head(Tensor x);
+            [Forward("N Hidden, N Width -> N 10")]
+            public Tensor Forward(Tensor x, Tensor y) => Head({|SCULPT0001:Ops.Concat(-1, x, y)|});
+            """),
+        Model("""
+            [Linear("Dim", "Dim * 2")] private partial Tensor Up(Tensor x);
+            [Forward("B T Dim -> B T Dim*3")]
+            public Tensor Forward(Tensor x) => {|SCULPT0002:Up(x)|};
+            """, "    public int Dim { get; init; } = 64;"),
+
         // Sizes computed from other hyperparameters take part like any other, with their computed defaults.
         Model("""
             [Linear("Dim", "FeedForward")] private partial Tensor Up(Tensor x);
@@ -1469,6 +1514,34 @@ public class AnalyzerTests
             public Tensor Forward(Tensor x) => Classify(Ops.Reshape(Pool(Conv(x)), -1, 64));
             """),
 
+        // Sizes written as arithmetic, in layer arguments and in signatures.
+        Model("""
+            [SelfAttention("Dim", "Dim / 16")] private partial Tensor Attend(Tensor x);
+            [Linear("Dim", "Dim * 4")] private partial Tensor Up(Tensor x);
+            [Linear("4 * Dim", "Dim")] private partial Tensor Down(Tensor x);
+            [Forward("B T Dim -> B T Dim")]
+            public Tensor Forward(Tensor x) => Down(Ops.Gelu(Up(Attend(x)))) + x;
+            """, "    public int Dim { get; init; } = 64;"),
+        Model("""
+            [Linear("Hidden", 32)] private partial Tensor A(Tensor x);
+            [Linear("Hidden + Width", 10)] private partial Tensor Head(Tensor x);
+            [Forward("N Hidden, N Width -> N 10")]
+            public Tensor Forward(Tensor x, Tensor y) => Head(Ops.Concat(-1, x, y));
+            """),
+        Model("""
+            [Linear("Dim", "Dim")] private partial Tensor Mix(Tensor x);
+            [Forward("B T Dim -> B T (Dim * 2)")]
+            public Tensor Forward(Tensor x) => Ops.Concat(-1, Mix(x), x);
+            """, "    public int Dim { get; init; } = 64;"),
+        Model("""
+            [Conv2d(3, 16, 3, Padding = 1)] private partial Tensor Conv(Tensor x);
+            [MaxPool2d(2)] private partial Tensor Pool(Tensor x);
+            [Shape("B C H W -> B C H/2 W/2")]
+            private Tensor Halve(Tensor x) => Pool(x);
+            [Forward("B 3 H W -> B 16 H/2 W/2")]
+            public Tensor Forward(Tensor x) => Halve(Ops.Relu(Conv(x)));
+            """),
+
         // A feed-forward width computed from the model dim, and a head count dividing it.
         Model("""
             [SelfAttention("Dim", "Heads")] private partial Tensor Attend(Tensor x);
@@ -1918,7 +1991,7 @@ public class AnalyzerTests
     [InlineData("""
         [Forward("B {|SCULPT0003:4x|} -> B 4")]
         public Tensor Forward(Tensor x) => x;
-        """, "Invalid signature: '4x' is not a dim: use an integer, a name or *name")]
+        """, "Invalid signature: '4x' is not a dim: use an integer, a name, *name or arithmetic of those (Dim*4, T/2)")]
     [InlineData("""
         [Forward({|SCULPT0004:"B 4, B 4 -> B 4"|})]
         public Tensor Forward(Tensor x) => x;

@@ -504,6 +504,24 @@ public partial class BlockFed
     public Tensor Forward(Tensor points) => Classify(Block.call(Encode(Ops.Flatten(points))));
 }
 
+/// <summary>Sizes written as arithmetic: two Hidden towers and a Hidden2 one concatenated, read as 3 * Hidden.</summary>
+[Model(typeof(WidthsConfig))]
+public partial class ExpressionWidths
+{
+    [Linear(12, "Hidden")] private partial Tensor Encode(Tensor x);
+    [Linear(12, "Hidden2")] private partial Tensor Side(Tensor x);
+    [Linear("Hidden", "Hidden * 2 / 2")] private partial Tensor Mix(Tensor x);
+    [Linear("Hidden * 6 / 2", 3)] private partial Tensor Classify(Tensor x);
+
+    [Forward("B 3 2 2 -> B 3")]
+    public Tensor Forward(Tensor points)
+    {
+        var flat = Ops.Flatten(points);
+        var hidden = Encode(flat);
+        return Classify(Ops.Concat(-1, hidden, Mix(hidden), Side(flat)));
+    }
+}
+
 [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
 public partial class TwoWidthsTrainer : Trainer<TwoWidths, Blobs, WidthsConfig>;
 

@@ -16,7 +16,7 @@ namespace Sculpt.Tests;
 /// </summary>
 public class ShapeCheckTests
 {
-    public static TheoryData<string> Models => new() { "TwoWidths", "ConvToFlat", "BlockFed" };
+    public static TheoryData<string> Models => new() { "TwoWidths", "ConvToFlat", "BlockFed", "ExpressionWidths" };
 
     [Theory]
     [MemberData(nameof(Models))]
@@ -52,6 +52,7 @@ public class ShapeCheckTests
     {
         "TwoWidths" => (TwoWidths.ShapeErrors(config), () => new TwoWidths(config)),
         "ConvToFlat" => (ConvToFlat.ShapeErrors(config), () => new ConvToFlat(config)),
+        "ExpressionWidths" => (ExpressionWidths.ShapeErrors(config), () => new ExpressionWidths(config)),
         _ => (BlockFed.ShapeErrors(config), () => new BlockFed(config)),
     };
 
@@ -64,6 +65,18 @@ public class ShapeCheckTests
         // Up is 6 -> 24 with its bias, Down 24 -> 6 with its bias.
         Assert.Equal(12 * 6 + 6 + 6 * 24 + 24 + 24 * 6 + 6 + 6 * 3 + 3, model.ParameterCount);
         Assert.Empty(ComputedWidths.ShapeErrors(new ComputedConfig { Dim = 6 }));
+    }
+
+    [Fact]
+    public void Sizes_written_as_arithmetic_build_count_and_check()
+    {
+        using var model = new ExpressionWidths(new WidthsConfig { Hidden = 4, Hidden2 = 4 });
+        using var output = model.call(randn(2, 3, 2, 2));
+        Assert.Equal([2L, 3L], output.shape);
+        Assert.Equal(12 * 4 + 4 + 12 * 4 + 4 + 4 * 4 + 4 + 12 * 3 + 3, model.ParameterCount);
+        Assert.Equal(
+            "'Classify' expects [*batch, 3*Hidden] but receives [B, 2*Hidden+Hidden2]: the last dim is 2*Hidden+Hidden2 = 24, not 3*Hidden = 12; it comes from 'Ops.Concat' ([B, Hidden], [B, Hidden], [B, Hidden2] -> [B, 2*Hidden+Hidden2])",
+            Assert.Single(ExpressionWidths.ShapeErrors(new WidthsConfig { Hidden = 4, Hidden2 = 16 })));
     }
 
     [Fact]

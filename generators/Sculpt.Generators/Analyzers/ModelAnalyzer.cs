@@ -309,7 +309,12 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                     var value = attribute.ConstructorArguments[i].Kind == TypedConstantKind.Primitive ? attribute.ConstructorArguments[i].Value : null;
                     var location = arguments[i].Expression.GetLocation();
                     var role = definition.Arguments[i];
-                    if (value is string name)
+                    if (value is string expression && SizeExpression.IsExpression(expression))
+                    {
+                        SizeExpressionArgument(context, method, config, type, arguments[i], expression, role, sizes, properties.Keys);
+                        if (sizes.Expression(expression) is { WithDefaults: { } computed }) defaults[i] = (SizeExpression.Normalize(expression), computed);
+                    }
+                    else if (value is string name)
                     {
                         if (!properties.TryGetValue(name, out var property))
                         {
@@ -353,6 +358,45 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                         DiagnosticDescriptors.InvalidLayerArgument, arguments[1].Expression.GetLocation(), "The head count", method.Name, $"a divisor of the model dim ({dimText})", headsText));
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// SCULPT0005 on a name in a size expression that is no integer hyperparameter, SCULPT0006 on an
+    /// expression that is not arithmetic over sizes or stands where a rate goes; each at the part at fault.
+    /// </summary>
+    private static void SizeExpressionArgument(SymbolAnalysisContext context, IMethodSymbol method, INamedTypeSymbol? config, INamedTypeSymbol type,
+        AttributeArgumentSyntax argument, string expression, LayerArgumentDefinition role, HyperParameterSizes sizes, IEnumerable<string> names)
+    {
+        var location = argument.Expression.GetLocation();
+        if (role.Role != ArgumentRole.Size)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidLayerArgument, location, role.Description, method.Name, "a number or the name of a hyperparameter", $"'{expression}'"));
+            return;
+        }
+        string? unknown = null;
+        var (_, error) = SizeExpression.Parse(expression, name =>
+        {
+            if (sizes.Contains(name)) return Dim.HyperParameter(name);
+            unknown ??= name;
+            return null;
+        });
+        if (error is null) return;
+        // The span inside the string literal, when the literal is written plainly (no escapes) so offsets agree.
+        if (argument.Expression is LiteralExpressionSyntax literal && literal.Token.Text == "\"" + expression + "\"" && error.Start < expression.Length)
+        {
+            location = Location.Create(literal.SyntaxTree, new TextSpan(literal.SpanStart + 1 + error.Start, error.Length));
+        }
+        if (unknown is not null)
+        {
+            string hint = config is null
+                ? " (the model has no hyperparameters: declare them with [Model(typeof(...))])"
+                : Suggestion(unknown, names);
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnknownHyperParameter, location, unknown, config?.Name ?? type.Name, hint));
+        }
+        else
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidLayerArgument, location, role.Description, method.Name, "arithmetic of integers and integer hyperparameters", $"'{expression}' ({error.Message})"));
         }
     }
 

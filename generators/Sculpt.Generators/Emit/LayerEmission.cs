@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Linq;
 using Sculpt.Generators.Model;
 using Sculpt.Generators.Parsing;
+using Sculpt.Generators.Shapes;
 
 namespace Sculpt.Generators.Emit;
 
@@ -175,7 +176,9 @@ internal static class LayerEmission
     }
 
     public static string SizeText(LayerArgument argument, string config) =>
-        argument.IsHyperParameter ? $"{config}.{Names.Identifier(argument.HyperParameter!)}" : SourceWriter.Literal((long)argument.Literal);
+        argument.Size is not null ? SizeExpression.ToCSharp(argument.HyperParameter!, name => $"{config}.{Names.Identifier(name)}")
+        : argument.IsHyperParameter ? $"{config}.{Names.Identifier(argument.HyperParameter!)}"
+        : SourceWriter.Literal((long)argument.Literal);
 
     private static string RateText(LayerArgument argument, string config) =>
         argument.IsHyperParameter ? $"{config}.{Names.Identifier(argument.HyperParameter!)}" : SourceWriter.Literal(argument.Literal);
@@ -240,7 +243,7 @@ internal static class LayerEmission
             var symbolic = new List<string>();
             foreach (var factor in term.Factors)
             {
-                if (factor.IsHyperParameter) symbolic.Add(forDocs ? factor.HyperParameter! : $"(long){config}.{Names.Identifier(factor.HyperParameter!)}");
+                if (factor.IsHyperParameter) symbolic.Add(forDocs ? (factor.Size is null ? factor.HyperParameter! : "(" + factor.HyperParameter + ")") : "(long)" + SizeText(factor, config));
                 else value *= (long)factor.Literal;
             }
             if (symbolic.Count == 0)

@@ -65,7 +65,7 @@ internal static class ModelEmitter
             {
                 string check = LayerCatalog.Of(layer.Kind).Arguments[layer.Arguments.Items.IndexOf(argument)].Role == ArgumentRole.Probability ? "Probability" : "Size";
                 string flag = argument.Computed ? argument.HyperParameter! + " (computed)" : "--" + Parsing.Names.KebabCase(argument.HyperParameter!);
-                w.Line($"global::Sculpt.HyperParameters.LayerArgumentCheck.{check}(config.{Names.Identifier(argument.HyperParameter!)}, {SourceWriter.Quote(flag)}, {SourceWriter.Quote(self)}, {SourceWriter.Quote(layer.Name)});");
+                w.Line($"global::Sculpt.HyperParameters.LayerArgumentCheck.{check}({LayerEmission.SizeText(argument, "config")}, {SourceWriter.Quote(flag)}, {SourceWriter.Quote(self)}, {SourceWriter.Quote(layer.Name)});");
             }
         }
         foreach (var layer in spec.Layers.Where(l => l.Kind is LayerKind.SelfAttention or LayerKind.CrossAttention && l.Arguments.Any(a => a.IsHyperParameter)))
@@ -375,6 +375,8 @@ internal static class ModelEmitter
         DimKind.Variadic => $"{SymbolicDim}.Of({SourceWriter.Quote("*" + dim.Name)})",
         DimKind.Product => $"{SymbolicDim}.Product({string.Join(", ", dim.Factors.Select(f => DimExpression(f, hasConfig)))})",
         DimKind.Window => $"{SymbolicDim}.Window({DimExpression(dim.Factors[0], hasConfig)}, {dim.Window[0]}, {dim.Window[1]}, {SourceWriter.Quote(dim.Text)})",
+        DimKind.Sum => $"{SymbolicDim}.Sum({string.Join(", ", dim.Factors.Select(f => DimExpression(f, hasConfig)))})",
+        DimKind.Quotient => $"{SymbolicDim}.Quotient({DimExpression(dim.Factors[0], hasConfig)}, {DimExpression(dim.Factors[1], hasConfig)})",
         _ => $"{SymbolicDim}.Unknown",
     };
 

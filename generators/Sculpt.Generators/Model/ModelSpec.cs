@@ -108,9 +108,15 @@ internal sealed record LayerParameter(string Type, string Name);
 /// <summary>A named integer setting of a layer attribute.</summary>
 internal sealed record LayerOption(string Name, long Value);
 
-/// <summary>A layer size or rate: a literal number or the name of a hyperparameter.</summary>
+/// <summary>
+/// A layer size or rate: a literal number, the name of a hyperparameter, or a size expression over
+/// hyperparameters (<c>Dim * 4</c>), held in <see cref="HyperParameter"/> as written with its dim in <see cref="Size"/>.
+/// </summary>
 internal sealed record LayerArgument(string? HyperParameter, double Literal)
 {
+    /// <summary>For a size expression, the dim it stands for (carrying defaults where the analyzer knows them); else null.</summary>
+    public Dim? Size { get; init; }
+
     /// <summary>A hyperparameter's declared default, where the analyzer knows it (see <c>HyperParameterSizes</c>).</summary>
     public long? Default { get; init; }
 

@@ -3,6 +3,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Sculpt.Generators.Model;
+using Sculpt.Generators.Shapes;
 
 namespace Sculpt.Generators.Parsing;
 
@@ -57,11 +58,22 @@ internal sealed class HyperParameterSizes : HashSet<string>
     /// <summary>Whether <paramref name="name"/> is computed from the other hyperparameters (it has no flag).</summary>
     public bool IsComputed(string name) => _computed.Contains(name);
 
-    /// <summary><paramref name="layer"/> with its hyperparameter sizes carrying their defaults.</summary>
+    /// <summary><paramref name="layer"/> with its hyperparameter sizes carrying their defaults, and its size expressions read.</summary>
     public LayerSpec WithDefaults(LayerSpec layer) =>
-        _defaults.Count == 0
-            ? layer
-            : layer with { Arguments = layer.Arguments.Select(a => a.IsHyperParameter && Default(a.HyperParameter!) is { } value ? a with { Default = value } : a).ToEquatableArray() };
+        layer with
+        {
+            Arguments = layer.Arguments.Select(a => !a.IsHyperParameter ? a
+                : SizeExpression.IsExpression(a.HyperParameter!) ? (Expression(a.HyperParameter!) is { } size ? a with { Size = size } : a)
+                : Default(a.HyperParameter!) is { } value ? a with { Default = value }
+                : a).ToEquatableArray(),
+        };
+
+    /// <summary>
+    /// The dim a size expression over these hyperparameters stands for (<c>Dim * 4</c>), each name carrying
+    /// its default where known; null when the text is not one (a name that is no integer hyperparameter, a syntax error).
+    /// </summary>
+    public Dim? Expression(string text) =>
+        SizeExpression.Parse(text, name => Contains(name) ? Dim.HyperParameter(name, Default(name)) : null).Dim;
 
     /// <summary>The value of <c>=&gt; Dim * 4</c> (literals and other sizes under + - * /, exact division only), or null.</summary>
     private static long? ComputedDefault(IPropertySymbol property, IReadOnlyDictionary<string, long> known)

@@ -20,6 +20,13 @@ internal static class ModelParser
         var layers = Layers(type, fromGenerator: true).Select(l => l.Spec).ToList();
         layers = layers.Select(l => l.TiedTo is { } tied && TieTarget(layers, tied) is null ? l with { TiedTo = null } : l).ToList();
         if (ModelInit(context.Attributes[0]) is { } modelInit) layers = layers.Select(l => l.Init is null ? l with { Init = modelInit } : l).ToList();
+        var rates = new HashSet<string>(config is null ? [] : HyperParametersParser.Properties(config)
+            .Where(p => HyperParametersParser.KindOf(p.Type) is ValueKind.Double or ValueKind.Single).Select(p => p.Name));
+        layers = layers.Select(l => l with
+        {
+            Arguments = l.Arguments.Select((a, i) => Usable(a, LayerCatalog.Of(l.Kind).Arguments[i].Role == ArgumentRole.Size, dimNames, rates)).ToEquatableArray(),
+            Init = l.Init is { ScaleByDepth: { } depth } init && !dimNames.Contains(depth) ? init with { ScaleByDepth = null } : l.Init,
+        }).ToList();
         var (forwardMethod, signatureText) = Forward(type);
 
         ForwardSpec? forward = null;
@@ -38,13 +45,6 @@ internal static class ModelParser
             checks.AddRange(found);
         }
 
-        var rates = new HashSet<string>(config is null ? [] : HyperParametersParser.Properties(config)
-            .Where(p => HyperParametersParser.KindOf(p.Type) is ValueKind.Double or ValueKind.Single).Select(p => p.Name));
-        layers = layers.Select(l => l with
-        {
-            Arguments = l.Arguments.Select((a, i) => Usable(a, LayerCatalog.Of(l.Kind).Arguments[i].Role == ArgumentRole.Size, dimNames, rates)).ToEquatableArray(),
-            Init = l.Init is { ScaleByDepth: { } depth } init && !dimNames.Contains(depth) ? init with { ScaleByDepth = null } : l.Init,
-        }).ToList();
         var fields = new FieldNames(type);
         layers = layers.Select(l => l with { Field = fields.For(l.Name) }).ToList();
         var submodels = Submodels(type, config, fromGenerator: true).Select(s => s.Spec with { Field = fields.For(s.Spec.Name), Repeat = s.Spec.Repeat is { } repeat ? Usable(repeat, size: true, dimNames, rates) : null }).ToEquatableArray();
@@ -65,10 +65,16 @@ internal static class ModelParser
     /// <paramref name="argument"/> as the generator writes it: a name of no fitting hyperparameter
     /// (an integer size, or a number for a rate) or a literal no layer can take is reported by the
     /// analyzer (SCULPT0005, SCULPT0006), and the generator writes the placeholder 1 in its place, so that
-    /// diagnostic is the only error the user sees. A computed size is marked: no flag sets it.
+    /// diagnostic is the only error the user sees. A computed size, or a size expression, is marked: no flag sets it.
     /// </summary>
     private static LayerArgument Usable(LayerArgument argument, bool size, HyperParameterSizes sizes, ISet<string> rates)
     {
+        if (argument.IsHyperParameter && SizeExpression.IsExpression(argument.HyperParameter!))
+        {
+            return size && sizes.Expression(argument.HyperParameter!) is { } dim
+                ? argument with { HyperParameter = SizeExpression.Normalize(argument.HyperParameter!), Size = dim, Computed = true }
+                : new LayerArgument(null, 1);
+        }
         bool usable = argument.IsHyperParameter
             ? sizes.Contains(argument.HyperParameter!) || !size && rates.Contains(argument.HyperParameter!)
             : !double.IsNaN(argument.Literal) && !double.IsInfinity(argument.Literal)

@@ -28,6 +28,12 @@ internal enum DimKind
     /// </summary>
     Window,
 
+    /// <summary>The sum of <see cref="Dim.Factors"/> (<c>Hidden+Extra</c>, from a size expression or a concatenation).</summary>
+    Sum,
+
+    /// <summary><see cref="Dim.Factors"/>[0] divided by <see cref="Dim.Factors"/>[1], rounded down as C# divides (<c>Dim/Heads</c>).</summary>
+    Quotient,
+
     /// <summary>Not known at compile time.</summary>
     Unknown,
 }
@@ -51,8 +57,12 @@ internal sealed record Dim(DimKind Kind, long Value, string Name, EquatableArray
         DimKind.HyperParameter when Value > 0 => Value,
         DimKind.Product => Factors.Aggregate((long?)1, (product, factor) => product is { } p && factor.WithDefaults is { } f ? Multiply(p, f) : null),
         DimKind.Window => Factors[0].WithDefaults is { } n && n + Window[0] >= 0 ? (n + Window[0]) / Window[1] + 1 : null,
+        DimKind.Sum => Factors.Aggregate((long?)0, (sum, term) => sum is { } s && term.WithDefaults is { } t ? Add(s, t) : null),
+        DimKind.Quotient => Factors[0].WithDefaults is { } n && Factors[1].WithDefaults is { } d and > 0 ? n / d : null,
         _ => null,
     };
+
+    private static long? Add(long a, long b) => a > long.MaxValue - b ? null : a + b;
 
     /// <summary>The dim as messages name it: its <see cref="Text"/>, and its value under the defaults when that is not plain.</summary>
     public string Explained => Kind != DimKind.Constant && WithDefaults is { } value
@@ -92,7 +102,48 @@ internal sealed record Dim(DimKind Kind, long Value, string Name, EquatableArray
         if (length.Kind == DimKind.Constant) return Constant((length.Value + offset) / stride + 1);
         if (stride == 1 && offset == -1) return length;
         if (length.Kind is DimKind.Unknown or DimKind.Variadic) return Unknown;
+        // A shift under a window is part of the window's offset: (n + a + 1 + b) / s + 1.
+        if (length.Kind == DimKind.Window && length.Window[1] == 1) return Windowed(length.Factors[0], length.Window[0] + 1 + offset, stride);
         return new Dim(DimKind.Window, 0, "", new[] { length }.ToEquatableArray()) { Window = new[] { offset, stride }.ToEquatableArray() };
+    }
+
+    /// <summary>The sum of <paramref name="terms"/>, with constants folded into one last term.</summary>
+    public static Dim Sum(IEnumerable<Dim> terms)
+    {
+        long constant = 0;
+        var rest = new List<Dim>();
+        foreach (var term in terms.SelectMany(t => t.Kind == DimKind.Sum ? (IEnumerable<Dim>)t.Factors : new[] { t }))
+        {
+            if (term.Kind == DimKind.Unknown || term.Kind == DimKind.Variadic) return Unknown;
+            if (term.Kind == DimKind.Constant) constant += term.Value;
+            else rest.Add(term);
+        }
+        if (rest.Count == 0) return Constant(constant);
+        // Hidden+Hidden is 2*Hidden, as a concatenation of two copies is.
+        rest = rest.GroupBy(t => t).Select(g => g.Count() == 1 ? g.Key : Product([Constant(g.Count()), g.Key])).ToList();
+        // n + c is the stride-1 window with offset c - 1, so a shift compares equal however it was written.
+        if (rest.Count == 1) return constant == 0 ? rest[0] : Windowed(rest[0], constant - 1, 1);
+        var sum = new Dim(DimKind.Sum, 0, "", rest.ToEquatableArray());
+        return constant == 0 ? sum : Windowed(sum, constant - 1, 1);
+    }
+
+    /// <summary>
+    /// <paramref name="numerator"/> / <paramref name="denominator"/>, rounded down: over a literal it is the
+    /// window <c>(n - c) / c + 1</c>, the same dim a stride-<c>c</c> pooling gives; null for a literal below 1.
+    /// </summary>
+    public static Dim? Quotient(Dim numerator, Dim denominator)
+    {
+        if (denominator.Kind == DimKind.Constant)
+        {
+            if (denominator.Value < 1) return null;
+            if (denominator.Value == 1) return numerator;
+            // 6*Hidden/2 is 3*Hidden exactly.
+            if (numerator.Kind == DimKind.Product && numerator.Factors[0] is { Kind: DimKind.Constant } k && k.Value % denominator.Value == 0)
+                return Product(numerator.Factors.Skip(1).Prepend(Constant(k.Value / denominator.Value)));
+            return Windowed(numerator, -denominator.Value, denominator.Value);
+        }
+        if (numerator.Kind is DimKind.Unknown or DimKind.Variadic || denominator.Kind is DimKind.Unknown or DimKind.Variadic) return Unknown;
+        return new Dim(DimKind.Quotient, 0, "", new[] { numerator, denominator }.ToEquatableArray());
     }
 
     /// <summary>The product of <paramref name="factors"/>, with constants folded (an empty product is 1).</summary>
@@ -117,8 +168,10 @@ internal sealed record Dim(DimKind Kind, long Value, string Name, EquatableArray
         DimKind.Constant => Value.ToString(CultureInfo.InvariantCulture),
         DimKind.Symbol or DimKind.HyperParameter => Name,
         DimKind.Variadic => "*" + Name,
-        DimKind.Product => string.Join("*", Factors.Select(f => f.Kind == DimKind.Window ? "(" + f.Text + ")" : f.Text)),
+        DimKind.Product => string.Join("*", Factors.Select(f => f.Kind is DimKind.Window or DimKind.Sum or DimKind.Quotient ? "(" + f.Text + ")" : f.Text)),
         DimKind.Window => WindowText(Factors[0].Text, Window[0], Window[1]),
+        DimKind.Sum => string.Join("+", Factors.Select(f => f.Text)),
+        DimKind.Quotient => string.Join("/", Factors.Select(f => f.Kind is DimKind.Constant or DimKind.Symbol or DimKind.HyperParameter ? f.Text : "(" + f.Text + ")")),
         _ => "?",
     };
 }

@@ -110,7 +110,8 @@ internal static class LayerRules
 
     /// <summary>The dim a layer size argument stands for.</summary>
     public static Dim SizeDim(LayerArgument argument) =>
-        argument.IsHyperParameter ? Dim.HyperParameter(argument.HyperParameter!, argument.Default) : Dim.Constant((long)argument.Literal);
+        argument.Size ?? (argument.IsHyperParameter && SizeExpression.IsExpression(argument.HyperParameter!) ? Dim.Unknown : null) ??
+        (argument.IsHyperParameter ? Dim.HyperParameter(argument.HyperParameter!, argument.Default) : Dim.Constant((long)argument.Literal));
 
     /// <summary>
     /// A sliding window's output length: <c>(n + 2p - d(k-1) - 1) / s + 1</c>. Exact for constants;

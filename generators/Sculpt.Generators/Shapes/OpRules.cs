@@ -138,10 +138,9 @@ internal static class OpRules
             }
         }
         var along = inputs.Select(i => i!.Dims[d]).ToList();
-        // Constants add up; copies of one size (two towers of Hidden units) are a multiple of it; other sums are unknown.
-        var joined = along.All(a => a.Kind == DimKind.Constant) ? Dim.Constant(along.Sum(a => a.Value))
-            : along.All(a => a == along[0] && a.Kind is DimKind.HyperParameter or DimKind.Symbol or DimKind.Product) ? Dim.Product([Dim.Constant(along.Count), along[0]])
-            : Dim.Unknown;
+        // Copies of one size (two towers of Hidden units) are a multiple of it; other sizes add up (Hidden+Extra).
+        var joined = along.All(a => a == along[0] && a.Kind is DimKind.HyperParameter or DimKind.Symbol or DimKind.Product) ? Dim.Product([Dim.Constant(along.Count), along[0]])
+            : Dim.Sum(along);
         return RuleResult.Of(first.Dims.Select((x, i) => i == d ? joined : x));
     }
 

@@ -63,7 +63,7 @@ internal static class ShapeComparison
     private static bool ConfigDecided(Dim dim) => dim.Kind switch
     {
         DimKind.Constant or DimKind.HyperParameter => true,
-        DimKind.Product => dim.Factors.All(ConfigDecided),
+        DimKind.Product or DimKind.Sum or DimKind.Quotient => dim.Factors.All(ConfigDecided),
         DimKind.Window => ConfigDecided(dim.Factors[0]),
         _ => false,
     };

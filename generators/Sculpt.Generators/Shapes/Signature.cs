@@ -12,8 +12,8 @@ internal sealed record SignatureError(string Message, int Start, int Length);
 
 /// <summary>
 /// Parses the signature mini-language: inputs separated by commas, <c>-&gt;</c>, the output.
-/// A dim is an integer, a name (a hyperparameter when the model's config has it, else a symbol)
-/// or <c>*name</c> for any number of leading dims.
+/// A dim is an integer, a name (a hyperparameter when the model's config has it, else a symbol),
+/// <c>*name</c> for any number of leading dims, or arithmetic of integers and names (<see cref="SizeExpression"/>).
 /// </summary>
 internal static class SignatureParser
 {
@@ -58,11 +58,12 @@ internal static class SignatureParser
                 continue;
             }
             int tokenStart = i;
-            while (i < end && !char.IsWhiteSpace(text[i])) i++;
+            i = DimEnd(text, i, end);
+            while (char.IsWhiteSpace(text[i - 1])) i--;
             string token = text.Substring(tokenStart, i - tokenStart);
-            var dim = ParseDim(token, hyperParameters);
-            if (dim is null) return (null, new SignatureError($"'{token}' is not a dim: use an integer, a name or *name", tokenStart, token.Length));
-            if (dim.Kind == DimKind.Variadic && dims.Count > 0)
+            var (dim, error) = ParseDim(token, hyperParameters);
+            if (error is not null) return (null, error with { Start = tokenStart + error.Start });
+            if (dim!.Kind == DimKind.Variadic && dims.Count > 0)
                 return (null, new SignatureError($"'{token}' must be the first dim of its shape", tokenStart, token.Length));
             dims.Add(dim);
         }
@@ -70,18 +71,59 @@ internal static class SignatureParser
         return (new Shape(dims.ToEquatableArray()), null);
     }
 
-    private static Dim? ParseDim(string token, ICollection<string> hyperParameters)
+    /// <summary>
+    /// Where the dim starting at <paramref name="i"/> ends. Dims are separated by spaces, except inside
+    /// parentheses and around an operator (<c>Dim * 4</c> is one dim); <c>*name</c> after a space is a variadic.
+    /// </summary>
+    private static int DimEnd(string text, int i, int end)
     {
+        int depth = 0;
+        bool afterOperator = true;
+        while (i < end)
+        {
+            char c = text[i];
+            if (char.IsWhiteSpace(c))
+            {
+                if (depth > 0 || afterOperator)
+                {
+                    i++;
+                    continue;
+                }
+                int next = i;
+                while (next < end && char.IsWhiteSpace(text[next])) next++;
+                // "Dim * 4" and "Dim + 1" continue; "B *batch" starts a variadic dim.
+                bool joins = next < end && text[next] is '+' or '-' or '/' || next < end && text[next] == '*' && (next + 1 >= end || !char.IsLetter(text[next + 1]) && text[next + 1] != '_');
+                if (!joins) return i;
+                i = next;
+                continue;
+            }
+            if (c == '(') depth++;
+            else if (c == ')') depth--;
+            afterOperator = c is '+' or '-' or '*' or '/' or '(';
+            i++;
+        }
+        return i;
+    }
+
+    private static (Dim? Dim, SignatureError? Error) ParseDim(string token, ICollection<string> hyperParameters)
+    {
+        string Invalid() => $"'{token}' is not a dim: use an integer, a name, *name or arithmetic of those (Dim*4, T/2)";
+        if (token.Length > 1 && token[0] == '*' && (char.IsLetter(token[1]) || token[1] == '_'))
+        {
+            string name = token.Substring(1);
+            return name.All(ch => char.IsLetterOrDigit(ch) || ch == '_') ? (Dim.Variadic(name), null) : (null, new SignatureError(Invalid(), 0, token.Length));
+        }
         if (token.All(char.IsDigit))
         {
             return long.TryParse(token, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long value) && value > 0
-                ? Dim.Constant(value)
-                : null;
+                ? (Dim.Constant(value), null)
+                : (null, new SignatureError(Invalid(), 0, token.Length));
         }
-        bool variadic = token[0] == '*';
-        string name = variadic ? token.Substring(1) : token;
-        if (name.Length == 0 || !(char.IsLetter(name[0]) || name[0] == '_') || !name.All(ch => char.IsLetterOrDigit(ch) || ch == '_')) return null;
-        if (variadic) return Dim.Variadic(name);
-        return hyperParameters.Contains(name) ? Dim.HyperParameter(name, (hyperParameters as Parsing.HyperParameterSizes)?.Default(name)) : Dim.Symbol(name);
+        if (!SizeExpression.IsExpression(token) && !((char.IsLetter(token[0]) || token[0] == '_') && token.All(ch => char.IsLetterOrDigit(ch) || ch == '_')))
+            return (null, new SignatureError(Invalid(), 0, token.Length));
+        var (dim, error) = SizeExpression.Parse(token, name =>
+            hyperParameters.Contains(name) ? Dim.HyperParameter(name, (hyperParameters as Parsing.HyperParameterSizes)?.Default(name)) : Dim.Symbol(name));
+        // The whole dim is marked: "Hid-den" is more likely a name with a hyphen than a subtraction.
+        return error is null ? (dim, null) : (null, new SignatureError($"'{token}' is not a dim: {error.Message}", 0, token.Length));
     }
 }

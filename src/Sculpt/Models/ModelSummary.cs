@@ -47,7 +47,17 @@ public sealed class SymbolicDim
     public static SymbolicDim Window(SymbolicDim length, long offset, long stride, string text) =>
         new(text, null, null, [length]) { _window = (offset, stride) };
 
+    /// <summary>The sum of <paramref name="terms"/> (<c>Hidden+Extra</c>).</summary>
+    public static SymbolicDim Sum(params SymbolicDim[] terms) =>
+        new(string.Join("+", terms.Select(t => t.Text)), null, null, terms) { _sum = true };
+
+    /// <summary><paramref name="numerator"/> / <paramref name="denominator"/>, rounded down as C# divides (<c>Dim/Heads</c>).</summary>
+    public static SymbolicDim Quotient(SymbolicDim numerator, SymbolicDim denominator) =>
+        new(string.Join("/", new[] { numerator, denominator }.Select(f => f._factors.Length > 0 ? "(" + f.Text + ")" : f.Text)), null, null, [numerator, denominator]) { _quotient = true };
+
     private (long Offset, long Stride)? _window;
+    private bool _sum;
+    private bool _quotient;
 
     /// <summary>The size, when every part of it is known from the config or <paramref name="sizes"/>.</summary>
     public long? Resolve(IReadOnlyDictionary<string, long> sizes)
@@ -58,6 +68,20 @@ public sealed class SymbolicDim
         if (_window is { } window)
         {
             return _factors[0].Resolve(sizes) is { } length && length + window.Offset >= 0 ? (length + window.Offset) / window.Stride + 1 : null;
+        }
+        if (_quotient)
+        {
+            return _factors[0].Resolve(sizes) is { } numerator && _factors[1].Resolve(sizes) is { } denominator and > 0 ? numerator / denominator : null;
+        }
+        if (_sum)
+        {
+            long sum = 0;
+            foreach (var term in _factors)
+            {
+                if (term.Resolve(sizes) is not { } value) return null;
+                sum += value;
+            }
+            return sum;
         }
         long product = 1;
         foreach (var factor in _factors)
