@@ -93,6 +93,10 @@ internal static class DiagnosticDescriptors
         "'{0}' expects {1} and receives {2}: {3}",
         Shapes, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLink("SCULPT0019"));
 
+    public static readonly DiagnosticDescriptor BranchShapes = Error(
+        "SCULPT0020", Shapes, "The branches of an if or a conditional give a value different shapes",
+        "{0} is {1} when {2} and {3} otherwise: {4}; both branches must give one shape");
+
     private static DiagnosticDescriptor Error(string id, string category, string title, string message) =>
         new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
 }

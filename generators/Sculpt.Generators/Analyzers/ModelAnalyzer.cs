@@ -27,6 +27,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.InvalidSignature,
         DiagnosticDescriptors.SignatureArity,
         DiagnosticDescriptors.UnknownHyperParameter,
+        DiagnosticDescriptors.BranchShapes,
         DiagnosticDescriptors.InvalidLayerArgument,
         DiagnosticDescriptors.DefaultOutOfRange,
         DiagnosticDescriptors.BroadcastShape,
@@ -490,6 +491,8 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                 ShapeProblemKind.CallArgument => Diagnostic.Create(
                     DiagnosticDescriptors.CallArgumentShape, problem.Node.GetLocation(), fix,
                     problem.Subject, problem.Expected, problem.Actual, problem.Reason, problem.Suggestion is null ? "" : $"; try {problem.Suggestion}"),
+                ShapeProblemKind.Branches => Diagnostic.Create(
+                    DiagnosticDescriptors.BranchShapes, problem.Node.GetLocation(), problem.Subject, problem.Expected, problem.Suggestion, problem.Actual, problem.Reason),
                 ShapeProblemKind.OnlyWhen => Diagnostic.Create(
                     DiagnosticDescriptors.FitsOnlyWhen, problem.Node.GetLocation(), problem.Subject, problem.Expected, problem.Actual, problem.Reason),
                 ShapeProblemKind.ForwardResult => Diagnostic.Create(

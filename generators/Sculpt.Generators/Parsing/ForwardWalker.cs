@@ -266,9 +266,53 @@ internal sealed class ForwardWalker
         if (thenReturns && elseReturns) return true;
         if (thenReturns) _locals = afterElse;
         else if (elseReturns) _locals = afterThen;
-        else _locals = afterThen.Keys.Union(afterElse.Keys).ToDictionary(
+        else
+        {
+            foreach (var name in before.Keys.Where(n => afterThen.ContainsKey(n) && afterElse.ContainsKey(n)))
+            {
+                var assignment = LastAssignment(branch.Statement, name) ?? (branch.Else is { } e ? LastAssignment(e.Statement, name) : null);
+                if (assignment is not null && ReadAfter(branch, name)) Disagreement(assignment, $"'{name}'", branch.Condition, afterThen[name], afterElse[name]);
+            }
+            _locals = afterThen.Keys.Union(afterElse.Keys).ToDictionary(
             name => name,
             name => afterThen.TryGetValue(name, out var a) && afterElse.TryGetValue(name, out var b) ? Join(a, b) : Value.Unknown);
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// SCULPT0020 when the two arms of a choice leave <paramref name="name"/> with shapes that certainly
+    /// differ, so what follows fails on one of them. Only for a condition that reads no integer: one over a
+    /// size or a shape (<c>if (x.shape[1] != Dim) x = Project(x);</c>) may be what makes the shapes agree.
+    /// </summary>
+    private void Disagreement(SyntaxNode node, string name, ExpressionSyntax condition, Value whenTrue, Value otherwise)
+    {
+        if (whenTrue.Shape is null || otherwise.Shape is null || ShapeComparison.Mismatch(whenTrue.Shape, otherwise.Shape) is not { } reason) return;
+        if (condition.DescendantNodesAndSelf().OfType<ExpressionSyntax>().Any(e => IsInteger(_model.GetTypeInfo(e, _cancellation).Type))) return;
+        Report(new ShapeProblem(ShapeProblemKind.Branches, node, name, whenTrue.Shape.ToString(), otherwise.Shape.ToString(), reason, condition.ToString()));
+    }
+
+    /// <summary>An integer, as sizes, ranks and indices are; a rate (<c>Config.Dropout &gt; 0</c>) decides no shape.</summary>
+    private static bool IsInteger(ITypeSymbol? type) =>
+        type?.SpecialType is SpecialType.System_Int16 or SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_UInt16 or SpecialType.System_UInt32
+            or SpecialType.System_UInt64 or SpecialType.System_Byte or SpecialType.System_SByte;
+
+    /// <summary>The last statement in <paramref name="arm"/> that assigns <paramref name="name"/>, or null when it keeps its value.</summary>
+    private static SyntaxNode? LastAssignment(StatementSyntax arm, string name) =>
+        arm.DescendantNodesAndSelf().OfType<AssignmentExpressionSyntax>()
+            .LastOrDefault(a => a.Left is IdentifierNameSyntax target && target.Identifier.ValueText == name)?.Parent;
+
+    /// <summary>Whether a statement after <paramref name="statement"/> (in its block or an enclosing one) reads <paramref name="name"/>.</summary>
+    private static bool ReadAfter(StatementSyntax statement, string name)
+    {
+        for (SyntaxNode node = statement; node.Parent is { } parent && node is not MemberDeclarationSyntax; node = parent)
+        {
+            if (parent is BlockSyntax block && block.Statements.SkipWhile(s => s != node).Skip(1)
+                .Any(s => s.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(i => i.Identifier.ValueText == name)))
+            {
+                return true;
+            }
+        }
         return false;
     }
 
@@ -372,8 +416,12 @@ internal sealed class ForwardWalker
                     return Value.Unknown;
                 }
             case ConditionalExpressionSyntax conditional:
+            {
                 Evaluate(conditional.Condition);
-                return Join(Evaluate(conditional.WhenTrue), Evaluate(conditional.WhenFalse));
+                var (whenTrue, otherwise) = (Evaluate(conditional.WhenTrue), Evaluate(conditional.WhenFalse));
+                Disagreement(conditional, "The conditional", conditional.Condition, whenTrue, otherwise);
+                return Join(whenTrue, otherwise);
+            }
             case SwitchExpressionSyntax choice when choice.Arms.Count > 0:
                 Evaluate(choice.GoverningExpression);
                 // An arm that throws gives no value; the others agree where they agree.

@@ -15,6 +15,9 @@ internal enum ShapeProblemKind
 
     /// <summary>A layer or op fits its input only when a symbol of the forward's inputs takes one value (<see cref="ShapeProblem.Reason"/> says which).</summary>
     OnlyWhen,
+
+    /// <summary>The arms of an <c>if</c> or <c>?:</c> give a value shapes that differ (<see cref="ShapeProblem.Suggestion"/> holds the condition).</summary>
+    Branches,
 }
 
 /// <summary>
