@@ -1362,6 +1362,372 @@ public class AnalyzerTests
             public {|SCULPT0010:System.Collections.Generic.List<int>|} Sizes { get; set; } = new();
             public int Derived => Hidden * 2;
             """),
+
+        // Corpus, issue 14 (third batch): shape bugs as they are reported on forums and issue trackers,
+        // in the styles people write them.
+        // LeNet-5 as written for 32x32 inputs (16 * 5 * 5), trained on 28x28 MNIST: the maps are 4x4.
+        Model("""
+            [Conv2d(1, 6, 5)] private partial Tensor Conv1(Tensor x);
+            [Conv2d(6, 16, 5)] private partial Tensor Conv2(Tensor x);
+            [MaxPool2d(2, Stride = 2)] private partial Tensor Pool(Tensor x);
+            [Linear(16 * 5 * 5, 120)] private partial Tensor Fc1(Tensor x);
+            [Linear(120, 84)] private partial Tensor Fc2(Tensor x);
+            [Linear(84, 10)] private partial Tensor Fc3(Tensor x);
+            [Forward("B 1 28 28 -> B 10")]
+            public Tensor Forward(Tensor x)
+            {
+                x = Pool(Ops.Relu(Conv1(x)));
+                x = Pool(Ops.Relu(Conv2(x)));
+                x = Ops.Flatten(x, 1);
+                x = Ops.Relu(Fc1({|SCULPT0001:x|}));
+                x = Ops.Relu(Fc2(x));
+                return Fc3(x);
+            }
+            """),
+        // A VGG stack whose third convolution still expects the first stage's 64 channels.
+        Model("""
+            [Conv2d(3, 64, 3, Padding = 1)] private partial Tensor Conv1(Tensor x);
+            [BatchNorm2d(64)] private partial Tensor Bn1(Tensor x);
+            [Conv2d(64, 128, 3, Padding = 1)] private partial Tensor Conv2(Tensor x);
+            [BatchNorm2d(128)] private partial Tensor Bn2(Tensor x);
+            [Conv2d(64, 256, 3, Padding = 1)] private partial Tensor Conv3(Tensor x);
+            [MaxPool2d(2)] private partial Tensor Pool(Tensor x);
+            [Forward("B 3 32 32 -> B 256 8 8")]
+            public Tensor Forward(Tensor x)
+            {
+                var h = Pool(Ops.Relu(Bn1(Conv1(x))));
+                h = Pool(Ops.Relu(Bn2(Conv2(h))));
+                return Ops.Relu(Conv3({|SCULPT0001:h|}));
+            }
+            """),
+        // A LayerNorm over the channels of a sequence still laid out channels-first for its convolution.
+        Model("""
+            [Conv1d("Dim", "Dim", 7, Padding = 3)] private partial Tensor Mix(Tensor x);
+            [LayerNorm("Dim")] private partial Tensor Norm(Tensor x);
+            [Forward("B T Dim -> B T Dim")]
+            public Tensor Forward(Tensor x)
+            {
+                var h = Mix(Ops.Transpose(x, 1, 2));
+                h = Norm({|SCULPT0019:h|});
+                return x + Ops.Transpose(h, 1, 2);
+            }
+            """, "    public int Dim { get; init; } = 64;"),
+        // A bag-of-words classifier moved to embeddings, its head still sized by the vocabulary.
+        Model("""
+            [Embedding("Vocabulary", "Dim")] private partial Tensor Embed(Tensor x);
+            [Linear("Vocabulary", "Classes")] private partial Tensor Classify(Tensor x);
+            [Forward("B T -> B Classes")]
+            public Tensor Forward(Tensor tokens)
+            {
+                var bag = Ops.Sum(Embed(tokens), 1);
+                return Classify({|SCULPT0001:bag|});
+            }
+            """, "    public int Vocabulary { get; init; } = 5000;\n    public int Dim { get; init; } = 100;\n    public int Classes { get; init; } = 4;"),
+        // Two LSTMs stacked by hand: the first is bidirectional, so the second receives 2 * 32 features.
+        Model("""
+            [Lstm(16, 32, Bidirectional = true)] private partial (Tensor Output, Tensor Hidden, Tensor Cell) First(Tensor x);
+            [Lstm(32, 32)] private partial (Tensor Output, Tensor Hidden, Tensor Cell) Second(Tensor x);
+            [Linear(32, 4)] private partial Tensor Classify(Tensor x);
+            [Forward("B T 16 -> B 4")]
+            public Tensor Forward(Tensor x)
+            {
+                var (sequence, _, _) = First(x);
+                var (top, hidden, _) = Second({|SCULPT0001:sequence|});
+                return Classify(Ops.Select(hidden, 0, -1));
+            }
+            """),
+        // The final states of a two-layer GRU go to the head whole: [2, B, 5] scores, not [B, 5].
+        Model("""
+            [Gru(16, "Hidden", Layers = 2)] private partial (Tensor Output, Tensor Hidden) Encode(Tensor x);
+            [Linear("Hidden", 5)] private partial Tensor Classify(Tensor x);
+            [Forward("B T 16 -> B 5")]
+            public Tensor Forward(Tensor x) => {|SCULPT0002:Classify(Encode(x).Hidden)|};
+            """),
+        // BERT's 12 heads on a 64-wide model.
+        Model("""
+            [CrossAttention("Hidden", {|SCULPT0006:"Heads"|})] private partial Tensor Attend(Tensor x, Tensor context);
+            [LayerNorm("Hidden")] private partial Tensor Norm(Tensor x);
+            [Forward("B T Hidden, B S Hidden -> B T Hidden")]
+            public Tensor Forward(Tensor x, Tensor memory) => Norm(x + Attend(x, memory));
+            """, "    public int Heads { get; init; } = 12;"),
+        // Cross-attention alignments scored in a local function without the keys' transpose: it runs only
+        // when the memory is exactly Hidden long.
+        Model("""
+            [Linear("Hidden", "Hidden")] private partial Tensor Query(Tensor x);
+            [Linear("Hidden", "Hidden")] private partial Tensor Key(Tensor x);
+            [Forward("B T Hidden, B S Hidden -> B T S")]
+            public Tensor Forward(Tensor x, Tensor memory)
+            {
+                Tensor Scores(Tensor q, Tensor k) => {|SCULPT0019:Ops.MatMul(q, k)|} / 8.0;
+                var alignment = Ops.Softmax(Scores(Query(x), Key(memory)), -1);
+                return alignment;
+            }
+            """),
+        // Two directions joined along time (dim 1) instead of features (dim -1).
+        Model("""
+            [Gru("Dim", "Dim")] private partial Tensor Forwards(Tensor x);
+            [Gru("Dim", "Dim")] private partial Tensor Backwards(Tensor x);
+            [Linear("Dim * 2", "Tags")] private partial Tensor Tag(Tensor x);
+            [Forward("B T Dim -> B T Tags")]
+            public Tensor Forward(Tensor x)
+            {
+                var both = Ops.Concat(1, Forwards(x), Backwards(x));
+                return Tag({|SCULPT0001:both|});
+            }
+            """, "    public int Dim { get; init; } = 64;\n    public int Tags { get; init; } = 9;"),
+        // A ResNet bottleneck that expands to 256 channels, added to its 64-channel input without a projection.
+        Model("""
+            [Conv2d(64, 64, 1, Bias = false)] private partial Tensor Reduce(Tensor x);
+            [BatchNorm2d(64)] private partial Tensor Bn1(Tensor x);
+            [Conv2d(64, 64, 3, Padding = 1, Bias = false)] private partial Tensor Conv(Tensor x);
+            [BatchNorm2d(64)] private partial Tensor Bn2(Tensor x);
+            [Conv2d(64, 256, 1, Bias = false)] private partial Tensor Expand(Tensor x);
+            [BatchNorm2d(256)] private partial Tensor Bn3(Tensor x);
+            [Forward("B 64 H W -> B 256 H W")]
+            public Tensor Forward(Tensor x)
+            {
+                var identity = x;
+                var y = Ops.Relu(Bn1(Reduce(x)));
+                y = Ops.Relu(Bn2(Conv(y)));
+                y = Bn3(Expand(y));
+                y = {|SCULPT0008:y + identity|};
+                return Ops.Relu(y);
+            }
+            """),
+        // A downsampling block whose 1x1 shortcut has the channels right but not the stride.
+        Model("""
+            [Conv2d(16, 32, 3, Stride = 2, Padding = 1)] private partial Tensor Conv1(Tensor x);
+            [Conv2d(32, 32, 3, Padding = 1)] private partial Tensor Conv2(Tensor x);
+            [Conv2d(16, 32, 1)] private partial Tensor Shortcut(Tensor x);
+            [Forward("B 16 32 32 -> B 32 16 16")]
+            public Tensor Forward(Tensor x) => Ops.Relu({|SCULPT0008:Conv2(Ops.Relu(Conv1(x))) + Shortcut(x)|});
+            """),
+        // A tagger that flattens time into the batch for its head and never restores it.
+        Model("""
+            [Lstm(32, 64)] private partial Tensor Encode(Tensor x);
+            [Linear(64, "Tags")] private partial Tensor Tag(Tensor x);
+            [Forward("B T 32 -> B T Tags")]
+            public Tensor Forward(Tensor x)
+            {
+                var states = Ops.Reshape(Encode(x), -1, 64);
+                var logits = Tag(states);
+                return {|SCULPT0002:logits|};
+            }
+            """, "    public int Tags { get; init; } = 9;"),
+        // Time-first habits: transpose(0, 1) where Conv1d needs the channels in dim 1.
+        Model("""
+            [Conv1d(16, 32, 3, Padding = 1)] private partial Tensor Conv(Tensor x);
+            [Forward("B T 16 -> B 32 T")]
+            public Tensor Forward(Tensor x)
+            {
+                var channelsFirst = Ops.Transpose(x, 0, 1);
+                return Ops.Relu(Conv({|SCULPT0019:channelsFirst|}));
+            }
+            """),
+        // Global average pooling over the channels and the height instead of the height and the width.
+        Model("""
+            [Conv2d(3, 64, 3, Padding = 1)] private partial Tensor Features(Tensor x);
+            [Linear(64, 10)] private partial Tensor Head(Tensor x);
+            [Forward("B 3 H W -> B 10")]
+            public Tensor Forward(Tensor x)
+            {
+                var maps = Ops.Relu(Features(x));
+                var pooled = Ops.Mean(Ops.Mean(maps, 1), 1);
+                return Head({|SCULPT0019:pooled|});
+            }
+            """),
+        // A VAE's encoder gives mean and log-variance side by side; the decoder gets both.
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [HyperParameters]
+        public partial record VaeConfig
+        {
+            public int Latent { get; init; } = 16;
+            public int Hidden { get; init; } = 256;
+        }
+
+        [Model(typeof(VaeConfig))]
+        public partial class Encoder
+        {
+            [Linear(784, "Hidden")] private partial Tensor Fc(Tensor x);
+            [Linear("Hidden", "Latent * 2")] private partial Tensor Stats(Tensor x);
+            [Forward("B 784 -> B Latent*2")]
+            public Tensor Forward(Tensor x) => Stats(Ops.Relu(Fc(x)));
+        }
+
+        [Model(typeof(VaeConfig))]
+        public partial class Decoder
+        {
+            [Linear("Latent", "Hidden")] private partial Tensor Fc(Tensor x);
+            [Linear("Hidden", 784)] private partial Tensor Out(Tensor x);
+            [Forward("B Latent -> B 784")]
+            public Tensor Forward(Tensor z) => Ops.Sigmoid(Out(Ops.Relu(Fc(z))));
+        }
+
+        [Model(typeof(VaeConfig))]
+        public partial class Vae
+        {
+            [Submodel] private partial Encoder Encode { get; }
+            [Submodel] private partial Decoder Decode { get; }
+            [Forward("B 1 28 28 -> B 784")]
+            public Tensor Forward(Tensor image)
+            {
+                var stats = Encode.call(Ops.Flatten(image));
+                return Decode.call({|SCULPT0001:stats|});
+            }
+        }
+        """,
+        // A downsampling stage (16 -> 32 channels, half the size) repeated: the second cannot take the first's output.
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [Model]
+        public partial class Down
+        {
+            [Conv2d(16, 32, 3, Stride = 2, Padding = 1)] private partial Tensor Conv(Tensor x);
+            [BatchNorm2d(32)] private partial Tensor Norm(Tensor x);
+            [Forward("B 16 32 32 -> B 32 16 16")]
+            public Tensor Forward(Tensor x) => Ops.Relu(Norm(Conv(x)));
+        }
+
+        [Model]
+        public partial class Backbone
+        {
+            [Submodel(Repeat = 3)] private partial TorchSharp.Modules.ModuleList<Down> Stages { get; }
+            [AdaptiveAvgPool2d(1)] private partial Tensor Pool(Tensor x);
+            [Linear(32, 10)] private partial Tensor Head(Tensor x);
+            [Forward("B 16 32 32 -> B 10")]
+            public Tensor Forward(Tensor x)
+            {
+                for (int i = 0; i < Stages.Count; i++)
+                {
+                    x = Stages[i].call({|SCULPT0001:x|});
+                }
+                return Head(Ops.Flatten(Pool(x)));
+            }
+        }
+        """,
+        // A [Shape] feed-forward helper whose down-projection goes to Hidden, not back to Dim.
+        Model("""
+            [Linear("Dim", "Dim * 4")] private partial Tensor Up(Tensor x);
+            [Linear("Dim * 4", "Hidden")] private partial Tensor Down(Tensor x);
+            [LayerNorm("Dim")] private partial Tensor Norm(Tensor x);
+            [Shape("*batch Dim -> *batch Dim")]
+            private Tensor FeedForward(Tensor x)
+            {
+                var h = Ops.Gelu(Up(Norm(x)));
+                return {|SCULPT0002:Down(h)|};
+            }
+            [Forward("B T Dim -> B T Dim")]
+            public Tensor Forward(Tensor x) => x + FeedForward(x);
+            """, "    public int Dim { get; init; } = 128;"),
+        // A pooling mode chosen by a switch over an enum flag; both arms give Hidden features, the head takes Width.
+        Model("""
+            [Gru(16, "Hidden")] private partial Tensor Encode(Tensor x);
+            [Linear("Width", 3)] private partial Tensor Classify(Tensor x);
+            [Forward("B T 16 -> B 3")]
+            public Tensor Forward(Tensor x)
+            {
+                var states = Encode(x);
+                var summary = Config.Pool switch
+                {
+                    Config.Pooling.Mean => Ops.Mean(states, 1),
+                    Config.Pooling.Last => Ops.Select(states, 1, -1),
+                    _ => throw new System.ArgumentOutOfRangeException(nameof(x)),
+                };
+                return Classify({|SCULPT0001:summary|});
+            }
+            """, "    public enum Pooling { Mean, Last }\n    public Pooling Pool { get; init; } = Pooling.Mean;"),
+        // A gated feed-forward whose gate is Dim * 4 wide and whose value is Dim * 2.
+        Model("""
+            [Linear("Dim", "Dim * 4")] private partial Tensor Gate(Tensor x);
+            [Linear("Dim", "Dim * 2")] private partial Tensor Up(Tensor x);
+            [Linear("Dim * 4", "Dim")] private partial Tensor Down(Tensor x);
+            [Forward("B T Dim -> B T Dim")]
+            public Tensor Forward(Tensor x) => x + Down({|SCULPT0008:Ops.Gelu(Gate(x)) * Up(x)|});
+            """, "    public int Dim { get; init; } = 64;"),
+        // A flag picks a bidirectional encoder, but the tagger is sized for one direction.
+        Model("""
+            [Lstm(16, "Hidden", Bidirectional = true)] private partial (Tensor Output, Tensor Hidden, Tensor Cell) BiEncode(Tensor x);
+            [Lstm(16, "Hidden")] private partial (Tensor Output, Tensor Hidden, Tensor Cell) Encode(Tensor x);
+            [Linear("Hidden", 5)] private partial Tensor Tag(Tensor x);
+            [Forward("B T 16 -> B T 5")]
+            public Tensor Forward(Tensor x)
+            {
+                Tensor features;
+                if (Config.Bidirectional)
+                {
+                    var (both, _, _) = BiEncode(x);
+                    {|SCULPT0020:features = both;|}
+                }
+                else
+                {
+                    var (one, _, _) = Encode(x);
+                    features = one;
+                }
+                return Tag(features);
+            }
+            """, "    public bool Bidirectional { get; init; } = true;"),
+        // A CRNN: the columns of the feature maps carry 64 channels x 16 rows, the LSTM takes 64.
+        Model("""
+            [Conv2d(1, 64, 3, Padding = 1)] private partial Tensor Conv(Tensor x);
+            [MaxPool2d(2)] private partial Tensor Pool(Tensor x);
+            [Lstm(64, 128, Bidirectional = true)] private partial Tensor Sequence(Tensor x);
+            [Linear(256, "Classes")] private partial Tensor Classify(Tensor x);
+            [Forward("B 1 32 128 -> B 64 Classes")]
+            public Tensor Forward(Tensor image)
+            {
+                var maps = Pool(Ops.Relu(Conv(image)));
+                var columns = Ops.Flatten(Ops.Permute(maps, 0, 3, 1, 2), 2);
+                return Classify(Sequence({|SCULPT0001:columns|}));
+            }
+            """, "    public int Classes { get; init; } = 37;"),
+        // ImageNet's AvgPool2d(7) kept for CIFAR: the last maps are 4x4.
+        Model("""
+            [Conv2d(3, 64, 3, Stride = 2, Padding = 1)] private partial Tensor Stem(Tensor x);
+            [Conv2d(64, 128, 3, Stride = 2, Padding = 1)] private partial Tensor Stage(Tensor x);
+            [MaxPool2d(2)] private partial Tensor Pool(Tensor x);
+            [AvgPool2d(7)] private partial Tensor Average(Tensor x);
+            [Linear(128, 10)] private partial Tensor Fc(Tensor x);
+            [Forward("B 3 32 32 -> B 10")]
+            public Tensor Forward(Tensor x)
+            {
+                x = Pool(Ops.Relu(Stem(x)));
+                x = Ops.Relu(Stage(x));
+                x = Average({|SCULPT0001:x|});
+                return Fc(Ops.Flatten(x));
+            }
+            """),
+        // Skip features stacked (a new dim) where they should be concatenated along the channels, in a helper.
+        Model("""
+            [Conv2d(3, 32, 3, Padding = 1)] private partial Tensor Encode(Tensor x);
+            [Conv2d(32, 32, 3, Padding = 1)] private partial Tensor Refine(Tensor x);
+            [Conv2d(64, 1, 1)] private partial Tensor Merge(Tensor x);
+            private Tensor Fuse(Tensor skip, Tensor deep) => Ops.Sigmoid(Merge({|SCULPT0001:Ops.Stack(1, skip, deep)|}));
+            [Forward("B 3 H W -> B 1 H W")]
+            public Tensor Forward(Tensor x)
+            {
+                var skip = Ops.Relu(Encode(x));
+                var deep = Ops.Relu(Refine(skip));
+                return Fuse(skip, deep);
+            }
+            """),
+        // output[:, :, -1] where output[:, -1, :] was meant: the last feature of every step, not the last step.
+        Model("""
+            [Embedding(10000, 128)] private partial Tensor Embed(Tensor x);
+            [Gru(128, "Hidden")] private partial Tensor Encode(Tensor x);
+            [Linear("Hidden", 2)] private partial Tensor Classify(Tensor x);
+            [Forward("B T -> B 2")]
+            public Tensor Forward(Tensor tokens)
+            {
+                var outputs = Encode(Embed(tokens));
+                var last = Ops.Select(outputs, -1, -1);
+                return Classify({|SCULPT0019:last|});
+            }
+            """),
     };
 
     [Fact]
@@ -2029,6 +2395,261 @@ public class AnalyzerTests
         Model("", """
             [Range(1, 10)] public int Layers { get; init; } = 10;
             [Range(0.0, 1.0)] public double Rate { get; init; } = 1.0 / 3;
+            """),
+
+        // Corpus, issue 14 (third batch): small real architectures, written as people write them.
+        // A GRU encoder whose last layer's final state feeds the classifier.
+        Model("""
+            [Embedding("Vocabulary", 128)] private partial Tensor Embed(Tensor x);
+            [Gru(128, "Hidden", Layers = 2)] private partial (Tensor Output, Tensor Hidden) Encode(Tensor x);
+            [Dropout("Dropout")] private partial Tensor Drop(Tensor x);
+            [Linear("Hidden", "Classes")] private partial Tensor Classify(Tensor x);
+            [Forward("B T -> B Classes")]
+            public Tensor Forward(Tensor tokens)
+            {
+                var result = Encode(Embed(tokens));
+                var last = Ops.Select(result.Hidden, 0, -1);
+                return Classify(Drop(last));
+            }
+            """, "    public int Vocabulary { get; init; } = 20000;\n    public int Classes { get; init; } = 4;"),
+        // A 1-D CNN text classifier (three kernel widths over the transposed embeddings, pooled over time, joined).
+        Model("""
+            [Embedding("Vocabulary", "Dim")] private partial Tensor Embed(Tensor x);
+            [Conv1d("Dim", "Filters", 3)] private partial Tensor Tri(Tensor x);
+            [Conv1d("Dim", "Filters", 4)] private partial Tensor Quad(Tensor x);
+            [Conv1d("Dim", "Filters", 5)] private partial Tensor Penta(Tensor x);
+            [Dropout(0.5)] private partial Tensor Drop(Tensor x);
+            [Linear("Filters * 3", 2)] private partial Tensor Classify(Tensor x);
+            [Forward("B T -> B 2")]
+            public Tensor Forward(Tensor tokens)
+            {
+                var embedded = Ops.Transpose(Embed(tokens), 1, 2);
+                Tensor Pooled(Tensor maps) => Ops.Mean(Ops.Relu(maps), 2);
+                var features = Ops.Concat(1, Pooled(Tri(embedded)), Pooled(Quad(embedded)), Pooled(Penta(embedded)));
+                return Classify(Drop(features));
+            }
+            """, "    public int Vocabulary { get; init; } = 20000;\n    public int Dim { get; init; } = 300;\n    public int Filters { get; init; } = 100;"),
+        // A pre-norm transformer encoder classifier: heads from the head width, a Dim * 4 feed-forward,
+        // an indexed loop over the blocks and the first position's features for the head.
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [HyperParameters]
+        public partial record EncoderConfig
+        {
+            public int Vocabulary { get; init; } = 8000;
+            public int Context { get; init; } = 128;
+            public int Dim { get; init; } = 96;
+            public int HeadDim { get; init; } = 32;
+            public int Layers { get; init; } = 3;
+            public int Classes { get; init; } = 5;
+        }
+
+        [Model(typeof(EncoderConfig))]
+        public partial class EncoderBlock
+        {
+            [LayerNorm("Dim")] private partial Tensor Norm1(Tensor x);
+            [SelfAttention("Dim", "Dim / HeadDim")] private partial Tensor Attend(Tensor x);
+            [LayerNorm("Dim")] private partial Tensor Norm2(Tensor x);
+            [Linear("Dim", "Dim * 4")] private partial Tensor Up(Tensor x);
+            [Linear("Dim * 4", "Dim")] private partial Tensor Down(Tensor x);
+            [Dropout(0.1)] private partial Tensor Drop(Tensor x);
+
+            [Forward("B T Dim -> B T Dim")]
+            public Tensor Forward(Tensor x)
+            {
+                var h = x + Drop(Attend(Norm1(x)));
+                return h + Drop(Down(Ops.Gelu(Up(Norm2(h)))));
+            }
+        }
+
+        [Model(typeof(EncoderConfig))]
+        public partial class TextEncoder
+        {
+            [Embedding("Vocabulary", "Dim")] private partial Tensor Tokens(Tensor x);
+            [Embedding("Context", "Dim")] private partial Tensor Positions(Tensor x);
+            [Submodel(Repeat = "Layers")] private partial TorchSharp.Modules.ModuleList<EncoderBlock> Blocks { get; }
+            [LayerNorm("Dim")] private partial Tensor Norm(Tensor x);
+            [Linear("Dim", "Classes")] private partial Tensor Head(Tensor x);
+
+            [Forward("B T -> B Classes")]
+            public Tensor Forward(Tensor tokens)
+            {
+                var x = Tokens(tokens) + Positions(Ops.Positions(tokens));
+                for (int i = 0; i < Blocks.Count; i++) x = Blocks[i].call(x);
+                var first = Ops.Select(Norm(x), 1, 0);
+                return Head(first);
+            }
+        }
+        """,
+        // An Inception module: four branches that keep the size, joined along the channels.
+        Model("""
+            [Conv2d("Channels", 16, 1)] private partial Tensor Branch1(Tensor x);
+            [Conv2d("Channels", 24, 1)] private partial Tensor Reduce3(Tensor x);
+            [Conv2d(24, 32, 3, Padding = 1)] private partial Tensor Branch3(Tensor x);
+            [Conv2d("Channels", 4, 1)] private partial Tensor Reduce5(Tensor x);
+            [Conv2d(4, 8, 5, Padding = 2)] private partial Tensor Branch5(Tensor x);
+            [MaxPool2d(3, Stride = 1, Padding = 1)] private partial Tensor Pool(Tensor x);
+            [Conv2d("Channels", 8, 1)] private partial Tensor BranchPool(Tensor x);
+            [BatchNorm2d(64)] private partial Tensor Norm(Tensor x);
+            [Forward("B Channels H W -> B 64 H W")]
+            public Tensor Forward(Tensor x)
+            {
+                var a = Branch1(x);
+                var b = Branch3(Ops.Relu(Reduce3(x)));
+                var c = Branch5(Ops.Relu(Reduce5(x)));
+                var d = BranchPool(Pool(x));
+                return Ops.Relu(Norm(Ops.Concat(1, a, b, c, d)));
+            }
+            """, "    public int Channels { get; init; } = 32;"),
+        // Squeeze-and-excitation: 1x1 convolutions on the pooled [B, C, 1, 1] gate every channel by broadcasting.
+        Model("""
+            [Conv2d("Channels", "Channels", 3, Padding = 1)] private partial Tensor Conv(Tensor x);
+            [AdaptiveAvgPool2d(1)] private partial Tensor Squeeze(Tensor x);
+            [Conv2d("Channels", "Channels / Reduction", 1)] private partial Tensor Reduce(Tensor x);
+            [Conv2d("Channels / Reduction", "Channels", 1)] private partial Tensor Expand(Tensor x);
+            [Forward("B Channels H W -> B Channels H W")]
+            public Tensor Forward(Tensor x)
+            {
+                var features = Ops.Relu(Conv(x));
+                var gate = Ops.Sigmoid(Expand(Ops.Relu(Reduce(Squeeze(features)))));
+                return x + features * gate;
+            }
+            """, "    public int Channels { get; init; } = 64;\n    public int Reduction { get; init; } = 16;"),
+        // A DenseNet block: each layer sees everything before it, widths growing by Width, then a transition.
+        Model("""
+            [BatchNorm2d("Hidden")] private partial Tensor Norm1(Tensor x);
+            [Conv2d("Hidden", "Width", 3, Padding = 1, Bias = false)] private partial Tensor Conv1(Tensor x);
+            [BatchNorm2d("Hidden + Width")] private partial Tensor Norm2(Tensor x);
+            [Conv2d("Hidden + Width", "Width", 3, Padding = 1, Bias = false)] private partial Tensor Conv2(Tensor x);
+            [Conv2d("Hidden + Width * 2", "Hidden", 1)] private partial Tensor Transition(Tensor x);
+            [AvgPool2d(2)] private partial Tensor Pool(Tensor x);
+            [Forward("B Hidden H W -> B Hidden H/2 W/2")]
+            public Tensor Forward(Tensor x)
+            {
+                var grown = Ops.Concat(1, x, Conv1(Ops.Relu(Norm1(x))));
+                grown = Ops.Concat(1, grown, Conv2(Ops.Relu(Norm2(grown))));
+                return Pool(Transition(grown));
+            }
+            """),
+        // A Siamese network: one helper embeds both inputs; the pair is compared as [u, v, u - v, u * v].
+        Model("""
+            [Linear(784, "Hidden")] private partial Tensor Fc1(Tensor x);
+            [Linear("Hidden", "Features")] private partial Tensor Fc2(Tensor x);
+            [LayerNorm("Features")] private partial Tensor Norm(Tensor x);
+            [Linear("Features * 4", 1)] private partial Tensor Score(Tensor x);
+            private Tensor Embed(Tensor image) => Norm(Fc2(Ops.Relu(Fc1(Ops.Flatten(image)))));
+            [Forward("B 1 28 28, B 1 28 28 -> B 1")]
+            public Tensor Forward(Tensor left, Tensor right)
+            {
+                var u = Embed(left);
+                var v = Embed(right);
+                return Ops.Sigmoid(Score(Ops.Concat(1, u, v, u - v, u * v)));
+            }
+            """, "    public int Features { get; init; } = 32;"),
+        // A residual MLP regressor: two pre-norm blocks, each added through a helper.
+        Model("""
+            [Linear("Width", "Hidden")] private partial Tensor Stem(Tensor x);
+            [LayerNorm("Hidden")] private partial Tensor Norm1(Tensor x);
+            [Linear("Hidden", "Hidden * 2")] private partial Tensor Up1(Tensor x);
+            [Linear("Hidden * 2", "Hidden")] private partial Tensor Down1(Tensor x);
+            [LayerNorm("Hidden")] private partial Tensor Norm2(Tensor x);
+            [Linear("Hidden", "Hidden * 2")] private partial Tensor Up2(Tensor x);
+            [Linear("Hidden * 2", "Hidden")] private partial Tensor Down2(Tensor x);
+            [Dropout("Dropout")] private partial Tensor Drop(Tensor x);
+            [Linear("Hidden", 1)] private partial Tensor Regress(Tensor x);
+            private Tensor Residual(Tensor x, Tensor update) => x + Drop(update);
+            [Forward("B Width -> B 1")]
+            public Tensor Forward(Tensor x)
+            {
+                var h = Stem(x);
+                h = Residual(h, Down1(Ops.Gelu(Up1(Norm1(h)))));
+                h = Residual(h, Down2(Ops.Gelu(Up2(Norm2(h)))));
+                return Regress(h);
+            }
+            """),
+        // An autoencoder of two sub-models; the decoder reshapes its pixels back into an image.
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [HyperParameters]
+        public partial record AutoencoderConfig
+        {
+            public int Hidden { get; init; } = 256;
+            public int Latent { get; init; } = 32;
+        }
+
+        [Model(typeof(AutoencoderConfig))]
+        public partial class ImageEncoder
+        {
+            [Linear(784, "Hidden")] private partial Tensor Fc1(Tensor x);
+            [Linear("Hidden", "Latent")] private partial Tensor Fc2(Tensor x);
+            [Forward("B 1 28 28 -> B Latent")]
+            public Tensor Forward(Tensor image) => Fc2(Ops.Relu(Fc1(Ops.Flatten(image))));
+        }
+
+        [Model(typeof(AutoencoderConfig))]
+        public partial class ImageDecoder
+        {
+            [Linear("Latent", "Hidden")] private partial Tensor Fc1(Tensor x);
+            [Linear("Hidden", 784)] private partial Tensor Fc2(Tensor x);
+            [Forward("B Latent -> B 1 28 28")]
+            public Tensor Forward(Tensor code) => Ops.Reshape(Ops.Sigmoid(Fc2(Ops.Relu(Fc1(code)))), -1, 1, 28, 28);
+        }
+
+        [Model(typeof(AutoencoderConfig))]
+        public partial class Autoencoder
+        {
+            [Submodel] private partial ImageEncoder Encoder { get; }
+            [Submodel] private partial ImageDecoder Decoder { get; }
+            [Forward("B 1 28 28 -> B 1 28 28")]
+            public Tensor Forward(Tensor image) => Decoder.call(Encoder.call(image));
+        }
+        """,
+        // Two inputs, an image and a table row, each encoded and then joined for one head.
+        Model("""
+            [Conv2d(3, 32, 3, Padding = 1)] private partial Tensor Conv(Tensor x);
+            [AdaptiveAvgPool2d(1)] private partial Tensor Pool(Tensor x);
+            [Linear("Features", 16)] private partial Tensor Tabular(Tensor x);
+            [Linear(48, 2)] private partial Tensor Head(Tensor x);
+            [Forward("B 3 H W, B Features -> B 2")]
+            public Tensor Forward(Tensor image, Tensor row)
+            {
+                var seen = Ops.Flatten(Pool(Ops.Relu(Conv(image))));
+                var known = Ops.Relu(Tabular(row));
+                return Head(Ops.Concat(1, seen, known));
+            }
+            """, "    public int Features { get; init; } = 12;"),
+        // Only shape-keeping ops under `training`: channel dropout and a rescale in an if, dropout in a conditional.
+        Model("""
+            [Conv2d(1, 16, 3, Padding = 1)] private partial Tensor Conv(Tensor x);
+            [Dropout2d(0.2)] private partial Tensor DropMaps(Tensor x);
+            [BatchNorm2d(16)] private partial Tensor Norm(Tensor x);
+            [MaxPool2d(2)] private partial Tensor Pool(Tensor x);
+            [Dropout("Dropout")] private partial Tensor Drop(Tensor x);
+            [Linear(16 * 14 * 14, 10)] private partial Tensor Classify(Tensor x);
+            [Forward("B 1 28 28 -> B 10")]
+            public Tensor Forward(Tensor x)
+            {
+                var maps = Norm(Conv(x));
+                if (training)
+                {
+                    maps = DropMaps(maps);
+                    maps = maps * 1.25;
+                }
+                var flat = Ops.Flatten(Pool(Ops.Relu(maps)));
+                return Classify(training ? Drop(flat) : flat);
+            }
+            """),
+        // A clip classifier: a bidirectional two-layer LSTM over frames, averaged over time.
+        Model("""
+            [Lstm("Width", "Hidden", Bidirectional = true, Layers = 2)] private partial Tensor Encode(Tensor x);
+            [LayerNorm("Hidden * 2")] private partial Tensor Norm(Tensor x);
+            [Linear("Hidden * 2", 6)] private partial Tensor Classify(Tensor x);
+            [Forward("B T Width -> B 6")]
+            public Tensor Forward(Tensor frames) => Classify(Norm(Ops.Mean(Encode(frames), 1)));
             """),
     };
 
