@@ -5,6 +5,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Sculpt.Generators.Layers;
 using Sculpt.Generators.Model;
 using Sculpt.Generators.Shapes;
 
@@ -771,7 +772,7 @@ internal sealed class ForwardWalker
     /// </summary>
     private static string? Suggest(LayerSpec layer, Shape input, ExpressionSyntax argument)
     {
-        if (layer.Kind != LayerKind.Linear || input.HasVariadic || input.Rank < 2) return null;
+        if (LayerCatalog.Of(layer.Kind) is not Layers.Linear || input.HasVariadic || input.Rank < 2) return null;
         if (SetsInputSize(layer, input)) return $"[Linear({input.Dims[1].Value}, {Text(layer.Arguments[1])})]";
         var features = Dim.Product(input.Dims.Skip(1));
         return input.Rank > 2 && features.WithDefaults is { } count && LayerRules.SizeDim(layer.Arguments[0]).WithDefaults == count
@@ -781,10 +782,10 @@ internal sealed class ForwardWalker
 
     /// <summary>Whether the fix is a new input size for the Linear: a two-dim input whose width is a literal.</summary>
     private static bool SetsInputSize(LayerSpec layer, Shape input) =>
-        layer.Kind == LayerKind.Linear && !input.HasVariadic && input.Rank == 2 && input.Dims[1].Kind == DimKind.Constant;
+        LayerCatalog.Of(layer.Kind) is Layers.Linear && !input.HasVariadic && input.Rank == 2 && input.Dims[1].Kind == DimKind.Constant;
 
     private static string Describe(LayerSpec layer) =>
-        LayerCatalog.Of(layer.Kind).Module + " " + string.Join(layer.Kind == LayerKind.Linear ? " -> " : ", ", layer.Arguments.Select(a => Text(a).Trim('"')));
+        LayerCatalog.Of(layer.Kind).Module + " " + string.Join(LayerCatalog.Of(layer.Kind) is Layers.Linear ? " -> " : ", ", layer.Arguments.Select(a => Text(a).Trim('"')));
 
     /// <summary>An argument as written: a hyperparameter's name, a size as an integer, a rate as the number it is (p = 0.5 stays 0.5).</summary>
     private static string Text(LayerArgument argument) =>

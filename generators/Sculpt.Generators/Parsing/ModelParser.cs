@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Sculpt.Generators.Layers;
 using Sculpt.Generators.Model;
 using Sculpt.Generators.Shapes;
 
@@ -225,7 +226,7 @@ internal static class ModelParser
     }
 
     /// <summary>The layer kind an attribute declares and its number of constructor arguments.</summary>
-    public static (LayerKind Kind, int Arity)? LayerKindOf(string? attributeName) =>
+    public static (string Kind, int Arity)? LayerKindOf(string? attributeName) =>
         LayerCatalog.ByAttribute(attributeName) is { } definition ? (definition.Kind, definition.Arguments.Count) : null;
 
     private static LayerSpec? LayerFrom(IMethodSymbol method, AttributeData attribute, string? attributeName)
@@ -248,10 +249,10 @@ internal static class ModelParser
             // A convolution's stride, dilation or groups below 1 is reported (SCULPT0006); 1 in its place keeps
             // the generated code compiling (a literal 0 stride also fits TorchSharp's Padding-enum overload) and
             // its parameter count defined.
-            .Select(o => definition.Kind is LayerKind.Conv1d or LayerKind.Conv2d && o.Name is "Stride" or "Dilation" or "Groups" && o.Value < 1 ? o with { Value = 1 } : o)
+            .Select(definition.Usable)
             .ToEquatableArray();
 
-        string? tiedTo = definition.Kind == LayerKind.Linear
+        string? tiedTo = definition is Generators.Layers.Linear
             ? attribute.NamedArguments.FirstOrDefault(a => a.Key == "TiedTo").Value.Value as string
             : null;
         var init = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.InitAttribute);
@@ -287,11 +288,11 @@ internal static class ModelParser
 
     /// <summary>The layer a tied Linear may share its weight with: an Embedding or another Linear of the model.</summary>
     public static LayerSpec? TieTarget(IEnumerable<LayerSpec> layers, string name) =>
-        layers.FirstOrDefault(l => l.Name == name && l.Kind is LayerKind.Embedding or LayerKind.Linear && l.TiedTo is null);
+        layers.FirstOrDefault(l => l.Name == name && LayerCatalog.Of(l.Kind) is Generators.Layers.Embedding or Generators.Layers.Linear && l.TiedTo is null);
 
     /// <summary>The weight shape of an Embedding or Linear, <c>[rows, columns]</c>.</summary>
     public static (LayerArgument Rows, LayerArgument Columns) WeightShape(LayerSpec layer) =>
-        layer.Kind == LayerKind.Linear ? (layer.Arguments[1], layer.Arguments[0]) : (layer.Arguments[0], layer.Arguments[1]);
+        LayerCatalog.Of(layer.Kind) is Generators.Layers.Linear ? (layer.Arguments[1], layer.Arguments[0]) : (layer.Arguments[0], layer.Arguments[1]);
 
     /// <summary>
     /// The modifiers a partial member's implementation must repeat as written: its accessibility

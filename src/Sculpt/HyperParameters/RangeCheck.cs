@@ -46,11 +46,13 @@ public static class LayerArgumentCheck
 /// <summary>Checks between two layer arguments, such as attention heads dividing the model dim.</summary>
 public static class LayerArgumentRelations
 {
-    public static void HeadsDivideDim(long dim, long heads, string model, string layer)
+    /// <summary>Refuses a <paramref name="divisor"/> that does not divide <paramref name="dividend"/>, naming both as the layer does.</summary>
+    /// <exception cref="HyperParameterException">The divisor is below 1 or leaves a remainder.</exception>
+    public static void Divides(long dividend, long divisor, string dividendName, string divisorName, string model, string layer)
     {
-        if (heads < 1 || dim % heads != 0)
+        if (divisor < 1 || dividend % divisor != 0)
         {
-            throw new HyperParameterException($"Layer '{model}.{layer}' needs a head count that divides its dim; got dim {ValueText.Format(dim)} and {ValueText.Format(heads)} heads.");
+            throw new HyperParameterException($"Layer '{model}.{layer}' needs {divisorName} to divide {dividendName}; got {dividendName} {ValueText.Format(dividend)} and {divisorName} {ValueText.Format(divisor)}.");
         }
     }
 }
