@@ -129,7 +129,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
     /// <summary>The declared <c>[Submodel]</c> properties Sculpt builds, with their block types.</summary>
     private static IEnumerable<(IPropertySymbol Property, INamedTypeSymbol Block)> Submodels(INamedTypeSymbol type) =>
         type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute) is { } model
-            ? ModelParser.Submodels(type, ModelParser.ConfigOf(model), fromGenerator: false).Select(s => (s.Property, ModelParser.BlockType(s.Property)!))
+            ? ModelParser.Submodels(type, ModelParser.ConfigOf(model)).Select(s => (s.Property, ModelParser.BlockType(s.Property)!))
             : [];
 
     /// <summary>SCULPT0005 on <c>[Submodel(Repeat = "...")]</c> naming no integer hyperparameter.</summary>
@@ -209,7 +209,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
     /// <summary>SCULPT0011: <c>TiedTo</c> names no Embedding or Linear of the model, or one whose weight certainly has another shape.</summary>
     private static void TiedWeights(SymbolAnalysisContext context, INamedTypeSymbol type)
     {
-        var layers = ModelParser.Layers(type, fromGenerator: false).ToList();
+        var layers = ModelParser.Layers(type).ToList();
         foreach (var (layer, method, attribute) in layers)
         {
             var argument = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) is AttributeSyntax { ArgumentList: { } list }

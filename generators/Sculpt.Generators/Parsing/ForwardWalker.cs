@@ -145,7 +145,7 @@ internal sealed class ForwardWalker
     /// <summary>The layers of <paramref name="type"/> as the analyzer walks them: every declaration, sizes carrying their defaults.</summary>
     public static IReadOnlyList<LayerSpec> LayersWithDefaults(INamedTypeSymbol type, HyperParameterSizes dimNames) =>
         type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute)
-            ? ModelParser.Layers(type, fromGenerator: false).Select(l => dimNames.WithDefaults(l.Spec)).ToList()
+            ? ModelParser.Layers(type).Select(l => dimNames.WithDefaults(l.Spec)).ToList()
             : [];
 
     /// <summary>The generator's entry: the forward method's rows for <c>Summary()</c>, and the size comparisons a config decides.</summary>

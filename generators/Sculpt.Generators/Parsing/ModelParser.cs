@@ -18,7 +18,7 @@ internal static class ModelParser
 
         var config = ConfigOf(context.Attributes[0]);
         var dimNames = DimNames(config);
-        var layers = Layers(type, fromGenerator: true).Select(l => l.Spec).ToList();
+        var layers = Layers(type).Select(l => l.Spec).ToList();
         layers = layers.Select(l => l.TiedTo is { } tied && TieTarget(layers, tied) is null ? l with { TiedTo = null } : l).ToList();
         if (ModelInit(context.Attributes[0]) is { } modelInit) layers = layers.Select(l => l.Init is null ? l with { Init = modelInit } : l).ToList();
         var rates = new HashSet<string>(config is null ? [] : HyperParametersParser.Properties(config)
@@ -48,7 +48,7 @@ internal static class ModelParser
 
         var fields = new FieldNames(type);
         layers = layers.Select(l => l with { Field = fields.For(l.Name) }).ToList();
-        var submodels = Submodels(type, config, fromGenerator: true).Select(s => s.Spec with { Field = fields.For(s.Spec.Name), Repeat = s.Spec.Repeat is { } repeat ? Usable(repeat, size: true, dimNames, rates) : null }).ToEquatableArray();
+        var submodels = Submodels(type, config).Select(s => s.Spec with { Field = fields.For(s.Spec.Name), Repeat = s.Spec.Repeat is { } repeat ? Usable(repeat, size: true, dimNames, rates) : null }).ToEquatableArray();
 
         return new ModelSpec(
             TypeTargetParser.Parse(type),
@@ -122,14 +122,14 @@ internal static class ModelParser
     }
 
     /// <summary>
-    /// Every layer partial method with its attribute. The generator takes only declarations it
-    /// must implement; the analyzer, which sees the generated half too, takes every declaration.
+    /// Every layer partial method Sculpt implements, with its attribute: the same list for the generator
+    /// and the analyzer (see <see cref="ImplementedBySculpt"/>).
     /// </summary>
-    public static IEnumerable<(LayerSpec Spec, IMethodSymbol Method, AttributeData Attribute)> Layers(INamedTypeSymbol type, bool fromGenerator)
+    public static IEnumerable<(LayerSpec Spec, IMethodSymbol Method, AttributeData Attribute)> Layers(INamedTypeSymbol type)
     {
         foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
         {
-            if (fromGenerator ? !method.IsPartialDefinition || method.PartialImplementationPart is not null : method.PartialDefinitionPart is not null) continue;
+            if (!method.IsPartialDefinition || !ImplementedBySculpt(method.PartialImplementationPart)) continue;
             // One layer per method: a second layer attribute is reported (SCULPT0009) and ignored.
             foreach (var attribute in method.GetAttributes())
             {
@@ -143,16 +143,27 @@ internal static class ModelParser
     }
 
     /// <summary>
+    /// Whether Sculpt writes this member's body: the implementation is missing (as the generator sees the
+    /// user's code) or is Sculpt's own generated code (as the analyzer sees it, after generation). One
+    /// rule for both, so the generator and the analyzer read the same layers; a body the user wrote is theirs.
+    /// </summary>
+    private static bool ImplementedBySculpt(ISymbol? implementation) =>
+        implementation is null || implementation.DeclaringSyntaxReferences.All(r => r.SyntaxTree.FilePath.Contains(GeneratedPathMarker));
+
+    /// <summary>Part of every path the compiler gives a tree this generator adds: the generator's full type name.</summary>
+    private const string GeneratedPathMarker = "Sculpt.Generators.SculptGenerator";
+
+    /// <summary>
     /// The <c>[Submodel]</c> properties: partial, get-only, of a <c>[Model]</c> type that takes the
     /// same hyperparameters or none. The analyzer reports the rest (SCULPT0009).
     /// </summary>
-    public static IEnumerable<(SubmodelSpec Spec, IPropertySymbol Property)> Submodels(INamedTypeSymbol type, INamedTypeSymbol? config, bool fromGenerator)
+    public static IEnumerable<(SubmodelSpec Spec, IPropertySymbol Property)> Submodels(INamedTypeSymbol type, INamedTypeSymbol? config)
     {
         foreach (var property in type.GetMembers().OfType<IPropertySymbol>())
         {
             if (!property.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownTypes.SubmodelAttribute)) continue;
             if (SubmodelProblem(property, config) is not null) continue;
-            if (fromGenerator ? property.PartialImplementationPart is not null : property.PartialDefinitionPart is not null) continue;
+            if (property.PartialDefinitionPart is not null || !ImplementedBySculpt(property.PartialImplementationPart)) continue;
             var submodel = BlockType(property)!;
             bool takesConfig = ConfigOf(submodel.GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute)) is not null;
             yield return (new SubmodelSpec(
