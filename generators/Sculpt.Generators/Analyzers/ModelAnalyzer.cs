@@ -339,9 +339,12 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                     else if (HyperParametersParser.AsDouble(value) is { } number)
                     {
                         literals[i] = number;
-                        string? requirement = role.Role == ArgumentRole.Size
-                            ? number < 1 || number != System.Math.Floor(number) ? "a positive integer" : null
-                            : number < 0 || number >= 1 ? "in [0, 1)" : null;
+                        string? requirement = role.Role switch
+                        {
+                            ArgumentRole.Size => number < 1 || number != System.Math.Floor(number) ? "a positive integer" : null,
+                            ArgumentRole.Positive => !(number > 0) || double.IsInfinity(number) ? "a positive number" : null,
+                            _ => !(number >= 0 && number < 1) ? "in [0, 1)" : null,
+                        };
                         if (requirement is not null)
                         {
                             context.ReportDiagnostic(Diagnostic.Create(

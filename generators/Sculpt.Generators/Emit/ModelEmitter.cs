@@ -64,7 +64,12 @@ internal static class ModelEmitter
         {
             foreach (var argument in layer.Arguments.Where(a => a.IsHyperParameter && checkedArguments.Add(a.HyperParameter!)))
             {
-                string check = LayerCatalog.Of(layer.Kind).Arguments[layer.Arguments.Items.IndexOf(argument)].Role == ArgumentRole.Probability ? "Probability" : "Size";
+                string check = LayerCatalog.Of(layer.Kind).Arguments[layer.Arguments.Items.IndexOf(argument)].Role switch
+                {
+                    ArgumentRole.Probability => "Probability",
+                    ArgumentRole.Positive => "Positive",
+                    _ => "Size",
+                };
                 string flag = argument.Computed ? argument.HyperParameter! + " (computed)" : "--" + Parsing.Names.KebabCase(argument.HyperParameter!);
                 w.Line($"global::Sculpt.HyperParameters.LayerArgumentCheck.{check}({LayerEmission.SizeText(argument, "config")}, {SourceWriter.Quote(flag)}, {SourceWriter.Quote(self)}, {SourceWriter.Quote(layer.Name)});");
             }

@@ -8,6 +8,7 @@ internal static class LayerCatalog
 {
     public static readonly IReadOnlyList<LayerDefinition> All =
     [
+        .. Activation.All,
         new Linear(),
         new Dropout("Dropout"),
         new Dropout("Dropout1d", "whole channels of [B, C, L]"),
@@ -16,6 +17,8 @@ internal static class LayerCatalog
         new Identity(),
         new Convolution(spatial: 1),
         new Convolution(spatial: 2),
+        new ConvTranspose2d(),
+        new Upsample(),
         new Pooling("MaxPool1d", spatial: 1, sculptModule: true),
         new Pooling("AvgPool1d", spatial: 1, sculptModule: false),
         new Pooling("MaxPool2d", spatial: 2, sculptModule: true),
@@ -23,6 +26,8 @@ internal static class LayerCatalog
         new AdaptiveAvgPool2d(),
         new BatchNorm(spatial: 1),
         new BatchNorm(spatial: 2),
+        new GroupNorm(),
+        new InstanceNorm2d(),
         new LastDimNorm("LayerNorm", shift: true),
         new LastDimNorm("RMSNorm", shift: false),
         new Embedding(),

@@ -16,10 +16,14 @@ internal enum ArgumentRole
 
     /// <summary>A probability in [0, 1), or a hyperparameter.</summary>
     Probability,
+
+    /// <summary>A positive number (a slope, an alpha, a beta), or a hyperparameter.</summary>
+    Positive,
 }
 
 /// <summary>One positional argument of a layer attribute, with the words messages use for it.</summary>
-internal sealed record LayerArgumentDefinition(string Description, ArgumentRole Role);
+/// <param name="Default">The value when the attribute leaves it out (<c>[LeakyReLU]</c> is <c>[LeakyReLU(0.01)]</c>); null when it must be given.</param>
+internal sealed record LayerArgumentDefinition(string Description, ArgumentRole Role, double? Default = null);
 
 /// <summary>A named integer setting of a layer attribute and its default.</summary>
 internal sealed record LayerOptionDefinition(string Name, long Default, long Minimum);

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Sculpt.Generators.Model;
 using Sculpt.Generators.Shapes;
 
@@ -43,4 +44,44 @@ internal sealed class LastDimNorm(string kind, bool shift) : LayerDefinition(kin
 
     public override string Describe(LayerSpec layer, string count) =>
         $"{Kind} over the last dim: [*, {ArgumentText(layer.Arguments[0])}], shape unchanged; {count} parameters.";
+}
+
+/// <summary>
+/// <c>[GroupNorm(groups, channels)]</c> over <c>[B, channels, ...]</c>: statistics per sample and group of channels, a
+/// scale and a shift per channel; the group count must divide the channel count.
+/// </summary>
+internal sealed class GroupNorm() : LayerDefinition("GroupNorm", [new("The group count", ArgumentRole.Size), Sizes.Channels])
+{
+    public override (int Divisor, int Dividend)? Divides => (0, 1);
+
+    public override Shape? Accepts(LayerSpec layer, int index, Shape? actual) => actual is { HasVariadic: false, Rank: >= 2 }
+        ? Pattern([Dim.Symbol("B"), SizeDim(layer.Arguments[1]), .. Enumerable.Range(1, actual.Rank - 2).Select(i => Dim.Symbol("S" + i))])
+        : null;
+
+    public override IEnumerable<ParameterTerm> Parameters(LayerSpec layer) => [Term(layer.Arguments[1]) with { Constant = 2 }];
+
+    public override string Construction(LayerSpec layer, string config) =>
+        $"{Nn}.GroupNorm({SizeText(layer.Arguments[0], config)}, {SizeText(layer.Arguments[1], config)})";
+
+    public override string Describe(LayerSpec layer, string count) =>
+        $"GroupNorm of {ArgumentText(layer.Arguments[1])} channels in {ArgumentText(layer.Arguments[0])} groups: [B, {ArgumentText(layer.Arguments[1])}, *], shape unchanged; {count} parameters.";
+}
+
+/// <summary>
+/// <c>[InstanceNorm2d(channels)]</c> over <c>[B, channels, H, W]</c>: statistics per sample and channel; as in PyTorch,
+/// no scale or shift unless <c>Affine = true</c>, and no running statistics.
+/// </summary>
+internal sealed class InstanceNorm2d() : LayerDefinition("InstanceNorm2d", [Sizes.Channels], [new("Affine", 0, 0)])
+{
+    public override Shape? Accepts(LayerSpec layer, int index, Shape? actual) =>
+        Pattern(Dim.Symbol("B"), SizeDim(layer.Arguments[0]), Dim.Symbol("H"), Dim.Symbol("W"));
+
+    public override IEnumerable<ParameterTerm> Parameters(LayerSpec layer) =>
+        layer.Option("Affine") != 0 ? [Term(layer.Arguments[0]) with { Constant = 2 }] : [];
+
+    public override string Construction(LayerSpec layer, string config) =>
+        $"{Nn}.InstanceNorm2d({SizeText(layer.Arguments[0], config)}, 1e-05, 0.1, {Flag(layer, "Affine")}, false)";
+
+    public override string Describe(LayerSpec layer, string count) =>
+        $"InstanceNorm2d over {ArgumentText(layer.Arguments[0])} channels: [B, {ArgumentText(layer.Arguments[0])}, H, W], shape unchanged; {count} parameters.";
 }

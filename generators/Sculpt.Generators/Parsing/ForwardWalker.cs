@@ -644,7 +644,7 @@ internal sealed class ForwardWalker
             }
         }
         var input = tensors.Count > 0 ? tensors[0] : Value.Unknown;
-        string kind = name switch { "Relu" => "ReLU", "Gelu" => "GELU", _ => name };
+        string kind = ElementwiseOps.TryGetValue(name, out var module) ? module : name;
         RuleResult result = !allConstant || (tensorsFirst && tensors.Count == 0)
             ? RuleResult.Unknown
             : name switch
@@ -660,7 +660,7 @@ internal sealed class ForwardWalker
                 "Softmax" when constants.Count == 1 => OpRules.Softmax(input.Shape, constants[0]),
                 "Select" when constants.Count == 2 => OpRules.Select(input.Shape, constants[0], constants[1]),
                 "Positions" => OpRules.Positions(input.Shape),
-                "Relu" or "Gelu" or "Tanh" or "Sigmoid" => new RuleResult(ShapeRules.Elementwise(input.Shape), null),
+                _ when ElementwiseOps.ContainsKey(name) => new RuleResult(ShapeRules.Elementwise(input.Shape), null),
                 _ => RuleResult.Unknown,
             };
         if (result.Problem is not null)
@@ -679,9 +679,16 @@ internal sealed class ForwardWalker
                 string.Join(" and ", tensors.Select(t => t.Shape!.ToString())), condition, null));
         }
         _rows.Add(new SummaryRowSpec("Ops." + name, kind, result.Output, null));
-        bool passesProducer = name is "Relu" or "Gelu" or "Tanh" or "Sigmoid" or "Softmax";
+        bool passesProducer = ElementwiseOps.ContainsKey(name) || name == "Softmax";
         return new Value(result.Output, passesProducer ? input.Producer : $"'Ops.{name}' ({string.Join(", ", tensors.Select(t => t.Shape?.ToString() ?? "?"))} -> {result.Output?.ToString() ?? "?"})");
     }
+
+    /// <summary>The elementwise <see cref="Sculpt"/> Ops (shape unchanged), with the module name the summary shows for each.</summary>
+    private static readonly Dictionary<string, string> ElementwiseOps = new()
+    {
+        ["Relu"] = "ReLU", ["Gelu"] = "GELU", ["Tanh"] = "Tanh", ["Sigmoid"] = "Sigmoid", ["Silu"] = "SiLU", ["Relu6"] = "ReLU6",
+        ["LeakyRelu"] = "LeakyReLU", ["Elu"] = "ELU", ["Mish"] = "Mish", ["Hardswish"] = "Hardswish", ["Hardsigmoid"] = "Hardsigmoid", ["Softplus"] = "Softplus",
+    };
 
     /// <summary>The signature text of a method marked <c>[Shape]</c>.</summary>
     public static string? SignatureOf(IMethodSymbol method) =>

@@ -243,7 +243,9 @@ internal static class ModelParser
     private static LayerSpec? LayerFrom(IMethodSymbol method, AttributeData attribute, string? attributeName)
     {
         if (LayerCatalog.ByAttribute(attributeName) is not { } definition) return null;
-        if (DeclarationRules.LayerMethodProblem(method, definition) is not null || attribute.ConstructorArguments.Length != definition.Arguments.Count) return null;
+        int given = attribute.ConstructorArguments.Length;
+        if (DeclarationRules.LayerMethodProblem(method, definition) is not null || given > definition.Arguments.Count
+            || definition.Arguments.Skip(given).Any(a => a.Default is null)) return null;
 
         var arguments = new List<LayerArgument>();
         foreach (var argument in attribute.ConstructorArguments)
@@ -253,6 +255,8 @@ internal static class ModelParser
             else if (HyperParametersParser.AsDouble(value) is { } number) arguments.Add(new LayerArgument(null, number));
             else return null;
         }
+        // Arguments left out take the layer's defaults, as written literals.
+        arguments.AddRange(definition.Arguments.Skip(given).Select(a => new LayerArgument(null, a.Default!.Value)));
         bool bias = !attribute.NamedArguments.Any(a => a.Key == "Bias" && a.Value.Value is false);
         var options = attribute.NamedArguments
             .Where(a => a.Key != "Bias" && a.Value.Value is int or long or bool)

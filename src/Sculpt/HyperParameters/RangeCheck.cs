@@ -36,6 +36,12 @@ public static class LayerArgumentCheck
         if (value < 1) throw new HyperParameterException($"Option '{flag}' is a size of layer '{model}.{layer}' and must be at least 1; got {ValueText.Format(value)}.");
     }
 
+    /// <summary>A slope, alpha or beta must be a positive number.</summary>
+    public static void Positive(double value, string flag, string model, string layer)
+    {
+        if (!(value > 0) || double.IsInfinity(value)) throw new HyperParameterException($"Option '{flag}' is a setting of layer '{model}.{layer}' and must be a positive number; got {ValueText.Format(value)}.");
+    }
+
     /// <summary>A dropout probability must lie in [0, 1).</summary>
     public static void Probability(double value, string flag, string model, string layer)
     {
