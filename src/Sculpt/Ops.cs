@@ -26,6 +26,30 @@ public static class Ops
     /// <summary>Logistic sigmoid, elementwise; shape unchanged.</summary>
     public static torch.Tensor Sigmoid(torch.Tensor x) => torch.sigmoid(x);
 
+    /// <summary><c>x * sigmoid(x)</c> (swish), elementwise; shape unchanged.</summary>
+    public static torch.Tensor Silu(torch.Tensor x) => torch.nn.functional.silu(x);
+
+    /// <summary>min(max(x, 0), 6), elementwise; shape unchanged.</summary>
+    public static torch.Tensor Relu6(torch.Tensor x) => torch.nn.functional.relu6(x);
+
+    /// <summary>x for x &gt;= 0 and <c>negativeSlope * x</c> below, elementwise; shape unchanged.</summary>
+    public static torch.Tensor LeakyRelu(torch.Tensor x, double negativeSlope = 0.01) => torch.nn.functional.leaky_relu(x, negativeSlope);
+
+    /// <summary>x for x &gt; 0 and <c>alpha * (exp(x) - 1)</c> below, elementwise; shape unchanged.</summary>
+    public static torch.Tensor Elu(torch.Tensor x, double alpha = 1.0) => torch.nn.functional.elu(x, alpha);
+
+    /// <summary><c>x * tanh(softplus(x))</c>, elementwise; shape unchanged.</summary>
+    public static torch.Tensor Mish(torch.Tensor x) => torch.nn.functional.mish(x);
+
+    /// <summary><c>x * relu6(x + 3) / 6</c>, elementwise; shape unchanged.</summary>
+    public static torch.Tensor Hardswish(torch.Tensor x) => torch.nn.functional.hardswish(x);
+
+    /// <summary><c>relu6(x + 3) / 6</c>, elementwise; shape unchanged.</summary>
+    public static torch.Tensor Hardsigmoid(torch.Tensor x) => torch.nn.functional.hardsigmoid(x);
+
+    /// <summary><c>log(1 + exp(beta * x)) / beta</c>, elementwise; shape unchanged.</summary>
+    public static torch.Tensor Softplus(torch.Tensor x, double beta = 1.0) => torch.nn.functional.softplus(x, beta);
+
     /// <summary>Merges dims <paramref name="startDim"/>..<paramref name="endDim"/> into one: <c>[B, C, H, W] -&gt; [B, C*H*W]</c>.</summary>
     public static torch.Tensor Flatten(torch.Tensor x, long startDim = 1, long endDim = -1)
     {

@@ -250,7 +250,7 @@ public class ModelTests
     public void Heads_that_do_not_divide_the_dim_are_refused_by_layer()
     {
         var error = Assert.Throws<Sculpt.HyperParameters.HyperParameterException>(() => new GptBlock(new GptConfig { Heads = 5 }));
-        Assert.Equal("Layer 'GptBlock.Attention' needs a head count that divides its dim; got dim 32 and 5 heads.", error.Message);
+        Assert.Equal("Layer 'GptBlock.Attention' needs the head count to divide the model dim; got the model dim 32 and the head count 5.", error.Message);
     }
 
     [Fact]

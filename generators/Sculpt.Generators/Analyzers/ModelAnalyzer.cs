@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
+using Sculpt.Generators.Layers;
 using Sculpt.Generators.Model;
 using Sculpt.Generators.Parsing;
 using Sculpt.Generators.Shapes;
@@ -128,7 +129,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
     /// <summary>The declared <c>[Submodel]</c> properties Sculpt builds, with their block types.</summary>
     private static IEnumerable<(IPropertySymbol Property, INamedTypeSymbol Block)> Submodels(INamedTypeSymbol type) =>
         type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute) is { } model
-            ? ModelParser.Submodels(type, ModelParser.ConfigOf(model), fromGenerator: false).Select(s => (s.Property, ModelParser.BlockType(s.Property)!))
+            ? ModelParser.Submodels(type, ModelParser.ConfigOf(model)).Select(s => (s.Property, ModelParser.BlockType(s.Property)!))
             : [];
 
     /// <summary>SCULPT0005 on <c>[Submodel(Repeat = "...")]</c> naming no integer hyperparameter.</summary>
@@ -208,17 +209,17 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
     /// <summary>SCULPT0011: <c>TiedTo</c> names no Embedding or Linear of the model, or one whose weight certainly has another shape.</summary>
     private static void TiedWeights(SymbolAnalysisContext context, INamedTypeSymbol type)
     {
-        var layers = ModelParser.Layers(type, fromGenerator: false).ToList();
+        var layers = ModelParser.Layers(type).ToList();
         foreach (var (layer, method, attribute) in layers)
         {
             var argument = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) is AttributeSyntax { ArgumentList: { } list }
                 ? list.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == "TiedTo")
                 : null;
-            if (argument is null || layer.Kind != LayerKind.Linear || attribute.NamedArguments.FirstOrDefault(a => a.Key == "TiedTo").Value.Value is not string name) continue;
+            if (argument is null || LayerCatalog.Of(layer.Kind) is not Layers.Linear || attribute.NamedArguments.FirstOrDefault(a => a.Key == "TiedTo").Value.Value is not string name) continue;
             string? problem;
             if (ModelParser.TieTarget(layers.Select(l => l.Spec), name) is not { } target)
             {
-                var candidates = layers.Where(l => l.Spec.Kind is LayerKind.Embedding or LayerKind.Linear && l.Spec.Name != layer.Name).Select(l => l.Spec.Name).ToList();
+                var candidates = layers.Where(l => LayerCatalog.Of(l.Spec.Kind) is Layers.Embedding or Layers.Linear && l.Spec.Name != layer.Name).Select(l => l.Spec.Name).ToList();
                 problem = layers.Any(l => l.Spec.Name == name)
                     ? "only an Embedding or an untied Linear can lend its weight"
                     : $"the model has no layer of that name{Suggestion(name, candidates)}";
@@ -338,9 +339,12 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                     else if (HyperParametersParser.AsDouble(value) is { } number)
                     {
                         literals[i] = number;
-                        string? requirement = role.Role == ArgumentRole.Size
-                            ? number < 1 || number != System.Math.Floor(number) ? "a positive integer" : null
-                            : number < 0 || number >= 1 ? "in [0, 1)" : null;
+                        string? requirement = role.Role switch
+                        {
+                            ArgumentRole.Size => number < 1 || number != System.Math.Floor(number) ? "a positive integer" : null,
+                            ArgumentRole.Positive => !(number > 0) || double.IsInfinity(number) ? "a positive number" : null,
+                            _ => !(number >= 0 && number < 1) ? "in [0, 1)" : null,
+                        };
                         if (requirement is not null)
                         {
                             context.ReportDiagnostic(Diagnostic.Create(
@@ -349,14 +353,16 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                     }
                 }
                 LayerOptions(context, method, definition, list, literals);
-                if (kind is LayerKind.SelfAttention or LayerKind.CrossAttention && arguments.Count > 1
-                    && (literals[0] ?? defaults[0]?.Value) is { } dim && (literals[1] ?? defaults[1]?.Value) is { } heads && heads >= 1 && dim % heads != 0)
+                if (definition.Divides is var (divisor, dividend) && arguments.Count > System.Math.Max(divisor, dividend)
+                    && (literals[dividend] ?? defaults[dividend]?.Value) is { } whole && (literals[divisor] ?? defaults[divisor]?.Value) is { } part && part >= 1 && whole % part != 0)
                 {
                     // A default is named with its value: the relation fails as declared, and another value may mend it.
-                    string dimText = defaults[0] is { } d ? $"{d.Name} = {d.Value} with the defaults" : Format(dim);
-                    string headsText = defaults[1] is { } h ? $"{h.Name} = {h.Value} with the defaults" : Format(heads);
+                    string wholeText = defaults[dividend] is { } d ? $"{d.Name} = {d.Value} with the defaults" : Format(whole);
+                    string partText = defaults[divisor] is { } h ? $"{h.Name} = {h.Value} with the defaults" : Format(part);
+                    string wholeName = definition.Arguments[dividend].Description;
                     context.ReportDiagnostic(Diagnostic.Create(
-                        DiagnosticDescriptors.InvalidLayerArgument, arguments[1].Expression.GetLocation(), "The head count", method.Name, $"a divisor of the model dim ({dimText})", headsText));
+                        DiagnosticDescriptors.InvalidLayerArgument, arguments[divisor].Expression.GetLocation(), definition.Arguments[divisor].Description, method.Name,
+                        $"a divisor of {char.ToLowerInvariant(wholeName[0]) + wholeName.Substring(1)} ({wholeText})", partText));
                 }
             }
         }
@@ -412,15 +418,10 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
             string? requirement = value < option.Minimum || value != System.Math.Floor(value)
                 ? option.Minimum == 0 ? "a non-negative integer" : "a positive integer"
                 : null;
-            if (requirement is null && name == "Stride" && value != 1 && list.Arguments.Any(a => a.NameEquals?.Name.Identifier.ValueText == "SamePadding" && a.Expression is LiteralExpressionSyntax { RawKind: (int)SyntaxKind.TrueLiteralExpression }))
-            {
-                requirement = "1 with SamePadding (PyTorch's \"same\" padding needs stride 1)";
-            }
-            if (requirement is null && name == "Groups" && definition.Kind is LayerKind.Conv2d or LayerKind.Conv1d)
-            {
-                var channels = literals.Take(2).Where(c => c is not null && c.Value % value != 0).Select(c => c!.Value).ToList();
-                if (channels.Count > 0) requirement = $"a divisor of the channel counts ({string.Join(", ", channels.Select(Format))})";
-            }
+            // A setting turned on with a literal true, as OptionProblem is told.
+            var set = list.Arguments.Where(a => a.NameEquals is not null && a.Expression is LiteralExpressionSyntax { RawKind: (int)SyntaxKind.TrueLiteralExpression })
+                .Select(a => a.NameEquals!.Name.Identifier.ValueText).ToList();
+            requirement ??= definition.OptionProblem(name, value, literals, set);
             if (requirement is not null)
             {
                 context.ReportDiagnostic(Diagnostic.Create(

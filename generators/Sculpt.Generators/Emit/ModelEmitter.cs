@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using Sculpt.Generators.Layers;
 using Sculpt.Generators.Model;
 using Sculpt.Generators.Parsing;
 using Sculpt.Generators.Shapes;
@@ -63,14 +64,22 @@ internal static class ModelEmitter
         {
             foreach (var argument in layer.Arguments.Where(a => a.IsHyperParameter && checkedArguments.Add(a.HyperParameter!)))
             {
-                string check = LayerCatalog.Of(layer.Kind).Arguments[layer.Arguments.Items.IndexOf(argument)].Role == ArgumentRole.Probability ? "Probability" : "Size";
+                string check = LayerCatalog.Of(layer.Kind).Arguments[layer.Arguments.Items.IndexOf(argument)].Role switch
+                {
+                    ArgumentRole.Probability => "Probability",
+                    ArgumentRole.Positive => "Positive",
+                    _ => "Size",
+                };
                 string flag = argument.Computed ? argument.HyperParameter! + " (computed)" : "--" + Parsing.Names.KebabCase(argument.HyperParameter!);
                 w.Line($"global::Sculpt.HyperParameters.LayerArgumentCheck.{check}({LayerEmission.SizeText(argument, "config")}, {SourceWriter.Quote(flag)}, {SourceWriter.Quote(self)}, {SourceWriter.Quote(layer.Name)});");
             }
         }
-        foreach (var layer in spec.Layers.Where(l => l.Kind is LayerKind.SelfAttention or LayerKind.CrossAttention && l.Arguments.Any(a => a.IsHyperParameter)))
+        foreach (var layer in spec.Layers.Where(l => LayerCatalog.Of(l.Kind).Divides is { } d && (l.Arguments[d.Divisor].IsHyperParameter || l.Arguments[d.Dividend].IsHyperParameter)))
         {
-            w.Line($"global::Sculpt.HyperParameters.LayerArgumentRelations.HeadsDivideDim({LayerEmission.SizeText(layer.Arguments[0], "config")}, {LayerEmission.SizeText(layer.Arguments[1], "config")}, {SourceWriter.Quote(self)}, {SourceWriter.Quote(layer.Name)});");
+            var definition = LayerCatalog.Of(layer.Kind);
+            var (divisor, dividend) = definition.Divides!.Value;
+            w.Line($"global::Sculpt.HyperParameters.LayerArgumentRelations.Divides({LayerEmission.SizeText(layer.Arguments[dividend], "config")}, {LayerEmission.SizeText(layer.Arguments[divisor], "config")}, "
+                + $"{SourceWriter.Quote(Lower(definition.Arguments[dividend].Description))}, {SourceWriter.Quote(Lower(definition.Arguments[divisor].Description))}, {SourceWriter.Quote(self)}, {SourceWriter.Quote(layer.Name)});");
         }
         foreach (var layer in spec.Layers)
         {
@@ -380,6 +389,9 @@ internal static class ModelEmitter
         _ => $"{SymbolicDim}.Unknown",
     };
 
+
+    /// <summary>"The head count" as the middle of a sentence: "the head count".</summary>
+    private static string Lower(string description) => char.ToLowerInvariant(description[0]) + description.Substring(1);
 
     private static string SubmodelType(SubmodelSpec submodel) =>
         submodel.Repeat is null ? submodel.Type : $"global::TorchSharp.Modules.ModuleList<{submodel.Type}>";

@@ -1,4 +1,5 @@
 using System.Linq;
+using Sculpt.Generators.Layers;
 using Sculpt.Generators.Shapes;
 
 namespace Sculpt.Generators.Model;
@@ -41,33 +42,6 @@ internal sealed record SubmodelSpec(string Name, string Accessibility, string Ty
 /// <summary>A symbol of a declared output shape and its position counted from the last dim (1 = last).</summary>
 internal sealed record OutputSymbol(string Symbol, int FromEnd);
 
-internal enum LayerKind
-{
-    Linear,
-    Dropout,
-    Conv2d,
-    MaxPool2d,
-    AvgPool2d,
-    BatchNorm2d,
-    LayerNorm,
-    Embedding,
-    AdaptiveAvgPool2d,
-    SelfAttention,
-    RMSNorm,
-    Dropout1d,
-    Dropout2d,
-    AlphaDropout,
-    Identity,
-    Conv1d,
-    MaxPool1d,
-    AvgPool1d,
-    BatchNorm1d,
-    CrossAttention,
-    Rnn,
-    Lstm,
-    Gru,
-}
-
 /// <summary>
 /// One layer partial method. <see cref="Accessibility"/> and the types are written back exactly as
 /// the implementation must repeat them.
@@ -75,7 +49,7 @@ internal enum LayerKind
 /// <param name="ReturnsStates">A recurrent layer declared to return its final states with its output, as a tuple.</param>
 internal sealed record LayerSpec(
     string Name,
-    LayerKind Kind,
+    string Kind,
     string Accessibility,
     string ReturnType,
     EquatableArray<LayerParameter> Parameters,

@@ -1,5 +1,6 @@
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Sculpt.Generators.Layers;
 using Sculpt.Generators.Model;
 
 namespace Sculpt.Generators.Parsing;

@@ -5,6 +5,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Sculpt.Generators.Layers;
 using Sculpt.Generators.Model;
 using Sculpt.Generators.Shapes;
 
@@ -144,7 +145,7 @@ internal sealed class ForwardWalker
     /// <summary>The layers of <paramref name="type"/> as the analyzer walks them: every declaration, sizes carrying their defaults.</summary>
     public static IReadOnlyList<LayerSpec> LayersWithDefaults(INamedTypeSymbol type, HyperParameterSizes dimNames) =>
         type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute)
-            ? ModelParser.Layers(type, fromGenerator: false).Select(l => dimNames.WithDefaults(l.Spec)).ToList()
+            ? ModelParser.Layers(type).Select(l => dimNames.WithDefaults(l.Spec)).ToList()
             : [];
 
     /// <summary>The generator's entry: the forward method's rows for <c>Summary()</c>, and the size comparisons a config decides.</summary>
@@ -643,7 +644,7 @@ internal sealed class ForwardWalker
             }
         }
         var input = tensors.Count > 0 ? tensors[0] : Value.Unknown;
-        string kind = name switch { "Relu" => "ReLU", "Gelu" => "GELU", _ => name };
+        string kind = ElementwiseOps.TryGetValue(name, out var module) ? module : name;
         RuleResult result = !allConstant || (tensorsFirst && tensors.Count == 0)
             ? RuleResult.Unknown
             : name switch
@@ -659,7 +660,7 @@ internal sealed class ForwardWalker
                 "Softmax" when constants.Count == 1 => OpRules.Softmax(input.Shape, constants[0]),
                 "Select" when constants.Count == 2 => OpRules.Select(input.Shape, constants[0], constants[1]),
                 "Positions" => OpRules.Positions(input.Shape),
-                "Relu" or "Gelu" or "Tanh" or "Sigmoid" => new RuleResult(ShapeRules.Elementwise(input.Shape), null),
+                _ when ElementwiseOps.ContainsKey(name) => new RuleResult(ShapeRules.Elementwise(input.Shape), null),
                 _ => RuleResult.Unknown,
             };
         if (result.Problem is not null)
@@ -678,9 +679,16 @@ internal sealed class ForwardWalker
                 string.Join(" and ", tensors.Select(t => t.Shape!.ToString())), condition, null));
         }
         _rows.Add(new SummaryRowSpec("Ops." + name, kind, result.Output, null));
-        bool passesProducer = name is "Relu" or "Gelu" or "Tanh" or "Sigmoid" or "Softmax";
+        bool passesProducer = ElementwiseOps.ContainsKey(name) || name == "Softmax";
         return new Value(result.Output, passesProducer ? input.Producer : $"'Ops.{name}' ({string.Join(", ", tensors.Select(t => t.Shape?.ToString() ?? "?"))} -> {result.Output?.ToString() ?? "?"})");
     }
+
+    /// <summary>The elementwise <see cref="Sculpt"/> Ops (shape unchanged), with the module name the summary shows for each.</summary>
+    private static readonly Dictionary<string, string> ElementwiseOps = new()
+    {
+        ["Relu"] = "ReLU", ["Gelu"] = "GELU", ["Tanh"] = "Tanh", ["Sigmoid"] = "Sigmoid", ["Silu"] = "SiLU", ["Relu6"] = "ReLU6",
+        ["LeakyRelu"] = "LeakyReLU", ["Elu"] = "ELU", ["Mish"] = "Mish", ["Hardswish"] = "Hardswish", ["Hardsigmoid"] = "Hardsigmoid", ["Softplus"] = "Softplus",
+    };
 
     /// <summary>The signature text of a method marked <c>[Shape]</c>.</summary>
     public static string? SignatureOf(IMethodSymbol method) =>
@@ -771,7 +779,7 @@ internal sealed class ForwardWalker
     /// </summary>
     private static string? Suggest(LayerSpec layer, Shape input, ExpressionSyntax argument)
     {
-        if (layer.Kind != LayerKind.Linear || input.HasVariadic || input.Rank < 2) return null;
+        if (LayerCatalog.Of(layer.Kind) is not Layers.Linear || input.HasVariadic || input.Rank < 2) return null;
         if (SetsInputSize(layer, input)) return $"[Linear({input.Dims[1].Value}, {Text(layer.Arguments[1])})]";
         var features = Dim.Product(input.Dims.Skip(1));
         return input.Rank > 2 && features.WithDefaults is { } count && LayerRules.SizeDim(layer.Arguments[0]).WithDefaults == count
@@ -781,10 +789,10 @@ internal sealed class ForwardWalker
 
     /// <summary>Whether the fix is a new input size for the Linear: a two-dim input whose width is a literal.</summary>
     private static bool SetsInputSize(LayerSpec layer, Shape input) =>
-        layer.Kind == LayerKind.Linear && !input.HasVariadic && input.Rank == 2 && input.Dims[1].Kind == DimKind.Constant;
+        LayerCatalog.Of(layer.Kind) is Layers.Linear && !input.HasVariadic && input.Rank == 2 && input.Dims[1].Kind == DimKind.Constant;
 
     private static string Describe(LayerSpec layer) =>
-        LayerCatalog.Of(layer.Kind).Module + " " + string.Join(layer.Kind == LayerKind.Linear ? " -> " : ", ", layer.Arguments.Select(a => Text(a).Trim('"')));
+        LayerCatalog.Of(layer.Kind).Module + " " + string.Join(LayerCatalog.Of(layer.Kind) is Layers.Linear ? " -> " : ", ", layer.Arguments.Select(a => Text(a).Trim('"')));
 
     /// <summary>An argument as written: a hyperparameter's name, a size as an integer, a rate as the number it is (p = 0.5 stays 0.5).</summary>
     private static string Text(LayerArgument argument) =>

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Sculpt.Generators.Layers;
 using Sculpt.Generators.Model;
 using Sculpt.Generators.Shapes;
 
@@ -17,7 +18,7 @@ internal static class ModelParser
 
         var config = ConfigOf(context.Attributes[0]);
         var dimNames = DimNames(config);
-        var layers = Layers(type, fromGenerator: true).Select(l => l.Spec).ToList();
+        var layers = Layers(type).Select(l => l.Spec).ToList();
         layers = layers.Select(l => l.TiedTo is { } tied && TieTarget(layers, tied) is null ? l with { TiedTo = null } : l).ToList();
         if (ModelInit(context.Attributes[0]) is { } modelInit) layers = layers.Select(l => l.Init is null ? l with { Init = modelInit } : l).ToList();
         var rates = new HashSet<string>(config is null ? [] : HyperParametersParser.Properties(config)
@@ -47,7 +48,7 @@ internal static class ModelParser
 
         var fields = new FieldNames(type);
         layers = layers.Select(l => l with { Field = fields.For(l.Name) }).ToList();
-        var submodels = Submodels(type, config, fromGenerator: true).Select(s => s.Spec with { Field = fields.For(s.Spec.Name), Repeat = s.Spec.Repeat is { } repeat ? Usable(repeat, size: true, dimNames, rates) : null }).ToEquatableArray();
+        var submodels = Submodels(type, config).Select(s => s.Spec with { Field = fields.For(s.Spec.Name), Repeat = s.Spec.Repeat is { } repeat ? Usable(repeat, size: true, dimNames, rates) : null }).ToEquatableArray();
 
         return new ModelSpec(
             TypeTargetParser.Parse(type),
@@ -121,14 +122,14 @@ internal static class ModelParser
     }
 
     /// <summary>
-    /// Every layer partial method with its attribute. The generator takes only declarations it
-    /// must implement; the analyzer, which sees the generated half too, takes every declaration.
+    /// Every layer partial method Sculpt implements, with its attribute: the same list for the generator
+    /// and the analyzer (see <see cref="ImplementedBySculpt"/>).
     /// </summary>
-    public static IEnumerable<(LayerSpec Spec, IMethodSymbol Method, AttributeData Attribute)> Layers(INamedTypeSymbol type, bool fromGenerator)
+    public static IEnumerable<(LayerSpec Spec, IMethodSymbol Method, AttributeData Attribute)> Layers(INamedTypeSymbol type)
     {
         foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
         {
-            if (fromGenerator ? !method.IsPartialDefinition || method.PartialImplementationPart is not null : method.PartialDefinitionPart is not null) continue;
+            if (!method.IsPartialDefinition || !ImplementedBySculpt(method.PartialImplementationPart)) continue;
             // One layer per method: a second layer attribute is reported (SCULPT0009) and ignored.
             foreach (var attribute in method.GetAttributes())
             {
@@ -142,16 +143,27 @@ internal static class ModelParser
     }
 
     /// <summary>
+    /// Whether Sculpt writes this member's body: the implementation is missing (as the generator sees the
+    /// user's code) or is Sculpt's own generated code (as the analyzer sees it, after generation). One
+    /// rule for both, so the generator and the analyzer read the same layers; a body the user wrote is theirs.
+    /// </summary>
+    private static bool ImplementedBySculpt(ISymbol? implementation) =>
+        implementation is null || implementation.DeclaringSyntaxReferences.All(r => r.SyntaxTree.FilePath.Contains(GeneratedPathMarker));
+
+    /// <summary>Part of every path the compiler gives a tree this generator adds: the generator's full type name.</summary>
+    private const string GeneratedPathMarker = "Sculpt.Generators.SculptGenerator";
+
+    /// <summary>
     /// The <c>[Submodel]</c> properties: partial, get-only, of a <c>[Model]</c> type that takes the
     /// same hyperparameters or none. The analyzer reports the rest (SCULPT0009).
     /// </summary>
-    public static IEnumerable<(SubmodelSpec Spec, IPropertySymbol Property)> Submodels(INamedTypeSymbol type, INamedTypeSymbol? config, bool fromGenerator)
+    public static IEnumerable<(SubmodelSpec Spec, IPropertySymbol Property)> Submodels(INamedTypeSymbol type, INamedTypeSymbol? config)
     {
         foreach (var property in type.GetMembers().OfType<IPropertySymbol>())
         {
             if (!property.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownTypes.SubmodelAttribute)) continue;
             if (SubmodelProblem(property, config) is not null) continue;
-            if (fromGenerator ? property.PartialImplementationPart is not null : property.PartialDefinitionPart is not null) continue;
+            if (property.PartialDefinitionPart is not null || !ImplementedBySculpt(property.PartialImplementationPart)) continue;
             var submodel = BlockType(property)!;
             bool takesConfig = ConfigOf(submodel.GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute)) is not null;
             yield return (new SubmodelSpec(
@@ -225,13 +237,15 @@ internal static class ModelParser
     }
 
     /// <summary>The layer kind an attribute declares and its number of constructor arguments.</summary>
-    public static (LayerKind Kind, int Arity)? LayerKindOf(string? attributeName) =>
+    public static (string Kind, int Arity)? LayerKindOf(string? attributeName) =>
         LayerCatalog.ByAttribute(attributeName) is { } definition ? (definition.Kind, definition.Arguments.Count) : null;
 
     private static LayerSpec? LayerFrom(IMethodSymbol method, AttributeData attribute, string? attributeName)
     {
         if (LayerCatalog.ByAttribute(attributeName) is not { } definition) return null;
-        if (DeclarationRules.LayerMethodProblem(method, definition) is not null || attribute.ConstructorArguments.Length != definition.Arguments.Count) return null;
+        int given = attribute.ConstructorArguments.Length;
+        if (DeclarationRules.LayerMethodProblem(method, definition) is not null || given > definition.Arguments.Count
+            || definition.Arguments.Skip(given).Any(a => a.Default is null)) return null;
 
         var arguments = new List<LayerArgument>();
         foreach (var argument in attribute.ConstructorArguments)
@@ -241,6 +255,8 @@ internal static class ModelParser
             else if (HyperParametersParser.AsDouble(value) is { } number) arguments.Add(new LayerArgument(null, number));
             else return null;
         }
+        // Arguments left out take the layer's defaults, as written literals.
+        arguments.AddRange(definition.Arguments.Skip(given).Select(a => new LayerArgument(null, a.Default!.Value)));
         bool bias = !attribute.NamedArguments.Any(a => a.Key == "Bias" && a.Value.Value is false);
         var options = attribute.NamedArguments
             .Where(a => a.Key != "Bias" && a.Value.Value is int or long or bool)
@@ -248,10 +264,10 @@ internal static class ModelParser
             // A convolution's stride, dilation or groups below 1 is reported (SCULPT0006); 1 in its place keeps
             // the generated code compiling (a literal 0 stride also fits TorchSharp's Padding-enum overload) and
             // its parameter count defined.
-            .Select(o => definition.Kind is LayerKind.Conv1d or LayerKind.Conv2d && o.Name is "Stride" or "Dilation" or "Groups" && o.Value < 1 ? o with { Value = 1 } : o)
+            .Select(definition.Usable)
             .ToEquatableArray();
 
-        string? tiedTo = definition.Kind == LayerKind.Linear
+        string? tiedTo = definition is Generators.Layers.Linear
             ? attribute.NamedArguments.FirstOrDefault(a => a.Key == "TiedTo").Value.Value as string
             : null;
         var init = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.InitAttribute);
@@ -287,11 +303,11 @@ internal static class ModelParser
 
     /// <summary>The layer a tied Linear may share its weight with: an Embedding or another Linear of the model.</summary>
     public static LayerSpec? TieTarget(IEnumerable<LayerSpec> layers, string name) =>
-        layers.FirstOrDefault(l => l.Name == name && l.Kind is LayerKind.Embedding or LayerKind.Linear && l.TiedTo is null);
+        layers.FirstOrDefault(l => l.Name == name && LayerCatalog.Of(l.Kind) is Generators.Layers.Embedding or Generators.Layers.Linear && l.TiedTo is null);
 
     /// <summary>The weight shape of an Embedding or Linear, <c>[rows, columns]</c>.</summary>
     public static (LayerArgument Rows, LayerArgument Columns) WeightShape(LayerSpec layer) =>
-        layer.Kind == LayerKind.Linear ? (layer.Arguments[1], layer.Arguments[0]) : (layer.Arguments[0], layer.Arguments[1]);
+        LayerCatalog.Of(layer.Kind) is Generators.Layers.Linear ? (layer.Arguments[1], layer.Arguments[0]) : (layer.Arguments[0], layer.Arguments[1]);
 
     /// <summary>
     /// The modifiers a partial member's implementation must repeat as written: its accessibility

@@ -204,3 +204,130 @@ public sealed class LstmAttribute(object inputSize, object hiddenSize) : Recurre
 /// <summary>A GRU; see <see cref="RecurrentAttribute"/>.</summary>
 [System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
 public sealed class GruAttribute(object inputSize, object hiddenSize) : RecurrentAttribute(inputSize, hiddenSize);
+
+// Activations as layers: elementwise, no parameters. The same functions are Ops (Ops.Silu, ...) for
+// use inside a forward body; a layer also names the step in the summary, as nn.Sequential would.
+
+/// <summary>max(x, 0) as a layer.</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class ReLUAttribute : System.Attribute;
+
+/// <summary>min(max(x, 0), 6) as a layer (MobileNet's activation).</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class ReLU6Attribute : System.Attribute;
+
+/// <summary>x for x &gt;= 0 and <c>negativeSlope * x</c> below, as a layer; the slope defaults to 0.01 as in PyTorch.</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class LeakyReLUAttribute : System.Attribute
+{
+    public LeakyReLUAttribute() => NegativeSlope = 0.01;
+
+    /// <param name="negativeSlope">A positive number, or the name of a hyperparameter.</param>
+    public LeakyReLUAttribute(object negativeSlope) => NegativeSlope = negativeSlope;
+
+    public object NegativeSlope { get; }
+}
+
+/// <summary>x for x &gt; 0 and <c>alpha * (exp(x) - 1)</c> below, as a layer; alpha defaults to 1.</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class ELUAttribute : System.Attribute
+{
+    public ELUAttribute() => Alpha = 1.0;
+
+    /// <param name="alpha">A positive number, or the name of a hyperparameter.</param>
+    public ELUAttribute(object alpha) => Alpha = alpha;
+
+    public object Alpha { get; }
+}
+
+/// <summary>The exact (erf-based) Gaussian error linear unit as a layer.</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class GELUAttribute : System.Attribute;
+
+/// <summary><c>x * sigmoid(x)</c> (swish) as a layer (EfficientNet's activation).</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class SiLUAttribute : System.Attribute;
+
+/// <summary><c>x * tanh(softplus(x))</c> as a layer.</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class MishAttribute : System.Attribute;
+
+/// <summary><c>x * relu6(x + 3) / 6</c> as a layer (MobileNetV3's activation).</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class HardswishAttribute : System.Attribute;
+
+/// <summary><c>relu6(x + 3) / 6</c> as a layer (MobileNetV3's gate).</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class HardsigmoidAttribute : System.Attribute;
+
+/// <summary><c>log(1 + exp(beta * x)) / beta</c> as a layer; beta defaults to 1.</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class SoftplusAttribute : System.Attribute
+{
+    public SoftplusAttribute() => Beta = 1.0;
+
+    /// <param name="beta">A positive number, or the name of a hyperparameter.</param>
+    public SoftplusAttribute(object beta) => Beta = beta;
+
+    public object Beta { get; }
+}
+
+/// <summary>The hyperbolic tangent as a layer.</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class TanhAttribute : System.Attribute;
+
+/// <summary>The logistic sigmoid as a layer.</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class SigmoidAttribute : System.Attribute;
+
+/// <summary>
+/// A transposed 2-D convolution (a decoder's or a generator's upsampling step),
+/// <c>[*, in, H, W] -&gt; [*, out, H', W']</c> with <c>H' = (H-1)*Stride - 2*Padding + Dilation*(kernel-1) + OutputPadding + 1</c>.
+/// </summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class ConvTranspose2dAttribute(object inChannels, object outChannels, object kernelSize) : System.Attribute
+{
+    public object InChannels { get; } = inChannels;
+    public object OutChannels { get; } = outChannels;
+    public object KernelSize { get; } = kernelSize;
+    public int Stride { get; set; } = 1;
+    public int Padding { get; set; }
+
+    /// <summary>Added to one side of the output, to reach an exact size when Stride &gt; 1; must be below Stride or Dilation.</summary>
+    public int OutputPadding { get; set; }
+
+    public int Dilation { get; set; } = 1;
+
+    /// <summary>Channel groups; must divide both channel counts.</summary>
+    public int Groups { get; set; } = 1;
+
+    public bool Bias { get; set; } = true;
+}
+
+/// <summary>Upsampling of the last two dims by an integer factor, nearest neighbour unless <see cref="Bilinear"/>.</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class UpsampleAttribute(object scaleFactor) : System.Attribute
+{
+    public object ScaleFactor { get; } = scaleFactor;
+
+    /// <summary>Bilinear interpolation, corners not aligned (PyTorch's default), instead of nearest neighbour.</summary>
+    public bool Bilinear { get; set; }
+}
+
+/// <summary>Group normalisation of <c>[B, channels, ...]</c>: statistics per sample over groups of channels; the group count must divide the channels.</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class GroupNormAttribute(object groups, object channels) : System.Attribute
+{
+    public object Groups { get; } = groups;
+    public object Channels { get; } = channels;
+}
+
+/// <summary>Instance normalisation of <c>[B, channels, H, W]</c>; as in PyTorch, no scale or shift unless <see cref="Affine"/>.</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class InstanceNorm2dAttribute(object channels) : System.Attribute
+{
+    public object Channels { get; } = channels;
+
+    /// <summary>A learned scale and shift per channel.</summary>
+    public bool Affine { get; set; }
+}

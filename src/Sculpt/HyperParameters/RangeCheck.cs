@@ -36,6 +36,12 @@ public static class LayerArgumentCheck
         if (value < 1) throw new HyperParameterException($"Option '{flag}' is a size of layer '{model}.{layer}' and must be at least 1; got {ValueText.Format(value)}.");
     }
 
+    /// <summary>A slope, alpha or beta must be a positive number.</summary>
+    public static void Positive(double value, string flag, string model, string layer)
+    {
+        if (!(value > 0) || double.IsInfinity(value)) throw new HyperParameterException($"Option '{flag}' is a setting of layer '{model}.{layer}' and must be a positive number; got {ValueText.Format(value)}.");
+    }
+
     /// <summary>A dropout probability must lie in [0, 1).</summary>
     public static void Probability(double value, string flag, string model, string layer)
     {
@@ -46,11 +52,13 @@ public static class LayerArgumentCheck
 /// <summary>Checks between two layer arguments, such as attention heads dividing the model dim.</summary>
 public static class LayerArgumentRelations
 {
-    public static void HeadsDivideDim(long dim, long heads, string model, string layer)
+    /// <summary>Refuses a <paramref name="divisor"/> that does not divide <paramref name="dividend"/>, naming both as the layer does.</summary>
+    /// <exception cref="HyperParameterException">The divisor is below 1 or leaves a remainder.</exception>
+    public static void Divides(long dividend, long divisor, string dividendName, string divisorName, string model, string layer)
     {
-        if (heads < 1 || dim % heads != 0)
+        if (divisor < 1 || dividend % divisor != 0)
         {
-            throw new HyperParameterException($"Layer '{model}.{layer}' needs a head count that divides its dim; got dim {ValueText.Format(dim)} and {ValueText.Format(heads)} heads.");
+            throw new HyperParameterException($"Layer '{model}.{layer}' needs {divisorName} to divide {dividendName}; got {dividendName} {ValueText.Format(dividend)} and {divisorName} {ValueText.Format(divisor)}.");
         }
     }
 }

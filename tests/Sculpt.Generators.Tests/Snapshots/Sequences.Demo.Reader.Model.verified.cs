@@ -61,7 +61,7 @@ partial class Reader : global::TorchSharp.torch.nn.Module<global::TorchSharp.tor
         global::Sculpt.HyperParameters.LayerArgumentCheck.Size(config.Vocabulary, "--vocabulary", "Reader", "Tokens");
         global::Sculpt.HyperParameters.LayerArgumentCheck.Size(config.Dim, "--dim", "Reader", "Tokens");
         global::Sculpt.HyperParameters.LayerArgumentCheck.Size(config.Heads, "--heads", "Reader", "Attend");
-        global::Sculpt.HyperParameters.LayerArgumentRelations.HeadsDivideDim(config.Dim, config.Heads, "Reader", "Attend");
+        global::Sculpt.HyperParameters.LayerArgumentRelations.Divides(config.Dim, config.Heads, "the model dim", "the head count", "Reader", "Attend");
         _tokens = global::TorchSharp.torch.nn.Embedding(config.Vocabulary, config.Dim);
         _local = global::TorchSharp.torch.nn.Conv1d(config.Dim, config.Dim, 3, 1, 1, 1, global::TorchSharp.PaddingModes.Zeros, 4, true);
         _norm = global::TorchSharp.torch.nn.BatchNorm1d(config.Dim);

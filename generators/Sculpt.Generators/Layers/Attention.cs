@@ -1,0 +1,47 @@
+using System.Collections.Generic;
+using Sculpt.Generators.Model;
+using Sculpt.Generators.Shapes;
+
+namespace Sculpt.Generators.Layers;
+
+/// <summary>
+/// <c>[SelfAttention(dim, heads)]</c> (optionally <c>Causal</c>) over <c>[B, T, dim]</c>, and <c>[CrossAttention(dim, heads)]</c>,
+/// whose queries <c>[B, T, dim]</c> attend to a context <c>[B, S, dim]</c>: Sculpt's own modules, four dim x dim projections
+/// with biases; the head count must divide the dim.
+/// </summary>
+internal sealed class Attention(bool cross) : LayerDefinition(
+    cross ? "CrossAttention" : "SelfAttention",
+    [new("The model dim", ArgumentRole.Size), new("The head count", ArgumentRole.Size)],
+    cross ? [] : [new("Causal", 0, 0)])
+{
+    public override string ModuleType => "global::Sculpt.Layers." + Module;
+
+    public override bool TakesInitScheme => true;
+
+    public override int Inputs => cross ? 2 : 1;
+
+    public override (int Divisor, int Dividend)? Divides => (1, 0);
+
+    public override Shape? Accepts(LayerSpec layer, int index, Shape? actual) =>
+        Pattern(Dim.Symbol("B"), Dim.Symbol(index == 0 ? "T" : "S"), SizeDim(layer.Arguments[0]));
+
+    public override IEnumerable<ParameterTerm> Parameters(LayerSpec layer) =>
+        [Term(layer.Arguments[0], layer.Arguments[0]) with { Constant = 4 }, Term(layer.Arguments[0]) with { Constant = 4 }];
+
+    // Four dim x dim projections per position, and scores and weighted values over T positions; a cross
+    // attention's context length is not in its output.
+    public override string MultiplyAdds(LayerSpec layer, string config) =>
+        cross ? "null" : $"o.Elements * (4L * {LongSize(layer.Arguments[0], config)} + 2L * o[^2])";
+
+    public override string Construction(LayerSpec layer, string config) => cross
+        ? $"new {ModuleType}({SizeText(layer.Arguments[0], config)}, {SizeText(layer.Arguments[1], config)})"
+        : $"new {ModuleType}({SizeText(layer.Arguments[0], config)}, {SizeText(layer.Arguments[1], config)}, causal: {Flag(layer, "Causal")})";
+
+    public override string Describe(LayerSpec layer, string count)
+    {
+        string dim = ArgumentText(layer.Arguments[0]), heads = ArgumentText(layer.Arguments[1]);
+        return cross
+            ? $"Cross-attention with {heads} heads: queries [B, T, {dim}] attend to a context [B, S, {dim}] -&gt; [B, T, {dim}]; {count} parameters."
+            : $"{(layer.Option("Causal") != 0 ? "Causal s" : "S")}elf-attention with {heads} heads: [B, T, {dim}], shape unchanged; {count} parameters.";
+    }
+}

@@ -1,0 +1,71 @@
+using System.Collections.Generic;
+using System.Linq;
+using Sculpt.Generators.Model;
+using Sculpt.Generators.Shapes;
+
+namespace Sculpt.Generators.Layers;
+
+/// <summary>
+/// <c>[ConvTranspose2d(in, out, kernel)]</c>, the gradient of a convolution, for decoders and generators:
+/// <c>[*, in, H, W] -&gt; [*, out, H', W']</c> with <c>H' = (H-1)*Stride - 2*Padding + Dilation*(kernel-1) + OutputPadding + 1</c>.
+/// </summary>
+internal sealed class ConvTranspose2d() : LayerDefinition(
+    "ConvTranspose2d",
+    [Sizes.InChannels, Sizes.OutChannels, Sizes.Kernel],
+    [new("Stride", 1, 1), new("Padding", 0, 0), new("OutputPadding", 0, 0), new("Dilation", 1, 1), new("Groups", 1, 1)])
+{
+    public override bool TakesInitScheme => true;
+
+    public override Shape? Accepts(LayerSpec layer, int index, Shape? actual) =>
+        Pattern(Dim.Variadic("batch"), SizeDim(layer.Arguments[0]), Dim.Symbol("H"), Dim.Symbol("W"));
+
+    /// <summary>What the output adds to <c>(H-1)*Stride</c> besides it: <c>-2*Padding + Dilation*(kernel-1) + OutputPadding + 1</c>.</summary>
+    private static long Growth(LayerSpec layer, long kernel) =>
+        -2 * layer.Option("Padding") + layer.Option("Dilation") * (kernel - 1) + layer.Option("OutputPadding") + 1;
+
+    public override RuleResult Apply(LayerSpec layer, Shape input)
+    {
+        if (input.Rank < 3 && !input.HasVariadic) return RuleResult.Unknown;
+        var channels = (3, SizeDim(layer.Arguments[1]));
+        var kernel = SizeDim(layer.Arguments[2]);
+        if (kernel.Kind != DimKind.Constant) return RuleResult.Of(ReplaceFromEnd(input, channels, (2, Dim.Unknown), (1, Dim.Unknown)));
+        long stride = layer.Option("Stride"), growth = Growth(layer, kernel.Value);
+        Dim Grown(Dim length) => Dim.Sum([Dim.Product([Dim.Constant(stride), length]), Dim.Constant(growth - stride)]);
+        return RuleResult.Of(ReplaceFromEnd(input, channels, (2, Grown(input.Dims[input.Rank - 2])), (1, Grown(input.Dims[input.Rank - 1]))));
+    }
+
+    public override IEnumerable<ParameterTerm> Parameters(LayerSpec layer)
+    {
+        var a = layer.Arguments;
+        yield return new ParameterTerm(1, [a[0], a[1], a[2], a[2]], layer.Option("Groups"));
+        if (layer.Bias) yield return Term(a[1]);
+    }
+
+    // Each input value meets out/groups x kernel x kernel weights; the input's size follows from the output's.
+    public override string MultiplyAdds(LayerSpec layer, string config)
+    {
+        string k = LongSize(layer.Arguments[2], config);
+        string input(string dim) => $"(({dim} - 1 + 2L * {layer.Option("Padding")}L - {layer.Option("Dilation")}L * ({k} - 1) - {layer.Option("OutputPadding")}L) / {layer.Option("Stride")}L + 1)";
+        return $"o.Elements / (o[^2] * o[^1]) * {LongSize(layer.Arguments[0], config)} / {layer.Option("Groups")}L * {k} * {k} * {input("o[^2]")} * {input("o[^1]")}";
+    }
+
+    public override string Construction(LayerSpec layer, string config) =>
+        $"{Nn}.ConvTranspose2d({SizeText(layer.Arguments[0], config)}, {SizeText(layer.Arguments[1], config)}, {SizeText(layer.Arguments[2], config)}, "
+        + $"{OptionText(layer, "Stride")}, {OptionText(layer, "Padding")}, {OptionText(layer, "OutputPadding")}, {OptionText(layer, "Dilation")}, "
+        + $"global::TorchSharp.PaddingModes.Zeros, {OptionText(layer, "Groups")}, {(layer.Bias ? "true" : "false")})";
+
+    public override string Describe(LayerSpec layer, string count) =>
+        $"ConvTranspose2d: [*, {ArgumentText(layer.Arguments[0])}, H, W] -&gt; [*, {ArgumentText(layer.Arguments[1])}, H', W'], kernel {ArgumentText(layer.Arguments[2])}, "
+        + $"stride {OptionText(layer, "Stride")}, padding {OptionText(layer, "Padding")}, output padding {OptionText(layer, "OutputPadding")}, "
+        + $"dilation {OptionText(layer, "Dilation")}, groups {OptionText(layer, "Groups")}; {count} parameters.";
+
+    public override string? OptionProblem(string option, double value, IReadOnlyList<double?> literals, IReadOnlyList<string> optionsSet)
+    {
+        if (option != "Groups") return null;
+        var channels = literals.Take(2).Where(c => c is not null && c.Value % value != 0).Select(c => c!.Value).ToList();
+        return channels.Count > 0 ? $"a divisor of the channel counts ({string.Join(", ", channels.Select(c => c.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))})" : null;
+    }
+
+    public override LayerOption Usable(LayerOption option) =>
+        option.Name is "Stride" or "Dilation" or "Groups" && option.Value < 1 ? option with { Value = 1 } : option;
+}

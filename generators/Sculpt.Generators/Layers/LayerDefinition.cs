@@ -1,0 +1,196 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Sculpt.Generators.Emit;
+using Sculpt.Generators.Model;
+using Sculpt.Generators.Parsing;
+using Sculpt.Generators.Shapes;
+
+namespace Sculpt.Generators.Layers;
+
+/// <summary>What a layer argument must be.</summary>
+internal enum ArgumentRole
+{
+    /// <summary>A positive integer, or an integer hyperparameter.</summary>
+    Size,
+
+    /// <summary>A probability in [0, 1), or a hyperparameter.</summary>
+    Probability,
+
+    /// <summary>A positive number (a slope, an alpha, a beta), or a hyperparameter.</summary>
+    Positive,
+}
+
+/// <summary>One positional argument of a layer attribute, with the words messages use for it.</summary>
+/// <param name="Default">The value when the attribute leaves it out (<c>[LeakyReLU]</c> is <c>[LeakyReLU(0.01)]</c>); null when it must be given.</param>
+internal sealed record LayerArgumentDefinition(string Description, ArgumentRole Role, double? Default = null);
+
+/// <summary>A named integer setting of a layer attribute and its default.</summary>
+internal sealed record LayerOptionDefinition(string Name, long Default, long Minimum);
+
+/// <summary>
+/// One layer Sculpt knows, whole: its attribute's arguments and settings, its shape rule, its
+/// parameter count and multiply-adds, how it is built and described in generated code, and the
+/// checks beyond each argument's range. Everything else (parsing, the analyzer, emission, the
+/// summary) asks this object, so a new layer is one subclass registered in <see cref="LayerCatalog"/>,
+/// plus its attribute in the runtime (<c>src/Sculpt/Attributes/LayerAttributes.cs</c>).
+/// </summary>
+/// <param name="kind">The attribute's name without <c>Attribute</c> (<c>Linear</c> for <c>Sculpt.LinearAttribute</c>); a layer's <see cref="LayerSpec.Kind"/>.</param>
+internal abstract class LayerDefinition(string kind, IReadOnlyList<LayerArgumentDefinition> arguments, IReadOnlyList<LayerOptionDefinition>? options = null)
+{
+    protected const string Nn = "global::TorchSharp.torch.nn";
+
+    public string Kind { get; } = kind;
+
+    /// <summary>The attribute's full name: <c>Sculpt.LinearAttribute</c>.</summary>
+    public string Attribute => "Sculpt." + Kind + "Attribute";
+
+    /// <summary>The module's class name, as summaries and messages show it (<c>RNN</c> for <c>[Rnn]</c>).</summary>
+    public virtual string Module => Kind;
+
+    /// <summary>The module's type in generated code.</summary>
+    public virtual string ModuleType => "global::TorchSharp.Modules." + Module;
+
+    public IReadOnlyList<LayerArgumentDefinition> Arguments { get; } = arguments;
+
+    public IReadOnlyList<LayerOptionDefinition> Options { get; } = options ?? [];
+
+    /// <summary>The tensors the layer method takes (cross-attention takes two).</summary>
+    public virtual int Inputs => 1;
+
+    /// <summary>For recurrent layers, the state tensors a tuple-returning method also gets back; 0 for every other layer.</summary>
+    public virtual int States => 0;
+
+    public bool IsRecurrent => States > 0;
+
+    /// <summary>Whether an init scheme sets its weights (norms keep ones and zeros; the rest have no parameters).</summary>
+    public virtual bool TakesInitScheme => false;
+
+    /// <summary>How a method for this layer is written, for messages.</summary>
+    public string Example(string name)
+    {
+        string parameters = Inputs == 2 ? "Tensor x, Tensor context" : "Tensor x";
+        return $"private partial Tensor {name}({parameters});";
+    }
+
+    /// <summary>
+    /// The shape input <paramref name="index"/> accepts, when the layer constrains it; null when any shape
+    /// will do. <paramref name="actual"/> picks between forms (BatchNorm1d takes [B, C] or [B, C, L]).
+    /// </summary>
+    public virtual Shape? Accepts(LayerSpec layer, int index, Shape? actual) => null;
+
+    /// <summary>The output for <paramref name="input"/> (the first input), or why the layer cannot produce one; shape-keeping by default.</summary>
+    public virtual RuleResult Apply(LayerSpec layer, Shape input) => new(input, null);
+
+    /// <summary>The trainable parameters, as a sum of products of the layer's arguments.</summary>
+    public virtual IEnumerable<ParameterTerm> Parameters(LayerSpec layer) => [];
+
+    /// <summary>
+    /// The multiply-adds of one call as a C# expression over its concrete output shape <c>o</c> and
+    /// <paramref name="config"/>; "null" where the output does not determine them.
+    /// </summary>
+    public virtual string MultiplyAdds(LayerSpec layer, string config) => "0L";
+
+    /// <summary>The C# that builds the module, its sizes read from <paramref name="config"/>.</summary>
+    public abstract string Construction(LayerSpec layer, string config);
+
+    /// <summary>What the layer does, for its doc comment; shapes in brackets (made code by the caller), <paramref name="count"/> its parameter count.</summary>
+    public abstract string Describe(LayerSpec layer, string count);
+
+    /// <summary>
+    /// Why a named setting's value cannot work with the layer's literal arguments (a convolution's
+    /// groups that divide no channel count), beyond its own range; null when it can.
+    /// </summary>
+    public virtual string? OptionProblem(string option, double value, IReadOnlyList<double?> literals, IReadOnlyList<string> optionsSet) => null;
+
+    /// <summary>
+    /// A setting written as something the module cannot take, replaced so the generated code still
+    /// compiles while the analyzer reports it (SCULPT0006).
+    /// </summary>
+    public virtual LayerOption Usable(LayerOption option) => option;
+
+    /// <summary>
+    /// Pairs of arguments (divisor, dividend) where the first must divide the second, with the words
+    /// for each: checked by the analyzer under the defaults and at run time with a config's values.
+    /// </summary>
+    public virtual (int Divisor, int Dividend)? Divides => null;
+
+    // Helpers the definitions share.
+
+    protected static Shape Pattern(params Dim[] dims) => new(dims.ToEquatableArray());
+
+    protected static IEnumerable<Dim> ReplaceFromEnd(Shape input, params (int FromEnd, Dim Dim)[] replacements)
+    {
+        var dims = input.Dims.ToList();
+        foreach (var (fromEnd, dim) in replacements)
+        {
+            if (dims.Count >= fromEnd) dims[dims.Count - fromEnd] = dim;
+        }
+        return dims;
+    }
+
+    /// <summary>The dim a layer size argument stands for.</summary>
+    public static Dim SizeDim(LayerArgument argument) =>
+        argument.Size ?? (argument.IsHyperParameter && SizeExpression.IsExpression(argument.HyperParameter!) ? Dim.Unknown : null) ??
+        (argument.IsHyperParameter ? Dim.HyperParameter(argument.HyperParameter!, argument.Default) : Dim.Constant((long)argument.Literal));
+
+    /// <summary>A size argument as C# over <paramref name="config"/>: a literal, <c>config.Hidden</c>, or an expression.</summary>
+    public static string SizeText(LayerArgument argument, string config) =>
+        argument.Size is not null ? SizeExpression.ToCSharp(argument.HyperParameter!, name => $"{config}.{Names.Identifier(name)}")
+        : argument.IsHyperParameter ? $"{config}.{Names.Identifier(argument.HyperParameter!)}"
+        : SourceWriter.Literal((long)argument.Literal);
+
+    /// <summary>A size argument as a <c>long</c> C# expression, for products.</summary>
+    protected static string LongSize(LayerArgument argument, string config) =>
+        argument.IsHyperParameter ? "(long)" + SizeText(argument, config) : SizeText(argument, config) + "L";
+
+    protected static string RateText(LayerArgument argument, string config) =>
+        argument.IsHyperParameter ? $"{config}.{Names.Identifier(argument.HyperParameter!)}" : SourceWriter.Literal(argument.Literal);
+
+    /// <summary>An argument as docs write it: <c>Hidden</c>, <c>784</c>.</summary>
+    protected static string ArgumentText(LayerArgument argument) =>
+        argument.IsHyperParameter ? argument.HyperParameter! : SourceWriter.Literal((long)argument.Literal);
+
+    protected static string RateDoc(LayerArgument argument) =>
+        argument.IsHyperParameter ? argument.HyperParameter! : SourceWriter.Literal(argument.Literal);
+
+    protected static string OptionText(LayerSpec layer, string name) => layer.Option(name).ToString(CultureInfo.InvariantCulture);
+
+    protected static string Flag(LayerSpec layer, string name) => layer.Option(name) != 0 ? "true" : "false";
+
+    protected static ParameterTerm Term(params LayerArgument[] factors) => new(1, factors);
+
+    /// <summary>
+    /// The last <paramref name="spatial"/> dims slid over by a window (<c>(n + 2p - d(k-1) - 1) / s + 1</c>,
+    /// exact for constants, the expression over a symbol or hyperparameter), plus any other replaced dims.
+    /// </summary>
+    protected static RuleResult Windows(Shape input, int spatial, Dim kernel, long stride, long padding, long dilation, params (int FromEnd, Dim Dim)[] others)
+    {
+        var replacements = others.ToList();
+        string[] names = spatial switch { 3 => ["depth", "height", "width"], 2 => ["height", "width"], _ => ["length"] };
+        for (int i = 0; i < spatial; i++)
+        {
+            int fromEnd = spatial - i;
+            var (dim, problem) = Window(input.Dims[input.Rank - fromEnd], kernel, stride, padding, dilation, names[i], spatial);
+            if (problem is not null) return RuleResult.Fail(problem);
+            replacements.Add((fromEnd, dim));
+        }
+        return RuleResult.Of(ReplaceFromEnd(input, replacements.ToArray()));
+    }
+
+    private static (Dim Dim, string? Problem) Window(Dim length, Dim kernel, long stride, long padding, long dilation, string what, int spatial)
+    {
+        if (kernel.Kind != DimKind.Constant || stride < 1) return (Dim.Unknown, null);
+        long k = kernel.Value;
+        long offset = 2 * padding - dilation * (k - 1) - 1;
+        if (length.Kind == DimKind.Constant && length.Value + offset < 0)
+        {
+            string window = spatial == 1 ? $"{k}-wide" : string.Join("x", Enumerable.Repeat(k.ToString(CultureInfo.InvariantCulture), spatial));
+            return (Dim.Unknown, $"a {window} window over a {what} of {length.Value} (padding {padding}) leaves nothing");
+        }
+        return (Dim.Windowed(length, offset, stride), null);
+    }
+}
+
+/// <summary>A product of a constant and layer arguments, divided by <see cref="Divisor"/>: one term of a parameter count.</summary>
+internal sealed record ParameterTerm(long Constant, LayerArgument[] Factors, long Divisor = 1);

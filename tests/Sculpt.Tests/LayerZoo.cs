@@ -1,0 +1,98 @@
+using Sculpt.Training;
+using static TorchSharp.torch;
+
+namespace Sculpt.Tests;
+
+// Declarations for LayerZooTests: the layers and activations added with the one-file layer design.
+
+[HyperParameters]
+public partial record GeneratorConfig : TrainingHyperParameters
+{
+    /// <summary>The latent vector's size (nz in PyTorch's DCGAN example).</summary>
+    public int Latent { get; init; } = 100;
+
+    /// <summary>The base feature count (ngf).</summary>
+    public int Features { get; init; } = 64;
+
+    /// <summary>The image channels (nc).</summary>
+    public int Channels { get; init; } = 3;
+}
+
+/// <summary>The DCGAN generator of PyTorch's examples (dcgan/main.py), 100 -> 3x64x64, layer for layer.</summary>
+[Model(typeof(GeneratorConfig))]
+public partial class DcganGenerator
+{
+    [ConvTranspose2d("Latent", "Features * 8", 4, Bias = false)] private partial Tensor Up1(Tensor x);
+    [BatchNorm2d("Features * 8")] private partial Tensor Norm1(Tensor x);
+    [ConvTranspose2d("Features * 8", "Features * 4", 4, Stride = 2, Padding = 1, Bias = false)] private partial Tensor Up2(Tensor x);
+    [BatchNorm2d("Features * 4")] private partial Tensor Norm2(Tensor x);
+    [ConvTranspose2d("Features * 4", "Features * 2", 4, Stride = 2, Padding = 1, Bias = false)] private partial Tensor Up3(Tensor x);
+    [BatchNorm2d("Features * 2")] private partial Tensor Norm3(Tensor x);
+    [ConvTranspose2d("Features * 2", "Features", 4, Stride = 2, Padding = 1, Bias = false)] private partial Tensor Up4(Tensor x);
+    [BatchNorm2d("Features")] private partial Tensor Norm4(Tensor x);
+    [ConvTranspose2d("Features", "Channels", 4, Stride = 2, Padding = 1, Bias = false)] private partial Tensor Up5(Tensor x);
+    [ReLU] private partial Tensor Relu(Tensor x);
+    [Tanh] private partial Tensor Squash(Tensor x);
+
+    [Forward("B Latent 1 1 -> B Channels 64 64")]
+    public Tensor Forward(Tensor z)
+    {
+        var x = Relu(Norm1(Up1(z)));
+        x = Relu(Norm2(Up2(x)));
+        x = Relu(Norm3(Up3(x)));
+        x = Relu(Norm4(Up4(x)));
+        return Squash(Up5(x));
+    }
+}
+
+/// <summary>A two-level U-Net for any image size divisible by 4: convolutions, pooling, transposed convolutions, skip concatenations.</summary>
+[Model]
+public partial class TinyUNet
+{
+    [Conv2d(3, 8, 3, Padding = 1)] private partial Tensor Down1(Tensor x);
+    [Conv2d(8, 16, 3, Padding = 1)] private partial Tensor Down2(Tensor x);
+    [MaxPool2d(2)] private partial Tensor Pool(Tensor x);
+    [Conv2d(16, 32, 3, Padding = 1)] private partial Tensor Bottom(Tensor x);
+    [ConvTranspose2d(32, 16, 2, Stride = 2)] private partial Tensor Up2(Tensor x);
+    [Conv2d(32, 16, 3, Padding = 1)] private partial Tensor Merge2(Tensor x);
+    [ConvTranspose2d(16, 8, 2, Stride = 2)] private partial Tensor Up1(Tensor x);
+    [Conv2d(16, 8, 3, Padding = 1)] private partial Tensor Merge1(Tensor x);
+    [Conv2d(8, 2, 1)] private partial Tensor Classify(Tensor x);
+    [GroupNorm(4, 16)] private partial Tensor Norm(Tensor x);
+    [SiLU] private partial Tensor Act(Tensor x);
+
+    [Forward("B 3 H W -> B 2 H W")]
+    public Tensor Forward(Tensor image)
+    {
+        var skip1 = Act(Down1(image));
+        var skip2 = Act(Norm(Down2(Pool(skip1))));
+        var bottom = Act(Bottom(Pool(skip2)));
+        var up2 = Act(Merge2(Ops.Concat(1, Up2(bottom), skip2)));
+        var up1 = Act(Merge1(Ops.Concat(1, Up1(up2), skip1)));
+        return Classify(up1);
+    }
+}
+
+/// <summary>Every activation layer in a row, an upsampling and an instance norm: shapes kept, nothing learned but the norm's affine.</summary>
+[Model]
+public partial class ActivationStack
+{
+    [ReLU] private partial Tensor A1(Tensor x);
+    [ReLU6] private partial Tensor A2(Tensor x);
+    [LeakyReLU(0.2)] private partial Tensor A3(Tensor x);
+    [ELU] private partial Tensor A4(Tensor x);
+    [GELU] private partial Tensor A5(Tensor x);
+    [SiLU] private partial Tensor A6(Tensor x);
+    [Mish] private partial Tensor A7(Tensor x);
+    [Hardswish] private partial Tensor A8(Tensor x);
+    [Hardsigmoid] private partial Tensor A9(Tensor x);
+    [Softplus(2.0)] private partial Tensor A10(Tensor x);
+    [Sigmoid] private partial Tensor A11(Tensor x);
+    [LeakyReLU] private partial Tensor A12(Tensor x);
+    [Upsample(2)] private partial Tensor Grow(Tensor x);
+    [Upsample(3, Bilinear = true)] private partial Tensor Smooth(Tensor x);
+    [InstanceNorm2d(4, Affine = true)] private partial Tensor Norm(Tensor x);
+
+    [Forward("B 4 H W -> B 4 H*6 W*6")]
+    public Tensor Forward(Tensor x) => Norm(Smooth(Grow(A12(A11(A10(A9(A8(A7(A6(A5(A4(A3(A2(A1(x)))))))))))))));
+}

@@ -1,0 +1,112 @@
+using System.Linq;
+using Xunit;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Sculpt.Tests;
+
+/// <summary>
+/// The layers added as one-file definitions against libtorch itself: each generated module computes what
+/// the functional op computes on the same input, counts what its parameters hold, and has the output shape the
+/// analyzer inferred, at more than one input size.
+/// </summary>
+public class LayerZooTests
+{
+    [Fact]
+    public void The_dcgan_generator_has_the_published_size_and_makes_64x64_images()
+    {
+        var config = new GeneratorConfig();
+        using var model = new DcganGenerator(config);
+        // PyTorch's dcgan example prints 3,576,704 parameters for netG with nz=100, ngf=64, nc=3.
+        Assert.Equal(3_576_704, model.ParameterCount);
+        Assert.Equal(model.parameters().Sum(p => p.numel()), model.ParameterCount);
+        Assert.Equal(3_576_704, DcganGenerator.CountParameters(config));
+        Assert.Contains("Up2.weight", model.state_dict().Keys);
+        Assert.DoesNotContain("Up2.bias", model.state_dict().Keys);
+        model.eval();
+        using var z = randn(2, 100, 1, 1);
+        using var image = model.call(z);
+        Assert.Equal(new long[] { 2, 3, 64, 64 }, image.shape);
+        Assert.True(image.abs().max().item<float>() <= 1f);
+        var summary = model.Summary(("B", 2));
+        Assert.Equal("[2, 512, 4, 4]", summary.Concrete(summary.Rows.Single(r => r.Name == "Up1")));
+        Assert.Equal("[2, 64, 32, 32]", summary.Concrete(summary.Rows.Single(r => r.Name == "Up4")));
+        // Each input value of a transposed convolution meets out x k x k weights: 100x512x16 for the first, per sample.
+        Assert.Equal(2L * 100 * 512 * 16, summary.Rows.Single(r => r.Name == "Up1").MultiplyAdds);
+        Assert.Equal(2L * 512 * 4 * 4 * 256 * 16, summary.Rows.Single(r => r.Name == "Up2").MultiplyAdds);
+    }
+
+    [Fact]
+    public void A_transposed_convolution_is_the_functional_one_with_its_own_weights()
+    {
+        using var model = new DcganGenerator(new GeneratorConfig { Latent = 5, Features = 2, Channels = 1 });
+        var weight = model.state_dict()["Up2.weight"];
+        using var x = randn(3, 16, 4, 4);
+        using var expected = F.conv_transpose2d(x, weight, strides: [2, 2], padding: [1, 1]);
+        var layer = (TorchSharp.Modules.ConvTranspose2d)model.named_children().Single(c => c.name == "Up2").module;
+        using var actual = layer.call(x);
+        Assert.Equal(new long[] { 3, 8, 8, 8 }, actual.shape);
+        Assert.True(allclose(actual, expected, rtol: 1e-5, atol: 1e-6));
+    }
+
+    [Theory]
+    [InlineData(16, 16)]
+    [InlineData(24, 40)]
+    public void A_unet_keeps_any_image_size_divisible_by_four(int height, int width)
+    {
+        using var model = new TinyUNet();
+        using var image = randn(2, 3, height, width);
+        using var mask = model.call(image);
+        Assert.Equal(new long[] { 2, 2, height, width }, mask.shape);
+        Assert.Equal(model.parameters().Sum(p => p.numel()), model.ParameterCount);
+        // Transposed convolutions: 32x16x2x2 + 16 and 16x8x2x2 + 8; GroupNorm: 2 x 16.
+        Assert.Equal(TinyUNet.CountParameters(), model.ParameterCount);
+        var summary = model.Summary(("B", 2), ("H", height), ("W", width));
+        Assert.NotNull(summary.TotalMultiplyAdds);
+        Assert.Equal($"[2, 16, {height / 2}, {width / 2}]", summary.Concrete(summary.Rows.Single(r => r.Name == "Up2")));
+    }
+
+    [Fact]
+    public void Activation_layers_compute_what_their_functions_compute()
+    {
+        using var model = new ActivationStack();
+        Assert.Equal(8, model.ParameterCount); // the instance norm's scale and shift
+        model.eval();
+        using var x = randn(2, 4, 3, 5) * 3;
+        using var y = model.call(x);
+        Assert.Equal(new long[] { 2, 4, 18, 30 }, y.shape);
+
+        var h = F.relu(x);
+        h = F.relu6(h);
+        h = F.leaky_relu(h, 0.2);
+        h = F.elu(h, 1.0);
+        h = F.gelu(h);
+        h = F.silu(h);
+        h = F.mish(h);
+        h = F.hardswish(h);
+        h = F.hardsigmoid(h);
+        h = F.softplus(h, 2.0);
+        h = sigmoid(h);
+        h = F.leaky_relu(h, 0.01);
+        h = F.interpolate(h, scale_factor: [2.0, 2.0], mode: InterpolationMode.Nearest);
+        h = F.interpolate(h, scale_factor: [3.0, 3.0], mode: InterpolationMode.Bilinear, align_corners: false);
+        h = F.instance_norm(h);
+        Assert.True(allclose(y, h, rtol: 1e-5, atol: 1e-5), $"largest difference {(y - h).abs().max().item<float>()}");
+
+        var summary = model.Summary(("B", 2), ("H", 3), ("W", 5));
+        Assert.Equal(new[] { "ReLU", "ReLU6", "LeakyReLU", "ELU", "GELU", "SiLU", "Mish", "Hardswish", "Hardsigmoid", "Softplus", "Sigmoid", "LeakyReLU", "Upsample", "Upsample", "InstanceNorm2d" },
+            summary.Rows.Select(r => r.Kind).ToArray());
+        Assert.Equal("[2, 4, 18, 30]", summary.Concrete(summary.Rows.Last()));
+    }
+
+    [Fact]
+    public void Group_norm_is_the_functional_one_and_its_groups_are_checked()
+    {
+        using var model = new TinyUNet();
+        var norm = (TorchSharp.Modules.GroupNorm)model.named_children().Single(c => c.name == "Norm").module;
+        using var x = randn(2, 16, 5, 7);
+        using var expected = F.group_norm(x, 4, norm.weight, norm.bias);
+        using var actual = norm.call(x);
+        Assert.True(allclose(actual, expected, rtol: 1e-5, atol: 1e-6));
+    }
+}
