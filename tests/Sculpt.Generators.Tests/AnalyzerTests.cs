@@ -1078,6 +1078,110 @@ public class AnalyzerTests
             }
             """),
 
+        // Found while growing the corpus (issue 14): compound assignment, a result that fits one batch size,
+        // a broadcast that aligns a symbol with a size, groups against hyperparameter channels, the batch written into a view.
+        Model("""
+            [Conv2d(64, 64, 1, Bias = false)] private partial Tensor Reduce(Tensor x);
+            [BatchNorm2d(64)] private partial Tensor Bn1(Tensor x);
+            [Conv2d(64, 64, 3, Padding = 1, Bias = false)] private partial Tensor Conv(Tensor x);
+            [BatchNorm2d(64)] private partial Tensor Bn2(Tensor x);
+            [Conv2d(64, 256, 1, Bias = false)] private partial Tensor Expand(Tensor x);
+            [BatchNorm2d(256)] private partial Tensor Bn3(Tensor x);
+            [Forward("B 64 H W -> B 256 H W")]
+            public Tensor Forward(Tensor x)
+            {
+                var identity = x;
+                var y = Ops.Relu(Bn1(Reduce(x)));
+                y = Ops.Relu(Bn2(Conv(y)));
+                y = Bn3(Expand(y));
+                {|SCULPT0008:y += identity|};
+                return Ops.Relu(y);
+            }
+            """),
+        Model("""
+            [Lstm(16, 32)] private partial Tensor Encode(Tensor x);
+            [Linear(32, 5)] private partial Tensor Classify(Tensor x);
+            [Forward("B 20 16 -> B 5")]
+            public Tensor Forward(Tensor x)
+            {
+                var outputs = Encode(x);
+                var last = Ops.Select(outputs, 0, -1);
+                return {|SCULPT0019:Classify(last)|};
+            }
+            """),
+        Model("""
+            [Linear("Hidden", 1)] private partial Tensor Score(Tensor x);
+            [Linear("Hidden", 4)] private partial Tensor Classify(Tensor x);
+            [Forward("B T Hidden -> B 4")]
+            public Tensor Forward(Tensor h)
+            {
+                var weights = Ops.Softmax(Ops.Sum(Score(h), -1), -1);
+                var pooled = Ops.Sum({|SCULPT0019:weights * h|}, 1);
+                return Classify(pooled);
+            }
+            """),
+        Model("""
+            [Conv2d("Width", "Width", 3, Padding = 1, Groups = {|SCULPT0006:12|})] private partial Tensor Grouped(Tensor x);
+            [Forward("B Width H W -> B Width H W")]
+            public Tensor Forward(Tensor x) => x + Grouped(x);
+            """),
+        Model("""
+            [Conv2d(1, 16, 5)] private partial Tensor Conv(Tensor x);
+            [MaxPool2d(2)] private partial Tensor Pool(Tensor x);
+            [Linear(256, 10)] private partial Tensor Classify(Tensor x);
+            [Forward("B 1 12 12 -> B 10")]
+            public Tensor Forward(Tensor x) => Classify({|SCULPT0019:Ops.Reshape(Pool(Conv(x)), 64, -1)|});
+            """),
+
+        // Once listed as valid: a reshape that writes the batch and time in runs only for B = T = 4.
+        Model("""
+            [Linear("Hidden", 2)] private partial Tensor L(Tensor x);
+            [Forward("B T Hidden -> B T 2")]
+            public Tensor Forward(Tensor x) => {|SCULPT0019:L(Ops.Reshape(x, 4, 4, 64))|};
+            """),
+
+        // The layers added as one-file definitions (issue 15).
+        Model("""
+            [GroupNorm({|SCULPT0006:5|}, 16)] private partial Tensor Norm(Tensor x);
+            [Forward("B 16 H W -> B 16 H W")]
+            public Tensor Forward(Tensor x) => Norm(x);
+            """),
+        Model("""
+            [GroupNorm({|SCULPT0006:12|}, "Width")] private partial Tensor Norm(Tensor x);
+            [Forward("B Width H W -> B Width H W")]
+            public Tensor Forward(Tensor x) => Norm(x);
+            """),
+        Model("""
+            [Conv2d(3, 16, 3, Padding = 1)] private partial Tensor Encode(Tensor x);
+            [ConvTranspose2d(32, 8, 2, Stride = 2)] private partial Tensor Up(Tensor x);
+            [Forward("B 3 H W -> B 8 H*2 W*2")]
+            public Tensor Forward(Tensor x) => Up({|SCULPT0001:Encode(x)|});
+            """),
+        Model("""
+            [ConvTranspose2d(100, 64, 4, Bias = false)] private partial Tensor Up1(Tensor x);
+            [ConvTranspose2d(64, 3, 4, Stride = 2, Padding = 1, Bias = false)] private partial Tensor Up2(Tensor x);
+            [Forward("B 100 1 1 -> B 3 16 16")]
+            public Tensor Forward(Tensor z) => {|SCULPT0002:Up2(Ops.Relu(Up1(z)))|};
+            """),
+        Model("""
+            [LeakyReLU({|SCULPT0006:-0.1|})] private partial Tensor Act(Tensor x);
+            [Forward("B 8 -> B 8")]
+            public Tensor Forward(Tensor x) => Act(x);
+            """),
+        Model("""
+            [Upsample(2)] private partial Tensor Grow(Tensor x);
+            [Linear(192, 10)] private partial Tensor Classify(Tensor x);
+            [Forward("B 3 8 8 -> B 10")]
+            public Tensor Forward(Tensor x) => Classify({|SCULPT0001:Ops.Flatten(Grow(x))|});
+            """),
+        Model("""
+            [Conv2d(3, 16, 3, Padding = 1)] private partial Tensor Conv(Tensor x);
+            [InstanceNorm2d(8, Affine = true)] private partial Tensor Norm(Tensor x);
+            [SiLU] private partial Tensor Act(Tensor x);
+            [Forward("B 3 H W -> B 16 H W")]
+            public Tensor Forward(Tensor x) => Act(Norm({|SCULPT0001:Conv(x)|}));
+            """),
+
         // Sizes written as arithmetic over hyperparameters: compared under the defaults like any other size.
         Model("""
             [Linear("Dim", "Dim * 4")] private partial Tensor Up(Tensor x);
@@ -1979,6 +2083,44 @@ public class AnalyzerTests
             }
             """),
 
+        // The layers added as one-file definitions (issue 15): a DCGAN-style generator, a U-Net level at any size, activations.
+        Model("""
+            [ConvTranspose2d("Hidden", "Width * 4", 4, Bias = false)] private partial Tensor Up1(Tensor x);
+            [BatchNorm2d("Width * 4")] private partial Tensor Norm1(Tensor x);
+            [ConvTranspose2d("Width * 4", "Width", 4, Stride = 2, Padding = 1, Bias = false)] private partial Tensor Up2(Tensor x);
+            [GroupNorm(8, "Width")] private partial Tensor Norm2(Tensor x);
+            [ConvTranspose2d("Width", 3, 4, Stride = 2, Padding = 1)] private partial Tensor Up3(Tensor x);
+            [ReLU] private partial Tensor Act(Tensor x);
+            [Tanh] private partial Tensor Squash(Tensor x);
+            [Forward("B Hidden 1 1 -> B 3 16 16")]
+            public Tensor Forward(Tensor z) => Squash(Up3(Act(Norm2(Up2(Act(Norm1(Up1(z))))))));
+            """),
+        Model("""
+            [Conv2d(3, 8, 3, Padding = 1)] private partial Tensor Down(Tensor x);
+            [MaxPool2d(2)] private partial Tensor Pool(Tensor x);
+            [Conv2d(8, 16, 3, Padding = 1)] private partial Tensor Bottom(Tensor x);
+            [ConvTranspose2d(16, 8, 2, Stride = 2)] private partial Tensor Up(Tensor x);
+            [Conv2d(16, 8, 3, Padding = 1)] private partial Tensor Merge(Tensor x);
+            [Upsample(2, Bilinear = true)] private partial Tensor Smooth(Tensor x);
+            [Forward("B 3 H W -> B 8 H*2 W*2")]
+            public Tensor Forward(Tensor image)
+            {
+                var skip = Ops.Silu(Down(image));
+                var up = Up(Ops.LeakyRelu(Bottom(Pool(skip)), 0.2));
+                return Smooth(Ops.Mish(Merge(Ops.Concat(1, up, skip))));
+            }
+            """),
+        Model("""
+            [Linear(16, "Hidden")] private partial Tensor In(Tensor x);
+            [LeakyReLU] private partial Tensor A(Tensor x);
+            [ELU(0.5)] private partial Tensor B(Tensor x);
+            [Softplus("Dropout")] private partial Tensor C(Tensor x);
+            [Hardswish] private partial Tensor D(Tensor x);
+            [Linear("Hidden", 2)] private partial Tensor Out(Tensor x);
+            [Forward("N 16 -> N 2")]
+            public Tensor Forward(Tensor x) => Out(D(C(B(A(In(x))))) + Ops.Hardsigmoid(Ops.Relu6(In(x))));
+            """),
+
         // Sizes written as arithmetic, in layer arguments and in signatures.
         Model("""
             [SelfAttention("Dim", "Dim / 16")] private partial Tensor Attend(Tensor x);
@@ -2183,11 +2325,6 @@ public class AnalyzerTests
         Model("""
             [Forward("B T 8 -> B 1 8")]
             public Tensor Forward(Tensor x) => Ops.Sum(x, 1, keepDim: true);
-            """),
-        Model("""
-            [Linear("Hidden", 2)] private partial Tensor L(Tensor x);
-            [Forward("B T Hidden -> B T 2")]
-            public Tensor Forward(Tensor x) => L(Ops.Reshape(x, 4, 4, 64));
             """),
         // Keywords as names, a derived [HyperParameters] record, and a multi-line signature.
         """"

@@ -96,3 +96,19 @@ public partial class ActivationStack
     [Forward("B 4 H W -> B 4 H*6 W*6")]
     public Tensor Forward(Tensor x) => Norm(Smooth(Grow(A12(A11(A10(A9(A8(A7(A6(A5(A4(A3(A2(A1(x)))))))))))))));
 }
+
+/// <summary>A layer fed by a sub-model and a helper's layers: the summary lists each where the forward body calls it.</summary>
+[Model(typeof(WidthsConfig))]
+public partial class SummaryOrder
+{
+    [Linear(12, "Hidden2")] private partial Tensor Encode(Tensor x);
+    [Submodel] private partial WidthBlock Block { get; }
+    [Linear("Hidden2", "Hidden2")] private partial Tensor Inner(Tensor x);
+    [Linear("Hidden2", 3)] private partial Tensor Head(Tensor x);
+
+    [Shape("B Hidden2 -> B Hidden2")]
+    private Tensor Refine(Tensor x) => Ops.Relu(Inner(x));
+
+    [Forward("B 3 2 2 -> B 3")]
+    public Tensor Forward(Tensor points) => Head(Refine(Block.call(Encode(Ops.Flatten(points)))));
+}

@@ -109,4 +109,14 @@ public class LayerZooTests
         using var actual = norm.call(x);
         Assert.True(allclose(actual, expected, rtol: 1e-5, atol: 1e-6));
     }
+
+    [Fact]
+    public void The_summary_lists_layers_in_call_order_through_sub_models_and_helpers()
+    {
+        using var model = new SummaryOrder(new WidthsConfig { Hidden2 = 5 });
+        var summary = model.Summary(("B", 2));
+        Assert.Equal(new[] { "Ops.Flatten", "Encode", "Block", "Inner", "Ops.Relu", "Head" }, summary.Rows.Select(r => r.Name).ToArray());
+        Assert.Equal("[2, 3]", summary.Concrete(summary.Rows.Single(r => r.Name == "Head")));
+        Assert.Equal(model.ParameterCount, summary.Rows.Sum(r => r.Parameters));
+    }
 }

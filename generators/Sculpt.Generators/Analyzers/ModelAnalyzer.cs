@@ -352,7 +352,9 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                         }
                     }
                 }
-                LayerOptions(context, method, definition, list, literals);
+                // The sizes as relations see them: a literal, or a hyperparameter under its declared default.
+                var sizeValues = literals.Select((l, i) => l is { } v ? (v, Format(v)) : defaults[i] is { } d ? ((double)d.Value, $"{d.Name} = {d.Value} with the defaults") : ((double, string)?)null).ToList();
+                LayerOptions(context, method, definition, list, sizeValues);
                 if (definition.Divides is var (divisor, dividend) && arguments.Count > System.Math.Max(divisor, dividend)
                     && (literals[dividend] ?? defaults[dividend]?.Value) is { } whole && (literals[divisor] ?? defaults[divisor]?.Value) is { } part && part >= 1 && whole % part != 0)
                 {
@@ -408,7 +410,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>SCULPT0006 on named settings: strides, paddings and groups that no layer can use.</summary>
-    private static void LayerOptions(SymbolAnalysisContext context, IMethodSymbol method, LayerDefinition definition, AttributeArgumentListSyntax list, double?[] literals)
+    private static void LayerOptions(SymbolAnalysisContext context, IMethodSymbol method, LayerDefinition definition, AttributeArgumentListSyntax list, IReadOnlyList<(double Value, string Text)?> sizes)
     {
         foreach (var argument in list.Arguments.Where(a => a.NameEquals is not null))
         {
@@ -421,7 +423,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
             // A setting turned on with a literal true, as OptionProblem is told.
             var set = list.Arguments.Where(a => a.NameEquals is not null && a.Expression is LiteralExpressionSyntax { RawKind: (int)SyntaxKind.TrueLiteralExpression })
                 .Select(a => a.NameEquals!.Name.Identifier.ValueText).ToList();
-            requirement ??= definition.OptionProblem(name, value, literals, set);
+            requirement ??= definition.OptionProblem(name, value, sizes, set);
             if (requirement is not null)
             {
                 context.ReportDiagnostic(Diagnostic.Create(

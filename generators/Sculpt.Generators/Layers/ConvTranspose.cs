@@ -59,12 +59,8 @@ internal sealed class ConvTranspose2d() : LayerDefinition(
         + $"stride {OptionText(layer, "Stride")}, padding {OptionText(layer, "Padding")}, output padding {OptionText(layer, "OutputPadding")}, "
         + $"dilation {OptionText(layer, "Dilation")}, groups {OptionText(layer, "Groups")}; {count} parameters.";
 
-    public override string? OptionProblem(string option, double value, IReadOnlyList<double?> literals, IReadOnlyList<string> optionsSet)
-    {
-        if (option != "Groups") return null;
-        var channels = literals.Take(2).Where(c => c is not null && c.Value % value != 0).Select(c => c!.Value).ToList();
-        return channels.Count > 0 ? $"a divisor of the channel counts ({string.Join(", ", channels.Select(c => c.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))})" : null;
-    }
+    public override string? OptionProblem(string option, double value, IReadOnlyList<(double Value, string Text)?> sizes, IReadOnlyList<string> optionsSet) =>
+        option == "Groups" ? GroupsProblem(value, sizes) : null;
 
     public override LayerOption Usable(LayerOption option) =>
         option.Name is "Stride" or "Dilation" or "Groups" && option.Value < 1 ? option with { Value = 1 } : option;

@@ -64,18 +64,13 @@ internal sealed class Convolution(int spatial) : LayerDefinition(
             + $"stride {OptionText(layer, "Stride")}, padding {padding}, dilation {OptionText(layer, "Dilation")}, groups {OptionText(layer, "Groups")}; {count} parameters.";
     }
 
-    public override string? OptionProblem(string option, double value, IReadOnlyList<double?> literals, IReadOnlyList<string> optionsSet)
+    public override string? OptionProblem(string option, double value, IReadOnlyList<(double Value, string Text)?> sizes, IReadOnlyList<string> optionsSet)
     {
         if (option == "Stride" && value != 1 && optionsSet.Contains("SamePadding"))
         {
             return "1 with SamePadding (PyTorch's \"same\" padding needs stride 1)";
         }
-        if (option == "Groups")
-        {
-            var channels = literals.Take(2).Where(c => c is not null && c.Value % value != 0).Select(c => c!.Value).ToList();
-            if (channels.Count > 0) return $"a divisor of the channel counts ({string.Join(", ", channels.Select(c => c.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))})";
-        }
-        return null;
+        return option == "Groups" ? GroupsProblem(value, sizes) : null;
     }
 
     // A stride, dilation or groups below 1 is reported (SCULPT0006); 1 in its place keeps the generated

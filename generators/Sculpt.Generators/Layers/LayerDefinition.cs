@@ -101,7 +101,15 @@ internal abstract class LayerDefinition(string kind, IReadOnlyList<LayerArgument
     /// Why a named setting's value cannot work with the layer's literal arguments (a convolution's
     /// groups that divide no channel count), beyond its own range; null when it can.
     /// </summary>
-    public virtual string? OptionProblem(string option, double value, IReadOnlyList<double?> literals, IReadOnlyList<string> optionsSet) => null;
+    /// <param name="sizes">The positional arguments that are known: a literal, or a hyperparameter under its default, each with how messages name it.</param>
+    public virtual string? OptionProblem(string option, double value, IReadOnlyList<(double Value, string Text)?> sizes, IReadOnlyList<string> optionsSet) => null;
+
+    /// <summary>"a divisor of the channel counts (6, Width = 32 with the defaults)" when <paramref name="groups"/> leaves a remainder in either of the first two sizes.</summary>
+    protected static string? GroupsProblem(double groups, IReadOnlyList<(double Value, string Text)?> sizes)
+    {
+        var channels = sizes.Take(2).Where(c => c is { } known && known.Value % groups != 0).Select(c => c!.Value.Text).ToList();
+        return channels.Count > 0 ? $"a divisor of the channel counts ({string.Join(", ", channels)})" : null;
+    }
 
     /// <summary>
     /// A setting written as something the module cannot take, replaced so the generated code still

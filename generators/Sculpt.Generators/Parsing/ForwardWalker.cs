@@ -61,6 +61,24 @@ internal sealed class ForwardWalker
     /// <summary>Problems already reported, by place and text: a helper followed twice reports its mistake once.</summary>
     private readonly HashSet<(Microsoft.CodeAnalysis.Text.TextSpan, string)> _reported = new();
     private readonly Action<ShapeProblem>? _report;
+
+    /// <summary>The symbols the walked method's inputs bind (<c>B</c>, <c>T</c>): its result must hold for any value of each.</summary>
+    private readonly HashSet<string> _inputSymbols = new();
+
+    private void Bind(EquatableArray<ForwardParameter> parameters)
+    {
+        foreach (var parameter in parameters)
+        {
+            _locals[parameter.Name] = new Value(parameter.Shape, null);
+            foreach (var dim in parameter.Shape?.Dims ?? EquatableArray<Dim>.Empty)
+            {
+                if (dim.Kind == DimKind.Symbol) _inputSymbols.Add(dim.Name);
+            }
+        }
+    }
+
+    /// <summary>Above 0 while following a body that is checked on its own (a <c>[Shape]</c> helper's): nothing is reported.</summary>
+    private int _silent;
     private readonly ICollection<string> _dimNames;
     private readonly CancellationToken _cancellation;
 
@@ -85,7 +103,7 @@ internal sealed class ForwardWalker
         EquatableArray<ForwardParameter> parameters, Shape? output, Action<ShapeProblem>? report, CancellationToken cancellation)
     {
         var walker = new ForwardWalker(model, type, layers, dimNames, report, cancellation);
-        foreach (var parameter in parameters) walker._locals[parameter.Name] = new Value(parameter.Shape, null);
+        walker.Bind(parameters);
 
         if (syntax.ExpressionBody is { } arrow) walker.Return(arrow.Expression, output);
         else if (syntax.Body is { } body) walker.Block(body, output);
@@ -104,7 +122,7 @@ internal sealed class ForwardWalker
         var walker = new ForwardWalker(model, method.ContainingType, layers, dimNames, null, cancellation);
         var shapes = new List<(SyntaxNode, Shape?)>();
         walker._onValue = (node, shape) => shapes.Add((node, shape));
-        foreach (var parameter in parameters) walker._locals[parameter.Name] = new Value(parameter.Shape, null);
+        walker.Bind(parameters);
         if (syntax.ExpressionBody is { } arrow) walker.Return(arrow.Expression, signature.Output);
         else if (syntax.Body is { } body) walker.Block(body, signature.Output);
         return shapes;
@@ -199,6 +217,16 @@ internal sealed class ForwardWalker
                 _locals[target.Identifier.ValueText] = Evaluate(assignment.Right);
                 if (_returns is null) _onValue?.Invoke(assigned, _locals[target.Identifier.ValueText].Shape);
                 return false;
+            case ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { Left: IdentifierNameSyntax target } compound } assigned
+                when compound.Kind() is SyntaxKind.AddAssignmentExpression or SyntaxKind.SubtractAssignmentExpression or SyntaxKind.MultiplyAssignmentExpression or SyntaxKind.DivideAssignmentExpression:
+            {
+                // y += identity is y = y + identity, as torchvision writes a residual.
+                string name = target.Identifier.ValueText;
+                var before = _locals.TryGetValue(name, out var known) ? known : Value.Unknown;
+                _locals[name] = Elementwise(compound, compound.OperatorToken.Text.TrimEnd('='), target, before, compound.Right, Evaluate(compound.Right));
+                if (_returns is null) _onValue?.Invoke(assigned, _locals[name].Shape);
+                return false;
+            }
             case ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression, Left: DeclarationExpressionSyntax or TupleExpressionSyntax } deconstruction }:
                 Deconstruct(deconstruction.Left, Evaluate(deconstruction.Right));
                 return false;
@@ -390,6 +418,13 @@ internal sealed class ForwardWalker
         if (ShapeComparison.Mismatch(output, value.Shape) is not { } reason)
         {
             Check("the forward result", output, value.Shape, value.Producer);
+            // After any problem reported on the way, an odd result is its consequence: one mistake, one diagnostic.
+            if (_reported.Count == 0 && ShapeComparison.ResultCondition(output, value.Shape, _inputSymbols) is { } condition)
+            {
+                string method = expression.FirstAncestorOrSelf<MethodDeclarationSyntax>()?.Identifier.ValueText ?? "the result";
+                Report(new ShapeProblem(ShapeProblemKind.OnlyWhen, expression, method, output.ToString(), value.Shape.ToString(),
+                    With($"it returns {value.Shape} where its signature declares {output}, which fits only when {condition}", value.Producer), null));
+            }
         }
         else
         {
@@ -438,23 +473,25 @@ internal sealed class ForwardWalker
         }
     }
 
-    private Value Elementwise(BinaryExpressionSyntax binary)
+    private Value Elementwise(BinaryExpressionSyntax binary) =>
+        Elementwise(binary, binary.OperatorToken.Text, binary.Left, Evaluate(binary.Left), binary.Right, Evaluate(binary.Right));
+
+    /// <summary><paramref name="left"/> <paramref name="op"/> <paramref name="right"/>, broadcast; reported on <paramref name="node"/> (<c>a + b</c> or <c>a += b</c>).</summary>
+    private Value Elementwise(SyntaxNode node, string op, ExpressionSyntax leftSyntax, Value left, ExpressionSyntax rightSyntax, Value right)
     {
-        var left = Evaluate(binary.Left);
-        var right = Evaluate(binary.Right);
-        if (!IsTensor(binary.Left) || !IsTensor(binary.Right))
+        if (!IsTensor(leftSyntax) || !IsTensor(rightSyntax))
         {
             // A tensor and a scalar: the tensor's shape.
-            return IsTensor(binary.Left) ? left : IsTensor(binary.Right) ? right : Value.Unknown;
+            return IsTensor(leftSyntax) ? left : IsTensor(rightSyntax) ? right : Value.Unknown;
         }
         var (result, problem) = ShapeComparison.Broadcast(left.Shape, right.Shape);
         if (problem is not null)
         {
-            Report(new ShapeProblem(ShapeProblemKind.Broadcast, binary, binary.OperatorToken.Text, left.Shape!.ToString(), right.Shape!.ToString(), problem, null));
+            Report(new ShapeProblem(ShapeProblemKind.Broadcast, node, op, left.Shape!.ToString(), right.Shape!.ToString(), problem, null));
         }
         else if (ShapeComparison.BroadcastCondition(left.Shape, right.Shape) is { } condition)
         {
-            Report(new ShapeProblem(ShapeProblemKind.OnlyWhen, binary, binary.OperatorToken.Text, left.Shape!.ToString(), right.Shape!.ToString(), condition, null));
+            Report(new ShapeProblem(ShapeProblemKind.OnlyWhen, node, op, left.Shape!.ToString(), right.Shape!.ToString(), condition, null));
         }
         return new Value(result, null);
     }
@@ -469,7 +506,10 @@ internal sealed class ForwardWalker
     private Value Invocation(InvocationExpressionSyntax invocation)
     {
         var arguments = invocation.ArgumentList.Arguments;
-        var method = _model.GetSymbolInfo(invocation, _cancellation).Symbol as IMethodSymbol;
+        // Inside the generator, an argument that calls generated code has no type yet, so the call binds
+        // to no overload: its one candidate is the method meant.
+        var symbol = _model.GetSymbolInfo(invocation, _cancellation);
+        var method = (symbol.Symbol ?? (symbol.CandidateSymbols.Length == 1 ? symbol.CandidateSymbols[0] : null)) as IMethodSymbol;
         if (method is not null && SymbolEqualityComparer.Default.Equals(method.ContainingType, _type)
             && _layers.TryGetValue(method.Name, out var layer) && arguments.Count == layer.Parameters.Count)
         {
@@ -481,7 +521,22 @@ internal sealed class ForwardWalker
         }
         if (method is not null && SignatureOf(method) is { } signed)
         {
-            return Signed(invocation, method.Name, "[Shape] " + signed.Trim(), signed, null);
+            var result = Signed(invocation, method.Name, "[Shape] " + signed.Trim(), signed, null);
+            if (Helper(method) is { } body && result.Shape is not null)
+            {
+                // The summary lists the helper's own layers where it is called, not the helper. Its body is
+                // checked against its signature on its own, so following it here reports nothing twice.
+                _rows.RemoveAt(_rows.Count - 1);
+                _silent++;
+                // The arguments again, for their values only: their rows and checks are already in.
+                int rows = _rows.Count, checks = _checks.Count;
+                var values = arguments.Select(a => Evaluate(a.Expression)).ToList();
+                _rows.RemoveRange(rows, _rows.Count - rows);
+                _checks.RemoveRange(checks, _checks.Count - checks);
+                _ = Inline(method, body, values);
+                _silent--;
+            }
+            return result;
         }
         // Matched by name: inside the generator the sub-model's generated base (and so `call`) is not visible yet.
         if (invocation.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "call" or "forward" } access
@@ -547,8 +602,12 @@ internal sealed class ForwardWalker
     private Value Inline(IMethodSymbol method, (SeparatedSyntaxList<ParameterSyntax> Parameters, SyntaxNode Body) helper, SeparatedSyntaxList<ArgumentSyntax> arguments)
     {
         var values = arguments.Select(a => Evaluate(a.Expression)).ToList();
-        if (_inlining.Count >= 3 || _inlining.Any(m => SymbolEqualityComparer.Default.Equals(m, method))
-            || arguments.Any(a => a.NameColon is not null) || values.Count != helper.Parameters.Count) return Value.Unknown;
+        return arguments.Any(a => a.NameColon is not null) ? Value.Unknown : Inline(method, helper, values);
+    }
+
+    private Value Inline(IMethodSymbol method, (SeparatedSyntaxList<ParameterSyntax> Parameters, SyntaxNode Body) helper, IReadOnlyList<Value> values)
+    {
+        if (_inlining.Count >= 3 || _inlining.Any(m => SymbolEqualityComparer.Default.Equals(m, method)) || values.Count != helper.Parameters.Count) return Value.Unknown;
 
         var savedLocals = _locals;
         var savedReturns = _returns;
@@ -765,7 +824,7 @@ internal sealed class ForwardWalker
 
     private void Report(ShapeProblem problem)
     {
-        if (_report is not null && _reported.Add((problem.Node.Span, problem.Reason))) _report(problem);
+        if (_silent == 0 && _report is not null && _reported.Add((problem.Node.Span, problem.Reason))) _report(problem);
     }
 
     private static string With(string reason, string? producer) => producer is null ? reason : $"{reason}; it comes from {producer}";

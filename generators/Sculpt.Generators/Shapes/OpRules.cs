@@ -175,7 +175,7 @@ internal static class OpRules
         if (Normalize(dim, input.Rank) is not { } d) return OutOfRange(dim, input.Rank);
         var size = input.Dims[d];
         if (size.Kind == DimKind.Constant && (index >= size.Value || index < -size.Value))
-            return RuleResult.Fail($"index {index} is outside dim {dim}, which has {size.Value} entries");
+            return RuleResult.Fail($"index {index} is outside dim {dim}, which has {size.Value} {(size.Value == 1 ? "entry" : "entries")}");
         return RuleResult.Of(input.Dims.Where((_, i) => i != d));
     }
 

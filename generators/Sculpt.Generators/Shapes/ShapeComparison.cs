@@ -84,14 +84,44 @@ internal static class ShapeComparison
         {
             var e = expectedDims[expectedDims.Count - i];
             var a = actualDims[actualDims.Count - i];
-            if (a.Kind == DimKind.Symbol && e.WithDefaults is not null)
+            if ((a.Kind == DimKind.Symbol || OneSymbolTimes(a, e.WithDefaults)) && e.WithDefaults is not null)
             {
-                string condition = $"{a.Name} = {e.Explained}";
+                string condition = $"{a.Text} = {e.Explained}";
                 if (!conditions.Contains(condition)) conditions.Add(condition);
             }
         }
         return conditions.Count == 0 ? null : string.Join(" and ", conditions);
     }
+
+    /// <summary>
+    /// What a declared result depends on when the body's result has a known size where the declaration
+    /// has a symbol bound by the inputs (<c>[20, 5]</c> returned for <c>[B, 5]</c>: only when B = 20), or
+    /// the other way round (<see cref="Condition"/>). Null when nothing does.
+    /// </summary>
+    public static string? ResultCondition(Shape declared, Shape actual, ICollection<string> inputSymbols)
+    {
+        if (declared.HasVariadic || actual.HasVariadic || declared.Rank != actual.Rank) return Condition(declared, actual);
+        var conditions = new List<string>();
+        for (int i = 0; i < declared.Rank; i++)
+        {
+            var (e, a) = (declared.Dims[i], actual.Dims[i]);
+            if (e.Kind == DimKind.Symbol && inputSymbols.Contains(e.Name) && a.WithDefaults is not null)
+            {
+                string condition = $"{e.Name} = {a.Explained}";
+                if (!conditions.Contains(condition)) conditions.Add(condition);
+            }
+        }
+        return conditions.Count > 0 ? string.Join(" and ", conditions) : Condition(declared, actual);
+    }
+
+    /// <summary>
+    /// A multiple of one symbol of the inputs (<c>4*B</c>, after a reshape that wrote the batch in) that meets
+    /// <paramref name="size"/> only for one value of the symbol above 1. One of 1 (a flatten of the batch into
+    /// features) is the same mistake as the result it leads to, which is reported for certain.
+    /// </summary>
+    private static bool OneSymbolTimes(Dim dim, long? size) =>
+        dim is { Kind: DimKind.Product, Factors: [{ Kind: DimKind.Constant } factor, { Kind: DimKind.Symbol }] }
+        && size is { } s && s % factor.Value == 0 && s / factor.Value > 1;
 
     /// <summary>
     /// Whether two dims differ as declared: both literal, or sized by hyperparameters whose declared
@@ -132,6 +162,12 @@ internal static class ShapeComparison
         {
             var l = left.Dims[left.Rank - i];
             var r = right.Dims[right.Rank - i];
+            // A symbol of the inputs facing a known size other than 1: [B, T] * [B, T, Hidden] aligns T with Hidden.
+            var (symbol, known) = l.Kind == DimKind.Symbol ? (l, r) : (r, l);
+            if (symbol.Kind == DimKind.Symbol && known.WithDefaults is { } size && size != 1)
+            {
+                return $"dim -{i} is {l.Explained} on the left and {r.Explained} on the right, so they broadcast only when {symbol.Name} = {known.Explained} or {symbol.Name} = 1";
+            }
             var (window, plain) = l.Kind == DimKind.Window ? (l, r) : (r, l);
             if (window.Kind != DimKind.Window || window.Factors[0] != plain || window.Window[1] < 2) continue;
             // (n + offset) / s + 1 = n only while n(s - 1) <= offset + s.
