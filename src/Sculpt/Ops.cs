@@ -208,6 +208,67 @@ public static class Ops
         return torch.arange(sequences.size(1), dtype: torch.int64, device: sequences.device);
     }
 
+    /// <summary>A new dim of size 1 at <paramref name="dim"/> (<c>Unsqueeze(weights, -1)</c> makes <c>[B, T]</c> broadcast against <c>[B, T, D]</c>).</summary>
+    public static torch.Tensor Unsqueeze(torch.Tensor x, long dim)
+    {
+        Dim("Ops.Unsqueeze", $"a new dim at {dim}", x, dim, x.dim() + 1, "dim");
+        return x.unsqueeze(dim);
+    }
+
+    /// <summary>Removes <paramref name="dim"/>, which must have size 1 (unlike PyTorch's squeeze, which silently keeps a larger one).</summary>
+    public static torch.Tensor Squeeze(torch.Tensor x, long dim)
+    {
+        const string Op = "Ops.Squeeze";
+        string rule = $"removing dim {dim} of size 1";
+        long at = Dim(Op, rule, x, dim, Math.Max(x.dim(), 1), "dim");
+        if (x.size((int)at) != 1) throw ShapeMismatchException.ForOp(Op, rule, $"dim {at} has size {x.size((int)at)}, not 1", x);
+        return x.squeeze(at);
+    }
+
+    /// <summary><paramref name="length"/> entries of <paramref name="dim"/> from <paramref name="start"/> (a view, as PyTorch's narrow).</summary>
+    public static torch.Tensor Narrow(torch.Tensor x, long dim, long start, long length)
+    {
+        const string Op = "Ops.Narrow";
+        string rule = $"entries {start}..{start + length} of dim {dim}";
+        long at = Dim(Op, rule, x, dim, Math.Max(x.dim(), 1), "dim");
+        long size = x.size((int)at);
+        if (start < 0 || length < 0 || start + length > size) throw ShapeMismatchException.ForOp(Op, rule, $"dim {at} has {size} entries", x);
+        return x.narrow(at, start, length);
+    }
+
+    /// <summary>The largest value over <paramref name="dim"/>, which is removed (or kept as 1).</summary>
+    public static torch.Tensor Max(torch.Tensor x, long dim, bool keepDim = false)
+    {
+        Dim("Ops.Max", $"the maximum over dim {dim}", x, dim, Math.Max(x.dim(), 1), "dim");
+        return x.max(dim, keepDim).values;
+    }
+
+    /// <summary>The smallest value over <paramref name="dim"/>, which is removed (or kept as 1).</summary>
+    public static torch.Tensor Min(torch.Tensor x, long dim, bool keepDim = false)
+    {
+        Dim("Ops.Min", $"the minimum over dim {dim}", x, dim, Math.Max(x.dim(), 1), "dim");
+        return x.min(dim, keepDim).values;
+    }
+
+    /// <summary>The index of the largest value over <paramref name="dim"/> (int64), which is removed (or kept as 1).</summary>
+    public static torch.Tensor ArgMax(torch.Tensor x, long dim, bool keepDim = false)
+    {
+        Dim("Ops.ArgMax", $"the index of the maximum over dim {dim}", x, dim, Math.Max(x.dim(), 1), "dim");
+        return x.argmax(dim, keepDim);
+    }
+
+    /// <summary>Each value limited to [<paramref name="min"/>, <paramref name="max"/>]; shape unchanged.</summary>
+    public static torch.Tensor Clamp(torch.Tensor x, double min, double max) => x.clamp(min, max);
+
+    /// <summary>
+    /// Zero padding of the last dim by <paramref name="before"/> and <paramref name="after"/> entries (<c>Pad(x, 2, 0)</c> is a
+    /// causal pad of a sequence <c>[B, C, T]</c> before a convolution of width 3).
+    /// </summary>
+    public static torch.Tensor Pad(torch.Tensor x, long before, long after) => torch.nn.functional.pad(x, [before, after]);
+
+    /// <summary>Where <paramref name="condition"/> holds, <paramref name="whenTrue"/>, else <paramref name="otherwise"/>; all three broadcast together.</summary>
+    public static torch.Tensor Where(torch.Tensor condition, torch.Tensor whenTrue, torch.Tensor otherwise) => torch.where(condition, whenTrue, otherwise);
+
     /// <summary><paramref name="dim"/> as a dim in [0, <paramref name="rank"/>), negative ones counting from the end; out of range throws.</summary>
     private static long Dim(string operation, string rule, torch.Tensor x, long dim, long rank, string what)
     {

@@ -740,6 +740,13 @@ public class AnalyzerTests
         [Model]
         public class {|SCULPT0009:NotPartialModel|} { }
 
+        [Model]
+        public partial class {|SCULPT0009:forward|}
+        {
+            [Forward("B 8 -> B 8")]
+            public Tensor Forward(Tensor x) => x;
+        }
+
         public class {|SCULPT0009:System|} { }
 
         [HyperParameters]
@@ -1131,6 +1138,40 @@ public class AnalyzerTests
             [Linear(256, 10)] private partial Tensor Classify(Tensor x);
             [Forward("B 1 12 12 -> B 10")]
             public Tensor Forward(Tensor x) => Classify({|SCULPT0019:Ops.Reshape(Pool(Conv(x)), 64, -1)|});
+            """),
+
+        // The shape ops added with issue 15.
+        Model("""
+            [Linear(8, 1)] private partial Tensor Score(Tensor x);
+            [Forward("B T 8 -> B 8")]
+            public Tensor Forward(Tensor h) => Ops.Sum(Ops.Softmax({|SCULPT0001:Ops.Squeeze(h, -1)|}, 1), 1);
+            """),
+        Model("""
+            [Linear(4, 2)] private partial Tensor Head(Tensor x);
+            [Forward("B 6 -> B 2")]
+            public Tensor Forward(Tensor x) => Head({|SCULPT0001:Ops.Narrow(x, 1, 4, 4)|});
+            """),
+        Model("""
+            [Linear(3, 2)] private partial Tensor Head(Tensor x);
+            [Forward("B T 3, B T 4 -> B T 2")]
+            public Tensor Forward(Tensor a, Tensor b) => Head({|SCULPT0001:Ops.Where(a > 0, a, b)|});
+            """),
+        Model("""
+            [Conv2d(3, 16, 3)] private partial Tensor Conv(Tensor x);
+            [AdaptiveMaxPool2d(2)] private partial Tensor Pool(Tensor x);
+            [Linear(16, 10)] private partial Tensor Head(Tensor x);
+            [Forward("B 3 H W -> B 10")]
+            public Tensor Forward(Tensor x) => Head({|SCULPT0001:Ops.Flatten(Pool(Conv(x)))|});
+            """),
+        Model("""
+            [Conv1d(8, 8, 3)] private partial Tensor Causal(Tensor x);
+            [Forward("B 8 T -> B 8 T")]
+            public Tensor Forward(Tensor x) => {|SCULPT0002:Causal(Ops.Pad(x, 1, 0))|};
+            """),
+        Model("""
+            [Linear("Hidden", 4)] private partial Tensor Head(Tensor x);
+            [Forward("B T Hidden -> B 4")]
+            public Tensor Forward(Tensor h) => Head({|SCULPT0019:Ops.Max(h, 2)|});
             """),
 
         // Once listed as valid: a reshape that writes the batch and time in runs only for B = T = 4.
@@ -2119,6 +2160,24 @@ public class AnalyzerTests
             [Linear("Hidden", 2)] private partial Tensor Out(Tensor x);
             [Forward("N 16 -> N 2")]
             public Tensor Forward(Tensor x) => Out(D(C(B(A(In(x))))) + Ops.Hardsigmoid(Ops.Relu6(In(x))));
+            """),
+
+        // The shape ops added with issue 15: attention pooling with an unsqueezed gate, a causal pad, global max pooling.
+        Model("""
+            [Linear("Hidden", 1)] private partial Tensor Score(Tensor x);
+            [Conv1d("Hidden", "Hidden", 3)] private partial Tensor Causal(Tensor x);
+            [AdaptiveMaxPool2d(1)] private partial Tensor GlobalMax(Tensor x);
+            [Linear("Hidden * 2", 4)] private partial Tensor Head(Tensor x);
+            [Forward("B T Hidden, B Hidden H W -> B 4")]
+            public Tensor Forward(Tensor h, Tensor image)
+            {
+                var conv = Ops.Transpose(Causal(Ops.Pad(Ops.Transpose(h, 1, 2), 2, 0)), 1, 2);
+                var weights = Ops.Softmax(Ops.Squeeze(Score(conv), -1), 1);
+                var pooled = Ops.Sum(Ops.Unsqueeze(weights, -1) * conv, 1);
+                var peak = Ops.Squeeze(Ops.Squeeze(GlobalMax(image), -1), -1);
+                var gated = Ops.Where(peak > 0, peak, Ops.Clamp(peak, -1.0, 0.0));
+                return Head(Ops.Concat(1, pooled, Ops.Max(Ops.Narrow(conv, 1, 0, 1), 1) + gated));
+            }
             """),
 
         // Sizes written as arithmetic, in layer arguments and in signatures.

@@ -96,6 +96,29 @@ public class EditFuzzTests
             public Tensor Forward(Tensor x, Tensor bias) => x * 2.0 + bias;
         }
         """)]
+    // Edit 8620 of the same run: a dataset named like its generated ClassNames (CS0542), explained as SCULPT0009.
+    [InlineData("""
+        using Sculpt;
+
+        [CsvDataset("iris.csv")]
+        public partial record ClassNames
+        {
+            public float SepalLength { get; init; }
+            [Label(ClassNames = ["setosa", "versicolor", "virginica"])] public string Species { get; init; } = "";
+        }
+        """)]
+    // Edit 837 of the fuzz after the issue 15 corpus: a model named like its generated forward override (CS0542).
+    [InlineData("""
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [Model]
+        public partial class forward
+        {
+            [Forward("B T 8 -> B 1 8")]
+            public Tensor Forward(Tensor x) => Ops.Sum(x, 1, keepDim: true);
+        }
+        """)]
     public void Edits_that_once_failed_stay_fixed(string source)
     {
         var outcome = Check(source);

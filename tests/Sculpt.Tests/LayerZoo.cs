@@ -112,3 +112,26 @@ public partial class SummaryOrder
     [Forward("B 3 2 2 -> B 3")]
     public Tensor Forward(Tensor points) => Head(Refine(Block.call(Encode(Ops.Flatten(points)))));
 }
+
+/// <summary>The shape ops added with issue 15 in one forward body: gates, slices, padding, reductions, a global max pool.</summary>
+[Model]
+public partial class OpsAtWork
+{
+    [Conv1d(8, 8, 3)] private partial Tensor Causal(Tensor x);
+    [Linear(8, 1)] private partial Tensor Score(Tensor x);
+    [AdaptiveMaxPool2d(1)] private partial Tensor GlobalMax(Tensor x);
+    [Linear(12, 4)] private partial Tensor Head(Tensor x);
+
+    [Forward("B T 8, B 4 5 5 -> B 4")]
+    public Tensor Forward(Tensor sequence, Tensor image)
+    {
+        // A causal convolution: two zeros before each channel's sequence keep its length.
+        var conv = Ops.Transpose(Causal(Ops.Pad(Ops.Transpose(sequence, 1, 2), 2, 0)), 1, 2);
+        var weights = Ops.Softmax(Ops.Squeeze(Score(conv), -1), 1);
+        var pooled = Ops.Sum(Ops.Unsqueeze(weights, -1) * conv, 1);
+        var peak = Ops.Squeeze(Ops.Squeeze(GlobalMax(image), -1), -1);
+        var strongest = Ops.Max(Ops.Narrow(conv, 2, 0, 4), 1);
+        var gated = Ops.Where(strongest > 0, strongest, Ops.Clamp(strongest, -1.0, 0.0));
+        return Head(Ops.Concat(1, pooled, peak + gated));
+    }
+}

@@ -119,4 +119,43 @@ public class LayerZooTests
         Assert.Equal("[2, 3]", summary.Concrete(summary.Rows.Single(r => r.Name == "Head")));
         Assert.Equal(model.ParameterCount, summary.Rows.Sum(r => r.Parameters));
     }
+
+    [Fact]
+    public void The_shape_ops_compute_what_libtorch_computes_and_the_summary_knows_their_shapes()
+    {
+        using var model = new OpsAtWork();
+        model.eval();
+        using var sequence = randn(3, 7, 8);
+        using var image = randn(3, 4, 5, 5);
+        using var output = model.call(sequence, image);
+        Assert.Equal(new long[] { 3, 4 }, output.shape);
+
+        var causal = (TorchSharp.Modules.Conv1d)model.named_children().Single(c => c.name == "Causal").module;
+        var score = (TorchSharp.Modules.Linear)model.named_children().Single(c => c.name == "Score").module;
+        var head = (TorchSharp.Modules.Linear)model.named_children().Single(c => c.name == "Head").module;
+        using var conv = causal.call(F.pad(sequence.transpose(1, 2), [2, 0])).transpose(1, 2);
+        using var weights = F.softmax(score.call(conv).squeeze(-1), 1);
+        using var pooled = (weights.unsqueeze(-1) * conv).sum(1);
+        using var peak = image.amax([2, 3]);
+        using var strongest = conv.narrow(2, 0, 4).max(1).values;
+        using var gated = where(strongest > 0, strongest, strongest.clamp(-1.0, 0.0));
+        using var expected = head.call(cat([pooled, peak + gated], 1));
+        Assert.True(allclose(output, expected, rtol: 1e-5, atol: 1e-6));
+
+        var summary = model.Summary(("B", 3), ("T", 7));
+        Assert.Equal("[3, 8, 7]", summary.Concrete(summary.Rows.First(r => r.Name == "Causal")));
+        Assert.Equal("[3, 4, 1, 1]", summary.Concrete(summary.Rows.Single(r => r.Name == "GlobalMax")));
+        Assert.Equal("[3, 4]", summary.Concrete(summary.Rows.Single(r => r.Name == "Ops.Where")));
+        Assert.Equal("[3, 8, 9]", summary.Concrete(summary.Rows.Single(r => r.Name == "Ops.Pad")));
+    }
+
+    [Fact]
+    public void Ops_refuse_what_libtorch_would_silently_accept()
+    {
+        using var x = randn(2, 3);
+        Assert.Throws<Sculpt.Models.ShapeMismatchException>(() => Ops.Squeeze(x, 1));
+        Assert.Throws<Sculpt.Models.ShapeMismatchException>(() => Ops.Narrow(x, 1, 2, 2));
+        Assert.Equal(new long[] { 2, 1, 3 }, Ops.Unsqueeze(x, 1).shape);
+        Assert.Equal(new long[] { 2, 7 }, Ops.Pad(x, 4, 0).shape);
+    }
 }

@@ -43,6 +43,15 @@ public sealed class GeneratedCodeAnalyzer : DiagnosticAnalyzer
         var clashing = type.GetMembers(generated.Name)
             .SelectMany(m => m.Locations)
             .FirstOrDefault(l => l.IsInSource && !IsSculptOutput(l.SourceTree!));
+        if (clashing is null && error.Id == "CS0542" && generated.Name == type.Name)
+        {
+            // The type itself is named like a member Sculpt generates in it (a dataset named ClassNames).
+            var declared = type.Locations.FirstOrDefault(l => l.IsInSource && !IsSculptOutput(l.SourceTree!));
+            if (declared is null) return false;
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CannotGenerate, declared,
+                $"Sculpt generates a member named '{type.Name}' in this type, and a member cannot share its type's name; give the type another name"));
+            return true;
+        }
         if (clashing is null) return false;
         context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CannotGenerate, clashing,
             $"'{generated.Name}' is a member Sculpt generates for '{type.Name}'; give this member another name"));

@@ -41,8 +41,11 @@ internal sealed class Pooling(string kind, int spatial, bool sculptModule) : Lay
     }
 }
 
-/// <summary><c>[AdaptiveAvgPool2d(size)]</c>: <c>[*, H, W] -&gt; [*, size, size]</c> whatever H and W are.</summary>
-internal sealed class AdaptiveAvgPool2d() : LayerDefinition("AdaptiveAvgPool2d", [Sizes.Output])
+/// <summary>
+/// <c>[AdaptiveAvgPool2d(size)]</c> and <c>[AdaptiveMaxPool2d(size)]</c>: <c>[*, H, W] -&gt; [*, size, size]</c> whatever H and W
+/// are (size 1 is global pooling).
+/// </summary>
+internal sealed class AdaptivePool2d(string kind) : LayerDefinition(kind, [Sizes.Output])
 {
     public override Shape? Accepts(LayerSpec layer, int index, Shape? actual) => Pattern(Dim.Variadic("batch"), Dim.Symbol("H"), Dim.Symbol("W"));
 
@@ -52,8 +55,11 @@ internal sealed class AdaptiveAvgPool2d() : LayerDefinition("AdaptiveAvgPool2d",
         return RuleResult.Of(ReplaceFromEnd(input, (2, size), (1, size)));
     }
 
-    public override string Construction(LayerSpec layer, string config) => $"{Nn}.AdaptiveAvgPool2d({SizeText(layer.Arguments[0], config)})";
+    // TorchSharp's AdaptiveMaxPool2d takes the size as an array only.
+    public override string Construction(LayerSpec layer, string config) => Kind == "AdaptiveMaxPool2d"
+        ? $"{Nn}.{Kind}(new long[] {{ {SizeText(layer.Arguments[0], config)}, {SizeText(layer.Arguments[0], config)} }})"
+        : $"{Nn}.{Kind}({SizeText(layer.Arguments[0], config)})";
 
     public override string Describe(LayerSpec layer, string count) =>
-        $"AdaptiveAvgPool2d: [*, H, W] -&gt; [*, {ArgumentText(layer.Arguments[0])}, {ArgumentText(layer.Arguments[0])}]; no parameters.";
+        $"{Kind}: [*, H, W] -&gt; [*, {ArgumentText(layer.Arguments[0])}, {ArgumentText(layer.Arguments[0])}]; no parameters.";
 }

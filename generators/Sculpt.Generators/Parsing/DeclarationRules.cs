@@ -37,8 +37,14 @@ internal static class DeclarationRules
         if (model is not null && ModelParser.ConfigOf(model) is { } config && IsPublicAllTheWay(type) && !IsPublicAllTheWay(config))
             return $"[Model] class '{type.Name}' is public but its hyperparameters '{config.Name}' are not: its generated constructor and Config property take them; make '{config.Name}' public or '{type.Name}' internal";
         if (!TypeTargetParser.IsPartialAllTheWay(type)) return $"'{type.Name}' and the types around it must be partial";
+        if (GeneratedModelMembers.Contains(type.Name))
+            return $"a model cannot be named '{type.Name}': Sculpt generates a member of that name in it, and a member cannot share its class's name";
         return null;
     }
+
+    /// <summary>The members every generated model has (a class cannot have a member of its own name, CS0542).</summary>
+    private static readonly System.Collections.Generic.HashSet<string> GeneratedModelMembers =
+        ["forward", "Config", "CountParameters", "Create", "InputMismatch", "ParameterCount", "ShapeErrors", "Summarize", "Summary", "TieWeights"];
 
     private static bool IsPublicAllTheWay(INamedTypeSymbol type)
     {

@@ -415,7 +415,7 @@ internal sealed class ForwardWalker
         var value = Evaluate(expression);
         _onValue?.Invoke(expression.Parent is ArrowExpressionClauseSyntax arrow ? arrow.Parent! : expression.Parent!, value.Shape);
         if (output is null || value.Shape is null) return;
-        if (ShapeComparison.Mismatch(output, value.Shape) is not { } reason)
+        if (ShapeComparison.Mismatch(output, value.Shape, sameSymbols: true) is not { } reason)
         {
             Check("the forward result", output, value.Shape, value.Producer);
             // After any problem reported on the way, an odd result is its consequence: one mistake, one diagnostic.
@@ -463,7 +463,8 @@ internal sealed class ForwardWalker
                 // An arm that throws gives no value; the others agree where they agree.
                 var arms = choice.Arms.Where(a => a.Expression is not ThrowExpressionSyntax).Select(a => Evaluate(a.Expression)).ToList();
                 return arms.Count == 0 ? Value.Unknown : arms.Aggregate(Join);
-            case BinaryExpressionSyntax binary when binary.Kind() is SyntaxKind.AddExpression or SyntaxKind.SubtractExpression or SyntaxKind.MultiplyExpression or SyntaxKind.DivideExpression:
+            case BinaryExpressionSyntax binary when binary.Kind() is SyntaxKind.AddExpression or SyntaxKind.SubtractExpression or SyntaxKind.MultiplyExpression or SyntaxKind.DivideExpression
+                or SyntaxKind.GreaterThanExpression or SyntaxKind.LessThanExpression or SyntaxKind.GreaterThanOrEqualExpression or SyntaxKind.LessThanOrEqualExpression:
                 return Elementwise(binary);
             case MemberAccessExpressionSyntax member when member.IsKind(SyntaxKind.SimpleMemberAccessExpression):
                 return Evaluate(member.Expression).Element(member.Name.Identifier.ValueText);
@@ -715,7 +716,13 @@ internal sealed class ForwardWalker
                 "MatMul" when tensors.Count == 2 => OpRules.MatMul(tensors[0].Shape, tensors[1].Shape),
                 "Concat" when constants.Count == 1 => OpRules.Concat(constants[0], tensors.Select(t => t.Shape).ToList()),
                 "Stack" when constants.Count == 1 => OpRules.Stack(constants[0], tensors.Select(t => t.Shape).ToList()),
-                "Sum" or "Mean" when constants.Count >= 1 => OpRules.Reduce(input.Shape, constants[0], KeepDim(invocation)),
+                "Sum" or "Mean" or "Max" or "Min" or "ArgMax" when constants.Count >= 1 => OpRules.Reduce(input.Shape, constants[0], KeepDim(invocation)),
+                "Unsqueeze" when constants.Count == 1 => OpRules.Unsqueeze(input.Shape, constants[0]),
+                "Squeeze" when constants.Count == 1 => OpRules.Squeeze(input.Shape, constants[0]),
+                "Narrow" when constants.Count == 3 => OpRules.Narrow(input.Shape, constants[0], constants[1], constants[2]),
+                "Pad" when constants.Count == 2 => OpRules.Pad(input.Shape, constants[0], constants[1]),
+                "Clamp" => new RuleResult(input.Shape, null),
+                "Where" when tensors.Count == 3 => Where(tensors),
                 "Softmax" when constants.Count == 1 => OpRules.Softmax(input.Shape, constants[0]),
                 "Select" when constants.Count == 2 => OpRules.Select(input.Shape, constants[0], constants[1]),
                 "Positions" => OpRules.Positions(input.Shape),
@@ -738,7 +745,7 @@ internal sealed class ForwardWalker
                 string.Join(" and ", tensors.Select(t => t.Shape!.ToString())), condition, null));
         }
         _rows.Add(new SummaryRowSpec("Ops." + name, kind, result.Output, null));
-        bool passesProducer = ElementwiseOps.ContainsKey(name) || name == "Softmax";
+        bool passesProducer = ElementwiseOps.ContainsKey(name) || name is "Softmax" or "Clamp";
         return new Value(result.Output, passesProducer ? input.Producer : $"'Ops.{name}' ({string.Join(", ", tensors.Select(t => t.Shape?.ToString() ?? "?"))} -> {result.Output?.ToString() ?? "?"})");
     }
 
@@ -801,8 +808,20 @@ internal sealed class ForwardWalker
         return output is null ? RuleResult.Fail($"a tensor with {input.Rank} dims has no dims {start}..{end}") : new RuleResult(output, null);
     }
 
+    /// <summary><c>Ops.Where(condition, a, b)</c>: the three broadcast together, the first problem reported.</summary>
+    private static RuleResult Where(IReadOnlyList<Value> tensors)
+    {
+        var (ab, problem) = ShapeComparison.Broadcast(tensors[1].Shape, tensors[2].Shape);
+        if (problem is not null) return RuleResult.Fail(problem);
+        var (all, conditionProblem) = ShapeComparison.Broadcast(tensors[0].Shape, ab);
+        return conditionProblem is not null ? RuleResult.Fail(conditionProblem) : new RuleResult(all, null);
+    }
+
     private static string Requirement(string op) => op switch
     {
+        "Squeeze" => "a dim of size 1",
+        "Narrow" => "a range inside the dim",
+        "Where" => "a condition and two values that broadcast together",
         "Reshape" => "as many elements as the new shape",
         "MatMul" => "[*, N, K] and [*, K, M]",
         "Concat" => "tensors that differ only along the joined dim",

@@ -179,6 +179,45 @@ internal static class OpRules
         return RuleResult.Of(input.Dims.Where((_, i) => i != d));
     }
 
+    /// <summary>A new dim of size 1 at <paramref name="dim"/> (counted in the result, as PyTorch does).</summary>
+    public static RuleResult Unsqueeze(Shape? input, long dim)
+    {
+        if (input is null || input.HasVariadic) return RuleResult.Unknown;
+        if (Normalize(dim, input.Rank + 1) is not { } d) return OutOfRange(dim, input.Rank + 1);
+        var dims = input.Dims.ToList();
+        dims.Insert(d, Dim.Constant(1));
+        return RuleResult.Of(dims);
+    }
+
+    /// <summary>Removes <paramref name="dim"/>, which must be 1: a literal other size is an error, a symbol a condition.</summary>
+    public static RuleResult Squeeze(Shape? input, long dim)
+    {
+        if (input is null || input.HasVariadic) return RuleResult.Unknown;
+        if (Normalize(dim, input.Rank) is not { } d) return OutOfRange(dim, input.Rank);
+        var size = input.Dims[d];
+        if (size.WithDefaults is { } value && value != 1) return RuleResult.Fail($"dim {dim} is {size.Explained}, not 1");
+        return RuleResult.Of(input.Dims.Where((_, i) => i != d));
+    }
+
+    /// <summary><paramref name="length"/> entries of <paramref name="dim"/> from <paramref name="start"/>; they must lie inside a known size.</summary>
+    public static RuleResult Narrow(Shape? input, long dim, long start, long length)
+    {
+        if (input is null || input.HasVariadic) return RuleResult.Unknown;
+        if (Normalize(dim, input.Rank) is not { } d) return OutOfRange(dim, input.Rank);
+        var size = input.Dims[d];
+        if (start < 0 || length < 0 || size.WithDefaults is { } value && start + length > value)
+            return RuleResult.Fail($"entries {start}..{start + length} are outside dim {dim}, which is {size.Explained}");
+        return RuleResult.Of(input.Dims.Select((x, i) => i == d ? Dim.Constant(length) : x));
+    }
+
+    /// <summary>Zero padding of the last dim by <paramref name="before"/> and <paramref name="after"/>: <c>T</c> becomes <c>T+before+after</c>.</summary>
+    public static RuleResult Pad(Shape? input, long before, long after)
+    {
+        if (input is null || input.Rank == 0) return RuleResult.Unknown;
+        var last = input.Dims[input.Rank - 1];
+        return RuleResult.Of(input.Dims.Take(input.Rank - 1).Append(Dim.Sum([last, Dim.Constant(before + after)])));
+    }
+
     /// <summary>The positions of a batch of sequences <c>[B, T, ...]</c>: <c>[T]</c>.</summary>
     public static RuleResult Positions(Shape? input)
     {

@@ -11,7 +11,9 @@ namespace Sculpt.Generators.Shapes;
 internal static class ShapeComparison
 {
     /// <summary>Why <paramref name="actual"/> cannot have the shape <paramref name="expected"/>, or null when it may.</summary>
-    public static string? Mismatch(Shape expected, Shape actual)
+    /// <param name="sameSymbols">Whether a symbol means the same size on both sides (a declared result and the body's, two operands),
+    /// so <c>T-1</c> certainly is not <c>T</c>; in a layer's pattern a symbol matches anything.</param>
+    public static string? Mismatch(Shape expected, Shape actual, bool sameSymbols = false)
     {
         bool open = expected.HasVariadic || actual.HasVariadic;
         var expectedDims = expected.Dims.Where(d => d.Kind != DimKind.Variadic).ToList();
@@ -30,7 +32,7 @@ internal static class ShapeComparison
         {
             var e = expectedDims[expectedDims.Count - i];
             var a = actualDims[actualDims.Count - i];
-            if (CertainlyDifferent(e, a))
+            if (CertainlyDifferent(e, a) || sameSymbols && Shifted(e, a))
             {
                 string where = i == 1 ? "the last dim" : open ? $"dim -{i}" : $"dim {actualDims.Count - i}";
                 return $"{where} is {a.Explained}, not {e.Explained}";
@@ -131,6 +133,17 @@ internal static class ShapeComparison
     public static bool CertainlyDifferent(Dim a, Dim b) =>
         a != b && a.WithDefaults is { } left && b.WithDefaults is { } right && left != right;
 
+    /// <summary>Two whole shifts of one size (<c>T-1</c> and <c>T</c>, <c>T+2</c> and <c>T</c>), which never meet when the symbols are the same.</summary>
+    private static bool Shifted(Dim a, Dim b) => Shift(a) is { } x && Shift(b) is { } y && x.Base == y.Base && x.By != y.By;
+
+    /// <summary>A dim as a base plus a whole shift: <c>T-1</c> is (T, -1), <c>T</c> is (T, 0). Two shifts of one base never meet.</summary>
+    private static (Dim Base, long By)? Shift(Dim dim) => dim.Kind switch
+    {
+        DimKind.Window when dim.Window[1] == 1 && dim.Factors[0].Kind is not DimKind.Unknown => (dim.Factors[0], dim.Window[0] + 1),
+        DimKind.Symbol or DimKind.HyperParameter or DimKind.Product or DimKind.Sum or DimKind.Quotient => (dim, 0),
+        _ => null,
+    };
+
     /// <summary>The broadcast of two shapes, or an explanation of why they cannot broadcast.</summary>
     public static (Shape? Result, string? Problem) Broadcast(Shape? left, Shape? right)
     {
@@ -145,7 +158,7 @@ internal static class ShapeComparison
             else if (r is null) dims.Add(l);
             else if (IsOne(l)) dims.Add(r);
             else if (IsOne(r) || l == r) dims.Add(l);
-            else if (CertainlyDifferent(l, r) && l.WithDefaults != 1 && r.WithDefaults != 1) return (null, $"dim -{i} is {l.Explained} on the left and {r.Explained} on the right; broadcasting needs them equal or one of them 1");
+            else if (CertainlyDifferent(l, r) && l.WithDefaults != 1 && r.WithDefaults != 1 || Shifted(l, r)) return (null, $"dim -{i} is {l.Explained} on the left and {r.Explained} on the right; broadcasting needs them equal or one of them 1");
             else dims.Add(l.Kind == DimKind.Constant ? l : r.Kind == DimKind.Constant ? r : Dim.Unknown);
         }
         return (new Shape(dims.ToEquatableArray()), null);

@@ -99,6 +99,13 @@ public sealed class AdaptiveAvgPool2dAttribute(object outputSize) : System.Attri
     public object OutputSize { get; } = outputSize;
 }
 
+/// <summary>Max pooling to a fixed <c>outputSize x outputSize</c> whatever the input's height and width (1: global max pooling).</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class AdaptiveMaxPool2dAttribute(object outputSize) : System.Attribute
+{
+    public object OutputSize { get; } = outputSize;
+}
+
 /// <summary>
 /// Multi-head self-attention, <c>[B, T, dim] -&gt; [B, T, dim]</c>; <c>heads</c> must divide <c>dim</c>.
 /// <see cref="Causal"/> lets each position attend only to itself and earlier ones (language models).
