@@ -1205,6 +1205,11 @@ public class AnalyzerTests
             public Tensor Forward(Tensor z) => {|SCULPT0002:Up2(Ops.Relu(Up1(z)))|};
             """),
         Model("""
+            [LayerNorm(8, Eps = {|SCULPT0006:0|})] private partial Tensor Norm(Tensor x);
+            [Forward("B 8 -> B 8")]
+            public Tensor Forward(Tensor x) => Norm(x);
+            """),
+        Model("""
             [LeakyReLU({|SCULPT0006:-0.1|})] private partial Tensor Act(Tensor x);
             [Forward("B 8 -> B 8")]
             public Tensor Forward(Tensor x) => Act(x);

@@ -135,3 +135,16 @@ public partial class OpsAtWork
         return Head(Ops.Concat(1, pooled, peak + gated));
     }
 }
+
+/// <summary>Norms with their own epsilon, as ConvNeXt (1e-6) and many ported models set it.</summary>
+[Model]
+public partial class EpsilonNorms
+{
+    [LayerNorm(6, Eps = 1e-3)] private partial Tensor Layer(Tensor x);
+    [RMSNorm(6, Eps = 0.5)] private partial Tensor Rms(Tensor x);
+    [GroupNorm(2, 4, Eps = 0.25)] private partial Tensor Group(Tensor x);
+    [BatchNorm2d(4, Eps = 0.1)] private partial Tensor Batch(Tensor x);
+
+    [Forward("B 4 3 6 -> B 4 3 6")]
+    public Tensor Forward(Tensor x) => Batch(Group(Rms(Layer(x))));
+}

@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using Xunit;
 using static TorchSharp.torch;
@@ -107,7 +108,7 @@ public class LayerZooTests
         using var x = randn(2, 16, 5, 7);
         using var expected = F.group_norm(x, 4, norm.weight, norm.bias);
         using var actual = norm.call(x);
-        Assert.True(allclose(actual, expected, rtol: 1e-5, atol: 1e-6));
+        AssertClose(expected, actual, "GroupNorm");
     }
 
     [Fact]
@@ -157,5 +158,40 @@ public class LayerZooTests
         Assert.Throws<Sculpt.Models.ShapeMismatchException>(() => Ops.Narrow(x, 1, 2, 2));
         Assert.Equal(new long[] { 2, 1, 3 }, Ops.Unsqueeze(x, 1).shape);
         Assert.Equal(new long[] { 2, 7 }, Ops.Pad(x, 4, 0).shape);
+    }
+
+    [Fact]
+    public void A_norms_epsilon_reaches_its_module()
+    {
+        using var model = new EpsilonNorms();
+        model.eval();
+        using var x = randn(2, 4, 3, 6) * 0.1;
+        Tensor Run(string name, Tensor input) => ((TorchSharp.torch.nn.Module<Tensor, Tensor>)model.named_children().Single(c => c.name == name).module).call(input);
+        AssertClose(F.layer_norm(x, [6], eps: 1e-3), Run("Layer", x), "LayerNorm");
+        AssertClose(x * rsqrt(x.pow(2).mean([-1], keepdim: true) + 0.5), Run("Rms", x), "RMSNorm");
+        using var groups = x.reshape(2, 2, -1);
+        using var grouped = ((groups - groups.mean([-1], keepdim: true)) / sqrt(groups.var(-1, unbiased: false, keepdim: true) + 0.25)).reshape(2, 4, 3, 6);
+        AssertClose(grouped, Run("Group", x), "GroupNorm");
+        AssertClose(x / Math.Sqrt(1 + 0.1), Run("Batch", x), "BatchNorm2d"); // running statistics 0 and 1 in eval mode
+    }
+
+    private static void AssertClose(Tensor expected, Tensor actual, string what) =>
+        Assert.True(allclose(actual, expected, rtol: 1e-4, atol: 1e-5), $"{what}: largest difference {(actual - expected).abs().max().item<float>()}");
+
+    [Fact]
+    public void Every_new_layer_starts_as_pytorch_starts_it()
+    {
+        using var unet = new TinyUNet();
+        using var generator = new DcganGenerator(new GeneratorConfig { Latent = 8, Features = 4, Channels = 1 });
+        using var norms = new EpsilonNorms();
+        foreach (var (name, parameter) in unet.named_parameters().Concat(generator.named_parameters()).Concat(norms.named_parameters()))
+        {
+            Assert.True(parameter.isfinite().all().item<bool>(), $"{name} holds a value that is not finite");
+            Assert.True(parameter.abs().max().item<float>() < 10, $"{name} starts far from PyTorch's initialisation");
+        }
+        // Norms start at scale one and shift zero, GroupNorm included (TorchSharp allocates its parameters uninitialised).
+        var group = unet.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        Assert.True(group["Norm.weight"].eq(1).all().item<bool>());
+        Assert.True(group["Norm.bias"].eq(0).all().item<bool>());
     }
 }

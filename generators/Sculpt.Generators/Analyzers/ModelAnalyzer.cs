@@ -417,9 +417,9 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
             string name = argument.NameEquals!.Name.Identifier.ValueText;
             var option = definition.Options.FirstOrDefault(o => o.Name == name);
             if (option is null || Number(argument.Expression) is not { } value) continue;
-            string? requirement = value < option.Minimum || value != System.Math.Floor(value)
-                ? option.Minimum == 0 ? "a non-negative integer" : "a positive integer"
-                : null;
+            string? requirement = !option.Integer
+                ? (option.Positive ? !(value > option.Minimum) : !(value >= option.Minimum)) || double.IsInfinity(value) ? "a positive number" : null
+                : value < option.Minimum || value != System.Math.Floor(value) ? option.Minimum == 0 ? "a non-negative integer" : "a positive integer" : null;
             // A setting turned on with a literal true, as OptionProblem is told.
             var set = list.Arguments.Where(a => a.NameEquals is not null && a.Expression is LiteralExpressionSyntax { RawKind: (int)SyntaxKind.TrueLiteralExpression })
                 .Select(a => a.NameEquals!.Name.Identifier.ValueText).ToList();

@@ -25,8 +25,9 @@ internal enum ArgumentRole
 /// <param name="Default">The value when the attribute leaves it out (<c>[LeakyReLU]</c> is <c>[LeakyReLU(0.01)]</c>); null when it must be given.</param>
 internal sealed record LayerArgumentDefinition(string Description, ArgumentRole Role, double? Default = null);
 
-/// <summary>A named integer setting of a layer attribute and its default.</summary>
-internal sealed record LayerOptionDefinition(string Name, long Default, long Minimum);
+/// <summary>A named setting of a layer attribute, its default and least value; a whole number unless <paramref name="Integer"/> is false.</summary>
+/// <param name="Positive">The value must be above <paramref name="Minimum"/>, not at it (a norm's epsilon).</param>
+internal sealed record LayerOptionDefinition(string Name, double Default, double Minimum, bool Integer = true, bool Positive = false);
 
 /// <summary>
 /// One layer Sculpt knows, whole: its attribute's arguments and settings, its shape rule, its
@@ -165,6 +166,13 @@ internal abstract class LayerDefinition(string kind, IReadOnlyList<LayerArgument
     protected static string OptionText(LayerSpec layer, string name) => layer.Option(name).ToString(CultureInfo.InvariantCulture);
 
     protected static string Flag(LayerSpec layer, string name) => layer.Option(name) != 0 ? "true" : "false";
+
+    /// <summary>A norm's epsilon, when the attribute sets one: <c>, eps: 1E-06</c> after the arguments; empty for the default.</summary>
+    protected static string Eps(LayerSpec layer, string name = "eps") =>
+        layer.Options.Any(o => o.Name == "Eps") ? $", {name}: {SourceWriter.Literal(layer.Setting("Eps"))}" : "";
+
+    /// <summary>The <c>Eps</c> setting every norm has, with PyTorch's default.</summary>
+    protected static LayerOptionDefinition EpsOption(double value = 1e-5) => new("Eps", value, 0, Integer: false, Positive: true);
 
     protected static ParameterTerm Term(params LayerArgument[] factors) => new(1, factors);
 

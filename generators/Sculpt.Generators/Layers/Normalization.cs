@@ -1,12 +1,13 @@
 using System.Collections.Generic;
 using System.Linq;
+using Sculpt.Generators.Emit;
 using Sculpt.Generators.Model;
 using Sculpt.Generators.Shapes;
 
 namespace Sculpt.Generators.Layers;
 
 /// <summary><c>[BatchNorm1d(C)]</c> over <c>[B, C]</c> or <c>[B, C, L]</c>, <c>[BatchNorm2d(C)]</c> over <c>[B, C, H, W]</c>: a scale and a shift per channel, and running statistics.</summary>
-internal sealed class BatchNorm(int spatial) : LayerDefinition($"BatchNorm{spatial}d", [Sizes.Channels])
+internal sealed class BatchNorm(int spatial) : LayerDefinition($"BatchNorm{spatial}d", [Sizes.Channels], [EpsOption()])
 {
     public override Shape? Accepts(LayerSpec layer, int index, Shape? actual)
     {
@@ -17,7 +18,7 @@ internal sealed class BatchNorm(int spatial) : LayerDefinition($"BatchNorm{spati
 
     public override IEnumerable<ParameterTerm> Parameters(LayerSpec layer) => [Term(layer.Arguments[0]) with { Constant = 2 }];
 
-    public override string Construction(LayerSpec layer, string config) => $"{Nn}.{Kind}({SizeText(layer.Arguments[0], config)})";
+    public override string Construction(LayerSpec layer, string config) => $"{Nn}.{Kind}({SizeText(layer.Arguments[0], config)}{Eps(layer)})";
 
     public override string Describe(LayerSpec layer, string count)
     {
@@ -31,7 +32,7 @@ internal sealed class BatchNorm(int spatial) : LayerDefinition($"BatchNorm{spati
 /// <c>[LayerNorm(size)]</c> (a scale and a shift) and <c>[RMSNorm(size)]</c> (a scale; Sculpt's own, TorchSharp has none)
 /// over the last dim, <c>[*, size]</c>.
 /// </summary>
-internal sealed class LastDimNorm(string kind, bool shift) : LayerDefinition(kind, [Sizes.Normalized])
+internal sealed class LastDimNorm(string kind, bool shift) : LayerDefinition(kind, [Sizes.Normalized], [EpsOption(shift ? 1e-5 : 1e-6)])
 {
     public override string ModuleType => shift ? base.ModuleType : "global::Sculpt.Layers." + Module;
 
@@ -40,7 +41,7 @@ internal sealed class LastDimNorm(string kind, bool shift) : LayerDefinition(kin
     public override IEnumerable<ParameterTerm> Parameters(LayerSpec layer) => [Term(layer.Arguments[0]) with { Constant = shift ? 2 : 1 }];
 
     public override string Construction(LayerSpec layer, string config) =>
-        shift ? $"{Nn}.LayerNorm({SizeText(layer.Arguments[0], config)})" : $"new {ModuleType}({SizeText(layer.Arguments[0], config)})";
+        shift ? $"{Nn}.LayerNorm({SizeText(layer.Arguments[0], config)}{Eps(layer)})" : $"new {ModuleType}({SizeText(layer.Arguments[0], config)}{Eps(layer)})";
 
     public override string Describe(LayerSpec layer, string count) =>
         $"{Kind} over the last dim: [*, {ArgumentText(layer.Arguments[0])}], shape unchanged; {count} parameters.";
@@ -50,7 +51,7 @@ internal sealed class LastDimNorm(string kind, bool shift) : LayerDefinition(kin
 /// <c>[GroupNorm(groups, channels)]</c> over <c>[B, channels, ...]</c>: statistics per sample and group of channels, a
 /// scale and a shift per channel; the group count must divide the channel count.
 /// </summary>
-internal sealed class GroupNorm() : LayerDefinition("GroupNorm", [new("The group count", ArgumentRole.Size), Sizes.Channels])
+internal sealed class GroupNorm() : LayerDefinition("GroupNorm", [new("The group count", ArgumentRole.Size), Sizes.Channels], [EpsOption()])
 {
     public override (int Divisor, int Dividend)? Divides => (0, 1);
 
@@ -61,7 +62,8 @@ internal sealed class GroupNorm() : LayerDefinition("GroupNorm", [new("The group
     public override IEnumerable<ParameterTerm> Parameters(LayerSpec layer) => [Term(layer.Arguments[1]) with { Constant = 2 }];
 
     public override string Construction(LayerSpec layer, string config) =>
-        $"{Nn}.GroupNorm({SizeText(layer.Arguments[0], config)}, {SizeText(layer.Arguments[1], config)})";
+        // TorchSharp leaves a GroupNorm's scale and shift uninitialised (torch.empty); PyTorch starts them at one and zero.
+        $"global::Sculpt.Layers.Initialization.OnesAndZeros({Nn}.GroupNorm({SizeText(layer.Arguments[0], config)}, {SizeText(layer.Arguments[1], config)}{Eps(layer)}))";
 
     public override string Describe(LayerSpec layer, string count) =>
         $"GroupNorm of {ArgumentText(layer.Arguments[1])} channels in {ArgumentText(layer.Arguments[0])} groups: [B, {ArgumentText(layer.Arguments[1])}, *], shape unchanged; {count} parameters.";
@@ -71,7 +73,7 @@ internal sealed class GroupNorm() : LayerDefinition("GroupNorm", [new("The group
 /// <c>[InstanceNorm2d(channels)]</c> over <c>[B, channels, H, W]</c>: statistics per sample and channel; as in PyTorch,
 /// no scale or shift unless <c>Affine = true</c>, and no running statistics.
 /// </summary>
-internal sealed class InstanceNorm2d() : LayerDefinition("InstanceNorm2d", [Sizes.Channels], [new("Affine", 0, 0)])
+internal sealed class InstanceNorm2d() : LayerDefinition("InstanceNorm2d", [Sizes.Channels], [new("Affine", 0, 0), EpsOption()])
 {
     public override Shape? Accepts(LayerSpec layer, int index, Shape? actual) =>
         Pattern(Dim.Symbol("B"), SizeDim(layer.Arguments[0]), Dim.Symbol("H"), Dim.Symbol("W"));
@@ -80,7 +82,7 @@ internal sealed class InstanceNorm2d() : LayerDefinition("InstanceNorm2d", [Size
         layer.Option("Affine") != 0 ? [Term(layer.Arguments[0]) with { Constant = 2 }] : [];
 
     public override string Construction(LayerSpec layer, string config) =>
-        $"{Nn}.InstanceNorm2d({SizeText(layer.Arguments[0], config)}, 1e-05, 0.1, {Flag(layer, "Affine")}, false)";
+        $"{Nn}.InstanceNorm2d({SizeText(layer.Arguments[0], config)}, {SourceWriter.Literal(layer.Setting("Eps"))}, 0.1, {Flag(layer, "Affine")}, false)";
 
     public override string Describe(LayerSpec layer, string count) =>
         $"InstanceNorm2d over {ArgumentText(layer.Arguments[0])} channels: [B, {ArgumentText(layer.Arguments[0])}, H, W], shape unchanged; {count} parameters.";

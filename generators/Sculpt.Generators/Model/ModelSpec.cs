@@ -69,7 +69,10 @@ internal sealed record LayerSpec(
     /// <summary>The layer whose weight a <c>[Linear(TiedTo = ...)]</c> shares; set only when it names an Embedding or Linear of the model.</summary>
     public string? TiedTo { get; init; }
 
-    public long Option(string name) =>
+    public long Option(string name) => (long)Setting(name);
+
+    /// <summary>A named setting as written, or its default: a number such as a norm's <c>Eps</c>.</summary>
+    public double Setting(string name) =>
         Options.FirstOrDefault(o => o.Name == name)?.Value ?? LayerCatalog.Of(Kind).Options.First(o => o.Name == name).Default;
 }
 
@@ -80,7 +83,7 @@ internal sealed record LayerInit(string Scheme, double Std, string? ScaleByDepth
 internal sealed record LayerParameter(string Type, string Name);
 
 /// <summary>A named integer setting of a layer attribute.</summary>
-internal sealed record LayerOption(string Name, long Value);
+internal sealed record LayerOption(string Name, double Value);
 
 /// <summary>
 /// A layer size or rate: a literal number, the name of a hyperparameter, or a size expression over

@@ -259,8 +259,8 @@ internal static class ModelParser
         arguments.AddRange(definition.Arguments.Skip(given).Select(a => new LayerArgument(null, a.Default!.Value)));
         bool bias = !attribute.NamedArguments.Any(a => a.Key == "Bias" && a.Value.Value is false);
         var options = attribute.NamedArguments
-            .Where(a => a.Key != "Bias" && a.Value.Value is int or long or bool)
-            .Select(a => new LayerOption(a.Key, a.Value.Value is bool flag ? (flag ? 1 : 0) : System.Convert.ToInt64(a.Value.Value, System.Globalization.CultureInfo.InvariantCulture)))
+            .Where(a => a.Key != "Bias" && a.Value.Value is int or long or bool or double or float)
+            .Select(a => new LayerOption(a.Key, a.Value.Value is bool flag ? (flag ? 1 : 0) : System.Convert.ToDouble(a.Value.Value, System.Globalization.CultureInfo.InvariantCulture)))
             // A convolution's stride, dilation or groups below 1 is reported (SCULPT0006); 1 in its place keeps
             // the generated code compiling (a literal 0 stride also fits TorchSharp's Padding-enum overload) and
             // its parameter count defined.

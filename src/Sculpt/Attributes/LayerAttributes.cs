@@ -74,6 +74,9 @@ public sealed class AvgPool2dAttribute(object kernelSize) : PoolingAttribute(ker
 [System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
 public sealed class BatchNorm2dAttribute(object channels) : System.Attribute
 {
+    /// <summary>Added to the variance (the mean square for RMSNorm) before the square root; PyTorch's default is 1e-5.</summary>
+    public double Eps { get; set; } = 1e-5;
+
     public object Channels { get; } = channels;
 }
 
@@ -81,6 +84,9 @@ public sealed class BatchNorm2dAttribute(object channels) : System.Attribute
 [System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
 public sealed class LayerNormAttribute(object size) : System.Attribute
 {
+    /// <summary>Added to the variance (the mean square for RMSNorm) before the square root; PyTorch's default is 1e-5.</summary>
+    public double Eps { get; set; } = 1e-5;
+
     public object Size { get; } = size;
 }
 
@@ -122,6 +128,9 @@ public sealed class SelfAttentionAttribute(object dim, object heads) : System.At
 [System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
 public sealed class RMSNormAttribute(object size) : System.Attribute
 {
+    /// <summary>Added to the variance (the mean square for RMSNorm) before the square root; PyTorch's default is 1e-6.</summary>
+    public double Eps { get; set; } = 1e-6;
+
     public object Size { get; } = size;
 }
 
@@ -144,6 +153,9 @@ public sealed class AvgPool1dAttribute(object kernelSize) : PoolingAttribute(ker
 [System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
 public sealed class BatchNorm1dAttribute(object channels) : System.Attribute
 {
+    /// <summary>Added to the variance (the mean square for RMSNorm) before the square root; PyTorch's default is 1e-5.</summary>
+    public double Eps { get; set; } = 1e-5;
+
     public object Channels { get; } = channels;
 }
 
@@ -325,6 +337,9 @@ public sealed class UpsampleAttribute(object scaleFactor) : System.Attribute
 [System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
 public sealed class GroupNormAttribute(object groups, object channels) : System.Attribute
 {
+    /// <summary>Added to the variance (the mean square for RMSNorm) before the square root; PyTorch's default is 1e-5.</summary>
+    public double Eps { get; set; } = 1e-5;
+
     public object Groups { get; } = groups;
     public object Channels { get; } = channels;
 }
@@ -333,6 +348,9 @@ public sealed class GroupNormAttribute(object groups, object channels) : System.
 [System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
 public sealed class InstanceNorm2dAttribute(object channels) : System.Attribute
 {
+    /// <summary>Added to the variance (the mean square for RMSNorm) before the square root; PyTorch's default is 1e-5.</summary>
+    public double Eps { get; set; } = 1e-5;
+
     public object Channels { get; } = channels;
 
     /// <summary>A learned scale and shift per channel.</summary>

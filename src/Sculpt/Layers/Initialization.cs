@@ -7,6 +7,22 @@ namespace Sculpt.Layers;
 /// <summary>Applies an <see cref="InitScheme"/> to one layer's parameters, as the generated constructors do.</summary>
 public static class Initialization
 {
+    /// <summary>
+    /// A norm's scale at one and shift at zero, as PyTorch starts them. TorchSharp 0.107's GroupNorm allocates both
+    /// with <c>torch.empty</c> and leaves them uninitialised; the generated constructor passes its GroupNorm through here.
+    /// </summary>
+    /// <returns><paramref name="norm"/>.</returns>
+    public static T OnesAndZeros<T>(T norm) where T : nn.Module
+    {
+        using var _ = no_grad();
+        foreach (var (name, parameter) in norm.named_parameters())
+        {
+            if (name == "weight") parameter.fill_(1);
+            else if (name == "bias") parameter.zero_();
+        }
+        return norm;
+    }
+
     /// <param name="layer">The layer's module.</param>
     /// <param name="scheme">The scheme; <see cref="InitScheme.Default"/> leaves the layer as built.</param>
     /// <param name="std">The standard deviation of <see cref="InitScheme.Normal"/>.</param>
