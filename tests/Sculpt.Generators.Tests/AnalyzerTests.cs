@@ -1205,6 +1205,12 @@ public class AnalyzerTests
             public Tensor Forward(Tensor z) => {|SCULPT0002:Up2(Ops.Relu(Up1(z)))|};
             """),
         Model("""
+            [Linear(8, 8)] private partial Tensor Branch(Tensor x);
+            [DropPath({|SCULPT0006:1.0|})] private partial Tensor Drop(Tensor x);
+            [Forward("B 8 -> B 8")]
+            public Tensor Forward(Tensor x) => x + Drop(Branch(x));
+            """),
+        Model("""
             [LayerNorm(8, Eps = {|SCULPT0006:0|})] private partial Tensor Norm(Tensor x);
             [Forward("B 8 -> B 8")]
             public Tensor Forward(Tensor x) => Norm(x);

@@ -148,3 +148,14 @@ public partial class EpsilonNorms
     [Forward("B 4 3 6 -> B 4 3 6")]
     public Tensor Forward(Tensor x) => Batch(Group(Rms(Layer(x))));
 }
+
+/// <summary>A ConvNeXt-style residual: the branch through stochastic depth, added to its input.</summary>
+[Model(typeof(WidthsConfig))]
+public partial class DropPathResidual
+{
+    [Linear("Hidden", "Hidden")] private partial Tensor Branch(Tensor x);
+    [DropPath(0.25)] private partial Tensor Drop(Tensor x);
+
+    [Forward("B Hidden -> B Hidden")]
+    public Tensor Forward(Tensor x) => x + Drop(Branch(x));
+}

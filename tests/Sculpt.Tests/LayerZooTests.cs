@@ -194,4 +194,27 @@ public class LayerZooTests
         Assert.True(group["Norm.weight"].eq(1).all().item<bool>());
         Assert.True(group["Norm.bias"].eq(0).all().item<bool>());
     }
+
+    [Fact]
+    public void Drop_path_drops_whole_samples_in_training_and_nothing_in_eval()
+    {
+        using var model = new DropPathResidual(new WidthsConfig { Hidden = 6 });
+        var branch = (TorchSharp.Modules.Linear)model.named_children().Single(c => c.name == "Branch").module;
+        using var x = randn(4000, 6);
+        using var full = x + branch.call(x);
+        model.train();
+        using (var y = model.call(x))
+        {
+            // Each sample keeps its branch scaled by 1/0.75, or loses it: nothing in between, and about a quarter lose it.
+            using var kept = (y - x - branch.call(x) / 0.75).abs().amax([1]).lt(1e-4);
+            using var dropped = (y - x).abs().amax([1]).lt(1e-6);
+            Assert.True((kept | dropped).all().item<bool>());
+            double share = dropped.to_type(ScalarType.Float64).mean().item<double>();
+            Assert.InRange(share, 0.2, 0.3);
+        }
+        model.eval();
+        using var evaluated = model.call(x);
+        Assert.True(allclose(evaluated, full));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Sculpt.Layers.DropPath(1.0));
+    }
 }

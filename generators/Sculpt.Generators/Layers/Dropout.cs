@@ -22,3 +22,17 @@ internal sealed class Identity() : LayerDefinition("Identity", [])
 
     public override string Describe(LayerSpec layer, string count) => "Identity: returns its input; no parameters.";
 }
+
+/// <summary>
+/// <c>[DropPath(p)]</c>, stochastic depth on a residual branch: each sample's whole input dropped with probability
+/// p in training (the rest scaled by 1/(1-p)); identity in eval mode; Sculpt's own module.
+/// </summary>
+internal sealed class DropPath() : LayerDefinition("DropPath", [Sizes.Probability])
+{
+    public override string ModuleType => "global::Sculpt.Layers.DropPath";
+
+    public override string Construction(LayerSpec layer, string config) => $"new {ModuleType}({RateText(layer.Arguments[0], config)})";
+
+    public override string Describe(LayerSpec layer, string count) =>
+        $"DropPath with p = {RateDoc(layer.Arguments[0])}: drops whole samples of a residual branch in training; shape unchanged; identity in eval mode.";
+}

@@ -14,6 +14,7 @@ internal static class LayerCatalog
         new Dropout("Dropout1d", "whole channels of [B, C, L]"),
         new Dropout("Dropout2d", "whole channels of [B, C, H, W]"),
         new Dropout("AlphaDropout"),
+        new DropPath(),
         new Identity(),
         new Convolution(spatial: 1),
         new Convolution(spatial: 2),

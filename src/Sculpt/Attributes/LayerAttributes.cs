@@ -21,6 +21,16 @@ public sealed class LinearAttribute(object inFeatures, object outFeatures) : Sys
     public string? TiedTo { get; set; }
 }
 
+/// <summary>
+/// Stochastic depth on a residual branch: in training each sample's whole input is dropped with the given
+/// probability (a number or a hyperparameter name) and the rest scaled up; identity in eval mode.
+/// </summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class DropPathAttribute(object probability) : System.Attribute
+{
+    public object Probability { get; } = probability;
+}
+
 /// <summary>Dropout with the given probability (a number or a hyperparameter name); identity in eval mode.</summary>
 [System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
 public sealed class DropoutAttribute(object probability) : System.Attribute
