@@ -10,6 +10,7 @@ internal static class KnownTypes
     public const string TrainerAttribute = "Sculpt.TrainerAttribute";
     public const string ShapeAttribute = "Sculpt.ShapeAttribute";
     public const string SubmodelAttribute = "Sculpt.SubmodelAttribute";
+    public const string ParameterAttribute = "Sculpt.ParameterAttribute";
     public const string InitAttribute = "Sculpt.InitAttribute";
     public const string Ops = "Sculpt.Ops";
     public const string CsvDatasetAttribute = "Sculpt.CsvDatasetAttribute";

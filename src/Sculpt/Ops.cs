@@ -257,6 +257,19 @@ public static class Ops
         return x.argmax(dim, keepDim);
     }
 
+    /// <summary>
+    /// <paramref name="token"/>, whose first dim is 1, repeated along it to <paramref name="like"/>'s batch without
+    /// copying: a learned class token <c>[1, 1, D]</c> becomes <c>[B, 1, D]</c> to be concatenated with <c>[B, T, D]</c>.
+    /// </summary>
+    public static torch.Tensor ExpandBatch(torch.Tensor token, torch.Tensor like)
+    {
+        if (token.dim() == 0 || token.size(0) != 1 || like.dim() == 0)
+            throw ShapeMismatchException.ForOp("Ops.ExpandBatch", "[1, ...] along the batch of [B, ...]", "the token's first dim must be 1 and the other tensor needs a batch dim", token);
+        var sizes = token.shape.ToArray();
+        sizes[0] = like.size(0);
+        return token.expand(sizes);
+    }
+
     /// <summary>Each value limited to [<paramref name="min"/>, <paramref name="max"/>]; shape unchanged.</summary>
     public static torch.Tensor Clamp(torch.Tensor x, double min, double max) => x.clamp(min, max);
 

@@ -1174,6 +1174,33 @@ public class AnalyzerTests
             public Tensor Forward(Tensor h) => Head({|SCULPT0019:Ops.Max(h, 2)|});
             """),
 
+        // Learned tensors ([Parameter]): sizes known when the model is built, uses shape-checked.
+        Model("""
+            [Parameter("1 {|SCULPT0005:T|} Hidden")] private partial Tensor Positions { get; }
+            [Forward("B T Hidden -> B T Hidden")]
+            public Tensor Forward(Tensor x) => x + Positions;
+            """),
+        Model("""
+            [Parameter("1 {|SCULPT0003:Hidden*|}")] private partial Tensor Scale { get; }
+            [Forward("B Hidden -> B Hidden")]
+            public Tensor Forward(Tensor x) => x * Scale;
+            """),
+        Model("""
+            [Parameter("1 Hidden")] public Tensor {|SCULPT0009:Scale|} { get; set; } = null!;
+            [Forward("B Hidden -> B Hidden")]
+            public Tensor Forward(Tensor x) => x;
+            """),
+        Model("""
+            [Parameter("1 17 Hidden")] private partial Tensor Positions { get; }
+            [Forward("B 16 Hidden -> B 16 Hidden")]
+            public Tensor Forward(Tensor x) => {|SCULPT0008:x + Positions|};
+            """),
+        Model("""
+            [Parameter("2 1 Hidden")] private partial Tensor ClassToken { get; }
+            [Forward("B 16 Hidden -> B 17 Hidden")]
+            public Tensor Forward(Tensor x) => Ops.Concat(1, {|SCULPT0001:Ops.ExpandBatch(ClassToken, x)|}, x);
+            """),
+
         // Once listed as valid: a reshape that writes the batch and time in runs only for B = T = 4.
         Model("""
             [Linear("Hidden", 2)] private partial Tensor L(Tensor x);
@@ -2190,6 +2217,25 @@ public class AnalyzerTests
                 return Head(Ops.Concat(1, pooled, Ops.Max(Ops.Narrow(conv, 1, 0, 1), 1) + gated));
             }
             """),
+
+        // A vision transformer in miniature: a learned class token, position table and layer scale.
+        Model("""
+            [Conv2d(3, "Hidden", 4, Stride = 4)] private partial Tensor Patchify(Tensor x);
+            [Parameter("1 1 Hidden")] private partial Tensor ClassToken { get; }
+            [Parameter("1 Patches+1 Hidden", Std = 0.02)] private partial Tensor Positions { get; }
+            [Parameter("Hidden", Fill = 1e-6)] private partial Tensor LayerScale { get; }
+            [LayerNorm("Hidden", Eps = 1e-6)] private partial Tensor Norm(Tensor x);
+            [SelfAttention("Hidden", 4)] private partial Tensor Attend(Tensor x);
+            [Linear("Hidden", 10)] private partial Tensor Head(Tensor x);
+            [Forward("B 3 32 32 -> B 10")]
+            public Tensor Forward(Tensor image)
+            {
+                var patches = Ops.Transpose(Ops.Flatten(Patchify(image), 2), 1, 2);
+                var tokens = Ops.Concat(1, Ops.ExpandBatch(this.ClassToken, patches), patches) + Positions;
+                tokens = tokens + LayerScale * Attend(Norm(tokens));
+                return Head(Ops.Select(Norm(tokens), 1, 0));
+            }
+            """, "    public int Patches => 64;"),
 
         // Sizes written as arithmetic, in layer arguments and in signatures.
         Model("""

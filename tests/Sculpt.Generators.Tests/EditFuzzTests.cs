@@ -107,6 +107,20 @@ public class EditFuzzTests
             [Label(ClassNames = ["setosa", "versicolor", "virginica"])] public string Species { get; init; } = "";
         }
         """)]
+    // Edit 1406 after learned tensors: two [Parameter] properties of one name (the user's CS0102) made the summary throw.
+    [InlineData("""
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [Model]
+        public partial class Tokens
+        {
+            [Parameter("1 1 8")] private partial Tensor ClassToken { get; }
+            [Parameter("1 1 8")] private partial Tensor ClassToken { get; }
+            [Forward("B 4 8 -> B 5 8")]
+            public Tensor Forward(Tensor x) => Ops.Concat(1, Ops.ExpandBatch(ClassToken, x), x);
+        }
+        """)]
     // Edit 837 of the fuzz after the issue 15 corpus: a model named like its generated forward override (CS0542).
     [InlineData("""
         using Sculpt;

@@ -159,3 +159,39 @@ public partial class DropPathResidual
     [Forward("B Hidden -> B Hidden")]
     public Tensor Forward(Tensor x) => x + Drop(Branch(x));
 }
+
+[HyperParameters]
+public partial record TinyVitConfig : TrainingHyperParameters
+{
+    public int Dim { get; init; } = 16;
+    public int Heads { get; init; } = 4;
+    public int Patch { get; init; } = 4;
+
+    /// <summary>Patches per image: (16 / Patch)^2.</summary>
+    public int Patches => (16 / Patch) * (16 / Patch);
+}
+
+/// <summary>
+/// A vision transformer in miniature, as torchvision's vit_b_16 is built: patches by a strided convolution,
+/// a learned class token in front, a learned position table added, a pre-norm block, the class token classified.
+/// </summary>
+[Model(typeof(TinyVitConfig))]
+public partial class TinyVit
+{
+    [Conv2d(3, "Dim", 4, Stride = 4)] private partial Tensor Patchify(Tensor x);
+    [Parameter("1 1 Dim")] private partial Tensor ClassToken { get; }
+    [Parameter("1 Patches+1 Dim", Std = 0.02)] private partial Tensor Positions { get; }
+    [Parameter("Dim", Fill = 1e-6)] private partial Tensor LayerScale { get; }
+    [LayerNorm("Dim", Eps = 1e-6)] private partial Tensor Norm(Tensor x);
+    [SelfAttention("Dim", "Heads")] private partial Tensor Attend(Tensor x);
+    [Linear("Dim", 10)] private partial Tensor Head(Tensor x);
+
+    [Forward("B 3 16 16 -> B 10")]
+    public Tensor Forward(Tensor image)
+    {
+        var patches = Ops.Transpose(Ops.Flatten(Patchify(image), 2), 1, 2);
+        var tokens = Ops.Concat(1, Ops.ExpandBatch(ClassToken, patches), patches) + Positions;
+        tokens = tokens + LayerScale * Attend(Norm(tokens));
+        return Head(Ops.Select(Norm(tokens), 1, 0));
+    }
+}

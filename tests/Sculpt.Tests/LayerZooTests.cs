@@ -217,4 +217,35 @@ public class LayerZooTests
         Assert.True(allclose(evaluated, full));
         Assert.Throws<ArgumentOutOfRangeException>(() => new Sculpt.Layers.DropPath(1.0));
     }
+
+    [Fact]
+    public void Learned_tensors_are_registered_counted_started_and_shape_checked()
+    {
+        var config = new TinyVitConfig();
+        using var model = new TinyVit(config);
+        var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        Assert.Equal(new long[] { 1, 1, 16 }, parameters["ClassToken"].shape);
+        Assert.Equal(new long[] { 1, 17, 16 }, parameters["Positions"].shape);
+        Assert.True(parameters["ClassToken"].eq(0).all().item<bool>());
+        Assert.True(parameters["LayerScale"].eq(1e-6f).all().item<bool>());
+        double std = parameters["Positions"].std().item<float>();
+        Assert.InRange(std, 0.01, 0.03);
+        // Conv 3x16x4x4 + 16, the three learned tensors, LayerNorm 2x16, attention 4x16x16 + 4x16, head 16x10 + 10.
+        long expected = (3 * 16 * 16 + 16) + 16 + 17 * 16 + 16 + 2 * 16 + (4 * 16 * 16 + 4 * 16) + (16 * 10 + 10);
+        Assert.Equal(expected, model.ParameterCount);
+        Assert.Equal(model.parameters().Sum(p => p.numel()), model.ParameterCount);
+        Assert.Equal(expected, TinyVit.CountParameters(config));
+        Assert.Contains("Positions", model.state_dict().Keys);
+
+        using var images = randn(2, 3, 16, 16);
+        using var logits = model.call(images);
+        Assert.Equal(new long[] { 2, 10 }, logits.shape);
+        var summary = model.Summary(("B", 2));
+        Assert.Equal("[1, 17, 16]", summary.Concrete(summary.Rows.Single(r => r.Name == "Positions")));
+        Assert.Equal("[2, 17, 16]", summary.Concrete(summary.Rows.Single(r => r.Name == "Ops.Concat")));
+        Assert.Equal(expected, summary.Rows.Sum(r => r.Parameters));
+        // The class token's gradient flows: it is trained like any weight.
+        logits.sum().backward();
+        Assert.NotNull(parameters["ClassToken"].grad);
+    }
 }

@@ -84,6 +84,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CannotGenerate, property.Locations.FirstOrDefault(), problem));
                         }
                         else if (property.PartialDefinitionPart is null) RepeatArgument(context, type, property, config);
+                        if (property.PartialDefinitionPart is null) LearnedTensor(context, type, property, config);
                     }
                     SubmodelCycle(context, type);
                     LayerArguments(context, type, config);
@@ -505,6 +506,44 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
             };
             context.ReportDiagnostic(diagnostic);
         }, context.CancellationToken);
+    }
+
+    /// <summary>
+    /// A <c>[Parameter]</c> property: SCULPT0009 when Sculpt cannot implement it, SCULPT0003 on a shape that does not
+    /// parse, SCULPT0005 on a name that is no integer hyperparameter (its sizes must be known when the model is built).
+    /// </summary>
+    private static void LearnedTensor(SymbolAnalysisContext context, INamedTypeSymbol type, IPropertySymbol property, INamedTypeSymbol? config)
+    {
+        var attribute = property.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ParameterAttribute);
+        if (attribute is null) return;
+        if (DeclarationRules.LearnedProblem(property) is { } problem)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CannotGenerate, property.Locations.FirstOrDefault(), problem));
+            return;
+        }
+        if (attribute.ConstructorArguments is not [{ Value: string text }]
+            || attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) is not AttributeSyntax { ArgumentList.Arguments: [var argument, ..] }) return;
+        var sizes = ModelParser.DimNames(config);
+        var (shape, error) = SignatureParser.ParseShape(text, 0, text.Length, sizes);
+        if (error is not null)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidSignature, InsideString(argument.Expression, error.Start, error.Length), error.Message));
+            return;
+        }
+        int at = 0;
+        foreach (var token in text.Split(' '))
+        {
+            foreach (var name in System.Text.RegularExpressions.Regex.Matches(token, "[A-Za-z_][A-Za-z0-9_]*").Cast<System.Text.RegularExpressions.Match>())
+            {
+                if (sizes.Contains(name.Value)) continue;
+                string hint = config is null
+                    ? " (the model has no hyperparameters: declare them with [Model(typeof(...))]); a learned tensor's sizes are known when the model is built"
+                    : Suggestion(name.Value, sizes) + "; a learned tensor's sizes are known when the model is built";
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnknownHyperParameter, InsideString(argument.Expression, at + name.Index, name.Length), name.Value, config?.Name ?? type.Name, hint));
+                return;
+            }
+            at += token.Length + 1;
+        }
     }
 
     /// <summary>

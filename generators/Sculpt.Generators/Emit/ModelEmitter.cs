@@ -49,6 +49,14 @@ internal static class ModelEmitter
             w.Line();
         }
 
+        foreach (var learned in spec.Learned)
+        {
+            w.Line($"/// <summary>The learned tensor behind <see cref=\"{learned.Name}\"/>, {Escape(learned.Shape.ToString())}; its state-dict name is \"{learned.Name}\".</summary>");
+            w.Line($"[global::TorchSharp.Utils.ComponentName(Name = {SourceWriter.Quote(learned.Name)})]");
+            w.Line($"private readonly global::TorchSharp.Modules.Parameter {learned.Field};");
+            w.Line();
+        }
+
         if (hasConfig)
         {
             w.Line("/// <summary>The hyperparameters this model was built from.</summary>");
@@ -94,6 +102,10 @@ internal static class ModelEmitter
                 : std;
             w.Line($"global::Sculpt.Layers.Initialization.Apply({layer.Field}, global::Sculpt.InitScheme.{init.Scheme}, {std}, {outputStd});");
         }
+        foreach (var learned in spec.Learned)
+        {
+            w.Line($"{learned.Field} = global::Sculpt.Layers.Initialization.Learned(new long[] {{ {string.Join(", ", learned.Shape.Dims.Select(d => Size(d, "config")))} }}, {SourceWriter.Literal(learned.Std)}, {SourceWriter.Literal(learned.Fill)});");
+        }
         bool tied = spec.Layers.Any(l => l.TiedTo is not null);
         if (tied) w.Line("TieWeights();");
         foreach (var submodel in spec.Submodels)
@@ -133,6 +145,14 @@ internal static class ModelEmitter
             w.Line();
         }
 
+        foreach (var learned in spec.Learned)
+        {
+            string start = learned.Std > 0 ? $"N(0, {SourceWriter.Literal(learned.Std)})" : learned.Fill != 0 ? $"all {SourceWriter.Literal(learned.Fill)}" : "zeros";
+            w.Line($"/// <summary>A learned tensor {Escape(learned.Shape.ToString())}, starting at {start}.</summary>");
+            w.Line($"{learned.Accessibility} partial global::TorchSharp.torch.Tensor {Names.Identifier(learned.Name)} => {learned.Field};");
+            w.Line();
+        }
+
         foreach (var submodel in spec.Submodels)
         {
             w.Line($"/// <summary>Sub-model {submodel.ShortType}; call it with <c>{submodel.Name}.call(x)</c>.</summary>");
@@ -148,6 +168,10 @@ internal static class ModelEmitter
         foreach (var submodel in spec.Submodels)
         {
             total += " + " + SubmodelCount(submodel, configName);
+        }
+        foreach (var learned in spec.Learned)
+        {
+            total += " + " + string.Join(" * ", learned.Shape.Dims.Select(d => Size(d, configName)));
         }
         w.Line(hasConfig
             ? $"public static long CountParameters({spec.ConfigType} {configName}) => {total};"
@@ -300,6 +324,8 @@ internal static class ModelEmitter
         {
             rows.Add(new SummaryRowSpec(unused.Name, unused.ShortType, null, unused.Name));
         }
+        var learnedTensors = spec.Learned.GroupBy(l => l.Name).ToDictionary(g => g.Key, g => g.First());
+        foreach (var learned in spec.Learned) rows.Add(new SummaryRowSpec(learned.Name, "Parameter", learned.Shape, learned.Name));
 
         const string Sizes = "global::System.Collections.Generic.IReadOnlyDictionary<string, long>";
         w.Line("/// <inheritdoc/>");
@@ -320,7 +346,9 @@ internal static class ModelEmitter
             layers.TryGetValue(row.Name, out var layer);
             string parameters = row.LayerName is not null && layer is not null
                 ? LayerEmission.ParameterCount(layer, "config")
-                : row.LayerName is not null && submodel is not null ? SubmodelCount(submodel, "config") : "0L";
+                : row.LayerName is not null && submodel is not null ? SubmodelCount(submodel, "config")
+                : row.Kind == "Parameter" && learnedTensors.TryGetValue(row.Name, out var tensor) ? string.Join(" * ", tensor.Shape.Dims.Select(d => Size(d, "config")))
+                : "0L";
             string multiplyAdds = layer is not null ? LayerEmission.MultiplyAdds(layer, "config")
                 : submodel is not null ? SubmodelMultiplyAdds(submodel, "config")
                 : row.Name == "Ops.MatMul" ? "null" : "0L";
@@ -418,6 +446,18 @@ internal static class ModelEmitter
         if (constant != 0 || terms.Count == 0) terms.Add(SourceWriter.Literal(constant) + "L");
         return string.Join(" + ", terms);
     }
+
+    /// <summary>A size known once a config is, as a <c>long</c> C# expression over <paramref name="config"/>.</summary>
+    private static string Size(Dim dim, string config) => dim.Kind switch
+    {
+        DimKind.Constant => SourceWriter.Literal(dim.Value) + "L",
+        DimKind.HyperParameter => $"(long){config}.{Names.Identifier(dim.Name)}",
+        DimKind.Product => "(" + string.Join(" * ", dim.Factors.Select(f => Size(f, config))) + ")",
+        DimKind.Sum => "(" + string.Join(" + ", dim.Factors.Select(f => Size(f, config))) + ")",
+        DimKind.Quotient => $"({Size(dim.Factors[0], config)} / {Size(dim.Factors[1], config)})",
+        DimKind.Window => $"(({Size(dim.Factors[0], config)} + {dim.Window[0]}L) / {dim.Window[1]}L + 1L)",
+        _ => "0L",
+    };
 
     private static string OneLine(string text) => text.Replace("\r\n", " ").Replace('\n', ' ').Replace('\r', ' ');
 

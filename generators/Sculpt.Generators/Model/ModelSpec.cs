@@ -17,6 +17,18 @@ internal sealed record ModelSpec(
 
     /// <summary>Models held as members, built from the same hyperparameters.</summary>
     public EquatableArray<SubmodelSpec> Submodels { get; init; } = EquatableArray<SubmodelSpec>.Empty;
+
+    /// <summary>Learned tensors of the model itself (<c>[Parameter("1 1 Dim")]</c>: a class token, a position table, a layer scale).</summary>
+    public EquatableArray<LearnedSpec> Learned { get; init; } = EquatableArray<LearnedSpec>.Empty;
+}
+
+/// <summary>
+/// A <c>[Parameter]</c> property: a tensor of the declared shape (every size known when the model is built),
+/// registered under the property's name, starting at zeros, <paramref name="Fill"/>, or N(0, <paramref name="Std"/>).
+/// </summary>
+internal sealed record LearnedSpec(string Name, string Accessibility, Shape Shape, double Std, double Fill)
+{
+    public string Field { get; init; } = "";
 }
 
 /// <summary>

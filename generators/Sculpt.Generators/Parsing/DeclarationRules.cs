@@ -118,6 +118,16 @@ internal static class DeclarationRules
     private static readonly string[] Roles = new[] { KnownTypes.HyperParametersAttribute, KnownTypes.ModelAttribute, KnownTypes.TrainerAttribute }
         .Concat(DatasetParser.Attributes).ToArray();
 
+    /// <summary>Why Sculpt cannot implement a <c>[Parameter]</c> property, or null.</summary>
+    public static string? LearnedProblem(IPropertySymbol property)
+    {
+        if (!property.IsPartialDefinition && property.PartialDefinitionPart is null || property.IsStatic || property.SetMethod is not null)
+            return $"[Parameter] '{property.Name}' must be a partial get-only instance property: private partial Tensor {property.Name} {{ get; }}";
+        if (property.Type.ToDisplayString() != "TorchSharp.torch.Tensor")
+            return $"[Parameter] '{property.Name}' must be a Tensor; it is {property.Type.ToDisplayString()}";
+        return null;
+    }
+
     /// <summary>Why a type marked with two Sculpt roles ([HyperParameters] and [CsvDataset], say) cannot be generated, or null.</summary>
     public static string? RolesProblem(INamedTypeSymbol type)
     {

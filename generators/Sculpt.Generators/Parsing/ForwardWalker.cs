@@ -401,6 +401,17 @@ internal sealed class ForwardWalker
         return false;
     }
 
+    /// <summary>A <c>[Parameter]</c> property of the model: the learned tensor, with its declared shape; unknown for anything else.</summary>
+    private Value Learned(ExpressionSyntax expression)
+    {
+        if (_model.GetSymbolInfo(expression, _cancellation).Symbol is not IPropertySymbol property
+            || !SymbolEqualityComparer.Default.Equals(property.ContainingType, _type)
+            || property.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ParameterAttribute) is not { ConstructorArguments: [{ Value: string text }] }
+            || _dimNames is not HyperParameterSizes sizes
+            || ModelParser.LearnedShape(text, sizes) is not { } shape) return Value.Unknown;
+        return new Value(shape, $"'{property.Name}' (a learned {shape})");
+    }
+
     /// <summary>A value that is one of two: each dim where both agree, unknown elsewhere, unknown when ranks differ.</summary>
     private static Value Join(Value a, Value b)
     {
@@ -440,7 +451,9 @@ internal sealed class ForwardWalker
             case ParenthesizedExpressionSyntax parenthesized:
                 return Evaluate(parenthesized.Expression);
             case IdentifierNameSyntax identifier:
-                return _locals.TryGetValue(identifier.Identifier.ValueText, out var value) ? value : Value.Unknown;
+                return _locals.TryGetValue(identifier.Identifier.ValueText, out var value) ? value : Learned(identifier);
+            case MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: IdentifierNameSyntax member } when !_locals.ContainsKey(member.Identifier.ValueText):
+                return Learned(member);
             case InvocationExpressionSyntax invocation:
                 try
                 {
@@ -723,6 +736,7 @@ internal sealed class ForwardWalker
                 "Pad" when constants.Count == 2 => OpRules.Pad(input.Shape, constants[0], constants[1]),
                 "Clamp" => new RuleResult(input.Shape, null),
                 "Where" when tensors.Count == 3 => Where(tensors),
+                "ExpandBatch" when tensors.Count == 2 => OpRules.ExpandBatch(tensors[0].Shape, tensors[1].Shape),
                 "Softmax" when constants.Count == 1 => OpRules.Softmax(input.Shape, constants[0]),
                 "Select" when constants.Count == 2 => OpRules.Select(input.Shape, constants[0], constants[1]),
                 "Positions" => OpRules.Positions(input.Shape),
@@ -822,6 +836,7 @@ internal sealed class ForwardWalker
         "Squeeze" => "a dim of size 1",
         "Narrow" => "a range inside the dim",
         "Where" => "a condition and two values that broadcast together",
+        "ExpandBatch" => "a [1, ...] token and a batch [B, ...]",
         "Reshape" => "as many elements as the new shape",
         "MatMul" => "[*, N, K] and [*, K, M]",
         "Concat" => "tensors that differ only along the joined dim",

@@ -59,8 +59,41 @@ internal static class ModelParser
         {
             Submodels = submodels,
             Checks = checks.ToEquatableArray(),
+            Learned = Learned(type, dimNames).Select(l => l.Spec with { Field = fields.For(l.Spec.Name) }).ToEquatableArray(),
         };
     }
+
+    /// <summary>
+    /// The <c>[Parameter]</c> properties Sculpt implements whose shape is known when the model is built (integers,
+    /// hyperparameters, arithmetic of those); the analyzer reports the rest (SCULPT0003, SCULPT0005, SCULPT0009).
+    /// </summary>
+    public static IEnumerable<(LearnedSpec Spec, IPropertySymbol Property)> Learned(INamedTypeSymbol type, HyperParameterSizes dimNames)
+    {
+        foreach (var property in type.GetMembers().OfType<IPropertySymbol>())
+        {
+            var attribute = property.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ParameterAttribute);
+            if (attribute is null || DeclarationRules.LearnedProblem(property) is not null) continue;
+            if (property.PartialDefinitionPart is not null || !ImplementedBySculpt(property.PartialImplementationPart)) continue;
+            if (attribute.ConstructorArguments is not [{ Value: string text }] || LearnedShape(text, dimNames) is not { } shape) continue;
+            double Named(string name) => attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value.Value is double value ? value : 0;
+            yield return (new LearnedSpec(property.Name, ImplementationModifiers(property), shape, Named("Std"), Named("Fill")), property);
+        }
+    }
+
+    /// <summary>A learned tensor's shape, or null when it does not parse or a size is not known when the model is built (a symbol such as B).</summary>
+    public static Shape? LearnedShape(string text, HyperParameterSizes dimNames)
+    {
+        var (shape, error) = SignatureParser.ParseShape(text, 0, text.Length, dimNames);
+        return error is null && shape!.Dims.All(Built) ? shape : null;
+    }
+
+    /// <summary>A size known once a config is: an integer, a hyperparameter, or arithmetic of those.</summary>
+    private static bool Built(Dim dim) => dim.Kind switch
+    {
+        DimKind.Constant or DimKind.HyperParameter => true,
+        DimKind.Product or DimKind.Sum or DimKind.Quotient or DimKind.Window => dim.Factors.All(Built),
+        _ => false,
+    };
 
     /// <summary>
     /// <paramref name="argument"/> as the generator writes it: a name of no fitting hyperparameter

@@ -179,6 +179,15 @@ internal static class OpRules
         return RuleResult.Of(input.Dims.Where((_, i) => i != d));
     }
 
+    /// <summary>A <c>[1, ...]</c> token repeated along <paramref name="like"/>'s batch: <c>[B, ...]</c>.</summary>
+    public static RuleResult ExpandBatch(Shape? token, Shape? like)
+    {
+        if (token is null || like is null || token.HasVariadic || like.HasVariadic) return RuleResult.Unknown;
+        if (token.Rank == 0 || like.Rank == 0) return RuleResult.Fail("both need a first dim");
+        if (token.Dims[0].WithDefaults is { } first && first != 1) return RuleResult.Fail($"the token's first dim is {token.Dims[0].Explained}, not 1");
+        return RuleResult.Of(token.Dims.Select((d, i) => i == 0 ? like.Dims[0] : d));
+    }
+
     /// <summary>A new dim of size 1 at <paramref name="dim"/> (counted in the result, as PyTorch does).</summary>
     public static RuleResult Unsqueeze(Shape? input, long dim)
     {

@@ -41,6 +41,24 @@ public sealed class ShapeAttribute(string signature) : System.Attribute
 }
 
 /// <summary>
+/// Marks a <c>partial</c> get-only <c>Tensor</c> property as a learned tensor of the model with the given shape
+/// (integers, hyperparameters and arithmetic of those: <c>"1 1 Dim"</c>, <c>"1 Patches+1 Dim"</c>): a class
+/// token, a position table, a layer scale. It is registered under the property's name, counted, trained, saved,
+/// and its uses in the forward body are shape-checked. It starts at zeros unless <see cref="Std"/> or <see cref="Fill"/> says otherwise.
+/// </summary>
+[System.AttributeUsage(System.AttributeTargets.Property, Inherited = false)]
+public sealed class ParameterAttribute(string shape) : System.Attribute
+{
+    public string Shape { get; } = shape;
+
+    /// <summary>Start from N(0, Std) when above 0 (ViT's position table: 0.02).</summary>
+    public double Std { get; set; }
+
+    /// <summary>Start with every value equal to this (ConvNeXt's layer scale: 1e-6); used when <see cref="Std"/> is 0.</summary>
+    public double Fill { get; set; }
+}
+
+/// <summary>
 /// Marks a <c>partial</c> get-only property whose type is another <see cref="ModelAttribute"/>
 /// model: the generator builds it from the same hyperparameters and registers it under the
 /// property's name (state-dict keys <c>Encoder.Hidden1.weight</c>). Call it with

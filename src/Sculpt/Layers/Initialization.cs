@@ -7,6 +7,14 @@ namespace Sculpt.Layers;
 /// <summary>Applies an <see cref="InitScheme"/> to one layer's parameters, as the generated constructors do.</summary>
 public static class Initialization
 {
+    /// <summary>A model's own learned tensor (<c>[Parameter]</c>) of <paramref name="shape"/>: N(0, <paramref name="std"/>) when it is above 0, else filled with <paramref name="fill"/>.</summary>
+    public static TorchSharp.Modules.Parameter Learned(long[] shape, double std, double fill)
+    {
+        using var _ = no_grad();
+        using var values = std > 0 ? normal(0, std, shape) : full(shape, fill);
+        return new TorchSharp.Modules.Parameter(values.clone());
+    }
+
     /// <summary>
     /// A norm's scale at one and shift at zero, as PyTorch starts them. TorchSharp 0.107's GroupNorm allocates both
     /// with <c>torch.empty</c> and leaves them uninitialised; the generated constructor passes its GroupNorm through here.
