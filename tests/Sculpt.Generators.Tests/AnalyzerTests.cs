@@ -1238,6 +1238,17 @@ public class AnalyzerTests
             public Tensor Forward(Tensor x) => x + Drop(Branch(x));
             """),
         Model("""
+            [Lstm(8, 6, Layers = 2, Dropout = {|SCULPT0006:1.0|})] private partial Tensor Encode(Tensor x);
+            [Forward("B T 8 -> B T 6")]
+            public Tensor Forward(Tensor x) => Encode(x);
+            """),
+        Model("""
+            [Conv2d(3, 16, 3, Padding = 1)] private partial Tensor Conv(Tensor x);
+            [LayerNorm2d(8, Eps = 1e-6)] private partial Tensor Norm(Tensor x);
+            [Forward("B 3 H W -> B 16 H W")]
+            public Tensor Forward(Tensor x) => Norm({|SCULPT0001:Conv(x)|});
+            """),
+        Model("""
             [LayerNorm(8, Eps = {|SCULPT0006:0|})] private partial Tensor Norm(Tensor x);
             [Forward("B 8 -> B 8")]
             public Tensor Forward(Tensor x) => Norm(x);
@@ -2216,6 +2227,20 @@ public class AnalyzerTests
                 var gated = Ops.Where(peak > 0, peak, Ops.Clamp(peak, -1.0, 0.0));
                 return Head(Ops.Concat(1, pooled, Ops.Max(Ops.Narrow(conv, 1, 0, 1), 1) + gated));
             }
+            """),
+
+        // A ConvNeXt block: depthwise 7x7, channel LayerNorm, inverted MLP, layer scale, stochastic depth.
+        Model("""
+            [Conv2d("Width", "Width", 7, Padding = 3, Groups = 32)] private partial Tensor Depthwise(Tensor x);
+            [LayerNorm2d("Width", Eps = 1e-6)] private partial Tensor Norm(Tensor x);
+            [Conv2d("Width", "Width * 4", 1)] private partial Tensor Expand(Tensor x);
+            [GELU] private partial Tensor Act(Tensor x);
+            [Conv2d("Width * 4", "Width", 1)] private partial Tensor Reduce(Tensor x);
+            [Parameter("Width 1 1", Fill = 1e-6)] private partial Tensor LayerScale { get; }
+            [DropPath("Dropout")] private partial Tensor Drop(Tensor x);
+            [Gru(8, 6, Layers = 3, Dropout = 0.2, Bidirectional = true)] private partial Tensor Rows(Tensor x);
+            [Forward("B Width H W, B T 8 -> B Width H W")]
+            public Tensor Forward(Tensor x, Tensor rows) => x + Drop(LayerScale * Reduce(Act(Expand(Norm(Depthwise(x)))))) + 0 * Ops.Sum(Ops.Sum(Rows(rows), 2), 1).reshape(-1, 1, 1, 1);
             """),
 
         // A vision transformer in miniature: a learned class token, position table and layer scale.

@@ -195,3 +195,20 @@ public partial class TinyVit
         return Head(Ops.Select(Norm(tokens), 1, 0));
     }
 }
+
+/// <summary>A ConvNeXt-style block: depthwise 7x7, channel LayerNorm, an inverted MLP, layer scale, stochastic depth.</summary>
+[Model]
+public partial class ConvNextBlock
+{
+    [Conv2d(8, 8, 7, Padding = 3, Groups = 8)] private partial Tensor Depthwise(Tensor x);
+    [LayerNorm2d(8, Eps = 1e-6)] private partial Tensor Norm(Tensor x);
+    [Conv2d(8, 32, 1)] private partial Tensor Expand(Tensor x);
+    [GELU] private partial Tensor Act(Tensor x);
+    [Conv2d(32, 8, 1)] private partial Tensor Reduce(Tensor x);
+    [Parameter("8 1 1", Fill = 1e-6)] private partial Tensor LayerScale { get; }
+    [DropPath(0.1)] private partial Tensor Drop(Tensor x);
+    [Lstm(8, 6, Layers = 2, Dropout = 0.3)] private partial Tensor Rows(Tensor x);
+
+    [Forward("B 8 H W -> B 8 H W")]
+    public Tensor Forward(Tensor x) => x + Drop(LayerScale * Reduce(Act(Expand(Norm(Depthwise(x))))));
+}

@@ -248,4 +248,28 @@ public class LayerZooTests
         logits.sum().backward();
         Assert.NotNull(parameters["ClassToken"].grad);
     }
+
+    [Fact]
+    public void A_convnext_block_normalises_channels_and_a_stacked_lstm_takes_its_dropout()
+    {
+        using var model = new ConvNextBlock();
+        model.eval();
+        using var x = randn(2, 8, 5, 6);
+        var norm = (Sculpt.Layers.LayerNorm2d)model.named_children().Single(c => c.name == "Norm").module;
+        using var expected = F.layer_norm(x.permute(0, 2, 3, 1), [8], eps: 1e-6).permute(0, 3, 1, 2);
+        AssertClose(expected, norm.call(x), "LayerNorm2d");
+        using var y = model.call(x);
+        Assert.Equal(x.shape, y.shape);
+        Assert.Contains("Norm.weight", model.state_dict().Keys);
+        Assert.Equal(model.parameters().Sum(p => p.numel()), model.ParameterCount);
+        var lstm = (TorchSharp.Modules.LSTM)model.named_children().Single(c => c.name == "Rows").module;
+        // In training, the dropout between the two layers makes two runs differ; in eval they agree.
+        using var sequence = randn(3, 4, 8);
+        lstm.train();
+        using (var first = lstm.call(sequence).Item1)
+        using (var second = lstm.call(sequence).Item1) Assert.False(allclose(first, second));
+        lstm.eval();
+        using (var first = lstm.call(sequence).Item1)
+        using (var second = lstm.call(sequence).Item1) Assert.True(allclose(first, second));
+    }
 }

@@ -419,7 +419,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
             var option = definition.Options.FirstOrDefault(o => o.Name == name);
             if (option is null || Number(argument.Expression) is not { } value) continue;
             string? requirement = !option.Integer
-                ? (option.Positive ? !(value > option.Minimum) : !(value >= option.Minimum)) || double.IsInfinity(value) ? "a positive number" : null
+                ? option.Fits(value) ? null : option.Requirement
                 : value < option.Minimum || value != System.Math.Floor(value) ? option.Minimum == 0 ? "a non-negative integer" : "a positive integer" : null;
             // A setting turned on with a literal true, as OptionProblem is told.
             var set = list.Arguments.Where(a => a.NameEquals is not null && a.Expression is LiteralExpressionSyntax { RawKind: (int)SyntaxKind.TrueLiteralExpression })

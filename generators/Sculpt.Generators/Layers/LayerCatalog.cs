@@ -31,6 +31,7 @@ internal static class LayerCatalog
         new GroupNorm(),
         new InstanceNorm2d(),
         new LastDimNorm("LayerNorm", shift: true),
+        new LayerNorm2d(),
         new LastDimNorm("RMSNorm", shift: false),
         new Embedding(),
         new Attention(cross: false),

@@ -27,7 +27,15 @@ internal sealed record LayerArgumentDefinition(string Description, ArgumentRole 
 
 /// <summary>A named setting of a layer attribute, its default and least value; a whole number unless <paramref name="Integer"/> is false.</summary>
 /// <param name="Positive">The value must be above <paramref name="Minimum"/>, not at it (a norm's epsilon).</param>
-internal sealed record LayerOptionDefinition(string Name, double Default, double Minimum, bool Integer = true, bool Positive = false);
+/// <param name="Below">A bound the value must stay under (1 for a probability), if any.</param>
+internal sealed record LayerOptionDefinition(string Name, double Default, double Minimum, bool Integer = true, bool Positive = false, double? Below = null)
+{
+    /// <summary>How messages say what the setting takes, when it is not a whole number.</summary>
+    public string Requirement => Below is { } below ? $"in [{Minimum.ToString(System.Globalization.CultureInfo.InvariantCulture)}, {below.ToString(System.Globalization.CultureInfo.InvariantCulture)})" : "a positive number";
+
+    /// <summary>Whether a number fits a setting that is not a whole number.</summary>
+    public bool Fits(double value) => (Positive ? value > Minimum : value >= Minimum) && (Below is not { } below || value < below) && !double.IsInfinity(value);
+}
 
 /// <summary>
 /// One layer Sculpt knows, whole: its attribute's arguments and settings, its shape rule, its

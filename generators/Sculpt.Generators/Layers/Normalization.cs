@@ -87,3 +87,22 @@ internal sealed class InstanceNorm2d() : LayerDefinition("InstanceNorm2d", [Size
     public override string Describe(LayerSpec layer, string count) =>
         $"InstanceNorm2d over {ArgumentText(layer.Arguments[0])} channels: [B, {ArgumentText(layer.Arguments[0])}, H, W], shape unchanged; {count} parameters.";
 }
+
+/// <summary>
+/// <c>[LayerNorm2d(channels)]</c>: layer normalisation over the channels of <c>[B, channels, H, W]</c> at every position
+/// (ConvNeXt's norm), a scale and a shift per channel; Sculpt's own module.
+/// </summary>
+internal sealed class LayerNorm2d() : LayerDefinition("LayerNorm2d", [Sizes.Channels], [EpsOption()])
+{
+    public override string ModuleType => "global::Sculpt.Layers.LayerNorm2d";
+
+    public override Shape? Accepts(LayerSpec layer, int index, Shape? actual) =>
+        Pattern(Dim.Symbol("B"), SizeDim(layer.Arguments[0]), Dim.Symbol("H"), Dim.Symbol("W"));
+
+    public override IEnumerable<ParameterTerm> Parameters(LayerSpec layer) => [Term(layer.Arguments[0]) with { Constant = 2 }];
+
+    public override string Construction(LayerSpec layer, string config) => $"new {ModuleType}({SizeText(layer.Arguments[0], config)}{Eps(layer)})";
+
+    public override string Describe(LayerSpec layer, string count) =>
+        $"LayerNorm2d over the {ArgumentText(layer.Arguments[0])} channels at each position: [B, {ArgumentText(layer.Arguments[0])}, H, W], shape unchanged; {count} parameters.";
+}

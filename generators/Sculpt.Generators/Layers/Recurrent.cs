@@ -14,7 +14,7 @@ namespace Sculpt.Generators.Layers;
 internal sealed class Recurrent(string kind, string module, int gates, int states) : LayerDefinition(
     kind,
     [Sizes.Input, new("The hidden size", ArgumentRole.Size)],
-    [new("Layers", 1, 1), new("Bidirectional", 0, 0)])
+    [new("Layers", 1, 1), new("Bidirectional", 0, 0), new("Dropout", 0, 0, Integer: false, Below: 1)])
 {
     public override string Module => module;
 
@@ -59,7 +59,8 @@ internal sealed class Recurrent(string kind, string module, int gates, int state
 
     public override string Construction(LayerSpec layer, string config) =>
         $"{Nn}.{Module}({SizeText(layer.Arguments[0], config)}, {SizeText(layer.Arguments[1], config)}, numLayers: {OptionText(layer, "Layers")}, "
-        + $"bias: {(layer.Bias ? "true" : "false")}, batchFirst: true, bidirectional: {Flag(layer, "Bidirectional")})";
+        + $"bias: {(layer.Bias ? "true" : "false")}, batchFirst: true, bidirectional: {Flag(layer, "Bidirectional")}"
+        + $"{(layer.Options.Any(o => o.Name == "Dropout") ? ", dropout: " + SourceWriter.Literal(layer.Setting("Dropout")) : "")})";
 
     public override string Describe(LayerSpec layer, string count)
     {
@@ -68,7 +69,8 @@ internal sealed class Recurrent(string kind, string module, int gates, int state
         long layers = layer.Option("Layers");
         string output = directions == 2 ? "2*" + hidden : hidden;
         string finalStates = States == 2 ? "hidden and cell states" : "hidden state";
-        return $"{Module}, {layers} layer{(layers == 1 ? "" : "s")}{(directions == 2 ? ", bidirectional" : "")}, batch first: "
+        string dropout = layer.Options.Any(o => o.Name == "Dropout") ? $", dropout {SourceWriter.Literal(layer.Setting("Dropout"))} between layers" : "";
+        return $"{Module}, {layers} layer{(layers == 1 ? "" : "s")}{(directions == 2 ? ", bidirectional" : "")}{dropout}, batch first: "
             + $"[B, T, {input}] -&gt; [B, T, {output}]; final {finalStates} [{directions * layers}, B, {hidden}]; {count} parameters.";
     }
 }

@@ -100,6 +100,16 @@ public sealed class LayerNormAttribute(object size) : System.Attribute
     public object Size { get; } = size;
 }
 
+/// <summary>Layer normalisation over the channels of <c>[B, channels, H, W]</c> at every position (ConvNeXt's norm).</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class LayerNorm2dAttribute(object channels) : System.Attribute
+{
+    public object Channels { get; } = channels;
+
+    /// <summary>Added to the variance before the square root; PyTorch's default is 1e-5 (ConvNeXt uses 1e-6).</summary>
+    public double Eps { get; set; } = 1e-5;
+}
+
 /// <summary>A lookup table: integer indices <c>[*]</c> -&gt; vectors <c>[*, dim]</c>.</summary>
 [System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
 public sealed class EmbeddingAttribute(object count, object dim) : System.Attribute
@@ -220,6 +230,9 @@ public abstract class RecurrentAttribute(object inputSize, object hiddenSize) : 
     public int Layers { get; set; } = 1;
     public bool Bidirectional { get; set; }
     public bool Bias { get; set; } = true;
+
+    /// <summary>Dropout on the outputs of each stacked layer but the last, in [0, 1), as PyTorch's <c>dropout</c>; it needs <see cref="Layers"/> above 1 to act.</summary>
+    public double Dropout { get; set; }
 }
 
 /// <summary>An Elman RNN (tanh); see <see cref="RecurrentAttribute"/>.</summary>
