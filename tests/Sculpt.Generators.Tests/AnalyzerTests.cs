@@ -1249,6 +1249,11 @@ public class AnalyzerTests
             public Tensor Forward(Tensor x) => Norm({|SCULPT0001:Conv(x)|});
             """),
         Model("""
+            [CrossAttention("Hidden", 4, "Width")] private partial Tensor Attend(Tensor x, Tensor memory);
+            [Forward("B T Hidden, B S Hidden -> B T Hidden")]
+            public Tensor Forward(Tensor x, Tensor memory) => Attend(x, {|SCULPT0001:memory|});
+            """),
+        Model("""
             [LayerNorm(8, Eps = {|SCULPT0006:0|})] private partial Tensor Norm(Tensor x);
             [Forward("B 8 -> B 8")]
             public Tensor Forward(Tensor x) => Norm(x);
@@ -2227,6 +2232,14 @@ public class AnalyzerTests
                 var gated = Ops.Where(peak > 0, peak, Ops.Clamp(peak, -1.0, 0.0));
                 return Head(Ops.Concat(1, pooled, Ops.Max(Ops.Narrow(conv, 1, 0, 1), 1) + gated));
             }
+            """),
+
+        // A decoder reading an encoder memory of another width.
+        Model("""
+            [SelfAttention("Hidden", 4, Causal = true)] private partial Tensor Look(Tensor x);
+            [CrossAttention("Hidden", 4, "Width")] private partial Tensor Attend(Tensor x, Tensor memory);
+            [Forward("B T Hidden, B S Width -> B T Hidden")]
+            public Tensor Forward(Tensor x, Tensor memory) => Attend(Look(x), memory);
             """),
 
         // A ConvNeXt block: depthwise 7x7, channel LayerNorm, inverted MLP, layer scale, stochastic depth.

@@ -212,3 +212,13 @@ public partial class ConvNextBlock
     [Forward("B 8 H W -> B 8 H W")]
     public Tensor Forward(Tensor x) => x + Drop(LayerScale * Reduce(Act(Expand(Norm(Depthwise(x))))));
 }
+
+/// <summary>A decoder's queries attending to an encoder memory of another width.</summary>
+[Model]
+public partial class WideMemory
+{
+    [CrossAttention(16, 4, 24)] private partial Tensor Attend(Tensor x, Tensor memory);
+
+    [Forward("B T 16, B S 24 -> B T 16")]
+    public Tensor Forward(Tensor x, Tensor memory) => x + Attend(x, memory);
+}

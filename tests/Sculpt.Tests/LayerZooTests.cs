@@ -272,4 +272,17 @@ public class LayerZooTests
         using (var first = lstm.call(sequence).Item1)
         using (var second = lstm.call(sequence).Item1) Assert.True(allclose(first, second));
     }
+
+    [Fact]
+    public void Cross_attention_reads_a_memory_of_its_own_width()
+    {
+        using var model = new WideMemory();
+        // Query and output 16x16 + 16 each, keys and values 24 -> 32 with their bias.
+        Assert.Equal(2 * (16 * 16 + 16) + (24 * 32 + 32), model.ParameterCount);
+        Assert.Equal(model.parameters().Sum(p => p.numel()), model.ParameterCount);
+        using var x = randn(2, 5, 16);
+        using var memory = randn(2, 7, 24);
+        using var y = model.call(x, memory);
+        Assert.Equal(new long[] { 2, 5, 16 }, y.shape);
+    }
 }

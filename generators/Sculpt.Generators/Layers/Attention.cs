@@ -11,7 +11,9 @@ namespace Sculpt.Generators.Layers;
 /// </summary>
 internal sealed class Attention(bool cross) : LayerDefinition(
     cross ? "CrossAttention" : "SelfAttention",
-    [new("The model dim", ArgumentRole.Size), new("The head count", ArgumentRole.Size)],
+    cross
+        ? [new("The model dim", ArgumentRole.Size), new("The head count", ArgumentRole.Size), new("The context size", ArgumentRole.Size, DefaultFrom: 0)]
+        : [new("The model dim", ArgumentRole.Size), new("The head count", ArgumentRole.Size)],
     cross ? [] : [new("Causal", 0, 0)])
 {
     public override string ModuleType => "global::Sculpt.Layers." + Module;
@@ -23,10 +25,15 @@ internal sealed class Attention(bool cross) : LayerDefinition(
     public override (int Divisor, int Dividend)? Divides => (1, 0);
 
     public override Shape? Accepts(LayerSpec layer, int index, Shape? actual) =>
-        Pattern(Dim.Symbol("B"), Dim.Symbol(index == 0 ? "T" : "S"), SizeDim(layer.Arguments[0]));
+        Pattern(Dim.Symbol("B"), Dim.Symbol(index == 0 ? "T" : "S"), SizeDim(layer.Arguments[index == 0 ? 0 : 2]));
 
-    public override IEnumerable<ParameterTerm> Parameters(LayerSpec layer) =>
-        [Term(layer.Arguments[0], layer.Arguments[0]) with { Constant = 4 }, Term(layer.Arguments[0]) with { Constant = 4 }];
+    /// <summary>A context of its own width (<c>[CrossAttention(dim, heads, contextSize)]</c>), not the queries' one.</summary>
+    private static bool OwnContext(LayerSpec layer) => layer.Arguments.Count > 2 && layer.Arguments[2] != layer.Arguments[0];
+
+    // Query and output projections dim x dim; keys and values from the context, 2*dim x context; a bias on each.
+    public override IEnumerable<ParameterTerm> Parameters(LayerSpec layer) => OwnContext(layer)
+        ? [Term(layer.Arguments[0], layer.Arguments[0]) with { Constant = 2 }, Term(layer.Arguments[0], layer.Arguments[2]) with { Constant = 2 }, Term(layer.Arguments[0]) with { Constant = 4 }]
+        : [Term(layer.Arguments[0], layer.Arguments[0]) with { Constant = 4 }, Term(layer.Arguments[0]) with { Constant = 4 }];
 
     // Four dim x dim projections per position, and scores and weighted values over T positions; a cross
     // attention's context length is not in its output.
@@ -34,14 +41,14 @@ internal sealed class Attention(bool cross) : LayerDefinition(
         cross ? "null" : $"o.Elements * (4L * {LongSize(layer.Arguments[0], config)} + 2L * o[^2])";
 
     public override string Construction(LayerSpec layer, string config) => cross
-        ? $"new {ModuleType}({SizeText(layer.Arguments[0], config)}, {SizeText(layer.Arguments[1], config)})"
+        ? $"new {ModuleType}({SizeText(layer.Arguments[0], config)}, {SizeText(layer.Arguments[1], config)}{(OwnContext(layer) ? ", " + SizeText(layer.Arguments[2], config) : "")})"
         : $"new {ModuleType}({SizeText(layer.Arguments[0], config)}, {SizeText(layer.Arguments[1], config)}, causal: {Flag(layer, "Causal")})";
 
     public override string Describe(LayerSpec layer, string count)
     {
         string dim = ArgumentText(layer.Arguments[0]), heads = ArgumentText(layer.Arguments[1]);
         return cross
-            ? $"Cross-attention with {heads} heads: queries [B, T, {dim}] attend to a context [B, S, {dim}] -&gt; [B, T, {dim}]; {count} parameters."
+            ? $"Cross-attention with {heads} heads: queries [B, T, {dim}] attend to a context [B, S, {ArgumentText(layer.Arguments[2])}] -&gt; [B, T, {dim}]; {count} parameters."
             : $"{(layer.Option("Causal") != 0 ? "Causal s" : "S")}elf-attention with {heads} heads: [B, T, {dim}], shape unchanged; {count} parameters.";
     }
 }

@@ -23,7 +23,11 @@ internal enum ArgumentRole
 
 /// <summary>One positional argument of a layer attribute, with the words messages use for it.</summary>
 /// <param name="Default">The value when the attribute leaves it out (<c>[LeakyReLU]</c> is <c>[LeakyReLU(0.01)]</c>); null when it must be given.</param>
-internal sealed record LayerArgumentDefinition(string Description, ArgumentRole Role, double? Default = null);
+/// <param name="DefaultFrom">When left out, the argument at this index stands for it (a context as wide as the queries).</param>
+internal sealed record LayerArgumentDefinition(string Description, ArgumentRole Role, double? Default = null, int? DefaultFrom = null)
+{
+    public bool Optional => Default is not null || DefaultFrom is not null;
+}
 
 /// <summary>A named setting of a layer attribute, its default and least value; a whole number unless <paramref name="Integer"/> is false.</summary>
 /// <param name="Positive">The value must be above <paramref name="Minimum"/>, not at it (a norm's epsilon).</param>

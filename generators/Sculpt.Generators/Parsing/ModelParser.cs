@@ -278,7 +278,7 @@ internal static class ModelParser
         if (LayerCatalog.ByAttribute(attributeName) is not { } definition) return null;
         int given = attribute.ConstructorArguments.Length;
         if (DeclarationRules.LayerMethodProblem(method, definition) is not null || given > definition.Arguments.Count
-            || definition.Arguments.Skip(given).Any(a => a.Default is null)) return null;
+            || definition.Arguments.Skip(given).Any(a => !a.Optional)) return null;
 
         var arguments = new List<LayerArgument>();
         foreach (var argument in attribute.ConstructorArguments)
@@ -289,7 +289,10 @@ internal static class ModelParser
             else return null;
         }
         // Arguments left out take the layer's defaults, as written literals.
-        arguments.AddRange(definition.Arguments.Skip(given).Select(a => new LayerArgument(null, a.Default!.Value)));
+        foreach (var left in definition.Arguments.Skip(given))
+        {
+            arguments.Add(left.DefaultFrom is { } from ? arguments[from] : new LayerArgument(null, left.Default!.Value));
+        }
         bool bias = !attribute.NamedArguments.Any(a => a.Key == "Bias" && a.Value.Value is false);
         var options = attribute.NamedArguments
             .Where(a => a.Key != "Bias" && a.Value.Value is int or long or bool or double or float)

@@ -211,10 +211,28 @@ public sealed class AlphaDropoutAttribute(object probability) : System.Attribute
 /// <c>x [B, T, dim]</c> attend to keys and values from <c>context [B, S, dim]</c>, giving <c>[B, T, dim]</c>.
 /// </summary>
 [System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
-public sealed class CrossAttentionAttribute(object dim, object heads) : System.Attribute
+public sealed class CrossAttentionAttribute : System.Attribute
 {
-    public object Dim { get; } = dim;
-    public object Heads { get; } = heads;
+    public CrossAttentionAttribute(object dim, object heads)
+    {
+        Dim = dim;
+        Heads = heads;
+        ContextSize = dim;
+    }
+
+    /// <param name="dim">The queries' width, and the output's.</param>
+    /// <param name="heads">The head count; it must divide the dim.</param>
+    /// <param name="contextSize">The context's width: <c>context [B, S, contextSize]</c> (an encoder memory of another width).</param>
+    public CrossAttentionAttribute(object dim, object heads, object contextSize)
+    {
+        Dim = dim;
+        Heads = heads;
+        ContextSize = contextSize;
+    }
+
+    public object Dim { get; }
+    public object Heads { get; }
+    public object ContextSize { get; }
 }
 
 /// <summary>

@@ -6,8 +6,9 @@ namespace Sculpt.Layers;
 
 /// <summary>
 /// Multi-head cross-attention: queries from <c>x [B, T, dim]</c>, keys and values from
-/// <c>context [B, S, dim]</c> (one fused projection), scaled dot-product attention
-/// (<see cref="AttentionKernel"/>), and an output projection: <c>4*dim*dim + 4*dim</c> parameters, like <see cref="SelfAttention"/>.
+/// <c>context [B, S, contextSize]</c> (one fused projection to <c>2*dim</c>), scaled dot-product attention
+/// (<see cref="AttentionKernel"/>), and an output projection: <c>2*dim*dim + 2*dim*contextSize + 4*dim</c> parameters
+/// (<c>4*dim*dim + 4*dim</c>, like <see cref="SelfAttention"/>, for a context as wide as the queries).
 /// </summary>
 public sealed class CrossAttention : nn.Module<Tensor, Tensor, Tensor>
 {
@@ -17,14 +18,17 @@ public sealed class CrossAttention : nn.Module<Tensor, Tensor, Tensor>
     private readonly long _heads;
     private readonly AttentionKernel _kernel = new();
 
-    public CrossAttention(long dim, long heads) : base(nameof(CrossAttention))
+    /// <param name="dim">The queries' width, and the output's.</param>
+    /// <param name="heads">The head count; it must divide <paramref name="dim"/>.</param>
+    /// <param name="contextSize">The context's width (an encoder's memory may be narrower or wider); <paramref name="dim"/> when not given.</param>
+    public CrossAttention(long dim, long heads, long? contextSize = null) : base(nameof(CrossAttention))
     {
         if (heads < 1 || dim % heads != 0)
         {
             throw new ArgumentException($"CrossAttention needs a head count that divides the model dim; got dim {dim} and {heads} heads.", nameof(heads));
         }
         Query = nn.Linear(dim, dim);
-        KeyValue = nn.Linear(dim, 2 * dim);
+        KeyValue = nn.Linear(contextSize ?? dim, 2 * dim);
         Proj = nn.Linear(dim, dim);
         _heads = heads;
         RegisterComponents();
