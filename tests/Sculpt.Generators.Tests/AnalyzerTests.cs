@@ -1249,6 +1249,11 @@ public class AnalyzerTests
             public Tensor Forward(Tensor x) => Norm({|SCULPT0001:Conv(x)|});
             """),
         Model("""
+            [SelfAttention("Hidden", 4, Dropout = {|SCULPT0006:1.5|})] private partial Tensor Attend(Tensor x);
+            [Forward("B T Hidden -> B T Hidden")]
+            public Tensor Forward(Tensor x) => Attend(x);
+            """),
+        Model("""
             [CrossAttention("Hidden", 4, "Width")] private partial Tensor Attend(Tensor x, Tensor memory);
             [Forward("B T Hidden, B S Hidden -> B T Hidden")]
             public Tensor Forward(Tensor x, Tensor memory) => Attend(x, {|SCULPT0001:memory|});

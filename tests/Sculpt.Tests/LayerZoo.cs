@@ -217,7 +217,7 @@ public partial class ConvNextBlock
 [Model]
 public partial class WideMemory
 {
-    [CrossAttention(16, 4, 24)] private partial Tensor Attend(Tensor x, Tensor memory);
+    [CrossAttention(16, 4, 24, Dropout = 0.5)] private partial Tensor Attend(Tensor x, Tensor memory);
 
     [Forward("B T 16, B S 24 -> B T 16")]
     public Tensor Forward(Tensor x, Tensor memory) => x + Attend(x, memory);

@@ -284,5 +284,10 @@ public class LayerZooTests
         using var memory = randn(2, 7, 24);
         using var y = model.call(x, memory);
         Assert.Equal(new long[] { 2, 5, 16 }, y.shape);
+        // Attention dropout acts in training only.
+        using (var again = model.call(x, memory)) Assert.False(allclose(y, again));
+        model.eval();
+        using (var first = model.call(x, memory))
+        using (var second = model.call(x, memory)) Assert.True(allclose(first, second));
     }
 }

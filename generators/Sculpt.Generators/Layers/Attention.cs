@@ -1,4 +1,6 @@
 using System.Collections.Generic;
+using System.Linq;
+using Sculpt.Generators.Emit;
 using Sculpt.Generators.Model;
 using Sculpt.Generators.Shapes;
 
@@ -14,9 +16,15 @@ internal sealed class Attention(bool cross) : LayerDefinition(
     cross
         ? [new("The model dim", ArgumentRole.Size), new("The head count", ArgumentRole.Size), new("The context size", ArgumentRole.Size, DefaultFrom: 0)]
         : [new("The model dim", ArgumentRole.Size), new("The head count", ArgumentRole.Size)],
-    cross ? [] : [new("Causal", 0, 0)])
+    cross ? [Dropout] : [new("Causal", 0, 0), Dropout])
 {
+    /// <summary>Dropout on the attention weights in training, as PyTorch's <c>dropout</c> of multi-head attention.</summary>
+    private static readonly LayerOptionDefinition Dropout = new("Dropout", 0, 0, Integer: false, Below: 1);
+
     public override string ModuleType => "global::Sculpt.Layers." + Module;
+
+    private static string DropoutText(LayerSpec layer) =>
+        layer.Options.Any(o => o.Name == "Dropout") ? ", dropout: " + SourceWriter.Literal(layer.Setting("Dropout")) : "";
 
     public override bool TakesInitScheme => true;
 
@@ -41,8 +49,8 @@ internal sealed class Attention(bool cross) : LayerDefinition(
         cross ? "null" : $"o.Elements * (4L * {LongSize(layer.Arguments[0], config)} + 2L * o[^2])";
 
     public override string Construction(LayerSpec layer, string config) => cross
-        ? $"new {ModuleType}({SizeText(layer.Arguments[0], config)}, {SizeText(layer.Arguments[1], config)}{(OwnContext(layer) ? ", " + SizeText(layer.Arguments[2], config) : "")})"
-        : $"new {ModuleType}({SizeText(layer.Arguments[0], config)}, {SizeText(layer.Arguments[1], config)}, causal: {Flag(layer, "Causal")})";
+        ? $"new {ModuleType}({SizeText(layer.Arguments[0], config)}, {SizeText(layer.Arguments[1], config)}{(OwnContext(layer) ? ", " + SizeText(layer.Arguments[2], config) : "")}{DropoutText(layer)})"
+        : $"new {ModuleType}({SizeText(layer.Arguments[0], config)}, {SizeText(layer.Arguments[1], config)}, causal: {Flag(layer, "Causal")}{DropoutText(layer)})";
 
     public override string Describe(LayerSpec layer, string count)
     {

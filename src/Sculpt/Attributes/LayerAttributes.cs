@@ -84,7 +84,7 @@ public sealed class AvgPool2dAttribute(object kernelSize) : PoolingAttribute(ker
 [System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
 public sealed class BatchNorm2dAttribute(object channels) : System.Attribute
 {
-    /// <summary>Added to the variance (the mean square for RMSNorm) before the square root; PyTorch's default is 1e-5.</summary>
+    /// <summary>Added to the variance before the square root; PyTorch's default is 1e-5.</summary>
     public double Eps { get; set; } = 1e-5;
 
     public object Channels { get; } = channels;
@@ -94,7 +94,7 @@ public sealed class BatchNorm2dAttribute(object channels) : System.Attribute
 [System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
 public sealed class LayerNormAttribute(object size) : System.Attribute
 {
-    /// <summary>Added to the variance (the mean square for RMSNorm) before the square root; PyTorch's default is 1e-5.</summary>
+    /// <summary>Added to the variance before the square root; PyTorch's default is 1e-5.</summary>
     public double Eps { get; set; } = 1e-5;
 
     public object Size { get; } = size;
@@ -142,13 +142,16 @@ public sealed class SelfAttentionAttribute(object dim, object heads) : System.At
     public object Dim { get; } = dim;
     public object Heads { get; } = heads;
     public bool Causal { get; set; }
+
+    /// <summary>Dropout on the attention weights in training, in [0, 1).</summary>
+    public double Dropout { get; set; }
 }
 
 /// <summary>Root-mean-square normalisation over the last dim, <c>[*, size]</c>; one learned scale per feature.</summary>
 [System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
 public sealed class RMSNormAttribute(object size) : System.Attribute
 {
-    /// <summary>Added to the variance (the mean square for RMSNorm) before the square root; PyTorch's default is 1e-6.</summary>
+    /// <summary>Added to the mean square before the square root; 1e-6 by default, as LLaMA's.</summary>
     public double Eps { get; set; } = 1e-6;
 
     public object Size { get; } = size;
@@ -173,7 +176,7 @@ public sealed class AvgPool1dAttribute(object kernelSize) : PoolingAttribute(ker
 [System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
 public sealed class BatchNorm1dAttribute(object channels) : System.Attribute
 {
-    /// <summary>Added to the variance (the mean square for RMSNorm) before the square root; PyTorch's default is 1e-5.</summary>
+    /// <summary>Added to the variance before the square root; PyTorch's default is 1e-5.</summary>
     public double Eps { get; set; } = 1e-5;
 
     public object Channels { get; } = channels;
@@ -233,6 +236,9 @@ public sealed class CrossAttentionAttribute : System.Attribute
     public object Dim { get; }
     public object Heads { get; }
     public object ContextSize { get; }
+
+    /// <summary>Dropout on the attention weights in training, in [0, 1).</summary>
+    public double Dropout { get; set; }
 }
 
 /// <summary>
@@ -378,7 +384,7 @@ public sealed class UpsampleAttribute(object scaleFactor) : System.Attribute
 [System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
 public sealed class GroupNormAttribute(object groups, object channels) : System.Attribute
 {
-    /// <summary>Added to the variance (the mean square for RMSNorm) before the square root; PyTorch's default is 1e-5.</summary>
+    /// <summary>Added to the variance before the square root; PyTorch's default is 1e-5.</summary>
     public double Eps { get; set; } = 1e-5;
 
     public object Groups { get; } = groups;
@@ -389,7 +395,7 @@ public sealed class GroupNormAttribute(object groups, object channels) : System.
 [System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
 public sealed class InstanceNorm2dAttribute(object channels) : System.Attribute
 {
-    /// <summary>Added to the variance (the mean square for RMSNorm) before the square root; PyTorch's default is 1e-5.</summary>
+    /// <summary>Added to the variance before the square root; PyTorch's default is 1e-5.</summary>
     public double Eps { get; set; } = 1e-5;
 
     public object Channels { get; } = channels;

@@ -16,13 +16,16 @@ public sealed class CrossAttention : nn.Module<Tensor, Tensor, Tensor>
     private readonly Linear KeyValue;
     private readonly Linear Proj;
     private readonly long _heads;
+    private readonly double _dropout;
     private readonly AttentionKernel _kernel = new();
 
     /// <param name="dim">The queries' width, and the output's.</param>
     /// <param name="heads">The head count; it must divide <paramref name="dim"/>.</param>
     /// <param name="contextSize">The context's width (an encoder's memory may be narrower or wider); <paramref name="dim"/> when not given.</param>
-    public CrossAttention(long dim, long heads, long? contextSize = null) : base(nameof(CrossAttention))
+    /// <param name="dropout">Dropout on the attention weights in training.</param>
+    public CrossAttention(long dim, long heads, long? contextSize = null, double dropout = 0) : base(nameof(CrossAttention))
     {
+        _dropout = dropout;
         if (heads < 1 || dim % heads != 0)
         {
             throw new ArgumentException($"CrossAttention needs a head count that divides the model dim; got dim {dim} and {heads} heads.", nameof(heads));
@@ -42,7 +45,7 @@ public sealed class CrossAttention : nn.Module<Tensor, Tensor, Tensor>
         var query = Query.forward(x).view(batch, time, _heads, headDim).transpose(1, 2);
         // [B, S, 2*D] -> [2, B, H, S, D/H]: keys and values as views of one projection.
         var keyValue = KeyValue.forward(context).view(batch, source, 2, _heads, headDim).permute(2, 0, 3, 1, 4);
-        var attended = _kernel.Attend(query, keyValue[0], keyValue[1], causal: false, dropout: 0);
+        var attended = _kernel.Attend(query, keyValue[0], keyValue[1], causal: false, dropout: training ? _dropout : 0);
         return Proj.forward(attended.transpose(1, 2).reshape(batch, time, dim)).MoveToOuterDisposeScope();
     }
 
