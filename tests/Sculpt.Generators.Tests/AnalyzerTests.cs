@@ -1201,6 +1201,144 @@ public class AnalyzerTests
             public Tensor Forward(Tensor x) => Ops.Concat(1, {|SCULPT0001:Ops.ExpandBatch(ClassToken, x)|}, x);
             """),
 
+        // Blocks with their own sizes, made per instance by the parent ([Submodel(nameof(Sizes))]).
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [HyperParameters]
+        public partial record NetConfig
+        {
+            public int Width { get; init; } = 32;
+        }
+
+        [HyperParameters]
+        public partial record BlockSizes
+        {
+            public int In { get; init; } = 8;
+            public int Out { get; init; } = 8;
+        }
+
+        [Model(typeof(BlockSizes))]
+        public partial class Block
+        {
+            [Linear("In", "Out")] private partial Tensor Mix(Tensor x);
+            [Forward("B In -> B Out")]
+            public Tensor Forward(Tensor x) => Ops.Relu(Mix(x));
+        }
+
+        [Model(typeof(NetConfig))]
+        public partial class Net
+        {
+            [Submodel(nameof(Widen))] private partial Block First { get; }
+            [Linear("Width", 10)] private partial Tensor Head(Tensor x);
+            private static BlockSizes Widen(NetConfig c) => new() { In = c.Width, Out = c.Width * 2 };
+            [Forward("B Width -> B 10")]
+            public Tensor Forward(Tensor x) => Head({|SCULPT0001:First.call(x)|});
+        }
+        """,
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [HyperParameters]
+        public partial record NetConfig
+        {
+            public int Width { get; init; } = 32;
+        }
+
+        [HyperParameters]
+        public partial record BlockSizes
+        {
+            public int In { get; init; } = 8;
+            public int Out { get; init; } = 8;
+        }
+
+        [Model(typeof(BlockSizes))]
+        public partial class Block
+        {
+            [Linear("In", "Out")] private partial Tensor Mix(Tensor x);
+            [Forward("B In -> B Out")]
+            public Tensor Forward(Tensor x) => Ops.Relu(Mix(x));
+        }
+
+        [Model(typeof(NetConfig))]
+        public partial class Net
+        {
+            [Submodel(nameof(Narrow))] private partial Block First { get; }
+            private static BlockSizes Narrow(NetConfig c) => new() { In = 16, Out = c.Width };
+            [Forward("B Width -> B Width")]
+            public Tensor Forward(Tensor x) => First.call({|SCULPT0001:x|});
+        }
+        """,
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [HyperParameters]
+        public partial record NetConfig
+        {
+            public int Width { get; init; } = 32;
+        }
+
+        [HyperParameters]
+        public partial record BlockSizes
+        {
+            public int In { get; init; } = 8;
+            public int Out { get; init; } = 8;
+        }
+
+        [Model(typeof(BlockSizes))]
+        public partial class Block
+        {
+            [Linear("In", "Out")] private partial Tensor Mix(Tensor x);
+            [Forward("B In -> B Out")]
+            public Tensor Forward(Tensor x) => Ops.Relu(Mix(x));
+        }
+
+        [Model(typeof(NetConfig))]
+        public partial class Net
+        {
+            [Submodel] private partial Block {|SCULPT0009:First|} { get; }
+            [Forward("B Width -> B Width")]
+            public Tensor Forward(Tensor x) => x;
+        }
+        """,
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [HyperParameters]
+        public partial record NetConfig
+        {
+            public int Width { get; init; } = 32;
+        }
+
+        [HyperParameters]
+        public partial record BlockSizes
+        {
+            public int In { get; init; } = 8;
+            public int Out { get; init; } = 8;
+        }
+
+        [Model(typeof(BlockSizes))]
+        public partial class Block
+        {
+            [Linear("In", "Out")] private partial Tensor Mix(Tensor x);
+            [Forward("B In -> B Out")]
+            public Tensor Forward(Tensor x) => Ops.Relu(Mix(x));
+        }
+
+        [Model(typeof(NetConfig))]
+        public partial class Net
+        {
+            [Submodel(nameof(Stage), Repeat = 2)] private partial TorchSharp.Modules.ModuleList<Block> {|SCULPT0009:Blocks|} { get; }
+            private static NetConfig Stage(NetConfig c, int i) => c;
+            [Forward("B Width -> B Width")]
+            public Tensor Forward(Tensor x) => x;
+        }
+        """,
+
         // Once listed as valid: a reshape that writes the batch and time in runs only for B = T = 4.
         Model("""
             [Linear("Hidden", 2)] private partial Tensor L(Tensor x);
@@ -2246,6 +2384,50 @@ public class AnalyzerTests
             [Forward("B T Hidden, B S Width -> B T Hidden")]
             public Tensor Forward(Tensor x, Tensor memory) => Attend(Look(x), memory);
             """),
+
+        // A stage table: one block class, a widening block, then blocks whose first differs by index.
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [HyperParameters]
+        public partial record NetConfig
+        {
+            public int Width { get; init; } = 32;
+        }
+
+        [HyperParameters]
+        public partial record BlockSizes
+        {
+            public int In { get; init; } = 8;
+            public int Out { get; init; } = 8;
+        }
+
+        [Model(typeof(BlockSizes))]
+        public partial class Block
+        {
+            [Linear("In", "Out")] private partial Tensor Mix(Tensor x);
+            [Forward("B In -> B Out")]
+            public Tensor Forward(Tensor x) => Ops.Relu(Mix(x));
+        }
+
+        [Model(typeof(NetConfig))]
+        public partial class Net
+        {
+            [Submodel(nameof(Widen))] private partial Block First { get; }
+            [Submodel(nameof(Stage), Repeat = 3)] private partial TorchSharp.Modules.ModuleList<Block> Blocks { get; }
+            [Linear("Width", 10)] private partial Tensor Head(Tensor x);
+            private static BlockSizes Widen(NetConfig c) => new() { In = c.Width, Out = c.Width * 2 };
+            private static BlockSizes Stage(NetConfig c, int i) => new() { In = i == 0 ? c.Width * 2 : c.Width, Out = c.Width };
+            [Forward("B Width -> B 10")]
+            public Tensor Forward(Tensor x)
+            {
+                var h = First.call(x);
+                foreach (var block in Blocks) h = block.call(h);
+                return Head(h);
+            }
+        }
+        """,
 
         // A ConvNeXt block: depthwise 7x7, channel LayerNorm, inverted MLP, layer scale, stochastic depth.
         Model("""

@@ -222,3 +222,44 @@ public partial class WideMemory
     [Forward("B T 16, B S 24 -> B T 16")]
     public Tensor Forward(Tensor x, Tensor memory) => x + Attend(x, memory);
 }
+
+/// <summary>A block's own sizes: what the parent's sizes method gives each instance.</summary>
+[HyperParameters]
+public partial record StageSizes
+{
+    public int In { get; init; } = 8;
+    public int Out { get; init; } = 8;
+}
+
+/// <summary>A residual-style block whose widths are its own hyperparameters.</summary>
+[Model(typeof(StageSizes))]
+public partial class StageBlock
+{
+    [Linear("In", "Out")] private partial Tensor Mix(Tensor x);
+    [Linear("In", "Out", Bias = false)] private partial Tensor Skip(Tensor x);
+
+    [Forward("B In -> B Out")]
+    public Tensor Forward(Tensor x) => Ops.Relu(Mix(x)) + Skip(x);
+}
+
+/// <summary>One block class at several widths: a widening block, then a stage of three whose first differs, as a settings table would.</summary>
+[Model(typeof(WidthsConfig))]
+public partial class Staged
+{
+    [Linear(12, "Hidden")] private partial Tensor Embed(Tensor x);
+    [Submodel(nameof(Widen))] private partial StageBlock First { get; }
+    [Submodel(nameof(Stage), Repeat = 3)] private partial TorchSharp.Modules.ModuleList<StageBlock> Blocks { get; }
+    [Linear("Hidden2", 3)] private partial Tensor Head(Tensor x);
+
+    private static StageSizes Widen(WidthsConfig c) => new() { In = c.Hidden, Out = c.Hidden * 2 };
+
+    private static StageSizes Stage(WidthsConfig c, int i) => new() { In = i == 0 ? c.Hidden * 2 : c.Hidden2, Out = c.Hidden2 };
+
+    [Forward("B 3 2 2 -> B 3")]
+    public Tensor Forward(Tensor points)
+    {
+        var h = First.call(Embed(Ops.Flatten(points)));
+        foreach (var block in Blocks) h = block.call(h);
+        return Head(h);
+    }
+}

@@ -290,4 +290,27 @@ public class LayerZooTests
         using (var first = model.call(x, memory))
         using (var second = model.call(x, memory)) Assert.True(allclose(first, second));
     }
+
+    [Fact]
+    public void Blocks_with_their_own_sizes_are_built_counted_and_checked_per_instance()
+    {
+        var config = new WidthsConfig { Hidden = 6, Hidden2 = 5 };
+        using var model = new Staged(config);
+        long Block(long input, long output) => input * output + output + input * output;
+        long expected = (12 * 6 + 6) + Block(6, 12) + Block(12, 5) + 2 * Block(5, 5) + (5 * 3 + 3);
+        Assert.Equal(expected, model.ParameterCount);
+        Assert.Equal(model.parameters().Sum(p => p.numel()), model.ParameterCount);
+        Assert.Equal(expected, Staged.CountParameters(config));
+        var weights = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        Assert.Equal(new long[] { 12, 6 }, weights["First.Mix.weight"].shape);
+        Assert.Equal(new long[] { 5, 12 }, weights["Blocks.0.Mix.weight"].shape);
+        Assert.Equal(new long[] { 5, 5 }, weights["Blocks.2.Mix.weight"].shape);
+        using var output = model.call(randn(4, 3, 2, 2));
+        Assert.Equal(new long[] { 4, 3 }, output.shape);
+        Assert.Empty(Staged.ShapeErrors(config));
+        var summary = model.Summary(("B", 4));
+        Assert.Equal("[4, 12]", summary.Concrete(summary.Rows.Single(r => r.Name == "First")));
+        Assert.Equal(expected, summary.Rows.Sum(r => r.Parameters));
+        Assert.True(summary.TotalMultiplyAdds is not null, string.Join("; ", summary.Rows.Where(r => r.MultiplyAdds is null).Select(r => r.Name + " " + summary.Concrete(r))));
+    }
 }

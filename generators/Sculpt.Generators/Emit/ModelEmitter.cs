@@ -110,7 +110,7 @@ internal static class ModelEmitter
         if (tied) w.Line("TieWeights();");
         foreach (var submodel in spec.Submodels)
         {
-            string build = $"new {submodel.Type}({(submodel.TakesConfig ? "config" : "")})";
+            string build = $"new {submodel.Type}({BlockConfig(submodel, "config")})";
             if (submodel.Repeat is not { } repeat)
             {
                 w.Line($"{submodel.Field} = {build};");
@@ -373,10 +373,11 @@ internal static class ModelEmitter
     {
         string bound = string.Join(", ", submodel.OutputSymbols.Select(s => $"[{SourceWriter.Quote(s.Symbol)}] = o[^{s.FromEnd}]"));
         string sizes = $"new global::System.Collections.Generic.Dictionary<string, long> {{ {bound} }}";
-        string one = $"{submodel.Type}.Summarize({(submodel.TakesConfig ? config + ", " : "")}{sizes}).TotalMultiplyAdds";
-        return submodel.Repeat is { } repeat
-            ? $"{(repeat.IsHyperParameter ? $"(long){config}.{Names.Identifier(repeat.HyperParameter!)}" : SourceWriter.Literal((long)repeat.Literal) + "L")} * {one}"
-            : one;
+        string one = $"{submodel.Type}.Summarize({(submodel.TakesConfig ? BlockConfig(submodel, config) + ", " : "")}{sizes}).TotalMultiplyAdds";
+        if (submodel.Repeat is not { } repeat) return one;
+        return submodel.Indexed
+            ? $"global::System.Linq.Enumerable.Aggregate(global::System.Linq.Enumerable.Range(0, checked((int){RepeatCount(repeat, config)})), (long?)0L, (sum, i) => sum + {one})"
+            : $"{RepeatCount(repeat, config)} * {one}";
     }
 
     /// <summary>
@@ -395,9 +396,16 @@ internal static class ModelEmitter
             w.Line($"global::Sculpt.Models.ShapeCheck.Require(errors, {SourceWriter.Quote(check.Subject)}, {SourceWriter.Quote(check.Expected)}, {SourceWriter.Quote(check.Actual)}, {SourceWriter.Quote(check.Where)},");
             w.Line($"    {DimExpression(check.ExpectedDim, hasConfig: true)}, {DimExpression(check.ActualDim, hasConfig: true)}, {SourceWriter.Quote(check.Origin)});");
         }
-        foreach (var submodel in spec.Submodels.Where(m => m.TakesConfig).GroupBy(m => m.Type).Select(g => g.First()))
+        foreach (var submodel in spec.Submodels.Where(m => m.TakesConfig && m.Sizes is null).GroupBy(m => m.Type).Select(g => g.First()))
         {
             w.Line($"errors.AddRange({submodel.Type}.ShapeErrors(config));");
+        }
+        // A block with hyperparameters of its own is checked with them, each block of a stage with its own.
+        foreach (var submodel in spec.Submodels.Where(m => m.Sizes is not null))
+        {
+            w.Line(submodel.Indexed && submodel.Repeat is { } repeat
+                ? $"for (int i = 0; i < {RepeatCount(repeat, "config")}; i++) errors.AddRange({submodel.Type}.ShapeErrors({BlockConfig(submodel, "config")}));"
+                : $"errors.AddRange({submodel.Type}.ShapeErrors({BlockConfig(submodel, "config")}));");
         }
         w.Line("return errors;");
         w.Close();
@@ -427,9 +435,25 @@ internal static class ModelEmitter
     /// <summary>A sub-model's parameter count, times its repeat count.</summary>
     private static string SubmodelCount(SubmodelSpec submodel, string config)
     {
-        string one = $"{submodel.Type}.CountParameters({(submodel.TakesConfig ? config : "")})";
-        return submodel.Repeat is { } repeat ? $"{(repeat.IsHyperParameter ? $"(long){config}.{Names.Identifier(repeat.HyperParameter!)}" : SourceWriter.Literal((long)repeat.Literal) + "L")} * {one}" : one;
+        string one = $"{submodel.Type}.CountParameters({BlockConfig(submodel, config)})";
+        if (submodel.Repeat is not { } repeat) return one;
+        return submodel.Indexed
+            ? $"global::System.Linq.Enumerable.Sum(global::System.Linq.Enumerable.Range(0, checked((int){RepeatCount(repeat, config)})), i => {one})"
+            : $"{RepeatCount(repeat, config)} * {one}";
     }
+
+    /// <summary>A repeated sub-model's block count as a <c>long</c> C# expression.</summary>
+    private static string RepeatCount(LayerArgument repeat, string config) =>
+        repeat.IsHyperParameter ? $"(long){config}.{Names.Identifier(repeat.HyperParameter!)}" : SourceWriter.Literal((long)repeat.Literal) + "L";
+
+    /// <summary>
+    /// What a block's constructor, count and checks take: the parent's config, the block's own hyperparameters made by the
+    /// parent's method (for block <c>i</c> of a stage), or nothing.
+    /// </summary>
+    private static string BlockConfig(SubmodelSpec submodel, string config) =>
+        submodel.Sizes is null
+            ? (submodel.TakesConfig ? config : "")
+            : $"{submodel.Sizes}({string.Join(", ", new[] { submodel.SizesTakeConfig ? config : null, submodel.Indexed ? "i" : null }.Where(a => a is not null))})";
 
 
     /// <summary>The sum over layers, literal parts folded into one number.</summary>

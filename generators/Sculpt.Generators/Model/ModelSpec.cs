@@ -44,6 +44,15 @@ internal sealed record ShapeCheckSpec(string Subject, string Expected, string Ac
 /// <param name="Repeat">For a repeated block list (<c>ModuleList&lt;Type&gt;</c>), how many: a count or a hyperparameter.</param>
 internal sealed record SubmodelSpec(string Name, string Accessibility, string Type, string ShortType, bool TakesConfig, LayerArgument? Repeat = null)
 {
+    /// <summary>The parent's static method that makes the block's own hyperparameters, or null when it shares the parent's.</summary>
+    public string? Sizes { get; init; }
+
+    /// <summary>Whether <see cref="Sizes"/> takes the parent's config first.</summary>
+    public bool SizesTakeConfig { get; init; }
+
+    /// <summary>Whether <see cref="Sizes"/> takes the block's index last (a stage whose blocks differ).</summary>
+    public bool Indexed { get; init; }
+
     /// <summary>The private field that holds the sub-model (see <see cref="LayerSpec.Field"/>).</summary>
     public string Field { get; init; } = "";
 

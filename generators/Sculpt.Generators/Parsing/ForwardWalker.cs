@@ -385,6 +385,7 @@ internal sealed class ForwardWalker
         _ = Statement(body, output);
         var after = _locals;
         bool changed = after.Any(pair => before.TryGetValue(pair.Key, out var old) && old.Shape != pair.Value.Shape);
+        Dictionary<string, Value>? second = null;
         if (changed && ModelParser.RepeatOf(repeated.Property) is { IsHyperParameter: false, Literal: >= 2 })
         {
             // At least two blocks for certain: the second one sees what the first one made.
@@ -392,13 +393,94 @@ internal sealed class ForwardWalker
             _locals = new Dictionary<string, Value>(after);
             _ = Statement(body, output);
             _rows.RemoveRange(rows, _rows.Count - rows);
+            second = _locals;
             _locals = after;
         }
+        // Known after the loop: what no block changes, and what every block after the first leaves as the first
+        // made it (a stage whose first block widens and the rest keep the width).
         _locals = after.Keys.ToDictionary(
             name => name,
-            name => before.TryGetValue(name, out var old) && after[name].Shape is { } shape && old.Shape == shape ? old : (before.ContainsKey(name) ? Value.Unknown : after[name]));
+            name => before.TryGetValue(name, out var old) && after[name].Shape is { } shape && old.Shape == shape ? old
+                : second is not null && second.TryGetValue(name, out var again) && again.Shape is { } fixedShape && fixedShape == after[name].Shape ? after[name]
+                : (before.ContainsKey(name) ? Value.Unknown : after[name]));
         _blocks.Remove(block);
         return false;
+    }
+
+    /// <summary>A sub-model with hyperparameters of its own: their names, and each one's size for this instance in the parent's terms.</summary>
+    private sealed record BlockInstance(HyperParameterSizes Names, System.Func<Dim, Dim> Replace);
+
+    /// <summary>
+    /// For a <c>[Submodel(nameof(Sizes))]</c>, what the parent's <c>Sizes</c> method makes, read from its object initializer
+    /// (<c>new() { In = c.Width, Out = c.Width * 2 }</c>); a size that depends on the block's index, or that the method
+    /// computes some other way, is unknown. Null for a sub-model that shares the parent's hyperparameters.
+    /// </summary>
+    private BlockInstance? Instance(IPropertySymbol property, INamedTypeSymbol block)
+    {
+        var model = block.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute);
+        if (model is null || ModelParser.ConfigOf(model) is not { } own) return null;
+        var names = ModelParser.DimNames(own, withDefaults: true);
+        var parentConfig = ModelParser.ConfigOf(_type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute)!);
+        var method = ModelParser.SizesMethod(property, own, parentConfig);
+        if (method is null) return SymbolEqualityComparer.Default.Equals(own, parentConfig) ? null : new BlockInstance(names, _ => Dim.Unknown);
+        var assigned = new Dictionary<string, Dim>();
+        var syntax = method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_cancellation) as MethodDeclarationSyntax;
+        var made = syntax?.ExpressionBody?.Expression ?? (syntax?.Body?.Statements is [ReturnStatementSyntax { Expression: { } returned }] ? returned : null);
+        string? configName = parentConfig is null ? null : method.Parameters[0].Name;
+        if (made is BaseObjectCreationExpressionSyntax { Initializer: { } initializer })
+        {
+            foreach (var expression in initializer.Expressions)
+            {
+                if (expression is AssignmentExpressionSyntax { Left: IdentifierNameSyntax member, Right: var value })
+                    assigned[member.Identifier.ValueText] = SizeOf(value, configName);
+            }
+        }
+        Dim Replace(Dim dim) => dim.Kind switch
+        {
+            DimKind.HyperParameter => assigned.TryGetValue(dim.Name, out var size) ? size : names.Default(dim.Name) is { } fallback ? Dim.Constant(fallback) : Dim.Unknown,
+            DimKind.Product => Dim.Product(dim.Factors.Select(Replace)),
+            DimKind.Sum => Dim.Sum(dim.Factors.Select(Replace)),
+            DimKind.Quotient => Dim.Quotient(Replace(dim.Factors[0]), Replace(dim.Factors[1])) ?? Dim.Unknown,
+            DimKind.Window => Dim.Windowed(Replace(dim.Factors[0]), dim.Window[0], dim.Window[1]),
+            _ => dim,
+        };
+        return new BlockInstance(names, Replace);
+    }
+
+    /// <summary>A size the sizes method assigns, in the parent's terms: literals, the parent's hyperparameters, arithmetic of those.</summary>
+    private Dim SizeOf(ExpressionSyntax expression, string? configName)
+    {
+        switch (expression)
+        {
+            case ParenthesizedExpressionSyntax inner:
+                return SizeOf(inner.Expression, configName);
+            case LiteralExpressionSyntax { Token.Value: int or long } literal:
+                return Dim.Constant(System.Convert.ToInt64(literal.Token.Value, System.Globalization.CultureInfo.InvariantCulture));
+            case MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax owner, Name: IdentifierNameSyntax member }
+                when owner.Identifier.ValueText == configName && _dimNames.Contains(member.Identifier.ValueText):
+                return Dim.HyperParameter(member.Identifier.ValueText, (_dimNames as HyperParameterSizes)?.Default(member.Identifier.ValueText));
+            case BinaryExpressionSyntax binary:
+            {
+                var (left, right) = (SizeOf(binary.Left, configName), SizeOf(binary.Right, configName));
+                if (left.Kind == DimKind.Unknown || right.Kind == DimKind.Unknown) return Dim.Unknown;
+                return binary.Kind() switch
+                {
+                    SyntaxKind.AddExpression => Dim.Sum([left, right]),
+                    SyntaxKind.MultiplyExpression => Dim.Product([left, right]),
+                    SyntaxKind.SubtractExpression when right.Kind == DimKind.Constant => Dim.Sum([left, Dim.Constant(-right.Value)]),
+                    SyntaxKind.DivideExpression => Dim.Quotient(left, right) ?? Dim.Unknown,
+                    _ => Dim.Unknown,
+                };
+            }
+            case ConditionalExpressionSyntax choice:
+            {
+                // Per block index: unknown here, unless both arms give one size.
+                var (whenTrue, otherwise) = (SizeOf(choice.WhenTrue, configName), SizeOf(choice.WhenFalse, configName));
+                return whenTrue == otherwise ? whenTrue : Dim.Unknown;
+            }
+            default:
+                return Dim.Unknown;
+        }
     }
 
     /// <summary>A <c>[Parameter]</c> property of the model: the learned tensor, with its declared shape; unknown for anything else.</summary>
@@ -560,7 +642,7 @@ internal sealed class ForwardWalker
             && property.Type is INamedTypeSymbol submodel
             && ModelParser.Forward(submodel).Signature is { } forward)
         {
-            return Signed(invocation, property.Name, submodel.Name, forward, property.Name);
+            return Signed(invocation, property.Name, submodel.Name, forward, property.Name, Instance(property, submodel));
         }
         if (invocation.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "call" or "forward", Expression: var blockExpression }
             && BlockKey(blockExpression) is { } blockKey
@@ -570,7 +652,7 @@ internal sealed class ForwardWalker
             string count = ModelParser.RepeatOf(repeated.Property) is { } repeat
                 ? (repeat.IsHyperParameter ? repeat.HyperParameter! : ((long)repeat.Literal).ToString(System.Globalization.CultureInfo.InvariantCulture))
                 : "?";
-            return Signed(invocation, repeated.Property.Name, $"{count} x {repeated.Block.Name}", blockForward, repeated.Property.Name);
+            return Signed(invocation, repeated.Property.Name, $"{count} x {repeated.Block.Name}", blockForward, repeated.Property.Name, Instance(repeated.Property, repeated.Block));
         }
         if (method is not null && Helper(method) is { } helper)
         {
@@ -776,13 +858,19 @@ internal sealed class ForwardWalker
             ?.ConstructorArguments.FirstOrDefault().Value as string;
 
     /// <summary>A call with a known signature (a <c>[Shape]</c> helper or a sub-model): each argument unified, the result substituted.</summary>
-    private Value Signed(InvocationExpressionSyntax invocation, string name, string kind, string text, string? layerName)
+    private Value Signed(InvocationExpressionSyntax invocation, string name, string kind, string text, string? layerName, BlockInstance? instance = null)
     {
         var arguments = invocation.ArgumentList.Arguments;
         var values = arguments.Select(a => MaybeTensor(a.Expression) ? Evaluate(a.Expression) : EvaluateOther(a.Expression)).ToList();
-        var (signature, error) = SignatureParser.Parse(text, _dimNames);
+        var (signature, error) = SignatureParser.Parse(text, instance?.Names ?? _dimNames);
         var tensorArguments = arguments.Select((a, i) => (Argument: a, Value: values[i])).Where(p => MaybeTensor(p.Argument.Expression)).ToList();
         if (error is not null || signature!.Inputs.Count != tensorArguments.Count) return Value.Unknown;
+        if (instance is not null)
+        {
+            // The block's own hyperparameters become this instance's sizes, in the parent's terms.
+            Shape Sized(Shape shape) => new(shape.Dims.Select(instance.Replace).ToEquatableArray());
+            signature = new Signature(signature.Inputs.Select(Sized).ToEquatableArray(), Sized(signature.Output));
+        }
 
         var unifier = new Unifier();
         bool failed = false;

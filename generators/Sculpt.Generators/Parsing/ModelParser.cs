@@ -198,14 +198,21 @@ internal static class ModelParser
             if (SubmodelProblem(property, config) is not null) continue;
             if (property.PartialDefinitionPart is not null || !ImplementedBySculpt(property.PartialImplementationPart)) continue;
             var submodel = BlockType(property)!;
-            bool takesConfig = ConfigOf(submodel.GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute)) is not null;
+            var own = ConfigOf(submodel.GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute));
+            var sizes = own is null ? null : SizesMethod(property, own, config);
             yield return (new SubmodelSpec(
                 property.Name,
                 ImplementationModifiers(property),
                 submodel.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                 submodel.Name,
-                takesConfig,
-                RepeatOf(property)) { OutputSymbols = OutputSymbols(submodel) }, property);
+                own is not null,
+                RepeatOf(property))
+            {
+                OutputSymbols = OutputSymbols(submodel),
+                Sizes = sizes is null ? null : Names.Identifier(sizes.Name),
+                SizesTakeConfig = config is not null,
+                Indexed = sizes is not null && sizes.Parameters.Length == (config is null ? 1 : 2),
+            }, property);
         }
     }
 
@@ -264,9 +271,51 @@ internal static class ModelParser
                 ? $"[Submodel] '{property.Name}' has type {property.Type.ToDisplayString()}, which is not a [Model]"
                 : $"[Submodel(Repeat = ...)] '{property.Name}' must have type ModuleList<T> of a [Model] T; it has {property.Type.ToDisplayString()}";
         var own = ConfigOf(model);
+        if (SizesName(property) is { } sizes)
+        {
+            if (own is null) return $"[Submodel(nameof({sizes}))] '{property.Name}': {block.Name} has no hyperparameters to make; drop the method name";
+            return SizesMethod(property, own, config) is null
+                ? $"[Submodel(nameof({sizes}))] '{property.Name}' needs a static method of this model that makes its {own.Name}: {SizesExample(sizes, own, config, repeat is not null)}"
+                : null;
+        }
         if (own is not null && !SymbolEqualityComparer.Default.Equals(own, config))
-            return $"[Submodel] '{property.Name}' is built from {own.Name}, but this model's hyperparameters are {config?.Name ?? "none"}; a sub-model shares its parent's";
+            return $"[Submodel] '{property.Name}' is built from {own.Name}, but this model's hyperparameters are {config?.Name ?? "none"}: "
+                + $"make its {own.Name} with a static method of this model, [Submodel(nameof({property.Name}Sizes))] and {SizesExample(property.Name + "Sizes", own, config, repeat is not null)}";
         return null;
+    }
+
+    /// <summary>The method name a <c>[Submodel(nameof(...))]</c> gives, if any.</summary>
+    public static string? SizesName(IPropertySymbol property) =>
+        property.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.SubmodelAttribute)?.ConstructorArguments is [{ Value: string name }] ? name : null;
+
+    /// <summary>
+    /// The parent's static method that makes a block's own hyperparameters: returning <paramref name="own"/>, taking the
+    /// parent's config (when it has one), then the block's index (when repeated) or not; null when there is none so written.
+    /// </summary>
+    public static IMethodSymbol? SizesMethod(IPropertySymbol property, INamedTypeSymbol own, INamedTypeSymbol? config)
+    {
+        if (SizesName(property) is not { } name) return null;
+        foreach (var method in property.ContainingType.GetMembers(name).OfType<IMethodSymbol>())
+        {
+            if (!method.IsStatic || method.IsGenericMethod || !SymbolEqualityComparer.Default.Equals(method.ReturnType, own)) continue;
+            var parameters = method.Parameters.Select(p => p.Type).ToList();
+            int at = 0;
+            if (config is not null)
+            {
+                if (parameters.Count == 0 || !SymbolEqualityComparer.Default.Equals(parameters[0], config)) continue;
+                at = 1;
+            }
+            if (parameters.Count == at) return method;
+            if (parameters.Count == at + 1 && parameters[at].SpecialType == SpecialType.System_Int32 && RepeatOf(property) is not null) return method;
+        }
+        return null;
+    }
+
+    /// <summary><c>private static BlockSizes StageSizes(NetConfig c, int i) => new() { ... };</c> as a message shows it.</summary>
+    private static string SizesExample(string name, INamedTypeSymbol own, INamedTypeSymbol? config, bool repeated)
+    {
+        string parameters = string.Join(", ", new[] { config is null ? null : config.Name + " c", repeated ? "int i" : null }.Where(p => p is not null));
+        return $"private static {own.Name} {name}({parameters}) => new() {{ ... }};";
     }
 
     /// <summary>The layer kind an attribute declares and its number of constructor arguments.</summary>

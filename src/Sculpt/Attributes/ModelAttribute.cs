@@ -72,6 +72,22 @@ public sealed class ParameterAttribute(string shape) : System.Attribute
 [System.AttributeUsage(System.AttributeTargets.Property, Inherited = false)]
 public sealed class SubmodelAttribute : System.Attribute
 {
+    /// <summary>A sub-model built from its parent's hyperparameters (or, without any, from none).</summary>
+    public SubmodelAttribute()
+    {
+    }
+
+    /// <summary>
+    /// A sub-model with hyperparameters of its own, made by the parent's static method <paramref name="sizes"/>
+    /// from the parent's (and, for a repeated block, the block's index): <c>[Submodel(nameof(Stage2), Repeat = 3)]</c> with
+    /// <c>private static BlockSizes Stage2(NetConfig c, int i) =&gt; new() { In = i == 0 ? c.Width : c.Width * 2, Out = c.Width * 2 };</c>.
+    /// Each block is then shape-checked, counted and summarised with its own sizes.
+    /// </summary>
+    public SubmodelAttribute(string sizes) => Sizes = sizes;
+
     /// <summary>How many blocks: an integer or the name of an integer hyperparameter.</summary>
     public object? Repeat { get; set; }
+
+    /// <summary>The name of the static method that makes each block's hyperparameters, if the block has its own.</summary>
+    public string? Sizes { get; }
 }
