@@ -62,6 +62,5 @@ internal sealed class ConvTranspose2d() : LayerDefinition(
     public override string? OptionProblem(string option, double value, IReadOnlyList<(double Value, string Text)?> sizes, IReadOnlyList<string> optionsSet) =>
         option == "Groups" ? GroupsProblem(value, sizes) : null;
 
-    public override LayerOption Usable(LayerOption option) =>
-        option.Name is "Stride" or "Dilation" or "Groups" && option.Value < 1 ? option with { Value = 1 } : option;
+    public override LayerOption Usable(LayerOption option) => WindowSettingAtLeastOne(option);
 }

@@ -73,8 +73,5 @@ internal sealed class Convolution(int spatial) : LayerDefinition(
         return option == "Groups" ? GroupsProblem(value, sizes) : null;
     }
 
-    // A stride, dilation or groups below 1 is reported (SCULPT0006); 1 in its place keeps the generated
-    // code compiling (a literal 0 stride also fits TorchSharp's Padding-enum overload) and its count defined.
-    public override LayerOption Usable(LayerOption option) =>
-        option.Name is "Stride" or "Dilation" or "Groups" && option.Value < 1 ? option with { Value = 1 } : option;
+    public override LayerOption Usable(LayerOption option) => WindowSettingAtLeastOne(option);
 }

@@ -183,6 +183,13 @@ internal abstract class LayerDefinition(string kind, IReadOnlyList<LayerArgument
     protected static string Eps(LayerSpec layer, string name = "eps") =>
         layer.Options.Any(o => o.Name == "Eps") ? $", {name}: {SourceWriter.Literal(layer.Setting("Eps"))}" : "";
 
+    /// <summary>
+    /// A sliding window's stride, dilation or groups below 1 is reported (SCULPT0006); 1 in its place keeps the
+    /// generated code compiling (a literal 0 stride also fits TorchSharp's Padding-enum overload) and its count defined.
+    /// </summary>
+    protected static LayerOption WindowSettingAtLeastOne(LayerOption option) =>
+        option.Name is "Stride" or "Dilation" or "Groups" && option.Value < 1 ? option with { Value = 1 } : option;
+
     /// <summary>The <c>Eps</c> setting every norm has, with PyTorch's default.</summary>
     protected static LayerOptionDefinition EpsOption(double value = 1e-5) => new("Eps", value, 0, Integer: false, Positive: true);
 

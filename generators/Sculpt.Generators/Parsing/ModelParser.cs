@@ -84,16 +84,8 @@ internal static class ModelParser
     public static Shape? LearnedShape(string text, HyperParameterSizes dimNames)
     {
         var (shape, error) = SignatureParser.ParseShape(text, 0, text.Length, dimNames);
-        return error is null && shape!.Dims.All(Built) ? shape : null;
+        return error is null && shape!.Dims.All(ShapeComparison.ConfigDecided) ? shape : null;
     }
-
-    /// <summary>A size known once a config is: an integer, a hyperparameter, or arithmetic of those.</summary>
-    private static bool Built(Dim dim) => dim.Kind switch
-    {
-        DimKind.Constant or DimKind.HyperParameter => true,
-        DimKind.Product or DimKind.Sum or DimKind.Quotient or DimKind.Window => dim.Factors.All(Built),
-        _ => false,
-    };
 
     /// <summary>
     /// <paramref name="argument"/> as the generator writes it: a name of no fitting hyperparameter

@@ -62,7 +62,7 @@ internal static class ShapeComparison
     }
 
     /// <summary>A literal, a hyperparameter, or a product of those: known once a config is.</summary>
-    private static bool ConfigDecided(Dim dim) => dim.Kind switch
+    public static bool ConfigDecided(Dim dim) => dim.Kind switch
     {
         DimKind.Constant or DimKind.HyperParameter => true,
         DimKind.Product or DimKind.Sum or DimKind.Quotient => dim.Factors.All(ConfigDecided),
