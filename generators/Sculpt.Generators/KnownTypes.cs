@@ -12,6 +12,8 @@ internal static class KnownTypes
     public const string SubmodelAttribute = "Sculpt.SubmodelAttribute";
     public const string ParameterAttribute = "Sculpt.ParameterAttribute";
     public const string InitAttribute = "Sculpt.InitAttribute";
+    public const string StateNameAttribute = "Sculpt.StateNameAttribute";
+    public const string RenameWeightsAttribute = "Sculpt.RenameWeightsAttribute";
     public const string Ops = "Sculpt.Ops";
     public const string CsvDatasetAttribute = "Sculpt.CsvDatasetAttribute";
     public const string IdxDatasetAttribute = "Sculpt.IdxDatasetAttribute";

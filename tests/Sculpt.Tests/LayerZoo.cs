@@ -18,19 +18,19 @@ public partial record GeneratorConfig : TrainingHyperParameters
     public int Channels { get; init; } = 3;
 }
 
-/// <summary>The DCGAN generator of PyTorch's examples (dcgan/main.py), 100 -> 3x64x64, layer for layer.</summary>
+/// <summary>The DCGAN generator of PyTorch's examples (dcgan/main.py), 100 -> 3x64x64, layer for layer and under its state names (main.N).</summary>
 [Model(typeof(GeneratorConfig))]
 public partial class DcganGenerator
 {
-    [ConvTranspose2d("Latent", "Features * 8", 4, Bias = false)] private partial Tensor Up1(Tensor x);
-    [BatchNorm2d("Features * 8")] private partial Tensor Norm1(Tensor x);
-    [ConvTranspose2d("Features * 8", "Features * 4", 4, Stride = 2, Padding = 1, Bias = false)] private partial Tensor Up2(Tensor x);
-    [BatchNorm2d("Features * 4")] private partial Tensor Norm2(Tensor x);
-    [ConvTranspose2d("Features * 4", "Features * 2", 4, Stride = 2, Padding = 1, Bias = false)] private partial Tensor Up3(Tensor x);
-    [BatchNorm2d("Features * 2")] private partial Tensor Norm3(Tensor x);
-    [ConvTranspose2d("Features * 2", "Features", 4, Stride = 2, Padding = 1, Bias = false)] private partial Tensor Up4(Tensor x);
-    [BatchNorm2d("Features")] private partial Tensor Norm4(Tensor x);
-    [ConvTranspose2d("Features", "Channels", 4, Stride = 2, Padding = 1, Bias = false)] private partial Tensor Up5(Tensor x);
+    [ConvTranspose2d("Latent", "Features * 8", 4, Bias = false), StateName("main.0")] private partial Tensor Up1(Tensor x);
+    [BatchNorm2d("Features * 8"), StateName("main.1")] private partial Tensor Norm1(Tensor x);
+    [ConvTranspose2d("Features * 8", "Features * 4", 4, Stride = 2, Padding = 1, Bias = false), StateName("main.3")] private partial Tensor Up2(Tensor x);
+    [BatchNorm2d("Features * 4"), StateName("main.4")] private partial Tensor Norm2(Tensor x);
+    [ConvTranspose2d("Features * 4", "Features * 2", 4, Stride = 2, Padding = 1, Bias = false), StateName("main.6")] private partial Tensor Up3(Tensor x);
+    [BatchNorm2d("Features * 2"), StateName("main.7")] private partial Tensor Norm3(Tensor x);
+    [ConvTranspose2d("Features * 2", "Features", 4, Stride = 2, Padding = 1, Bias = false), StateName("main.9")] private partial Tensor Up4(Tensor x);
+    [BatchNorm2d("Features"), StateName("main.10")] private partial Tensor Norm4(Tensor x);
+    [ConvTranspose2d("Features", "Channels", 4, Stride = 2, Padding = 1, Bias = false), StateName("main.12")] private partial Tensor Up5(Tensor x);
     [ReLU] private partial Tensor Relu(Tensor x);
     [Tanh] private partial Tensor Squash(Tensor x);
 

@@ -22,8 +22,8 @@ public class LayerZooTests
         Assert.Equal(3_576_704, model.ParameterCount);
         Assert.Equal(model.parameters().Sum(p => p.numel()), model.ParameterCount);
         Assert.Equal(3_576_704, DcganGenerator.CountParameters(config));
-        Assert.Contains("Up2.weight", model.state_dict().Keys);
-        Assert.DoesNotContain("Up2.bias", model.state_dict().Keys);
+        Assert.Contains("main.3.weight", model.state_dict().Keys);
+        Assert.DoesNotContain("main.3.bias", model.state_dict().Keys);
         model.eval();
         using var z = randn(2, 100, 1, 1);
         using var image = model.call(z);
@@ -41,10 +41,12 @@ public class LayerZooTests
     public void A_transposed_convolution_is_the_functional_one_with_its_own_weights()
     {
         using var model = new DcganGenerator(new GeneratorConfig { Latent = 5, Features = 2, Channels = 1 });
-        var weight = model.state_dict()["Up2.weight"];
+        var weight = model.state_dict()["main.3.weight"];
         using var x = randn(3, 16, 4, 4);
         using var expected = F.conv_transpose2d(x, weight, strides: [2, 2], padding: [1, 1]);
-        var layer = (TorchSharp.Modules.ConvTranspose2d)model.named_children().Single(c => c.name == "Up2").module;
+        // Under its state name main.3: a child "3" of the group "main", as PyTorch's Sequential holds it.
+        var main = model.named_children().Single(c => c.name == "main").module;
+        var layer = (TorchSharp.Modules.ConvTranspose2d)main.named_children().Single(c => c.name == "3").module;
         using var actual = layer.call(x);
         Assert.Equal(new long[] { 3, 8, 8, 8 }, actual.shape);
         Assert.True(allclose(actual, expected, rtol: 1e-5, atol: 1e-6));

@@ -97,6 +97,10 @@ internal static class DiagnosticDescriptors
         "SCULPT0020", Shapes, "The branches of an if or a conditional give a value different shapes",
         "{0} is {1} when {2} and {3} otherwise: {4}; both branches must give one shape");
 
+    public static readonly DiagnosticDescriptor StateName = Error(
+        "SCULPT0021", Declarations, "A state-dict name or weight-renaming rule cannot be used",
+        "{0}");
+
     private static DiagnosticDescriptor Error(string id, string category, string title, string message) =>
         new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
 }

@@ -29,6 +29,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.SignatureArity,
         DiagnosticDescriptors.UnknownHyperParameter,
         DiagnosticDescriptors.BranchShapes,
+        DiagnosticDescriptors.StateName,
         DiagnosticDescriptors.InvalidLayerArgument,
         DiagnosticDescriptors.DefaultOutOfRange,
         DiagnosticDescriptors.BroadcastShape,
@@ -87,6 +88,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                         if (property.PartialDefinitionPart is null) LearnedTensor(context, type, property, config);
                     }
                     SubmodelCycle(context, type);
+                    StateNames(context, type);
                     LayerArguments(context, type, config);
                     TiedWeights(context, type);
                     InitArguments(context, type, config);
@@ -124,6 +126,55 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                 }
             }
             return null;
+        }
+    }
+
+    /// <summary>
+    /// SCULPT0021: a <c>[StateName]</c> that is no state-dict name, one that another component of the model already has
+    /// (its own name or another's <c>[StateName]</c>), or one on a member that is no layer, sub-model or learned tensor;
+    /// a <c>[RenameWeights]</c> pattern that is no regular expression.
+    /// </summary>
+    private static void StateNames(SymbolAnalysisContext context, INamedTypeSymbol type)
+    {
+        var taken = new Dictionary<string, string>();
+        foreach (var member in type.GetMembers())
+        {
+            if (member is IMethodSymbol { PartialImplementationPart: null, PartialDefinitionPart: not null } or IPropertySymbol { PartialDefinitionPart: not null }) continue;
+            bool component = member.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() is KnownTypes.SubmodelAttribute or KnownTypes.ParameterAttribute
+                || ModelParser.LayerKindOf(a.AttributeClass?.ToDisplayString()) is not null);
+            var attribute = member.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.StateNameAttribute);
+            var location = attribute?.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation() ?? member.Locations.FirstOrDefault();
+            if (attribute is not null && !component)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.StateName, location,
+                    $"[StateName] on '{member.Name}', which is no layer, sub-model or learned tensor: only those have a place in the state dict"));
+                continue;
+            }
+            if (!component) continue;
+            string name = member.Name;
+            if (attribute is { ConstructorArguments: [{ Value: string given }] })
+            {
+                if (DeclarationRules.StateNameProblem(given) is { } problem)
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.StateName, location, $"[StateName] on '{member.Name}': {problem}"));
+                    continue;
+                }
+                name = given;
+            }
+            if (taken.TryGetValue(name, out var first))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.StateName, location,
+                    $"'{member.Name}' and '{first}' would both be saved as '{name}'; give one another [StateName]"));
+            }
+            else taken[name] = member.Name;
+        }
+        foreach (var attribute in type.GetAttributes().Where(a => a.AttributeClass?.ToDisplayString() == KnownTypes.RenameWeightsAttribute))
+        {
+            if (attribute.ConstructorArguments is [{ Value: string pattern }, ..] && DeclarationRules.RenameProblem(pattern) is { } problem)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.StateName,
+                    attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation() ?? type.Locations.FirstOrDefault(), $"[RenameWeights]: {problem}"));
+            }
         }
     }
 
@@ -356,6 +407,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                 // The sizes as relations see them: a literal, or a hyperparameter under its declared default.
                 var sizeValues = literals.Select((l, i) => l is { } v ? (v, Format(v)) : defaults[i] is { } d ? ((double)d.Value, $"{d.Name} = {d.Value} with the defaults") : ((double, string)?)null).ToList();
                 LayerOptions(context, method, definition, list, sizeValues);
+                SymbolicOptions(context, method, type, config, definition, attribute, list, properties);
                 if (definition.Divides is var (divisor, dividend) && arguments.Count > System.Math.Max(divisor, dividend)
                     && (literals[dividend] ?? defaults[dividend]?.Value) is { } whole && (literals[divisor] ?? defaults[divisor]?.Value) is { } part && part >= 1 && whole % part != 0)
                 {
@@ -407,6 +459,33 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         else
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidLayerArgument, location, role.Description, method.Name, "arithmetic of integers and integer hyperparameters", $"'{expression}' ({error.Message})"));
+        }
+    }
+
+    /// <summary>
+    /// A setting written as a name (<c>Groups = "Channels"</c>): SCULPT0005 when it names no hyperparameter, SCULPT0006 when
+    /// the hyperparameter is no integer.
+    /// </summary>
+    private static void SymbolicOptions(SymbolAnalysisContext context, IMethodSymbol method, INamedTypeSymbol type, INamedTypeSymbol? config,
+        LayerDefinition definition, AttributeData attribute, AttributeArgumentListSyntax list, IReadOnlyDictionary<string, IPropertySymbol> properties)
+    {
+        foreach (var argument in list.Arguments.Where(a => a.NameEquals is not null))
+        {
+            string option = argument.NameEquals!.Name.Identifier.ValueText;
+            if (attribute.NamedArguments.FirstOrDefault(a => a.Key == option).Value.Value is not string name) continue;
+            var location = argument.Expression.GetLocation();
+            // Other string settings (TiedTo) are no sizes; an int-typed setting cannot hold a string at all.
+            if (!definition.SymbolicOptions.Contains(option)) continue;
+            if (!properties.TryGetValue(name, out var property))
+            {
+                string hint = config is null ? " (the model has no hyperparameters: declare them with [Model(typeof(...))])" : Suggestion(name, properties.Keys);
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnknownHyperParameter, location, name, config?.Name ?? type.Name, hint));
+            }
+            else if (HyperParametersParser.KindOf(property.Type) is not (ValueKind.Int32 or ValueKind.Int64))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidLayerArgument, location, "The " + option.ToLowerInvariant(), method.Name,
+                    "an integer or an integer hyperparameter", $"'{name}' ({property.Type.ToDisplayString()})"));
+            }
         }
     }
 

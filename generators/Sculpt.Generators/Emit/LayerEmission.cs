@@ -74,13 +74,15 @@ internal static class LayerEmission
                 if (factor.IsHyperParameter) symbolic.Add(forDocs ? (factor.Size is null ? factor.HyperParameter! : "(" + factor.HyperParameter + ")") : "(long)" + SizeText(factor, config));
                 else value *= (long)factor.Literal;
             }
-            if (symbolic.Count == 0)
+            if (symbolic.Count == 0 && term.SymbolicDivisor is null)
             {
                 constant += value / term.Divisor;
                 continue;
             }
-            string product = string.Join(multiply, (value == 1 ? new string[0] : new[] { SourceWriter.Literal(value) + suffix }).Concat(symbolic));
-            parts.Add(term.Divisor == 1 ? product : $"{product} / {term.Divisor}{suffix}");
+            string product = string.Join(multiply, (value == 1 && symbolic.Count > 0 ? new string[0] : new[] { SourceWriter.Literal(value) + suffix }).Concat(symbolic));
+            if (term.Divisor != 1) product = $"{product} / {term.Divisor}{suffix}";
+            if (term.SymbolicDivisor is { } divisor) product = forDocs ? $"{product}/{divisor.HyperParameter}" : $"{product} / (long){SizeText(divisor, config)}";
+            parts.Add(product);
         }
         if (constant != 0 || parts.Count == 0) parts.Add(SourceWriter.Literal(constant) + suffix);
         return string.Join(" + ", parts);

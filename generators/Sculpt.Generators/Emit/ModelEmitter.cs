@@ -35,24 +35,24 @@ internal static class ModelEmitter
 
         foreach (var layer in spec.Layers)
         {
-            w.Line($"/// <summary>The {LayerCatalog.Of(layer.Kind).Module} module behind <see cref=\"{layer.Name}\"/>; its state-dict prefix is \"{layer.Name}\".</summary>");
-            w.Line($"[global::TorchSharp.Utils.ComponentName(Name = {SourceWriter.Quote(layer.Name)})]");
+            w.Line($"/// <summary>The {LayerCatalog.Of(layer.Kind).Module} module behind <see cref=\"{layer.Name}\"/>; its state-dict prefix is \"{layer.StateName}\".</summary>");
+            if (!layer.StateName.Contains('.')) w.Line($"[global::TorchSharp.Utils.ComponentName(Name = {SourceWriter.Quote(layer.StateName)})]");
             w.Line($"private readonly {LayerEmission.ModuleType(layer)} {layer.Field};");
             w.Line();
         }
 
         foreach (var submodel in spec.Submodels)
         {
-            w.Line($"/// <summary>The {submodel.ShortType} behind <see cref=\"{submodel.Name}\"/>; its state-dict prefix is \"{submodel.Name}\".</summary>");
-            w.Line($"[global::TorchSharp.Utils.ComponentName(Name = {SourceWriter.Quote(submodel.Name)})]");
+            w.Line($"/// <summary>The {submodel.ShortType} behind <see cref=\"{submodel.Name}\"/>; its state-dict prefix is \"{submodel.StateName}\".</summary>");
+            if (!submodel.StateName.Contains('.')) w.Line($"[global::TorchSharp.Utils.ComponentName(Name = {SourceWriter.Quote(submodel.StateName)})]");
             w.Line($"private readonly {SubmodelType(submodel)} {submodel.Field};");
             w.Line();
         }
 
         foreach (var learned in spec.Learned)
         {
-            w.Line($"/// <summary>The learned tensor behind <see cref=\"{learned.Name}\"/>, {Escape(learned.Shape.ToString())}; its state-dict name is \"{learned.Name}\".</summary>");
-            w.Line($"[global::TorchSharp.Utils.ComponentName(Name = {SourceWriter.Quote(learned.Name)})]");
+            w.Line($"/// <summary>The learned tensor behind <see cref=\"{learned.Name}\"/>, {Escape(learned.Shape.ToString())}; its state-dict name is \"{learned.StateName}\".</summary>");
+            if (!learned.StateName.Contains('.')) w.Line($"[global::TorchSharp.Utils.ComponentName(Name = {SourceWriter.Quote(learned.StateName)})]");
             w.Line($"private readonly global::TorchSharp.Modules.Parameter {learned.Field};");
             w.Line();
         }
@@ -126,7 +126,21 @@ internal static class ModelEmitter
             w.Line($"for (int i = 0; i < {blocks}.Length; i++) {blocks}[i] = {build};");
             w.Line($"{submodel.Field} = new {SubmodelType(submodel)}({blocks});");
         }
+        var dotted = spec.Layers.Select(l => (l.Field, l.StateName)).Concat(spec.Submodels.Select(m => (m.Field, m.StateName)))
+            .Concat(spec.Learned.Select(l => (l.Field, l.StateName))).Where(c => c.StateName.Contains('.')).ToList();
+        if (dotted.Count > 0)
+        {
+            // TorchSharp's scan registers a field under one word; components under dotted state names are held
+            // aside while it runs and attached along their paths after it.
+            w.Line("// Held aside from RegisterComponents: their state names are dotted paths (see global::Sculpt.Models.StateNames).");
+            for (int i = 0; i < dotted.Count; i++) w.Line($"var dotted{i} = {dotted[i].Field}; {dotted[i].Field} = null!;");
+        }
         w.Line("RegisterComponents();");
+        for (int i = 0; i < dotted.Count; i++)
+        {
+            w.Line($"{dotted[i].Field} = dotted{i};");
+            w.Line($"global::Sculpt.Models.StateNames.Attach(this, {SourceWriter.Quote(dotted[i].StateName)}, {dotted[i].Field});");
+        }
         w.Close();
         w.Line();
 
@@ -149,7 +163,10 @@ internal static class ModelEmitter
         {
             string start = learned.Std > 0 ? $"N(0, {SourceWriter.Literal(learned.Std)})" : learned.Fill != 0 ? $"all {SourceWriter.Literal(learned.Fill)}" : "zeros";
             w.Line($"/// <summary>A learned tensor {Escape(learned.Shape.ToString())}, starting at {start}.</summary>");
-            w.Line($"{learned.Accessibility} partial global::TorchSharp.torch.Tensor {Names.Identifier(learned.Name)} => {learned.Field};");
+            // A parameter under a dotted name is read where it is registered: moving the model to a device replaces it there, not in the field.
+            w.Line(learned.StateName.Contains('.')
+                ? $"{learned.Accessibility} partial global::TorchSharp.torch.Tensor {Names.Identifier(learned.Name)} => global::Sculpt.Models.StateNames.Parameter(this, {SourceWriter.Quote(learned.StateName)});"
+                : $"{learned.Accessibility} partial global::TorchSharp.torch.Tensor {Names.Identifier(learned.Name)} => {learned.Field};");
             w.Line();
         }
 
@@ -180,6 +197,7 @@ internal static class ModelEmitter
         w.Line("/// <inheritdoc/>");
         w.Line(hasConfig ? "public long ParameterCount => CountParameters(Config);" : "public long ParameterCount => CountParameters();");
         w.Line();
+        EmitLoadWeights(w, spec);
         if (hasConfig) EmitShapeErrors(w, spec);
 
         EmitSummary(w, spec, self);
@@ -306,6 +324,23 @@ internal static class ModelEmitter
                     break;
             }
         }
+    }
+
+    /// <summary>
+    /// <c>LoadWeights(path)</c>: a safetensors file (published or Sculpt's) loaded by name through the model's
+    /// <c>[RenameWeights]</c> rules, so a model declared with a publisher's <c>[StateName]</c>s takes their file as it is.
+    /// </summary>
+    private static void EmitLoadWeights(SourceWriter w, ModelSpec spec)
+    {
+        string renames = spec.Renames.Count == 0
+            ? "null"
+            : "new (string, string)[] { " + string.Join(", ", spec.Renames.Select(r => $"({SourceWriter.Quote(r.Pattern)}, {SourceWriter.Quote(r.Replacement)})")) + " }";
+        w.Line("/// <summary>");
+        w.Line("/// Loads a safetensors file's weights into this model by name" + (spec.Renames.Count == 0 ? "" : ", after the model's [RenameWeights] rules") + "; nothing is copied");
+        w.Line("/// unless every tensor fits (see <see cref=\"global::Sculpt.Checkpoints.PublishedWeights.Load\"/>).");
+        w.Line("/// </summary>");
+        w.Line($"public global::Sculpt.Checkpoints.WeightLoadReport LoadWeights(string path, bool allowMissing = false) => global::Sculpt.Checkpoints.PublishedWeights.Load(this, path, {renames}, allowMissing);");
+        w.Line();
     }
 
     private static void EmitSummary(SourceWriter w, ModelSpec spec, string self)

@@ -17,6 +17,8 @@ internal sealed class Convolution(int spatial) : LayerDefinition(
 {
     public override bool TakesInitScheme => true;
 
+    public override IReadOnlyList<string> SymbolicOptions => ["Stride", "Padding", "Dilation", "Groups"];
+
     private IEnumerable<Dim> Spatial => (spatial == 1 ? new[] { "L" } : new[] { "H", "W" }).Select(Dim.Symbol);
 
     public override Shape? Accepts(LayerSpec layer, int index, Shape? actual) =>
@@ -28,20 +30,25 @@ internal sealed class Convolution(int spatial) : LayerDefinition(
         var channels = (spatial + 1, SizeDim(layer.Arguments[1]));
         // "same" keeps every spatial dim (PyTorch allows it with stride 1 only; the analyzer reports other strides).
         if (layer.Option("SamePadding") != 0) return RuleResult.Of(ReplaceFromEnd(input, channels));
+        // A window setting from a hyperparameter leaves the spatial sizes to run time; the channels stay checked.
+        if (layer.IsSymbolic("Stride") || layer.IsSymbolic("Padding") || layer.IsSymbolic("Dilation"))
+            return RuleResult.Of(ReplaceFromEnd(input, [channels, .. Enumerable.Range(1, spatial).Select(i => (i, Dim.Unknown))]));
         return Windows(input, spatial, SizeDim(layer.Arguments[2]), layer.Option("Stride"), layer.Option("Padding"), layer.Option("Dilation"), channels);
     }
 
     public override IEnumerable<ParameterTerm> Parameters(LayerSpec layer)
     {
         var a = layer.Arguments;
-        yield return new ParameterTerm(1, new[] { a[1], a[0] }.Concat(Enumerable.Repeat(a[2], spatial)).ToArray(), layer.Option("Groups"));
+        yield return layer.IsSymbolic("Groups")
+            ? new ParameterTerm(1, new[] { a[1], a[0] }.Concat(Enumerable.Repeat(a[2], spatial)).ToArray()) { SymbolicDivisor = GroupsArgument(layer) }
+            : new ParameterTerm(1, new[] { a[1], a[0] }.Concat(Enumerable.Repeat(a[2], spatial)).ToArray(), layer.Option("Groups"));
         if (layer.Bias) yield return Term(a[1]);
     }
 
     public override string MultiplyAdds(LayerSpec layer, string config)
     {
         string kernel = string.Join(" * ", Enumerable.Repeat(LongSize(layer.Arguments[2], config), spatial));
-        string groups = layer.Option("Groups") == 1 ? "" : $" / {layer.Option("Groups")}L";
+        string groups = layer.IsSymbolic("Groups") ? $" / (long){OptionText(layer, "Groups", config)}" : layer.Option("Groups") == 1 ? "" : $" / {layer.Option("Groups")}L";
         return $"o.Elements * {LongSize(layer.Arguments[0], config)} * {kernel}{groups}";
     }
 
@@ -50,9 +57,9 @@ internal sealed class Convolution(int spatial) : LayerDefinition(
         string sizes = $"{SizeText(layer.Arguments[0], config)}, {SizeText(layer.Arguments[1], config)}, {SizeText(layer.Arguments[2], config)}";
         // Positional: a named `padding: 0` would also fit the overload whose padding is an enum.
         string rest = layer.Option("SamePadding") != 0
-            ? $"global::TorchSharp.Padding.Same, {OptionText(layer, "Stride")}, {OptionText(layer, "Dilation")}"
-            : $"{OptionText(layer, "Stride")}, {OptionText(layer, "Padding")}, {OptionText(layer, "Dilation")}";
-        return $"{Nn}.{Kind}({sizes}, {rest}, global::TorchSharp.PaddingModes.Zeros, {OptionText(layer, "Groups")}, {(layer.Bias ? "true" : "false")})";
+            ? $"global::TorchSharp.Padding.Same, {OptionText(layer, "Stride", config)}, {OptionText(layer, "Dilation", config)}"
+            : $"{OptionText(layer, "Stride", config)}, {OptionText(layer, "Padding", config)}, {OptionText(layer, "Dilation", config)}";
+        return $"{Nn}.{Kind}({sizes}, {rest}, global::TorchSharp.PaddingModes.Zeros, {OptionText(layer, "Groups", config)}, {(layer.Bias ? "true" : "false")})";
     }
 
     public override string Describe(LayerSpec layer, string count)
@@ -74,4 +81,6 @@ internal sealed class Convolution(int spatial) : LayerDefinition(
     }
 
     public override LayerOption Usable(LayerOption option) => WindowSettingAtLeastOne(option);
+
+    private static LayerArgument GroupsArgument(LayerSpec layer) => new(layer.Options.First(o => o.Name == "Groups").HyperParameter, 0);
 }

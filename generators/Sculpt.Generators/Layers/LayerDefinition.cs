@@ -175,7 +175,11 @@ internal abstract class LayerDefinition(string kind, IReadOnlyList<LayerArgument
     protected static string RateDoc(LayerArgument argument) =>
         argument.IsHyperParameter ? argument.HyperParameter! : SourceWriter.Literal(argument.Literal);
 
-    protected static string OptionText(LayerSpec layer, string name) => layer.Option(name).ToString(CultureInfo.InvariantCulture);
+    /// <summary>A named setting as C# over <paramref name="config"/> or, without one, as docs write it (<c>2</c>, <c>Stride</c>).</summary>
+    protected static string OptionText(LayerSpec layer, string name, string? config = null) =>
+        layer.Options.FirstOrDefault(o => o.Name == name)?.HyperParameter is { } hyperParameter
+            ? config is null ? hyperParameter : $"{config}.{Names.Identifier(hyperParameter)}"
+            : layer.Option(name).ToString(CultureInfo.InvariantCulture);
 
     protected static string Flag(LayerSpec layer, string name) => layer.Option(name) != 0 ? "true" : "false";
 
@@ -188,7 +192,10 @@ internal abstract class LayerDefinition(string kind, IReadOnlyList<LayerArgument
     /// generated code compiling (a literal 0 stride also fits TorchSharp's Padding-enum overload) and its count defined.
     /// </summary>
     protected static LayerOption WindowSettingAtLeastOne(LayerOption option) =>
-        option.Name is "Stride" or "Dilation" or "Groups" && option.Value < 1 ? option with { Value = 1 } : option;
+        option.Name is "Stride" or "Dilation" or "Groups" && option.Value < 1 && option.HyperParameter is null ? option with { Value = 1 } : option;
+
+    /// <summary>The named settings that may name an integer hyperparameter instead of a literal (the attribute's property is an <c>object</c>).</summary>
+    public virtual IReadOnlyList<string> SymbolicOptions => [];
 
     /// <summary>The <c>Eps</c> setting every norm has, with PyTorch's default.</summary>
     protected static LayerOptionDefinition EpsOption(double value = 1e-5) => new("Eps", value, 0, Integer: false, Positive: true);
@@ -228,4 +235,8 @@ internal abstract class LayerDefinition(string kind, IReadOnlyList<LayerArgument
 }
 
 /// <summary>A product of a constant and layer arguments, divided by <see cref="Divisor"/>: one term of a parameter count.</summary>
-internal sealed record ParameterTerm(long Constant, LayerArgument[] Factors, long Divisor = 1);
+internal sealed record ParameterTerm(long Constant, LayerArgument[] Factors, long Divisor = 1)
+{
+    /// <summary>A divisor that is a hyperparameter (a convolution's <c>Groups = "Channels"</c>); divides after <see cref="Divisor"/>.</summary>
+    public LayerArgument? SymbolicDivisor { get; init; }
+}

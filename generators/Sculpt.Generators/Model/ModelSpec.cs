@@ -20,7 +20,13 @@ internal sealed record ModelSpec(
 
     /// <summary>Learned tensors of the model itself (<c>[Parameter("1 1 Dim")]</c>: a class token, a position table, a layer scale).</summary>
     public EquatableArray<LearnedSpec> Learned { get; init; } = EquatableArray<LearnedSpec>.Empty;
+
+    /// <summary>The model's <c>[RenameWeights]</c> rules, in declaration order, for <c>LoadWeights</c>.</summary>
+    public EquatableArray<WeightRename> Renames { get; init; } = EquatableArray<WeightRename>.Empty;
 }
+
+/// <summary>A <c>[RenameWeights(pattern, replacement)]</c> rule: a regular expression over published weight names.</summary>
+internal sealed record WeightRename(string Pattern, string Replacement);
 
 /// <summary>
 /// A <c>[Parameter]</c> property: a tensor of the declared shape (every size known when the model is built),
@@ -29,6 +35,9 @@ internal sealed record ModelSpec(
 internal sealed record LearnedSpec(string Name, string Accessibility, Shape Shape, double Std, double Fill)
 {
     public string Field { get; init; } = "";
+
+    /// <summary>Its name in the state dict: its <c>[StateName]</c>, else <see cref="Name"/>.</summary>
+    public string StateName { get; init; } = Name;
 }
 
 /// <summary>
@@ -55,6 +64,9 @@ internal sealed record SubmodelSpec(string Name, string Accessibility, string Ty
 
     /// <summary>The private field that holds the sub-model (see <see cref="LayerSpec.Field"/>).</summary>
     public string Field { get; init; } = "";
+
+    /// <summary>Its prefix in the state dict: its <c>[StateName]</c>, else <see cref="Name"/>.</summary>
+    public string StateName { get; init; } = Name;
 
     /// <summary>The symbols of the sub-model's declared output and where they sit (counted from the end), to size its own summary from its row's output.</summary>
     public EquatableArray<OutputSymbol> OutputSymbols { get; init; } = EquatableArray<OutputSymbol>.Empty;
@@ -87,10 +99,16 @@ internal sealed record LayerSpec(
     /// <summary>The private field that holds the module: <c>_name</c>, numbered if the type already has a member so named.</summary>
     public string Field { get; init; } = "";
 
+    /// <summary>Its prefix in the state dict: its <c>[StateName]</c>, else <see cref="Name"/>.</summary>
+    public string StateName { get; init; } = Name;
+
     /// <summary>The layer whose weight a <c>[Linear(TiedTo = ...)]</c> shares; set only when it names an Embedding or Linear of the model.</summary>
     public string? TiedTo { get; init; }
 
     public long Option(string name) => (long)Setting(name);
+
+    /// <summary>Whether a named setting names a hyperparameter (<c>Groups = "Channels"</c>): its value is known when the model is built, not before.</summary>
+    public bool IsSymbolic(string name) => Options.Any(o => o.Name == name && o.HyperParameter is not null);
 
     /// <summary>A named setting as written, or its default: a number such as a norm's <c>Eps</c>.</summary>
     public double Setting(string name) =>
@@ -103,8 +121,11 @@ internal sealed record LayerInit(string Scheme, double Std, string? ScaleByDepth
 /// <summary>A tensor parameter of a layer method, as declared.</summary>
 internal sealed record LayerParameter(string Type, string Name);
 
-/// <summary>A named integer setting of a layer attribute.</summary>
-internal sealed record LayerOption(string Name, double Value);
+/// <summary>A named integer setting of a layer attribute; <see cref="HyperParameter"/> when it names one (then <see cref="Value"/> is its default).</summary>
+internal sealed record LayerOption(string Name, double Value)
+{
+    public string? HyperParameter { get; init; }
+}
 
 /// <summary>
 /// A layer size or rate: a literal number, the name of a hyperparameter, or a size expression over

@@ -44,7 +44,7 @@ internal static class DeclarationRules
 
     /// <summary>The members every generated model has (a class cannot have a member of its own name, CS0542).</summary>
     private static readonly System.Collections.Generic.HashSet<string> GeneratedModelMembers =
-        ["forward", "Config", "CountParameters", "Create", "InputMismatch", "ParameterCount", "ShapeErrors", "Summarize", "Summary", "TieWeights"];
+        ["forward", "Config", "CountParameters", "Create", "InputMismatch", "LoadWeights", "ParameterCount", "ShapeErrors", "Summarize", "Summary", "TieWeights"];
 
     private static bool IsPublicAllTheWay(INamedTypeSymbol type)
     {
@@ -126,6 +126,36 @@ internal static class DeclarationRules
         if (property.Type.ToDisplayString() != "TorchSharp.torch.Tensor")
             return $"[Parameter] '{property.Name}' must be a Tensor; it is {property.Type.ToDisplayString()}";
         return null;
+    }
+
+    /// <summary>
+    /// Why a <c>[StateName]</c> cannot name a state-dict entry, or null: dot-separated parts of letters, digits and
+    /// underscores, as PyTorch's module names are (<c>features.0.0</c>, <c>heads.head</c>).
+    /// </summary>
+    public static string? StateNameProblem(string name)
+    {
+        if (name.Length == 0) return "a state name cannot be empty";
+        foreach (var part in name.Split('.'))
+        {
+            if (part.Length == 0) return $"'{name}' has an empty part between dots";
+            if (part.FirstOrDefault(c => !(c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9' or '_')) is var bad && bad != default)
+                return $"'{name}' holds '{bad}'; a state name is parts of letters, digits and underscores joined by dots";
+        }
+        return null;
+    }
+
+    /// <summary>Why a <c>[RenameWeights]</c> pattern is no usable regular expression, or null.</summary>
+    public static string? RenameProblem(string pattern)
+    {
+        try
+        {
+            _ = new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.None, System.TimeSpan.FromSeconds(1));
+            return pattern.Length == 0 ? "an empty pattern renames nothing" : null;
+        }
+        catch (System.ArgumentException problem)
+        {
+            return $"'{pattern}' is no regular expression: {problem.Message}";
+        }
     }
 
     /// <summary>Why a type marked with two Sculpt roles ([HyperParameters] and [CsvDataset], say) cannot be generated, or null.</summary>

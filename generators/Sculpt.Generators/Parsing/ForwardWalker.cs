@@ -60,6 +60,9 @@ internal sealed class ForwardWalker
 
     /// <summary>Problems already reported, by place and text: a helper followed twice reports its mistake once.</summary>
     private readonly HashSet<(Microsoft.CodeAnalysis.Text.TextSpan, string)> _reported = new();
+
+    /// <summary>Hyperparameters the enclosing condition makes equal, each to its partner (see <see cref="Assuming{T}"/>).</summary>
+    private readonly Dictionary<string, string> _equal = new();
     private readonly Action<ShapeProblem>? _report;
 
     /// <summary>The symbols the walked method's inputs bind (<c>B</c>, <c>T</c>): its result must hold for any value of each.</summary>
@@ -287,7 +290,7 @@ internal sealed class ForwardWalker
     {
         Evaluate(branch.Condition);
         var before = new Dictionary<string, Value>(_locals);
-        bool thenReturns = Statement(branch.Statement, output);
+        bool thenReturns = Assuming(branch.Condition, () => Statement(branch.Statement, output));
         var afterThen = _locals;
         _locals = new Dictionary<string, Value>(before);
         bool elseReturns = branch.Else is { } otherwise && Statement(otherwise.Statement, output);
@@ -308,6 +311,77 @@ internal sealed class ForwardWalker
         }
         return false;
     }
+
+    /// <summary>
+    /// Runs <paramref name="arm"/> knowing what <paramref name="condition"/> says of the hyperparameters: each
+    /// <c>Config.A == Config.B</c> among its <c>&amp;&amp;</c> parts makes B the same size as A there (torchvision's
+    /// <c>stride == 1 &amp;&amp; in == out</c> residual), so a sum that only that arm computes is not reported.
+    /// </summary>
+    private T Assuming<T>(ExpressionSyntax condition, System.Func<T> arm)
+    {
+        var added = Equalities(condition).Where(e => !_equal.ContainsKey(e.Right)).ToList();
+        if (added.Count == 0) return arm();
+        foreach (var (left, right) in added) _equal[right] = left;
+        var locals = _locals;
+        var assumed = _locals.ToDictionary(p => p.Key, p => Assumed(p.Value));
+        _locals = new Dictionary<string, Value>(assumed);
+        try
+        {
+            return arm();
+        }
+        finally
+        {
+            foreach (var (_, right) in added) _equal.Remove(right);
+            // Values the arm left untouched are as before it; those it assigned keep B written as A, so the
+            // join with the other arm leaves that dim open.
+            foreach (var pair in locals)
+            {
+                if (!_locals.TryGetValue(pair.Key, out var now) || ReferenceEquals(now, assumed[pair.Key])) _locals[pair.Key] = pair.Value;
+            }
+        }
+    }
+
+    /// <summary>The hyperparameter pairs <c>Config.A == Config.B</c> joined by <c>&amp;&amp;</c> in a condition.</summary>
+    private IEnumerable<(string Left, string Right)> Equalities(ExpressionSyntax condition)
+    {
+        switch (condition)
+        {
+            case ParenthesizedExpressionSyntax inner:
+                return Equalities(inner.Expression);
+            case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalAndExpression } both:
+                return Equalities(both.Left).Concat(Equalities(both.Right));
+            case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.EqualsExpression, Left: var left, Right: var right }
+                when ConfigSize(left) is { } a && ConfigSize(right) is { } b && a != b:
+                return [(a, b)];
+            default:
+                return [];
+        }
+
+        string? ConfigSize(ExpressionSyntax side) =>
+            side is MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "Config" } or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name.Identifier.ValueText: "Config" }, Name: IdentifierNameSyntax name }
+                && _dimNames.Contains(name.Identifier.ValueText) ? name.Identifier.ValueText : null;
+    }
+
+    /// <summary>A value with every assumed-equal hyperparameter written as its partner.</summary>
+    private Value Assumed(Value value)
+    {
+        if (value.Shape is null && value.Elements is null) return value;
+        return value with
+        {
+            Shape = value.Shape is null ? null : new Shape(value.Shape.Dims.Select(Assumed).ToEquatableArray()),
+            Elements = value.Elements?.Select(e => (e.Name, Assumed(e.Value))).ToList(),
+        };
+    }
+
+    private Dim Assumed(Dim dim) => dim.Kind switch
+    {
+        DimKind.HyperParameter => _equal.TryGetValue(dim.Name, out var same) ? Dim.HyperParameter(same, (_dimNames as HyperParameterSizes)?.Default(same)) : dim,
+        DimKind.Product => Dim.Product(dim.Factors.Select(Assumed)),
+        DimKind.Sum => Dim.Sum(dim.Factors.Select(Assumed)),
+        DimKind.Quotient => Dim.Quotient(Assumed(dim.Factors[0]), Assumed(dim.Factors[1])) ?? Dim.Unknown,
+        DimKind.Window => Dim.Windowed(Assumed(dim.Factors[0]), dim.Window[0], dim.Window[1]),
+        _ => dim,
+    };
 
     /// <summary>
     /// SCULPT0020 when the two arms of a choice leave <paramref name="name"/> with shapes that certainly
@@ -425,19 +499,32 @@ internal sealed class ForwardWalker
         if (method is null) return SymbolEqualityComparer.Default.Equals(own, parentConfig) ? null : new BlockInstance(names, _ => Dim.Unknown);
         var assigned = new Dictionary<string, Dim>();
         var syntax = method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_cancellation) as MethodDeclarationSyntax;
-        var made = syntax?.ExpressionBody?.Expression ?? (syntax?.Body?.Statements is [ReturnStatementSyntax { Expression: { } returned }] ? returned : null);
+        var made = Made(syntax);
         string? configName = parentConfig is null ? null : method.Parameters[0].Name;
+        Dictionary<string, ExpressionSyntax>? arguments = null;
+        // A settings table's row: the sizes method calls a static helper of the model with literal arguments
+        // (S2(c, i) => Block(6, 3, 2, 16, 24, i)); the helper's initializer is read with them in place.
+        if (made is InvocationExpressionSyntax { Expression: IdentifierNameSyntax callee } call
+            && call.ArgumentList.Arguments.All(a => a.NameColon is null && a.RefKindKeyword.IsKind(SyntaxKind.None))
+            && _type.GetMembers(callee.Identifier.ValueText).OfType<IMethodSymbol>().Where(m => m.IsStatic && m.Parameters.Length == call.ArgumentList.Arguments.Count).ToList() is [var helper]
+            && Made(helper.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_cancellation) as MethodDeclarationSyntax) is { } inner)
+        {
+            arguments = helper.Parameters.Select((p, k) => (p.Name, call.ArgumentList.Arguments[k].Expression)).ToDictionary(p => p.Name, p => p.Expression);
+            made = inner;
+        }
+        // Sizes the method makes some other way are all unknown: its record's defaults may not be what it gives.
+        bool read = made is BaseObjectCreationExpressionSyntax { Initializer: not null };
         if (made is BaseObjectCreationExpressionSyntax { Initializer: { } initializer })
         {
             foreach (var expression in initializer.Expressions)
             {
                 if (expression is AssignmentExpressionSyntax { Left: IdentifierNameSyntax member, Right: var value })
-                    assigned[member.Identifier.ValueText] = SizeOf(value, configName);
+                    assigned[member.Identifier.ValueText] = SizeOf(value, configName, arguments);
             }
         }
         Dim Replace(Dim dim) => dim.Kind switch
         {
-            DimKind.HyperParameter => assigned.TryGetValue(dim.Name, out var size) ? size : names.Default(dim.Name) is { } fallback ? Dim.Constant(fallback) : Dim.Unknown,
+            DimKind.HyperParameter => assigned.TryGetValue(dim.Name, out var size) ? size : read && names.Default(dim.Name) is { } fallback ? Dim.Constant(fallback) : Dim.Unknown,
             DimKind.Product => Dim.Product(dim.Factors.Select(Replace)),
             DimKind.Sum => Dim.Sum(dim.Factors.Select(Replace)),
             DimKind.Quotient => Dim.Quotient(Replace(dim.Factors[0]), Replace(dim.Factors[1])) ?? Dim.Unknown,
@@ -447,13 +534,22 @@ internal sealed class ForwardWalker
         return new BlockInstance(names, Replace);
     }
 
-    /// <summary>A size the sizes method assigns, in the parent's terms: literals, the parent's hyperparameters, arithmetic of those.</summary>
-    private Dim SizeOf(ExpressionSyntax expression, string? configName)
+    /// <summary>What a method returns when it is one expression: its expression body or its single <c>return</c>.</summary>
+    private static ExpressionSyntax? Made(MethodDeclarationSyntax? syntax) =>
+        syntax?.ExpressionBody?.Expression ?? (syntax?.Body?.Statements is [ReturnStatementSyntax { Expression: { } returned }] ? returned : null);
+
+    /// <summary>
+    /// A size the sizes method assigns, in the parent's terms: literals, the parent's hyperparameters, arithmetic of those;
+    /// inside a helper, its parameters stand for the caller's <paramref name="arguments"/>.
+    /// </summary>
+    private Dim SizeOf(ExpressionSyntax expression, string? configName, IReadOnlyDictionary<string, ExpressionSyntax>? arguments = null)
     {
         switch (expression)
         {
             case ParenthesizedExpressionSyntax inner:
-                return SizeOf(inner.Expression, configName);
+                return SizeOf(inner.Expression, configName, arguments);
+            case IdentifierNameSyntax parameter when arguments is not null && arguments.TryGetValue(parameter.Identifier.ValueText, out var argument):
+                return SizeOf(argument, configName);
             case LiteralExpressionSyntax { Token.Value: int or long } literal:
                 return Dim.Constant(System.Convert.ToInt64(literal.Token.Value, System.Globalization.CultureInfo.InvariantCulture));
             case MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax owner, Name: IdentifierNameSyntax member }
@@ -461,7 +557,7 @@ internal sealed class ForwardWalker
                 return Dim.HyperParameter(member.Identifier.ValueText, (_dimNames as HyperParameterSizes)?.Default(member.Identifier.ValueText));
             case BinaryExpressionSyntax binary:
             {
-                var (left, right) = (SizeOf(binary.Left, configName), SizeOf(binary.Right, configName));
+                var (left, right) = (SizeOf(binary.Left, configName, arguments), SizeOf(binary.Right, configName, arguments));
                 if (left.Kind == DimKind.Unknown || right.Kind == DimKind.Unknown) return Dim.Unknown;
                 return binary.Kind() switch
                 {
@@ -475,7 +571,7 @@ internal sealed class ForwardWalker
             case ConditionalExpressionSyntax choice:
             {
                 // Per block index: unknown here, unless both arms give one size.
-                var (whenTrue, otherwise) = (SizeOf(choice.WhenTrue, configName), SizeOf(choice.WhenFalse, configName));
+                var (whenTrue, otherwise) = (SizeOf(choice.WhenTrue, configName, arguments), SizeOf(choice.WhenFalse, configName, arguments));
                 return whenTrue == otherwise ? whenTrue : Dim.Unknown;
             }
             default:
@@ -526,7 +622,9 @@ internal sealed class ForwardWalker
         }
     }
 
-    private Value Evaluate(ExpressionSyntax expression)
+    private Value Evaluate(ExpressionSyntax expression) => _equal.Count == 0 ? EvaluateAll(expression) : Assumed(EvaluateAll(expression));
+
+    private Value EvaluateAll(ExpressionSyntax expression)
     {
         switch (expression)
         {
@@ -549,7 +647,8 @@ internal sealed class ForwardWalker
             case ConditionalExpressionSyntax conditional:
             {
                 Evaluate(conditional.Condition);
-                var (whenTrue, otherwise) = (Evaluate(conditional.WhenTrue), Evaluate(conditional.WhenFalse));
+                var whenTrue = Assuming(conditional.Condition, () => Evaluate(conditional.WhenTrue));
+                var otherwise = Evaluate(conditional.WhenFalse);
                 Disagreement(conditional, "The conditional", conditional.Condition, whenTrue, otherwise);
                 return Join(whenTrue, otherwise);
             }

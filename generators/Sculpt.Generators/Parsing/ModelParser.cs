@@ -27,6 +27,8 @@ internal static class ModelParser
         {
             Arguments = l.Arguments.Select((a, i) => Usable(a, LayerCatalog.Of(l.Kind).Arguments[i].Role == ArgumentRole.Size, dimNames, rates)).ToEquatableArray(),
             Init = l.Init is { ScaleByDepth: { } depth } init && !dimNames.Contains(depth) ? init with { ScaleByDepth = null } : l.Init,
+            // A setting naming no integer hyperparameter is reported (SCULPT0005); its default keeps the code compiling.
+            Options = l.Options.Where(o => o.HyperParameter is null || dimNames.Contains(o.HyperParameter)).ToEquatableArray(),
         }).ToList();
         var (forwardMethod, signatureText) = Forward(type);
 
@@ -47,8 +49,8 @@ internal static class ModelParser
         }
 
         var fields = new FieldNames(type);
-        layers = layers.Select(l => l with { Field = fields.For(l.Name) }).ToList();
-        var submodels = Submodels(type, config).Select(s => s.Spec with { Field = fields.For(s.Spec.Name), Repeat = s.Spec.Repeat is { } repeat ? Usable(repeat, size: true, dimNames, rates) : null }).ToEquatableArray();
+        layers = layers.Select(l => l with { Field = fields.For(l.Name), StateName = StateNameOf(type.GetMembers(l.Name).FirstOrDefault()) ?? l.Name }).ToList();
+        var submodels = Submodels(type, config).Select(s => s.Spec with { Field = fields.For(s.Spec.Name), StateName = StateNameOf(s.Property) ?? s.Spec.Name, Repeat = s.Spec.Repeat is { } repeat ? Usable(repeat, size: true, dimNames, rates) : null }).ToEquatableArray();
 
         return new ModelSpec(
             TypeTargetParser.Parse(type),
@@ -59,9 +61,22 @@ internal static class ModelParser
         {
             Submodels = submodels,
             Checks = checks.ToEquatableArray(),
-            Learned = Learned(type, dimNames).Select(l => l.Spec with { Field = fields.For(l.Spec.Name) }).ToEquatableArray(),
+            Learned = Learned(type, dimNames).Select(l => l.Spec with { Field = fields.For(l.Spec.Name), StateName = StateNameOf(l.Property) ?? l.Spec.Name }).ToEquatableArray(),
+            Renames = Renames(type).Where(r => DeclarationRules.RenameProblem(r.Pattern) is null).ToEquatableArray(),
         };
     }
+
+    /// <summary>A member's usable <c>[StateName]</c>, or null (none, or one the analyzer reports: SCULPT0021).</summary>
+    public static string? StateNameOf(ISymbol? member) =>
+        member?.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.StateNameAttribute) is { ConstructorArguments: [{ Value: string name }] }
+        && DeclarationRules.StateNameProblem(name) is null ? name : null;
+
+    /// <summary>The model's <c>[RenameWeights]</c> rules as written, in declaration order.</summary>
+    public static IEnumerable<WeightRename> Renames(INamedTypeSymbol type) =>
+        type.GetAttributes()
+            .Where(a => a.AttributeClass?.ToDisplayString() == KnownTypes.RenameWeightsAttribute)
+            .Select(a => a.ConstructorArguments is [{ Value: string pattern }, { Value: string replacement }] ? new WeightRename(pattern, replacement) : null)
+            .Where(r => r is not null)!;
 
     /// <summary>
     /// The <c>[Parameter]</c> properties Sculpt implements whose shape is known when the model is built (integers,
@@ -342,6 +357,9 @@ internal static class ModelParser
             // the generated code compiling (a literal 0 stride also fits TorchSharp's Padding-enum overload) and
             // its parameter count defined.
             .Select(definition.Usable)
+            .Concat(attribute.NamedArguments
+                .Where(a => a.Value.Value is string && definition.SymbolicOptions.Contains(a.Key))
+                .Select(a => new LayerOption(a.Key, definition.Options.First(o => o.Name == a.Key).Default) { HyperParameter = (string)a.Value.Value! }))
             .ToEquatableArray();
 
         string? tiedTo = definition is Generators.Layers.Linear

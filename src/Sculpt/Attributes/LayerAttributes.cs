@@ -44,12 +44,15 @@ public abstract class ConvolutionAttribute(object inChannels, object outChannels
     public object InChannels { get; } = inChannels;
     public object OutChannels { get; } = outChannels;
     public object KernelSize { get; } = kernelSize;
-    public int Stride { get; set; } = 1;
-    public int Padding { get; set; }
-    public int Dilation { get; set; } = 1;
+
+    // The window settings take an integer or the name of an integer hyperparameter, so one block class serves
+    // every stride and width of a stage (a depthwise convolution's Groups = "Channels").
+    public object Stride { get; set; } = 1;
+    public object Padding { get; set; } = 0;
+    public object Dilation { get; set; } = 1;
 
     /// <summary>Channel groups; must divide both channel counts.</summary>
-    public int Groups { get; set; } = 1;
+    public object Groups { get; set; } = 1;
 
     public bool Bias { get; set; } = true;
 

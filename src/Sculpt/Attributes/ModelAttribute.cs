@@ -91,3 +91,27 @@ public sealed class SubmodelAttribute : System.Attribute
     /// <summary>The name of the static method that makes each block's hyperparameters, if the block has its own.</summary>
     public string? Sizes { get; }
 }
+
+/// <summary>
+/// The name a layer, sub-model or learned tensor has in the model's state dict when it must differ from the member's:
+/// the name published weights use, such as torchvision's <c>"features.0.0"</c> for EfficientNet's stem convolution.
+/// Dotted names nest as PyTorch's <c>Sequential</c>s do; each must be unique among the model's components.
+/// </summary>
+[System.AttributeUsage(System.AttributeTargets.Method | System.AttributeTargets.Property, Inherited = false)]
+public sealed class StateNameAttribute(string name) : System.Attribute
+{
+    public string Name { get; } = name;
+}
+
+/// <summary>
+/// A rule that rewrites a published weight's name before <c>LoadWeights</c> matches it to this model's state dict:
+/// a .NET regular expression and its replacement, applied in declaration order. For names no
+/// <see cref="StateNameAttribute"/> can give, such as torchvision's <c>encoder_layer_3</c> in a repeated stage
+/// (<c>[RenameWeights(@"\.encoder_layer_(\d+)\.", ".$1.")]</c>).
+/// </summary>
+[System.AttributeUsage(System.AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class RenameWeightsAttribute(string pattern, string replacement) : System.Attribute
+{
+    public string Pattern { get; } = pattern;
+    public string Replacement { get; } = replacement;
+}

@@ -1,0 +1,112 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using Sculpt.Checkpoints;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Sculpt.Tests;
+
+/// <summary>
+/// Architectures declared from their published definitions against real PyTorch: References/torchvision_reference.py
+/// (Debian's python3-torch and python3-torchvision) builds each model, gives it seeded weights, runs it on a seeded
+/// input and writes weights, input and output as safetensors. Here the Sculpt declaration counts the same parameters,
+/// takes PyTorch's state dict by name (its [StateName]s and [RenameWeights] rules, no rename script) and computes the
+/// same output to 1e-4 of the output's scale.
+/// </summary>
+public class ArchitectureReferenceTests
+{
+    private static readonly Lazy<string> References = new(MakeReferences);
+
+    /// <summary>Runs the reference script once per test run into a fresh folder (about 30 s; vit_b_16's weights are 346 MB).</summary>
+    private static string MakeReferences()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "sculpt-torchvision-" + Environment.ProcessId);
+        Directory.CreateDirectory(folder);
+        string script = Path.Combine(AppContext.BaseDirectory, "References", "torchvision_reference.py");
+        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = true, RedirectStandardOutput = true };
+        start.ArgumentList.Add(script);
+        start.ArgumentList.Add(folder);
+        using var python = Process.Start(start)!;
+        string errors = python.StandardError.ReadToEnd();
+        python.StandardOutput.ReadToEnd();
+        python.WaitForExit();
+        Assert.True(python.ExitCode == 0, $"{script} failed (it needs Debian's python3-torch and python3-torchvision, which .ci/run installs): {errors}");
+        return folder;
+    }
+
+    private static long PyTorchCount(string name) =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(References.Value, "counts.json"))).RootElement.GetProperty(name).GetInt64();
+
+    /// <summary>Loads PyTorch's weights by name, runs the model in eval mode on PyTorch's input, and returns the largest difference relative to the output's scale.</summary>
+    private static double RelativeError(nn.Module<Tensor, Tensor> model, Func<string, WeightLoadReport> load, string name)
+    {
+        var report = load(Path.Combine(References.Value, name + ".safetensors"));
+        Assert.Empty(report.Missing);
+        Assert.Empty(report.Misshaped);
+        Assert.Empty(report.Unexpected);
+        Assert.Equal(model.state_dict().Count, report.Loaded.Count);
+        string ioPath = Path.Combine(References.Value, name + ".io.safetensors");
+        Dictionary<string, Tensor> io;
+        using (var stream = File.OpenRead(ioPath)) io = SafeTensorsFile.Read(stream, ioPath);
+        model.eval();
+        using var _ = no_grad();
+        using var output = model.call(io["input"]);
+        var expected = io["output"];
+        Assert.Equal(expected.shape, output.shape);
+        double error = (output - expected).abs().max().item<float>() / expected.abs().max().item<float>();
+        foreach (var tensor in io.Values) tensor.Dispose();
+        Console.WriteLine($"{name}: largest difference {error:E2} of the output's scale");
+        return error;
+    }
+
+    [Fact]
+    public void Efficientnet_b0_counts_loads_and_computes_what_torchvision_does()
+    {
+        var config = new EfficientNetConfig();
+        Assert.Equal(5_288_548, PyTorchCount("efficientnet_b0"));
+        Assert.Equal(PyTorchCount("efficientnet_b0"), EfficientNetB0.CountParameters(config));
+        using var model = new EfficientNetB0(config);
+        Assert.Equal(model.parameters().Sum(p => p.numel()), model.ParameterCount);
+        Assert.InRange(RelativeError(model, path => model.LoadWeights(path), "efficientnet_b0"), 0, 1e-4);
+    }
+
+    [Fact]
+    public void Convnext_tiny_counts_loads_and_computes_what_torchvision_does()
+    {
+        var config = new ConvNextConfig();
+        Assert.Equal(28_589_128, PyTorchCount("convnext_tiny"));
+        Assert.Equal(PyTorchCount("convnext_tiny"), ConvNextTiny.CountParameters(config));
+        using var model = new ConvNextTiny(config);
+        Assert.Equal(model.parameters().Sum(p => p.numel()), model.ParameterCount);
+        Assert.InRange(RelativeError(model, path => model.LoadWeights(path), "convnext_tiny"), 0, 1e-4);
+    }
+
+    [Fact]
+    public void Vit_b_16_counts_loads_and_computes_what_torchvision_does()
+    {
+        var config = new VitConfig();
+        Assert.Equal(86_567_656, PyTorchCount("vit_b_16"));
+        Assert.Equal(PyTorchCount("vit_b_16"), VitB16.CountParameters(config));
+        using var model = new VitB16(config);
+        Assert.Equal(model.parameters().Sum(p => p.numel()), model.ParameterCount);
+        Assert.InRange(RelativeError(model, path => model.LoadWeights(path), "vit_b_16"), 0, 1e-4);
+    }
+
+    [Fact]
+    public void The_dcgan_generator_and_the_unet_match_their_pytorch_definitions()
+    {
+        var config = new GeneratorConfig();
+        Assert.Equal(PyTorchCount("dcgan_generator"), DcganGenerator.CountParameters(config));
+        using var generator = new DcganGenerator(config);
+        Assert.InRange(RelativeError(generator, path => generator.LoadWeights(path), "dcgan_generator"), 0, 1e-4);
+
+        Assert.Equal(PyTorchCount("tiny_unet"), TinyUNet.CountParameters());
+        using var unet = new TinyUNet();
+        Assert.InRange(RelativeError(unet, path => unet.LoadWeights(path), "tiny_unet"), 0, 1e-4);
+    }
+}
