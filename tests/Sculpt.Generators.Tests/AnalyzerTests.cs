@@ -29,6 +29,74 @@ public class AnalyzerTests
 
     public static TheoryData<string> Invalid => new()
     {
+        // SCULPT0021: state names that are malformed, taken twice, pass through another component, or sit on no component.
+        Model("""
+            [Linear(4, 4), {|SCULPT0021:StateName("features..0")|}] private partial Tensor A(Tensor x);
+            [Linear(4, 4), {|SCULPT0021:StateName("head weight")|}] private partial Tensor B(Tensor x);
+            [Forward("N 4 -> N 4")]
+            public Tensor Forward(Tensor x) => B(A(x));
+            """),
+        Model("""
+            [Linear(4, 4), StateName("head")] private partial Tensor A(Tensor x);
+            [Linear(4, 4), {|SCULPT0021:StateName("head")|}] private partial Tensor B(Tensor x);
+            [Forward("N 4 -> N 4")]
+            public Tensor Forward(Tensor x) => B(A(x));
+            """),
+        Model("""
+            [Linear(4, 4)] private partial Tensor Head(Tensor x);
+            [Linear(4, 4), {|SCULPT0021:StateName("Head")|}] private partial Tensor B(Tensor x);
+            [Forward("N 4 -> N 4")]
+            public Tensor Forward(Tensor x) => Head(B(x));
+            """),
+        Model("""
+            [Linear(4, 4), StateName("block")] private partial Tensor A(Tensor x);
+            [Linear(4, 4), {|SCULPT0021:StateName("block.0")|}] private partial Tensor B(Tensor x);
+            [Forward("N 4 -> N 4")]
+            public Tensor Forward(Tensor x) => B(A(x));
+            """),
+        Model("""
+            [Linear(4, 4)] private partial Tensor A(Tensor x);
+            [Forward("N 4 -> N 4"), {|SCULPT0021:StateName("forward")|}]
+            public Tensor Forward(Tensor x) => A(x);
+            """),
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [Model]
+        [{|SCULPT0021:RenameWeights(@"^encoder\.layers\.(\d+", "blocks.$1")|}]
+        public partial class Renamed
+        {
+            [Linear(4, 4)] private partial Tensor A(Tensor x);
+            [Forward("N 4 -> N 4")]
+            public Tensor Forward(Tensor x) => A(x);
+        }
+        """,
+
+        // A convolution's window settings may name integer hyperparameters, and only those.
+        Model("""
+            [Conv2d(3, 8, 3, Stride = {|SCULPT0005:"Strde"|})] private partial Tensor A(Tensor x);
+            [Forward("B 3 H W -> B 8 P Q")]
+            public Tensor Forward(Tensor x) => A(x);
+            """),
+        Model("""
+            [Conv2d("Hidden", "Hidden", 3, Groups = {|SCULPT0006:"Dropout"|})] private partial Tensor A(Tensor x);
+            [Forward("B Hidden H W -> B Hidden P Q")]
+            public Tensor Forward(Tensor x) => A(x);
+            """),
+        // Channels stay checked after a convolution whose stride is a hyperparameter.
+        Model("""
+            [Conv2d("Hidden", "Hidden", 3, Stride = "Hidden", Padding = 1)] private partial Tensor A(Tensor x);
+            [Linear("Width", 10)] private partial Tensor B(Tensor x);
+            [Forward("B Hidden 8 8 -> B 10")]
+            public Tensor Forward(Tensor x) => B({|SCULPT0001:Ops.Mean(Ops.Mean(A(x), -1), -1)|});
+            """),
+        // Only an equality of the two sizes makes a sum of them fine; another condition does not.
+        Model("""
+            [Linear("Hidden", "Width")] private partial Tensor A(Tensor x);
+            [Forward("B Hidden -> B Width")]
+            public Tensor Forward(Tensor x) => Config.Hidden > 1 ? {|SCULPT0008:x + A(x)|} : A(x);
+            """),
         // SCULPT0001: a layer or op receives a shape it cannot take
         Model("""
             [Linear(784, 128)] private partial Tensor Hidden1(Tensor x);
@@ -2161,6 +2229,86 @@ public class AnalyzerTests
 
     public static TheoryData<string> Valid => new()
     {
+        // Published state names: dotted paths, a learned tensor and a sub-model among them, renaming rules.
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [Model]
+        public partial class Stem
+        {
+            [Conv2d(3, 8, 3, Padding = 1, Bias = false), StateName("0")] private partial Tensor Conv(Tensor x);
+            [BatchNorm2d(8), StateName("1")] private partial Tensor Norm(Tensor x);
+            [Forward("B 3 H W -> B 8 H W")]
+            public Tensor Forward(Tensor x) => Ops.Relu(Norm(Conv(x)));
+        }
+
+        [Model]
+        [RenameWeights(@"^encoder\.layer_(\d+)\.", "features.$1.")]
+        public partial class Published
+        {
+            [Submodel, StateName("features.0")] private partial Stem First { get; }
+            [Conv2d(8, 8, 3, Padding = 1, Groups = 8), StateName("features.1.0")] private partial Tensor Depthwise(Tensor x);
+            [Parameter("8 1 1", Fill = 1e-6), StateName("features.1.scale")] private partial Tensor Scale { get; }
+            [Linear(8, 10), StateName("classifier.1")] private partial Tensor Head(Tensor x);
+            [Forward("B 3 H W -> B 10")]
+            public Tensor Forward(Tensor x)
+            {
+                var h = First.call(x);
+                h = h + Scale * Depthwise(h);
+                return Head(Ops.Mean(Ops.Mean(h, -1), -1));
+            }
+        }
+        """,
+        // A depthwise block whose widths, kernel and stride come from a settings table through a helper, with
+        // torchvision's residual only where stride and widths allow it.
+        """
+        using Sculpt;
+        using TorchSharp.Modules;
+        using static TorchSharp.torch;
+
+        [HyperParameters]
+        public partial record BlockSizes
+        {
+            public int In { get; init; } = 16;
+            public int Out { get; init; } = 24;
+            public int Kernel { get; init; } = 3;
+            public int Stride { get; init; } = 1;
+            public int Padding => (Kernel - 1) / 2;
+        }
+
+        [Model(typeof(BlockSizes))]
+        public partial class Block
+        {
+            [Conv2d("In", "In", "Kernel", Stride = "Stride", Padding = "Padding", Groups = "In")] private partial Tensor Depthwise(Tensor x);
+            [Conv2d("In", "Out", 1)] private partial Tensor Project(Tensor x);
+            [Forward("B In H W -> B Out P Q")]
+            public Tensor Forward(Tensor x)
+            {
+                var h = Project(Depthwise(x));
+                return Config.Stride == 1 && Config.In == Config.Out ? x + h : h;
+            }
+        }
+
+        [Model]
+        public partial class Table
+        {
+            [Conv2d(3, 16, 3, Padding = 1)] private partial Tensor Stem(Tensor x);
+            [Submodel(nameof(Stage), Repeat = 3)] private partial ModuleList<Block> Blocks { get; }
+            [Linear(24, 10)] private partial Tensor Head(Tensor x);
+
+            private static BlockSizes Row(int kernel, int stride, int width, int i) => new() { In = i == 0 ? 16 : width, Out = width, Kernel = kernel, Stride = i == 0 ? stride : 1 };
+            private static BlockSizes Stage(int i) => Row(5, 2, 24, i);
+
+            [Forward("B 3 H W -> B 10")]
+            public Tensor Forward(Tensor x)
+            {
+                var h = Stem(x);
+                foreach (var block in Blocks) h = block.call(h);
+                return Head(Ops.Flatten(Ops.Mean(Ops.Mean(h, -1, true), -2, true)));
+            }
+        }
+        """,
         // The same written correctly.
         Model("""
             [Linear(784, 256)] private partial Tensor Fc1(Tensor x);

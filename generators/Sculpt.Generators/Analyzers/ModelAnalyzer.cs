@@ -136,7 +136,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
     /// </summary>
     private static void StateNames(SymbolAnalysisContext context, INamedTypeSymbol type)
     {
-        var taken = new Dictionary<string, string>();
+        var taken = new Dictionary<string, (string Member, Location? Location)>();
         foreach (var member in type.GetMembers())
         {
             if (member is IMethodSymbol { PartialImplementationPart: null, PartialDefinitionPart: not null } or IPropertySymbol { PartialDefinitionPart: not null }) continue;
@@ -164,9 +164,18 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
             if (taken.TryGetValue(name, out var first))
             {
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.StateName, location,
-                    $"'{member.Name}' and '{first}' would both be saved as '{name}'; give one another [StateName]"));
+                    $"'{member.Name}' and '{first.Member}' would both be saved as '{name}'; give one another [StateName]"));
             }
-            else taken[name] = member.Name;
+            else taken[name] = (member.Name, location);
+        }
+        // A component is a leaf of the state tree: no other name may pass through it (features.1 and features.1.0).
+        foreach (var inner in taken)
+        {
+            if (taken.Keys.FirstOrDefault(outer => inner.Key.StartsWith(outer + ".", System.StringComparison.Ordinal)) is { } prefix)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.StateName, inner.Value.Location,
+                    $"'{inner.Value.Member}' is saved as '{inner.Key}', inside '{taken[prefix].Member}' ('{prefix}'), which is a component of its own; a state name cannot pass through another"));
+            }
         }
         foreach (var attribute in type.GetAttributes().Where(a => a.AttributeClass?.ToDisplayString() == KnownTypes.RenameWeightsAttribute))
         {

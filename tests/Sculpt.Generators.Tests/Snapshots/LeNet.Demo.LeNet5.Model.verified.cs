@@ -106,6 +106,12 @@ partial class LeNet5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.tor
     /// <inheritdoc/>
     public long ParameterCount => CountParameters();
 
+    /// <summary>
+    /// Loads a safetensors file's weights into this model by name; nothing is copied
+    /// unless every tensor fits (see <see cref="global::Sculpt.Checkpoints.PublishedWeights.Load"/>).
+    /// </summary>
+    public global::Sculpt.Checkpoints.WeightLoadReport LoadWeights(string path, bool allowMissing = false) => global::Sculpt.Checkpoints.PublishedWeights.Load(this, path, null, allowMissing);
+
     /// <inheritdoc/>
     public global::Sculpt.Models.ModelSummary Summary(params (string Symbol, long Size)[] sizes) => Summarize(global::Sculpt.Models.ModelSummary.SizesFrom(sizes));
 
