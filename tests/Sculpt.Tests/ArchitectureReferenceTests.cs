@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Sculpt.Checkpoints;
 using TorchSharp;
@@ -18,39 +19,41 @@ namespace Sculpt.Tests;
 /// takes PyTorch's state dict by name (its [StateName]s and [RenameWeights] rules, no rename script) and computes the
 /// same output to 1e-4 of the output's scale.
 /// </summary>
-public class ArchitectureReferenceTests
+public class ArchitectureReferenceTests(TorchvisionReferences references) : IClassFixture<TorchvisionReferences>
 {
-    private static readonly Lazy<string> References = new(MakeReferences);
+    private long PyTorchCount(string name) => Counts().GetProperty("parameters").GetProperty(name).GetInt64();
 
-    /// <summary>Runs the reference script once per test run into a fresh folder (about 30 s; vit_b_16's weights are 346 MB).</summary>
-    private static string MakeReferences()
+    private JsonElement Counts() => JsonDocument.Parse(File.ReadAllText(Path.Combine(references.Folder, "counts.json"))).RootElement;
+
+    [Theory]
+    [InlineData("efficientnet_b0")]
+    [InlineData("convnext_tiny")]
+    [InlineData("vit_b_16")]
+    public void The_sculpt_declaration_is_no_longer_than_torchvision_s_source(string name)
     {
-        string folder = Path.Combine(Path.GetTempPath(), "sculpt-torchvision-" + Environment.ProcessId);
-        Directory.CreateDirectory(folder);
-        string script = Path.Combine(AppContext.BaseDirectory, "References", "torchvision_reference.py");
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = true, RedirectStandardOutput = true };
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(folder);
-        using var python = Process.Start(start)!;
-        string errors = python.StandardError.ReadToEnd();
-        python.StandardOutput.ReadToEnd();
-        python.WaitForExit();
-        Assert.True(python.ExitCode == 0, $"{script} failed (it needs Debian's python3-torch and python3-torchvision, which .ci/run installs): {errors}");
-        return folder;
+        int python = Counts().GetProperty("source_lines").GetProperty(name).GetInt32();
+        int sculpt = SculptLines(name);
+        Console.WriteLine($"{name}: Sculpt {sculpt} lines, torchvision {python}");
+        Assert.InRange(sculpt, 20, python);
     }
 
-    private static long PyTorchCount(string name) =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(References.Value, "counts.json"))).RootElement.GetProperty(name).GetInt64();
+    /// <summary>Code lines of a model's region in TorchvisionModels.cs: not blank, not a comment, not the region markers.</summary>
+    private static int SculptLines(string region, [CallerFilePath] string here = "")
+    {
+        var lines = File.ReadAllLines(Path.Combine(Path.GetDirectoryName(here)!, "TorchvisionModels.cs"))
+            .SkipWhile(l => l.Trim() != "#region " + region).Skip(1).TakeWhile(l => l.Trim() != "#endregion");
+        return lines.Select(l => l.Trim()).Count(l => l.Length > 0 && !l.StartsWith("//", StringComparison.Ordinal));
+    }
 
     /// <summary>Loads PyTorch's weights by name, runs the model in eval mode on PyTorch's input, and returns the largest difference relative to the output's scale.</summary>
-    private static double RelativeError(nn.Module<Tensor, Tensor> model, Func<string, WeightLoadReport> load, string name)
+    private double RelativeError(nn.Module<Tensor, Tensor> model, Func<string, WeightLoadReport> load, string name)
     {
-        var report = load(Path.Combine(References.Value, name + ".safetensors"));
+        var report = load(Path.Combine(references.Folder, name + ".safetensors"));
         Assert.Empty(report.Missing);
         Assert.Empty(report.Misshaped);
         Assert.Empty(report.Unexpected);
         Assert.Equal(model.state_dict().Count, report.Loaded.Count);
-        string ioPath = Path.Combine(References.Value, name + ".io.safetensors");
+        string ioPath = Path.Combine(references.Folder, name + ".io.safetensors");
         Dictionary<string, Tensor> io;
         using (var stream = File.OpenRead(ioPath)) io = SafeTensorsFile.Read(stream, ioPath);
         model.eval();
@@ -109,4 +112,31 @@ public class ArchitectureReferenceTests
         using var unet = new TinyUNet();
         Assert.InRange(RelativeError(unet, path => unet.LoadWeights(path), "tiny_unet"), 0, 1e-4);
     }
+}
+
+/// <summary>
+/// The reference script's output, made once for the test class into a fresh folder (about 30 s; vit_b_16's weights
+/// are 346 MB) and removed afterwards.
+/// </summary>
+public sealed class TorchvisionReferences : IDisposable
+{
+    public string Folder { get; } = Path.Combine(Path.GetTempPath(), "sculpt-torchvision-" + Guid.NewGuid().ToString("N"));
+
+    public TorchvisionReferences()
+    {
+        Directory.CreateDirectory(Folder);
+        string script = Path.Combine(AppContext.BaseDirectory, "References", "torchvision_reference.py");
+        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = true, RedirectStandardOutput = true };
+        start.ArgumentList.Add(script);
+        start.ArgumentList.Add(Folder);
+        using var python = Process.Start(start)!;
+        var output = python.StandardOutput.ReadToEndAsync();
+        string errors = python.StandardError.ReadToEnd();
+        python.WaitForExit();
+        output.Wait();
+        if (python.ExitCode != 0)
+            throw new InvalidOperationException($"{script} failed (it needs Debian's python3-torch and python3-torchvision, which .ci/run installs): {errors}");
+    }
+
+    public void Dispose() => Directory.Delete(Folder, recursive: true);
 }

@@ -6,14 +6,20 @@ gives every parameter and buffer seeded random values (so no norm is the identit
 head hides a wrong wiring), runs it in eval mode on a seeded input, and writes for each model NAME:
   NAME.safetensors     the state dict under PyTorch's own names
   NAME.io.safetensors  "input" and "output"
-and counts.json with every model's parameter count.
+and counts.json with every model's parameter count and, for the torchvision models, the lines of Python that
+define it (code lines of the classes and functions it is built from, docstrings, comments and blank lines left out).
 
 Usage: torchvision_reference.py OUTPUT_FOLDER [MODEL ...]
 """
+import ast
+import importlib
+import inspect
+import io
 import json
 import math
 import struct
 import sys
+import tokenize
 
 import torch
 from torch import nn
@@ -93,6 +99,39 @@ def randomize(model):
                 b.uniform_(0.5, 1.5)
 
 
+def sources():
+    """What each torchvision model is built from, as its source defines it (torch.nn's own layers not counted)."""
+    from torchvision.models import convnext as c, efficientnet as e, vision_transformer as v, _utils as u
+    from torchvision.ops import misc as m
+    sd = importlib.import_module("torchvision.ops.stochastic_depth")  # the package re-exports a function of that name
+    norm_act = [m.ConvNormActivation, m.Conv2dNormActivation]
+    depth = [sd.stochastic_depth, sd.StochasticDepth]
+    return {
+        "efficientnet_b0": [e._MBConvConfig, e.MBConvConfig, e.MBConv, e.EfficientNet, e._efficientnet_conf, e._efficientnet,
+                            e.efficientnet_b0, u._make_divisible, m.SqueezeExcitation] + norm_act + depth,
+        "convnext_tiny": [c.LayerNorm2d, m.Permute, c.CNBlock, c.CNBlockConfig, c.ConvNeXt, c._convnext, c.convnext_tiny] + norm_act + depth,
+        "vit_b_16": [m.MLP, v.MLPBlock, v.EncoderBlock, v.Encoder, v.VisionTransformer, v._vision_transformer, v.vit_b_16],
+    }
+
+
+def code_lines(obj):
+    """Lines holding code: not blank, not only a comment, not part of a docstring."""
+    text = inspect.getsource(obj)
+    tree = ast.parse(text)
+    docstrings = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant) \
+                and isinstance(body[0].value.value, str):
+            docstrings.update(range(body[0].lineno, body[0].end_lineno + 1))
+    lines = set()
+    skip = (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER)
+    for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        if token.type not in skip:
+            lines.update(n for n in range(token.start[0], token.end[0] + 1) if n not in docstrings)
+    return len(lines)
+
+
 DTYPES = {torch.float32: "F32", torch.int64: "I64"}
 
 
@@ -116,7 +155,8 @@ def write_safetensors(path, tensors):
 def main():
     folder, names = sys.argv[1], sys.argv[2:] or list(MODELS)
     torch.set_num_threads(max(1, torch.get_num_threads()))
-    counts = {}
+    counts, lines = {}, {}
+    defined = sources()
     for name in names:
         make, shape = MODELS[name]
         torch.manual_seed(0)
@@ -127,10 +167,12 @@ def main():
         with torch.no_grad():
             y = model(x)
         counts[name] = sum(p.numel() for p in model.parameters())
+        if name in defined:
+            lines[name] = sum(code_lines(obj) for obj in defined[name])
         write_safetensors(f"{folder}/{name}.safetensors", model.state_dict())
         write_safetensors(f"{folder}/{name}.io.safetensors", {"input": x, "output": y})
     with open(f"{folder}/counts.json", "w") as f:
-        json.dump(counts, f, indent=1)
+        json.dump({"parameters": counts, "source_lines": lines}, f, indent=1)
 
 
 if __name__ == "__main__":
