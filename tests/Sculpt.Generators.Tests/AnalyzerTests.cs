@@ -73,6 +73,25 @@ public class AnalyzerTests
         }
         """,
 
+        // Volumes: a 3-D layer needs three spatial dims; ceil mode keeps the last partial window.
+        Model("""
+            [Conv2d(3, 8, 3)] private partial Tensor A(Tensor x);
+            [MaxPool3d(2)] private partial Tensor Pool(Tensor x);
+            [BatchNorm3d(8)] private partial Tensor Norm(Tensor x);
+            [Forward("B 3 H W -> B 8 P Q")]
+            public Tensor Forward(Tensor x) => Pool(Norm({|SCULPT0001:A(x)|}));
+            """),
+        Model("""
+            [MaxPool2d(2, CeilMode = true)] private partial Tensor Pool(Tensor x);
+            [Forward("B 3 7 7 -> B 3 3 3")]
+            public Tensor Forward(Tensor x) => {|SCULPT0002:Pool(x)|};
+            """),
+        Model("""
+            [Conv3d(3, 8, 3, Padding = 1)] private partial Tensor A(Tensor x);
+            [Conv3d(16, 8, 1)] private partial Tensor B(Tensor x);
+            [Forward("B 3 D H W -> B 8 D H W")]
+            public Tensor Forward(Tensor x) => B({|SCULPT0001:A(x)|});
+            """),
         // A convolution's window settings may name integer hyperparameters, and only those.
         Model("""
             [Conv2d(3, 8, 3, Stride = {|SCULPT0005:"Strde"|})] private partial Tensor A(Tensor x);
@@ -2229,6 +2248,20 @@ public class AnalyzerTests
 
     public static TheoryData<string> Valid => new()
     {
+        // Volumes and ceil-mode pooling.
+        Model("""
+            [Conv3d(3, 8, 3, Padding = 1, Stride = 2)] private partial Tensor A(Tensor x);
+            [BatchNorm3d(8)] private partial Tensor Norm(Tensor x);
+            [MaxPool3d(2, CeilMode = true)] private partial Tensor Pool(Tensor x);
+            [AvgPool3d(2)] private partial Tensor Average(Tensor x);
+            [Forward("B 3 9 9 9 -> B 8 1 1 1")]
+            public Tensor Forward(Tensor x) => Average(Pool(Ops.Relu(Norm(A(x)))));
+            """),
+        Model("""
+            [MaxPool2d(3, Stride = 2, CeilMode = true)] private partial Tensor Pool(Tensor x);
+            [Forward("B 64 112 112 -> B 64 56 56")]
+            public Tensor Forward(Tensor x) => Pool(x);
+            """),
         // Published state names: dotted paths, a learned tensor and a sub-model among them, renaming rules.
         """
         using Sculpt;

@@ -263,3 +263,37 @@ public partial class Staged
         return Head(h);
     }
 }
+
+/// <summary>A small video/volume network: 3-D convolution, its batch norm, 3-D pooling with and without ceil mode.</summary>
+[Model]
+public partial class TinyVolumeNet
+{
+    [Conv3d(2, 4, 3, Padding = 1, Bias = false)] private partial Tensor Conv(Tensor x);
+    [BatchNorm3d(4)] private partial Tensor Norm(Tensor x);
+    [MaxPool3d(2, CeilMode = true)] private partial Tensor Pool(Tensor x);
+    [AvgPool3d(2)] private partial Tensor Average(Tensor x);
+    [Linear(4, 3)] private partial Tensor Head(Tensor x);
+
+    [Forward("B 2 5 7 9 -> B 3")]
+    public Tensor Forward(Tensor clip)
+    {
+        var x = Average(Pool(Ops.Relu(Norm(Conv(clip)))));
+        return Head(Ops.Mean(Ops.Flatten(x, 2), -1));
+    }
+}
+
+/// <summary>GoogLeNet-style pooling: 3x3 windows, stride 2, ceil mode, over odd sizes.</summary>
+[Model]
+public partial class CeilPooling
+{
+    [MaxPool2d(3, Stride = 2, CeilMode = true)] private partial Tensor Max(Tensor x);
+    [AvgPool2d(3, Stride = 2, Padding = 1, CeilMode = true)] private partial Tensor Average(Tensor x);
+    [MaxPool1d(2, CeilMode = true)] private partial Tensor Max1(Tensor x);
+    [AvgPool1d(2, CeilMode = true)] private partial Tensor Average1(Tensor x);
+
+    [Forward("B 4 112 112 -> B 4 29 29")]
+    public Tensor Forward(Tensor x) => Average(Max(x));
+
+    [Shape("B C 7 -> B C 2")]
+    public Tensor Rows(Tensor x) => Average1(Max1(x));
+}

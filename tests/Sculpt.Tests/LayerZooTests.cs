@@ -315,4 +315,49 @@ public class LayerZooTests
         Assert.Equal(expected, summary.Rows.Sum(r => r.Parameters));
         Assert.True(summary.TotalMultiplyAdds is not null, string.Join("; ", summary.Rows.Where(r => r.MultiplyAdds is null).Select(r => r.Name + " " + summary.Concrete(r))));
     }
+
+    [Fact]
+    public void Volume_layers_compute_what_libtorch_computes()
+    {
+        using var model = new TinyVolumeNet();
+        // Conv3d 4x2x3x3x3 without bias, BatchNorm3d 2x4, Linear 4x3 + 3.
+        Assert.Equal(4 * 2 * 27 + 8 + 15, model.ParameterCount);
+        Assert.Equal(model.parameters().Sum(p => p.numel()), model.ParameterCount);
+        model.eval();
+        using var clip = randn(new long[] { 2, 2, 5, 7, 9 });
+        using var logits = model.call(clip);
+        var children = model.named_children().ToDictionary(c => c.name, c => c.module);
+        var conv = (TorchSharp.Modules.Conv3d)children["Conv"];
+        var norm = (TorchSharp.Modules.BatchNorm3d)children["Norm"];
+        var head = (TorchSharp.Modules.Linear)children["Head"];
+        var h = F.conv3d(clip, conv.weight!, padding: [1, 1, 1]);
+        h = F.relu(F.batch_norm(h, norm.running_mean, norm.running_var, norm.weight, norm.bias, training: false));
+        h = F.max_pool3d(h, [2, 2, 2], ceil_mode: true);
+        // Ceil mode keeps the last partial window: 5 7 9 -> 3 4 5; the average then floors: 1 2 2.
+        Assert.Equal(new long[] { 2, 4, 3, 4, 5 }, h.shape);
+        h = F.avg_pool3d(h, [2, 2, 2]);
+        using var expected = head.call(h.flatten(2).mean([-1]));
+        Assert.True(allclose(logits, expected, rtol: 1e-5, atol: 1e-6));
+        var summary = model.Summary(("B", 2));
+        Assert.Equal("[2, 4, 3, 4, 5]", summary.Concrete(summary.Rows.Single(r => r.Name == "Pool")));
+        Assert.Equal("[2, 4, 1, 2, 2]", summary.Concrete(summary.Rows.Single(r => r.Name == "Average")));
+    }
+
+    [Fact]
+    public void Ceil_mode_pooling_matches_libtorch_and_the_inferred_sizes()
+    {
+        using var model = new CeilPooling();
+        using var x = randn(2, 4, 112, 112);
+        using var y = model.call(x);
+        using var expected = F.avg_pool2d(F.max_pool2d(x, 3, 2, ceil_mode: true), 3, 2, 1, ceil_mode: true);
+        Assert.Equal(new long[] { 2, 4, 29, 29 }, y.shape);
+        Assert.True(allclose(y, expected, rtol: 1e-6, atol: 1e-6));
+        using var rows = randn(3, 5, 7);
+        using var pooled = model.Rows(rows);
+        Assert.Equal(new long[] { 3, 5, 2 }, pooled.shape);
+        Assert.True(allclose(pooled, F.avg_pool1d(F.max_pool1d(rows, 2, ceil_mode: true), 2, ceil_mode: true), rtol: 1e-6, atol: 1e-6));
+        // MaxPool2d(3, 2, ceil) on 112 gives 56 (floor: 55); AvgPool2d(3, 2, 1, ceil) on 56 gives 29 (floor: 28).
+        var summary = model.Summary(("B", 2));
+        Assert.Equal("[2, 4, 56, 56]", summary.Concrete(summary.Rows.Single(r => r.Name == "Max")));
+    }
 }

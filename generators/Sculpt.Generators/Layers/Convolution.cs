@@ -6,7 +6,7 @@ using Sculpt.Generators.Shapes;
 namespace Sculpt.Generators.Layers;
 
 /// <summary>
-/// <c>[Conv1d(in, out, kernel)]</c> and <c>[Conv2d(...)]</c>: <c>[*, in, L] -&gt; [*, out, L']</c> with
+/// <c>[Conv1d(in, out, kernel)]</c>, <c>[Conv2d(...)]</c> and <c>[Conv3d(...)]</c>: <c>[*, in, L] -&gt; [*, out, L']</c> with
 /// <c>L' = (L + 2*Padding - Dilation*(kernel-1) - 1) / Stride + 1</c> per spatial dim, or the length
 /// itself with <c>SamePadding</c> (stride 1 only, as PyTorch's <c>padding="same"</c>).
 /// </summary>
@@ -19,7 +19,7 @@ internal sealed class Convolution(int spatial) : LayerDefinition(
 
     public override IReadOnlyList<string> SymbolicOptions => ["Stride", "Padding", "Dilation", "Groups"];
 
-    private IEnumerable<Dim> Spatial => (spatial == 1 ? new[] { "L" } : new[] { "H", "W" }).Select(Dim.Symbol);
+    private IEnumerable<Dim> Spatial => SpatialNames(spatial).Select(Dim.Symbol);
 
     public override Shape? Accepts(LayerSpec layer, int index, Shape? actual) =>
         Pattern(new[] { Dim.Variadic("batch"), SizeDim(layer.Arguments[0]) }.Concat(Spatial).ToArray());
@@ -64,8 +64,8 @@ internal sealed class Convolution(int spatial) : LayerDefinition(
 
     public override string Describe(LayerSpec layer, string count)
     {
-        string dims = spatial == 1 ? "L" : "H, W";
-        string primed = spatial == 1 ? "L'" : "H', W'";
+        string dims = string.Join(", ", SpatialNames(spatial));
+        string primed = string.Join(", ", SpatialNames(spatial).Select(n => n + "'"));
         string padding = layer.Option("SamePadding") != 0 ? "same" : OptionText(layer, "Padding");
         return $"{Kind}: [*, {ArgumentText(layer.Arguments[0])}, {dims}] -&gt; [*, {ArgumentText(layer.Arguments[1])}, {primed}], kernel {ArgumentText(layer.Arguments[2])}, "
             + $"stride {OptionText(layer, "Stride")}, padding {padding}, dilation {OptionText(layer, "Dilation")}, groups {OptionText(layer, "Groups")}; {count} parameters.";

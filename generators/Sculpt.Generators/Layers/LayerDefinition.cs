@@ -206,6 +206,9 @@ internal abstract class LayerDefinition(string kind, IReadOnlyList<LayerArgument
     /// The last <paramref name="spatial"/> dims slid over by a window (<c>(n + 2p - d(k-1) - 1) / s + 1</c>,
     /// exact for constants, the expression over a symbol or hyperparameter), plus any other replaced dims.
     /// </summary>
+    /// <summary>The symbols of a layer's spatial dims: <c>L</c>; <c>H, W</c>; <c>D, H, W</c>.</summary>
+    protected static string[] SpatialNames(int spatial) => spatial switch { 1 => ["L"], 2 => ["H", "W"], _ => ["D", "H", "W"] };
+
     protected static RuleResult Windows(Shape input, int spatial, Dim kernel, long stride, long padding, long dilation, params (int FromEnd, Dim Dim)[] others)
     {
         var replacements = others.ToList();

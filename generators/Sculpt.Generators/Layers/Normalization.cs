@@ -6,13 +6,17 @@ using Sculpt.Generators.Shapes;
 
 namespace Sculpt.Generators.Layers;
 
-/// <summary><c>[BatchNorm1d(C)]</c> over <c>[B, C]</c> or <c>[B, C, L]</c>, <c>[BatchNorm2d(C)]</c> over <c>[B, C, H, W]</c>: a scale and a shift per channel, and running statistics.</summary>
+/// <summary>
+/// <c>[BatchNorm1d(C)]</c> over <c>[B, C]</c> or <c>[B, C, L]</c>, <c>[BatchNorm2d(C)]</c> over <c>[B, C, H, W]</c>,
+/// <c>[BatchNorm3d(C)]</c> over <c>[B, C, D, H, W]</c>: a scale and a shift per channel, and running statistics.
+/// </summary>
 internal sealed class BatchNorm(int spatial) : LayerDefinition($"BatchNorm{spatial}d", [Sizes.Channels], [EpsOption()])
 {
     public override Shape? Accepts(LayerSpec layer, int index, Shape? actual)
     {
         var channels = SizeDim(layer.Arguments[0]);
         if (spatial == 2) return Pattern(Dim.Symbol("B"), channels, Dim.Symbol("H"), Dim.Symbol("W"));
+        if (spatial == 3) return Pattern(Dim.Symbol("B"), channels, Dim.Symbol("D"), Dim.Symbol("H"), Dim.Symbol("W"));
         return actual is { Rank: 2, HasVariadic: false } ? Pattern(Dim.Symbol("B"), channels) : Pattern(Dim.Symbol("B"), channels, Dim.Symbol("L"));
     }
 
@@ -23,7 +27,7 @@ internal sealed class BatchNorm(int spatial) : LayerDefinition($"BatchNorm{spati
     public override string Describe(LayerSpec layer, string count)
     {
         string c = ArgumentText(layer.Arguments[0]);
-        string shapes = spatial == 2 ? $"[B, {c}, H, W]" : $"[B, {c}] or [B, {c}, L]";
+        string shapes = spatial switch { 2 => $"[B, {c}, H, W]", 3 => $"[B, {c}, D, H, W]", _ => $"[B, {c}] or [B, {c}, L]" };
         return $"{Kind} over {c} channels: {shapes}, shape unchanged; {count} parameters (and running statistics).";
     }
 }

@@ -6,16 +6,18 @@ using Sculpt.Generators.Shapes;
 namespace Sculpt.Generators.Layers;
 
 /// <summary>
-/// <c>[MaxPool1d(k)]</c>, <c>[AvgPool1d]</c>, <c>[MaxPool2d]</c>, <c>[AvgPool2d]</c>: windows over the last one or two dims;
-/// <c>Stride</c> 0 means the kernel size.
+/// <c>[MaxPool1d(k)]</c>, <c>[AvgPool1d]</c>, <c>[MaxPool2d]</c>, <c>[AvgPool2d]</c>, <c>[MaxPool3d]</c>, <c>[AvgPool3d]</c>: windows
+/// over the last one, two or three dims; <c>Stride</c> 0 means the kernel size. With <c>CeilMode</c> a last partial window
+/// counts, as PyTorch's <c>ceil_mode=True</c>: <c>ceil((L + 2*Padding - kernel) / Stride) + 1</c>, less one when that last
+/// window would start past the input and its left padding.
 /// </summary>
 /// <param name="sculptModule">Whether the module is Sculpt's own (<c>Sculpt.Layers</c>), with named stride and padding.</param>
-internal sealed class Pooling(string kind, int spatial, bool sculptModule) : LayerDefinition(kind, [Sizes.Kernel], [new("Stride", 0, 0), new("Padding", 0, 0)])
+internal sealed class Pooling(string kind, int spatial, bool sculptModule) : LayerDefinition(kind, [Sizes.Kernel], [new("Stride", 0, 0), new("Padding", 0, 0), new("CeilMode", 0, 0)])
 {
     public override string ModuleType => sculptModule ? "global::Sculpt.Layers." + Module : base.ModuleType;
 
     public override Shape? Accepts(LayerSpec layer, int index, Shape? actual) =>
-        Pattern(new[] { Dim.Variadic("batch") }.Concat((spatial == 1 ? new[] { "L" } : new[] { "H", "W" }).Select(Dim.Symbol)).ToArray());
+        Pattern(new[] { Dim.Variadic("batch") }.Concat(SpatialNames(spatial).Select(Dim.Symbol)).ToArray());
 
     public override RuleResult Apply(LayerSpec layer, Shape input)
     {
@@ -24,20 +26,42 @@ internal sealed class Pooling(string kind, int spatial, bool sculptModule) : Lay
         long stride = layer.Option("Stride");
         if (stride == 0) stride = kernel.Kind == DimKind.Constant ? kernel.Value : 0;
         if (stride == 0) return RuleResult.Of(ReplaceFromEnd(input, Enumerable.Range(1, spatial).Select(i => (i, Dim.Unknown)).ToArray()));
-        return Windows(input, spatial, kernel, stride, layer.Option("Padding"), 1);
+        var floor = Windows(input, spatial, kernel, stride, layer.Option("Padding"), 1);
+        if (layer.Option("CeilMode") == 0 || floor.Output is null) return floor;
+        // Ceil mode: exact for a known length, unknown otherwise (it differs from the floor only for some lengths).
+        long padding = layer.Option("Padding");
+        var dims = Enumerable.Range(1, spatial).Select(fromEnd =>
+        {
+            var length = input.Dims[input.Rank - fromEnd];
+            if (length.Kind != DimKind.Constant || kernel.Kind != DimKind.Constant) return (fromEnd, Dim.Unknown);
+            long span = length.Value + 2 * padding - kernel.Value;
+            long count = (span + stride - 1) / stride + 1;
+            if ((count - 1) * stride >= length.Value + padding) count--;
+            return (fromEnd, Dim.Constant(count));
+        }).ToArray();
+        return RuleResult.Of(ReplaceFromEnd(floor.Output, dims));
     }
 
     private static string Stride(LayerSpec layer, string config) => layer.Option("Stride") == 0 ? SizeText(layer.Arguments[0], config) : OptionText(layer, "Stride");
 
-    public override string Construction(LayerSpec layer, string config) => sculptModule
-        ? $"new {ModuleType}({SizeText(layer.Arguments[0], config)}, stride: {Stride(layer, config)}, padding: {OptionText(layer, "Padding")})"
-        : $"{Nn}.{Kind}({SizeText(layer.Arguments[0], config)}, {Stride(layer, config)}, {OptionText(layer, "Padding")})";
+    public override string Construction(LayerSpec layer, string config)
+    {
+        string kernel = SizeText(layer.Arguments[0], config), ceil = Flag(layer, "CeilMode");
+        if (sculptModule) return $"new {ModuleType}({kernel}, stride: {Stride(layer, config)}, padding: {OptionText(layer, "Padding")}, ceilMode: {ceil})";
+        // TorchSharp's AvgPool1d takes a plain padding; the 3-D modules take nullable settings, named after PyTorch's.
+        return Kind switch
+        {
+            "AvgPool1d" => $"{Nn}.{Kind}({kernel}, {Stride(layer, config)}, {OptionText(layer, "Padding")}, ceil_mode: {ceil})",
+            _ => $"{Nn}.{Kind}({kernel}, stride: {Stride(layer, config)}, padding: {OptionText(layer, "Padding")}, ceil_mode: {ceil})",
+        };
+    }
 
     public override string Describe(LayerSpec layer, string count)
     {
         string stride = layer.Option("Stride") == 0 ? ArgumentText(layer.Arguments[0]) : layer.Option("Stride").ToString(CultureInfo.InvariantCulture);
-        string window = spatial == 1 ? "[*, L] -&gt; [*, L']" : "[*, H, W] -&gt; [*, H', W']";
-        return $"{Kind}: {window}, kernel {ArgumentText(layer.Arguments[0])}, stride {stride}, padding {OptionText(layer, "Padding")}; no parameters.";
+        string names = string.Join(", ", SpatialNames(spatial)), primed = string.Join(", ", SpatialNames(spatial).Select(n => n + "'"));
+        string ceil = layer.Option("CeilMode") != 0 ? ", ceil mode" : "";
+        return $"{Kind}: [*, {names}] -&gt; [*, {primed}], kernel {ArgumentText(layer.Arguments[0])}, stride {stride}, padding {OptionText(layer, "Padding")}{ceil}; no parameters.";
     }
 }
 

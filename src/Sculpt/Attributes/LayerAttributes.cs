@@ -73,6 +73,9 @@ public abstract class PoolingAttribute(object kernelSize) : System.Attribute
     public object KernelSize { get; } = kernelSize;
     public int Stride { get; set; }
     public int Padding { get; set; }
+
+    /// <summary>PyTorch's <c>ceil_mode</c>: a last window that runs past the input (into no more than its padding) still counts.</summary>
+    public bool CeilMode { get; set; }
 }
 
 /// <summary>2-D max pooling over the last two dims.</summary>
@@ -166,6 +169,31 @@ public sealed class RMSNormAttribute(object size) : System.Attribute
 /// </summary>
 [System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
 public sealed class Conv1dAttribute(object inChannels, object outChannels, object kernelSize) : ConvolutionAttribute(inChannels, outChannels, kernelSize);
+
+/// <summary>
+/// A 3-D convolution over volumes or clips, <c>[*, in, D, H, W] -&gt; [*, out, D', H', W']</c>, each spatial size as
+/// <see cref="Conv2dAttribute"/>'s.
+/// </summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class Conv3dAttribute(object inChannels, object outChannels, object kernelSize) : ConvolutionAttribute(inChannels, outChannels, kernelSize);
+
+/// <summary>3-D max pooling over the last three dims.</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class MaxPool3dAttribute(object kernelSize) : PoolingAttribute(kernelSize);
+
+/// <summary>3-D average pooling over the last three dims.</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class AvgPool3dAttribute(object kernelSize) : PoolingAttribute(kernelSize);
+
+/// <summary>Batch normalisation of <c>[B, channels, D, H, W]</c>, with running statistics for eval mode.</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class BatchNorm3dAttribute(object channels) : System.Attribute
+{
+    /// <summary>Added to the variance before the square root; PyTorch's default is 1e-5.</summary>
+    public double Eps { get; set; } = 1e-5;
+
+    public object Channels { get; } = channels;
+}
 
 /// <summary>1-D max pooling over the last dim.</summary>
 [System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]

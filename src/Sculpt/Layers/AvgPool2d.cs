@@ -20,13 +20,13 @@ namespace Sculpt.Layers;
 /// </remarks>
 public sealed class AvgPool2d : PoolingLayer
 {
-    public AvgPool2d(long kernelSize, long? stride = null, long padding = 0) : base(nameof(AvgPool2d), kernelSize, stride, padding)
+    public AvgPool2d(long kernelSize, long? stride = null, long padding = 0, bool ceilMode = false) : base(nameof(AvgPool2d), kernelSize, stride, padding, ceilMode)
     {
     }
 
     public override Tensor forward(Tensor x)
     {
-        if (!TakesOwnKernel(x, poolDims: 2)) return nn.functional.avg_pool2d(x, Kernel, Stride, Padding);
+        if (!TakesOwnKernel(x, poolDims: 2)) return nn.functional.avg_pool2d(x, Kernel, Stride, Padding, ceil_mode: CeilMode);
         return x.requires_grad && is_grad_enabled() ? WindowAverage.apply(x) : WindowAverage.Forward(x);
     }
 }

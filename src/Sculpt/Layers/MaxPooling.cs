@@ -14,12 +14,12 @@ namespace Sculpt.Layers;
 /// </summary>
 public sealed class MaxPool1d : PoolingLayer
 {
-    public MaxPool1d(long kernelSize, long? stride = null, long padding = 0) : base(nameof(MaxPool1d), kernelSize, stride, padding)
+    public MaxPool1d(long kernelSize, long? stride = null, long padding = 0, bool ceilMode = false) : base(nameof(MaxPool1d), kernelSize, stride, padding, ceilMode)
     {
     }
 
     public override Tensor forward(Tensor x) =>
-        TakesOwnKernel(x, poolDims: 1) ? WindowMaxPool.Pool(x, poolDims: 1) : nn.functional.max_pool1d(x, Kernel, Stride, Padding);
+        TakesOwnKernel(x, poolDims: 1) ? WindowMaxPool.Pool(x, poolDims: 1) : nn.functional.max_pool1d(x, Kernel, Stride, Padding, ceil_mode: CeilMode);
 }
 
 /// <summary>
@@ -38,12 +38,12 @@ public sealed class MaxPool1d : PoolingLayer
 /// </remarks>
 public sealed class MaxPool2d : PoolingLayer
 {
-    public MaxPool2d(long kernelSize, long? stride = null, long padding = 0) : base(nameof(MaxPool2d), kernelSize, stride, padding)
+    public MaxPool2d(long kernelSize, long? stride = null, long padding = 0, bool ceilMode = false) : base(nameof(MaxPool2d), kernelSize, stride, padding, ceilMode)
     {
     }
 
     public override Tensor forward(Tensor x) =>
-        TakesOwnKernel(x, poolDims: 2) ? WindowMaxPool.Pool(x, poolDims: 2) : nn.functional.max_pool2d(x, Kernel, Stride, Padding);
+        TakesOwnKernel(x, poolDims: 2) ? WindowMaxPool.Pool(x, poolDims: 2) : nn.functional.max_pool2d(x, Kernel, Stride, Padding, ceil_mode: CeilMode);
 }
 
 /// <summary>The vectorised stride-2 max pooling behind <see cref="MaxPool1d"/> (windows of 2) and <see cref="MaxPool2d"/> (2 x 2).</summary>

@@ -10,8 +10,9 @@ namespace Sculpt.Layers;
 /// </summary>
 public abstract class PoolingLayer : nn.Module<Tensor, Tensor>
 {
-    protected PoolingLayer(string name, long kernelSize, long? stride, long padding) : base(name)
+    protected PoolingLayer(string name, long kernelSize, long? stride, long padding, bool ceilMode) : base(name)
     {
+        CeilMode = ceilMode;
         if (kernelSize < 1) throw new ArgumentOutOfRangeException(nameof(kernelSize), $"must be at least 1; got {kernelSize}");
         Kernel = kernelSize;
         Stride = stride ?? kernelSize;
@@ -24,6 +25,9 @@ public abstract class PoolingLayer : nn.Module<Tensor, Tensor>
 
     public long Padding { get; }
 
+    /// <summary>PyTorch's <c>ceil_mode</c>: a last partial window counts.</summary>
+    public bool CeilMode { get; }
+
     /// <summary>
     /// Whether Sculpt's kernel pools <paramref name="x"/>: windows of 2 with stride 2 and no
     /// padding, over a non-empty float32 CPU tensor under 2 GiB with one or two leading dims before
@@ -31,7 +35,7 @@ public abstract class PoolingLayer : nn.Module<Tensor, Tensor>
     /// </summary>
     protected bool TakesOwnKernel(Tensor x, int poolDims)
     {
-        if (Kernel != 2 || Stride != 2 || Padding != 0) return false;
+        if (Kernel != 2 || Stride != 2 || Padding != 0 || CeilMode) return false;
         // The kernels read and write through Span<byte>, which holds at most int.MaxValue bytes; an
         // empty tensor goes to libtorch, which reports what is wrong with it.
         if (x.device_type != TorchSharp.DeviceType.CPU || x.dtype != ScalarType.Float32 || x.numel() == 0 || x.numel() > int.MaxValue / sizeof(float)) return false;
