@@ -47,9 +47,9 @@ partial class LeNet5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.tor
     {
         global::Sculpt.Backend.NativeBackend.EnsureLoaded();
         _conv1 = global::TorchSharp.torch.nn.Conv2d(1, 6, 5, 1, 0, 1, global::TorchSharp.PaddingModes.Zeros, 1, true);
-        _pool1 = new global::Sculpt.Layers.MaxPool2d(2, stride: 2, padding: 0);
+        _pool1 = new global::Sculpt.Layers.MaxPool2d(2, stride: 2, padding: 0, ceilMode: false);
         _conv2 = global::TorchSharp.torch.nn.Conv2d(6, 16, 5, 1, 0, 1, global::TorchSharp.PaddingModes.Zeros, 1, true);
-        _pool2 = new global::Sculpt.Layers.AvgPool2d(2, stride: 2, padding: 0);
+        _pool2 = new global::Sculpt.Layers.AvgPool2d(2, stride: 2, padding: 0, ceilMode: false);
         _norm = global::TorchSharp.torch.nn.BatchNorm2d(16);
         _fc1 = global::TorchSharp.torch.nn.Linear(400, 120, true);
         _fc1Norm = global::TorchSharp.torch.nn.LayerNorm(120);

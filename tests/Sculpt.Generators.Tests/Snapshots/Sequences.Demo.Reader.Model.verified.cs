@@ -66,7 +66,7 @@ partial class Reader : global::TorchSharp.torch.nn.Module<global::TorchSharp.tor
         _local = global::TorchSharp.torch.nn.Conv1d(config.Dim, config.Dim, 3, 1, 1, 1, global::TorchSharp.PaddingModes.Zeros, 4, true);
         _norm = global::TorchSharp.torch.nn.BatchNorm1d(config.Dim);
         _drop = global::TorchSharp.torch.nn.Dropout1d(0.1);
-        _pool = new global::Sculpt.Layers.MaxPool1d(2, stride: 2, padding: 0);
+        _pool = new global::Sculpt.Layers.MaxPool1d(2, stride: 2, padding: 0, ceilMode: false);
         _encode = global::TorchSharp.torch.nn.LSTM(config.Dim, config.Dim, numLayers: 2, bias: true, batchFirst: true, bidirectional: true);
         _summarize = global::TorchSharp.torch.nn.GRU(config.Dim, config.Dim, numLayers: 1, bias: true, batchFirst: true, bidirectional: false);
         _attend = new global::Sculpt.Layers.CrossAttention(config.Dim, config.Heads);
