@@ -73,6 +73,22 @@ public class AnalyzerTests
         }
         """,
 
+        // A key padding mask is [B, T]; initial states are [directions*layers, B, hidden]; no more tensors than the layer takes.
+        Model("""
+            [SelfAttention(16, 4)] private partial Tensor Attend(Tensor x, Tensor padding);
+            [Forward("B T 16 -> B T 16")]
+            public Tensor Forward(Tensor x) => Attend(x, {|SCULPT0001:x|});
+            """),
+        Model("""
+            [Lstm(16, 8, Layers = 2)] private partial Tensor Read(Tensor x, Tensor hidden, Tensor cell);
+            [Forward("B T 16, 1 B 8, 2 B 8 -> B T 8")]
+            public Tensor Forward(Tensor x, Tensor h, Tensor c) => Read(x, {|SCULPT0001:h|}, c);
+            """),
+        Model("""
+            [Gru(16, 8)] private partial Tensor {|SCULPT0009:Read|}(Tensor x, Tensor hidden, Tensor cell);
+            [Forward("B T 16 -> B T 16")]
+            public Tensor Forward(Tensor x) => x;
+            """),
         // Volumes: a 3-D layer needs three spatial dims; ceil mode keeps the last partial window.
         Model("""
             [Conv2d(3, 8, 3)] private partial Tensor A(Tensor x);
@@ -2248,6 +2264,19 @@ public class AnalyzerTests
 
     public static TheoryData<string> Valid => new()
     {
+        // Padded sequences: a key padding mask, recurrent layers from given states.
+        Model("""
+            [SelfAttention(16, 4, Causal = true)] private partial Tensor Attend(Tensor x, Tensor padding);
+            [Lstm(16, 8, Layers = 2, Bidirectional = true)] private partial Tensor Read(Tensor x, Tensor hidden, Tensor cell);
+            [Gru(16, 8)] private partial (Tensor Output, Tensor Hidden) Carry(Tensor x, Tensor hidden);
+            [Forward("B T 16, B T, 4 B 8, 4 B 8 -> B T 16")]
+            public Tensor Forward(Tensor x, Tensor padding, Tensor h, Tensor c)
+            {
+                var attended = x + Attend(x, padding);
+                var (carried, _) = Carry(attended, Ops.Narrow(h, 0, 0, 1));
+                return Read(attended, h, c) + Ops.Concat(-1, carried, carried);
+            }
+            """),
         // Volumes and ceil-mode pooling.
         Model("""
             [Conv3d(3, 8, 3, Padding = 1, Stride = 2)] private partial Tensor A(Tensor x);

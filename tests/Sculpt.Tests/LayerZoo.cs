@@ -297,3 +297,21 @@ public partial class CeilPooling
     [Shape("B C 7 -> B C 2")]
     public Tensor Rows(Tensor x) => Average1(Max1(x));
 }
+
+/// <summary>Padded sequences: attention that ignores padded keys, recurrent layers started from given states.</summary>
+[Model]
+public partial class PaddedEncoder
+{
+    [SelfAttention(8, 2)] private partial Tensor Attend(Tensor x, Tensor padding);
+    [Lstm(8, 6)] private partial Tensor Read(Tensor x, Tensor hidden, Tensor cell);
+    [Gru(6, 6, Layers = 2)] private partial (Tensor Output, Tensor Hidden) Carry(Tensor x, Tensor hidden);
+
+    [Forward("B T 8, B T, 1 B 6, 1 B 6 -> B T 8")]
+    public Tensor Forward(Tensor x, Tensor padding, Tensor hidden, Tensor cell) => x + Attend(x, padding);
+
+    [Shape("B T 8, 1 B 6, 1 B 6 -> B T 6")]
+    public Tensor Encode(Tensor x, Tensor hidden, Tensor cell) => Read(x, hidden, cell);
+
+    [Shape("B T 6, 2 B 6 -> B T 6")]
+    public Tensor Continue(Tensor x, Tensor hidden) => Carry(x, hidden).Output;
+}

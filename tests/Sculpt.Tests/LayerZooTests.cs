@@ -360,4 +360,76 @@ public class LayerZooTests
         var summary = model.Summary(("B", 2));
         Assert.Equal("[2, 4, 56, 56]", summary.Concrete(summary.Rows.Single(r => r.Name == "Max")));
     }
+
+    [Fact]
+    public void Padded_keys_are_hidden_from_every_query()
+    {
+        using var model = new PaddedEncoder();
+        model.eval();
+        using var x = randn(2, 5, 8);
+        // The second sequence has two padded positions at its end.
+        using var padding = tensor(new[] { false, false, false, false, false, false, false, false, true, true }).view(2, 5);
+        using var none = zeros(1, 2, 6);
+        using var y = model.call(x, padding, none, none);
+
+        var attention = model.named_children().Single(c => c.name == "Attend").module;
+        var parts = attention.named_children().ToDictionary(c => c.name, c => (TorchSharp.Modules.Linear)c.module);
+        // softmax(q k^T / sqrt(d) - inf at padded keys) v, per head, by hand.
+        var qkv = parts["Qkv"].call(x).view(2, 5, 3, 2, 4).permute(2, 0, 3, 1, 4);
+        var scores = matmul(qkv[0], qkv[1].transpose(-2, -1)) / Math.Sqrt(4);
+        scores = scores.masked_fill(padding.view(2, 1, 1, 5), float.NegativeInfinity);
+        var attended = matmul(scores.softmax(-1), qkv[2]).transpose(1, 2).reshape(2, 5, 8);
+        using var expected = x + parts["Proj"].call(attended);
+        Assert.True(allclose(y, expected, rtol: 1e-5, atol: 1e-6), $"largest difference {(y - expected).abs().max().item<float>()}");
+
+        // What the padded positions hold changes nothing at the others.
+        using var changed = x.clone();
+        changed[1, 3..] = randn(2, 8) * 100;
+        using var again = model.call(changed, padding, none, none);
+        Assert.True(allclose(again[1, ..3], y[1, ..3], rtol: 1e-5, atol: 1e-5));
+        Assert.True(allclose(again[0], y[0]));
+    }
+
+    [Fact]
+    public void Recurrent_layers_start_from_the_given_states()
+    {
+        using var model = new PaddedEncoder();
+        using var x = randn(3, 4, 8);
+        using var hidden = randn(1, 3, 6);
+        using var cell = randn(1, 3, 6);
+        using var output = model.Encode(x, hidden, cell);
+        var lstm = (TorchSharp.Modules.LSTM)model.named_children().Single(c => c.name == "Read").module;
+        var (expected, h, c) = lstm.call(x, (hidden, cell));
+        Assert.True(allclose(output, expected));
+        using var zeroStart = model.Encode(x, zeros(1, 3, 6), zeros(1, 3, 6));
+        Assert.False(allclose(output, zeroStart, rtol: 1e-3, atol: 1e-3));
+
+        using var sequence = randn(3, 4, 6);
+        using var start = randn(2, 3, 6);
+        using var carried = model.Continue(sequence, start);
+        var gru = (TorchSharp.Modules.GRU)model.named_children().Single(c => c.name == "Carry").module;
+        Assert.True(allclose(carried, gru.call(sequence, start).Item1));
+    }
+
+    [Theory]
+    [InlineData(6, false)]
+    [InlineData(6, true)]
+    [InlineData(300, true)] // past the explicit products' limit: libtorch's fused kernel with the mask
+    public void A_key_padding_mask_works_with_causal_attention_on_both_kernels(int time, bool causal)
+    {
+        using var attention = new Sculpt.Layers.SelfAttention(8, 2, causal);
+        using var x = randn(2, time, 8);
+        using var padding = zeros(2, time, dtype: ScalarType.Bool);
+        padding[1, (time - 2)..] = tensor(true);
+        using var y = attention.forward(x, padding);
+
+        var parts = attention.named_children().ToDictionary(c => c.name, c => (TorchSharp.Modules.Linear)c.module);
+        var qkv = parts["Qkv"].call(x).view(2, time, 3, 2, 4).permute(2, 0, 3, 1, 4);
+        var scores = matmul(qkv[0], qkv[1].transpose(-2, -1)) / Math.Sqrt(4);
+        var hidden = padding.view(2, 1, 1, time);
+        if (causal) hidden = hidden.logical_or(ones(time, time, dtype: ScalarType.Bool).triu(1));
+        scores = scores.masked_fill(hidden, float.NegativeInfinity);
+        using var expected = parts["Proj"].call(matmul(scores.softmax(-1), qkv[2]).transpose(1, 2).reshape(2, time, 8));
+        Assert.True(allclose(y, expected, rtol: 1e-4, atol: 1e-5), $"largest difference {(y - expected).abs().max().item<float>()}");
+    }
 }

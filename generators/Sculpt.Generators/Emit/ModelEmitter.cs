@@ -242,26 +242,26 @@ internal static class ModelEmitter
     private static void EmitLayerMethod(SourceWriter w, LayerSpec layer)
     {
         string parameters = string.Join(", ", layer.Parameters.Select(p => $"{p.Type} {Names.Identifier(p.Name)}"));
-        string arguments = string.Join(", ", layer.Parameters.Select(p => Names.Identifier(p.Name)));
         string declaration = $"{layer.Accessibility} partial {layer.ReturnType} {Names.Identifier(layer.Name)}({parameters})";
         var definition = LayerCatalog.Of(layer.Kind);
-        // call, not forward: hooks registered on the layer run, as in PyTorch.
-        if (!definition.IsRecurrent)
+        var names = layer.Parameters.Select(p => Names.Identifier(p.Name)).ToList();
+        if (definition is not Recurrent recurrent)
         {
-            w.Line($"{declaration} => this.{layer.Field}.call({arguments});");
+            w.Line($"{declaration} => {definition.Call(layer, "this." + layer.Field, names)};");
             return;
         }
-        // Recurrent modules start from zero states (null) and always give the final states back.
+        // Recurrent modules start from the given states, or zeros (null), and always give the final states back.
+        string call = $"this.{layer.Field}.call({names[0]}, {recurrent.InitialStates(names)})";
         if (layer.ReturnsStates)
         {
-            w.Line($"{declaration} => this.{layer.Field}.call({arguments}, null);");
+            w.Line($"{declaration} => {call};");
             return;
         }
         // Locals renamed only if the user's parameter already has the name.
         string Local(string name) => layer.Parameters.Any(p => p.Name == name) ? name + "_" : name;
         w.Open(declaration);
         string states = definition.States == 2 ? $"{Tensor} {Local("output")}, {Tensor} {Local("hidden")}, {Tensor} {Local("cell")}" : $"{Tensor} {Local("output")}, {Tensor} {Local("hidden")}";
-        w.Line($"({states}) = this.{layer.Field}.call({arguments}, null);");
+        w.Line($"({states}) = {call};");
         w.Line($"{Local("hidden")}.Dispose();");
         if (definition.States == 2) w.Line($"{Local("cell")}.Dispose();");
         w.Line($"return {Local("output")};");

@@ -30,10 +30,17 @@ internal sealed class Attention(bool cross) : LayerDefinition(
 
     public override int Inputs => cross ? 2 : 1;
 
+    public override IReadOnlyList<string> OptionalInputs => cross ? [] : ["a [B, T] key padding mask (true where a position is padding)"];
+
+    // The padded form is a second forward of Sculpt's module, not its Module<Tensor, Tensor> call.
+    public override string Call(LayerSpec layer, string module, IReadOnlyList<string> arguments) =>
+        !cross && arguments.Count == 2 ? $"{module}.forward({arguments[0]}, {arguments[1]})" : base.Call(layer, module, arguments);
+
     public override (int Divisor, int Dividend)? Divides => (1, 0);
 
-    public override Shape? Accepts(LayerSpec layer, int index, Shape? actual) =>
-        Pattern(Dim.Symbol("B"), Dim.Symbol(index == 0 ? "T" : "S"), SizeDim(layer.Arguments[index == 0 ? 0 : 2]));
+    public override Shape? Accepts(LayerSpec layer, int index, Shape? actual) => !cross && index == 1
+        ? Pattern(Dim.Symbol("B"), Dim.Symbol("T"))
+        : Pattern(Dim.Symbol("B"), Dim.Symbol(index == 0 ? "T" : "S"), SizeDim(layer.Arguments[index == 0 ? 0 : 2]));
 
     /// <summary>A context of its own width (<c>[CrossAttention(dim, heads, contextSize)]</c>), not the queries' one.</summary>
     private static bool OwnContext(LayerSpec layer) => layer.Arguments.Count > 2 && layer.Arguments[2] != layer.Arguments[0];
@@ -57,6 +64,7 @@ internal sealed class Attention(bool cross) : LayerDefinition(
         string dim = ArgumentText(layer.Arguments[0]), heads = ArgumentText(layer.Arguments[1]);
         return cross
             ? $"Cross-attention with {heads} heads: queries [B, T, {dim}] attend to a context [B, S, {ArgumentText(layer.Arguments[2])}] -&gt; [B, T, {dim}]; {count} parameters."
-            : $"{(layer.Option("Causal") != 0 ? "Causal s" : "S")}elf-attention with {heads} heads: [B, T, {dim}], shape unchanged; {count} parameters.";
+            : $"{(layer.Option("Causal") != 0 ? "Causal s" : "S")}elf-attention with {heads} heads: [B, T, {dim}], shape unchanged"
+                + $"{(layer.Parameters.Count == 2 ? ", padded keys hidden by a [B, T] mask" : "")}; {count} parameters.";
     }
 }

@@ -71,6 +71,12 @@ internal abstract class LayerDefinition(string kind, IReadOnlyList<LayerArgument
     /// <summary>The tensors the layer method takes (cross-attention takes two).</summary>
     public virtual int Inputs => 1;
 
+    /// <summary>What a caller may also pass after <see cref="Inputs"/>, in order (a key padding mask, initial states); none by default.</summary>
+    public virtual IReadOnlyList<string> OptionalInputs => [];
+
+    /// <summary>The C# a layer method's body calls its module with. <c>call</c>, not <c>forward</c>: hooks registered on the layer run, as in PyTorch.</summary>
+    public virtual string Call(LayerSpec layer, string module, IReadOnlyList<string> arguments) => $"{module}.call({string.Join(", ", arguments)})";
+
     /// <summary>For recurrent layers, the state tensors a tuple-returning method also gets back; 0 for every other layer.</summary>
     public virtual int States => 0;
 
@@ -83,6 +89,7 @@ internal abstract class LayerDefinition(string kind, IReadOnlyList<LayerArgument
     public string Example(string name)
     {
         string parameters = Inputs == 2 ? "Tensor x, Tensor context" : "Tensor x";
+        if (OptionalInputs.Count > 0) return $"private partial Tensor {name}({parameters}); (or with {string.Join(" and ", OptionalInputs)} after x)";
         return $"private partial Tensor {name}({parameters});";
     }
 

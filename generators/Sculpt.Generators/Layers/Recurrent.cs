@@ -22,7 +22,17 @@ internal sealed class Recurrent(string kind, string module, int gates, int state
 
     public override bool TakesInitScheme => true;
 
-    public override Shape? Accepts(LayerSpec layer, int index, Shape? actual) => Pattern(Dim.Symbol("B"), Dim.Symbol("T"), SizeDim(layer.Arguments[0]));
+    public override IReadOnlyList<string> OptionalInputs => states == 2
+        ? ["the initial hidden state", "the initial cell state (each [directions*layers, B, hidden])"]
+        : ["the initial hidden state [directions*layers, B, hidden]"];
+
+    public override Shape? Accepts(LayerSpec layer, int index, Shape? actual) => index == 0
+        ? Pattern(Dim.Symbol("B"), Dim.Symbol("T"), SizeDim(layer.Arguments[0]))
+        : Pattern(Dim.Constant((layer.Option("Bidirectional") != 0 ? 2 : 1) * layer.Option("Layers")), Dim.Symbol("B"), SizeDim(layer.Arguments[1]));
+
+    /// <summary>The module's second argument: the given initial states, or null for zeros.</summary>
+    public string InitialStates(IReadOnlyList<string> arguments) =>
+        arguments.Count == 1 ? "null" : arguments.Count == 2 ? arguments[1] : $"({arguments[1]}, {arguments[2]})";
 
     public override RuleResult Apply(LayerSpec layer, Shape input) => RuleResult.Of(ReplaceFromEnd(input, (1, Features(layer))));
 

@@ -73,10 +73,12 @@ internal static class DeclarationRules
             ? $"e.g. private partial Tensor {method.Name}(Tensor x); or, with the final states, private partial ({StateTuple(definition)}) {method.Name}(Tensor x);"
             : "e.g. " + definition.Example(method.Name);
         bool tensors = method.Parameters.All(p => IsTensor(p.Type));
-        if (method.Parameters.Length != definition.Inputs || !tensors || method.IsStatic || method.IsGenericMethod
+        if (method.Parameters.Length < definition.Inputs || method.Parameters.Length > definition.Inputs + definition.OptionalInputs.Count
+            || !tensors || method.IsStatic || method.IsGenericMethod
             || !method.IsPartialDefinition && method.PartialDefinitionPart is null)
         {
-            string takes = definition.Inputs == 1 ? "one Tensor" : $"{definition.Inputs} Tensors";
+            string takes = (definition.Inputs == 1 ? "one Tensor" : $"{definition.Inputs} Tensors")
+                + (definition.OptionalInputs.Count > 0 ? $" (then, if you pass them, {string.Join(" and ", definition.OptionalInputs)})" : "");
             return $"layer method '{method.Name}' must be a partial instance method without a body that takes {takes}, {shape}";
         }
         return LayerReturnProblem(method, definition);

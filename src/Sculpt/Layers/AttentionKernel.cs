@@ -51,13 +51,19 @@ internal sealed class AttentionKernel : IDisposable
     /// Attends <paramref name="query"/> over <paramref name="key"/> and <paramref name="value"/>;
     /// <paramref name="causal"/> lets query <c>i</c> see keys <c>0..i</c> (libtorch's top-left
     /// alignment), <paramref name="dropout"/> drops attention weights (pass 0 outside training).
+    /// <paramref name="keyPadding"/> (<c>[B, S]</c>, true where a key is padding, as PyTorch's
+    /// <c>key_padding_mask</c>) hides those keys from every query; a query whose keys are all hidden gets NaN, as in PyTorch.
     /// </summary>
-    public Tensor Attend(Tensor query, Tensor key, Tensor value, bool causal, double dropout)
+    public Tensor Attend(Tensor query, Tensor key, Tensor value, bool causal, double dropout, Tensor? keyPadding = null)
     {
         long batch = query.size(0), heads = query.size(1), queries = query.size(2), depth = query.size(3), keys = key.size(2), valueDepth = value.size(3);
+        // [B, 1, 1, S], 0 where a key is seen and -inf where it is padding: added to every head's scores.
+        using var padding = keyPadding is null ? null : PaddingMask(keyPadding, batch, keys, query);
         if (!UsesExplicitProducts(query.device_type, query.dtype, batch * heads, queries, keys))
         {
-            return nn.functional.scaled_dot_product_attention(query, key, value, p: dropout, is_casual: causal);
+            if (padding is null) return nn.functional.scaled_dot_product_attention(query, key, value, p: dropout, is_casual: causal);
+            using var mask = causal ? padding + CausalMask(queries, keys, padding) : padding.alias();
+            return nn.functional.scaled_dot_product_attention(query, key, value, mask, p: dropout);
         }
         // Heads fold into the batch of the two products; the projections' views are copied once here.
         var q = query.reshape(batch * heads, queries, depth);
@@ -67,9 +73,19 @@ internal sealed class AttentionKernel : IDisposable
         // In place on the product's own output: its backward needs q and k, not the scores.
         var scores = bmm(q, k.transpose(1, 2)).mul_(scale);
         if (causal) scores.add_(CausalMask(queries, keys, scores));
+        if (padding is not null) scores = scores.view(batch, heads, queries, keys).add_(padding).view(batch * heads, queries, keys);
         var weights = scores.softmax(-1);
         if (dropout > 0) weights = nn.functional.dropout(weights, dropout, training: true);
         return bmm(weights, v).view(batch, heads, queries, valueDepth);
+    }
+
+    private static Tensor PaddingMask(Tensor keyPadding, long batch, long keys, Tensor like)
+    {
+        if (keyPadding.dim() != 2 || keyPadding.size(0) != batch || keyPadding.size(1) != keys)
+            throw new ArgumentException($"A key padding mask is [B, S] = [{batch}, {keys}]; got [{string.Join(", ", keyPadding.shape)}].", nameof(keyPadding));
+        using var hidden = keyPadding.dtype == ScalarType.Bool ? keyPadding.alias() : keyPadding.ne(0);
+        using var minusInfinity = float.NegativeInfinity.ToScalar();
+        return zeros(batch, 1, 1, keys, dtype: like.dtype, device: like.device).masked_fill_(hidden.view(batch, 1, 1, keys), minusInfinity);
     }
 
     private Tensor CausalMask(long queries, long keys, Tensor like)

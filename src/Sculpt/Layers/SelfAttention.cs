@@ -34,13 +34,19 @@ public sealed class SelfAttention : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => forward(x, null);
+
+    /// <summary>
+    /// Attention with padded positions hidden: <paramref name="keyPadding"/> is <c>[B, T]</c>, true (or non-zero) where
+    /// a position is padding, as PyTorch's <c>key_padding_mask</c>. A layer method with a second tensor parameter calls this.
+    /// </summary>
+    public Tensor forward(Tensor x, Tensor? keyPadding)
     {
         using var scope = NewDisposeScope();
         long batch = x.size(0), time = x.size(1), dim = x.size(2);
         // [B, T, 3*D] -> [3, B, H, T, D/H]: one projection, then views for queries, keys and values.
         var qkv = Qkv.forward(x).view(batch, time, 3, _heads, dim / _heads).permute(2, 0, 3, 1, 4);
-        var attended = _kernel.Attend(qkv[0], qkv[1], qkv[2], _causal, training ? _dropout : 0);
+        var attended = _kernel.Attend(qkv[0], qkv[1], qkv[2], _causal, training ? _dropout : 0, keyPadding);
         var merged = attended.transpose(1, 2).reshape(batch, time, dim);
         return Proj.forward(merged).MoveToOuterDisposeScope();
     }
