@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System;
 using System.Linq;
 using Sculpt.Models;
@@ -234,6 +235,50 @@ public static class Ops
         long size = x.size((int)at);
         if (start < 0 || length < 0 || start + length > size) throw ShapeMismatchException.ForOp(Op, rule, $"dim {at} has {size} entries", x);
         return x.narrow(at, start, length);
+    }
+
+    /// <summary>
+    /// <paramref name="dim"/> cut into <paramref name="chunks"/> views of equal size (the last smaller when the size does not
+    /// divide), as PyTorch's <c>chunk</c>: <c>var (gate, value) = Ops.Chunk(x, 2, -1);</c> for a GLU.
+    /// </summary>
+    public static torch.Tensor[] Chunk(torch.Tensor x, int chunks, long dim)
+    {
+        const string Op = "Ops.Chunk";
+        string rule = $"{chunks} chunks of dim {dim}";
+        if (chunks < 1) throw ShapeMismatchException.ForOp(Op, rule, "the chunk count must be at least 1", x);
+        long at = Dim(Op, rule, x, dim, Math.Max(x.dim(), 1), "dim");
+        return x.chunk(chunks, at);
+    }
+
+    /// <summary>
+    /// <paramref name="dim"/> cut into views of the given <paramref name="sizes"/>, which must add up to it, as PyTorch's
+    /// <c>split</c> with a list: <c>var (q, kv) = Ops.Split(x, -1, 64, 128);</c>.
+    /// </summary>
+    public static torch.Tensor[] Split(torch.Tensor x, long dim, params long[] sizes)
+    {
+        const string Op = "Ops.Split";
+        string rule = $"dim {dim} cut into {string.Join(" + ", sizes)}";
+        long at = Dim(Op, rule, x, dim, Math.Max(x.dim(), 1), "dim");
+        if (sizes.Length == 0 || sizes.Any(size => size < 0) || sizes.Sum() != x.size((int)at))
+            throw ShapeMismatchException.ForOp(Op, rule, $"dim {at} has {x.size((int)at)} entries", x);
+        return x.split(sizes, at);
+    }
+
+    /// <summary>Joins a list of tensors along <paramref name="dim"/> (DenseNet's growing features); every other dim must agree.</summary>
+    public static torch.Tensor Concat(long dim, IEnumerable<torch.Tensor> tensors) => Concat(dim, tensors.ToArray());
+
+    /// <summary>Two parts of a <see cref="Chunk"/> or <see cref="Split"/>: <c>var (a, b) = Ops.Chunk(x, 2, -1);</c>.</summary>
+    public static void Deconstruct(this torch.Tensor[] parts, out torch.Tensor first, out torch.Tensor second)
+    {
+        if (parts.Length != 2) throw new ArgumentException($"Deconstructing into two parts needs two tensors; there are {parts.Length}.", nameof(parts));
+        (first, second) = (parts[0], parts[1]);
+    }
+
+    /// <summary>Three parts of a <see cref="Chunk"/> or <see cref="Split"/>: <c>var (q, k, v) = Ops.Chunk(qkv, 3, -1);</c>.</summary>
+    public static void Deconstruct(this torch.Tensor[] parts, out torch.Tensor first, out torch.Tensor second, out torch.Tensor third)
+    {
+        if (parts.Length != 3) throw new ArgumentException($"Deconstructing into three parts needs three tensors; there are {parts.Length}.", nameof(parts));
+        (first, second, third) = (parts[0], parts[1], parts[2]);
     }
 
     /// <summary>The largest value over <paramref name="dim"/>, which is removed (or kept as 1).</summary>

@@ -73,6 +73,28 @@ public class AnalyzerTests
         }
         """,
 
+        // Parts of a tensor: each part has its own shape; split sizes must add up to the dim.
+        Model("""
+            [Linear(8, 10)] private partial Tensor A(Tensor x);
+            [Linear(10, 3)] private partial Tensor B(Tensor x);
+            [Forward("N 8 -> N 3")]
+            public Tensor Forward(Tensor x)
+            {
+                var (value, gate) = Ops.Chunk(A(x), 2, -1);
+                return B({|SCULPT0001:value * Ops.Sigmoid(gate)|});
+            }
+            """),
+        Model("""
+            [Linear(8, 10)] private partial Tensor A(Tensor x);
+            [Forward("N 8 -> N 4")]
+            public Tensor Forward(Tensor x) => {|SCULPT0001:Ops.Split(A(x), -1, 4, 4)|}[0];
+            """),
+        Model("""
+            [Linear(8, "Hidden * 2")] private partial Tensor A(Tensor x);
+            [Linear("Width", 3)] private partial Tensor B(Tensor x);
+            [Forward("N 8 -> N 3")]
+            public Tensor Forward(Tensor x) => B({|SCULPT0001:Ops.Chunk(A(x), 2, -1)[1]|});
+            """),
         // A key padding mask is [B, T]; initial states are [directions*layers, B, hidden]; no more tensors than the layer takes.
         Model("""
             [SelfAttention(16, 4)] private partial Tensor Attend(Tensor x, Tensor padding);
@@ -2264,6 +2286,19 @@ public class AnalyzerTests
 
     public static TheoryData<string> Valid => new()
     {
+        // A gated unit by Chunk, a split projection, parts by index.
+        Model("""
+            [Linear("Hidden", "Hidden * 2")] private partial Tensor A(Tensor x);
+            [Linear("Hidden", 12)] private partial Tensor B(Tensor x);
+            [Linear(4, 3)] private partial Tensor C(Tensor x);
+            [Forward("N Hidden -> N 3")]
+            public Tensor Forward(Tensor x)
+            {
+                var (value, gate) = Ops.Chunk(A(x), 2, -1);
+                var (q, k, v) = Ops.Chunk(B(value * Ops.Sigmoid(gate)), 3, -1);
+                return C(q + k + Ops.Split(v, -1, 1, 3)[0] * 0 + v);
+            }
+            """),
         // Padded sequences: a key padding mask, recurrent layers from given states.
         Model("""
             [SelfAttention(16, 4, Causal = true)] private partial Tensor Attend(Tensor x, Tensor padding);

@@ -315,3 +315,23 @@ public partial class PaddedEncoder
     [Shape("B T 6, 2 B 6 -> B T 6")]
     public Tensor Continue(Tensor x, Tensor hidden) => Carry(x, hidden).Output;
 }
+
+/// <summary>Parts of a tensor: a gated linear unit by Chunk, a split projection, and DenseNet's growing list of features.</summary>
+[Model]
+public partial class PartsAtWork
+{
+    [Linear(6, 16)] private partial Tensor Widen(Tensor x);
+    [Linear(8, 5)] private partial Tensor Mix(Tensor x);
+    [Linear(3, 4)] private partial Tensor Grow(Tensor x);
+
+    [Forward("B 6 -> B 10")]
+    public Tensor Forward(Tensor x)
+    {
+        var (value, gate) = Ops.Chunk(Widen(x), 2, -1);
+        var mixed = Mix(value * Ops.Sigmoid(gate));
+        var parts = Ops.Split(mixed, -1, 2, 3);
+        var features = new System.Collections.Generic.List<Tensor> { parts[0], Grow(parts[1]) };
+        features.Add(Ops.Relu(features[1]));
+        return Ops.Concat(-1, features);
+    }
+}

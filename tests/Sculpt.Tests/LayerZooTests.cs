@@ -432,4 +432,21 @@ public class LayerZooTests
         using var expected = parts["Proj"].call(matmul(scores.softmax(-1), qkv[2]).transpose(1, 2).reshape(2, time, 8));
         Assert.True(allclose(y, expected, rtol: 1e-4, atol: 1e-5), $"largest difference {(y - expected).abs().max().item<float>()}");
     }
+
+    [Fact]
+    public void Chunk_split_and_a_concatenated_list_compute_what_libtorch_computes()
+    {
+        using var model = new PartsAtWork();
+        using var x = randn(3, 6);
+        using var y = model.call(x);
+        var layers = model.named_children().ToDictionary(c => c.name, c => (TorchSharp.Modules.Linear)c.module);
+        var wide = layers["Widen"].call(x);
+        var mixed = layers["Mix"].call(wide[.., ..8] * sigmoid(wide[.., 8..]));
+        var grown = layers["Grow"].call(mixed[.., 2..]);
+        using var expected = cat([mixed[.., ..2], grown, F.relu(grown)], -1);
+        Assert.Equal(new long[] { 3, 10 }, y.shape);
+        Assert.True(allclose(y, expected));
+        Assert.Equal(new long[] { 3, 3, 1 }, Ops.Chunk(randn(2, 3, 7), 3, -1).Select(p => p.size(-1)).ToArray());
+        Assert.Throws<Sculpt.Models.ShapeMismatchException>(() => Ops.Split(x, -1, 2, 3));
+    }
 }

@@ -662,6 +662,12 @@ internal sealed class ForwardWalker
                 return Elementwise(binary);
             case MemberAccessExpressionSyntax member when member.IsKind(SyntaxKind.SimpleMemberAccessExpression):
                 return Evaluate(member.Expression).Element(member.Name.Identifier.ValueText);
+            // One part of a Chunk or Split: parts[1].
+            case ElementAccessExpressionSyntax { ArgumentList.Arguments: [var index] } access when Constant(index.Expression) is { } at:
+            {
+                var whole = Evaluate(access.Expression);
+                return whole.Elements is { } elements && at >= 0 && at < elements.Count ? elements[(int)at].Value : Value.Unknown;
+            }
             default:
                 foreach (var inner in expression.ChildNodes().OfType<ExpressionSyntax>()) Evaluate(inner);
                 return Value.Unknown;
@@ -898,6 +904,7 @@ internal sealed class ForwardWalker
             }
         }
         var input = tensors.Count > 0 ? tensors[0] : Value.Unknown;
+        if (name is "Chunk" or "Split") return Parts(invocation, name, input, allConstant ? constants : null);
         string kind = ElementwiseOps.TryGetValue(name, out var module) ? module : name;
         RuleResult result = !allConstant || (tensorsFirst && tensors.Count == 0)
             ? RuleResult.Unknown
@@ -942,6 +949,23 @@ internal sealed class ForwardWalker
         _rows.Add(new SummaryRowSpec("Ops." + name, kind, result.Output, null));
         bool passesProducer = ElementwiseOps.ContainsKey(name) || name is "Softmax" or "Clamp";
         return new Value(result.Output, passesProducer ? input.Producer : $"'Ops.{name}' ({string.Join(", ", tensors.Select(t => t.Shape?.ToString() ?? "?"))} -> {result.Output?.ToString() ?? "?"})");
+    }
+
+    /// <summary><c>Ops.Chunk(x, n, dim)</c> and <c>Ops.Split(x, dim, sizes...)</c>: a value whose elements are the parts, read by deconstruction or index.</summary>
+    private Value Parts(InvocationExpressionSyntax invocation, string name, Value input, IReadOnlyList<long>? constants)
+    {
+        var (parts, problem) = constants is null ? (null, null)
+            : name == "Chunk" && constants.Count == 2 ? OpRules.Chunk(input.Shape, constants[0], constants[1])
+            : name == "Split" && constants.Count >= 2 ? OpRules.Split(input.Shape, constants[0], constants.Skip(1).ToList())
+            : (null, null);
+        if (problem is not null)
+        {
+            Report(new ShapeProblem(ShapeProblemKind.CallArgument, invocation, "Ops." + name, Requirement(name), input.Shape?.ToString() ?? "?", problem, null));
+        }
+        _rows.Add(new SummaryRowSpec("Ops." + name, name, parts is { Count: > 0 } ? parts[0] : null, null));
+        if (parts is null) return Value.Unknown;
+        string producer = $"'Ops.{name}' ({input.Shape?.ToString() ?? "?"} -> {string.Join(", ", parts.Select(p => p?.ToString() ?? "?"))})";
+        return new Value(null, producer) { Elements = parts.Select(p => ((string?)null, new Value(p, producer))).ToList() };
     }
 
     /// <summary>The elementwise <see cref="Sculpt"/> Ops (shape unchanged), with the module name the summary shows for each.</summary>
@@ -1022,6 +1046,8 @@ internal sealed class ForwardWalker
     {
         "Squeeze" => "a dim of size 1",
         "Narrow" => "a range inside the dim",
+        "Chunk" => "a dim to cut into equal parts",
+        "Split" => "sizes that add up to the dim",
         "Where" => "a condition and two values that broadcast together",
         "ExpandBatch" => "a [1, ...] token and a batch [B, ...]",
         "Reshape" => "as many elements as the new shape",

@@ -219,6 +219,43 @@ internal static class OpRules
         return RuleResult.Of(input.Dims.Select((x, i) => i == d ? Dim.Constant(length) : x));
     }
 
+    /// <summary>
+    /// <c>Ops.Chunk</c>: the parts' shapes, each dim <paramref name="dim"/> of size ceil(n / chunks) but the last (PyTorch's
+    /// rule); for a size known only as a multiple of the count (<c>2*Dim</c> in 2), each part is the quotient; otherwise unknown.
+    /// </summary>
+    public static (IReadOnlyList<Shape?>? Parts, string? Problem) Chunk(Shape? input, long chunks, long dim)
+    {
+        if (input is null || input.HasVariadic) return (null, null);
+        if (chunks < 1) return (null, "the chunk count must be at least 1");
+        if (Normalize(dim, input.Rank) is not { } d) return (null, $"dim {dim} is out of range for {input.Rank} dims");
+        var size = input.Dims[d];
+        Shape With(Dim part) => new(input.Dims.Select((x, i) => i == d ? part : x).ToEquatableArray());
+        if (size.Kind == DimKind.Constant)
+        {
+            long each = (size.Value + chunks - 1) / chunks;
+            if (each == 0) return (new Shape?[] { With(Dim.Constant(0)) }, null);
+            var parts = new List<Shape?>();
+            for (long start = 0; start < size.Value; start += each) parts.Add(With(Dim.Constant(System.Math.Min(each, size.Value - start))));
+            return (parts, null);
+        }
+        var quotient = size.Kind == DimKind.Product && size.Factors.Any(f => f.Kind == DimKind.Constant && f.Value % chunks == 0)
+            ? Dim.Quotient(size, Dim.Constant(chunks)) : null;
+        return (Enumerable.Repeat<Shape?>(quotient is null ? null : With(quotient), (int)chunks).ToList(), null);
+    }
+
+    /// <summary><c>Ops.Split</c>: one part per size; the sizes must add up to the dim where it is known.</summary>
+    public static (IReadOnlyList<Shape?>? Parts, string? Problem) Split(Shape? input, long dim, IReadOnlyList<long> sizes)
+    {
+        if (input is null || input.HasVariadic) return (null, null);
+        if (Normalize(dim, input.Rank) is not { } d) return (null, $"dim {dim} is out of range for {input.Rank} dims");
+        var size = input.Dims[d];
+        long total = sizes.Sum();
+        if (sizes.Count == 0 || sizes.Any(s => s < 0)) return (null, "the sizes must be at least one, none negative");
+        if (size.WithDefaults is { } value && value != total)
+            return (null, $"the sizes add up to {total}, but dim {dim} is {size.Explained}");
+        return (sizes.Select(s => (Shape?)new Shape(input.Dims.Select((x, i) => i == d ? Dim.Constant(s) : x).ToEquatableArray())).ToList(), null);
+    }
+
     /// <summary>Zero padding of the last dim by <paramref name="before"/> and <paramref name="after"/>: <c>T</c> becomes <c>T+before+after</c>.</summary>
     public static RuleResult Pad(Shape? input, long before, long after)
     {
