@@ -73,6 +73,32 @@ public class AnalyzerTests
         }
         """,
 
+        // Sizes per spatial dim: one per dim, where the layer takes them; the window rule per dim.
+        Model("""
+            [Conv2d(3, 8, {|SCULPT0006:new[] { 1, 7, 7 }|})] private partial Tensor A(Tensor x);
+            [Forward("B 3 H W -> B 8 P Q")]
+            public Tensor Forward(Tensor x) => A(x);
+            """),
+        Model("""
+            [Conv1d(3, 8, {|SCULPT0006:new[] { 3 }|})] private partial Tensor A(Tensor x);
+            [Forward("B 3 L -> B 8 M")]
+            public Tensor Forward(Tensor x) => A(x);
+            """),
+        Model("""
+            [Conv2d(3, 8, new[] { 1, 7 }, Padding = {|SCULPT0006:new[] { 0, -3 }|})] private partial Tensor A(Tensor x);
+            [Forward("B 3 H W -> B 8 P Q")]
+            public Tensor Forward(Tensor x) => A(x);
+            """),
+        Model("""
+            [Conv2d(3, 8, new[] { 1, 7 })] private partial Tensor A(Tensor x);
+            [Forward("B 3 4 5 -> B 8 4 1")]
+            public Tensor Forward(Tensor x) => A({|SCULPT0001:x|});
+            """),
+        Model("""
+            [Conv2d(3, 8, new[] { 1, 7 }, Padding = new[] { 0, 3 })] private partial Tensor A(Tensor x);
+            [Forward("B 3 4 5 -> B 8 4 4")]
+            public Tensor Forward(Tensor x) => {|SCULPT0002:A(x)|};
+            """),
         // Parts of a tensor: each part has its own shape; split sizes must add up to the dim.
         Model("""
             [Linear(8, 10)] private partial Tensor A(Tensor x);
@@ -2286,6 +2312,14 @@ public class AnalyzerTests
 
     public static TheoryData<string> Valid => new()
     {
+        // Inception's factorised 7x7: 1x7 then 7x1, paddings per dim, then a strided 3x1.
+        Model("""
+            [Conv2d(192, 128, new[] { 1, 7 }, Padding = new[] { 0, 3 }, Bias = false)] private partial Tensor Row(Tensor x);
+            [Conv2d(128, 192, new[] { 7, 1 }, Padding = new[] { 3, 0 }, Bias = false)] private partial Tensor Column(Tensor x);
+            [Conv2d(192, 192, new[] { 3, 1 }, Stride = new[] { 2, 1 })] private partial Tensor Down(Tensor x);
+            [Forward("B 192 17 17 -> B 192 8 17")]
+            public Tensor Forward(Tensor x) => Down(Column(Row(x)));
+            """),
         // A gated unit by Chunk, a split projection, parts by index.
         Model("""
             [Linear("Hidden", "Hidden * 2")] private partial Tensor A(Tensor x);

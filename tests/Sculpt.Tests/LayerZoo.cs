@@ -335,3 +335,18 @@ public partial class PartsAtWork
         return Ops.Concat(-1, features);
     }
 }
+
+/// <summary>Inception's factorised convolutions (1x7 then 7x1) and a (2+1)-D video convolution: kernels, strides and paddings per dim.</summary>
+[Model]
+public partial class Factorised
+{
+    [Conv2d(4, 6, new[] { 1, 7 }, Padding = new[] { 0, 3 })] private partial Tensor Row(Tensor x);
+    [Conv2d(6, 6, new[] { 7, 1 }, Padding = new[] { 3, 0 }, Stride = new[] { 2, 1 }, Bias = false)] private partial Tensor Column(Tensor x);
+    [Conv3d(2, 4, new[] { 1, 3, 3 }, Stride = new[] { 1, 2, 2 }, Padding = new[] { 0, 1, 1 })] private partial Tensor Spatial(Tensor x);
+
+    [Forward("B 4 9 12 -> B 6 5 12")]
+    public Tensor Forward(Tensor x) => Column(Row(x));
+
+    [Shape("B 2 T 8 8 -> B 4 T 4 4")]
+    public Tensor Clip(Tensor x) => Spatial(x);
+}

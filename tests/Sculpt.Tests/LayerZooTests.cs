@@ -449,4 +449,31 @@ public class LayerZooTests
         Assert.Equal(new long[] { 3, 3, 1 }, Ops.Chunk(randn(2, 3, 7), 3, -1).Select(p => p.size(-1)).ToArray());
         Assert.Throws<Sculpt.Models.ShapeMismatchException>(() => Ops.Split(x, -1, 2, 3));
     }
+
+    [Fact]
+    public void Kernels_strides_and_paddings_per_dim_are_libtorch_s()
+    {
+        using var model = new Factorised();
+        // 6x4x1x7 + 6, 6x6x7x1, 4x2x1x3x3 + 4.
+        Assert.Equal(6 * 4 * 7 + 6 + 6 * 6 * 7 + 4 * 2 * 9 + 4, model.ParameterCount);
+        Assert.Equal(model.parameters().Sum(p => p.numel()), model.ParameterCount);
+        var layers = model.named_children().ToDictionary(c => c.name, c => c.module);
+        var row = (TorchSharp.Modules.Conv2d)layers["Row"];
+        var column = (TorchSharp.Modules.Conv2d)layers["Column"];
+        Assert.Equal(new long[] { 6, 4, 1, 7 }, row.weight!.shape);
+        Assert.Equal(new long[] { 6, 6, 7, 1 }, column.weight!.shape);
+        using var x = randn(2, 4, 9, 12);
+        using var y = model.call(x);
+        using var expected = F.conv2d(F.conv2d(x, row.weight, row.bias, padding: [0, 3]), column.weight, strides: [2, 1], padding: [3, 0]);
+        Assert.Equal(new long[] { 2, 6, 5, 12 }, y.shape);
+        Assert.True(allclose(y, expected, rtol: 1e-5, atol: 1e-5));
+
+        var spatial = (TorchSharp.Modules.Conv3d)layers["Spatial"];
+        using var clip = randn(new long[] { 2, 2, 3, 8, 8 });
+        using var out3 = model.Clip(clip);
+        Assert.Equal(new long[] { 2, 4, 3, 4, 4 }, out3.shape);
+        Assert.True(allclose(out3, F.conv3d(clip, spatial.weight!, spatial.bias, strides: [1, 2, 2], padding: [0, 1, 1]), rtol: 1e-5, atol: 1e-5));
+        var summary = model.Summary(("B", 2));
+        Assert.Equal("[2, 6, 9, 12]", summary.Concrete(summary.Rows.Single(r => r.Name == "Row")));
+    }
 }

@@ -372,6 +372,11 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                     var value = attribute.ConstructorArguments[i].Kind == TypedConstantKind.Primitive ? attribute.ConstructorArguments[i].Value : null;
                     var location = arguments[i].Expression.GetLocation();
                     var role = definition.Arguments[i];
+                    if (attribute.ConstructorArguments[i].Kind == TypedConstantKind.Array)
+                    {
+                        PerDimProblem(context, method, definition, attribute.ConstructorArguments[i], role == Layers.Sizes.Kernel ? "KernelSize" : "", role.Description, location);
+                        continue;
+                    }
                     if (value is string expression && SizeExpression.IsExpression(expression))
                     {
                         SizeExpressionArgument(context, method, config, type, arguments[i], expression, role, sizes, properties.Keys);
@@ -417,6 +422,12 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                 var sizeValues = literals.Select((l, i) => l is { } v ? (v, Format(v)) : defaults[i] is { } d ? ((double)d.Value, $"{d.Name} = {d.Value} with the defaults") : ((double, string)?)null).ToList();
                 LayerOptions(context, method, definition, list, sizeValues);
                 SymbolicOptions(context, method, type, config, definition, attribute, list, properties);
+                foreach (var argument in list.Arguments.Where(a => a.NameEquals is not null))
+                {
+                    string option = argument.NameEquals!.Name.Identifier.ValueText;
+                    if (attribute.NamedArguments.FirstOrDefault(a => a.Key == option).Value is { Kind: TypedConstantKind.Array } perDim)
+                        PerDimProblem(context, method, definition, perDim, option, "The " + option.ToLowerInvariant(), argument.Expression.GetLocation());
+                }
                 if (definition.Divides is var (divisor, dividend) && arguments.Count > System.Math.Max(divisor, dividend)
                     && (literals[dividend] ?? defaults[dividend]?.Value) is { } whole && (literals[divisor] ?? defaults[divisor]?.Value) is { } part && part >= 1 && whole % part != 0)
                 {
@@ -481,7 +492,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         foreach (var argument in list.Arguments.Where(a => a.NameEquals is not null))
         {
             string option = argument.NameEquals!.Name.Identifier.ValueText;
-            if (attribute.NamedArguments.FirstOrDefault(a => a.Key == option).Value.Value is not string name) continue;
+            if (attribute.NamedArguments.FirstOrDefault(a => a.Key == option).Value is not { Kind: not TypedConstantKind.Array, Value: string name }) continue;
             var location = argument.Expression.GetLocation();
             // Other string settings (TiedTo) are no sizes; an int-typed setting cannot hold a string at all.
             if (!definition.SymbolicOptions.Contains(option)) continue;
@@ -496,6 +507,17 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                     "an integer or an integer hyperparameter", $"'{name}' ({property.Type.ToDisplayString()})"));
             }
         }
+    }
+
+    /// <summary>SCULPT0006 on a size or setting given per dim (<c>new[] { 1, 7 }</c>) where the layer takes none, or with the wrong count or values.</summary>
+    private static void PerDimProblem(SymbolAnalysisContext context, IMethodSymbol method, LayerDefinition definition, TypedConstant value, string name, string what, Location location)
+    {
+        if (ModelParser.PerDim(value, definition, name) is not null) return;
+        string requirement = definition.PerDimCount == 0 || !definition.PerDimNames.Contains(name)
+            ? "one value for every dim (this layer takes no value per dim)"
+            : $"{definition.PerDimCount} integers, one per spatial dim, each at least {(name == "Padding" ? 0 : 1)}";
+        string given = value.IsNull ? "null" : "{ " + string.Join(", ", value.Values.Select(v => System.Convert.ToString(v.Value, System.Globalization.CultureInfo.InvariantCulture))) + " }";
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidLayerArgument, location, what, method.Name, requirement, given));
     }
 
     /// <summary>SCULPT0006 on named settings: strides, paddings and groups that no layer can use.</summary>

@@ -21,6 +21,29 @@ internal sealed class Convolution(int spatial) : LayerDefinition(
 
     private IEnumerable<Dim> Spatial => SpatialNames(spatial).Select(Dim.Symbol);
 
+    // Conv2d and Conv3d take a kernel, stride, padding and dilation per spatial dim (Inception's 1x7 and 7x1).
+    public override int PerDimCount => spatial > 1 ? spatial : 0;
+
+    public override IReadOnlyList<string> PerDimNames => spatial > 1 ? ["KernelSize", "Stride", "Padding", "Dilation"] : [];
+
+    /// <summary>Whether any size or setting is given per dim, so the module is built from tuples.</summary>
+    private static bool PerDim(LayerSpec layer) => layer.Arguments[2].PerDim.Count > 0 || layer.Options.Any(o => o.PerDim.Count > 0);
+
+    private Dim[] Kernels(LayerSpec layer) => layer.Arguments[2].PerDim.Count == spatial
+        ? layer.Arguments[2].PerDim.Select(Dim.Constant).ToArray()
+        : Enumerable.Repeat(SizeDim(layer.Arguments[2]), spatial).ToArray();
+
+    /// <summary>A setting as C#: one value, or a tuple of one per dim when the module is built from tuples.</summary>
+    private string Setting(LayerSpec layer, string name, string config)
+    {
+        if (!PerDim(layer)) return OptionText(layer, name, config);
+        var option = layer.Options.FirstOrDefault(o => o.Name == name);
+        var values = option is { PerDim.Count: > 0 }
+            ? option.PerDim.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture) + "L")
+            : Enumerable.Repeat(option?.HyperParameter is null ? OptionText(layer, name, config) + "L" : "(long)" + OptionText(layer, name, config), spatial);
+        return "(" + string.Join(", ", values) + ")";
+    }
+
     public override Shape? Accepts(LayerSpec layer, int index, Shape? actual) =>
         Pattern(new[] { Dim.Variadic("batch"), SizeDim(layer.Arguments[0]) }.Concat(Spatial).ToArray());
 
@@ -33,32 +56,40 @@ internal sealed class Convolution(int spatial) : LayerDefinition(
         // A window setting from a hyperparameter leaves the spatial sizes to run time; the channels stay checked.
         if (layer.IsSymbolic("Stride") || layer.IsSymbolic("Padding") || layer.IsSymbolic("Dilation"))
             return RuleResult.Of(ReplaceFromEnd(input, [channels, .. Enumerable.Range(1, spatial).Select(i => (i, Dim.Unknown))]));
-        return Windows(input, spatial, SizeDim(layer.Arguments[2]), layer.Option("Stride"), layer.Option("Padding"), layer.Option("Dilation"), channels);
+        return Windows(input, spatial, Kernels(layer), layer.OptionPerDim("Stride", spatial), layer.OptionPerDim("Padding", spatial), layer.OptionPerDim("Dilation", spatial), channels);
     }
 
     public override IEnumerable<ParameterTerm> Parameters(LayerSpec layer)
     {
         var a = layer.Arguments;
+        // A kernel given per dim is its product, a constant; one size is a factor per dim.
+        long area = a[2].PerDim.Count > 0 ? a[2].PerDim.Aggregate(1L, (x, y) => x * y) : 1;
+        var factors = new[] { a[1], a[0] }.Concat(a[2].PerDim.Count > 0 ? [] : Enumerable.Repeat(a[2], spatial)).ToArray();
         yield return layer.IsSymbolic("Groups")
-            ? new ParameterTerm(1, new[] { a[1], a[0] }.Concat(Enumerable.Repeat(a[2], spatial)).ToArray()) { SymbolicDivisor = GroupsArgument(layer) }
-            : new ParameterTerm(1, new[] { a[1], a[0] }.Concat(Enumerable.Repeat(a[2], spatial)).ToArray(), layer.Option("Groups"));
+            ? new ParameterTerm(area, factors) { SymbolicDivisor = GroupsArgument(layer) }
+            : new ParameterTerm(area, factors, layer.Option("Groups"));
         if (layer.Bias) yield return Term(a[1]);
     }
 
     public override string MultiplyAdds(LayerSpec layer, string config)
     {
-        string kernel = string.Join(" * ", Enumerable.Repeat(LongSize(layer.Arguments[2], config), spatial));
+        string kernel = layer.Arguments[2].PerDim.Count > 0
+            ? layer.Arguments[2].PerDim.Aggregate(1L, (x, y) => x * y).ToString(System.Globalization.CultureInfo.InvariantCulture) + "L"
+            : string.Join(" * ", Enumerable.Repeat(LongSize(layer.Arguments[2], config), spatial));
         string groups = layer.IsSymbolic("Groups") ? $" / (long){OptionText(layer, "Groups", config)}" : layer.Option("Groups") == 1 ? "" : $" / {layer.Option("Groups")}L";
         return $"o.Elements * {LongSize(layer.Arguments[0], config)} * {kernel}{groups}";
     }
 
     public override string Construction(LayerSpec layer, string config)
     {
-        string sizes = $"{SizeText(layer.Arguments[0], config)}, {SizeText(layer.Arguments[1], config)}, {SizeText(layer.Arguments[2], config)}";
+        string kernel = layer.Arguments[2].PerDim.Count > 0
+            ? "(" + string.Join(", ", layer.Arguments[2].PerDim.Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture) + "L")) + ")"
+            : PerDim(layer) ? "(" + string.Join(", ", Enumerable.Repeat("(long)" + SizeText(layer.Arguments[2], config), spatial)) + ")" : SizeText(layer.Arguments[2], config);
+        string sizes = $"{SizeText(layer.Arguments[0], config)}, {SizeText(layer.Arguments[1], config)}, {kernel}";
         // Positional: a named `padding: 0` would also fit the overload whose padding is an enum.
         string rest = layer.Option("SamePadding") != 0
-            ? $"global::TorchSharp.Padding.Same, {OptionText(layer, "Stride", config)}, {OptionText(layer, "Dilation", config)}"
-            : $"{OptionText(layer, "Stride", config)}, {OptionText(layer, "Padding", config)}, {OptionText(layer, "Dilation", config)}";
+            ? $"global::TorchSharp.Padding.Same, {Setting(layer, "Stride", config)}, {Setting(layer, "Dilation", config)}"
+            : $"{Setting(layer, "Stride", config)}, {Setting(layer, "Padding", config)}, {Setting(layer, "Dilation", config)}";
         return $"{Nn}.{Kind}({sizes}, {rest}, global::TorchSharp.PaddingModes.Zeros, {OptionText(layer, "Groups", config)}, {(layer.Bias ? "true" : "false")})";
     }
 
@@ -66,9 +97,11 @@ internal sealed class Convolution(int spatial) : LayerDefinition(
     {
         string dims = string.Join(", ", SpatialNames(spatial));
         string primed = string.Join(", ", SpatialNames(spatial).Select(n => n + "'"));
-        string padding = layer.Option("SamePadding") != 0 ? "same" : OptionText(layer, "Padding");
-        return $"{Kind}: [*, {ArgumentText(layer.Arguments[0])}, {dims}] -&gt; [*, {ArgumentText(layer.Arguments[1])}, {primed}], kernel {ArgumentText(layer.Arguments[2])}, "
-            + $"stride {OptionText(layer, "Stride")}, padding {padding}, dilation {OptionText(layer, "Dilation")}, groups {OptionText(layer, "Groups")}; {count} parameters.";
+        string PerDimText(string name) => layer.Options.FirstOrDefault(o => o.Name == name) is { PerDim.Count: > 0 } option ? string.Join("x", option.PerDim) : OptionText(layer, name);
+        string padding = layer.Option("SamePadding") != 0 ? "same" : PerDimText("Padding");
+        string kernel = layer.Arguments[2].PerDim.Count > 0 ? string.Join("x", layer.Arguments[2].PerDim) : ArgumentText(layer.Arguments[2]);
+        return $"{Kind}: [*, {ArgumentText(layer.Arguments[0])}, {dims}] -&gt; [*, {ArgumentText(layer.Arguments[1])}, {primed}], kernel {kernel}, "
+            + $"stride {PerDimText("Stride")}, padding {padding}, dilation {PerDimText("Dilation")}, groups {OptionText(layer, "Groups")}; {count} parameters.";
     }
 
     public override string? OptionProblem(string option, double value, IReadOnlyList<(double Value, string Text)?> sizes, IReadOnlyList<string> optionsSet)

@@ -204,6 +204,12 @@ internal abstract class LayerDefinition(string kind, IReadOnlyList<LayerArgument
     /// <summary>The named settings that may name an integer hyperparameter instead of a literal (the attribute's property is an <c>object</c>).</summary>
     public virtual IReadOnlyList<string> SymbolicOptions => [];
 
+    /// <summary>How many spatial dims an argument or setting given per dim must cover (<c>new[] { 1, 7 }</c>); 0 when none may be.</summary>
+    public virtual int PerDimCount => 0;
+
+    /// <summary>The arguments and settings that may be given per spatial dim.</summary>
+    public virtual IReadOnlyList<string> PerDimNames => [];
+
     /// <summary>The <c>Eps</c> setting every norm has, with PyTorch's default.</summary>
     protected static LayerOptionDefinition EpsOption(double value = 1e-5) => new("Eps", value, 0, Integer: false, Positive: true);
 
@@ -216,28 +222,34 @@ internal abstract class LayerDefinition(string kind, IReadOnlyList<LayerArgument
     /// <summary>The symbols of a layer's spatial dims: <c>L</c>; <c>H, W</c>; <c>D, H, W</c>.</summary>
     protected static string[] SpatialNames(int spatial) => spatial switch { 1 => ["L"], 2 => ["H", "W"], _ => ["D", "H", "W"] };
 
-    protected static RuleResult Windows(Shape input, int spatial, Dim kernel, long stride, long padding, long dilation, params (int FromEnd, Dim Dim)[] others)
+    protected static RuleResult Windows(Shape input, int spatial, Dim kernel, long stride, long padding, long dilation, params (int FromEnd, Dim Dim)[] others) =>
+        Windows(input, spatial, Enumerable.Repeat(kernel, spatial).ToArray(), Enumerable.Repeat(stride, spatial).ToArray(),
+            Enumerable.Repeat(padding, spatial).ToArray(), Enumerable.Repeat(dilation, spatial).ToArray(), others);
+
+    /// <summary>Windows with a kernel, stride, padding and dilation of their own per spatial dim (a 1x7 convolution).</summary>
+    protected static RuleResult Windows(Shape input, int spatial, Dim[] kernels, long[] strides, long[] paddings, long[] dilations, params (int FromEnd, Dim Dim)[] others)
     {
         var replacements = others.ToList();
         string[] names = spatial switch { 3 => ["depth", "height", "width"], 2 => ["height", "width"], _ => ["length"] };
+        string window = string.Join("x", kernels.Select(k => k.Kind == DimKind.Constant ? k.Value.ToString(CultureInfo.InvariantCulture) : "?"));
+        if (spatial == 1) window += "-wide";
         for (int i = 0; i < spatial; i++)
         {
             int fromEnd = spatial - i;
-            var (dim, problem) = Window(input.Dims[input.Rank - fromEnd], kernel, stride, padding, dilation, names[i], spatial);
+            var (dim, problem) = Window(input.Dims[input.Rank - fromEnd], kernels[i], strides[i], paddings[i], dilations[i], names[i], window);
             if (problem is not null) return RuleResult.Fail(problem);
             replacements.Add((fromEnd, dim));
         }
         return RuleResult.Of(ReplaceFromEnd(input, replacements.ToArray()));
     }
 
-    private static (Dim Dim, string? Problem) Window(Dim length, Dim kernel, long stride, long padding, long dilation, string what, int spatial)
+    private static (Dim Dim, string? Problem) Window(Dim length, Dim kernel, long stride, long padding, long dilation, string what, string window)
     {
         if (kernel.Kind != DimKind.Constant || stride < 1) return (Dim.Unknown, null);
         long k = kernel.Value;
         long offset = 2 * padding - dilation * (k - 1) - 1;
         if (length.Kind == DimKind.Constant && length.Value + offset < 0)
         {
-            string window = spatial == 1 ? $"{k}-wide" : string.Join("x", Enumerable.Repeat(k.ToString(CultureInfo.InvariantCulture), spatial));
             return (Dim.Unknown, $"a {window} window over a {what} of {length.Value} (padding {padding}) leaves nothing");
         }
         return (Dim.Windowed(length, offset, stride), null);

@@ -107,6 +107,12 @@ internal sealed record LayerSpec(
 
     public long Option(string name) => (long)Setting(name);
 
+    /// <summary>A named setting for each of <paramref name="spatial"/> dims: as given per dim, or its one value repeated.</summary>
+    public long[] OptionPerDim(string name, int spatial) =>
+        Options.FirstOrDefault(o => o.Name == name) is { PerDim.Count: > 0 } option && option.PerDim.Count == spatial
+            ? option.PerDim.ToArray()
+            : Enumerable.Repeat(Option(name), spatial).ToArray();
+
     /// <summary>Whether a named setting names a hyperparameter (<c>Groups = "Channels"</c>): its value is known when the model is built, not before.</summary>
     public bool IsSymbolic(string name) => Options.Any(o => o.Name == name && o.HyperParameter is not null);
 
@@ -125,6 +131,9 @@ internal sealed record LayerParameter(string Type, string Name);
 internal sealed record LayerOption(string Name, double Value)
 {
     public string? HyperParameter { get; init; }
+
+    /// <summary>A setting given per spatial dim (<c>Padding = new[] { 0, 3 }</c>); empty for one value for all.</summary>
+    public EquatableArray<long> PerDim { get; init; } = EquatableArray<long>.Empty;
 }
 
 /// <summary>
@@ -143,6 +152,9 @@ internal sealed record LayerArgument(string? HyperParameter, double Literal)
     public bool Computed { get; init; }
 
     public bool IsHyperParameter => HyperParameter is not null;
+
+    /// <summary>A size given per spatial dim (<c>new[] { 1, 7 }</c>, a 1x7 kernel); empty for one size for all.</summary>
+    public EquatableArray<long> PerDim { get; init; } = EquatableArray<long>.Empty;
 }
 
 /// <summary>The <c>[Forward]</c> method: its name, signature text, tensor parameters and their declared shapes.</summary>

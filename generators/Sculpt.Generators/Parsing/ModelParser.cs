@@ -337,11 +337,15 @@ internal static class ModelParser
             || definition.Arguments.Skip(given).Any(a => !a.Optional)) return null;
 
         var arguments = new List<LayerArgument>();
-        foreach (var argument in attribute.ConstructorArguments)
+        for (int i = 0; i < attribute.ConstructorArguments.Length; i++)
         {
+            var argument = attribute.ConstructorArguments[i];
             var value = argument.Kind == TypedConstantKind.Primitive ? argument.Value : null;
             if (value is string name && name.Length > 0) arguments.Add(new LayerArgument(name, 0));
             else if (HyperParametersParser.AsDouble(value) is { } number) arguments.Add(new LayerArgument(null, number));
+            else if (PerDim(argument, definition, definition.Arguments[i] == Generators.Layers.Sizes.Kernel ? "KernelSize" : "") is { } sizes) arguments.Add(new LayerArgument(null, sizes[0]) { PerDim = sizes });
+            // Sizes per dim the layer cannot take are reported (SCULPT0006); 1 in their place keeps the code compiling.
+            else if (argument.Kind == TypedConstantKind.Array) arguments.Add(new LayerArgument(null, 1));
             else return null;
         }
         // Arguments left out take the layer's defaults, as written literals.
@@ -351,14 +355,18 @@ internal static class ModelParser
         }
         bool bias = !attribute.NamedArguments.Any(a => a.Key == "Bias" && a.Value.Value is false);
         var options = attribute.NamedArguments
-            .Where(a => a.Key != "Bias" && a.Value.Value is int or long or bool or double or float)
+            .Where(a => a.Key != "Bias" && a.Value.Kind != TypedConstantKind.Array && a.Value.Value is int or long or bool or double or float)
             .Select(a => new LayerOption(a.Key, a.Value.Value is bool flag ? (flag ? 1 : 0) : System.Convert.ToDouble(a.Value.Value, System.Globalization.CultureInfo.InvariantCulture)))
             // A convolution's stride, dilation or groups below 1 is reported (SCULPT0006); 1 in its place keeps
             // the generated code compiling (a literal 0 stride also fits TorchSharp's Padding-enum overload) and
             // its parameter count defined.
             .Select(definition.Usable)
             .Concat(attribute.NamedArguments
-                .Where(a => a.Value.Value is string && definition.SymbolicOptions.Contains(a.Key))
+                .Select(a => (a.Key, Sizes: PerDim(a.Value, definition, a.Key)))
+                .Where(a => a.Sizes is not null)
+                .Select(a => new LayerOption(a.Key, a.Sizes!.Value[0]) { PerDim = a.Sizes.Value }))
+            .Concat(attribute.NamedArguments
+                .Where(a => a.Value.Kind != TypedConstantKind.Array && a.Value.Value is string && definition.SymbolicOptions.Contains(a.Key))
                 .Select(a => new LayerOption(a.Key, definition.Options.First(o => o.Name == a.Key).Default) { HyperParameter = (string)a.Value.Value! }))
             .ToEquatableArray();
 
@@ -383,6 +391,18 @@ internal static class ModelParser
     }
 
     /// <summary>The default scheme of a <c>[Model(Init = ...)]</c>, or null when it keeps PyTorch's defaults.</summary>
+    /// <summary>
+    /// An argument or setting given per spatial dim (<c>new[] { 1, 7 }</c>) where the layer takes one: as many integers as it
+    /// has spatial dims, each at least 1 (0 allowed for padding); null otherwise (the analyzer reports it).
+    /// </summary>
+    public static EquatableArray<long>? PerDim(TypedConstant value, LayerDefinition definition, string name)
+    {
+        if (value.Kind != TypedConstantKind.Array || value.IsNull || definition.PerDimCount == 0 || !definition.PerDimNames.Contains(name)) return null;
+        var sizes = value.Values.Select(v => v.Value is int or long ? System.Convert.ToInt64(v.Value, System.Globalization.CultureInfo.InvariantCulture) : (long?)null).ToList();
+        long least = name == "Padding" ? 0 : 1;
+        return sizes.Count == definition.PerDimCount && sizes.All(v => v >= least) ? sizes.Select(v => v!.Value).ToEquatableArray() : null;
+    }
+
     public static LayerInit? ModelInit(AttributeData model) =>
         InitOf(model, model.NamedArguments.FirstOrDefault(a => a.Key == "Init").Value, "InitStd");
 
