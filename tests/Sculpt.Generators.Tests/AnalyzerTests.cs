@@ -73,6 +73,17 @@ public class AnalyzerTests
         }
         """,
 
+        // A transposed 1-D convolution grows L as the 2-D one grows H and W.
+        Model("""
+            [ConvTranspose1d(6, 4, 4, Stride = 2, Padding = 1)] private partial Tensor Up(Tensor x);
+            [Forward("B 6 9 -> B 4 9")]
+            public Tensor Forward(Tensor x) => {|SCULPT0002:Up(x)|};
+            """),
+        Model("""
+            [ConvTranspose1d(6, 4, 4)] private partial Tensor Up(Tensor x);
+            [Forward("B 4 L -> B 4 M")]
+            public Tensor Forward(Tensor x) => Up({|SCULPT0001:x|});
+            """),
         // Sizes per spatial dim: one per dim, where the layer takes them; the window rule per dim.
         Model("""
             [Conv2d(3, 8, {|SCULPT0006:new[] { 1, 7, 7 }|})] private partial Tensor A(Tensor x);
@@ -2312,6 +2323,13 @@ public class AnalyzerTests
 
     public static TheoryData<string> Valid => new()
     {
+        // A sequence decoder: a transposed 1-D convolution doubles the length.
+        Model("""
+            [Conv1d(8, 16, 3, Stride = 2, Padding = 1)] private partial Tensor Down(Tensor x);
+            [ConvTranspose1d(16, 8, 4, Stride = 2, Padding = 1)] private partial Tensor Up(Tensor x);
+            [Forward("B 8 32 -> B 8 32")]
+            public Tensor Forward(Tensor x) => Up(Ops.Relu(Down(x)));
+            """),
         // Inception's factorised 7x7: 1x7 then 7x1, paddings per dim, then a strided 3x1.
         Model("""
             [Conv2d(192, 128, new[] { 1, 7 }, Padding = new[] { 0, 3 }, Bias = false)] private partial Tensor Row(Tensor x);

@@ -350,3 +350,13 @@ public partial class Factorised
     [Shape("B 2 T 8 8 -> B 4 T 4 4")]
     public Tensor Clip(Tensor x) => Spatial(x);
 }
+
+/// <summary>A sequence decoder step: a transposed 1-D convolution that doubles the length.</summary>
+[Model]
+public partial class SequenceUpsampler
+{
+    [ConvTranspose1d(6, 4, 4, Stride = 2, Padding = 1)] private partial Tensor Up(Tensor x);
+
+    [Forward("B 6 L -> B 4 L*2")]
+    public Tensor Forward(Tensor x) => Up(x);
+}

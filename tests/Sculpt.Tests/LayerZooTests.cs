@@ -476,4 +476,19 @@ public class LayerZooTests
         var summary = model.Summary(("B", 2));
         Assert.Equal("[2, 6, 9, 12]", summary.Concrete(summary.Rows.Single(r => r.Name == "Row")));
     }
+
+    [Fact]
+    public void A_transposed_1d_convolution_doubles_a_sequence_as_libtorch_does()
+    {
+        using var model = new SequenceUpsampler();
+        Assert.Equal(6 * 4 * 4 + 4, model.ParameterCount);
+        var up = (TorchSharp.Modules.ConvTranspose1d)model.named_children().Single().module;
+        using var x = randn(2, 6, 9);
+        using var y = model.call(x);
+        Assert.Equal(new long[] { 2, 4, 18 }, y.shape);
+        Assert.True(allclose(y, F.conv_transpose1d(x, up.weight!, up.bias, stride: 2, padding: 1), rtol: 1e-5, atol: 1e-6));
+        var summary = model.Summary(("B", 2), ("L", 9));
+        // Each input value meets out x kernel weights: 2 x 6 x 9 inputs x 4 x 4.
+        Assert.Equal(2L * 6 * 9 * 4 * 4, summary.Rows.Single().MultiplyAdds);
+    }
 }

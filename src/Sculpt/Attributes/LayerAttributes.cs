@@ -382,7 +382,14 @@ public sealed class SigmoidAttribute : System.Attribute;
 /// <c>[*, in, H, W] -&gt; [*, out, H', W']</c> with <c>H' = (H-1)*Stride - 2*Padding + Dilation*(kernel-1) + OutputPadding + 1</c>.
 /// </summary>
 [System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
-public sealed class ConvTranspose2dAttribute(object inChannels, object outChannels, object kernelSize) : System.Attribute
+public sealed class ConvTranspose2dAttribute(object inChannels, object outChannels, object kernelSize) : ConvTransposeAttribute(inChannels, outChannels, kernelSize);
+
+/// <summary>A transposed 1-D convolution (a sequence decoder's upsampling step), <c>[*, in, L] -&gt; [*, out, L']</c>, L' as H' of <see cref="ConvTranspose2dAttribute"/>.</summary>
+[System.AttributeUsage(System.AttributeTargets.Method, Inherited = false)]
+public sealed class ConvTranspose1dAttribute(object inChannels, object outChannels, object kernelSize) : ConvTransposeAttribute(inChannels, outChannels, kernelSize);
+
+/// <summary>The settings every transposed convolution has.</summary>
+public abstract class ConvTransposeAttribute(object inChannels, object outChannels, object kernelSize) : System.Attribute
 {
     public object InChannels { get; } = inChannels;
     public object OutChannels { get; } = outChannels;
