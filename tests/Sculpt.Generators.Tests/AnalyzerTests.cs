@@ -73,7 +73,20 @@ public class AnalyzerTests
         }
         """,
 
-        // A transposed 1-D convolution grows L as the 2-D one grows H and W.
+        // A reshape whose -1 takes 4 of each sample's 256 values into the batch: [4*B, 64], so the result is [4*B, 10], never [B, 10].
+        Model("""
+            [Conv2d(1, 16, 5)] private partial Tensor Conv(Tensor x);
+            [MaxPool2d(2)] private partial Tensor Pool(Tensor x);
+            [Linear(64, 10)] private partial Tensor Classify(Tensor x);
+            [Forward("B 1 12 12 -> B 10")]
+            public Tensor Forward(Tensor x) => {|SCULPT0002:Classify(Ops.Reshape(Pool(Conv(x)), -1, 64))|};
+            """),
+        // A transposed 1-D convolution grows L as the 2-D one grows H and W; a declared L is not the 2*L it gives.
+        Model("""
+            [ConvTranspose1d(6, 4, 4, Stride = 2, Padding = 1)] private partial Tensor Up(Tensor x);
+            [Forward("B 6 L -> B 4 L")]
+            public Tensor Forward(Tensor x) => {|SCULPT0002:Up(x)|};
+            """),
         Model("""
             [ConvTranspose1d(6, 4, 4, Stride = 2, Padding = 1)] private partial Tensor Up(Tensor x);
             [Forward("B 6 9 -> B 4 9")]
@@ -2585,9 +2598,9 @@ public class AnalyzerTests
         Model("""
             [Conv2d(1, 16, 5)] private partial Tensor Conv(Tensor x);
             [MaxPool2d(2)] private partial Tensor Pool(Tensor x);
-            [Linear(64, 10)] private partial Tensor Classify(Tensor x);
+            [Linear(256, 10)] private partial Tensor Classify(Tensor x);
             [Forward("B 1 12 12 -> B 10")]
-            public Tensor Forward(Tensor x) => Classify(Ops.Reshape(Pool(Conv(x)), -1, 64));
+            public Tensor Forward(Tensor x) => Classify(Ops.Reshape(Pool(Conv(x)), -1, 256));
             """),
 
         // Choices whose arms agree, or whose condition reads a size that may make them agree.

@@ -32,7 +32,7 @@ internal static class ShapeComparison
         {
             var e = expectedDims[expectedDims.Count - i];
             var a = actualDims[actualDims.Count - i];
-            if (CertainlyDifferent(e, a) || sameSymbols && Shifted(e, a))
+            if (CertainlyDifferent(e, a) || sameSymbols && (Shifted(e, a) || Scaled(e, a)))
             {
                 string where = i == 1 ? "the last dim" : open ? $"dim -{i}" : $"dim {actualDims.Count - i}";
                 return $"{where} is {a.Explained}, not {e.Explained}";
@@ -135,6 +135,15 @@ internal static class ShapeComparison
 
     /// <summary>Two whole shifts of one size (<c>T-1</c> and <c>T</c>, <c>T+2</c> and <c>T</c>), which never meet when the symbols are the same.</summary>
     private static bool Shifted(Dim a, Dim b) => Shift(a) is { } x && Shift(b) is { } y && x.Base == y.Base && x.By != y.By;
+
+    /// <summary>Two different whole multiples of one size (<c>2*L</c> and <c>L</c>), which never meet for a size of at least 1.</summary>
+    private static bool Scaled(Dim a, Dim b) => Scale(a) is var x && Scale(b) is var y && x.Base == y.Base && x.By != y.By && x.Base.Kind != DimKind.Unknown;
+
+    /// <summary>A dim as a base times a whole factor: <c>2*L</c> is (L, 2), <c>L</c> is (L, 1).</summary>
+    private static (Dim Base, long By) Scale(Dim dim) =>
+        dim.Kind == DimKind.Product && dim.Factors[0] is { Kind: DimKind.Constant, Value: > 0 } factor
+            ? (Dim.Product(dim.Factors.Skip(1)), factor.Value)
+            : (dim, 1);
 
     /// <summary>A dim as a base plus a whole shift: <c>T-1</c> is (T, -1), <c>T</c> is (T, 0). Two shifts of one base never meet.</summary>
     private static (Dim Base, long By)? Shift(Dim dim) => dim.Kind switch
