@@ -81,6 +81,45 @@ public class AnalyzerTests
             [Forward("B 1 12 12 -> B 10")]
             public Tensor Forward(Tensor x) => {|SCULPT0002:Classify(Ops.Reshape(Pool(Conv(x)), -1, 64))|};
             """),
+        // Several results: each element checked against its shape; a caller's deconstruction gets each shape.
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [Model]
+        public partial class TwoHeads
+        {
+            [Linear(8, 5)] private partial Tensor Classify(Tensor x);
+            [Linear(8, 4)] private partial Tensor Locate(Tensor x);
+            [Forward("B 8 -> B 5, B 4")]
+            public (Tensor Classes, Tensor Box) Forward(Tensor x) => (Classify(x), {|SCULPT0002:Classify(x)|});
+        }
+
+        [Model]
+        public partial class User
+        {
+            [Submodel] private partial TwoHeads Heads { get; }
+            [Linear(5, 1)] private partial Tensor Score(Tensor x);
+            [Forward("B 8 -> B 1")]
+            public Tensor Forward(Tensor x)
+            {
+                var (classes, box) = Heads.call(x);
+                return Score({|SCULPT0001:box|});
+            }
+        }
+        """,
+        Model("""
+            [Linear(8, 5)] private partial Tensor Classify(Tensor x);
+            [Forward({|SCULPT0004:"B 8 -> B 5, B 5"|})]
+            public Tensor Forward(Tensor x) => Classify(x);
+            """),
+        Model("""
+            [Linear(8, 5)] private partial Tensor Classify(Tensor x);
+            [Shape({|SCULPT0004:"B 8 -> B 5, B 5"|})]
+            private Tensor Twice(Tensor x) => Classify(x);
+            [Forward("B 8 -> B 5")]
+            public Tensor Forward(Tensor x) => Twice(x);
+            """),
         // A transposed 1-D convolution grows L as the 2-D one grows H and W; a declared L is not the 2*L it gives.
         Model("""
             [ConvTranspose1d(6, 4, 4, Stride = 2, Padding = 1)] private partial Tensor Up(Tensor x);
@@ -2342,6 +2381,23 @@ public class AnalyzerTests
             [ConvTranspose1d(16, 8, 4, Stride = 2, Padding = 1)] private partial Tensor Up(Tensor x);
             [Forward("B 8 32 -> B 8 32")]
             public Tensor Forward(Tensor x) => Up(Ops.Relu(Down(x)));
+            """),
+        // Several results: a two-headed forward, a helper returning two tensors, a caller reading both.
+        Model("""
+            [Linear("Hidden", 5)] private partial Tensor Classify(Tensor x);
+            [Linear("Hidden", 4)] private partial Tensor Locate(Tensor x);
+            [Linear(9, 1)] private partial Tensor Score(Tensor x);
+
+            [Shape("B Hidden -> B 5, B 4")]
+            private (Tensor Classes, Tensor Box) Heads(Tensor x) => (Classify(x), Locate(x));
+
+            [Forward("B Hidden -> B 1, B 5")]
+            public (Tensor, Tensor) Forward(Tensor x)
+            {
+                var (classes, box) = Heads(x);
+                var both = Heads(x);
+                return (Score(Ops.Concat(-1, classes, box)), both.Classes);
+            }
             """),
         // Inception's factorised 7x7: 1x7 then 7x1, paddings per dim, then a strided 3x1.
         Model("""

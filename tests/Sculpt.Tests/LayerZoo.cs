@@ -360,3 +360,35 @@ public partial class SequenceUpsampler
     [Forward("B 6 L -> B 4 L*2")]
     public Tensor Forward(Tensor x) => Up(x);
 }
+
+/// <summary>A detector's two heads over one trunk: class scores and a box per image, returned together.</summary>
+[Model]
+public partial class TwoHeads
+{
+    [Conv2d(3, 8, 3, Padding = 1)] private partial Tensor Trunk(Tensor x);
+    [AdaptiveAvgPool2d(1)] private partial Tensor Pool(Tensor x);
+    [Linear(8, 5)] private partial Tensor Classify(Tensor x);
+    [Linear(8, 4)] private partial Tensor Locate(Tensor x);
+
+    [Forward("B 3 H W -> B 5, B 4")]
+    public (Tensor Classes, Tensor Box) Forward(Tensor image)
+    {
+        var features = Ops.Flatten(Pool(Ops.Relu(Trunk(image))));
+        return (Classify(features), Locate(features));
+    }
+}
+
+/// <summary>A model that uses a two-headed block and reads both results.</summary>
+[Model]
+public partial class HeadsUser
+{
+    [Submodel] private partial TwoHeads Heads { get; }
+    [Linear(9, 1)] private partial Tensor Score(Tensor x);
+
+    [Forward("B 3 H W -> B 1")]
+    public Tensor Forward(Tensor image)
+    {
+        var (classes, box) = Heads.call(image);
+        return Score(Ops.Concat(-1, classes, box));
+    }
+}

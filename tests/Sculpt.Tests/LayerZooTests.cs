@@ -491,4 +491,25 @@ public class LayerZooTests
         // Each input value meets out x kernel weights: 2 x 6 x 9 inputs x 4 x 4.
         Assert.Equal(2L * 6 * 9 * 4 * 4, summary.Rows.Single().MultiplyAdds);
     }
+
+    [Fact]
+    public void A_forward_returns_several_tensors_each_with_its_shape()
+    {
+        using var model = new TwoHeads();
+        using var image = randn(2, 3, 10, 12);
+        var (classes, box) = model.call(image);
+        Assert.Equal(new long[] { 2, 5 }, classes.shape);
+        Assert.Equal(new long[] { 2, 4 }, box.shape);
+        Assert.Equal(8 * 3 * 9 + 8 + 8 * 5 + 5 + 8 * 4 + 4, model.ParameterCount);
+        // The same trunk feeds both heads.
+        var (again, _) = model.Forward(image);
+        Assert.True(allclose(classes, again));
+
+        using var user = new HeadsUser();
+        using var score = user.call(image);
+        Assert.Equal(new long[] { 2, 1 }, score.shape);
+        Assert.Equal(model.ParameterCount + 9 + 1, user.ParameterCount);
+        var summary = user.Summary(("B", 2), ("H", 10), ("W", 12));
+        Assert.Equal("[2, 1]", summary.Concrete(summary.Rows.Single(r => r.Name == "Score")));
+    }
 }

@@ -29,8 +29,8 @@ internal static class DiagnosticDescriptors
         "Invalid signature: {0}");
 
     public static readonly DiagnosticDescriptor SignatureArity = Error(
-        "SCULPT0004", Declarations, "The signature's inputs do not match the method's parameters",
-        "The signature declares {0} but '{1}' takes {2}");
+        "SCULPT0004", Declarations, "The signature's inputs or results do not match the method",
+        "The signature declares {0} but '{1}' {2}");
 
     public static readonly DiagnosticDescriptor UnknownHyperParameter = Error(
         "SCULPT0005", Declarations, "A name is not a hyperparameter of the model",

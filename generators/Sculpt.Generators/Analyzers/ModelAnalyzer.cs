@@ -561,8 +561,29 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         {
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.SignatureArity, argument.Expression.GetLocation(),
-                Count(signature.Inputs.Count, "input"), method.Name, Count(method.Parameters.Length, "parameter")));
+                Count(signature.Inputs.Count, "input"), method.Name, "takes " + Count(method.Parameters.Length, "parameter")));
         }
+        else if (ResultsProblem(method, signature) is { } returns)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.SignatureArity, argument.Expression.GetLocation(),
+                Count(signature.Outputs.Count, "result"), method.Name, returns));
+        }
+    }
+
+    /// <summary>
+    /// What a method declared to return several tensors returns instead of a tuple of that many, or null: a signature
+    /// with results separated by commas (<c>-&gt; B 10, B 4</c>) belongs to a method returning <c>(Tensor, Tensor)</c>.
+    /// </summary>
+    private static string? ResultsProblem(IMethodSymbol method, Signature signature)
+    {
+        int count = DeclarationRules.ReturnedTensors(method);
+        if (count == signature.Outputs.Count || signature.Outputs.Count == 1 && count == -1) return null;
+        return count switch
+        {
+            -1 => $"returns {method.ReturnType.ToDisplayString()}; return a tuple of {signature.Outputs.Count} Tensors",
+            1 => $"returns one Tensor; return ({string.Join(", ", Enumerable.Repeat("Tensor", signature.Outputs.Count))})",
+            _ => $"returns {count} Tensors",
+        };
     }
 
     /// <summary>SCULPT0001, SCULPT0002, SCULPT0008: shapes through a forward body or a <c>[Shape]</c> helper's body.</summary>
@@ -585,14 +606,25 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                 context.ReportDiagnostic(error is not null
                     ? Diagnostic.Create(DiagnosticDescriptors.InvalidSignature, InsideString(argument.Expression, error.Start, error.Length), error.Message)
                     : Diagnostic.Create(DiagnosticDescriptors.SignatureArity, argument.Expression.GetLocation(),
-                        Count(signature!.Inputs.Count, "input"), method.Name, Count(method.Parameters.Length, "parameter")));
+                        Count(signature!.Inputs.Count, "input"), method.Name, "takes " + Count(method.Parameters.Length, "parameter")));
+            }
+            return;
+        }
+        if (ResultsProblem(method, signature) is { } returns)
+        {
+            // A [Forward]'s results are reported with its type (ForwardSignature); a helper's here.
+            var shape = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ShapeAttribute);
+            if (shape?.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) is AttributeSyntax { ArgumentList.Arguments: [var argument, ..] })
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.SignatureArity, argument.Expression.GetLocation(),
+                    Count(signature.Outputs.Count, "result"), method.Name, returns));
             }
             return;
         }
         var parameters = method.Parameters.Select((p, i) => new ForwardParameter(p.Name, signature.Inputs[i])).ToEquatableArray();
         var layers = ForwardWalker.LayersWithDefaults(type, dimNames);
 
-        ForwardWalker.Walk(syntax, context.SemanticModel, type, layers, dimNames, parameters, signature.Output, problem =>
+        ForwardWalker.Walk(syntax, context.SemanticModel, type, layers, dimNames, parameters, signature.Outputs.Items, problem =>
         {
             var fix = ImmutableDictionary<string, string?>.Empty;
             if (problem.FixLayer is not null && problem.FixSize is { } size)

@@ -23,7 +23,7 @@ internal static class ModelEmitter
 
         string module = forward is null
             ? "global::TorchSharp.torch.nn.Module"
-            : "global::TorchSharp.torch.nn.Module<" + string.Join(", ", Enumerable.Repeat(Tensor, forward.Parameters.Count + 1)) + ">";
+            : "global::TorchSharp.torch.nn.Module<" + string.Join(", ", Enumerable.Repeat(Tensor, forward.Parameters.Count).Append(Result(forward))) + ">";
         string contract = hasConfig ? $"global::Sculpt.Models.ISculptModel<{self}, {spec.ConfigType}>" : "global::Sculpt.Models.ISculptModel";
 
         w.BeginType(target);
@@ -274,7 +274,7 @@ internal static class ModelEmitter
         string arguments = string.Join(", ", forward.Parameters.Select(p => Names.Identifier(p.Name)));
         w.Line($"/// <summary>Checks the inputs against <c>{Escape(OneLine(forward.Signature))}</c>, then runs <see cref=\"{forward.MethodName}\"/>.</summary>");
         w.Line("/// <exception cref=\"global::Sculpt.Models.ShapeMismatchException\">An input does not have its declared shape.</exception>");
-        w.Open($"public override {Tensor} forward({parameters})");
+        w.Open($"public override {Result(forward)} forward({parameters})");
         if (forward.SignatureValid)
         {
             var bound = new HashSet<string>();
@@ -291,6 +291,10 @@ internal static class ModelEmitter
         w.Line($"    global::Sculpt.Models.ShapeMismatchException.For({SourceWriter.Quote(self)}, argument, {SourceWriter.Quote(forward.Signature)}, expected, actual, reason);");
         w.Line();
     }
+
+    /// <summary>What the forward returns: a tensor, or a tuple of tensors for a signature with several results.</summary>
+    private static string Result(ForwardSpec forward) =>
+        forward.Results == 1 ? Tensor : "(" + string.Join(", ", Enumerable.Repeat(Tensor, forward.Results)) + ")";
 
     /// <summary>Rank, literal dims, hyperparameter dims and repeated symbols: each a cheap <c>size(i)</c> compare.</summary>
     private static void EmitInputCheck(SourceWriter w, string name, string displayName, Shape shape, bool hasConfig, HashSet<string> bound)

@@ -163,7 +163,11 @@ internal sealed record ForwardSpec(
     string Signature,
     EquatableArray<ForwardParameter> Parameters,
     Shape? Output,
-    bool SignatureValid);
+    bool SignatureValid)
+{
+    /// <summary>How many tensors the forward returns: more than one as a tuple (<c>-&gt; B 10, B 4</c>).</summary>
+    public int Results { get; init; } = 1;
+}
 
 internal sealed record ForwardParameter(string Name, Shape? Shape);
 

@@ -63,6 +63,12 @@ internal static class DeclarationRules
                 ? $"the forward method '{method.Name}' must be a non-generic instance method"
                 : null;
 
+    /// <summary>How many tensors a method returns: 1 for a Tensor, N for a tuple of N Tensors, -1 for anything else.</summary>
+    public static int ReturnedTensors(IMethodSymbol method) =>
+        method.ReturnType is INamedTypeSymbol { IsTupleType: true } tuple && tuple.TupleElements.All(e => IsTensor(e.Type))
+            ? tuple.TupleElements.Length
+            : IsTensor(method.ReturnType) ? 1 : -1;
+
     /// <summary>
     /// Why a layer method cannot be generated, or null: a partial instance method without a body,
     /// taking the layer's tensors and returning a Tensor (a recurrent layer may return its states too).

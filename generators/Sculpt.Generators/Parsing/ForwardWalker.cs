@@ -61,6 +61,9 @@ internal sealed class ForwardWalker
     /// <summary>Problems already reported, by place and text: a helper followed twice reports its mistake once.</summary>
     private readonly HashSet<(Microsoft.CodeAnalysis.Text.TextSpan, string)> _reported = new();
 
+    /// <summary>The declared results of a method that returns a tuple, one shape each; null for one result.</summary>
+    private IReadOnlyList<Shape>? _outputs;
+
     /// <summary>Hyperparameters the enclosing condition makes equal, each to its partner (see <see cref="Assuming{T}"/>).</summary>
     private readonly Dictionary<string, string> _equal = new();
     private readonly Action<ShapeProblem>? _report;
@@ -98,15 +101,18 @@ internal sealed class ForwardWalker
     /// <summary>Walks <paramref name="syntax"/>; returns the summary rows, and reports problems when <paramref name="report"/> is given.</summary>
     public static IReadOnlyList<SummaryRowSpec> Walk(
         MethodDeclarationSyntax syntax, SemanticModel model, INamedTypeSymbol type, IEnumerable<LayerSpec> layers, ICollection<string> dimNames,
-        EquatableArray<ForwardParameter> parameters, Shape? output, Action<ShapeProblem>? report, CancellationToken cancellation) =>
-        Run(syntax, model, type, layers, dimNames, parameters, output, report, cancellation)._rows;
+        EquatableArray<ForwardParameter> parameters, IReadOnlyList<Shape>? outputs, Action<ShapeProblem>? report, CancellationToken cancellation) =>
+        Run(syntax, model, type, layers, dimNames, parameters, outputs, report, cancellation)._rows;
 
     private static ForwardWalker Run(
         MethodDeclarationSyntax syntax, SemanticModel model, INamedTypeSymbol type, IEnumerable<LayerSpec> layers, ICollection<string> dimNames,
-        EquatableArray<ForwardParameter> parameters, Shape? output, Action<ShapeProblem>? report, CancellationToken cancellation)
+        EquatableArray<ForwardParameter> parameters, IReadOnlyList<Shape>? outputs, Action<ShapeProblem>? report, CancellationToken cancellation)
     {
         var walker = new ForwardWalker(model, type, layers, dimNames, report, cancellation);
         walker.Bind(parameters);
+        // A tuple result is checked element by element where the method returns (see ReturnTuple).
+        walker._outputs = outputs is { Count: > 1 } ? outputs : null;
+        var output = outputs is { Count: 1 } ? outputs[0] : null;
 
         if (syntax.ExpressionBody is { } arrow) walker.Return(arrow.Expression, output);
         else if (syntax.Body is { } body) walker.Block(body, output);
@@ -172,11 +178,11 @@ internal sealed class ForwardWalker
     /// <summary>The generator's entry: the forward method's rows for <c>Summary()</c>, and the size comparisons a config decides.</summary>
     public static (IReadOnlyList<SummaryRowSpec> Rows, IReadOnlyList<ShapeCheckSpec> Checks) Rows(
         IMethodSymbol forward, SemanticModel semanticModel, INamedTypeSymbol type, IEnumerable<LayerSpec> layers, ICollection<string> dimNames,
-        EquatableArray<ForwardParameter> parameters, Shape? output, CancellationToken cancellation)
+        EquatableArray<ForwardParameter> parameters, IReadOnlyList<Shape>? outputs, CancellationToken cancellation)
     {
         if (forward.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellation) is not MethodDeclarationSyntax syntax) return ([], []);
         var model = syntax.SyntaxTree == semanticModel.SyntaxTree ? semanticModel : semanticModel.Compilation.GetSemanticModel(syntax.SyntaxTree);
-        var walker = Run(syntax, model, type, layers, dimNames, parameters, output, null, cancellation);
+        var walker = Run(syntax, model, type, layers, dimNames, parameters, outputs, null, cancellation);
         return (walker._rows, walker._checks);
     }
 
@@ -601,8 +607,33 @@ internal sealed class ForwardWalker
 
     private void Return(ExpressionSyntax expression, Shape? output)
     {
+        if (output is null && _outputs is not null)
+        {
+            ReturnTuple(expression, _outputs);
+            return;
+        }
         var value = Evaluate(expression);
         _onValue?.Invoke(expression.Parent is ArrowExpressionClauseSyntax arrow ? arrow.Parent! : expression.Parent!, value.Shape);
+        CheckResult(expression, value, output);
+    }
+
+    /// <summary>A tuple result (<c>return (Classify(h), Locate(h));</c>): each element against its declared shape.</summary>
+    private void ReturnTuple(ExpressionSyntax expression, IReadOnlyList<Shape> outputs)
+    {
+        if (expression is TupleExpressionSyntax tuple && tuple.Arguments.Count == outputs.Count)
+        {
+            for (int i = 0; i < outputs.Count; i++) CheckResult(tuple.Arguments[i].Expression, Evaluate(tuple.Arguments[i].Expression), outputs[i]);
+            return;
+        }
+        var value = Evaluate(expression);
+        if (value.Elements is { } elements && elements.Count == outputs.Count)
+        {
+            for (int i = 0; i < outputs.Count; i++) CheckResult(expression, elements[i].Value, outputs[i]);
+        }
+    }
+
+    private void CheckResult(ExpressionSyntax expression, Value value, Shape? output)
+    {
         if (output is null || value.Shape is null) return;
         if (ShapeComparison.Mismatch(output, value.Shape, sameSymbols: true) is not { } reason)
         {
@@ -710,7 +741,10 @@ internal sealed class ForwardWalker
         // Inside the generator, an argument that calls generated code has no type yet, so the call binds
         // to no overload: its one candidate is the method meant.
         var symbol = _model.GetSymbolInfo(invocation, _cancellation);
-        var method = (symbol.Symbol ?? (symbol.CandidateSymbols.Length == 1 ? symbol.CandidateSymbols[0] : null)) as IMethodSymbol;
+        // Candidates that are overloads of one Ops method (Concat of tensors or of a list) have one rule: by name.
+        var method = (symbol.Symbol ?? (symbol.CandidateSymbols.Length == 1
+            || symbol.CandidateSymbols.Length > 1 && symbol.CandidateSymbols.All(c => c.ContainingType?.ToDisplayString() == KnownTypes.Ops && c.Name == symbol.CandidateSymbols[0].Name)
+            ? symbol.CandidateSymbols[0] : null)) as IMethodSymbol;
         if (method is not null && SymbolEqualityComparer.Default.Equals(method.ContainingType, _type)
             && _layers.TryGetValue(method.Name, out var layer) && arguments.Count == layer.Parameters.Count)
         {
@@ -992,7 +1026,7 @@ internal sealed class ForwardWalker
         {
             // The block's own hyperparameters become this instance's sizes, in the parent's terms.
             Shape Sized(Shape shape) => new(shape.Dims.Select(instance.Replace).ToEquatableArray());
-            signature = new Signature(signature.Inputs.Select(Sized).ToEquatableArray(), Sized(signature.Output));
+            signature = new Signature(signature.Inputs.Select(Sized).ToEquatableArray(), Sized(signature.Output)) { Outputs = signature.Outputs.Select(Sized).ToEquatableArray() };
         }
 
         var unifier = new Unifier();
@@ -1016,7 +1050,16 @@ internal sealed class ForwardWalker
         var output = failed ? null : unifier.Substitute(signature.Output);
         bool first = layerName is not null && !_rows.Any(r => r.LayerName == layerName);
         _rows.Add(new SummaryRowSpec(name, kind, output, first ? layerName : null));
-        return new Value(output, $"'{name}' ({text.Trim()})");
+        string producer = $"'{name}' ({text.Trim()})";
+        if (signature.Outputs.Count == 1) return new Value(output, producer);
+        // A call that returns a tuple: its elements, read by deconstruction, .Item1 or a name.
+        var names = _model.GetSymbolInfo(invocation, _cancellation).Symbol is IMethodSymbol { ReturnType: INamedTypeSymbol { IsTupleType: true } tupleType }
+            ? tupleType.TupleElements.Select(e => e.IsExplicitlyNamedTupleElement ? e.Name : null).ToList()
+            : [];
+        return new Value(null, producer)
+        {
+            Elements = signature.Outputs.Select((shape, i) => (i < names.Count ? names[i] : null, new Value(failed ? null : unifier.Substitute(shape), producer))).ToList(),
+        };
     }
 
     private Value EvaluateOther(ExpressionSyntax expression)

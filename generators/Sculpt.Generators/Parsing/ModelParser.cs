@@ -41,9 +41,11 @@ internal static class ModelParser
             var parameters = forwardMethod.Parameters
                 .Select((p, i) => new ForwardParameter(p.Name, signature is not null && i < signature.Inputs.Count ? signature.Inputs[i] : null))
                 .ToEquatableArray();
-            bool valid = error is null && signature!.Inputs.Count == forwardMethod.Parameters.Length;
-            forward = new ForwardSpec(forwardMethod.Name, signatureText, parameters, signature?.Output, valid);
-            var (walked, found) = ForwardWalker.Rows(forwardMethod, context.SemanticModel, type, layers, dimNames, parameters, valid ? signature!.Output : null, cancellation);
+            // Several results need a method returning that many tensors (SCULPT0004 otherwise, and one result is built).
+            int returned = DeclarationRules.ReturnedTensors(forwardMethod);
+            bool valid = error is null && signature!.Inputs.Count == forwardMethod.Parameters.Length && (signature.Outputs.Count == 1 || signature.Outputs.Count == returned);
+            forward = new ForwardSpec(forwardMethod.Name, signatureText, parameters, signature?.Output, valid) { Results = returned > 1 ? returned : 1 };
+            var (walked, found) = ForwardWalker.Rows(forwardMethod, context.SemanticModel, type, layers, dimNames, parameters, valid ? signature!.Outputs.Items : null, cancellation);
             rows.AddRange(walked);
             checks.AddRange(found);
         }

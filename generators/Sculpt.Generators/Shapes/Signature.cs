@@ -5,7 +5,12 @@ using Sculpt.Generators.Model;
 namespace Sculpt.Generators.Shapes;
 
 /// <summary>A parsed signature: one shape per input, then the output, e.g. <c>B 1 28 28 -&gt; B 10</c>.</summary>
-internal sealed record Signature(EquatableArray<Shape> Inputs, Shape Output);
+/// <param name="Output">The result's shape; for a method returning a tuple, its first element's.</param>
+internal sealed record Signature(EquatableArray<Shape> Inputs, Shape Output)
+{
+    /// <summary>One shape per result: several for a method that returns a tuple (<c>B 3 H W -&gt; B 10, B 4</c>).</summary>
+    public EquatableArray<Shape> Outputs { get; init; } = new[] { Output }.ToEquatableArray();
+}
 
 /// <summary>A problem in a signature string, with its span inside the string.</summary>
 internal sealed record SignatureError(string Message, int Start, int Length);
@@ -39,9 +44,20 @@ internal static class SignatureParser
             if (end == arrow) break;
             start = end + 1;
         }
-        var (output, outputError) = ParseShape(text, arrow + 2, text.Length, hyperParameters);
-        if (outputError is not null) return (null, outputError);
-        return (new Signature(inputs.ToEquatableArray(), output!), null);
+        // Several results, separated by commas, for a method that returns a tuple.
+        var outputs = new List<Shape>();
+        start = arrow + 2;
+        while (true)
+        {
+            int comma = text.IndexOf(',', start);
+            int end = comma < 0 ? text.Length : comma;
+            var (output, outputError) = ParseShape(text, start, end, hyperParameters);
+            if (outputError is not null) return (null, outputError);
+            outputs.Add(output!);
+            if (comma < 0) break;
+            start = comma + 1;
+        }
+        return (new Signature(inputs.ToEquatableArray(), outputs[0]) { Outputs = outputs.ToEquatableArray() }, null);
     }
 
     /// <summary>Parses one shape between <paramref name="start"/> and <paramref name="end"/> of <paramref name="text"/>.</summary>
