@@ -107,6 +107,23 @@ public class EditFuzzTests
             [Label(ClassNames = ["setosa", "versicolor", "virginica"])] public string Species { get; init; } = "";
         }
         """)]
+    // Edit 1890 after Ops.Chunk: a chunk count of long.MaxValue over a symbolic width made the generator list that many parts.
+    [InlineData("""
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [Model]
+        public partial class Gated
+        {
+            [Linear(8, 16)] private partial Tensor A(Tensor x);
+            [Forward("B T 8 -> B T 8")]
+            public Tensor Forward(Tensor x)
+            {
+                var (value, gate) = Ops.Chunk(A(x), 9223372036854775807, -1);
+                return value * gate;
+            }
+        }
+        """)]
     // Edit 1406 after learned tensors: two [Parameter] properties of one name (the user's CS0102) made the summary throw.
     [InlineData("""
         using Sculpt;

@@ -227,6 +227,8 @@ internal static class OpRules
     {
         if (input is null || input.HasVariadic) return (null, null);
         if (chunks < 1) return (null, "the chunk count must be at least 1");
+        // Counts past any real model's (and past Ops.Chunk's int) leave the parts unknown rather than listing them.
+        if (chunks > MaxParts) return (null, null);
         if (Normalize(dim, input.Rank) is not { } d) return (null, $"dim {dim} is out of range for {input.Rank} dims");
         var size = input.Dims[d];
         Shape With(Dim part) => new(input.Dims.Select((x, i) => i == d ? part : x).ToEquatableArray());
@@ -242,6 +244,9 @@ internal static class OpRules
             ? Dim.Quotient(size, Dim.Constant(chunks)) : null;
         return (Enumerable.Repeat<Shape?>(quotient is null ? null : With(quotient), (int)chunks).ToList(), null);
     }
+
+    /// <summary>The most parts a Chunk's shapes are listed for.</summary>
+    private const long MaxParts = 4096;
 
     /// <summary><c>Ops.Split</c>: one part per size; the sizes must add up to the dim where it is known.</summary>
     public static (IReadOnlyList<Shape?>? Parts, string? Problem) Split(Shape? input, long dim, IReadOnlyList<long> sizes)
