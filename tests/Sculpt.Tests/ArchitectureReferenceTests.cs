@@ -90,6 +90,17 @@ public class ArchitectureReferenceTests(TorchvisionReferences references) : ICla
     }
 
     [Fact]
+    public void Convnext_tiny_multiply_adds_are_torchvision_s_published_4_46_billion()
+    {
+        var summary = ConvNextTiny.Summarize(new ConvNextConfig(), new Dictionary<string, long> { ["B"] = 1, ["H"] = 224, ["W"] = 224 });
+        // Each downsampling block is sized from the shape it is given (its output shows H/2, not H).
+        Assert.Equal("[1, 192, 28, 28]", summary.Concrete(summary.Rows.Single(r => r.Name == "Down1")));
+        Assert.Equal(192L * 28 * 28 * 96 * 2 * 2, summary.Rows.Single(r => r.Name == "Down1").MultiplyAdds);
+        // torchvision's model card gives 4.46 GFLOPS (multiply-adds) at 224x224.
+        Assert.InRange(summary.TotalMultiplyAdds!.Value, 4.44e9, 4.48e9);
+    }
+
+    [Fact]
     public void Vit_b_16_counts_loads_and_computes_what_torchvision_does()
     {
         var config = new VitConfig();

@@ -389,7 +389,7 @@ internal static class ModelEmitter
                 : row.Kind == "Parameter" && learnedTensors.TryGetValue(row.Name, out var tensor) ? string.Join(" * ", tensor.Shape.Dims.Select(d => Size(d, "config")))
                 : "0L";
             string multiplyAdds = layer is not null ? LayerEmission.MultiplyAdds(layer, "config")
-                : submodel is not null ? SubmodelMultiplyAdds(submodel, "config")
+                : submodel is not null ? SubmodelMultiplyAdds(submodel, "config", row, hasConfig)
                 : row.Name == "Ops.MatMul" ? "null" : "0L";
             string arguments = $"{SourceWriter.Quote(row.Name)}, {SourceWriter.Quote(row.Kind)}, [{output}], {parameters}";
             w.Line(multiplyAdds switch
@@ -407,11 +407,18 @@ internal static class ModelEmitter
         w.Close();
     }
 
-    /// <summary>A sub-model's multiply-adds: its own summary, its symbols bound from this row's output, times its repeat count.</summary>
-    private static string SubmodelMultiplyAdds(SubmodelSpec submodel, string config)
+    /// <summary>
+    /// A sub-model's multiply-adds: its own summary, its symbols bound from this row's output (and, where the output does
+    /// not show them, from the input it was called with), times its repeat count.
+    /// </summary>
+    private static string SubmodelMultiplyAdds(SubmodelSpec submodel, string config, SummaryRowSpec row, bool hasConfig)
     {
-        string bound = string.Join(", ", submodel.OutputSymbols.Select(s => $"[{SourceWriter.Quote(s.Symbol)}] = o[^{s.FromEnd}]"));
-        string sizes = $"new global::System.Collections.Generic.Dictionary<string, long> {{ {bound} }}";
+        var fromOutput = submodel.OutputSymbols.Select(s => $"({SourceWriter.Quote(s.Symbol)}, o[^{s.FromEnd}])");
+        var fromInput = row.Input is { HasVariadic: false } input
+            ? submodel.InputSymbols.Where(s => !submodel.OutputSymbols.Any(o => o.Symbol == s.Symbol) && s.FromEnd <= input.Rank)
+                .Select(s => $"({SourceWriter.Quote(s.Symbol)}, {DimExpression(input.Dims[input.Rank - s.FromEnd], hasConfig)}.Resolve(sizes))")
+            : [];
+        string sizes = $"global::Sculpt.Models.ModelSummary.Bind({string.Join(", ", fromOutput.Concat(fromInput))})";
         string one = $"{submodel.Type}.Summarize({(submodel.TakesConfig ? BlockConfig(submodel, config) + ", " : "")}{sizes}).TotalMultiplyAdds";
         if (submodel.Repeat is not { } repeat) return one;
         return submodel.Indexed

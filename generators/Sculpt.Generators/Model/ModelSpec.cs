@@ -70,6 +70,12 @@ internal sealed record SubmodelSpec(string Name, string Accessibility, string Ty
 
     /// <summary>The symbols of the sub-model's declared output and where they sit (counted from the end), to size its own summary from its row's output.</summary>
     public EquatableArray<OutputSymbol> OutputSymbols { get; init; } = EquatableArray<OutputSymbol>.Empty;
+
+    /// <summary>
+    /// The symbols of its first declared input, by position from the end: what its output does not show
+    /// (<c>H</c> of a block declared <c>B C H W -&gt; B 2*C H/2 W/2</c>) is read from the input at the call.
+    /// </summary>
+    public EquatableArray<OutputSymbol> InputSymbols { get; init; } = EquatableArray<OutputSymbol>.Empty;
 }
 
 /// <summary>A symbol of a declared output shape and its position counted from the last dim (1 = last).</summary>
@@ -172,4 +178,8 @@ internal sealed record ForwardSpec(
 internal sealed record ForwardParameter(string Name, Shape? Shape);
 
 /// <summary>One layer or op call in forward order, with the inferred output shape (null when unknown).</summary>
-internal sealed record SummaryRowSpec(string Name, string Kind, Shape? Output, string? LayerName);
+internal sealed record SummaryRowSpec(string Name, string Kind, Shape? Output, string? LayerName)
+{
+    /// <summary>For a sub-model's row, the shape it was called with (to size its own summary), else null.</summary>
+    public Shape? Input { get; init; }
+}

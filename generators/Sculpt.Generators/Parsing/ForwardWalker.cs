@@ -1049,7 +1049,7 @@ internal sealed class ForwardWalker
         // After a mismatch the result is unknown, so one mistake is reported once.
         var output = failed ? null : unifier.Substitute(signature.Output);
         bool first = layerName is not null && !_rows.Any(r => r.LayerName == layerName);
-        _rows.Add(new SummaryRowSpec(name, kind, output, first ? layerName : null));
+        _rows.Add(new SummaryRowSpec(name, kind, output, first ? layerName : null) { Input = tensorArguments.Count > 0 ? tensorArguments[0].Value.Shape : null });
         string producer = $"'{name}' ({text.Trim()})";
         if (signature.Outputs.Count == 1) return new Value(output, producer);
         // A call that returns a tuple: its elements, read by deconstruction, .Item1 or a name.

@@ -218,6 +218,7 @@ internal static class ModelParser
                 RepeatOf(property))
             {
                 OutputSymbols = OutputSymbols(submodel),
+                InputSymbols = OutputSymbols(submodel, input: true),
                 Sizes = sizes is null ? null : Names.Identifier(sizes.Name),
                 SizesTakeConfig = config is not null,
                 Indexed = sizes is not null && sizes.Parameters.Length == (config is null ? 1 : 2),
@@ -226,13 +227,13 @@ internal static class ModelParser
     }
 
     /// <summary>The symbols of a model's declared forward output, by position from the end.</summary>
-    private static EquatableArray<OutputSymbol> OutputSymbols(INamedTypeSymbol model)
+    private static EquatableArray<OutputSymbol> OutputSymbols(INamedTypeSymbol model, bool input = false)
     {
         var attribute = model.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute);
         if (attribute is null || Forward(model).Signature is not { } text) return EquatableArray<OutputSymbol>.Empty;
         var (signature, _) = SignatureParser.Parse(text, DimNames(ConfigOf(attribute)));
-        if (signature is null) return EquatableArray<OutputSymbol>.Empty;
-        var dims = signature.Output.Dims;
+        if (signature is null || input && signature.Inputs.Count == 0) return EquatableArray<OutputSymbol>.Empty;
+        var dims = input ? signature.Inputs[0].Dims : signature.Output.Dims;
         int variadic = -1;
         for (int i = 0; i < dims.Count; i++)
         {

@@ -182,6 +182,17 @@ public sealed class ModelSummary(string model, string signature, IReadOnlyList<S
     private static string Number(long value) => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Turns the <c>(symbol, size)</c> pairs given to a generated <c>Summary</c> into a lookup.</summary>
+    /// <summary>A sub-model's symbol sizes at one call, leaving out those that could not be resolved (its rows then stay unsized).</summary>
+    public static IReadOnlyDictionary<string, long> Bind(params (string Symbol, long? Size)[] sizes)
+    {
+        var result = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (symbol, size) in sizes)
+        {
+            if (size is { } known) result[symbol] = known;
+        }
+        return result;
+    }
+
     public static IReadOnlyDictionary<string, long> SizesFrom((string Symbol, long Size)[] sizes)
     {
         var result = new Dictionary<string, long>(StringComparer.Ordinal);

@@ -86,9 +86,9 @@ partial class Stack : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
     {
         global::Sculpt.Models.SummaryRow[] rows =
         [
-            global::Sculpt.Models.SummaryRow.Of("First", "Residual", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", config.Width)], global::Demo.Residual.CountParameters(config), sizes, o => global::Demo.Residual.Summarize(config, new global::System.Collections.Generic.Dictionary<string, long> {  }).TotalMultiplyAdds),
-            global::Sculpt.Models.SummaryRow.Of("Second", "Residual", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", config.Width)], global::Demo.Residual.CountParameters(config), sizes, o => global::Demo.Residual.Summarize(config, new global::System.Collections.Generic.Dictionary<string, long> {  }).TotalMultiplyAdds),
-            global::Sculpt.Models.SummaryRow.Of("Classifier", "Head", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(2)], global::Demo.Head.CountParameters(), sizes, o => global::Demo.Head.Summarize(new global::System.Collections.Generic.Dictionary<string, long> { ["B"] = o[^2] }).TotalMultiplyAdds),
+            global::Sculpt.Models.SummaryRow.Of("First", "Residual", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", config.Width)], global::Demo.Residual.CountParameters(config), sizes, o => global::Demo.Residual.Summarize(config, global::Sculpt.Models.ModelSummary.Bind()).TotalMultiplyAdds),
+            global::Sculpt.Models.SummaryRow.Of("Second", "Residual", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", config.Width)], global::Demo.Residual.CountParameters(config), sizes, o => global::Demo.Residual.Summarize(config, global::Sculpt.Models.ModelSummary.Bind()).TotalMultiplyAdds),
+            global::Sculpt.Models.SummaryRow.Of("Classifier", "Head", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(2)], global::Demo.Head.CountParameters(), sizes, o => global::Demo.Head.Summarize(global::Sculpt.Models.ModelSummary.Bind(("B", o[^2]))).TotalMultiplyAdds),
         ];
         return new global::Sculpt.Models.ModelSummary("Stack", "B Width -> B 2", rows, CountParameters(config), sizes);
     }

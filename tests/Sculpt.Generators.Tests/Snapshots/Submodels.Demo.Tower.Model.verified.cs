@@ -72,7 +72,7 @@ partial class Tower : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
     {
         global::Sculpt.Models.SummaryRow[] rows =
         [
-            global::Sculpt.Models.SummaryRow.Of("Blocks", "Depth x Residual", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Of("T"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", config.Width)], (long)config.Depth * global::Demo.Residual.CountParameters(config), sizes, o => (long)config.Depth * global::Demo.Residual.Summarize(config, new global::System.Collections.Generic.Dictionary<string, long> {  }).TotalMultiplyAdds),
+            global::Sculpt.Models.SummaryRow.Of("Blocks", "Depth x Residual", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Of("T"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", config.Width)], (long)config.Depth * global::Demo.Residual.CountParameters(config), sizes, o => (long)config.Depth * global::Demo.Residual.Summarize(config, global::Sculpt.Models.ModelSummary.Bind()).TotalMultiplyAdds),
         ];
         return new global::Sculpt.Models.ModelSummary("Tower", "B T Width -> B T Width", rows, CountParameters(config), sizes);
     }
