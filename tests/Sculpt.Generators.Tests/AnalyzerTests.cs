@@ -162,6 +162,21 @@ public class AnalyzerTests
             [Forward("B 3 4 5 -> B 8 4 4")]
             public Tensor Forward(Tensor x) => {|SCULPT0002:A(x)|};
             """),
+        Model("""
+            [MaxPool2d(new[] { 3, 1 }, Stride = {|SCULPT0006:new[] { 2 }|})] private partial Tensor Pool(Tensor x);
+            [Forward("B 3 H W -> B 3 P Q")]
+            public Tensor Forward(Tensor x) => Pool(x);
+            """),
+        Model("""
+            [MaxPool2d(2, Stride = {|SCULPT0006:"Hidden"|})] private partial Tensor Pool(Tensor x);
+            [Forward("B 3 H W -> B 3 P Q")]
+            public Tensor Forward(Tensor x) => Pool(x);
+            """),
+        Model("""
+            [AvgPool2d(new[] { 3, 1 }, Stride = new[] { 2, 1 })] private partial Tensor Pool(Tensor x);
+            [Forward("B 3 9 9 -> B 3 4 4")]
+            public Tensor Forward(Tensor x) => {|SCULPT0002:Pool(x)|};
+            """),
         // Parts of a tensor: each part has its own shape; split sizes must add up to the dim.
         Model("""
             [Linear(8, 10)] private partial Tensor A(Tensor x);
@@ -2398,6 +2413,14 @@ public class AnalyzerTests
                 var both = Heads(x);
                 return (Score(Ops.Concat(-1, classes, box)), both.Classes);
             }
+            """),
+        Model("""
+            [MaxPool2d(new[] { 3, 1 }, Stride = new[] { 2, 1 }, Padding = new[] { 1, 0 })] private partial Tensor Rows(Tensor x);
+            [AvgPool3d(new[] { 1, 2, 2 }, CeilMode = true)] private partial Tensor Frames(Tensor x);
+            [Forward("B 3 9 7 -> B 3 5 7")]
+            public Tensor Forward(Tensor x) => Rows(x);
+            [Shape("B 3 T 5 5 -> B 3 T 3 3")]
+            private Tensor Clip(Tensor x) => Frames(x);
             """),
         // Inception's factorised 7x7: 1x7 then 7x1, paddings per dim, then a strided 3x1.
         Model("""

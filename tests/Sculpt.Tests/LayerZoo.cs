@@ -392,3 +392,18 @@ public partial class HeadsUser
         return Score(Ops.Concat(-1, classes, box));
     }
 }
+
+/// <summary>Pooling windows of their own height and width: a 3x1 max over rows, a 1x2 average over columns, a 1x2x2 volume window.</summary>
+[Model]
+public partial class RectangularPooling
+{
+    [MaxPool2d(new[] { 3, 1 }, Stride = new[] { 2, 1 }, Padding = new[] { 1, 0 })] private partial Tensor Rows(Tensor x);
+    [AvgPool2d(new[] { 1, 2 }, CeilMode = true)] private partial Tensor Columns(Tensor x);
+    [MaxPool3d(new[] { 1, 2, 2 })] private partial Tensor Frames(Tensor x);
+
+    [Forward("B 4 9 7 -> B 4 5 4")]
+    public Tensor Forward(Tensor x) => Columns(Rows(x));
+
+    [Shape("B 2 T 8 6 -> B 2 T 4 3")]
+    public Tensor Clip(Tensor x) => Frames(x);
+}

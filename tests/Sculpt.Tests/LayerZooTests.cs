@@ -512,4 +512,20 @@ public class LayerZooTests
         var summary = user.Summary(("B", 2), ("H", 10), ("W", 12));
         Assert.Equal("[2, 1]", summary.Concrete(summary.Rows.Single(r => r.Name == "Score")));
     }
+
+    [Fact]
+    public void Pooling_windows_per_dim_are_libtorch_s()
+    {
+        using var model = new RectangularPooling();
+        using var x = randn(2, 4, 9, 7);
+        using var y = model.call(x);
+        using var expected = F.avg_pool2d(F.max_pool2d(x, [3, 1], [2, 1], [1, 0]), [1, 2], [1, 2], ceil_mode: true);
+        Assert.Equal(new long[] { 2, 4, 5, 4 }, y.shape);
+        Assert.True(allclose(y, expected));
+        using var clip = randn(new long[] { 2, 2, 3, 8, 6 });
+        using var frames = model.Clip(clip);
+        Assert.True(allclose(frames, F.max_pool3d(clip, [1, 2, 2], [1, 2, 2])));
+        var summary = model.Summary(("B", 2));
+        Assert.Equal("[2, 4, 5, 7]", summary.Concrete(summary.Rows.Single(r => r.Name == "Rows")));
+    }
 }

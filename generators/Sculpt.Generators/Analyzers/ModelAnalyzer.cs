@@ -494,8 +494,14 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
             string option = argument.NameEquals!.Name.Identifier.ValueText;
             if (attribute.NamedArguments.FirstOrDefault(a => a.Key == option).Value is not { Kind: not TypedConstantKind.Array, Value: string name }) continue;
             var location = argument.Expression.GetLocation();
-            // Other string settings (TiedTo) are no sizes; an int-typed setting cannot hold a string at all.
-            if (!definition.SymbolicOptions.Contains(option)) continue;
+            // Other string settings (TiedTo) are no sizes; a pooling window's settings take numbers only.
+            if (!definition.SymbolicOptions.Contains(option))
+            {
+                if (definition.Options.Any(o => o.Name == option))
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidLayerArgument, argument.Expression.GetLocation(), "The " + option.ToLowerInvariant(), method.Name,
+                        "an integer (this setting cannot name a hyperparameter)", $"'{name}'"));
+                continue;
+            }
             if (!properties.TryGetValue(name, out var property))
             {
                 string hint = config is null ? " (the model has no hyperparameters: declare them with [Model(typeof(...))])" : Suggestion(name, properties.Keys);

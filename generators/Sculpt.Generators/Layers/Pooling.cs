@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using Sculpt.Generators.Model;
@@ -16,27 +17,43 @@ internal sealed class Pooling(string kind, int spatial, bool sculptModule) : Lay
 {
     public override string ModuleType => sculptModule ? "global::Sculpt.Layers." + Module : base.ModuleType;
 
+    // 2-D and 3-D windows may have a size, stride and padding per dim (new[] { 3, 1 }).
+    public override int PerDimCount => spatial > 1 ? spatial : 0;
+
+    public override IReadOnlyList<string> PerDimNames => spatial > 1 ? ["KernelSize", "Stride", "Padding"] : [];
+
+    private static bool PerDim(LayerSpec layer) => layer.Arguments[0].PerDim.Count > 0 || layer.Options.Any(o => o.PerDim.Count > 0);
+
+    /// <summary>Window, stride (0: the window) and padding per pooled dim, as constants where known; a window from a hyperparameter is 0.</summary>
+    private (long[] Kernels, long[] Strides, long[] Paddings) PerDimSettings(LayerSpec layer)
+    {
+        var kernels = layer.Arguments[0].PerDim.Count == spatial ? layer.Arguments[0].PerDim.ToArray()
+            : Enumerable.Repeat(SizeDim(layer.Arguments[0]) is { Kind: DimKind.Constant } k ? k.Value : 0, spatial).ToArray();
+        var strides = layer.OptionPerDim("Stride", spatial).Select((s, i) => s == 0 ? kernels[i] : s).ToArray();
+        return (kernels, strides, layer.OptionPerDim("Padding", spatial));
+    }
+
+    private static string Longs(IEnumerable<long> values) => "new long[] { " + string.Join(", ", values.Select(v => v.ToString(CultureInfo.InvariantCulture))) + " }";
+
     public override Shape? Accepts(LayerSpec layer, int index, Shape? actual) =>
         Pattern(new[] { Dim.Variadic("batch") }.Concat(SpatialNames(spatial).Select(Dim.Symbol)).ToArray());
 
     public override RuleResult Apply(LayerSpec layer, Shape input)
     {
         if (input.Rank < spatial) return RuleResult.Unknown;
-        var kernel = SizeDim(layer.Arguments[0]);
-        long stride = layer.Option("Stride");
-        if (stride == 0) stride = kernel.Kind == DimKind.Constant ? kernel.Value : 0;
-        if (stride == 0) return RuleResult.Of(ReplaceFromEnd(input, Enumerable.Range(1, spatial).Select(i => (i, Dim.Unknown)).ToArray()));
-        var floor = Windows(input, spatial, kernel, stride, layer.Option("Padding"), 1);
+        var (kernels, strides, paddings) = PerDimSettings(layer);
+        if (strides.Any(s => s == 0)) return RuleResult.Of(ReplaceFromEnd(input, Enumerable.Range(1, spatial).Select(i => (i, Dim.Unknown)).ToArray()));
+        var floor = Windows(input, spatial, kernels.Select(Dim.Constant).ToArray(), strides, paddings, Enumerable.Repeat(1L, spatial).ToArray());
         if (layer.Option("CeilMode") == 0 || floor.Output is null) return floor;
         // Ceil mode: exact for a known length, unknown otherwise (it differs from the floor only for some lengths).
-        long padding = layer.Option("Padding");
-        var dims = Enumerable.Range(1, spatial).Select(fromEnd =>
+        var dims = Enumerable.Range(0, spatial).Select(i =>
         {
+            int fromEnd = spatial - i;
             var length = input.Dims[input.Rank - fromEnd];
-            if (length.Kind != DimKind.Constant || kernel.Kind != DimKind.Constant) return (fromEnd, Dim.Unknown);
-            long span = length.Value + 2 * padding - kernel.Value;
-            long count = (span + stride - 1) / stride + 1;
-            if ((count - 1) * stride >= length.Value + padding) count--;
+            if (length.Kind != DimKind.Constant) return (fromEnd, Dim.Unknown);
+            long span = length.Value + 2 * paddings[i] - kernels[i];
+            long count = (span + strides[i] - 1) / strides[i] + 1;
+            if ((count - 1) * strides[i] >= length.Value + paddings[i]) count--;
             return (fromEnd, Dim.Constant(count));
         }).ToArray();
         return RuleResult.Of(ReplaceFromEnd(floor.Output, dims));
@@ -47,6 +64,13 @@ internal sealed class Pooling(string kind, int spatial, bool sculptModule) : Lay
     public override string Construction(LayerSpec layer, string config)
     {
         string kernel = SizeText(layer.Arguments[0], config), ceil = Flag(layer, "CeilMode");
+        if (PerDim(layer))
+        {
+            var (kernels, strides, paddings) = PerDimSettings(layer);
+            return sculptModule
+                ? $"new {ModuleType}({Longs(kernels)}, strides: {Longs(strides)}, paddings: {Longs(paddings)}, ceilMode: {ceil})"
+                : $"{Nn}.{Kind}({Longs(kernels)}, stride: {Longs(strides)}, padding: {Longs(paddings)}, ceil_mode: {ceil})";
+        }
         if (sculptModule) return $"new {ModuleType}({kernel}, stride: {Stride(layer, config)}, padding: {OptionText(layer, "Padding")}, ceilMode: {ceil})";
         // TorchSharp's AvgPool1d takes a plain padding; the 3-D modules take nullable settings, named after PyTorch's.
         return Kind switch
@@ -58,6 +82,13 @@ internal sealed class Pooling(string kind, int spatial, bool sculptModule) : Lay
 
     public override string Describe(LayerSpec layer, string count)
     {
+        if (PerDim(layer))
+        {
+            var (kernels, strides, paddings) = PerDimSettings(layer);
+            string axes = string.Join(", ", SpatialNames(spatial)), moved = string.Join(", ", SpatialNames(spatial).Select(n => n + "'"));
+            return $"{Kind}: [*, {axes}] -&gt; [*, {moved}], kernel {string.Join("x", kernels)}, stride {string.Join("x", strides)}, padding {string.Join("x", paddings)}"
+                + $"{(layer.Option("CeilMode") != 0 ? ", ceil mode" : "")}; no parameters.";
+        }
         string stride = layer.Option("Stride") == 0 ? ArgumentText(layer.Arguments[0]) : layer.Option("Stride").ToString(CultureInfo.InvariantCulture);
         string names = string.Join(", ", SpatialNames(spatial)), primed = string.Join(", ", SpatialNames(spatial).Select(n => n + "'"));
         string ceil = layer.Option("CeilMode") != 0 ? ", ceil mode" : "";

@@ -71,8 +71,10 @@ public sealed class Conv2dAttribute(object inChannels, object outChannels, objec
 public abstract class PoolingAttribute(object kernelSize) : System.Attribute
 {
     public object KernelSize { get; } = kernelSize;
-    public int Stride { get; set; }
-    public int Padding { get; set; }
+
+    // Integers, or one per pooled dim for a window of its own height and width (new[] { 3, 1 }, 2-D and 3-D pooling).
+    public object Stride { get; set; } = 0;
+    public object Padding { get; set; } = 0;
 
     /// <summary>PyTorch's <c>ceil_mode</c>: a last window that runs past the input (into no more than its padding) still counts.</summary>
     public bool CeilMode { get; set; }

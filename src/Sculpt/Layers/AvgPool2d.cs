@@ -24,8 +24,15 @@ public sealed class AvgPool2d : PoolingLayer
     {
     }
 
+    /// <summary>A window of its own height and width (<c>[3, 1]</c>), with a stride and padding per dim.</summary>
+    public AvgPool2d(long[] kernelSizes, long[]? strides = null, long[]? paddings = null, bool ceilMode = false)
+        : base(nameof(AvgPool2d), kernelSizes, strides, paddings ?? new long[kernelSizes.Length], ceilMode)
+    {
+    }
+
     public override Tensor forward(Tensor x)
     {
+        if (!Square) return nn.functional.avg_pool2d(x, Kernels, Strides, Paddings, ceil_mode: CeilMode);
         if (!TakesOwnKernel(x, poolDims: 2)) return nn.functional.avg_pool2d(x, Kernel, Stride, Padding, ceil_mode: CeilMode);
         return x.requires_grad && is_grad_enabled() ? WindowAverage.apply(x) : WindowAverage.Forward(x);
     }

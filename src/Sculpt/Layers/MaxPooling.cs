@@ -42,8 +42,16 @@ public sealed class MaxPool2d : PoolingLayer
     {
     }
 
+    /// <summary>A window of its own height and width (<c>[3, 1]</c>), with a stride and padding per dim.</summary>
+    public MaxPool2d(long[] kernelSizes, long[]? strides = null, long[]? paddings = null, bool ceilMode = false)
+        : base(nameof(MaxPool2d), kernelSizes, strides, paddings ?? new long[kernelSizes.Length], ceilMode)
+    {
+    }
+
     public override Tensor forward(Tensor x) =>
-        TakesOwnKernel(x, poolDims: 2) ? WindowMaxPool.Pool(x, poolDims: 2) : nn.functional.max_pool2d(x, Kernel, Stride, Padding, ceil_mode: CeilMode);
+        TakesOwnKernel(x, poolDims: 2) ? WindowMaxPool.Pool(x, poolDims: 2)
+        : Square ? nn.functional.max_pool2d(x, Kernel, Stride, Padding, ceil_mode: CeilMode)
+        : nn.functional.max_pool2d(x, Kernels, Strides, Paddings, ceil_mode: CeilMode);
 }
 
 /// <summary>The vectorised stride-2 max pooling behind <see cref="MaxPool1d"/> (windows of 2) and <see cref="MaxPool2d"/> (2 x 2).</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using static TorchSharp.torch;
 
 namespace Sculpt.Layers;
@@ -14,16 +15,38 @@ public abstract class PoolingLayer : nn.Module<Tensor, Tensor>
     {
         CeilMode = ceilMode;
         if (kernelSize < 1) throw new ArgumentOutOfRangeException(nameof(kernelSize), $"must be at least 1; got {kernelSize}");
-        Kernel = kernelSize;
-        Stride = stride ?? kernelSize;
-        Padding = padding;
+        Kernels = [kernelSize];
+        Strides = [stride ?? kernelSize];
+        Paddings = [padding];
     }
 
-    public long Kernel { get; }
+    /// <summary>A window with a size, stride and padding per pooled dim (<c>[3, 1]</c>); the stride defaults to the window.</summary>
+    protected PoolingLayer(string name, long[] kernelSizes, long[]? strides, long[] paddings, bool ceilMode) : base(name)
+    {
+        CeilMode = ceilMode;
+        if (kernelSizes.Any(k => k < 1)) throw new ArgumentOutOfRangeException(nameof(kernelSizes), $"each must be at least 1; got [{string.Join(", ", kernelSizes)}]");
+        if ((strides ?? kernelSizes).Length != kernelSizes.Length || paddings.Length != kernelSizes.Length)
+            throw new ArgumentException($"a window of {kernelSizes.Length} dims needs as many strides and paddings", nameof(strides));
+        Kernels = kernelSizes;
+        Strides = strides ?? kernelSizes;
+        Paddings = paddings;
+    }
 
-    public long Stride { get; }
+    /// <summary>The window per pooled dim; one entry when it is the same for all.</summary>
+    public long[] Kernels { get; }
 
-    public long Padding { get; }
+    public long[] Strides { get; }
+
+    public long[] Paddings { get; }
+
+    /// <summary>Whether every pooled dim has the same window, stride and padding.</summary>
+    public bool Square => Kernels.Length == 1;
+
+    public long Kernel => Kernels[0];
+
+    public long Stride => Strides[0];
+
+    public long Padding => Paddings[0];
 
     /// <summary>PyTorch's <c>ceil_mode</c>: a last partial window counts.</summary>
     public bool CeilMode { get; }
@@ -35,7 +58,7 @@ public abstract class PoolingLayer : nn.Module<Tensor, Tensor>
     /// </summary>
     protected bool TakesOwnKernel(Tensor x, int poolDims)
     {
-        if (Kernel != 2 || Stride != 2 || Padding != 0 || CeilMode) return false;
+        if (!Square || Kernel != 2 || Stride != 2 || Padding != 0 || CeilMode) return false;
         // The kernels read and write through Span<byte>, which holds at most int.MaxValue bytes; an
         // empty tensor goes to libtorch, which reports what is wrong with it.
         if (x.device_type != TorchSharp.DeviceType.CPU || x.dtype != ScalarType.Float32 || x.numel() == 0 || x.numel() > int.MaxValue / sizeof(float)) return false;
