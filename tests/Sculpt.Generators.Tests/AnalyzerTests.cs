@@ -177,6 +177,11 @@ public class AnalyzerTests
             [Forward("B 3 9 9 -> B 3 4 4")]
             public Tensor Forward(Tensor x) => {|SCULPT0002:Pool(x)|};
             """),
+        Model("""
+            [Conv2d(3, 8, 3, Stride = {|SCULPT0006:float.NaN|}, Padding = {|SCULPT0006:1.5|})] private partial Tensor A(Tensor x);
+            [Forward("B 3 H W -> B 8 P Q")]
+            public Tensor Forward(Tensor x) => A(x);
+            """),
         // Parts of a tensor: each part has its own shape; split sizes must add up to the dim.
         Model("""
             [Linear(8, 10)] private partial Tensor A(Tensor x);

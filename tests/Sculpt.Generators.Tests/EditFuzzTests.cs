@@ -107,6 +107,20 @@ public class EditFuzzTests
             [Label(ClassNames = ["setosa", "versicolor", "virginica"])] public string Species { get; init; } = "";
         }
         """)]
+    // Edit 2470 after window settings became objects: Stride = float.NaN compiled, went unreported, and built a stride-0 call that CS0121 could not resolve.
+    [InlineData("""
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [Model]
+        public partial class Volume
+        {
+            [Conv3d(3, 8, 3, Padding = 1, Stride = float.NaN)] private partial Tensor A(Tensor x);
+            [MaxPool2d(2, Padding = 0.5)] private partial Tensor Pool(Tensor x);
+            [Forward("B 3 9 9 9 -> B 8 P Q R")]
+            public Tensor Forward(Tensor x) => A(x);
+        }
+        """)]
     // Edit 1890 after Ops.Chunk: a chunk count of long.MaxValue over a symbolic width made the generator list that many parts.
     [InlineData("""
         using Sculpt;

@@ -420,7 +420,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                 }
                 // The sizes as relations see them: a literal, or a hyperparameter under its declared default.
                 var sizeValues = literals.Select((l, i) => l is { } v ? (v, Format(v)) : defaults[i] is { } d ? ((double)d.Value, $"{d.Name} = {d.Value} with the defaults") : ((double, string)?)null).ToList();
-                LayerOptions(context, method, definition, list, sizeValues);
+                LayerOptions(context, method, definition, attribute, list, sizeValues);
                 SymbolicOptions(context, method, type, config, definition, attribute, list, properties);
                 foreach (var argument in list.Arguments.Where(a => a.NameEquals is not null))
                 {
@@ -527,13 +527,17 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>SCULPT0006 on named settings: strides, paddings and groups that no layer can use.</summary>
-    private static void LayerOptions(SymbolAnalysisContext context, IMethodSymbol method, LayerDefinition definition, AttributeArgumentListSyntax list, IReadOnlyList<(double Value, string Text)?> sizes)
+    private static void LayerOptions(SymbolAnalysisContext context, IMethodSymbol method, LayerDefinition definition, AttributeData attribute, AttributeArgumentListSyntax list, IReadOnlyList<(double Value, string Text)?> sizes)
     {
         foreach (var argument in list.Arguments.Where(a => a.NameEquals is not null))
         {
             string name = argument.NameEquals!.Name.Identifier.ValueText;
             var option = definition.Options.FirstOrDefault(o => o.Name == name);
-            if (option is null || Number(argument.Expression) is not { } value) continue;
+            // A literal as written, else the constant the compiler made of it (float.NaN into an object-typed setting).
+            var constant = attribute.NamedArguments.FirstOrDefault(a => a.Key == name).Value;
+            double? written = Number(argument.Expression)
+                ?? (constant.Kind == TypedConstantKind.Primitive && constant.Value is not bool and not string ? HyperParametersParser.AsDouble(constant.Value) : null);
+            if (option is null || written is not { } value) continue;
             string? requirement = !option.Integer
                 ? option.Fits(value) ? null : option.Requirement
                 : value < option.Minimum || value != System.Math.Floor(value) ? option.Minimum == 0 ? "a non-negative integer" : "a positive integer" : null;

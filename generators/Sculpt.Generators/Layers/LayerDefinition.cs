@@ -199,7 +199,7 @@ internal abstract class LayerDefinition(string kind, IReadOnlyList<LayerArgument
     /// generated code compiling (a literal 0 stride also fits TorchSharp's Padding-enum overload) and its count defined.
     /// </summary>
     protected static LayerOption WindowSettingAtLeastOne(LayerOption option) =>
-        option.Name is "Stride" or "Dilation" or "Groups" && option.Value < 1 && option.HyperParameter is null ? option with { Value = 1 } : option;
+        option.Name is "Stride" or "Dilation" or "Groups" && !(option.Value >= 1) && option.HyperParameter is null ? option with { Value = 1 } : option;
 
     /// <summary>The named settings that may name an integer hyperparameter instead of a literal (the attribute's property is an <c>object</c>).</summary>
     public virtual IReadOnlyList<string> SymbolicOptions => [];

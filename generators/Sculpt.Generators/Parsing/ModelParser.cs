@@ -359,6 +359,9 @@ internal static class ModelParser
         bool bias = !attribute.NamedArguments.Any(a => a.Key == "Bias" && a.Value.Value is false);
         var options = attribute.NamedArguments
             .Where(a => a.Key != "Bias" && a.Value.Kind != TypedConstantKind.Array && a.Value.Value is int or long or bool or double or float)
+            // A whole-number setting given a fraction or NaN (an object-typed Stride = float.NaN) is reported (SCULPT0006) and keeps its default.
+            .Where(a => definition.Options.FirstOrDefault(o => o.Name == a.Key) is not { Integer: true } || a.Value.Value is int or long or bool
+                || a.Value.Value is double or float && System.Convert.ToDouble(a.Value.Value, System.Globalization.CultureInfo.InvariantCulture) is var d && d == System.Math.Floor(d) && !double.IsInfinity(d))
             .Select(a => new LayerOption(a.Key, a.Value.Value is bool flag ? (flag ? 1 : 0) : System.Convert.ToDouble(a.Value.Value, System.Globalization.CultureInfo.InvariantCulture)))
             // A convolution's stride, dilation or groups below 1 is reported (SCULPT0006); 1 in its place keeps
             // the generated code compiling (a literal 0 stride also fits TorchSharp's Padding-enum overload) and
