@@ -328,6 +328,21 @@ public class DatasetAnalyzerTests
             [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
             public partial class T : Trainer<Mlp, {|SCULPT0012:Wide|}, Config>;
             """),
+        // SCULPT0009: a trainer's model returns one prediction (a two-headed model needs a wrapper that picks one).
+        Program("""
+            [Model(typeof(Config))]
+            public partial class Heads
+            {
+                [Linear(4, 3)] private partial Tensor Classify(Tensor x);
+                [Linear(4, 2)] private partial Tensor Locate(Tensor x);
+
+                [Forward("B 4 -> B 3, B 2")]
+                public (Tensor, Tensor) Forward(Tensor x) => (Classify(x), Locate(x));
+            }
+
+            [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+            public partial class {|SCULPT0009:T|} : Trainer<Heads, Iris, Config>;
+            """),
     };
 
     [Theory]
