@@ -107,6 +107,30 @@ public class EditFuzzTests
             [Label(ClassNames = ["setosa", "versicolor", "virginica"])] public string Species { get; init; } = "";
         }
         """)]
+    // Edit 2734 after the trainer's one-result rule: a trainer of a class whose [Model] was misspelt made the rule throw.
+    [InlineData("""
+        using Sculpt;
+        using Sculpt.Data;
+        using Sculpt.Training;
+        using static TorchSharp.torch;
+
+        [HyperParameters]
+        public partial record TinyConfig : TrainingHyperParameters { public int Hidden { get; init; } = 16; }
+
+        public partial class Tiny
+        {
+            [Forward("B 4 -> B 3")]
+            public Tensor Forward(Tensor x) => x;
+        }
+
+        public sealed class TinyData : IDataSource
+        {
+            public DataSplits Load(int seed) => throw new System.NotImplementedException();
+        }
+
+        [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+        public partial class TinyTrainer : Trainer<Tiny, TinyData, TinyConfig>;
+        """)]
     // Edit 2470 after window settings became objects: Stride = float.NaN compiled, went unreported, and built a stride-0 call that CS0121 could not resolve.
     [InlineData("""
         using Sculpt;

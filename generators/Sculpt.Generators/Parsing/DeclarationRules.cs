@@ -182,8 +182,10 @@ internal static class DeclarationRules
         if (type.TypeKind != TypeKind.Class || type.IsGenericType || type.IsAbstract) return $"[Trainer] goes on a non-generic, non-abstract class; '{type.Name}' is not one";
         if (!TypeTargetParser.IsPartialAllTheWay(type)) return $"'{type.Name}' and the types around it must be partial";
         // The trainer feeds one batch and scores one prediction: a model with more inputs or results cannot be its TModel.
-        if (TrainerParser.TrainerBase(type)?.TypeArguments[0] is INamedTypeSymbol model && ModelParser.Forward(model) is ({ } forward, { } text)
-            && SignatureParser.Parse(text, ModelParser.DimNames(ModelParser.ConfigOf(model.GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute)))).Signature is { } signature
+        if (TrainerParser.TrainerBase(type)?.TypeArguments[0] is INamedTypeSymbol model
+            && model.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute) is { } modelAttribute
+            && ModelParser.Forward(model) is ({ } forward, { } text)
+            && SignatureParser.Parse(text, ModelParser.DimNames(ModelParser.ConfigOf(modelAttribute))).Signature is { } signature
             && (signature.Inputs.Count != 1 || signature.Outputs.Count != 1))
         {
             return $"a trainer's model takes one tensor and returns one; '{model.Name}.{forward.Name}' is declared \"{text}\" "
