@@ -26,8 +26,6 @@ internal sealed class Convolution(int spatial) : LayerDefinition(
 
     public override IReadOnlyList<string> PerDimNames => spatial > 1 ? ["KernelSize", "Stride", "Padding", "Dilation"] : [];
 
-    /// <summary>Whether any size or setting is given per dim, so the module is built from tuples.</summary>
-    private static bool PerDim(LayerSpec layer) => layer.Arguments[2].PerDim.Count > 0 || layer.Options.Any(o => o.PerDim.Count > 0);
 
     private Dim[] Kernels(LayerSpec layer) => layer.Arguments[2].PerDim.Count == spatial
         ? layer.Arguments[2].PerDim.Select(Dim.Constant).ToArray()
@@ -36,7 +34,7 @@ internal sealed class Convolution(int spatial) : LayerDefinition(
     /// <summary>A setting as C#: one value, or a tuple of one per dim when the module is built from tuples.</summary>
     private string Setting(LayerSpec layer, string name, string config)
     {
-        if (!PerDim(layer)) return OptionText(layer, name, config);
+        if (!GivenPerDim(layer)) return OptionText(layer, name, config);
         var option = layer.Options.FirstOrDefault(o => o.Name == name);
         var values = option is { PerDim.Count: > 0 }
             ? option.PerDim.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture) + "L")
@@ -84,7 +82,7 @@ internal sealed class Convolution(int spatial) : LayerDefinition(
     {
         string kernel = layer.Arguments[2].PerDim.Count > 0
             ? "(" + string.Join(", ", layer.Arguments[2].PerDim.Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture) + "L")) + ")"
-            : PerDim(layer) ? "(" + string.Join(", ", Enumerable.Repeat("(long)" + SizeText(layer.Arguments[2], config), spatial)) + ")" : SizeText(layer.Arguments[2], config);
+            : GivenPerDim(layer) ? "(" + string.Join(", ", Enumerable.Repeat("(long)" + SizeText(layer.Arguments[2], config), spatial)) + ")" : SizeText(layer.Arguments[2], config);
         string sizes = $"{SizeText(layer.Arguments[0], config)}, {SizeText(layer.Arguments[1], config)}, {kernel}";
         // Positional: a named `padding: 0` would also fit the overload whose padding is an enum.
         string rest = layer.Option("SamePadding") != 0

@@ -210,6 +210,9 @@ internal abstract class LayerDefinition(string kind, IReadOnlyList<LayerArgument
     /// <summary>The arguments and settings that may be given per spatial dim.</summary>
     public virtual IReadOnlyList<string> PerDimNames => [];
 
+    /// <summary>Whether any size or setting of <paramref name="layer"/> is given per dim, so its module is built from per-dim values.</summary>
+    protected static bool GivenPerDim(LayerSpec layer) => layer.Arguments.Any(a => a.PerDim.Count > 0) || layer.Options.Any(o => o.PerDim.Count > 0);
+
     /// <summary>The <c>Eps</c> setting every norm has, with PyTorch's default.</summary>
     protected static LayerOptionDefinition EpsOption(double value = 1e-5) => new("Eps", value, 0, Integer: false, Positive: true);
 

@@ -22,7 +22,6 @@ internal sealed class Pooling(string kind, int spatial, bool sculptModule) : Lay
 
     public override IReadOnlyList<string> PerDimNames => spatial > 1 ? ["KernelSize", "Stride", "Padding"] : [];
 
-    private static bool PerDim(LayerSpec layer) => layer.Arguments[0].PerDim.Count > 0 || layer.Options.Any(o => o.PerDim.Count > 0);
 
     /// <summary>Window, stride (0: the window) and padding per pooled dim, as constants where known; a window from a hyperparameter is 0.</summary>
     private (long[] Kernels, long[] Strides, long[] Paddings) PerDimSettings(LayerSpec layer)
@@ -64,7 +63,7 @@ internal sealed class Pooling(string kind, int spatial, bool sculptModule) : Lay
     public override string Construction(LayerSpec layer, string config)
     {
         string kernel = SizeText(layer.Arguments[0], config), ceil = Flag(layer, "CeilMode");
-        if (PerDim(layer))
+        if (GivenPerDim(layer))
         {
             var (kernels, strides, paddings) = PerDimSettings(layer);
             return sculptModule
@@ -82,7 +81,7 @@ internal sealed class Pooling(string kind, int spatial, bool sculptModule) : Lay
 
     public override string Describe(LayerSpec layer, string count)
     {
-        if (PerDim(layer))
+        if (GivenPerDim(layer))
         {
             var (kernels, strides, paddings) = PerDimSettings(layer);
             string axes = string.Join(", ", SpatialNames(spatial)), moved = string.Join(", ", SpatialNames(spatial).Select(n => n + "'"));

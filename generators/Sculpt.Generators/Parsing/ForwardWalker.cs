@@ -379,15 +379,8 @@ internal sealed class ForwardWalker
         };
     }
 
-    private Dim Assumed(Dim dim) => dim.Kind switch
-    {
-        DimKind.HyperParameter => _equal.TryGetValue(dim.Name, out var same) ? Dim.HyperParameter(same, (_dimNames as HyperParameterSizes)?.Default(same)) : dim,
-        DimKind.Product => Dim.Product(dim.Factors.Select(Assumed)),
-        DimKind.Sum => Dim.Sum(dim.Factors.Select(Assumed)),
-        DimKind.Quotient => Dim.Quotient(Assumed(dim.Factors[0]), Assumed(dim.Factors[1])) ?? Dim.Unknown,
-        DimKind.Window => Dim.Windowed(Assumed(dim.Factors[0]), dim.Window[0], dim.Window[1]),
-        _ => dim,
-    };
+    private Dim Assumed(Dim dim) => dim.Rewrite(d =>
+        d.Kind == DimKind.HyperParameter && _equal.TryGetValue(d.Name, out var same) ? Dim.HyperParameter(same, (_dimNames as HyperParameterSizes)?.Default(same)) : d);
 
     /// <summary>
     /// SCULPT0020 when the two arms of a choice leave <paramref name="name"/> with shapes that certainly
@@ -528,15 +521,8 @@ internal sealed class ForwardWalker
                     assigned[member.Identifier.ValueText] = SizeOf(value, configName, arguments);
             }
         }
-        Dim Replace(Dim dim) => dim.Kind switch
-        {
-            DimKind.HyperParameter => assigned.TryGetValue(dim.Name, out var size) ? size : read && names.Default(dim.Name) is { } fallback ? Dim.Constant(fallback) : Dim.Unknown,
-            DimKind.Product => Dim.Product(dim.Factors.Select(Replace)),
-            DimKind.Sum => Dim.Sum(dim.Factors.Select(Replace)),
-            DimKind.Quotient => Dim.Quotient(Replace(dim.Factors[0]), Replace(dim.Factors[1])) ?? Dim.Unknown,
-            DimKind.Window => Dim.Windowed(Replace(dim.Factors[0]), dim.Window[0], dim.Window[1]),
-            _ => dim,
-        };
+        Dim Replace(Dim dim) => dim.Rewrite(d => d.Kind != DimKind.HyperParameter ? d
+            : assigned.TryGetValue(d.Name, out var size) ? size : read && names.Default(d.Name) is { } fallback ? Dim.Constant(fallback) : Dim.Unknown);
         return new BlockInstance(names, Replace);
     }
 

@@ -97,6 +97,19 @@ internal sealed record Dim(DimKind Kind, long Value, string Name, EquatableArray
     /// <c>2p - d(k-1) - 1</c>); a constant when the length is one, the length itself when the window
     /// keeps it (stride 1, offset -1), else the expression, so sizes stay comparable.
     /// </summary>
+    /// <summary>
+    /// This dim with each plain one (a symbol, a hyperparameter, ...) replaced by what <paramref name="leaf"/> gives, and
+    /// arithmetic rebuilt around the replacements: a block's <c>H/2</c> under a binding of H, a hyperparameter under an instance's size.
+    /// </summary>
+    public Dim Rewrite(System.Func<Dim, Dim> leaf) => Kind switch
+    {
+        DimKind.Product => Product(Factors.Select(f => f.Rewrite(leaf))),
+        DimKind.Sum => Sum(Factors.Select(f => f.Rewrite(leaf))),
+        DimKind.Quotient => Quotient(Factors[0].Rewrite(leaf), Factors[1].Rewrite(leaf)) ?? Unknown,
+        DimKind.Window => Windowed(Factors[0].Rewrite(leaf), Window[0], Window[1]),
+        _ => leaf(this),
+    };
+
     public static Dim Windowed(Dim length, long offset, long stride)
     {
         if (length.Kind == DimKind.Constant) return Constant((length.Value + offset) / stride + 1);

@@ -73,13 +73,6 @@ internal sealed class Unifier
     }
 
     /// <summary>A dim with its bound symbols replaced, inside arithmetic too: a block's <c>H/2</c> is half the H it was given.</summary>
-    private Dim Bound(Dim dim) => dim.Kind switch
-    {
-        DimKind.Symbol => _symbols.TryGetValue(dim.Name, out var bound) ? bound : dim,
-        DimKind.Product => Dim.Product(dim.Factors.Select(Bound)),
-        DimKind.Sum => Dim.Sum(dim.Factors.Select(Bound)),
-        DimKind.Quotient => Dim.Quotient(Bound(dim.Factors[0]), Bound(dim.Factors[1])) ?? Dim.Unknown,
-        DimKind.Window => Dim.Windowed(Bound(dim.Factors[0]), dim.Window[0], dim.Window[1]),
-        _ => dim,
-    };
+    private Dim Bound(Dim dim) =>
+        dim.Rewrite(d => d.Kind == DimKind.Symbol && _symbols.TryGetValue(d.Name, out var bound) ? bound : d);
 }
