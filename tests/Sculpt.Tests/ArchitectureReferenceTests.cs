@@ -3,9 +3,9 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Sculpt.Checkpoints;
+using Sculpt.Testing;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
@@ -38,9 +38,9 @@ public class ArchitectureReferenceTests(TorchvisionReferences references) : ICla
     }
 
     /// <summary>Code lines of a model's region in TorchvisionModels.cs: not blank, not a comment, not the region markers.</summary>
-    private static int SculptLines(string region, [CallerFilePath] string here = "")
+    private static int SculptLines(string region)
     {
-        var lines = File.ReadAllLines(Path.Combine(Path.GetDirectoryName(here)!, "TorchvisionModels.cs"))
+        var lines = File.ReadAllLines(RepositoryPaths.Combine("tests", "Sculpt.Tests", "TorchvisionModels.cs"))
             .SkipWhile(l => l.Trim() != "#region " + region).Skip(1).TakeWhile(l => l.Trim() != "#endregion");
         return lines.Select(l => l.Trim()).Count(l => l.Length > 0 && !l.StartsWith("//", StringComparison.Ordinal));
     }
