@@ -65,6 +65,35 @@ public class InferredShapeTests
         Assert.Contains(summary.Rows, r => ModelSummary.Symbolic(r).Contains("H/2/2", StringComparison.Ordinal) || ModelSummary.Symbolic(r).Contains("(H/2)/2", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(3, 2, 1, 1, 2, 4, 37, 29)]
+    [InlineData(5, 1, 2, 2, 3, 2, 40, 33)]
+    [InlineData(4, 3, 0, 1, 2, 3, 64, 50)]
+    public void Windows_set_by_hyperparameters_are_sized_and_counted_for_any_config(int kernel, int stride, int padding, int dilation, int pool, int patch, int height, int width)
+    {
+        var config = new WindowSettings { Kernel = kernel, Stride = stride, Padding = padding, Dilation = dilation, Pool = pool, Patch = patch };
+        using var model = new ConfiguredWindows(config);
+        var produced = new Dictionary<string, long[]>();
+        foreach (var (child, module) in model.named_children())
+        {
+            ((nn.Module<Tensor, Tensor>)module).register_forward_hook((_, _, output) => { produced[child] = output.shape; return output; });
+        }
+        using (no_grad()) model.call(randn(2, 3, height, width)).Dispose();
+
+        var summary = model.Summary(("B", 2), ("H", height), ("W", width));
+        foreach (var row in summary.Rows)
+        {
+            Assert.Equal("[" + string.Join(", ", produced[row.Name]) + "]", summary.Concrete(row));
+        }
+        // The symbols stay readable: the patch split is H/Patch-like, the convolution the window's own formula.
+        Assert.Equal("[B, 8, (H+2*Padding-Dilation*(Kernel-1)-1)/Stride+1, (W+2*Padding-Dilation*(Kernel-1)-1)/Stride+1]", ModelSummary.Symbolic(summary.Rows[0]));
+        var conv = produced["Conv"];
+        Assert.Equal(conv.Aggregate(1L, (a, b) => a * b) * 3 * kernel * kernel, summary.Rows[0].MultiplyAdds);
+        var patches = produced["Patchify"];
+        Assert.Equal(patches.Aggregate(1L, (a, b) => a * b) * 8 * patch * patch, summary.Rows[2].MultiplyAdds);
+        Assert.Equal(summary.Rows.Sum(r => r.MultiplyAdds), summary.TotalMultiplyAdds);
+    }
+
     private static (nn.Module Model, Tensor[] Inputs, (string, long)[] Sizes) Build(string name) => name switch
     {
         "LeNet5" => (new LeNet5(), [randn(2, 1, 32, 32)], [("B", 2)]),
@@ -74,4 +103,27 @@ public class InferredShapeTests
         "Gpt2" => (new Gpt2(new Gpt2Config { Vocabulary = 40, Context = 16, Dim = 24, Heads = 4, Layers = 2, Mlp = 48 }), [randint(0, 40, new long[] { 2, 10 })], [("B", 2), ("T", 10)]),
         _ => (new Vgg16(), [randn(1, 3, 32, 32)], [("B", 1), ("H", 32), ("W", 32)]),
     };
+}
+
+/// <summary>Every window setting from a hyperparameter: the summary sizes them from the config it is given.</summary>
+[HyperParameters]
+public partial record WindowSettings
+{
+    public int Kernel { get; init; } = 3;
+    public int Stride { get; init; } = 2;
+    public int Padding { get; init; } = 1;
+    public int Dilation { get; init; } = 1;
+    public int Pool { get; init; } = 2;
+    public int Patch { get; init; } = 4;
+}
+
+[Model(typeof(WindowSettings))]
+public partial class ConfiguredWindows
+{
+    [Conv2d(3, 8, "Kernel", Stride = "Stride", Padding = "Padding", Dilation = "Dilation")] private partial Tensor Conv(Tensor x);
+    [MaxPool2d("Pool")] private partial Tensor Pool(Tensor x);
+    [Conv2d(8, 16, "Patch", Stride = "Patch")] private partial Tensor Patchify(Tensor x);
+
+    [Forward("B 3 H W -> B 16 P Q")]
+    public Tensor Forward(Tensor x) => Patchify(Pool(Conv(x)));
 }

@@ -466,6 +466,9 @@ internal static class ModelEmitter
         DimKind.Variadic => $"{SymbolicDim}.Of({SourceWriter.Quote("*" + dim.Name)})",
         DimKind.Product => $"{SymbolicDim}.Product({string.Join(", ", dim.Factors.Select(f => DimExpression(f, hasConfig)))})",
         DimKind.Window => $"{SymbolicDim}.Window({DimExpression(dim.Factors[0], hasConfig)}, {dim.Window[0]}, {dim.Window[1]}, {SourceWriter.Quote(dim.Text)})",
+        // The window's offset and stride from this config's settings.
+        DimKind.ConfiguredWindow when hasConfig && dim.Factors.Skip(1).All(ShapeComparison.ConfigDecided) =>
+            $"{SymbolicDim}.Window({DimExpression(dim.Factors[0], hasConfig)}, 2L * {Size(dim.Factors[3], "config")} - {Size(dim.Factors[4], "config")} * ({Size(dim.Factors[1], "config")} - 1L) - 1L, {Size(dim.Factors[2], "config")}, {SourceWriter.Quote(dim.Text)})",
         DimKind.Sum => $"{SymbolicDim}.Sum({string.Join(", ", dim.Factors.Select(f => DimExpression(f, hasConfig)))})",
         DimKind.Quotient => $"{SymbolicDim}.Quotient({DimExpression(dim.Factors[0], hasConfig)}, {DimExpression(dim.Factors[1], hasConfig)})",
         _ => $"{SymbolicDim}.Unknown",

@@ -51,10 +51,7 @@ internal sealed class Convolution(int spatial) : LayerDefinition(
         var channels = (spatial + 1, SizeDim(layer.Arguments[1]));
         // "same" keeps every spatial dim (PyTorch allows it with stride 1 only; the analyzer reports other strides).
         if (layer.Option("SamePadding") != 0) return RuleResult.Of(ReplaceFromEnd(input, channels));
-        // A window setting from a hyperparameter leaves the spatial sizes to run time; the channels stay checked.
-        if (layer.IsSymbolic("Stride") || layer.IsSymbolic("Padding") || layer.IsSymbolic("Dilation"))
-            return RuleResult.Of(ReplaceFromEnd(input, [channels, .. Enumerable.Range(1, spatial).Select(i => (i, Dim.Unknown))]));
-        return Windows(input, spatial, Kernels(layer), layer.OptionPerDim("Stride", spatial), layer.OptionPerDim("Padding", spatial), layer.OptionPerDim("Dilation", spatial), channels);
+        return Windows(input, spatial, Kernels(layer), SettingDims(layer, "Stride", spatial), SettingDims(layer, "Padding", spatial), SettingDims(layer, "Dilation", spatial), channels);
     }
 
     public override IEnumerable<ParameterTerm> Parameters(LayerSpec layer)

@@ -218,19 +218,15 @@ internal abstract class LayerDefinition(string kind, IReadOnlyList<LayerArgument
 
     protected static ParameterTerm Term(params LayerArgument[] factors) => new(1, factors);
 
-    /// <summary>
-    /// The last <paramref name="spatial"/> dims slid over by a window (<c>(n + 2p - d(k-1) - 1) / s + 1</c>,
-    /// exact for constants, the expression over a symbol or hyperparameter), plus any other replaced dims.
-    /// </summary>
     /// <summary>The symbols of a layer's spatial dims: <c>L</c>; <c>H, W</c>; <c>D, H, W</c>.</summary>
     protected static string[] SpatialNames(int spatial) => spatial switch { 1 => ["L"], 2 => ["H", "W"], _ => ["D", "H", "W"] };
 
-    protected static RuleResult Windows(Shape input, int spatial, Dim kernel, long stride, long padding, long dilation, params (int FromEnd, Dim Dim)[] others) =>
-        Windows(input, spatial, Enumerable.Repeat(kernel, spatial).ToArray(), Enumerable.Repeat(stride, spatial).ToArray(),
-            Enumerable.Repeat(padding, spatial).ToArray(), Enumerable.Repeat(dilation, spatial).ToArray(), others);
-
-    /// <summary>Windows with a kernel, stride, padding and dilation of their own per spatial dim (a 1x7 convolution).</summary>
-    protected static RuleResult Windows(Shape input, int spatial, Dim[] kernels, long[] strides, long[] paddings, long[] dilations, params (int FromEnd, Dim Dim)[] others)
+    /// <summary>
+    /// The last <paramref name="spatial"/> dims slid over by a window with a kernel, stride, padding and dilation per dim
+    /// (<c>(n + 2p - d(k-1) - 1) / s + 1</c>, exact for constants, the expression over a symbol or hyperparameter), plus
+    /// any other replaced dims.
+    /// </summary>
+    protected static RuleResult Windows(Shape input, int spatial, Dim[] kernels, Dim[] strides, Dim[] paddings, Dim[] dilations, params (int FromEnd, Dim Dim)[] others)
     {
         var replacements = others.ToList();
         string[] names = spatial switch { 3 => ["depth", "height", "width"], 2 => ["height", "width"], _ => ["length"] };
@@ -239,24 +235,22 @@ internal abstract class LayerDefinition(string kind, IReadOnlyList<LayerArgument
         for (int i = 0; i < spatial; i++)
         {
             int fromEnd = spatial - i;
-            var (dim, problem) = Window(input.Dims[input.Rank - fromEnd], kernels[i], strides[i], paddings[i], dilations[i], names[i], window);
-            if (problem is not null) return RuleResult.Fail(problem);
-            replacements.Add((fromEnd, dim));
+            var length = input.Dims[input.Rank - fromEnd];
+            if (length.Kind == DimKind.Constant && kernels[i].Kind == DimKind.Constant && paddings[i].Kind == DimKind.Constant && dilations[i].Kind == DimKind.Constant
+                && length.Value + 2 * paddings[i].Value - dilations[i].Value * (kernels[i].Value - 1) - 1 < 0)
+            {
+                return RuleResult.Fail($"a {window} window over a {names[i]} of {length.Value} (padding {paddings[i].Value}) leaves nothing");
+            }
+            replacements.Add((fromEnd, Dim.Windowed(length, kernels[i], strides[i], paddings[i], dilations[i])));
         }
         return RuleResult.Of(ReplaceFromEnd(input, replacements.ToArray()));
     }
 
-    private static (Dim Dim, string? Problem) Window(Dim length, Dim kernel, long stride, long padding, long dilation, string what, string window)
-    {
-        if (kernel.Kind != DimKind.Constant || stride < 1) return (Dim.Unknown, null);
-        long k = kernel.Value;
-        long offset = 2 * padding - dilation * (k - 1) - 1;
-        if (length.Kind == DimKind.Constant && length.Value + offset < 0)
-        {
-            return (Dim.Unknown, $"a {window} window over a {what} of {length.Value} (padding {padding}) leaves nothing");
-        }
-        return (Dim.Windowed(length, offset, stride), null);
-    }
+    /// <summary>A window setting per spatial dim as dims: literals as given (per dim or one for all), a hyperparameter as itself.</summary>
+    protected static Dim[] SettingDims(LayerSpec layer, string name, int spatial) =>
+        layer.Options.FirstOrDefault(o => o.Name == name) is { HyperParameter: { } hyperParameter } option
+            ? Enumerable.Repeat(Dim.HyperParameter(hyperParameter, option.Default), spatial).ToArray()
+            : layer.OptionPerDim(name, spatial).Select(Dim.Constant).ToArray();
 }
 
 /// <summary>A product of a constant and layer arguments, divided by <see cref="Divisor"/>: one term of a parameter count.</summary>

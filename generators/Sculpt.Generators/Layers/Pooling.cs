@@ -41,15 +41,17 @@ internal sealed class Pooling(string kind, int spatial, bool sculptModule) : Lay
     {
         if (input.Rank < spatial) return RuleResult.Unknown;
         var (kernels, strides, paddings) = PerDimSettings(layer);
-        if (strides.Any(s => s == 0)) return RuleResult.Of(ReplaceFromEnd(input, Enumerable.Range(1, spatial).Select(i => (i, Dim.Unknown)).ToArray()));
-        var floor = Windows(input, spatial, kernels.Select(Dim.Constant).ToArray(), strides, paddings, Enumerable.Repeat(1L, spatial).ToArray());
+        // A window from a hyperparameter is a dim of its own, and so is the stride it defaults to.
+        var kernelDims = kernels.Select(k => k == 0 ? SizeDim(layer.Arguments[0]) : Dim.Constant(k)).ToArray();
+        var strideDims = strides.Select((s, i) => s == 0 ? kernelDims[i] : Dim.Constant(s)).ToArray();
+        var floor = Windows(input, spatial, kernelDims, strideDims, paddings.Select(Dim.Constant).ToArray(), Enumerable.Repeat(Dim.Constant(1), spatial).ToArray());
         if (layer.Option("CeilMode") == 0 || floor.Output is null) return floor;
         // Ceil mode: exact for a known length, unknown otherwise (it differs from the floor only for some lengths).
         var dims = Enumerable.Range(0, spatial).Select(i =>
         {
             int fromEnd = spatial - i;
             var length = input.Dims[input.Rank - fromEnd];
-            if (length.Kind != DimKind.Constant) return (fromEnd, Dim.Unknown);
+            if (length.Kind != DimKind.Constant || kernels[i] == 0) return (fromEnd, Dim.Unknown);
             long span = length.Value + 2 * paddings[i] - kernels[i];
             long count = (span + strides[i] - 1) / strides[i] + 1;
             if ((count - 1) * strides[i] >= length.Value + paddings[i]) count--;

@@ -138,6 +138,9 @@ internal sealed record LayerOption(string Name, double Value)
 {
     public string? HyperParameter { get; init; }
 
+    /// <summary>The named hyperparameter's declared default, where the analyzer knows it (see <c>HyperParameterSizes</c>).</summary>
+    public long? Default { get; init; }
+
     /// <summary>A setting given per spatial dim (<c>Padding = new[] { 0, 3 }</c>); empty for one value for all.</summary>
     public EquatableArray<long> PerDim { get; init; } = EquatableArray<long>.Empty;
 }

@@ -521,9 +521,22 @@ internal sealed class ForwardWalker
                     assigned[member.Identifier.ValueText] = SizeOf(value, configName, arguments);
             }
         }
-        Dim Replace(Dim dim) => dim.Rewrite(d => d.Kind != DimKind.HyperParameter ? d
-            : assigned.TryGetValue(d.Name, out var size) ? size : read && names.Default(d.Name) is { } fallback ? Dim.Constant(fallback) : Dim.Unknown);
-        return new BlockInstance(names, Replace);
+        // A computed size (Padding => (Kernel - 1) / 2) follows from this instance's sizes, never from the record's defaults.
+        var expanding = new HashSet<string>();
+        Dim Leaf(Dim d)
+        {
+            if (d.Kind != DimKind.HyperParameter) return d;
+            if (assigned.TryGetValue(d.Name, out var size)) return size;
+            if (names.IsComputed(d.Name))
+            {
+                if (names.ComputedDim(d.Name) is not { } computed || !expanding.Add(d.Name)) return Dim.Unknown;
+                var sized = computed.Rewrite(Leaf);
+                expanding.Remove(d.Name);
+                return sized;
+            }
+            return read && names.Default(d.Name) is { } fallback ? Dim.Constant(fallback) : Dim.Unknown;
+        }
+        return new BlockInstance(names, dim => dim.Rewrite(Leaf));
     }
 
     /// <summary>What a method returns when it is one expression: its expression body or its single <c>return</c>.</summary>

@@ -21,6 +21,9 @@ internal sealed class HyperParameterSizes : HashSet<string>
 
     private readonly HashSet<string> _computed = new();
 
+    /// <summary>A computed size's expression as written (<c>(Kernel - 1) / 2</c>), where it is one expression.</summary>
+    private readonly Dictionary<string, string> _expressions = new();
+
     public static HyperParameterSizes Of(INamedTypeSymbol? config, bool withDefaults)
     {
         var sizes = new HyperParameterSizes();
@@ -36,6 +39,7 @@ internal sealed class HyperParameterSizes : HashSet<string>
         {
             sizes.Add(property.Name);
             sizes._computed.Add(property.Name);
+            if (ComputedExpression(property) is { } expression) sizes._expressions[property.Name] = expression.ToString();
         }
         if (withDefaults)
         {
@@ -58,7 +62,13 @@ internal sealed class HyperParameterSizes : HashSet<string>
     /// <summary>Whether <paramref name="name"/> is computed from the other hyperparameters (it has no flag).</summary>
     public bool IsComputed(string name) => _computed.Contains(name);
 
-    /// <summary><paramref name="layer"/> with its hyperparameter sizes carrying their defaults, and its size expressions read.</summary>
+    /// <summary>
+    /// What a computed size stands for over the other sizes (<c>Padding =&gt; (Kernel - 1) / 2</c>), so a block instance can
+    /// work it out from its own sizes; null when it is not arithmetic of sizes (a condition, a call).
+    /// </summary>
+    public Dim? ComputedDim(string name) => _expressions.TryGetValue(name, out var text) ? Expression(text) : null;
+
+    /// <summary><paramref name="layer"/> with its hyperparameter sizes and settings carrying their defaults, and its size expressions read.</summary>
     public LayerSpec WithDefaults(LayerSpec layer) =>
         layer with
         {
@@ -66,6 +76,7 @@ internal sealed class HyperParameterSizes : HashSet<string>
                 : SizeExpression.IsExpression(a.HyperParameter!) ? (Expression(a.HyperParameter!) is { } size ? a with { Size = size } : a)
                 : Default(a.HyperParameter!) is { } value ? a with { Default = value }
                 : a).ToEquatableArray(),
+            Options = layer.Options.Select(o => o.HyperParameter is { } name && Default(name) is { } value ? o with { Default = value } : o).ToEquatableArray(),
         };
 
     /// <summary>
@@ -76,16 +87,15 @@ internal sealed class HyperParameterSizes : HashSet<string>
         SizeExpression.Parse(text, name => Contains(name) ? Dim.HyperParameter(name, Default(name)) : null).Dim;
 
     /// <summary>The value of <c>=&gt; Dim * 4</c> (literals and other sizes under + - * /, exact division only), or null.</summary>
-    private static long? ComputedDefault(IPropertySymbol property, IReadOnlyDictionary<string, long> known)
+    private static long? ComputedDefault(IPropertySymbol property, IReadOnlyDictionary<string, long> known) =>
+        ComputedExpression(property) is { } expression ? Evaluate(expression, known) : null;
+
+    private static ExpressionSyntax? ComputedExpression(IPropertySymbol property) => property.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() switch
     {
-        var expression = property.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() switch
-        {
-            PropertyDeclarationSyntax { ExpressionBody.Expression: var arrow } => arrow,
-            PropertyDeclarationSyntax { AccessorList.Accessors: [{ ExpressionBody.Expression: var getter }] } => getter,
-            _ => null,
-        };
-        return expression is null ? null : Evaluate(expression, known);
-    }
+        PropertyDeclarationSyntax { ExpressionBody.Expression: var arrow } => arrow,
+        PropertyDeclarationSyntax { AccessorList.Accessors: [{ ExpressionBody.Expression: var getter }] } => getter,
+        _ => null,
+    };
 
     private static long? Evaluate(ExpressionSyntax expression, IReadOnlyDictionary<string, long> known)
     {

@@ -28,6 +28,13 @@ internal enum DimKind
     /// </summary>
     Window,
 
+    /// <summary>
+    /// A sliding window whose kernel, stride, padding or dilation is a hyperparameter (a block's <c>Stride</c>):
+    /// <see cref="Dim.Factors"/> = [length, kernel, stride, padding, dilation], the output <c>(n + 2p - d(k-1) - 1) / s + 1</c>.
+    /// Once every setting is a literal (a block instance's sizes) it becomes a <see cref="Window"/>.
+    /// </summary>
+    ConfiguredWindow,
+
     /// <summary>The sum of <see cref="Dim.Factors"/> (<c>Hidden+Extra</c>, from a size expression or a concatenation).</summary>
     Sum,
 
@@ -57,6 +64,8 @@ internal sealed record Dim(DimKind Kind, long Value, string Name, EquatableArray
         DimKind.HyperParameter when Value > 0 => Value,
         DimKind.Product => Factors.Aggregate((long?)1, (product, factor) => product is { } p && factor.WithDefaults is { } f ? Multiply(p, f) : null),
         DimKind.Window => Factors[0].WithDefaults is { } n && n + Window[0] >= 0 ? (n + Window[0]) / Window[1] + 1 : null,
+        DimKind.ConfiguredWindow => Factors.Select(f => f.WithDefaults).ToList() is [{ } n, { } k, { } s and > 0, { } p, { } d]
+            && n + 2 * p - d * (k - 1) - 1 >= 0 ? (n + 2 * p - d * (k - 1) - 1) / s + 1 : null,
         DimKind.Sum => Factors.Aggregate((long?)0, (sum, term) => sum is { } s && term.WithDefaults is { } t ? Add(s, t) : null),
         DimKind.Quotient => Factors[0].WithDefaults is { } n && Factors[1].WithDefaults is { } d and > 0 ? n / d : null,
         _ => null,
@@ -107,8 +116,55 @@ internal sealed record Dim(DimKind Kind, long Value, string Name, EquatableArray
         DimKind.Sum => Sum(Factors.Select(f => f.Rewrite(leaf))),
         DimKind.Quotient => Quotient(Factors[0].Rewrite(leaf), Factors[1].Rewrite(leaf)) ?? Unknown,
         DimKind.Window => Windowed(Factors[0].Rewrite(leaf), Window[0], Window[1]),
+        DimKind.ConfiguredWindow => Windowed(Factors[0].Rewrite(leaf), Factors[1].Rewrite(leaf), Factors[2].Rewrite(leaf), Factors[3].Rewrite(leaf), Factors[4].Rewrite(leaf)),
         _ => leaf(this),
     };
+
+    /// <summary>
+    /// A window whose settings are dims: the literal <see cref="Window"/> when they are all constants, the length split into
+    /// whole windows (<c>H/Patch</c>) when the kernel is the stride with no padding or dilation, else a <see cref="DimKind.ConfiguredWindow"/>.
+    /// </summary>
+    public static Dim Windowed(Dim length, Dim kernel, Dim stride, Dim padding, Dim dilation)
+    {
+        Dim[] settings = [kernel, stride, padding, dilation];
+        if (settings.All(d => d.Kind == DimKind.Constant))
+        {
+            if (stride.Value < 1) return Unknown;
+            long offset = 2 * padding.Value - dilation.Value * (kernel.Value - 1) - 1;
+            return length.Kind == DimKind.Constant && length.Value + offset < 0 ? Unknown : Windowed(length, offset, stride.Value);
+        }
+        if (settings.Prepend(length).Any(d => d.Kind is DimKind.Unknown or DimKind.Variadic)) return Unknown;
+        if (kernel == stride && padding is { Kind: DimKind.Constant, Value: 0 } && dilation is { Kind: DimKind.Constant, Value: 1 }) return Quotient(length, stride) ?? Unknown;
+        return new Dim(DimKind.ConfiguredWindow, 0, "", new[] { length, kernel, stride, padding, dilation }.ToEquatableArray());
+    }
+
+    /// <summary><c>(H+2*Padding-Kernel)/Stride+1</c>: the window's numerator with literal parts folded, over the stride.</summary>
+    private static string ConfiguredWindowText(EquatableArray<Dim> factors)
+    {
+        var (length, kernel, stride, padding, dilation) = (factors[0], factors[1], factors[2], factors[3], factors[4]);
+        static string Operand(Dim d) => d.Kind is DimKind.Constant or DimKind.Symbol or DimKind.HyperParameter ? d.Text : "(" + d.Text + ")";
+        var terms = new List<string> { Operand(length) };
+        long constant = -1;
+        if (padding.Kind == DimKind.Constant) constant += 2 * padding.Value;
+        else terms.Add("+2*" + Operand(padding));
+        // d(k-1): with a literal dilation d, -d*K + d; with a literal kernel k, -(k-1)*D.
+        if (dilation.Kind == DimKind.Constant && kernel.Kind == DimKind.Constant) constant -= dilation.Value * (kernel.Value - 1);
+        else if (dilation.Kind == DimKind.Constant)
+        {
+            terms.Add("-" + (dilation.Value == 1 ? "" : dilation.Value.ToString(CultureInfo.InvariantCulture) + "*") + Operand(kernel));
+            constant += dilation.Value;
+        }
+        else if (kernel.Kind == DimKind.Constant)
+        {
+            if (kernel.Value != 1) terms.Add("-" + (kernel.Value == 2 ? "" : (kernel.Value - 1).ToString(CultureInfo.InvariantCulture) + "*") + Operand(dilation));
+        }
+        else terms.Add($"-{Operand(dilation)}*({Operand(kernel)}-1)");
+        bool unit = stride is { Kind: DimKind.Constant, Value: 1 };
+        if (unit) constant += 1;
+        if (constant != 0) terms.Add((constant > 0 ? "+" : "") + constant.ToString(CultureInfo.InvariantCulture));
+        string numerator = string.Concat(terms);
+        return unit ? numerator : $"({numerator})/{Operand(stride)}+1";
+    }
 
     public static Dim Windowed(Dim length, long offset, long stride)
     {
@@ -181,8 +237,9 @@ internal sealed record Dim(DimKind Kind, long Value, string Name, EquatableArray
         DimKind.Constant => Value.ToString(CultureInfo.InvariantCulture),
         DimKind.Symbol or DimKind.HyperParameter => Name,
         DimKind.Variadic => "*" + Name,
-        DimKind.Product => string.Join("*", Factors.Select(f => f.Kind is DimKind.Window or DimKind.Sum or DimKind.Quotient ? "(" + f.Text + ")" : f.Text)),
+        DimKind.Product => string.Join("*", Factors.Select(f => f.Kind is DimKind.Window or DimKind.ConfiguredWindow or DimKind.Sum or DimKind.Quotient ? "(" + f.Text + ")" : f.Text)),
         DimKind.Window => WindowText(Factors[0].Text, Window[0], Window[1]),
+        DimKind.ConfiguredWindow => ConfiguredWindowText(Factors),
         DimKind.Sum => string.Join("+", Factors.Select(f => f.Text)),
         DimKind.Quotient => string.Join("/", Factors.Select(f => f.Kind is DimKind.Constant or DimKind.Symbol or DimKind.HyperParameter ? f.Text : "(" + f.Text + ")")),
         _ => "?",

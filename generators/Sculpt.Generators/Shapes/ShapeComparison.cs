@@ -65,7 +65,7 @@ internal static class ShapeComparison
     public static bool ConfigDecided(Dim dim) => dim.Kind switch
     {
         DimKind.Constant or DimKind.HyperParameter => true,
-        DimKind.Product or DimKind.Sum or DimKind.Quotient => dim.Factors.All(ConfigDecided),
+        DimKind.Product or DimKind.Sum or DimKind.Quotient or DimKind.ConfiguredWindow => dim.Factors.All(ConfigDecided),
         DimKind.Window => ConfigDecided(dim.Factors[0]),
         _ => false,
     };

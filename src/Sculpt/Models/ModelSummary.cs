@@ -67,7 +67,8 @@ public sealed class SymbolicDim
         if (_factors.Length == 0) return null;
         if (_window is { } window)
         {
-            return _factors[0].Resolve(sizes) is { } length && length + window.Offset >= 0 ? (length + window.Offset) / window.Stride + 1 : null;
+            // A stride below 1 comes only from a config the shape checks refuse; it has no size.
+            return _factors[0].Resolve(sizes) is { } length && length + window.Offset >= 0 && window.Stride >= 1 ? (length + window.Offset) / window.Stride + 1 : null;
         }
         if (_quotient)
         {
