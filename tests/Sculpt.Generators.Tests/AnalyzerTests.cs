@@ -1435,6 +1435,59 @@ public class AnalyzerTests
             public Tensor Forward(Tensor x) => Ops.Concat(1, {|SCULPT0001:Ops.ExpandBatch(ClassToken, x)|}, x);
             """),
 
+        // A window whose stride and padding are hyperparameters is sized with their defaults: 8x8 in, 4x4 out, not 3x3.
+        Model("""
+            [Conv2d(3, "Width", "Kernel", Stride = "Stride", Padding = "Padding")] private partial Tensor Conv(Tensor x);
+            [Linear("Width * 9", 10)] private partial Tensor Classify(Tensor x);
+            [Forward("B 3 8 8 -> B 10")]
+            public Tensor Forward(Tensor x) => Classify({|SCULPT0001:Ops.Flatten(Conv(x))|});
+            """, "    public int Kernel { get; init; } = 3;\n    public int Stride { get; init; } = 2;\n    public int Padding { get; init; } = 1;"),
+        // A list of stages is followed stage by stage: the last one leaves 24 channels where the head takes 16.
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [HyperParameters]
+        public partial record NetConfig
+        {
+            public int Width { get; init; } = 16;
+        }
+
+        [HyperParameters]
+        public partial record BlockSizes
+        {
+            public int In { get; init; } = 8;
+            public int Out { get; init; } = 8;
+        }
+
+        [Model(typeof(BlockSizes))]
+        public partial class Block
+        {
+            [Linear("In", "Out")] private partial Tensor Mix(Tensor x);
+            [Forward("B In -> B Out")]
+            public Tensor Forward(Tensor x) => Ops.Relu(Mix(x));
+        }
+
+        [Model(typeof(NetConfig))]
+        public partial class Net
+        {
+            [Submodel(nameof(Keep), Repeat = 2)] private partial TorchSharp.Modules.ModuleList<Block> Stage1 { get; }
+            [Submodel(nameof(Widen), Repeat = 2)] private partial TorchSharp.Modules.ModuleList<Block> Stage2 { get; }
+            [Linear("Width", 10)] private partial Tensor Head(Tensor x);
+            private static BlockSizes Keep(NetConfig c, int i) => new() { In = c.Width, Out = c.Width };
+            private static BlockSizes Widen(NetConfig c, int i) => new() { In = i == 0 ? c.Width : 24, Out = 24 };
+            [Forward("B Width -> B 10")]
+            public Tensor Forward(Tensor x)
+            {
+                foreach (var stage in new[] { Stage1, Stage2 })
+                {
+                    foreach (var block in stage) x = block.call(x);
+                }
+                return Head({|SCULPT0001:x|});
+            }
+        }
+        """,
+
         // Blocks with their own sizes, made per instance by the parent ([Submodel(nameof(Sizes))]).
         """
         using Sculpt;
@@ -3515,6 +3568,70 @@ public class AnalyzerTests
                 return Classify(training ? Drop(flat) : flat);
             }
             """),
+        // MBConv-like blocks from a settings table: the depthwise window's stride and computed padding are the block's own,
+        // the residual only where the block keeps the shape; a ViT-like position table whose size is computed.
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [HyperParameters]
+        public partial record NetConfig
+        {
+            public int Image { get; init; } = 32;
+            public int Patch { get; init; } = 4;
+            public int Tokens => (Image / Patch) * (Image / Patch) + 1;
+        }
+
+        [HyperParameters]
+        public partial record BlockSizes
+        {
+            public int In { get; init; } = 8;
+            public int Out { get; init; } = 8;
+            public int Kernel { get; init; } = 3;
+            public int Stride { get; init; } = 1;
+            public int Padding => (Kernel - 1) / 2;
+        }
+
+        [Model(typeof(BlockSizes))]
+        public partial class Block
+        {
+            [Conv2d("In", "In", "Kernel", Stride = "Stride", Padding = "Padding", Groups = "In")] private partial Tensor Depthwise(Tensor x);
+            [Conv2d("In", "Out", 1)] private partial Tensor Project(Tensor x);
+            [Forward("B In H W -> B Out P Q")]
+            public Tensor Forward(Tensor x)
+            {
+                var h = Project(Depthwise(x));
+                return Config.Stride == 1 && Config.In == Config.Out ? x + h : h;
+            }
+        }
+
+        [Model(typeof(NetConfig))]
+        public partial class Net
+        {
+            [Conv2d(3, 8, "Patch", Stride = "Patch")] private partial Tensor Patchify(Tensor x);
+            [Submodel(nameof(S1), Repeat = 2)] private partial TorchSharp.Modules.ModuleList<Block> Stage1 { get; }
+            [Submodel(nameof(S2), Repeat = 2)] private partial TorchSharp.Modules.ModuleList<Block> Stage2 { get; }
+            [Parameter("1 Tokens 16")] private partial Tensor Positions { get; }
+            [Parameter("1 1 16")] private partial Tensor ClassToken { get; }
+            private static BlockSizes Row(int kernel, int stride, int inWidth, int outWidth, int i) => new()
+            {
+                Kernel = kernel, Stride = i == 0 ? stride : 1, In = i == 0 ? inWidth : outWidth, Out = outWidth,
+            };
+            private static BlockSizes S1(NetConfig c, int i) => Row(3, 1, 8, 8, i);
+            private static BlockSizes S2(NetConfig c, int i) => Row(5, 1, 8, 16, i);
+            [Forward("B 3 Image Image -> B Tokens 16")]
+            public Tensor Forward(Tensor image)
+            {
+                var x = Patchify(image);
+                foreach (var stage in new[] { Stage1, Stage2 })
+                {
+                    foreach (var block in stage) x = block.call(x);
+                }
+                var patches = Ops.Transpose(Ops.Flatten(x, 2), 1, 2);
+                return Ops.Concat(1, Ops.ExpandBatch(ClassToken, patches), patches) + Positions;
+            }
+        }
+        """,
         // A clip classifier: a bidirectional two-layer LSTM over frames, averaged over time.
         Model("""
             [Lstm("Width", "Hidden", Bidirectional = true, Layers = 2)] private partial Tensor Encode(Tensor x);

@@ -101,6 +101,19 @@ public class ArchitectureReferenceTests(TorchvisionReferences references) : ICla
     }
 
     [Fact]
+    public void Vit_b_16_multiply_adds_are_torchvision_s_published_17_56_billion()
+    {
+        var summary = VitB16.Summarize(new VitConfig(), new Dictionary<string, long> { ["B"] = 1 });
+        // The patch convolution's kernel and stride are the Patch hyperparameter: 224/16 = 14 patches a side.
+        Assert.Equal("[B, Dim, Image/Patch, Image/Patch]", Sculpt.Models.ModelSummary.Symbolic(summary.Rows.Single(r => r.Name == "Patchify")));
+        Assert.Equal("[1, 768, 14, 14]", summary.Concrete(summary.Rows.Single(r => r.Name == "Patchify")));
+        // The encoder's tokens are the patches and the class token: the Tokens size of the position table.
+        Assert.Equal("[1, 197, 768]", summary.Concrete(summary.Rows.Single(r => r.Name == "Encoder")));
+        // torchvision's model card gives 17.56 GFLOPS (multiply-adds, attention products included) at 224x224.
+        Assert.InRange(summary.TotalMultiplyAdds!.Value, 17.54e9, 17.58e9);
+    }
+
+    [Fact]
     public void Vit_b_16_counts_loads_and_computes_what_torchvision_does()
     {
         var config = new VitConfig();

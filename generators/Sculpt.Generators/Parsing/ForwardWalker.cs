@@ -44,6 +44,9 @@ internal sealed class ForwardWalker
     private readonly Dictionary<string, LayerSpec> _layers;
     private Dictionary<string, Value> _locals = new();
 
+    /// <summary>Loop variables that stand for a whole repeated <c>[Submodel]</c> (a stage of a list of stages): name -> (property, block type).</summary>
+    private readonly Dictionary<string, (IPropertySymbol Property, INamedTypeSymbol Block)> _stages = new();
+
     /// <summary>Loop variables that stand for one block of a repeated <c>[Submodel]</c>: name -> (property, block type).</summary>
     private readonly Dictionary<string, (IPropertySymbol Property, INamedTypeSymbol Block)> _blocks = new();
     private readonly List<SummaryRowSpec> _rows = new();
@@ -252,6 +255,15 @@ internal sealed class ForwardWalker
                 return Branch(branch, output);
             case ForEachStatementSyntax loop when RepeatedBlocks(loop.Expression) is { } repeated:
                 return Blocks(loop, loop.Statement, loop.Identifier.ValueText, repeated, output);
+            case ForEachStatementSyntax loop when Stages(loop.Expression) is { } stages:
+                // foreach (var stage in new[] { Stage2, Stage3 }): the body once per stage, in order, the loop variable standing for it.
+                foreach (var stage in stages)
+                {
+                    _stages[loop.Identifier.ValueText] = stage;
+                    _ = Statement(loop.Statement, output);
+                }
+                _stages.Remove(loop.Identifier.ValueText);
+                return false;
             default:
                 // Loops and the rest: what they assign is no longer known afterwards.
                 foreach (var assigned in statement.DescendantNodes().OfType<AssignmentExpressionSyntax>().Select(a => a.Left).OfType<IdentifierNameSyntax>())
@@ -434,9 +446,29 @@ internal sealed class ForwardWalker
         return ("[" + index.Identifier.ValueText + "]" + repeated.Property.Name, repeated);
     }
 
-    /// <summary>The repeated <c>[Submodel]</c> property a <c>foreach</c> runs over, if it is one.</summary>
+    /// <summary>
+    /// The repeated <c>[Submodel]</c>s a list written in place holds (<c>new[] { Stage2, Stage3 }</c>, <c>[Stage2, Stage3]</c>),
+    /// in order; null when it is not such a list.
+    /// </summary>
+    private List<(IPropertySymbol Property, INamedTypeSymbol Block)>? Stages(ExpressionSyntax expression)
+    {
+        IEnumerable<ExpressionSyntax>? elements = expression switch
+        {
+            ImplicitArrayCreationExpressionSyntax implicitArray => implicitArray.Initializer.Expressions,
+            ArrayCreationExpressionSyntax { Initializer: { } initializer } => initializer.Expressions,
+            CollectionExpressionSyntax collection when collection.Elements.All(e => e is ExpressionElementSyntax) =>
+                collection.Elements.Cast<ExpressionElementSyntax>().Select(e => e.Expression),
+            _ => null,
+        };
+        if (elements is null) return null;
+        var stages = elements.Select(RepeatedBlocks).ToList();
+        return stages.Count > 0 && stages.All(s => s is not null) ? stages.Select(s => s!.Value).ToList() : null;
+    }
+
+    /// <summary>The repeated <c>[Submodel]</c> property a <c>foreach</c> runs over, if it is one (or a loop variable that stands for one).</summary>
     private (IPropertySymbol Property, INamedTypeSymbol Block)? RepeatedBlocks(ExpressionSyntax expression)
     {
+        if (expression is IdentifierNameSyntax alias && _stages.TryGetValue(alias.Identifier.ValueText, out var stage)) return stage;
         if (_model.GetSymbolInfo(expression, _cancellation).Symbol is not IPropertySymbol property
             || !SymbolEqualityComparer.Default.Equals(property.ContainingType, _type)
             || ModelParser.RepeatOf(property) is null
@@ -715,6 +747,8 @@ internal sealed class ForwardWalker
             // A tensor and a scalar: the tensor's shape.
             return IsTensor(leftSyntax) ? left : IsTensor(rightSyntax) ? right : Value.Unknown;
         }
+        left = left with { Shape = AsComputed(left.Shape, right.Shape) };
+        right = right with { Shape = AsComputed(right.Shape, left.Shape) };
         var (result, problem) = ShapeComparison.Broadcast(left.Shape, right.Shape);
         if (problem is not null)
         {
@@ -726,6 +760,27 @@ internal sealed class ForwardWalker
         }
         return new Value(result, null);
     }
+
+    /// <summary>
+    /// <paramref name="shape"/> with each dim that is what a computed size of <paramref name="other"/> stands for written as that
+    /// size: the patches and a class token concatenated are <c>Tokens</c> when <c>Tokens =&gt; (Image / Patch) * (Image / Patch) + 1</c>.
+    /// </summary>
+    private Shape? AsComputed(Shape? shape, Shape? other)
+    {
+        if (shape is null || other is null || _dimNames is not HyperParameterSizes names) return shape;
+        var dims = shape.Dims.ToArray();
+        for (int i = 1; i <= System.Math.Min(shape.Rank, other.Rank); i++)
+        {
+            var (mine, theirs) = (dims[shape.Rank - i], other.Dims[other.Rank - i]);
+            if (mine != theirs && theirs is { Kind: DimKind.HyperParameter } && names.IsComputed(theirs.Name) && Expanded(theirs, names, 0) == Expanded(mine, names, 0))
+                dims[shape.Rank - i] = theirs;
+        }
+        return new Shape(dims.ToEquatableArray());
+    }
+
+    /// <summary><paramref name="dim"/> with its computed sizes replaced by what they are computed as, a few levels deep.</summary>
+    private static Dim Expanded(Dim dim, HyperParameterSizes names, int depth) => depth > 4 ? dim : dim.Rewrite(d =>
+        d.Kind == DimKind.HyperParameter && names.IsComputed(d.Name) && names.ComputedDim(d.Name) is { } computed ? Expanded(computed, names, depth + 1) : d);
 
     /// <summary>A tensor, or a value whose type the generator cannot see yet (a call into generated code).</summary>
     private bool MaybeTensor(ExpressionSyntax expression) =>
