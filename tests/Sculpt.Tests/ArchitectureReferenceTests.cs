@@ -101,6 +101,22 @@ public class ArchitectureReferenceTests(TorchvisionReferences references) : ICla
     }
 
     [Fact]
+    public void Efficientnet_b0_multiply_adds_are_torchvision_s_published_0_39_billion()
+    {
+        var summary = EfficientNetB0.Summarize(new EfficientNetConfig(), new Dictionary<string, long> { ["B"] = 1, ["H"] = 224, ["W"] = 224 });
+        // Each stage's blocks are sized one after another from their own strides and kernels (the first block of a stage
+        // strides, the rest keep the size); what a stage returns sizes the next.
+        string[] sizes = ["[1, 16, 112, 112]", "[1, 24, 56, 56]", "[1, 40, 28, 28]", "[1, 80, 14, 14]", "[1, 112, 14, 14]", "[1, 192, 7, 7]", "[1, 320, 7, 7]"];
+        for (int stage = 1; stage <= 7; stage++)
+        {
+            Assert.Equal(sizes[stage - 1], summary.Concrete(summary.Rows.Single(r => r.Name == "Stage" + stage)));
+        }
+        Assert.DoesNotContain(summary.Rows, r => r.MultiplyAdds is null);
+        // torchvision's model card gives 0.39 GFLOPS (multiply-adds) at 224x224.
+        Assert.InRange(summary.TotalMultiplyAdds!.Value, 0.385e9, 0.395e9);
+    }
+
+    [Fact]
     public void Vit_b_16_multiply_adds_are_torchvision_s_published_17_56_billion()
     {
         var summary = VitB16.Summarize(new VitConfig(), new Dictionary<string, long> { ["B"] = 1 });

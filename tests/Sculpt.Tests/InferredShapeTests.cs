@@ -94,6 +94,23 @@ public class InferredShapeTests
         Assert.Equal(summary.Rows.Sum(r => r.MultiplyAdds), summary.TotalMultiplyAdds);
     }
 
+    [Theory]
+    [InlineData(3, 1, 24, 24, 56)]
+    [InlineData(5, 2, 16, 24, 28)]
+    [InlineData(5, 1, 40, 80, 57)]
+    public void A_block_s_result_is_sized_by_the_branch_its_config_takes(int kernel, int stride, int inWidth, int outWidth, int size)
+    {
+        // MBConv returns x + Drop(h) only with stride 1 and equal widths, else h: the result's size is the one that config picks.
+        var config = new MBConvSizes { Kernel = kernel, Stride = stride, In = inWidth, Out = outWidth, Expand = 2 };
+        var summary = MBConv.Summarize(config, new Dictionary<string, long> { ["B"] = 2, ["H"] = size, ["W"] = size - 1 });
+        using var block = new MBConv(config);
+        block.eval();
+        using var _ = no_grad();
+        using var output = block.call(randn(2, inWidth, size, size - 1));
+        Assert.Equal(output.shape, Enumerable.Range(1, 4).Reverse().Select(i => summary.ResultSize(i)!.Value).ToArray());
+        Assert.Contains(" or ", summary.Result[2].Text, StringComparison.Ordinal);
+    }
+
     private static (nn.Module Model, Tensor[] Inputs, (string, long)[] Sizes) Build(string name) => name switch
     {
         "LeNet5" => (new LeNet5(), [randn(2, 1, 32, 32)], [("B", 2)]),

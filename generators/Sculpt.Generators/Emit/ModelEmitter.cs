@@ -376,8 +376,13 @@ internal static class ModelEmitter
         w.Open(hasConfig
             ? $"public static global::Sculpt.Models.ModelSummary Summarize({spec.ConfigType} config, {Sizes} sizes)"
             : $"public static global::Sculpt.Models.ModelSummary Summarize({Sizes} sizes)");
-        w.Line("global::Sculpt.Models.SummaryRow[] rows =");
-        w.Line("[");
+        // Sub-model calls are summarised in forward order, each from the sizes the calls before it showed.
+        bool calls = rows.Any(r => spec.Submodels.Any(m => m.Name == r.Name));
+        string lookup = calls ? "bound" : "sizes";
+        // Typed locals: a user type named `var` must not change them.
+        if (calls) w.Line("global::System.Collections.Generic.Dictionary<string, long> bound = new(sizes, global::System.StringComparer.Ordinal);");
+        w.Line("global::System.Collections.Generic.List<global::Sculpt.Models.SummaryRow> rows = new();");
+        int call = 0;
         foreach (var row in rows)
         {
             string output = row.Output is null ? $"{SymbolicDim}.Unknown" : string.Join(", ", row.Output.Dims.Select(d => DimExpression(d, hasConfig)));
@@ -388,42 +393,56 @@ internal static class ModelEmitter
                 : row.LayerName is not null && submodel is not null ? SubmodelCount(submodel, "config")
                 : row.Kind == "Parameter" && learnedTensors.TryGetValue(row.Name, out var tensor) ? string.Join(" * ", tensor.Shape.Dims.Select(d => Size(d, "config")))
                 : "0L";
-            string multiplyAdds = layer is not null ? LayerEmission.MultiplyAdds(layer, "config")
-                : submodel is not null ? SubmodelMultiplyAdds(submodel, "config", row, hasConfig)
-                : row.Name == "Ops.MatMul" ? "null" : "0L";
             string arguments = $"{SourceWriter.Quote(row.Name)}, {SourceWriter.Quote(row.Kind)}, [{output}], {parameters}";
+            if (submodel is not null)
+            {
+                string summary = "call" + (++call).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                w.Line($"(global::Sculpt.Models.ModelSummary? Last, long? MultiplyAdds) {summary} = {SubmodelChain(submodel, "config", row, hasConfig, lookup)};");
+                w.Line($"rows.Add(new({arguments}) {{ MultiplyAdds = {summary}.MultiplyAdds }});");
+                // What only the sub-model's result shows (its P) is this call's: Stage2.P, as the forward walk named it.
+                var own = submodel.OutputSymbols.Where(o => !submodel.InputSymbols.Any(i => i.Symbol == o.Symbol)).ToList();
+                if (own.Count > 0)
+                    w.Line($"global::Sculpt.Models.ModelSummary.BindResult(bound, {SourceWriter.Quote(row.Name)}, {summary}.Last, {string.Join(", ", own.Select(o => $"({SourceWriter.Quote(o.Symbol)}, {o.FromEnd})"))});");
+                continue;
+            }
+            string multiplyAdds = layer is not null ? LayerEmission.MultiplyAdds(layer, "config") : row.Name == "Ops.MatMul" ? "null" : "0L";
             w.Line(multiplyAdds switch
             {
                 // No matrix products: nothing to count, whatever the shape.
-                "0L" => $"    new({arguments}) {{ MultiplyAdds = 0 }},",
-                "null" => $"    new({arguments}),",
-                _ => $"    global::Sculpt.Models.SummaryRow.Of({arguments}, sizes, o => {multiplyAdds}),",
+                "0L" => $"rows.Add(new({arguments}) {{ MultiplyAdds = 0 }});",
+                "null" => $"rows.Add(new({arguments}));",
+                _ => $"rows.Add(global::Sculpt.Models.SummaryRow.Of({arguments}, {lookup}, o => {multiplyAdds}));",
             });
         }
-        w.Line("];");
         string signature = spec.Forward?.Signature ?? "";
         string total = hasConfig ? "CountParameters(config)" : "CountParameters()";
-        w.Line($"return new global::Sculpt.Models.ModelSummary({SourceWriter.Quote(self)}, {SourceWriter.Quote(signature)}, rows, {total}, sizes);");
+        var init = new List<string>();
+        if (spec.Forward?.Result is { } result) init.Add($"Result = [{string.Join(", ", result.Dims.Select(d => DimExpression(d, hasConfig)))}]");
+        if (calls) init.Add("Resolved = bound");
+        w.Line($"return new global::Sculpt.Models.ModelSummary({SourceWriter.Quote(self)}, {SourceWriter.Quote(signature)}, rows, {total}, sizes)"
+            + (init.Count == 0 ? ";" : " { " + string.Join(", ", init) + " };"));
         w.Close();
     }
 
     /// <summary>
-    /// A sub-model's multiply-adds: its own summary, its symbols bound from this row's output (and, where the output does
-    /// not show them, from the input it was called with), times its repeat count.
+    /// A sub-model call's summary: its blocks one after another (one for a plain sub-model), the first sized from the
+    /// input it was called with (and what its row's output shows), each next one from the one before's result.
     /// </summary>
-    private static string SubmodelMultiplyAdds(SubmodelSpec submodel, string config, SummaryRowSpec row, bool hasConfig)
+    private static string SubmodelChain(SubmodelSpec submodel, string config, SummaryRowSpec row, bool hasConfig, string lookup)
     {
-        var fromOutput = submodel.OutputSymbols.Select(s => $"({SourceWriter.Quote(s.Symbol)}, o[^{s.FromEnd}])");
         var fromInput = row.Input is { HasVariadic: false } input
-            ? submodel.InputSymbols.Where(s => !submodel.OutputSymbols.Any(o => o.Symbol == s.Symbol) && s.FromEnd <= input.Rank)
-                .Select(s => $"({SourceWriter.Quote(s.Symbol)}, {DimExpression(input.Dims[input.Rank - s.FromEnd], hasConfig)}.Resolve(sizes))")
+            ? submodel.InputSymbols.Where(s => s.FromEnd <= input.Rank).Select(s => (s.Symbol, Dim: input.Dims[input.Rank - s.FromEnd])).ToList()
             : [];
-        string sizes = $"global::Sculpt.Models.ModelSummary.Bind({string.Join(", ", fromOutput.Concat(fromInput))})";
-        string one = $"{submodel.Type}.Summarize({(submodel.TakesConfig ? BlockConfig(submodel, config) + ", " : "")}{sizes}).TotalMultiplyAdds";
-        if (submodel.Repeat is not { } repeat) return one;
-        return submodel.Indexed
-            ? $"global::System.Linq.Enumerable.Aggregate(global::System.Linq.Enumerable.Range(0, checked((int){RepeatCount(repeat, config)})), (long?)0L, (sum, i) => sum + {one})"
-            : $"{RepeatCount(repeat, config)} * {one}";
+        // A symbol the input does not show (it was unknown there) may still show in the row's output: B of B T Dim -> B T Dim.
+        var fromOutput = row.Output is { HasVariadic: false } shown
+            ? submodel.OutputSymbols.Where(s => submodel.InputSymbols.Any(i => i.Symbol == s.Symbol) && !fromInput.Any(i => i.Symbol == s.Symbol) && s.FromEnd <= shown.Rank)
+                .Select(s => (s.Symbol, Dim: shown.Dims[shown.Rank - s.FromEnd]))
+            : [];
+        string first = $"global::Sculpt.Models.ModelSummary.Bind({string.Join(", ", fromInput.Concat(fromOutput).Select(b => $"({SourceWriter.Quote(b.Symbol)}, {DimExpression(b.Dim, hasConfig)}.Resolve({lookup}))"))})";
+        string count = submodel.Repeat is { } repeat ? RepeatCount(repeat, config) : "1L";
+        string block = $"(i, s) => {submodel.Type}.Summarize({(submodel.TakesConfig ? BlockConfig(submodel, config) + ", " : "")}s)";
+        string inputs = string.Concat(submodel.InputSymbols.Select(s => $", ({SourceWriter.Quote(s.Symbol)}, {s.FromEnd})"));
+        return $"global::Sculpt.Models.ModelSummary.Chain({count}, {block}, {first}{inputs})";
     }
 
     /// <summary>
@@ -469,6 +488,8 @@ internal static class ModelEmitter
         // The window's offset and stride from this config's settings.
         DimKind.ConfiguredWindow when hasConfig && dim.Factors.Skip(1).All(ShapeComparison.ConfigDecided) =>
             $"{SymbolicDim}.Window({DimExpression(dim.Factors[0], hasConfig)}, 2L * {Size(dim.Factors[3], "config")} - {Size(dim.Factors[4], "config")} * ({Size(dim.Factors[1], "config")} - 1L) - 1L, {Size(dim.Factors[2], "config")}, {SourceWriter.Quote(dim.Text)})",
+        DimKind.Choice when hasConfig => $"{SymbolicDim}.Choose({dim.Name}, {DimExpression(dim.Factors[0], hasConfig)}, {DimExpression(dim.Factors[1], hasConfig)}, {SourceWriter.Quote(dim.Text)})",
+        DimKind.Largest => $"{SymbolicDim}.Largest({DimExpression(dim.Factors[0], hasConfig)}, {DimExpression(dim.Factors[1], hasConfig)}, {SourceWriter.Quote(dim.Text)})",
         DimKind.Sum => $"{SymbolicDim}.Sum({string.Join(", ", dim.Factors.Select(f => DimExpression(f, hasConfig)))})",
         DimKind.Quotient => $"{SymbolicDim}.Quotient({DimExpression(dim.Factors[0], hasConfig)}, {DimExpression(dim.Factors[1], hasConfig)})",
         _ => $"{SymbolicDim}.Unknown",

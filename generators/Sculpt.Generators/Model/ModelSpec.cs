@@ -176,6 +176,12 @@ internal sealed record ForwardSpec(
 {
     /// <summary>How many tensors the forward returns: more than one as a tuple (<c>-&gt; B 10, B 4</c>).</summary>
     public int Results { get; init; } = 1;
+
+    /// <summary>
+    /// The shape the body returns, as the walk inferred it (a block's <c>(H+2*Padding-Kernel)/Stride+1</c> where its signature
+    /// says only <c>P</c>): its summary's result, which sizes what a parent does after calling it. Null when unknown or a tuple.
+    /// </summary>
+    public Shape? Result { get; init; }
 }
 
 internal sealed record ForwardParameter(string Name, Shape? Shape);

@@ -44,6 +44,9 @@ internal sealed class ForwardWalker
     private readonly Dictionary<string, LayerSpec> _layers;
     private Dictionary<string, Value> _locals = new();
 
+    /// <summary>What the method returns, joined over its <c>return</c>s; null before the first (or for a tuple result).</summary>
+    private Value? _result;
+
     /// <summary>Loop variables that stand for a whole repeated <c>[Submodel]</c> (a stage of a list of stages): name -> (property, block type).</summary>
     private readonly Dictionary<string, (IPropertySymbol Property, INamedTypeSymbol Block)> _stages = new();
 
@@ -179,14 +182,14 @@ internal sealed class ForwardWalker
             : [];
 
     /// <summary>The generator's entry: the forward method's rows for <c>Summary()</c>, and the size comparisons a config decides.</summary>
-    public static (IReadOnlyList<SummaryRowSpec> Rows, IReadOnlyList<ShapeCheckSpec> Checks) Rows(
+    public static (IReadOnlyList<SummaryRowSpec> Rows, IReadOnlyList<ShapeCheckSpec> Checks, Shape? Result) Rows(
         IMethodSymbol forward, SemanticModel semanticModel, INamedTypeSymbol type, IEnumerable<LayerSpec> layers, ICollection<string> dimNames,
         EquatableArray<ForwardParameter> parameters, IReadOnlyList<Shape>? outputs, CancellationToken cancellation)
     {
-        if (forward.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellation) is not MethodDeclarationSyntax syntax) return ([], []);
+        if (forward.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellation) is not MethodDeclarationSyntax syntax) return ([], [], null);
         var model = syntax.SyntaxTree == semanticModel.SyntaxTree ? semanticModel : semanticModel.Compilation.GetSemanticModel(syntax.SyntaxTree);
         var walker = Run(syntax, model, type, layers, dimNames, parameters, outputs, null, cancellation);
-        return (walker._rows, walker._checks);
+        return (walker._rows, walker._checks, walker._result?.Shape);
     }
 
     /// <summary>Keeps the comparisons of <paramref name="expected"/> and <paramref name="actual"/> that a config decides.</summary>
@@ -501,8 +504,13 @@ internal sealed class ForwardWalker
             second = _locals;
             _locals = after;
         }
-        // Known after the loop: what no block changes, and what every block after the first leaves as the first
-        // made it (a stage whose first block widens and the rest keep the width).
+        // Known after the loop: everything, for a stage of one block; else what no block changes, and what every block
+        // after the first leaves as the first made it (a stage whose first block widens and the rest keep the width).
+        if (ModelParser.RepeatOf(repeated.Property) is { IsHyperParameter: false, Literal: 1 })
+        {
+            _blocks.Remove(block);
+            return false;
+        }
         _locals = after.Keys.ToDictionary(
             name => name,
             name => before.TryGetValue(name, out var old) && after[name].Shape is { } shape && old.Shape == shape ? old
@@ -628,6 +636,43 @@ internal sealed class ForwardWalker
     }
 
     /// <summary>A value that is one of two: each dim where both agree, unknown elsewhere, unknown when ranks differ.</summary>
+    /// <summary>
+    /// Two values by a condition over the hyperparameters alone: where their dims differ, each is the one the config
+    /// picks (<see cref="DimKind.Choice"/>), so a summary made for a config sizes it.
+    /// </summary>
+    private static Value Choose(string condition, Value whenTrue, Value otherwise)
+    {
+        if (whenTrue == otherwise || whenTrue.Shape is null || otherwise.Shape is null || whenTrue.Shape.Rank != otherwise.Shape.Rank) return Join(whenTrue, otherwise);
+        var dims = whenTrue.Shape.Dims.Zip(otherwise.Shape.Dims, (x, y) => Dim.Choice(condition, x, y));
+        return new Value(new Shape(dims.ToEquatableArray()), whenTrue.Producer == otherwise.Producer ? whenTrue.Producer : null);
+    }
+
+    /// <summary>
+    /// A condition that reads only integer hyperparameters and literals (<c>Config.Stride == 1 &amp;&amp; Config.In == Config.Out</c>),
+    /// as C# over a <c>config</c> variable; null for anything else (a shape, a flag, a call).
+    /// </summary>
+    private string? ConfigCondition(ExpressionSyntax condition)
+    {
+        switch (condition)
+        {
+            case ParenthesizedExpressionSyntax inner:
+                return ConfigCondition(inner.Expression) is { } text ? "(" + text + ")" : null;
+            case PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.LogicalNotExpression, Operand: var operand }:
+                return ConfigCondition(operand) is { } negated ? "!" + negated : null;
+            case BinaryExpressionSyntax binary when binary.Kind() is SyntaxKind.LogicalAndExpression or SyntaxKind.LogicalOrExpression
+                or SyntaxKind.EqualsExpression or SyntaxKind.NotEqualsExpression or SyntaxKind.LessThanExpression
+                or SyntaxKind.LessThanOrEqualExpression or SyntaxKind.GreaterThanExpression or SyntaxKind.GreaterThanOrEqualExpression:
+                return ConfigCondition(binary.Left) is { } left && ConfigCondition(binary.Right) is { } right ? $"{left} {binary.OperatorToken.Text} {right}" : null;
+            case LiteralExpressionSyntax { Token.Value: int or long } literal:
+                return literal.Token.Text;
+            case MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "Config" } or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name.Identifier.ValueText: "Config" }, Name: IdentifierNameSyntax name }
+                when _dimNames.Contains(name.Identifier.ValueText):
+                return "config." + Names.Identifier(name.Identifier.ValueText);
+            default:
+                return null;
+        }
+    }
+
     private static Value Join(Value a, Value b)
     {
         if (a == b) return a;
@@ -645,6 +690,7 @@ internal sealed class ForwardWalker
         }
         var value = Evaluate(expression);
         _onValue?.Invoke(expression.Parent is ArrowExpressionClauseSyntax arrow ? arrow.Parent! : expression.Parent!, value.Shape);
+        _result = _result is null ? value : Join(_result, value);
         CheckResult(expression, value, output);
     }
 
@@ -712,7 +758,7 @@ internal sealed class ForwardWalker
                 var whenTrue = Assuming(conditional.Condition, () => Evaluate(conditional.WhenTrue));
                 var otherwise = Evaluate(conditional.WhenFalse);
                 Disagreement(conditional, "The conditional", conditional.Condition, whenTrue, otherwise);
-                return Join(whenTrue, otherwise);
+                return ConfigCondition(conditional.Condition) is { } condition ? Choose(condition, whenTrue, otherwise) : Join(whenTrue, otherwise);
             }
             case SwitchExpressionSyntax choice when choice.Arms.Count > 0:
                 Evaluate(choice.GoverningExpression);
@@ -835,7 +881,7 @@ internal sealed class ForwardWalker
             && property.Type is INamedTypeSymbol submodel
             && ModelParser.Forward(submodel).Signature is { } forward)
         {
-            return Signed(invocation, property.Name, submodel.Name, forward, property.Name, Instance(property, submodel));
+            return Signed(invocation, property.Name, submodel.Name, forward, property.Name, Instance(property, submodel), submodel: true);
         }
         if (invocation.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "call" or "forward", Expression: var blockExpression }
             && BlockKey(blockExpression) is { } blockKey
@@ -845,7 +891,7 @@ internal sealed class ForwardWalker
             string count = ModelParser.RepeatOf(repeated.Property) is { } repeat
                 ? (repeat.IsHyperParameter ? repeat.HyperParameter! : ((long)repeat.Literal).ToString(System.Globalization.CultureInfo.InvariantCulture))
                 : "?";
-            return Signed(invocation, repeated.Property.Name, $"{count} x {repeated.Block.Name}", blockForward, repeated.Property.Name, Instance(repeated.Property, repeated.Block));
+            return Signed(invocation, repeated.Property.Name, $"{count} x {repeated.Block.Name}", blockForward, repeated.Property.Name, Instance(repeated.Property, repeated.Block), submodel: true);
         }
         if (method is not null && Helper(method) is { } helper)
         {
@@ -1069,7 +1115,7 @@ internal sealed class ForwardWalker
             ?.ConstructorArguments.FirstOrDefault().Value as string;
 
     /// <summary>A call with a known signature (a <c>[Shape]</c> helper or a sub-model): each argument unified, the result substituted.</summary>
-    private Value Signed(InvocationExpressionSyntax invocation, string name, string kind, string text, string? layerName, BlockInstance? instance = null)
+    private Value Signed(InvocationExpressionSyntax invocation, string name, string kind, string text, string? layerName, BlockInstance? instance = null, bool submodel = false)
     {
         var arguments = invocation.ArgumentList.Arguments;
         var values = arguments.Select(a => MaybeTensor(a.Expression) ? Evaluate(a.Expression) : EvaluateOther(a.Expression)).ToList();
@@ -1081,6 +1127,14 @@ internal sealed class ForwardWalker
             // The block's own hyperparameters become this instance's sizes, in the parent's terms.
             Shape Sized(Shape shape) => new(shape.Dims.Select(instance.Replace).ToEquatableArray());
             signature = new Signature(signature.Inputs.Select(Sized).ToEquatableArray(), Sized(signature.Output)) { Outputs = signature.Outputs.Select(Sized).ToEquatableArray() };
+        }
+        if (submodel)
+        {
+            // A size only the sub-model's result shows (P of B C H W -> B C P Q) is this call's own: Stage2.P, which its
+            // summary sizes from the sub-model's, and which never stands for another call's P.
+            var given = new HashSet<string>(signature.Inputs.SelectMany(s => s.Dims).SelectMany(SymbolsOf));
+            Shape Own(Shape shape) => new(shape.Dims.Select(d => d.Rewrite(x => x.Kind == DimKind.Symbol && !given.Contains(x.Name) ? Dim.Symbol(name + "." + x.Name) : x)).ToEquatableArray());
+            signature = new Signature(signature.Inputs, Own(signature.Output)) { Outputs = signature.Outputs.Select(Own).ToEquatableArray() };
         }
 
         var unifier = new Unifier();
@@ -1115,6 +1169,9 @@ internal sealed class ForwardWalker
             Elements = signature.Outputs.Select((shape, i) => (i < names.Count ? names[i] : null, new Value(failed ? null : unifier.Substitute(shape), producer))).ToList(),
         };
     }
+
+    private static IEnumerable<string> SymbolsOf(Dim dim) =>
+        dim.Kind is DimKind.Symbol or DimKind.Variadic ? [dim.Name] : dim.Factors.SelectMany(SymbolsOf);
 
     private Value EvaluateOther(ExpressionSyntax expression)
     {

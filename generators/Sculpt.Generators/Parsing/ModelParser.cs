@@ -45,7 +45,8 @@ internal static class ModelParser
             int returned = DeclarationRules.ReturnedTensors(forwardMethod);
             bool valid = error is null && signature!.Inputs.Count == forwardMethod.Parameters.Length && (signature.Outputs.Count == 1 || signature.Outputs.Count == returned);
             forward = new ForwardSpec(forwardMethod.Name, signatureText, parameters, signature?.Output, valid) { Results = returned > 1 ? returned : 1 };
-            var (walked, found) = ForwardWalker.Rows(forwardMethod, context.SemanticModel, type, layers, dimNames, parameters, valid ? signature!.Outputs.Items : null, cancellation);
+            var (walked, found, result) = ForwardWalker.Rows(forwardMethod, context.SemanticModel, type, layers, dimNames, parameters, valid ? signature!.Outputs.Items : null, cancellation);
+            forward = forward with { Result = result };
             rows.AddRange(walked);
             checks.AddRange(found);
         }

@@ -41,6 +41,19 @@ internal enum DimKind
     /// <summary><see cref="Dim.Factors"/>[0] divided by <see cref="Dim.Factors"/>[1], rounded down as C# divides (<c>Dim/Heads</c>).</summary>
     Quotient,
 
+    /// <summary>
+    /// One of two dims by a condition over the model's hyperparameters (a block that keeps its input's size only with
+    /// stride 1): <see cref="Dim.Factors"/> = [when true, otherwise], <see cref="Dim.Name"/> the condition as C# over <c>config</c>.
+    /// A fixed size for one config, known only once the config is.
+    /// </summary>
+    Choice,
+
+    /// <summary>
+    /// The larger of <see cref="Dim.Factors"/>[0] and [1]: two sizes broadcast together where neither is known to be 1
+    /// (equal when the program runs, or one of them 1), as a residual sum meets a window's output.
+    /// </summary>
+    Largest,
+
     /// <summary>Not known at compile time.</summary>
     Unknown,
 }
@@ -64,6 +77,7 @@ internal sealed record Dim(DimKind Kind, long Value, string Name, EquatableArray
         DimKind.HyperParameter when Value > 0 => Value,
         DimKind.Product => Factors.Aggregate((long?)1, (product, factor) => product is { } p && factor.WithDefaults is { } f ? Multiply(p, f) : null),
         DimKind.Window => Factors[0].WithDefaults is { } n && n + Window[0] >= 0 ? (n + Window[0]) / Window[1] + 1 : null,
+        DimKind.Largest => Factors[0].WithDefaults is { } a && Factors[1].WithDefaults is { } b ? System.Math.Max(a, b) : null,
         DimKind.ConfiguredWindow => Factors.Select(f => f.WithDefaults).ToList() is [{ } n, { } k, { } s and > 0, { } p, { } d]
             && n + 2 * p - d * (k - 1) - 1 >= 0 ? (n + 2 * p - d * (k - 1) - 1) / s + 1 : null,
         DimKind.Sum => Factors.Aggregate((long?)0, (sum, term) => sum is { } s && term.WithDefaults is { } t ? Add(s, t) : null),
@@ -117,8 +131,25 @@ internal sealed record Dim(DimKind Kind, long Value, string Name, EquatableArray
         DimKind.Quotient => Quotient(Factors[0].Rewrite(leaf), Factors[1].Rewrite(leaf)) ?? Unknown,
         DimKind.Window => Windowed(Factors[0].Rewrite(leaf), Window[0], Window[1]),
         DimKind.ConfiguredWindow => Windowed(Factors[0].Rewrite(leaf), Factors[1].Rewrite(leaf), Factors[2].Rewrite(leaf), Factors[3].Rewrite(leaf), Factors[4].Rewrite(leaf)),
+        DimKind.Choice => Choice(Name, Factors[0].Rewrite(leaf), Factors[1].Rewrite(leaf)),
+        DimKind.Largest => Largest(Factors[0].Rewrite(leaf), Factors[1].Rewrite(leaf)),
         _ => leaf(this),
     };
+
+    /// <summary>What two sizes broadcast to: the one that is not 1, or the larger; a literal where one is (it wins or they are equal).</summary>
+    public static Dim Largest(Dim a, Dim b) =>
+        a == b || b is { Kind: DimKind.Constant, Value: 1 } ? a
+        : a is { Kind: DimKind.Constant, Value: 1 } ? b
+        : a.Kind == DimKind.Constant ? a
+        : b.Kind == DimKind.Constant ? b
+        : a.Kind is DimKind.Unknown or DimKind.Variadic || b.Kind is DimKind.Unknown or DimKind.Variadic ? Unknown
+        : new Dim(DimKind.Largest, 0, "", new[] { a, b }.ToEquatableArray());
+
+    /// <summary><paramref name="whenTrue"/> where <paramref name="condition"/> (C# over <c>config</c>) holds, else <paramref name="otherwise"/>.</summary>
+    public static Dim Choice(string condition, Dim whenTrue, Dim otherwise) =>
+        whenTrue == otherwise ? whenTrue
+        : whenTrue.Kind is DimKind.Unknown or DimKind.Variadic || otherwise.Kind is DimKind.Unknown or DimKind.Variadic ? Unknown
+        : new Dim(DimKind.Choice, 0, condition, new[] { whenTrue, otherwise }.ToEquatableArray());
 
     /// <summary>
     /// A window whose settings are dims: the literal <see cref="Window"/> when they are all constants, the length split into
@@ -237,10 +268,12 @@ internal sealed record Dim(DimKind Kind, long Value, string Name, EquatableArray
         DimKind.Constant => Value.ToString(CultureInfo.InvariantCulture),
         DimKind.Symbol or DimKind.HyperParameter => Name,
         DimKind.Variadic => "*" + Name,
-        DimKind.Product => string.Join("*", Factors.Select(f => f.Kind is DimKind.Window or DimKind.ConfiguredWindow or DimKind.Sum or DimKind.Quotient ? "(" + f.Text + ")" : f.Text)),
+        DimKind.Product => string.Join("*", Factors.Select(f => f.Kind is DimKind.Window or DimKind.ConfiguredWindow or DimKind.Sum or DimKind.Quotient or DimKind.Choice ? "(" + f.Text + ")" : f.Text)),
         DimKind.Window => WindowText(Factors[0].Text, Window[0], Window[1]),
         DimKind.ConfiguredWindow => ConfiguredWindowText(Factors),
-        DimKind.Sum => string.Join("+", Factors.Select(f => f.Text)),
+        DimKind.Choice => $"{Factors[0].Text} or {Factors[1].Text}",
+        DimKind.Largest => $"max({Factors[0].Text}, {Factors[1].Text})",
+        DimKind.Sum => string.Join("+", Factors.Select(f => f.Kind == DimKind.Choice ? "(" + f.Text + ")" : f.Text)),
         DimKind.Quotient => string.Join("/", Factors.Select(f => f.Kind is DimKind.Constant or DimKind.Symbol or DimKind.HyperParameter ? f.Text : "(" + f.Text + ")")),
         _ => "?",
     };

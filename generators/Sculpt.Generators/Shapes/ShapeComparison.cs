@@ -168,7 +168,7 @@ internal static class ShapeComparison
             else if (IsOne(l)) dims.Add(r);
             else if (IsOne(r) || l == r) dims.Add(l);
             else if (CertainlyDifferent(l, r) && l.WithDefaults != 1 && r.WithDefaults != 1 || Shifted(l, r)) return (null, $"dim -{i} is {l.Explained} on the left and {r.Explained} on the right; broadcasting needs them equal or one of them 1");
-            else dims.Add(l.Kind == DimKind.Constant ? l : r.Kind == DimKind.Constant ? r : Dim.Unknown);
+            else dims.Add(Dim.Largest(l, r));
         }
         return (new Shape(dims.ToEquatableArray()), null);
     }

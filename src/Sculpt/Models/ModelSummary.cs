@@ -55,6 +55,19 @@ public sealed class SymbolicDim
     public static SymbolicDim Quotient(SymbolicDim numerator, SymbolicDim denominator) =>
         new(string.Join("/", new[] { numerator, denominator }.Select(f => f._factors.Length > 0 ? "(" + f.Text + ")" : f.Text)), null, null, [numerator, denominator]) { _quotient = true };
 
+    /// <summary>
+    /// <paramref name="whenTrue"/> or <paramref name="otherwise"/> as <paramref name="condition"/> (over the config the summary
+    /// is made for) says: the size of a block that keeps its input's only with stride 1.
+    /// </summary>
+    public static SymbolicDim Choose(bool condition, SymbolicDim whenTrue, SymbolicDim otherwise, string text) =>
+        new(text, null, null, [condition ? whenTrue : otherwise]) { _chosen = true };
+
+    /// <summary>The larger of two sizes broadcast together (<c>max(H, (H-1)/Stride+1)</c>): the one that is not 1 when they differ.</summary>
+    public static SymbolicDim Largest(SymbolicDim a, SymbolicDim b, string text) =>
+        new(text, null, null, [a, b]) { _largest = true };
+
+    private bool _largest;
+    private bool _chosen;
     private (long Offset, long Stride)? _window;
     private bool _sum;
     private bool _quotient;
@@ -65,6 +78,8 @@ public sealed class SymbolicDim
         if (_value is not null) return _value;
         if (Symbol is not null) return sizes.TryGetValue(Symbol, out long size) ? size : null;
         if (_factors.Length == 0) return null;
+        if (_chosen) return _factors[0].Resolve(sizes);
+        if (_largest) return _factors[0].Resolve(sizes) is { } a && _factors[1].Resolve(sizes) is { } b ? Math.Max(a, b) : null;
         if (_window is { } window)
         {
             // A stride below 1 comes only from a config the shape checks refuse; it has no size.
@@ -145,6 +160,62 @@ public sealed class ModelSummary(string model, string signature, IReadOnlyList<S
     public long TotalParameters { get; } = totalParameters;
     public IReadOnlyDictionary<string, long> Sizes { get; } = sizes;
 
+    /// <summary>
+    /// What the forward returns, as the generator inferred it from the body (a block's <c>(H+2*Padding-Kernel)/Stride+1</c>
+    /// where its signature says only <c>P</c>); empty when it could not.
+    /// </summary>
+    public IReadOnlyList<SymbolicDim> Result { get; init; } = [];
+
+    /// <summary>
+    /// The sizes the rows were resolved with: those given, and what each sub-model call's result showed on the way
+    /// (<c>Stage2.P</c>); null when nothing was added to the sizes given.
+    /// </summary>
+    public IReadOnlyDictionary<string, long>? Resolved { get; init; }
+
+    /// <summary>The size of the result's dim <paramref name="fromEnd"/> from the end (1 = last), when known.</summary>
+    public long? ResultSize(int fromEnd) => fromEnd >= 1 && fromEnd <= Result.Count ? Result[^fromEnd].Resolve(Known) : null;
+
+    private IReadOnlyDictionary<string, long> Known => Resolved ?? Sizes;
+
+    /// <summary>
+    /// The blocks of a stage one after another: block <c>i</c> summarised with its input symbols (by position from the end)
+    /// sized from block <c>i - 1</c>'s result, the first from <paramref name="first"/>. The last block's summary and the
+    /// stage's multiply-adds, null when some block's are not known.
+    /// </summary>
+    public static (ModelSummary? Last, long? MultiplyAdds) Chain(
+        long count, Func<int, IReadOnlyDictionary<string, long>, ModelSummary> block, IReadOnlyDictionary<string, long> first, params (string Symbol, int FromEnd)[] inputs)
+    {
+        ModelSummary? last = null;
+        long? total = 0;
+        var sizes = first;
+        for (int i = 0; i < count; i++)
+        {
+            if (last is not null)
+            {
+                var next = new Dictionary<string, long>(sizes, StringComparer.Ordinal);
+                foreach (var (symbol, fromEnd) in inputs)
+                {
+                    if (last.ResultSize(fromEnd) is { } size) next[symbol] = size;
+                    else next.Remove(symbol);
+                }
+                sizes = next;
+            }
+            last = block(i, sizes);
+            total = total is { } sum && last.TotalMultiplyAdds is { } adds ? sum + adds : null;
+        }
+        return (last, total);
+    }
+
+    /// <summary>Records in <paramref name="bound"/> the sizes a sub-model call's result shows, as <c>Call.P</c>.</summary>
+    public static void BindResult(Dictionary<string, long> bound, string call, ModelSummary? summary, params (string Symbol, int FromEnd)[] symbols)
+    {
+        foreach (var (symbol, fromEnd) in symbols)
+        {
+            if (summary?.ResultSize(fromEnd) is { } size) bound[call + "." + symbol] = size;
+            else bound.Remove(call + "." + symbol);
+        }
+    }
+
     /// <summary>The multiply-adds of one forward pass, when every row's are known.</summary>
     public long? TotalMultiplyAdds => Rows.All(r => r.MultiplyAdds is not null) ? Rows.Sum(r => r.MultiplyAdds!.Value) : null;
 
@@ -153,7 +224,7 @@ public sealed class ModelSummary(string model, string signature, IReadOnlyList<S
 
     /// <summary>The output shape with known sizes filled in, e.g. <c>[32, 128]</c>.</summary>
     public string Concrete(SummaryRow row) =>
-        "[" + string.Join(", ", row.Output.Select(d => d.Resolve(Sizes) is { } v ? ValueText.Format(v) : d.Text)) + "]";
+        "[" + string.Join(", ", row.Output.Select(d => d.Resolve(Known) is { } v ? ValueText.Format(v) : d.Text)) + "]";
 
     public override string ToString()
     {

@@ -65,10 +65,8 @@ partial class IrisNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
     /// <summary>The layer table for <paramref name="config"/> and <paramref name="sizes"/> (symbol values such as B), computed from the declaration without building the model.</summary>
     public static global::Sculpt.Models.ModelSummary Summarize(global::Demo.IrisConfig config, global::System.Collections.Generic.IReadOnlyDictionary<string, long> sizes)
     {
-        global::Sculpt.Models.SummaryRow[] rows =
-        [
-            global::Sculpt.Models.SummaryRow.Of("Classify", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(3)], 24L, sizes, o => o.Elements * 7L),
-        ];
-        return new global::Sculpt.Models.ModelSummary("IrisNet", "B 7 -> B 3", rows, CountParameters(config), sizes);
+        global::System.Collections.Generic.List<global::Sculpt.Models.SummaryRow> rows = new();
+        rows.Add(global::Sculpt.Models.SummaryRow.Of("Classify", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(3)], 24L, sizes, o => o.Elements * 7L));
+        return new global::Sculpt.Models.ModelSummary("IrisNet", "B 7 -> B 3", rows, CountParameters(config), sizes) { Result = [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(3)] };
     }
 }

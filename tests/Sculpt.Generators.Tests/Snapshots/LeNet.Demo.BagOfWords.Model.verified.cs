@@ -83,13 +83,11 @@ partial class BagOfWords : global::TorchSharp.torch.nn.Module<global::TorchSharp
     /// <summary>The layer table for <paramref name="config"/> and <paramref name="sizes"/> (symbol values such as B), computed from the declaration without building the model.</summary>
     public static global::Sculpt.Models.ModelSummary Summarize(global::Demo.TextConfig config, global::System.Collections.Generic.IReadOnlyDictionary<string, long> sizes)
     {
-        global::Sculpt.Models.SummaryRow[] rows =
-        [
-            new("Embed", "Embedding", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Of("T"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", config.Width)], (long)config.Vocabulary * (long)config.Width) { MultiplyAdds = 0 },
-            new("Ops.Mean", "Mean", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", config.Width)], 0L) { MultiplyAdds = 0 },
-            global::Sculpt.Models.SummaryRow.Of("Classify", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(2)], 2L * (long)config.Width + 2L, sizes, o => o.Elements * (long)config.Width),
-            global::Sculpt.Models.SummaryRow.Of("Smooth", "Conv2d", [global::Sculpt.Models.SymbolicDim.Unknown], 36L, sizes, o => o.Elements * 1L * 3L * 3L),
-        ];
-        return new global::Sculpt.Models.ModelSummary("BagOfWords", "B T -> B 2", rows, CountParameters(config), sizes);
+        global::System.Collections.Generic.List<global::Sculpt.Models.SummaryRow> rows = new();
+        rows.Add(new("Embed", "Embedding", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Of("T"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", config.Width)], (long)config.Vocabulary * (long)config.Width) { MultiplyAdds = 0 });
+        rows.Add(new("Ops.Mean", "Mean", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", config.Width)], 0L) { MultiplyAdds = 0 });
+        rows.Add(global::Sculpt.Models.SummaryRow.Of("Classify", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(2)], 2L * (long)config.Width + 2L, sizes, o => o.Elements * (long)config.Width));
+        rows.Add(global::Sculpt.Models.SummaryRow.Of("Smooth", "Conv2d", [global::Sculpt.Models.SymbolicDim.Unknown], 36L, sizes, o => o.Elements * 1L * 3L * 3L));
+        return new global::Sculpt.Models.ModelSummary("BagOfWords", "B T -> B 2", rows, CountParameters(config), sizes) { Result = [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(2)] };
     }
 }

@@ -118,23 +118,21 @@ partial class LeNet5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.tor
     /// <summary>The layer table for <paramref name="sizes"/> (symbol values such as B), computed from the declaration without building the model.</summary>
     public static global::Sculpt.Models.ModelSummary Summarize(global::System.Collections.Generic.IReadOnlyDictionary<string, long> sizes)
     {
-        global::Sculpt.Models.SummaryRow[] rows =
-        [
-            global::Sculpt.Models.SummaryRow.Of("Conv1", "Conv2d", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(6), global::Sculpt.Models.SymbolicDim.Constant(28), global::Sculpt.Models.SymbolicDim.Constant(28)], 156L, sizes, o => o.Elements * 1L * 5L * 5L),
-            new("Ops.Relu", "ReLU", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(6), global::Sculpt.Models.SymbolicDim.Constant(28), global::Sculpt.Models.SymbolicDim.Constant(28)], 0L) { MultiplyAdds = 0 },
-            new("Pool1", "MaxPool2d", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(6), global::Sculpt.Models.SymbolicDim.Constant(14), global::Sculpt.Models.SymbolicDim.Constant(14)], 0L) { MultiplyAdds = 0 },
-            global::Sculpt.Models.SummaryRow.Of("Conv2", "Conv2d", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(16), global::Sculpt.Models.SymbolicDim.Constant(10), global::Sculpt.Models.SymbolicDim.Constant(10)], 2416L, sizes, o => o.Elements * 6L * 5L * 5L),
-            new("Ops.Relu", "ReLU", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(16), global::Sculpt.Models.SymbolicDim.Constant(10), global::Sculpt.Models.SymbolicDim.Constant(10)], 0L) { MultiplyAdds = 0 },
-            new("Pool2", "AvgPool2d", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(16), global::Sculpt.Models.SymbolicDim.Constant(5), global::Sculpt.Models.SymbolicDim.Constant(5)], 0L) { MultiplyAdds = 0 },
-            new("Norm", "BatchNorm2d", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(16), global::Sculpt.Models.SymbolicDim.Constant(5), global::Sculpt.Models.SymbolicDim.Constant(5)], 32L) { MultiplyAdds = 0 },
-            new("Ops.Flatten", "Flatten", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(400)], 0L) { MultiplyAdds = 0 },
-            global::Sculpt.Models.SummaryRow.Of("Fc1", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(120)], 48120L, sizes, o => o.Elements * 400L),
-            new("Fc1Norm", "LayerNorm", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(120)], 240L) { MultiplyAdds = 0 },
-            new("Ops.Relu", "ReLU", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(120)], 0L) { MultiplyAdds = 0 },
-            global::Sculpt.Models.SummaryRow.Of("Fc2", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(84)], 10164L, sizes, o => o.Elements * 120L),
-            new("Ops.Relu", "ReLU", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(84)], 0L) { MultiplyAdds = 0 },
-            global::Sculpt.Models.SummaryRow.Of("Fc3", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(10)], 850L, sizes, o => o.Elements * 84L),
-        ];
-        return new global::Sculpt.Models.ModelSummary("LeNet5", "B 1 32 32 -> B 10", rows, CountParameters(), sizes);
+        global::System.Collections.Generic.List<global::Sculpt.Models.SummaryRow> rows = new();
+        rows.Add(global::Sculpt.Models.SummaryRow.Of("Conv1", "Conv2d", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(6), global::Sculpt.Models.SymbolicDim.Constant(28), global::Sculpt.Models.SymbolicDim.Constant(28)], 156L, sizes, o => o.Elements * 1L * 5L * 5L));
+        rows.Add(new("Ops.Relu", "ReLU", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(6), global::Sculpt.Models.SymbolicDim.Constant(28), global::Sculpt.Models.SymbolicDim.Constant(28)], 0L) { MultiplyAdds = 0 });
+        rows.Add(new("Pool1", "MaxPool2d", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(6), global::Sculpt.Models.SymbolicDim.Constant(14), global::Sculpt.Models.SymbolicDim.Constant(14)], 0L) { MultiplyAdds = 0 });
+        rows.Add(global::Sculpt.Models.SummaryRow.Of("Conv2", "Conv2d", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(16), global::Sculpt.Models.SymbolicDim.Constant(10), global::Sculpt.Models.SymbolicDim.Constant(10)], 2416L, sizes, o => o.Elements * 6L * 5L * 5L));
+        rows.Add(new("Ops.Relu", "ReLU", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(16), global::Sculpt.Models.SymbolicDim.Constant(10), global::Sculpt.Models.SymbolicDim.Constant(10)], 0L) { MultiplyAdds = 0 });
+        rows.Add(new("Pool2", "AvgPool2d", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(16), global::Sculpt.Models.SymbolicDim.Constant(5), global::Sculpt.Models.SymbolicDim.Constant(5)], 0L) { MultiplyAdds = 0 });
+        rows.Add(new("Norm", "BatchNorm2d", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(16), global::Sculpt.Models.SymbolicDim.Constant(5), global::Sculpt.Models.SymbolicDim.Constant(5)], 32L) { MultiplyAdds = 0 });
+        rows.Add(new("Ops.Flatten", "Flatten", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(400)], 0L) { MultiplyAdds = 0 });
+        rows.Add(global::Sculpt.Models.SummaryRow.Of("Fc1", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(120)], 48120L, sizes, o => o.Elements * 400L));
+        rows.Add(new("Fc1Norm", "LayerNorm", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(120)], 240L) { MultiplyAdds = 0 });
+        rows.Add(new("Ops.Relu", "ReLU", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(120)], 0L) { MultiplyAdds = 0 });
+        rows.Add(global::Sculpt.Models.SummaryRow.Of("Fc2", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(84)], 10164L, sizes, o => o.Elements * 120L));
+        rows.Add(new("Ops.Relu", "ReLU", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(84)], 0L) { MultiplyAdds = 0 });
+        rows.Add(global::Sculpt.Models.SummaryRow.Of("Fc3", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(10)], 850L, sizes, o => o.Elements * 84L));
+        return new global::Sculpt.Models.ModelSummary("LeNet5", "B 1 32 32 -> B 10", rows, CountParameters(), sizes) { Result = [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(10)] };
     }
 }

@@ -85,17 +85,15 @@ partial class Mlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     /// <summary>The layer table for <paramref name="config"/> and <paramref name="sizes"/> (symbol values such as B), computed from the declaration without building the model.</summary>
     public static global::Sculpt.Models.ModelSummary Summarize(global::Demo.MlpConfig config, global::System.Collections.Generic.IReadOnlyDictionary<string, long> sizes)
     {
-        global::Sculpt.Models.SummaryRow[] rows =
-        [
-            new("Ops.Flatten", "Flatten", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(784)], 0L) { MultiplyAdds = 0 },
-            global::Sculpt.Models.SummaryRow.Of("Hidden1", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Hidden", config.Hidden)], 784L * (long)config.Hidden + (long)config.Hidden, sizes, o => o.Elements * 784L),
-            new("Ops.Gelu", "GELU", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Hidden", config.Hidden)], 0L) { MultiplyAdds = 0 },
-            new("Ops.Relu", "ReLU", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Hidden", config.Hidden)], 0L) { MultiplyAdds = 0 },
-            new("Ops.Sigmoid", "Sigmoid", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Hidden", config.Hidden)], 0L) { MultiplyAdds = 0 },
-            new("Ops.Tanh", "Tanh", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Hidden", config.Hidden)], 0L) { MultiplyAdds = 0 },
-            new("Drop", "Dropout", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Hidden", config.Hidden)], 0L) { MultiplyAdds = 0 },
-            global::Sculpt.Models.SummaryRow.Of("Classify", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(10)], 10L * (long)config.Hidden, sizes, o => o.Elements * (long)config.Hidden),
-        ];
-        return new global::Sculpt.Models.ModelSummary("Mlp", "B 1 28 28 -> B 10", rows, CountParameters(config), sizes);
+        global::System.Collections.Generic.List<global::Sculpt.Models.SummaryRow> rows = new();
+        rows.Add(new("Ops.Flatten", "Flatten", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(784)], 0L) { MultiplyAdds = 0 });
+        rows.Add(global::Sculpt.Models.SummaryRow.Of("Hidden1", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Hidden", config.Hidden)], 784L * (long)config.Hidden + (long)config.Hidden, sizes, o => o.Elements * 784L));
+        rows.Add(new("Ops.Gelu", "GELU", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Hidden", config.Hidden)], 0L) { MultiplyAdds = 0 });
+        rows.Add(new("Ops.Relu", "ReLU", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Hidden", config.Hidden)], 0L) { MultiplyAdds = 0 });
+        rows.Add(new("Ops.Sigmoid", "Sigmoid", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Hidden", config.Hidden)], 0L) { MultiplyAdds = 0 });
+        rows.Add(new("Ops.Tanh", "Tanh", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Hidden", config.Hidden)], 0L) { MultiplyAdds = 0 });
+        rows.Add(new("Drop", "Dropout", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Hidden", config.Hidden)], 0L) { MultiplyAdds = 0 });
+        rows.Add(global::Sculpt.Models.SummaryRow.Of("Classify", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(10)], 10L * (long)config.Hidden, sizes, o => o.Elements * (long)config.Hidden));
+        return new global::Sculpt.Models.ModelSummary("Mlp", "B 1 28 28 -> B 10", rows, CountParameters(config), sizes) { Result = [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(10)] };
     }
 }

@@ -75,12 +75,10 @@ partial class PairScorer : global::TorchSharp.torch.nn.Module<global::TorchSharp
     /// <summary>The layer table for <paramref name="config"/> and <paramref name="sizes"/> (symbol values such as B), computed from the declaration without building the model.</summary>
     public static global::Sculpt.Models.ModelSummary Summarize(global::PairConfig config, global::System.Collections.Generic.IReadOnlyDictionary<string, long> sizes)
     {
-        global::Sculpt.Models.SummaryRow[] rows =
-        [
-            global::Sculpt.Models.SummaryRow.Of("Left", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", config.Width)], (long)config.Width * (long)config.Width + (long)config.Width, sizes, o => o.Elements * (long)config.Width),
-            global::Sculpt.Models.SummaryRow.Of("Left", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", config.Width)], 0L, sizes, o => o.Elements * (long)config.Width),
-            global::Sculpt.Models.SummaryRow.Of("Score", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(1)], (long)config.Width + 1L, sizes, o => o.Elements * (long)config.Width),
-        ];
-        return new global::Sculpt.Models.ModelSummary("PairScorer", "B Width, B Width -> B 1", rows, CountParameters(config), sizes);
+        global::System.Collections.Generic.List<global::Sculpt.Models.SummaryRow> rows = new();
+        rows.Add(global::Sculpt.Models.SummaryRow.Of("Left", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", config.Width)], (long)config.Width * (long)config.Width + (long)config.Width, sizes, o => o.Elements * (long)config.Width));
+        rows.Add(global::Sculpt.Models.SummaryRow.Of("Left", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", config.Width)], 0L, sizes, o => o.Elements * (long)config.Width));
+        rows.Add(global::Sculpt.Models.SummaryRow.Of("Score", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(1)], (long)config.Width + 1L, sizes, o => o.Elements * (long)config.Width));
+        return new global::Sculpt.Models.ModelSummary("PairScorer", "B Width, B Width -> B 1", rows, CountParameters(config), sizes) { Result = [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(1)] };
     }
 }

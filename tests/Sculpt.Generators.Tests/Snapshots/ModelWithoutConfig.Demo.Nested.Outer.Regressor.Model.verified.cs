@@ -69,14 +69,12 @@ partial class Outer
         /// <summary>The layer table for <paramref name="sizes"/> (symbol values such as B), computed from the declaration without building the model.</summary>
         public static global::Sculpt.Models.ModelSummary Summarize(global::System.Collections.Generic.IReadOnlyDictionary<string, long> sizes)
         {
-            global::Sculpt.Models.SummaryRow[] rows =
-            [
-                global::Sculpt.Models.SummaryRow.Of("Input", "Linear", [global::Sculpt.Models.SymbolicDim.Of("*batch"), global::Sculpt.Models.SymbolicDim.Constant(16)], 144L, sizes, o => o.Elements * 8L),
-                new("Ops.Relu", "ReLU", [global::Sculpt.Models.SymbolicDim.Of("*batch"), global::Sculpt.Models.SymbolicDim.Constant(16)], 0L) { MultiplyAdds = 0 },
-                new("Drop", "Dropout", [global::Sculpt.Models.SymbolicDim.Of("*batch"), global::Sculpt.Models.SymbolicDim.Constant(16)], 0L) { MultiplyAdds = 0 },
-                global::Sculpt.Models.SummaryRow.Of("Output", "Linear", [global::Sculpt.Models.SymbolicDim.Of("*batch"), global::Sculpt.Models.SymbolicDim.Constant(1)], 17L, sizes, o => o.Elements * 16L),
-            ];
-            return new global::Sculpt.Models.ModelSummary("Regressor", "*batch 8 -> *batch 1", rows, CountParameters(), sizes);
+            global::System.Collections.Generic.List<global::Sculpt.Models.SummaryRow> rows = new();
+            rows.Add(global::Sculpt.Models.SummaryRow.Of("Input", "Linear", [global::Sculpt.Models.SymbolicDim.Of("*batch"), global::Sculpt.Models.SymbolicDim.Constant(16)], 144L, sizes, o => o.Elements * 8L));
+            rows.Add(new("Ops.Relu", "ReLU", [global::Sculpt.Models.SymbolicDim.Of("*batch"), global::Sculpt.Models.SymbolicDim.Constant(16)], 0L) { MultiplyAdds = 0 });
+            rows.Add(new("Drop", "Dropout", [global::Sculpt.Models.SymbolicDim.Of("*batch"), global::Sculpt.Models.SymbolicDim.Constant(16)], 0L) { MultiplyAdds = 0 });
+            rows.Add(global::Sculpt.Models.SummaryRow.Of("Output", "Linear", [global::Sculpt.Models.SymbolicDim.Of("*batch"), global::Sculpt.Models.SymbolicDim.Constant(1)], 17L, sizes, o => o.Elements * 16L));
+            return new global::Sculpt.Models.ModelSummary("Regressor", "*batch 8 -> *batch 1", rows, CountParameters(), sizes) { Result = [global::Sculpt.Models.SymbolicDim.Of("*batch"), global::Sculpt.Models.SymbolicDim.Constant(1)] };
         }
     }
 }

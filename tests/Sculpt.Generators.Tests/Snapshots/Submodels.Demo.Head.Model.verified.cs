@@ -52,10 +52,8 @@ partial class Head : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch
     /// <summary>The layer table for <paramref name="sizes"/> (symbol values such as B), computed from the declaration without building the model.</summary>
     public static global::Sculpt.Models.ModelSummary Summarize(global::System.Collections.Generic.IReadOnlyDictionary<string, long> sizes)
     {
-        global::Sculpt.Models.SummaryRow[] rows =
-        [
-            global::Sculpt.Models.SummaryRow.Of("Out", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(2)], 18L, sizes, o => o.Elements * 8L),
-        ];
-        return new global::Sculpt.Models.ModelSummary("Head", "B 8 -> B 2", rows, CountParameters(), sizes);
+        global::System.Collections.Generic.List<global::Sculpt.Models.SummaryRow> rows = new();
+        rows.Add(global::Sculpt.Models.SummaryRow.Of("Out", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(2)], 18L, sizes, o => o.Elements * 8L));
+        return new global::Sculpt.Models.ModelSummary("Head", "B 8 -> B 2", rows, CountParameters(), sizes) { Result = [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(2)] };
     }
 }

@@ -65,11 +65,9 @@ partial class Residual : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
     /// <summary>The layer table for <paramref name="config"/> and <paramref name="sizes"/> (symbol values such as B), computed from the declaration without building the model.</summary>
     public static global::Sculpt.Models.ModelSummary Summarize(global::Demo.BlockConfig config, global::System.Collections.Generic.IReadOnlyDictionary<string, long> sizes)
     {
-        global::Sculpt.Models.SummaryRow[] rows =
-        [
-            global::Sculpt.Models.SummaryRow.Of("Mix", "Linear", [global::Sculpt.Models.SymbolicDim.Of("*batch"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", config.Width)], (long)config.Width * (long)config.Width + (long)config.Width, sizes, o => o.Elements * (long)config.Width),
-            new("Ops.Gelu", "GELU", [global::Sculpt.Models.SymbolicDim.Of("*batch"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", config.Width)], 0L) { MultiplyAdds = 0 },
-        ];
+        global::System.Collections.Generic.List<global::Sculpt.Models.SummaryRow> rows = new();
+        rows.Add(global::Sculpt.Models.SummaryRow.Of("Mix", "Linear", [global::Sculpt.Models.SymbolicDim.Of("*batch"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", config.Width)], (long)config.Width * (long)config.Width + (long)config.Width, sizes, o => o.Elements * (long)config.Width));
+        rows.Add(new("Ops.Gelu", "GELU", [global::Sculpt.Models.SymbolicDim.Of("*batch"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", config.Width)], 0L) { MultiplyAdds = 0 });
         return new global::Sculpt.Models.ModelSummary("Residual", "*batch Width -> *batch Width", rows, CountParameters(config), sizes);
     }
 }

@@ -84,12 +84,14 @@ partial class Stack : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
     /// <summary>The layer table for <paramref name="config"/> and <paramref name="sizes"/> (symbol values such as B), computed from the declaration without building the model.</summary>
     public static global::Sculpt.Models.ModelSummary Summarize(global::Demo.BlockConfig config, global::System.Collections.Generic.IReadOnlyDictionary<string, long> sizes)
     {
-        global::Sculpt.Models.SummaryRow[] rows =
-        [
-            global::Sculpt.Models.SummaryRow.Of("First", "Residual", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", config.Width)], global::Demo.Residual.CountParameters(config), sizes, o => global::Demo.Residual.Summarize(config, global::Sculpt.Models.ModelSummary.Bind()).TotalMultiplyAdds),
-            global::Sculpt.Models.SummaryRow.Of("Second", "Residual", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", config.Width)], global::Demo.Residual.CountParameters(config), sizes, o => global::Demo.Residual.Summarize(config, global::Sculpt.Models.ModelSummary.Bind()).TotalMultiplyAdds),
-            global::Sculpt.Models.SummaryRow.Of("Classifier", "Head", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(2)], global::Demo.Head.CountParameters(), sizes, o => global::Demo.Head.Summarize(global::Sculpt.Models.ModelSummary.Bind(("B", o[^2]))).TotalMultiplyAdds),
-        ];
-        return new global::Sculpt.Models.ModelSummary("Stack", "B Width -> B 2", rows, CountParameters(config), sizes);
+        global::System.Collections.Generic.Dictionary<string, long> bound = new(sizes, global::System.StringComparer.Ordinal);
+        global::System.Collections.Generic.List<global::Sculpt.Models.SummaryRow> rows = new();
+        (global::Sculpt.Models.ModelSummary? Last, long? MultiplyAdds) call1 = global::Sculpt.Models.ModelSummary.Chain(1L, (i, s) => global::Demo.Residual.Summarize(config, s), global::Sculpt.Models.ModelSummary.Bind());
+        rows.Add(new("First", "Residual", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", config.Width)], global::Demo.Residual.CountParameters(config)) { MultiplyAdds = call1.MultiplyAdds });
+        (global::Sculpt.Models.ModelSummary? Last, long? MultiplyAdds) call2 = global::Sculpt.Models.ModelSummary.Chain(1L, (i, s) => global::Demo.Residual.Summarize(config, s), global::Sculpt.Models.ModelSummary.Bind());
+        rows.Add(new("Second", "Residual", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", config.Width)], global::Demo.Residual.CountParameters(config)) { MultiplyAdds = call2.MultiplyAdds });
+        (global::Sculpt.Models.ModelSummary? Last, long? MultiplyAdds) call3 = global::Sculpt.Models.ModelSummary.Chain(1L, (i, s) => global::Demo.Head.Summarize(s), global::Sculpt.Models.ModelSummary.Bind(("B", global::Sculpt.Models.SymbolicDim.Of("B").Resolve(bound))), ("B", 2));
+        rows.Add(new("Classifier", "Head", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(2)], global::Demo.Head.CountParameters()) { MultiplyAdds = call3.MultiplyAdds });
+        return new global::Sculpt.Models.ModelSummary("Stack", "B Width -> B 2", rows, CountParameters(config), sizes) { Result = [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(2)], Resolved = bound };
     }
 }

@@ -70,10 +70,10 @@ partial class Tower : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
     /// <summary>The layer table for <paramref name="config"/> and <paramref name="sizes"/> (symbol values such as B), computed from the declaration without building the model.</summary>
     public static global::Sculpt.Models.ModelSummary Summarize(global::Demo.BlockConfig config, global::System.Collections.Generic.IReadOnlyDictionary<string, long> sizes)
     {
-        global::Sculpt.Models.SummaryRow[] rows =
-        [
-            global::Sculpt.Models.SummaryRow.Of("Blocks", "Depth x Residual", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Of("T"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", config.Width)], (long)config.Depth * global::Demo.Residual.CountParameters(config), sizes, o => (long)config.Depth * global::Demo.Residual.Summarize(config, global::Sculpt.Models.ModelSummary.Bind()).TotalMultiplyAdds),
-        ];
-        return new global::Sculpt.Models.ModelSummary("Tower", "B T Width -> B T Width", rows, CountParameters(config), sizes);
+        global::System.Collections.Generic.Dictionary<string, long> bound = new(sizes, global::System.StringComparer.Ordinal);
+        global::System.Collections.Generic.List<global::Sculpt.Models.SummaryRow> rows = new();
+        (global::Sculpt.Models.ModelSummary? Last, long? MultiplyAdds) call1 = global::Sculpt.Models.ModelSummary.Chain((long)config.Depth, (i, s) => global::Demo.Residual.Summarize(config, s), global::Sculpt.Models.ModelSummary.Bind());
+        rows.Add(new("Blocks", "Depth x Residual", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Of("T"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", config.Width)], (long)config.Depth * global::Demo.Residual.CountParameters(config)) { MultiplyAdds = call1.MultiplyAdds });
+        return new global::Sculpt.Models.ModelSummary("Tower", "B T Width -> B T Width", rows, CountParameters(config), sizes) { Result = [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Of("T"), global::Sculpt.Models.SymbolicDim.HyperParameter("Width", config.Width)], Resolved = bound };
     }
 }

@@ -74,12 +74,10 @@ partial class Tiny : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch
     /// <summary>The layer table for <paramref name="config"/> and <paramref name="sizes"/> (symbol values such as B), computed from the declaration without building the model.</summary>
     public static global::Sculpt.Models.ModelSummary Summarize(global::Demo.TinyConfig config, global::System.Collections.Generic.IReadOnlyDictionary<string, long> sizes)
     {
-        global::Sculpt.Models.SummaryRow[] rows =
-        [
-            global::Sculpt.Models.SummaryRow.Of("Hidden1", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Hidden", config.Hidden)], 4L * (long)config.Hidden + (long)config.Hidden, sizes, o => o.Elements * 4L),
-            new("Ops.Relu", "ReLU", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Hidden", config.Hidden)], 0L) { MultiplyAdds = 0 },
-            global::Sculpt.Models.SummaryRow.Of("Output", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(3)], 3L * (long)config.Hidden + 3L, sizes, o => o.Elements * (long)config.Hidden),
-        ];
-        return new global::Sculpt.Models.ModelSummary("Tiny", "B 4 -> B 3", rows, CountParameters(config), sizes);
+        global::System.Collections.Generic.List<global::Sculpt.Models.SummaryRow> rows = new();
+        rows.Add(global::Sculpt.Models.SummaryRow.Of("Hidden1", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Hidden", config.Hidden)], 4L * (long)config.Hidden + (long)config.Hidden, sizes, o => o.Elements * 4L));
+        rows.Add(new("Ops.Relu", "ReLU", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.HyperParameter("Hidden", config.Hidden)], 0L) { MultiplyAdds = 0 });
+        rows.Add(global::Sculpt.Models.SummaryRow.Of("Output", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(3)], 3L * (long)config.Hidden + 3L, sizes, o => o.Elements * (long)config.Hidden));
+        return new global::Sculpt.Models.ModelSummary("Tiny", "B 4 -> B 3", rows, CountParameters(config), sizes) { Result = [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(3)] };
     }
 }

@@ -75,13 +75,11 @@ partial class PixelNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
     /// <summary>The layer table for <paramref name="config"/> and <paramref name="sizes"/> (symbol values such as B), computed from the declaration without building the model.</summary>
     public static global::Sculpt.Models.ModelSummary Summarize(global::Demo.PixelConfig config, global::System.Collections.Generic.IReadOnlyDictionary<string, long> sizes)
     {
-        global::Sculpt.Models.SummaryRow[] rows =
-        [
-            global::Sculpt.Models.SummaryRow.Of("Conv", "Conv2d", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(4), global::Sculpt.Models.SymbolicDim.Constant(28), global::Sculpt.Models.SymbolicDim.Constant(28)], 40L, sizes, o => o.Elements * 1L * 3L * 3L),
-            new("Ops.Relu", "ReLU", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(4), global::Sculpt.Models.SymbolicDim.Constant(28), global::Sculpt.Models.SymbolicDim.Constant(28)], 0L) { MultiplyAdds = 0 },
-            new("Ops.Flatten", "Flatten", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(3136)], 0L) { MultiplyAdds = 0 },
-            global::Sculpt.Models.SummaryRow.Of("Classify", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(10)], 31370L, sizes, o => o.Elements * 3136L),
-        ];
-        return new global::Sculpt.Models.ModelSummary("PixelNet", "B 1 28 28 -> B 10", rows, CountParameters(config), sizes);
+        global::System.Collections.Generic.List<global::Sculpt.Models.SummaryRow> rows = new();
+        rows.Add(global::Sculpt.Models.SummaryRow.Of("Conv", "Conv2d", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(4), global::Sculpt.Models.SymbolicDim.Constant(28), global::Sculpt.Models.SymbolicDim.Constant(28)], 40L, sizes, o => o.Elements * 1L * 3L * 3L));
+        rows.Add(new("Ops.Relu", "ReLU", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(4), global::Sculpt.Models.SymbolicDim.Constant(28), global::Sculpt.Models.SymbolicDim.Constant(28)], 0L) { MultiplyAdds = 0 });
+        rows.Add(new("Ops.Flatten", "Flatten", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(3136)], 0L) { MultiplyAdds = 0 });
+        rows.Add(global::Sculpt.Models.SummaryRow.Of("Classify", "Linear", [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(10)], 31370L, sizes, o => o.Elements * 3136L));
+        return new global::Sculpt.Models.ModelSummary("PixelNet", "B 1 28 28 -> B 10", rows, CountParameters(config), sizes) { Result = [global::Sculpt.Models.SymbolicDim.Of("B"), global::Sculpt.Models.SymbolicDim.Constant(10)] };
     }
 }
