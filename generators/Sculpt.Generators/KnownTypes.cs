@@ -5,6 +5,8 @@ internal static class KnownTypes
 {
     public const string HyperParametersAttribute = "Sculpt.HyperParametersAttribute";
     public const string RangeAttribute = "Sculpt.RangeAttribute";
+    public const string SearchRangeAttribute = "Sculpt.SearchRangeAttribute";
+    public const string SearchChoiceAttribute = "Sculpt.SearchChoiceAttribute";
     public const string ModelAttribute = "Sculpt.ModelAttribute";
     public const string ForwardAttribute = "Sculpt.ForwardAttribute";
     public const string TrainerAttribute = "Sculpt.TrainerAttribute";

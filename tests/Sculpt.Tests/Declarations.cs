@@ -550,3 +550,29 @@ public partial class ComputedWidths
         return Classify(h + Down(Ops.Gelu(Up(h))));
     }
 }
+
+/// <summary>
+/// A searched record: two widths from a list (only equal ones fit the model, so half the grid is invalid) and the
+/// inherited learning rate on a log range, declared on the record.
+/// </summary>
+[HyperParameters]
+[SearchRange(1e-3, 1e-1, Log = true, Property = nameof(LearningRate))]
+public partial record SearchedWidthsConfig : TrainingHyperParameters
+{
+    [SearchChoice(8, 16)] public int Hidden { get; init; } = 16;
+    [SearchChoice(8, 16)] public int Hidden2 { get; init; } = 16;
+    public override int Epochs { get; init; } = 2;
+}
+
+[Model(typeof(SearchedWidthsConfig))]
+public partial class SearchedWidths
+{
+    [Linear(12, "Hidden")] private partial Tensor Encode(Tensor x);
+    [Linear("Hidden2", 3)] private partial Tensor Classify(Tensor x);
+
+    [Forward("B 3 2 2 -> B 3")]
+    public Tensor Forward(Tensor points) => Classify(Ops.Relu(Encode(Ops.Flatten(points))));
+}
+
+[Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+public partial class SearchedWidthsTrainer : Trainer<SearchedWidths, Blobs, SearchedWidthsConfig>;

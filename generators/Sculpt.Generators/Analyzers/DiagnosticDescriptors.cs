@@ -101,6 +101,10 @@ internal static class DiagnosticDescriptors
         "SCULPT0021", Declarations, "A state-dict name or weight-renaming rule cannot be used",
         "{0}");
 
+    public static readonly DiagnosticDescriptor SearchSpace = Error(
+        "SCULPT0022", Declarations, "A hyperparameter's search space cannot be searched",
+        "{0}");
+
     private static DiagnosticDescriptor Error(string id, string category, string title, string message) =>
         new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
 }

@@ -30,6 +30,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.UnknownHyperParameter,
         DiagnosticDescriptors.BranchShapes,
         DiagnosticDescriptors.StateName,
+        DiagnosticDescriptors.SearchSpace,
         DiagnosticDescriptors.InvalidLayerArgument,
         DiagnosticDescriptors.DefaultOutOfRange,
         DiagnosticDescriptors.BroadcastShape,
@@ -71,6 +72,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                     if (Report(context, type, DeclarationRules.HyperParametersProblem(type))) break;
                     DefaultsInRange(context, type);
                     PropertyTypes(context, type);
+                    SearchSpaces(context, type);
                     break;
                 case KnownTypes.ModelAttribute:
                     if (Report(context, type, DeclarationRules.ModelProblem(type))) break;
@@ -98,6 +100,18 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                     Report(context, type, DeclarationRules.TrainerProblem(type));
                     break;
             }
+        }
+    }
+
+    /// <summary>SCULPT0022: a <c>[SearchRange]</c> or <c>[SearchChoice]</c> of this record that no search could draw from, at the attribute.</summary>
+    private static void SearchSpaces(SymbolAnalysisContext context, INamedTypeSymbol type)
+    {
+        foreach (var declaration in SearchDeclarations.Of(type))
+        {
+            // A base record's declarations are reported on the base.
+            if (declaration.Problem is null || declaration.Attribute.ApplicationSyntaxReference is not { } reference
+                || !type.DeclaringSyntaxReferences.Any(d => d.SyntaxTree == reference.SyntaxTree && d.Span.Contains(reference.Span))) continue;
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.SearchSpace, reference.GetSyntax(context.CancellationToken).GetLocation(), declaration.Problem));
         }
     }
 

@@ -35,7 +35,8 @@ internal static class HyperParametersEmitter
         {
             string range = p.HasRange ? $"{SourceWriter.Literal(p.Minimum)}, {SourceWriter.Literal(p.Maximum)}" : "null, null";
             string values = p.Kind == ValueKind.Enum ? $", global::System.Enum.GetNames<{p.TypeName}>()" : "";
-            w.Line($"    new({SourceWriter.Quote(p.Flag)}, {SourceWriter.Quote(p.Name)}, {SourceWriter.Quote(p.DisplayType)}, {Runtime}.ValueText.Format(defaults.{Names.Identifier(p.Name)}), {range}, {SourceWriter.Quote(p.Description)}{values}),");
+            string search = p.Search is null ? "" : $" {{ Search = {p.Search} }}";
+            w.Line($"    new({SourceWriter.Quote(p.Flag)}, {SourceWriter.Quote(p.Name)}, {SourceWriter.Quote(p.DisplayType)}, {Runtime}.ValueText.Format(defaults.{Names.Identifier(p.Name)}), {range}, {SourceWriter.Quote(p.Description)}{values}){search},");
         }
         w.Line("];");
         w.Close();

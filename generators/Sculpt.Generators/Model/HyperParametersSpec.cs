@@ -28,4 +28,8 @@ internal sealed record HyperParameterProperty(
     bool HasRange,
     double Minimum,
     double Maximum,
-    string Description);
+    string Description)
+{
+    /// <summary>C# building its <c>Sculpt.Search.SearchDimension</c> when a valid <c>[SearchRange]</c> or <c>[SearchChoice]</c> declares one; else null.</summary>
+    public string? Search { get; init; }
+}

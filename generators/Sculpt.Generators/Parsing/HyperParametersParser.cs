@@ -15,6 +15,7 @@ internal static class HyperParametersParser
             || !DeclarationRules.IsFirstAttributedDeclaration(context, KnownTypes.HyperParametersAttribute)) return null;
         cancellation.ThrowIfCancellationRequested();
         var properties = new List<HyperParameterProperty>();
+        var searched = SearchDeclarations.Of(type).Where(d => d.Dimension is not null).GroupBy(d => d.PropertyName).ToDictionary(g => g.Key, g => g.First().Dimension);
         foreach (var property in Properties(type))
         {
             var kind = KindOf(property.Type);
@@ -30,7 +31,7 @@ internal static class HyperParametersParser
                 range is not null,
                 range?.Minimum ?? 0,
                 range?.Maximum ?? 0,
-                HelpDescriptions.Of(property, cancellation)));
+                HelpDescriptions.Of(property, cancellation)) { Search = searched.TryGetValue(property.Name, out var dimension) ? dimension : null });
         }
         bool hidesBase = false;
         for (var current = type.BaseType; current is not null; current = current.BaseType)

@@ -40,6 +40,9 @@ public interface IHyperParameters<TSelf> where TSelf : IHyperParameters<TSelf>
 public sealed record HyperParameterInfo(
     string Flag, string Property, string Type, string Default, double? Minimum, double? Maximum, string Description = "", IReadOnlyList<string>? Values = null)
 {
+    /// <summary>How a hyperparameter search varies this option (its <c>[SearchRange]</c> or <c>[SearchChoice]</c>); null when it is not searched.</summary>
+    public Search.SearchDimension? Search { get; init; }
+
     /// <summary>The allowed range as text, e.g. <c>[0, 0.9]</c>, or empty.</summary>
     public string RangeText => Minimum is { } min && Maximum is { } max
         ? $"[{ValueText.Format(min)}, {ValueText.Format(max)}]"

@@ -52,7 +52,7 @@ public static class ExitCodes
 /// A run that fails prints one line, <c>error: ...</c>, on the error stream and returns one of the
 /// <see cref="ExitCodes"/>; the stack trace follows only with <c>--verbose</c>.
 /// </summary>
-public static class TrainerCommandLine
+public static partial class TrainerCommandLine
 {
     private static readonly string[] RunFlags = ["--help", "--config", "--device", "--output", "--resume", "--checkpoint-every", "--data", "--threads", "--verbose", ResumeWithChangesFlag];
     private const string ResumeWithChangesFlag = "--resume-with-changes";
@@ -85,6 +85,7 @@ public static class TrainerCommandLine
                 return ExitCodes.Usage;
             }
         }
+        if (args.Length > 0 && args[0] == "search") return Search<TTrainer, TModel, TData, TConfig>(trainerName, args[1..], create, output, error);
         var phase = Phase.Usage;
         // Before the flags are read, --verbose is looked for as written, so a bad flag's trace can be asked for too.
         bool verbose = Array.IndexOf(args, "--verbose") >= 0;

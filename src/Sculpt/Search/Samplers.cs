@@ -1,0 +1,80 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Sculpt.Search;
+
+/// <summary>
+/// Picks the next configuration from the trials so far. Values are compared as losses: lower is better (a study that
+/// maximises hands its samplers negated values). The same space, history and seed give the same configuration.
+/// </summary>
+public interface ISampler
+{
+    /// <summary>The next configuration (flag to value text); null when the sampler has nothing left to try (a finished grid).</summary>
+    IReadOnlyDictionary<string, string>? Next(IReadOnlyList<SearchDimension> space, IReadOnlyList<Trial> history, int trialNumber, Func<double, double> loss);
+
+    /// <summary>The name <c>--sampler</c> takes.</summary>
+    string Name { get; }
+
+    /// <summary>A sampler by its <c>--sampler</c> name: <c>grid</c>, <c>random</c>, <c>tpe</c>.</summary>
+    static ISampler Named(string name, int seed) => name.ToLowerInvariant() switch
+    {
+        "grid" => new GridSampler(),
+        "random" => new RandomSampler(seed),
+        "tpe" => new TpeSampler(seed),
+        _ => throw new ArgumentException($"unknown sampler '{name}': use grid, random or tpe"),
+    };
+}
+
+/// <summary>Each value drawn independently: uniform over a range (over its logarithm for a log range), uniform over choices.</summary>
+public sealed class RandomSampler(int seed) : ISampler
+{
+    public string Name => "random";
+
+    public IReadOnlyDictionary<string, string>? Next(IReadOnlyList<SearchDimension> space, IReadOnlyList<Trial> history, int trialNumber, Func<double, double> loss)
+    {
+        var random = TrialRandom(seed, trialNumber);
+        return space.ToDictionary(d => d.Flag, d => Draw(d, random));
+    }
+
+    internal static string Draw(SearchDimension dimension, Random random) => dimension.Kind == SearchKind.Choice
+        ? dimension.Choices[random.Next(dimension.Choices.Count)]
+        : dimension.Format(dimension.Snap(dimension.FromInternal(dimension.InternalLow + random.NextDouble() * (dimension.InternalHigh - dimension.InternalLow))));
+
+    /// <summary>A generator of its own for each trial: trial 7 of a seed draws the same in any process, after any resume.</summary>
+    internal static Random TrialRandom(int seed, int trialNumber) => new(HashCode.Combine(seed, trialNumber, 0x5eed));
+}
+
+/// <summary>
+/// Every combination of the dims' grid values (<see cref="SearchDimension.GridValues"/>) once, in order: the first one
+/// no trial of the study has taken. An interrupted trial's point is taken again.
+/// </summary>
+public sealed class GridSampler : ISampler
+{
+    public string Name => "grid";
+
+    public IReadOnlyDictionary<string, string>? Next(IReadOnlyList<SearchDimension> space, IReadOnlyList<Trial> history, int trialNumber, Func<double, double> loss)
+    {
+        var taken = new HashSet<string>(history.Where(t => t.State != TrialState.Interrupted).Select(t => Key(t.Parameters)));
+        foreach (var point in Points(space))
+        {
+            if (!taken.Contains(Key(point))) return point;
+        }
+        return null;
+    }
+
+    /// <summary>Every point of the grid, the last dim varying fastest.</summary>
+    public static IEnumerable<IReadOnlyDictionary<string, string>> Points(IReadOnlyList<SearchDimension> space)
+    {
+        IEnumerable<Dictionary<string, string>> points = [new Dictionary<string, string>()];
+        foreach (var dimension in space)
+        {
+            var values = dimension.GridValues();
+            points = points.SelectMany(p => values.Select(v => new Dictionary<string, string>(p) { [dimension.Flag] = v }));
+        }
+        return points;
+    }
+
+    internal static string Key(IReadOnlyDictionary<string, string> point) =>
+        string.Join("\n", point.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value));
+}

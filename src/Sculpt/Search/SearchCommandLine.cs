@@ -1,0 +1,319 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using Sculpt.Data;
+using Sculpt.HyperParameters;
+using Sculpt.Models;
+using Sculpt.Search;
+using TorchSharp;
+
+namespace Sculpt.Training;
+
+public static partial class TrainerCommandLine
+{
+    private static readonly string[] SearchFlags = ["--trials", "--sampler", "--pruner", "--study", "--objective", "--search-seed"];
+
+    /// <summary>What <c>search</c> was asked to do.</summary>
+    private sealed record SearchOptions(int Trials, string Sampler, string Pruner, string? StudyPath, string Objective, int Seed);
+
+    /// <summary>
+    /// <c>search</c>: trials of the hyperparameters that declare <c>[SearchRange]</c> or <c>[SearchChoice]</c>, each trained in
+    /// this process, in a study file that a later or parallel run continues. A configuration that breaks a range or the
+    /// model's shapes is recorded as invalid and never built. Returns the exit code.
+    /// </summary>
+    private static int Search<TTrainer, TModel, TData, TConfig>(string trainerName, string[] args, Func<TConfig, torch.Device, TTrainer> create, TextWriter output, TextWriter error)
+        where TTrainer : Trainer<TModel, TData, TConfig>
+        where TModel : torch.nn.Module<torch.Tensor, torch.Tensor>, ISculptModel<TModel, TConfig>
+        where TData : IDataSource, new()
+        where TConfig : TrainingHyperParameters, IHyperParameters<TConfig>, new()
+    {
+        var phase = Phase.Usage;
+        bool verbose = Array.IndexOf(args, "--verbose") >= 0;
+        try
+        {
+            var search = ExtractSearchOptions(args, out var remaining);
+            var options = RunOptions.Extract(remaining, out var rest);
+            if (options.Help)
+            {
+                output.Write(SearchHelp<TConfig>(trainerName));
+                return ExitCodes.Success;
+            }
+            if (options.Resume is not null) throw new HyperParameterException("Option '--resume' continues one run; a search continues by naming its --study file again.");
+            TConfig baseConfig = new();
+            if (options.ConfigPath is not null) baseConfig = TConfig.BindJson(baseConfig, ReadConfig(options.ConfigPath), options.ConfigPath);
+            baseConfig = TConfig.Bind(baseConfig, rest);
+            RangeCheck.ThrowIfAny(baseConfig.ValidationErrors(), typeof(TConfig).Name);
+            // A flag given on the command line is fixed for every trial, even where the record declares it searched.
+            var given = new HashSet<string>(rest.Where(a => a.StartsWith("--", StringComparison.Ordinal)).Select(a => a.Split('=')[0]));
+            var space = TConfig.Options.Where(o => o.Search is not null && !given.Contains(o.Flag)).Select(o => o.Search!).ToList();
+            if (space.Count == 0)
+            {
+                throw new HyperParameterException($"search: no hyperparameter of {typeof(TConfig).Name} is searched; declare [SearchRange] or [SearchChoice] on one (docs/search.md).");
+            }
+            var sampler = ISampler.Named(search.Sampler, search.Seed);
+            var pruner = IPruner.Named(search.Pruner);
+            bool maximize = search.Objective switch
+            {
+                "val-loss" => false,
+                "val-accuracy" => true,
+                _ => throw new HyperParameterException($"Option '--objective' expects val-loss or val-accuracy; got '{search.Objective}'."),
+            };
+
+            var process = Backend.ProcessSettings.ForTraining(options.Threads).Apply();
+            var device = ParseDevice(options.Device);
+            phase = Phase.Data;
+            var source = new TData();
+            if (options.DataFolder is not null)
+            {
+                if (source is not IFileDataSource files) throw new HyperParameterException($"Option '--data': {typeof(TData).Name} does not read files from a folder.");
+                files.DataFolder = options.DataFolder;
+            }
+            var data = source.Load(baseConfig.Seed);
+
+            phase = Phase.Output;
+            string folder = options.OutputFolder ?? Path.Combine("runs", trainerName + "-search");
+            RequireWritableFolder(folder);
+            using var study = Study.Open(search.StudyPath ?? Path.Combine(folder, "study.db"), space, search.Objective, maximize);
+            int released = study.ReleaseAbandoned();
+            output.WriteLine($"{trainerName} search: {search.Trials} trials, {sampler.Name} sampler, {pruner.Name} pruner, {search.Objective} ({(maximize ? "higher" : "lower")} is better), {process.Threads} threads");
+            foreach (var dimension in space) output.WriteLine("  " + dimension.Describe());
+            if (released > 0) output.WriteLine($"  {released} trial(s) of an ended search marked interrupted; their configurations may run again");
+
+            using var interrupt = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) =>
+            {
+                e.Cancel = true;
+                interrupt.Cancel();
+            };
+            Console.CancelKeyPress += onCancel;
+            try
+            {
+                for (int k = 0; k < search.Trials && !interrupt.IsCancellationRequested; k++)
+                {
+                    phase = Phase.Output;
+                    var trial = study.Ask(sampler);
+                    if (trial is null)
+                    {
+                        output.WriteLine("the grid is done: every configuration has been tried");
+                        break;
+                    }
+                    phase = Phase.Training;
+                    RunTrial<TTrainer, TModel, TData, TConfig>(trial, study, baseConfig, data, device, create, pruner, Path.Combine(folder, $"trial-{trial.Number:D4}"), output, interrupt.Token);
+                }
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
+            phase = Phase.Output;
+            WriteSearchResults(study, baseConfig, folder, trainerName, output);
+            if (interrupt.IsCancellationRequested)
+            {
+                output.WriteLine($"interrupted; run the same command again to continue the study");
+                return ExitCodes.Interrupted;
+            }
+            return ExitCodes.Success;
+        }
+        catch (Exception problem)
+        {
+            var (code, message) = problem is StudyMismatchException or ArgumentException ? (ExitCodes.Usage, problem.Message) : Describe<TData>(problem, phase);
+            error.WriteLine("error: " + OneLine(message));
+            if (verbose) error.WriteLine(problem.ToString());
+            return code;
+        }
+    }
+
+    /// <summary>Builds, checks and trains one trial's configuration, and records how it ended.</summary>
+    private static void RunTrial<TTrainer, TModel, TData, TConfig>(
+        Trial trial, Study study, TConfig baseConfig, DataSplits data, torch.Device device, Func<TConfig, torch.Device, TTrainer> create, IPruner pruner,
+        string folder, TextWriter output, CancellationToken interrupt)
+        where TTrainer : Trainer<TModel, TData, TConfig>
+        where TModel : torch.nn.Module<torch.Tensor, torch.Tensor>, ISculptModel<TModel, TConfig>
+        where TData : IDataSource, new()
+        where TConfig : TrainingHyperParameters, IHyperParameters<TConfig>, new()
+    {
+        string described = string.Join(" ", trial.Arguments);
+        TConfig config;
+        try
+        {
+            config = TConfig.Bind(baseConfig, trial.Arguments);
+        }
+        catch (HyperParameterException problem)
+        {
+            Invalid(problem.Message);
+            return;
+        }
+        // Checked before a single tensor is allocated: a range, then every size comparison the config decides.
+        var problems = config.ValidationErrors().Concat(TModel.ShapeErrors(config)).ToList();
+        if (problems.Count > 0)
+        {
+            Invalid(problems[0]);
+            return;
+        }
+        Directory.CreateDirectory(folder);
+        Checkpoints.AtomicFile.WriteAllText(Path.Combine(folder, "config.json"), config.ToJson());
+        using var pruned = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
+        var judge = new TrialJudge(study, trial.Number, pruner, pruned);
+        try
+        {
+            using var trainer = create(config, device);
+            trainer.CheckData(data);
+            using var log = new RunLog(folder);
+            var fit = new FitOptions
+            {
+                CheckpointFolder = Path.Combine(folder, "checkpoints"),
+                KeepLast = 1,
+                Normalization = data.Normalization?.ToJson(),
+                Augmentation = data.Augmentation,
+                LastBatch = data.LastBatch,
+                Cancellation = pruned.Token,
+            };
+            var result = trainer.Fit(data.Train, data.Validation, new ProgressGroup(log, judge, new GarbageBound()), fit);
+            double? value = judge.Best;
+            var state = judge.Pruned ? TrialState.Pruned : result.Interrupted ? TrialState.Interrupted : TrialState.Complete;
+            study.Finish(trial.Number, state, value, state == TrialState.Interrupted ? "interrupted (Ctrl-C)" : null);
+            output.WriteLine(FormattableString.Invariant($"trial {trial.Number,4}  {state.ToString().ToLowerInvariant(),-11} {Value(value),10}  after {result.Epochs.Count} epoch(s), {result.Elapsed.TotalSeconds:F1} s  {described}"));
+        }
+        catch (TrainingDivergedException problem)
+        {
+            study.Finish(trial.Number, TrialState.Failed, null, OneLine(problem.Message));
+            output.WriteLine($"trial {trial.Number,4}  failed      {"",10}  {described}: {OneLine(problem.Message)}");
+        }
+        catch
+        {
+            study.Finish(trial.Number, TrialState.Failed, null, "an error ended the search");
+            throw;
+        }
+
+        void Invalid(string reason)
+        {
+            study.Finish(trial.Number, TrialState.Invalid, null, OneLine(reason));
+            output.WriteLine($"trial {trial.Number,4}  invalid     {"",10}  {described}: {OneLine(reason)}");
+        }
+    }
+
+    private static string Value(double? value) => value is { } v ? v.ToString("G6", CultureInfo.InvariantCulture) : "";
+
+    /// <summary>Reports each epoch's objective to the study and stops the trial when the pruner says so.</summary>
+    private sealed class TrialJudge(Study study, int number, IPruner pruner, CancellationTokenSource stop) : ITrainingProgress
+    {
+        public double? Best { get; private set; }
+
+        public bool Pruned { get; private set; }
+
+        public void FitStarted(int epochs, long trainSamples, long validationSamples, long stepsPerEpoch, long resumedAtStep) { }
+
+        public bool WantsStep(long stepInEpoch) => false;
+
+        public void Step(int epoch, long stepInEpoch, long step, double runningLoss, double learningRate) { }
+
+        public void EpochCompleted(EpochReport report, int epochs, TimeSpan elapsed)
+        {
+            double value = study.Maximize ? report.Validation.Accuracy ?? double.NaN : report.Validation.Loss;
+            if (!double.IsFinite(value)) return;
+            if (Best is not { } best || study.ToLoss(value) < study.ToLoss(best)) Best = value;
+            study.Report(number, report.Epoch, value);
+            if (report.Epoch < epochs && pruner.Prune(number, report.Epoch, study.ToLoss(value), study.Trials(), study.ToLoss))
+            {
+                Pruned = true;
+                stop.Cancel();
+            }
+        }
+
+        public void FitEnded() { }
+    }
+
+    /// <summary>The table of trials, <c>best-config.json</c> (which <c>--config</c> reads) and <c>search.md</c>.</summary>
+    private static void WriteSearchResults<TConfig>(Study study, TConfig baseConfig, string folder, string trainerName, TextWriter output)
+        where TConfig : TrainingHyperParameters, IHyperParameters<TConfig>, new()
+    {
+        var trials = study.Trials();
+        var scored = trials.Where(t => t.State is TrialState.Complete or TrialState.Pruned && t.Value is not null).ToList();
+        var best = scored.Where(t => t.State == TrialState.Complete).DefaultIfEmpty(null).MinBy(t => t is null ? double.MaxValue : study.ToLoss(t.Value!.Value));
+        var text = new StringBuilder();
+        text.AppendLine($"# {trainerName}: hyperparameter search").AppendLine();
+        text.AppendLine($"{study.Objective} ({(study.Maximize ? "higher" : "lower")} is better) over {string.Join("; ", study.Space.Select(d => d.Describe()))}.").AppendLine();
+        text.AppendLine(string.Join(", ", Enum.GetValues<TrialState>().Select(s => $"{trials.Count(t => t.State == s)} {s.ToString().ToLowerInvariant()}"))).AppendLine();
+        text.AppendLine("| trial | state | " + string.Join(" | ", study.Space.Select(d => d.Flag)) + $" | {study.Objective} | note |");
+        text.AppendLine("|---:|---|" + string.Concat(study.Space.Select(_ => "---:|")) + "---:|---|");
+        foreach (var trial in trials)
+        {
+            text.AppendLine($"| {trial.Number} | {trial.State.ToString().ToLowerInvariant()} | " + string.Join(" | ", study.Space.Select(d => trial.Parameters.GetValueOrDefault(d.Flag, ""))) + $" | {Value(trial.Value)} | {trial.Reason?.Replace("|", "/") ?? ""} |");
+        }
+        if (best is not null)
+        {
+            var config = TConfig.Bind(baseConfig, best.Arguments);
+            Checkpoints.AtomicFile.WriteAllText(Path.Combine(folder, "best-config.json"), config.ToJson());
+            text.AppendLine().AppendLine($"Best: trial {best.Number}, {study.Objective} {Value(best.Value)}: `{string.Join(" ", best.Arguments)}`; its configuration is `best-config.json` (train with `--config {Path.Combine(folder, "best-config.json")}`).");
+            output.WriteLine($"best: trial {best.Number}, {study.Objective} {Value(best.Value)}: {string.Join(" ", best.Arguments)}; configuration in {Path.Combine(folder, "best-config.json")}");
+        }
+        Checkpoints.AtomicFile.WriteAllText(Path.Combine(folder, "search.md"), text.ToString());
+    }
+
+    private static SearchOptions ExtractSearchOptions(IReadOnlyList<string> args, out List<string> rest)
+    {
+        rest = [];
+        int trials = 20, seed = 0;
+        string sampler = "tpe", pruner = "median", objective = "val-loss";
+        string? study = null;
+        for (int i = 0; i < args.Count; i++)
+        {
+            string arg = args[i];
+            int equals = arg.IndexOf('=');
+            string flag = equals < 0 ? arg : arg[..equals];
+            if (Array.IndexOf(SearchFlags, flag) < 0)
+            {
+                rest.Add(arg);
+                continue;
+            }
+            string value;
+            if (equals >= 0) value = arg[(equals + 1)..];
+            else if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal)) value = args[++i];
+            else throw new HyperParameterException($"Option '{flag}' expects a value but no value was given.");
+            switch (flag)
+            {
+                case "--trials":
+                    trials = PositiveInteger(flag, value);
+                    break;
+                case "--search-seed":
+                    seed = int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int s) ? s : throw new HyperParameterException($"Option '--search-seed' expects an integer; got '{value}'.");
+                    break;
+                case "--sampler":
+                    sampler = value;
+                    break;
+                case "--pruner":
+                    pruner = value;
+                    break;
+                case "--objective":
+                    objective = value;
+                    break;
+                default:
+                    study = value;
+                    break;
+            }
+        }
+        return new SearchOptions(trials, sampler, pruner, study, objective, seed);
+    }
+
+    private static int PositiveInteger(string flag, string value) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n > 0 ? n : throw new HyperParameterException($"Option '{flag}' expects a positive integer; got '{value}'.");
+
+    private static string SearchHelp<TConfig>(string trainerName) where TConfig : IHyperParameters<TConfig>
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"usage: {trainerName} search [--trials N] [--sampler grid|random|tpe] [--pruner none|median|halving] [--objective val-loss|val-accuracy]");
+        text.AppendLine("                   [--study FILE] [--search-seed N] [--output FOLDER] [--threads N] [--device cpu|cuda] [--data FOLDER] [--config FILE] [--flag value ...]");
+        text.AppendLine();
+        text.AppendLine("Trains one configuration per trial, drawn from the searched hyperparameters; flags given here stay fixed.");
+        text.AppendLine("The study file (default FOLDER/study.db) keeps every trial: run the same command again to continue it,");
+        text.AppendLine("or several at once to share it. Defaults: 20 trials, tpe, median, val-loss, seed 0, runs/NAME-search.");
+        text.AppendLine();
+        text.AppendLine("searched:");
+        foreach (var option in TConfig.Options.Where(o => o.Search is not null)) text.AppendLine("  " + option.Search!.Describe());
+        return text.ToString();
+    }
+}
