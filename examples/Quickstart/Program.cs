@@ -9,14 +9,16 @@ return ShapeTrainer.Run(args);
 
 namespace Quickstart
 {
+    // `dotnet run -c Release -- search` tries the searched hyperparameters (docs/search.md).
     [HyperParameters]
+    [SearchRange(1e-4, 1e-2, Log = true, Property = nameof(LearningRate))]
     public partial record ShapeConfig : TrainingHyperParameters
     {
         /// <summary>Units in each of the two hidden layers.</summary>
-        [Range(1, 4096)] public int Hidden { get; init; } = 256;
+        [Range(1, 4096), SearchChoice(64, 128, 256, 512)] public int Hidden { get; init; } = 256;
 
         /// <summary>Share of hidden units dropped in each training step.</summary>
-        [Range(0.0, 0.9)] public double Dropout { get; init; } = 0.2;
+        [Range(0.0, 0.9), SearchRange(0.0, 0.5)] public double Dropout { get; init; } = 0.2;
 
         public override int Epochs { get; init; } = 10;
     }

@@ -922,6 +922,31 @@ public class AnalyzerTests
         }
         """,
 
+        // SCULPT0022: search spaces no search could draw from
+        Model("", """
+            [{|SCULPT0022:SearchRange(10, 1)|}] public int Layers { get; init; } = 4;
+            [{|SCULPT0022:SearchRange(0, 1, Log = true)|}] public double Rate { get; init; } = 0.5;
+            [{|SCULPT0022:SearchChoice(64, "wide")|}] public int Width2 { get; init; } = 64;
+            [{|SCULPT0022:SearchRange(0.5, 2.5)|}] public int Depth { get; init; } = 1;
+            [Range(1, 8)][{|SCULPT0022:SearchRange(1, 16)|}] public int Heads { get; init; } = 2;
+            [SearchChoice(1, 2)][{|SCULPT0022:SearchRange(1, 4)|}] public int Twice { get; init; } = 1;
+            [{|SCULPT0022:SearchRange(0, 1)|}] public bool Flag { get; init; }
+            [{|SCULPT0022:SearchChoice(1, 2, 1)|}] public int Repeated { get; init; } = 1;
+            [{|SCULPT0022:SearchRange(1e-4, 1e-1, Log = true, Step = 0.01)|}] public double Stepped { get; init; } = 0.01;
+            """),
+        """
+        using Sculpt;
+        using Sculpt.Training;
+
+        [HyperParameters]
+        [{|SCULPT0022:SearchRange(1e-4, 1e-1, Log = true, Property = "LearningRat")|}]
+        [{|SCULPT0022:SearchChoice(16, 32)|}]
+        [{|SCULPT0022:SearchChoice(Optimizer.Sgd, Property = nameof(BatchSize))|}]
+        public partial record Training : TrainingHyperParameters
+        {
+        }
+        """,
+
         // SCULPT0008: elementwise operands that cannot broadcast
         Model("""
             [Linear(4, 4)] private partial Tensor A(Tensor x);
@@ -3630,6 +3655,26 @@ public class AnalyzerTests
                 var patches = Ops.Transpose(Ops.Flatten(x, 2), 1, 2);
                 return Ops.Concat(1, Ops.ExpandBatch(ClassToken, patches), patches) + Positions;
             }
+        }
+        """,
+        // A searched record: ranges (log, stepped, integer), choices of numbers, strings and an enum, and inherited ones named on the record.
+        """
+        using Sculpt;
+        using Sculpt.Training;
+
+        public enum Mixer { Mean, Max }
+
+        [HyperParameters]
+        [SearchRange(1e-4, 1e-1, Log = true, Property = nameof(LearningRate))]
+        [SearchChoice(16, 32, 64, Property = nameof(BatchSize))]
+        public partial record Searched : TrainingHyperParameters
+        {
+            [Range(8, 512), SearchRange(32, 256, Step = 32)] public int Hidden { get; init; } = 64;
+            [SearchRange(0.0, 0.5)] public double Dropout { get; init; } = 0.1;
+            [SearchChoice(Mixer.Mean, Mixer.Max)] public Mixer Pool { get; init; } = Mixer.Mean;
+            [SearchChoice("small", "large")] public string Size { get; init; } = "small";
+            [SearchChoice(true, false)] public bool Bias { get; init; } = true;
+            [SearchRange(1, 6)] public long Layers { get; init; } = 2;
         }
         """,
         // A clip classifier: a bidirectional two-layer LSTM over frames, averaged over time.

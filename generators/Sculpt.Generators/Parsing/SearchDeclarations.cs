@@ -100,6 +100,8 @@ internal static class SearchDeclarations
     private static string? ChoiceText(ITypeSymbol type, ValueKind? kind, TypedConstant value)
     {
         if (value.Kind == TypedConstantKind.Array || value.Value is null) return null;
+        // An enum member is no number, whatever its value.
+        if (kind != ValueKind.Enum && value.Kind == TypedConstantKind.Enum) return null;
         switch (kind)
         {
             case ValueKind.Int32 or ValueKind.Int64:

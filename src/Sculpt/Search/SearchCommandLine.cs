@@ -178,6 +178,11 @@ public static partial class TrainerCommandLine
             study.Finish(trial.Number, state, value, state == TrialState.Interrupted ? "interrupted (Ctrl-C)" : null);
             output.WriteLine(FormattableString.Invariant($"trial {trial.Number,4}  {state.ToString().ToLowerInvariant(),-11} {Value(value),10}  after {result.Epochs.Count} epoch(s), {result.Elapsed.TotalSeconds:F1} s  {described}"));
         }
+        catch (HyperParameterException problem)
+        {
+            // A layer's own check when the model is built (a size below 1, a rate above 1): the configuration, not the search, is at fault.
+            Invalid(problem.Message);
+        }
         catch (TrainingDivergedException problem)
         {
             study.Finish(trial.Number, TrialState.Failed, null, OneLine(problem.Message));

@@ -48,8 +48,9 @@ public sealed record SearchDimension(string Flag, SearchKind Kind, double Low, d
     }
 
     /// <summary>The text the flag takes for a range value.</summary>
+    /// <remarks>Four significant digits: a rate of 0.000790 reads as such, and no search needs a finer difference.</remarks>
     public string Format(double value) =>
-        Integer ? ((long)Math.Round(value)).ToString(CultureInfo.InvariantCulture) : value.ToString("R", CultureInfo.InvariantCulture);
+        Integer ? ((long)Math.Round(value)).ToString(CultureInfo.InvariantCulture) : value.ToString("G4", CultureInfo.InvariantCulture);
 
     /// <summary>A range value read back from its text; for a choice, its index.</summary>
     public double Numeric(string text) =>
@@ -82,5 +83,7 @@ public sealed record SearchDimension(string Flag, SearchKind Kind, double Low, d
     /// <summary>How the space is declared, for <c>search.md</c> and for telling one study's space from another's.</summary>
     public string Describe() => Kind == SearchKind.Choice
         ? $"{Flag} in {{{string.Join(", ", Choices)}}}"
-        : $"{Flag} in [{Format(Low)}, {Format(High)}]{(Log ? " log" : "")}{(Step > 0 ? $" step {Format(Step)}" : "")}";
+        : $"{Flag} in [{Exact(Low)}, {Exact(High)}]{(Log ? " log" : "")}{(Step > 0 ? $" step {Exact(Step)}" : "")}";
+
+    private static string Exact(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }
