@@ -9,6 +9,7 @@
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- memory 3          (resident memory over 10,000 Quickstart steps, 3 processes: growth per 1,000 steps)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- busy 3            (two Quickstart runs side by side against one alone on one thread, 3 rounds)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- tokens            (GPT-2 BPE tokens/s and the cache)
+//   dotnet run -c Release --project tests/Sculpt.Benchmarks -- samplers 10       (search samplers on Branin, Hartmann-6, Styblinski-Tang-10 over 10 seeds, against Optuna's TPE)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- --filter '*'      (BenchmarkDotNet)
 using System;
 using System.IO;
@@ -35,6 +36,11 @@ if (args is ["processes", ..])
     var workloads = Workloads();
     (StepBenchmark, int)[] all = [(workloads[0], 2000), (workloads[1], 2000), (workloads[2], 2000), (workloads[3], 300)];
     ProcessSteps.Run(args.Length > 2 ? all.Where(w => args[2..].Contains(w.Item1.GetType().Name)).ToArray() : all, rounds, Console.Out);
+    return;
+}
+if (args is ["samplers", ..])
+{
+    SamplerBenchmark.Run(Console.Out, args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10);
     return;
 }
 if (args is ["optimizer", ..])

@@ -11,6 +11,7 @@ namespace Sculpt.Tests;
 /// command line in a process of its own, for tests that kill a run (<see cref="TrainerProcess"/>).
 /// With <c>--halt-after-step N</c> the run prints <c>halted</c> and waits, instead of taking step N + 1,
 /// so that everything up to step N (its checkpoint included) has been done when it is killed.
+/// <c>trainer --searched [options]</c> runs <see cref="SearchedWidthsTrainer"/>'s instead, for the search tests.
 /// </summary>
 public static class Program
 {
@@ -20,6 +21,12 @@ public static class Program
         {
             Console.Error.WriteLine("usage: Sculpt.Tests trainer [--halt-after-step N] [options]");
             return 2;
+        }
+        // --searched: the search tests' trainer (its record declares a search space), e.g. `trainer --searched search --parallel 2`.
+        if (rest is ["--searched", .. var searched])
+        {
+            return TrainerCommandLine.Run<SearchedWidthsTrainer, SearchedWidths, Blobs, SearchedWidthsConfig>(
+                "SearchedWidthsTrainer", searched, (config, device) => new SearchedWidthsTrainer(config, device));
         }
         long halt = 0;
         if (rest is ["--halt-after-step", var steps, .. var more])

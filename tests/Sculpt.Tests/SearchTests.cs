@@ -145,6 +145,28 @@ public class SearchTests
     }
 
     [Fact]
+    public void Importance_goes_to_the_hyperparameter_the_objective_depends_on()
+    {
+        var space = new[] { SearchDimension.Range("--x", 0, 1), SearchDimension.Choice("--kind", "a", "b"), SearchDimension.Range("--noise", 0, 1) };
+        var sampler = new RandomSampler(5);
+        var trials = Enumerable.Range(1, 80).Select(n =>
+        {
+            var point = sampler.Next(space, [], n, v => v)!;
+            double x = space[0].Numeric(point["--x"]);
+            double value = 3 * x * x + (point["--kind"] == "b" ? 0.3 : 0);
+            return new Trial(n, point, TrialState.Complete, value, null, new Dictionary<int, double>());
+        }).ToList();
+        var shares = SearchReport.Importance(space, trials);
+        Assert.Equal("--x", shares[0].Flag);
+        Assert.InRange(shares[0].Share, 0.75, 1.0);
+        Assert.Equal("--noise", shares[^1].Flag);
+        Assert.InRange(shares.Sum(s => s.Share), 0.999, 1.001);
+        var best = SearchReport.BestSoFar(trials, v => v);
+        Assert.Equal(trials.Min(t => t.Value!.Value), best[^1].Best);
+        Assert.True(best.Zip(best.Skip(1)).All(p => p.Second.Best <= p.First.Best));
+    }
+
+    [Fact]
     public void The_median_pruner_stops_a_trial_worse_than_the_others_at_the_same_epoch()
     {
         var history = Enumerable.Range(1, 5)
@@ -191,6 +213,7 @@ public class SearchTests
             var best = SearchedWidthsConfig.FromJson(File.ReadAllText(Path.Combine(folder, "best-config.json")), "best-config.json");
             Assert.Equal(best.Hidden, best.Hidden2);
             Assert.Contains("| invalid |", File.ReadAllText(Path.Combine(folder, "search.md")));
+            Assert.True(new FileInfo(Path.Combine(folder, "history.png")).Length > 1000);
 
             // The same command continues the study: the grid's other 14 points, none repeated, then it says it is done.
             (code, output, error) = Search("--trials", "50", "--sampler", "grid", "--pruner", "none", "--output", folder, "--threads", "1");
@@ -202,6 +225,69 @@ public class SearchTests
             Assert.Equal(20, all.Select(t => GridSampler.Key(t.Parameters)).Distinct().Count());
             // Exactly the unequal widths are invalid.
             Assert.All(all, t => Assert.Equal(t.Parameters["--hidden"] != t.Parameters["--hidden2"], t.State == TrialState.Invalid));
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Parallel_workers_share_the_trials_and_take_each_grid_point_once()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"sculpt-search-{Guid.NewGuid():N}");
+        try
+        {
+            var (code, output, error) = TrainerProcess.Run(Path.GetTempPath(),
+                "--searched", "search", "--parallel", "2", "--trials", "20", "--sampler", "grid", "--pruner", "none", "--output", folder);
+            Assert.True(code == ExitCodes.Success, output + error);
+            // Both processes ran trials: the second one's lines carry its number.
+            Assert.Contains("[worker 2] trial", output);
+            Assert.Matches(@"(?m)^trial ", output);
+            using var study = Study.Open(Path.Combine(folder, "study.db"), StudySpace(), "val-loss", maximize: false);
+            var trials = study.Trials();
+            Assert.Equal(20, trials.Count);
+            Assert.Equal(20, trials.Select(t => GridSampler.Key(t.Parameters)).Distinct().Count());
+            Assert.DoesNotContain(trials, t => t.State is TrialState.Running or TrialState.Failed or TrialState.Interrupted);
+            Assert.True(File.Exists(Path.Combine(folder, "search.md")));
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_killed_search_loses_no_finished_trial_and_the_next_run_retries_the_one_it_was_running()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"sculpt-search-{Guid.NewGuid():N}");
+        try
+        {
+            string[] command = ["--searched", "search", "--trials", "20", "--sampler", "grid", "--pruner", "none", "--output", folder, "--epochs", "200"];
+            using (var running = TrainerProcess.Start(Path.GetTempPath(), command))
+            {
+                // Two trials trained, then killed once the fifth has its folder: it is claimed and training (for 200 epochs).
+                int completed = 0;
+                Assert.True(running.WaitForLine(l => l.Contains(" complete ") && ++completed == 2, TimeSpan.FromMinutes(2)), running.Output + running.Error);
+                var deadline = System.Diagnostics.Stopwatch.StartNew();
+                while (!File.Exists(Path.Combine(folder, "trial-0005", "config.json")) && deadline.Elapsed < TimeSpan.FromMinutes(1)) System.Threading.Thread.Sleep(10);
+                running.Kill();
+            }
+            List<Trial> before;
+            using (var study = Study.Open(Path.Combine(folder, "study.db"), StudySpace(), "val-loss", maximize: false)) before = study.Trials().ToList();
+            var finished = before.Where(t => t.State is TrialState.Complete or TrialState.Invalid).ToList();
+            Assert.True(finished.Count(t => t.State == TrialState.Complete) >= 2);
+            var orphan = Assert.Single(before, t => t.State == TrialState.Running);
+
+            var (code, output, error) = TrainerProcess.Run(Path.GetTempPath(), [.. command[..^2], "--epochs", "1", "--trials", "1"]);
+            Assert.True(code == ExitCodes.Success, output + error);
+            Assert.Contains("1 trial(s) of an ended search marked interrupted", output);
+            using var after = Study.Open(Path.Combine(folder, "study.db"), StudySpace(), "val-loss", maximize: false);
+            var trials = after.Trials();
+            // Every finished trial is as it was; the orphan is interrupted and its grid point is the one tried next.
+            foreach (var kept in finished) Assert.Equal(kept.Value, trials.Single(t => t.Number == kept.Number).Value);
+            Assert.Equal(TrialState.Interrupted, trials.Single(t => t.Number == orphan.Number).State);
+            Assert.Equal(GridSampler.Key(orphan.Parameters), GridSampler.Key(trials[^1].Parameters));
         }
         finally
         {

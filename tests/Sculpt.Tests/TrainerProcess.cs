@@ -77,7 +77,10 @@ internal sealed class TrainerProcess : IDisposable
     }
 
     /// <summary>Waits until the process prints <paramref name="line"/>; false when it ends or the time runs out first.</summary>
-    public bool WaitForLine(string line, TimeSpan timeout)
+    public bool WaitForLine(string line, TimeSpan timeout) => WaitForLine(next => next == line, timeout);
+
+    /// <summary>Waits until the process prints a line that <paramref name="matches"/>; false when it ends or the time runs out first.</summary>
+    public bool WaitForLine(Func<string, bool> matches, TimeSpan timeout)
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < timeout)
@@ -85,7 +88,7 @@ internal sealed class TrainerProcess : IDisposable
             try
             {
                 if (!_lines.TryTake(out var next, timeout - deadline.Elapsed)) return false;
-                if (next == line) return true;
+                if (matches(next)) return true;
             }
             catch (InvalidOperationException)
             {

@@ -15,10 +15,13 @@ namespace Sculpt.Training;
 
 public static partial class TrainerCommandLine
 {
-    private static readonly string[] SearchFlags = ["--trials", "--sampler", "--pruner", "--study", "--objective", "--search-seed"];
+    private static readonly string[] SearchFlags = ["--trials", "--sampler", "--pruner", "--study", "--objective", "--search-seed", "--parallel"];
+
+    /// <summary>Marks a process that <c>--parallel</c> started: it runs its share of the trials and leaves the results to its parent.</summary>
+    private const string WorkerFlag = "--search-worker";
 
     /// <summary>What <c>search</c> was asked to do.</summary>
-    private sealed record SearchOptions(int Trials, string Sampler, string Pruner, string? StudyPath, string Objective, int Seed);
+    private sealed record SearchOptions(int Trials, string Sampler, string Pruner, string? StudyPath, string Objective, int Seed, int Parallel, bool Worker);
 
     /// <summary>
     /// <c>search</c>: trials of the hyperparameters that declare <c>[SearchRange]</c> or <c>[SearchChoice]</c>, each trained in
@@ -63,6 +66,8 @@ public static partial class TrainerCommandLine
                 _ => throw new HyperParameterException($"Option '--objective' expects val-loss or val-accuracy; got '{search.Objective}'."),
             };
 
+            // With --parallel N, the cores are shared out: each process trains with its part of them, unless --threads says.
+            if (search.Parallel > 1 && options.Threads is null) options = options with { Threads = Math.Max(1, Environment.ProcessorCount / search.Parallel) };
             var process = Backend.ProcessSettings.ForTraining(options.Threads).Apply();
             var device = ParseDevice(options.Device);
             phase = Phase.Data;
@@ -83,6 +88,11 @@ public static partial class TrainerCommandLine
             foreach (var dimension in space) output.WriteLine("  " + dimension.Describe());
             if (released > 0) output.WriteLine($"  {released} trial(s) of an ended search marked interrupted; their configurations may run again");
 
+            // The other processes of --parallel N share the study; this one takes the first share of the trials.
+            var workers = search.Parallel > 1 && !search.Worker
+                ? StartWorkers(search, options.Threads!.Value, output)
+                : [];
+            int mine = search.Parallel > 1 && !search.Worker ? Share(search.Trials, search.Parallel, 0) : search.Trials;
             using var interrupt = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) =>
             {
@@ -92,7 +102,7 @@ public static partial class TrainerCommandLine
             Console.CancelKeyPress += onCancel;
             try
             {
-                for (int k = 0; k < search.Trials && !interrupt.IsCancellationRequested; k++)
+                for (int k = 0; k < mine && !interrupt.IsCancellationRequested; k++)
                 {
                     phase = Phase.Output;
                     var trial = study.Ask(sampler);
@@ -109,8 +119,18 @@ public static partial class TrainerCommandLine
             {
                 Console.CancelKeyPress -= onCancel;
             }
+            int workerCode = ExitCodes.Success;
+            foreach (var (number, worker) in workers)
+            {
+                worker.WaitForExit();
+                if (worker.ExitCode != ExitCodes.Success) output.WriteLine($"worker {number} ended with exit code {worker.ExitCode}");
+                if (worker.ExitCode is not (ExitCodes.Success or ExitCodes.Interrupted)) workerCode = worker.ExitCode;
+                worker.Dispose();
+            }
+            if (search.Worker) return interrupt.IsCancellationRequested ? ExitCodes.Interrupted : ExitCodes.Success;
             phase = Phase.Output;
             WriteSearchResults(study, baseConfig, folder, trainerName, output);
+            if (workerCode != ExitCodes.Success) return workerCode;
             if (interrupt.IsCancellationRequested)
             {
                 output.WriteLine($"interrupted; run the same command again to continue the study");
@@ -256,18 +276,86 @@ public static partial class TrainerCommandLine
             text.AppendLine().AppendLine($"Best: trial {best.Number}, {study.Objective} {Value(best.Value)}: `{string.Join(" ", best.Arguments)}`; its configuration is `best-config.json` (train with `--config {Path.Combine(folder, "best-config.json")}`).");
             output.WriteLine($"best: trial {best.Number}, {study.Objective} {Value(best.Value)}: {string.Join(" ", best.Arguments)}; configuration in {Path.Combine(folder, "best-config.json")}");
         }
+        var importance = SearchReport.Importance(study.Space, trials);
+        if (importance.Count > 0)
+        {
+            text.AppendLine().AppendLine("Share of the objective's spread each hyperparameter explains alone (complete trials; docs/search.md):").AppendLine();
+            foreach (var (flag, share) in importance) text.AppendLine(FormattableString.Invariant($"- `{flag}`: {share * 100:F0}%"));
+        }
+        if (scored.Count > 0)
+        {
+            Checkpoints.AtomicFile.Write(Path.Combine(folder, "history.png"), stream => stream.Write(SearchReport.HistoryPlot(trials, study.Objective, study.ToLoss, $"{trainerName}: search")));
+            text.AppendLine().AppendLine("![history](history.png)");
+        }
         Checkpoints.AtomicFile.WriteAllText(Path.Combine(folder, "search.md"), text.ToString());
+    }
+
+    /// <summary>Trials of worker <paramref name="worker"/> when <paramref name="trials"/> are shared by <paramref name="workers"/>.</summary>
+    private static int Share(int trials, int workers, int worker) => trials / workers + (worker < trials % workers ? 1 : 0);
+
+    /// <summary>
+    /// Starts workers 2..N of <c>--parallel N</c>: this program again with the same command line, its share of the trials,
+    /// <paramref name="threads"/> threads and <c>--search-worker</c>; their lines are printed with the worker's number.
+    /// </summary>
+    private static List<(int Number, System.Diagnostics.Process Process)> StartWorkers(SearchOptions search, int threads, TextWriter output)
+    {
+        string[] original = Environment.GetCommandLineArgs();
+        string program = Environment.ProcessPath ?? throw new InvalidOperationException("This process's program is unknown, so --parallel cannot start more of it.");
+        var workers = new List<(int, System.Diagnostics.Process)>();
+        for (int number = 2; number <= search.Parallel; number++)
+        {
+            int share = Share(search.Trials, search.Parallel, number - 1);
+            if (share == 0) continue;
+            var start = new System.Diagnostics.ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            // Run as `dotnet app.dll`, the host needs the app again; an app host is the app itself.
+            if (Path.GetFileNameWithoutExtension(program) == "dotnet") start.ArgumentList.Add(original[0]);
+            foreach (string arg in WithoutFlags(original[1..], "--parallel", "--trials", "--threads")) start.ArgumentList.Add(arg);
+            foreach (string arg in new[] { "--trials", share.ToString(CultureInfo.InvariantCulture), "--threads", threads.ToString(CultureInfo.InvariantCulture), WorkerFlag })
+                start.ArgumentList.Add(arg);
+            var process = new System.Diagnostics.Process { StartInfo = start };
+            string prefix = $"[worker {number}] ";
+            process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.WriteLine(prefix + e.Data); };
+            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.WriteLine(prefix + e.Data); };
+            process.Start();
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            workers.Add((number, process));
+        }
+        return workers;
+    }
+
+    /// <summary><paramref name="args"/> without the named value flags (<c>--trials 4</c> and <c>--trials=4</c>).</summary>
+    private static List<string> WithoutFlags(IReadOnlyList<string> args, params string[] flags)
+    {
+        var kept = new List<string>();
+        for (int i = 0; i < args.Count; i++)
+        {
+            string flag = args[i].Split('=')[0];
+            if (Array.IndexOf(flags, flag) < 0)
+            {
+                kept.Add(args[i]);
+                continue;
+            }
+            if (!args[i].Contains('=') && i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal)) i++;
+        }
+        return kept;
     }
 
     private static SearchOptions ExtractSearchOptions(IReadOnlyList<string> args, out List<string> rest)
     {
         rest = [];
-        int trials = 20, seed = 0;
+        int trials = 20, seed = 0, parallel = 1;
         string sampler = "tpe", pruner = "median", objective = "val-loss";
         string? study = null;
+        bool worker = false;
         for (int i = 0; i < args.Count; i++)
         {
             string arg = args[i];
+            if (arg == WorkerFlag)
+            {
+                worker = true;
+                continue;
+            }
             int equals = arg.IndexOf('=');
             string flag = equals < 0 ? arg : arg[..equals];
             if (Array.IndexOf(SearchFlags, flag) < 0)
@@ -283,6 +371,9 @@ public static partial class TrainerCommandLine
             {
                 case "--trials":
                     trials = PositiveInteger(flag, value);
+                    break;
+                case "--parallel":
+                    parallel = PositiveInteger(flag, value);
                     break;
                 case "--search-seed":
                     seed = int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int s) ? s : throw new HyperParameterException($"Option '--search-seed' expects an integer; got '{value}'.");
@@ -301,7 +392,7 @@ public static partial class TrainerCommandLine
                     break;
             }
         }
-        return new SearchOptions(trials, sampler, pruner, study, objective, seed);
+        return new SearchOptions(trials, sampler, pruner, study, objective, seed, parallel, worker);
     }
 
     private static int PositiveInteger(string flag, string value) =>
@@ -310,12 +401,13 @@ public static partial class TrainerCommandLine
     private static string SearchHelp<TConfig>(string trainerName) where TConfig : IHyperParameters<TConfig>
     {
         var text = new StringBuilder();
-        text.AppendLine($"usage: {trainerName} search [--trials N] [--sampler grid|random|tpe] [--pruner none|median|halving] [--objective val-loss|val-accuracy]");
+        text.AppendLine($"usage: {trainerName} search [--trials N] [--parallel N] [--sampler grid|random|tpe] [--pruner none|median|halving] [--objective val-loss|val-accuracy]");
         text.AppendLine("                   [--study FILE] [--search-seed N] [--output FOLDER] [--threads N] [--device cpu|cuda] [--data FOLDER] [--config FILE] [--flag value ...]");
         text.AppendLine();
         text.AppendLine("Trains one configuration per trial, drawn from the searched hyperparameters; flags given here stay fixed.");
         text.AppendLine("The study file (default FOLDER/study.db) keeps every trial: run the same command again to continue it,");
-        text.AppendLine("or several at once to share it. Defaults: 20 trials, tpe, median, val-loss, seed 0, runs/NAME-search.");
+        text.AppendLine("or several at once to share it; --parallel N starts N processes that share the trials and the cores.");
+        text.AppendLine("Defaults: 20 trials, 1 process, tpe, median, val-loss, seed 0, runs/NAME-search.");
         text.AppendLine();
         text.AppendLine("searched:");
         foreach (var option in TConfig.Options.Where(o => o.Search is not null)) text.AppendLine("  " + option.Search!.Describe());

@@ -1,0 +1,79 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace Sculpt.Search;
+
+/// <summary>What a study shows: how the best value moved over the trials, and which hyperparameters mattered.</summary>
+public static class SearchReport
+{
+    /// <summary>
+    /// Each searched hyperparameter's share of the objective's variance over the scored trials that its value alone explains
+    /// (a first-order estimate, in the spirit of fANOVA's main effects): the trials are grouped by the value (a choice) or
+    /// by quartile of the value (a range), and the spread of the group means, weighted by group size, is divided by the
+    /// spread of all values. Shares are scaled to sum to 1; empty with fewer than 4 scored trials or no spread at all.
+    /// </summary>
+    public static IReadOnlyList<(string Flag, double Share)> Importance(IReadOnlyList<SearchDimension> space, IReadOnlyList<Trial> trials)
+    {
+        var scored = trials.Where(t => t.State == TrialState.Complete && t.Value is { } v && double.IsFinite(v)).ToList();
+        if (scored.Count < 4) return [];
+        double mean = scored.Average(t => t.Value!.Value);
+        double total = scored.Sum(t => Math.Pow(t.Value!.Value - mean, 2));
+        if (total <= 0) return [];
+        var raw = new List<(string Flag, double Share)>();
+        foreach (var dimension in space)
+        {
+            var present = scored.Where(t => t.Parameters.ContainsKey(dimension.Flag)).ToList();
+            IEnumerable<IGrouping<int, Trial>> groups;
+            if (dimension.Kind == SearchKind.Choice) groups = present.GroupBy(t => (int)dimension.Numeric(t.Parameters[dimension.Flag]));
+            else
+            {
+                var ordered = present.OrderBy(t => dimension.Numeric(t.Parameters[dimension.Flag])).ToList();
+                groups = ordered.Select((t, i) => (Trial: t, Quartile: i * 4 / ordered.Count)).GroupBy(p => p.Quartile, p => p.Trial);
+            }
+            double explained = groups.Sum(g => g.Count() * Math.Pow(g.Average(t => t.Value!.Value) - mean, 2));
+            raw.Add((dimension.Flag, explained / total));
+        }
+        double sum = raw.Sum(r => r.Share);
+        return sum <= 0 ? [] : raw.Select(r => (r.Flag, r.Share / sum)).OrderByDescending(r => r.Item2).ToList();
+    }
+
+    /// <summary>The best value after each scored trial, in trial order (lower is better under <paramref name="toLoss"/>).</summary>
+    public static IReadOnlyList<(int Trial, double Best)> BestSoFar(IReadOnlyList<Trial> trials, Func<double, double> toLoss)
+    {
+        var result = new List<(int, double)>();
+        double? best = null;
+        foreach (var trial in trials.Where(t => t.State == TrialState.Complete && t.Value is { } v && double.IsFinite(v)).OrderBy(t => t.Number))
+        {
+            if (best is not { } b || toLoss(trial.Value!.Value) < toLoss(b)) best = trial.Value!.Value;
+            result.Add((trial.Number, best!.Value));
+        }
+        return result;
+    }
+
+    /// <summary><c>history.png</c>: every scored trial's value by trial number (pruned ones apart) and the best so far.</summary>
+    public static byte[] HistoryPlot(IReadOnlyList<Trial> trials, string objective, Func<double, double> toLoss, string title)
+    {
+        var plot = new ScottPlot.Plot();
+        void Points(TrialState state, string name)
+        {
+            var chosen = trials.Where(t => t.State == state && t.Value is { } v && double.IsFinite(v)).ToList();
+            if (chosen.Count == 0) return;
+            var points = plot.Add.ScatterPoints(chosen.Select(t => (double)t.Number).ToArray(), chosen.Select(t => t.Value!.Value).ToArray());
+            points.LegendText = name;
+        }
+        Points(TrialState.Complete, "complete");
+        Points(TrialState.Pruned, "pruned (value when stopped)");
+        var best = BestSoFar(trials, toLoss);
+        if (best.Count > 0)
+        {
+            var line = plot.Add.ScatterLine(best.Select(b => (double)b.Trial).ToArray(), best.Select(b => b.Best).ToArray());
+            line.LegendText = "best so far";
+        }
+        plot.Title(title);
+        plot.XLabel("trial");
+        plot.YLabel(objective);
+        plot.ShowLegend(ScottPlot.Edge.Right);
+        return plot.GetImageBytes(800, 500, ScottPlot.ImageFormat.Png);
+    }
+}
