@@ -28,6 +28,8 @@ public class SearchTests
             .Select(n => GridSampler.Key(new RandomSampler(seed).Next(Space, [], n, v => v)!)).ToList();
         Assert.Equal(Draw(7), Draw(7));
         Assert.NotEqual(Draw(7), Draw(8));
+        // The same in every process and on every machine: pinned, so a change of generator shows.
+        Assert.Equal("--activation=Relu\n--hidden=240\n--learning-rate=0.0005896", Draw(7)[0]);
         var sampler = new RandomSampler(3);
         for (int n = 1; n <= 200; n++)
         {
@@ -135,13 +137,13 @@ public class SearchTests
     [Fact]
     public void Tpe_finds_a_lower_branin_value_than_random_search_with_the_same_budget()
     {
-        // The median over 15 seeds of the best value after 60 trials: TPE's against random search's.
-        double Median(IEnumerable<double> values) => values.Order().ElementAt(7);
-        double tpe = Median(Enumerable.Range(0, 15).Select(seed => BestOnBranin(new TpeSampler(seed), 60)));
-        double random = Median(Enumerable.Range(0, 15).Select(seed => BestOnBranin(new RandomSampler(seed), 60)));
-        Console.WriteLine($"Branin, 60 trials, median best of 15 seeds: TPE {tpe:F4}, random {random:F4} (minimum 0.3979)");
-        Assert.True(tpe < random, $"TPE {tpe} is not below random {random}");
-        Assert.InRange(tpe, 0.3978, 0.6);
+        // The median over 31 seeds of the best value after 100 trials: TPE's against random search's (seeded, so the same everywhere).
+        double Median(IEnumerable<double> values) => values.Order().ElementAt(15);
+        double tpe = Median(Enumerable.Range(0, 31).Select(seed => BestOnBranin(new TpeSampler(seed), 100)));
+        double random = Median(Enumerable.Range(0, 31).Select(seed => BestOnBranin(new RandomSampler(seed), 100)));
+        Console.WriteLine($"Branin, 100 trials, median best of 31 seeds: TPE {tpe:F4}, random {random:F4} (minimum 0.3979)");
+        Assert.True(tpe < 0.8 * random, $"TPE {tpe} is not well below random {random}");
+        Assert.InRange(tpe, 0.3978, 0.5);
     }
 
     [Fact]
@@ -153,13 +155,13 @@ public class SearchTests
         {
             var point = sampler.Next(space, [], n, v => v)!;
             double x = space[0].Numeric(point["--x"]);
-            double value = 3 * x * x + (point["--kind"] == "b" ? 0.3 : 0);
+            double value = 3 * x * x + (point["--kind"] == "b" ? 1.0 : 0);
             return new Trial(n, point, TrialState.Complete, value, null, new Dictionary<int, double>());
         }).ToList();
         var shares = SearchReport.Importance(space, trials);
         Assert.Equal("--x", shares[0].Flag);
-        Assert.InRange(shares[0].Share, 0.75, 1.0);
-        Assert.Equal("--noise", shares[^1].Flag);
+        Assert.InRange(shares[0].Share, 0.5, 0.9); // variances: about 0.8 from x, 0.25 from the kind, none from the noise
+        Assert.Equal(["--x", "--kind", "--noise"], shares.Select(s => s.Flag));
         Assert.InRange(shares.Sum(s => s.Share), 0.999, 1.001);
         var best = SearchReport.BestSoFar(trials, v => v);
         Assert.Equal(trials.Min(t => t.Value!.Value), best[^1].Best);

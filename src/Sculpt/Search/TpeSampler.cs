@@ -98,17 +98,20 @@ public sealed class TpeSampler(int seed, int startupTrials = 10, int candidates 
         {
             (_low, _high) = (low, high);
             double range = high - low;
-            var sorted = values.OrderBy(v => v).ToList();
-            var means = new List<double>(sorted) { (low + high) / 2 };
+            double prior = (low + high) / 2;
+            // The prior's centre counts as a neighbour, so values near the middle get narrower normals; the prior itself spans the range.
+            var sorted = values.Append(prior).OrderBy(v => v).ToList();
+            int priorIndex = sorted.IndexOf(prior);
+            var means = new List<double>();
             var sigmas = new List<double>();
-            double smallest = range / Math.Min(100.0, sorted.Count + 1);
+            double smallest = range / Math.Min(100.0, sorted.Count);
             for (int i = 0; i < sorted.Count; i++)
             {
                 double left = sorted[i] - (i == 0 ? low : sorted[i - 1]);
                 double right = (i == sorted.Count - 1 ? high : sorted[i + 1]) - sorted[i];
-                sigmas.Add(Math.Clamp(Math.Max(left, right), smallest, range));
+                means.Add(sorted[i]);
+                sigmas.Add(i == priorIndex ? range : Math.Clamp(Math.Max(left, right), smallest, range));
             }
-            sigmas.Add(range);
             _means = means.ToArray();
             _sigmas = sigmas.ToArray();
             _masses = _means.Select((m, i) => Math.Max(NormalCdf((high - m) / _sigmas[i]) - NormalCdf((low - m) / _sigmas[i]), 1e-12)).ToArray();
