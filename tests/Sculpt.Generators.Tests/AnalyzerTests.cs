@@ -947,6 +947,28 @@ public class AnalyzerTests
         }
         """,
 
+        // SCULPT0023: a combination of searched sizes that the forward body cannot take
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [HyperParameters]
+        public partial record NetConfig
+        {
+            [SearchChoice(8, 16)] public int Hidden { get; init; } = 16;
+            [SearchRange(8, 16, Step = 8)] public int Hidden2 { get; init; } = 16;
+        }
+
+        [Model(typeof(NetConfig))]
+        public partial class Net
+        {
+            [Linear(12, "Hidden")] private partial Tensor Encode(Tensor x);
+            [Linear("Hidden2", 3)] private partial Tensor Classify(Tensor x);
+            [{|SCULPT0023:Forward("B 12 -> B 3")|}]
+            public Tensor Forward(Tensor x) => Classify(Encode(x));
+        }
+        """,
+
         // SCULPT0008: elementwise operands that cannot broadcast
         Model("""
             [Linear(4, 4)] private partial Tensor A(Tensor x);
@@ -2467,6 +2489,36 @@ public class AnalyzerTests
             diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    [Fact]
+    public void A_search_space_that_cannot_build_names_one_failing_combination()
+    {
+        var diagnostic = AnalyzerHarness.Verify("""
+            using Sculpt;
+            using static TorchSharp.torch;
+
+            [HyperParameters]
+            public partial record NetConfig
+            {
+                [SearchChoice(8, 16)] public int Hidden { get; init; } = 16;
+                [SearchChoice(8, 16)] public int Hidden2 { get; init; } = 16;
+            }
+
+            [Model(typeof(NetConfig))]
+            public partial class Net
+            {
+                [Linear(12, "Hidden")] private partial Tensor Encode(Tensor x);
+                [Linear("Hidden2", 3)] private partial Tensor Classify(Tensor x);
+                [{|SCULPT0023:Forward("B 12 -> B 3")|}]
+                public Tensor Forward(Tensor x) => Classify(Encode(x));
+            }
+            """).Single();
+        Assert.Equal(
+            "With --hidden 8 --hidden2 16, Net cannot build: 'Classify' expects [*batch, Hidden2] but receives [B, Hidden]: the last dim is Hidden = 8, not Hidden2 = 16; "
+            + "search records such configurations as invalid without training them: narrow the space, or suppress SCULPT0023 to accept the skips",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Warning, diagnostic.Severity);
+    }
+
     [Theory]
     [MemberData(nameof(Invalid))]
     public void Each_invalid_snippet_reports_exactly_the_marked_diagnostics(string markup) => AnalyzerHarness.Verify(markup);
@@ -3675,6 +3727,31 @@ public class AnalyzerTests
             [SearchChoice("small", "large")] public string Size { get; init; } = "small";
             [SearchChoice(true, false)] public bool Bias { get; init; } = true;
             [SearchRange(1, 6)] public long Layers { get; init; } = 2;
+        }
+        """,
+        // Searched sizes that always fit: a computed width follows the searched one it is computed from.
+        """
+        using Sculpt;
+        using static TorchSharp.torch;
+
+        [HyperParameters]
+        public partial record NetConfig
+        {
+            [SearchChoice(8, 16, 32)] public int Hidden { get; init; } = 16;
+            public int Wide => Hidden * 2;
+        }
+
+        [Model(typeof(NetConfig))]
+        public partial class Net
+        {
+            [Linear(12, "Hidden")] private partial Tensor Encode(Tensor x);
+            [Linear("Wide", 3)] private partial Tensor Classify(Tensor x);
+            [Forward("B 12 -> B 3")]
+            public Tensor Forward(Tensor x)
+            {
+                var h = Encode(x);
+                return Classify(Ops.Concat(1, h, h));
+            }
         }
         """,
         // A clip classifier: a bidirectional two-layer LSTM over frames, averaged over time.

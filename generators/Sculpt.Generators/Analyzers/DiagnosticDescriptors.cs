@@ -105,6 +105,11 @@ internal static class DiagnosticDescriptors
         "SCULPT0022", Declarations, "A hyperparameter's search space cannot be searched",
         "{0}");
 
+    public static readonly DiagnosticDescriptor SearchCombination = new(
+        "SCULPT0023", "Some combinations of the searched hyperparameters cannot build the model",
+        "With {0}, {1} cannot build: {2}; search records such configurations as invalid without training them: narrow the space, or suppress SCULPT0023 to accept the skips",
+        Shapes, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLink("SCULPT0023"));
+
     private static DiagnosticDescriptor Error(string id, string category, string title, string message) =>
         new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
 }

@@ -31,6 +31,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.BranchShapes,
         DiagnosticDescriptors.StateName,
         DiagnosticDescriptors.SearchSpace,
+        DiagnosticDescriptors.SearchCombination,
         DiagnosticDescriptors.InvalidLayerArgument,
         DiagnosticDescriptors.DefaultOutOfRange,
         DiagnosticDescriptors.BroadcastShape,
@@ -99,6 +100,49 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
                 case KnownTypes.TrainerAttribute:
                     Report(context, type, DeclarationRules.TrainerProblem(type));
                     break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// SCULPT0023: a combination of the sizes the config's search may give (choices, small integer ranges) under which a size
+    /// comparison of the forward body fails, at the model's <c>[Forward]</c>. Each comparison is one the generated
+    /// <c>ShapeErrors(config)</c> makes at run time; hyperparameters not searched take their defaults.
+    /// </summary>
+    private static void SearchCombinations(SyntaxNodeAnalysisContext context, IMethodSymbol method, INamedTypeSymbol type, HyperParameterSizes dimNames,
+        IReadOnlyList<LayerSpec> layers, EquatableArray<ForwardParameter> parameters, Signature signature)
+    {
+        var model = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute);
+        if (model is null || ModelParser.ConfigOf(model) is not { } config) return;
+        if (!SymbolEqualityComparer.Default.Equals(ModelParser.Forward(type).Method, method)) return;
+        var searched = SearchDeclarations.Of(config).Where(d => d.Problem is null && d.Sizes.Count > 0).GroupBy(d => d.PropertyName).Select(g => g.First()).ToList();
+        if (searched.Count == 0) return;
+        var forward = method.GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ForwardAttribute);
+        if (forward.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) is not AttributeSyntax attribute) return;
+        var (_, checks, _) = ForwardWalker.Rows(method, context.SemanticModel, type, layers, dimNames, parameters, signature.Outputs.Items, context.CancellationToken);
+        // Only the searched sizes a comparison reads take part; at most 4,096 combinations are tried.
+        static IEnumerable<string> SizesIn(Dim dim) => dim.Kind == DimKind.HyperParameter ? [dim.Name] : dim.Factors.SelectMany(SizesIn);
+        var read = new HashSet<string>(checks.SelectMany(c => SizesIn(c.ExpectedDim).Concat(SizesIn(c.ActualDim))));
+        var involved = searched.Where(d => read.Contains(d.PropertyName)).ToList();
+        if (involved.Count == 0 || involved.Aggregate(1L, (n, d) => n * d.Sizes.Count) > 4096) return;
+        IEnumerable<Dictionary<string, long>> combinations = [new Dictionary<string, long>()];
+        foreach (var declaration in involved)
+            combinations = combinations.SelectMany(c => declaration.Sizes.Select(size => new Dictionary<string, long>(c) { [declaration.PropertyName] = size }));
+        foreach (var combination in combinations)
+        {
+            // A computed size (Wide => Hidden * 2) follows the combination, not its default.
+            Dim Sized(Dim dim, int depth = 0) => dim.Rewrite(d =>
+                d.Kind != DimKind.HyperParameter ? d
+                : combination.TryGetValue(d.Name, out long size) ? Dim.Constant(size)
+                : depth < 4 && dimNames.IsComputed(d.Name) ? (dimNames.ComputedDim(d.Name) is { } computed ? Sized(computed, depth + 1) : Dim.Unknown)
+                : d);
+            foreach (var check in checks)
+            {
+                if (Sized(check.ExpectedDim).WithDefaults is not { } expected || Sized(check.ActualDim).WithDefaults is not { } actual || expected == actual) continue;
+                string values = string.Join(" ", combination.Select(p => $"--{Names.KebabCase(p.Key)} {p.Value}"));
+                string reason = $"{check.Subject} expects {check.Expected} but receives {check.Actual}: {check.Where} is {check.ActualDim.Text} = {actual}, not {check.ExpectedDim.Text} = {expected}";
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.SearchCombination, attribute.GetLocation(), values, type.Name, reason));
+                return;
             }
         }
     }
@@ -648,6 +692,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         var parameters = method.Parameters.Select((p, i) => new ForwardParameter(p.Name, signature.Inputs[i])).ToEquatableArray();
         var layers = ForwardWalker.LayersWithDefaults(type, dimNames);
 
+        SearchCombinations(context, method, type, dimNames, layers, parameters, signature);
         ForwardWalker.Walk(syntax, context.SemanticModel, type, layers, dimNames, parameters, signature.Outputs.Items, problem =>
         {
             var fix = ImmutableDictionary<string, string?>.Empty;

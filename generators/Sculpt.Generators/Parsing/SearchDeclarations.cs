@@ -11,7 +11,11 @@ namespace Sculpt.Generators.Parsing;
 /// A <c>[SearchRange]</c> or <c>[SearchChoice]</c> of a hyperparameter record, on a property or on the record with
 /// <c>Property = nameof(...)</c>: the C# that builds its <c>Sculpt.Search.SearchDimension</c>, or why it cannot be searched.
 /// </summary>
-internal sealed record SearchDeclaration(string PropertyName, AttributeData Attribute, string? Dimension, string? Problem);
+internal sealed record SearchDeclaration(string PropertyName, AttributeData Attribute, string? Dimension, string? Problem)
+{
+    /// <summary>For an integer hyperparameter, the sizes a search may give it (a choice's, or a range's up to 64); else empty.</summary>
+    public IReadOnlyList<long> Sizes { get; init; } = [];
+}
 
 internal static class SearchDeclarations
 {
@@ -73,9 +77,13 @@ internal static class SearchDeclarations
             if (integer && (low % 1 != 0 || high % 1 != 0 || step % 1 != 0)) return Problem($"'{property.Name}' is an integer: low, high and Step must be whole numbers");
             if (HyperParametersParser.RangeOf(property) is { } allowed && (low < allowed.Minimum || high > allowed.Maximum))
                 return Problem($"the range [{Text(low)}, {Text(high)}] leaves the property's [Range({Text(allowed.Minimum)}, {Text(allowed.Maximum)})]");
+            long every = step > 0 ? (long)step : 1;
             return new SearchDeclaration(property.Name, attribute,
                 $"global::Sculpt.Search.SearchDimension.Range({SourceWriter.Quote(flag)}, {SourceWriter.Literal(low)}, {SourceWriter.Literal(high)}, log: {(log ? "true" : "false")}, step: {SourceWriter.Literal(step)}, integer: {(integer ? "true" : "false")})",
-                null);
+                null)
+            {
+                Sizes = integer && !log && (high - low) / every < 64 ? Enumerable.Range(0, (int)((high - low) / every) + 1).Select(i => (long)low + i * every).ToList() : [],
+            };
         }
         var values = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Kind == TypedConstantKind.Array
             ? attribute.ConstructorArguments[0].Values
@@ -93,7 +101,10 @@ internal static class SearchDeclarations
             texts.Add(text);
         }
         return new SearchDeclaration(property.Name, attribute,
-            $"global::Sculpt.Search.SearchDimension.Choice({SourceWriter.Quote(flag)}, {string.Join(", ", texts.Select(SourceWriter.Quote))})", null);
+            $"global::Sculpt.Search.SearchDimension.Choice({SourceWriter.Quote(flag)}, {string.Join(", ", texts.Select(SourceWriter.Quote))})", null)
+        {
+            Sizes = kind is ValueKind.Int32 or ValueKind.Int64 ? texts.Select(t => long.Parse(t, CultureInfo.InvariantCulture)).ToList() : [],
+        };
     }
 
     /// <summary>A listed value as the flag takes it, or null when it does not fit the property's type.</summary>
