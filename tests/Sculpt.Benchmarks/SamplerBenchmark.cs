@@ -55,7 +55,7 @@ internal static class SamplerBenchmark
         foreach (var (name, function, bounds, minimum) in Objectives)
         {
             output.WriteLine($"{name} (minimum {minimum}):");
-            foreach (var (label, make) in new (string, Func<int, ISampler>)[] { ("sculpt tpe", s => new TpeSampler(s)), ("sculpt random", s => new RandomSampler(s)) })
+            foreach (var (label, make) in new (string, Func<int, ISampler>)[] { ("sculpt tpe", s => new TpeSampler(s)), ("sculpt gp", s => new GaussianProcessSampler(s)), ("sculpt random", s => new RandomSampler(s)) })
             {
                 var (bests, milliseconds) = Measure(function, bounds, make, seeds);
                 output.WriteLine($"  {label,-14} {string.Join(" / ", Checkpoints.Select(c => bests[c].ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}   {milliseconds:F2} ms");

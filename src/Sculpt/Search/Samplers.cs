@@ -16,13 +16,14 @@ public interface ISampler
     /// <summary>The name <c>--sampler</c> takes.</summary>
     string Name { get; }
 
-    /// <summary>A sampler by its <c>--sampler</c> name: <c>grid</c>, <c>random</c>, <c>tpe</c>.</summary>
+    /// <summary>A sampler by its <c>--sampler</c> name: <c>grid</c>, <c>random</c>, <c>tpe</c>, <c>gp</c>.</summary>
     static ISampler Named(string name, int seed) => name.ToLowerInvariant() switch
     {
         "grid" => new GridSampler(),
         "random" => new RandomSampler(seed),
         "tpe" => new TpeSampler(seed),
-        _ => throw new ArgumentException($"unknown sampler '{name}': use grid, random or tpe"),
+        "gp" => new GaussianProcessSampler(seed),
+        _ => throw new ArgumentException($"unknown sampler '{name}': use grid, random, tpe or gp"),
     };
 }
 

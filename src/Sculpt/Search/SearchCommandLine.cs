@@ -401,7 +401,7 @@ public static partial class TrainerCommandLine
     private static string SearchHelp<TConfig>(string trainerName) where TConfig : IHyperParameters<TConfig>
     {
         var text = new StringBuilder();
-        text.AppendLine($"usage: {trainerName} search [--trials N] [--parallel N] [--sampler grid|random|tpe] [--pruner none|median|halving] [--objective val-loss|val-accuracy]");
+        text.AppendLine($"usage: {trainerName} search [--trials N] [--parallel N] [--sampler grid|random|tpe|gp] [--pruner none|median|halving] [--objective val-loss|val-accuracy]");
         text.AppendLine("                   [--study FILE] [--search-seed N] [--output FOLDER] [--threads N] [--device cpu|cuda] [--data FOLDER] [--config FILE] [--flag value ...]");
         text.AppendLine();
         text.AppendLine("Trains one configuration per trial, drawn from the searched hyperparameters; flags given here stay fixed.");

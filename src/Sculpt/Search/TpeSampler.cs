@@ -114,7 +114,7 @@ public sealed class TpeSampler(int seed, int startupTrials = 10, int candidates 
             }
             _means = means.ToArray();
             _sigmas = sigmas.ToArray();
-            _masses = _means.Select((m, i) => Math.Max(NormalCdf((high - m) / _sigmas[i]) - NormalCdf((low - m) / _sigmas[i]), 1e-12)).ToArray();
+            _masses = _means.Select((m, i) => Math.Max(Normal.Cdf((high - m) / _sigmas[i]) - Normal.Cdf((low - m) / _sigmas[i]), 1e-12)).ToArray();
         }
 
         public double Sample(Random random)
@@ -139,19 +139,6 @@ public sealed class TpeSampler(int seed, int startupTrials = 10, int candidates 
             return Math.Log(Math.Max(sum / _means.Length, 1e-300));
         }
 
-        private static double Gaussian(Random random) =>
-            Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-
-        private static double NormalCdf(double z) => 0.5 * (1 + Erf(z / Math.Sqrt(2)));
-
-        /// <summary>Abramowitz and Stegun 7.1.26 (error below 1.5e-7), which is plenty for weighting a density.</summary>
-        private static double Erf(double x)
-        {
-            double sign = Math.Sign(x);
-            x = Math.Abs(x);
-            double t = 1 / (1 + 0.3275911 * x);
-            double y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.Exp(-x * x);
-            return sign * y;
-        }
+        private static double Gaussian(Random random) => Normal.Draw(random);
     }
 }
