@@ -933,6 +933,10 @@ public class AnalyzerTests
             [{|SCULPT0022:SearchRange(0, 1)|}] public bool Flag { get; init; }
             [{|SCULPT0022:SearchChoice(1, 2, 1)|}] public int Repeated { get; init; } = 1;
             [{|SCULPT0022:SearchRange(1e-4, 1e-1, Log = true, Step = 0.01)|}] public double Stepped { get; init; } = 0.01;
+            [SearchChoice(1, 2)] public int Mode { get; init; } = 1;
+            [{|SCULPT0022:SearchRange(0.1, 0.9, When = "Mode == 3")|}] public double ForModeThree { get; init; } = 0.5;
+            [{|SCULPT0022:SearchRange(0.1, 0.9, When = "Stepped == 1")|}] public double OnARange { get; init; } = 0.5;
+            [{|SCULPT0022:SearchRange(0.1, 0.9, When = "Mode")|}] public double NoValue { get; init; } = 0.5;
             """),
         """
         using Sculpt;
@@ -3727,6 +3731,7 @@ public class AnalyzerTests
             [SearchChoice("small", "large")] public string Size { get; init; } = "small";
             [SearchChoice(true, false)] public bool Bias { get; init; } = true;
             [SearchRange(1, 6)] public long Layers { get; init; } = 2;
+            [SearchRange(0.5, 0.99, When = "Pool == Max")] public double Sharpness { get; init; } = 0.9;
         }
         """,
         // Searched sizes that always fit: a computed width follows the searched one it is computed from.

@@ -159,6 +159,34 @@ public class SearchTests
     }
 
     [Fact]
+    public void A_conditional_hyperparameter_is_searched_only_where_its_condition_holds()
+    {
+        var space = new[]
+        {
+            SearchDimension.Range("--momentum", 0.5, 0.99).When("--optimizer", "Sgd"),
+            SearchDimension.Choice("--optimizer", "AdamW", "Sgd"),
+            SearchDimension.Range("--learning-rate", 1e-4, 1e-1, log: true),
+        };
+        // The grid: AdamW with 5 rates, SGD with 5 rates x 5 momenta; momentum never named for AdamW.
+        var grid = GridSampler.Points(space).ToList();
+        Assert.Equal(5 + 25, grid.Count);
+        Assert.All(grid, p => Assert.Equal(p["--optimizer"] == "Sgd", p.ContainsKey("--momentum")));
+        foreach (ISampler sampler in new ISampler[] { new RandomSampler(1), new TpeSampler(1), new GaussianProcessSampler(1) })
+        {
+            var history = new List<Trial>();
+            for (int n = 1; n <= 30; n++)
+            {
+                var point = sampler.Next(space, history, n, v => v)!;
+                Assert.Equal(point["--optimizer"] == "Sgd", point.ContainsKey("--momentum"));
+                double value = space[2].Numeric(point["--learning-rate"]) + (point.TryGetValue("--momentum", out var m) ? 1 - space[0].Numeric(m) : 0.5);
+                history.Add(new Trial(n, point, TrialState.Complete, value, null, new Dictionary<int, double>()));
+            }
+            Assert.Contains(history, t => t.Parameters.ContainsKey("--momentum"));
+            Assert.Contains(history, t => !t.Parameters.ContainsKey("--momentum"));
+        }
+    }
+
+    [Fact]
     public void Importance_goes_to_the_hyperparameter_the_objective_depends_on()
     {
         var space = new[] { SearchDimension.Range("--x", 0, 1), SearchDimension.Choice("--kind", "a", "b"), SearchDimension.Range("--noise", 0, 1) };

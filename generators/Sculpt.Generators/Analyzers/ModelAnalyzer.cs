@@ -115,7 +115,9 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         var model = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute);
         if (model is null || ModelParser.ConfigOf(model) is not { } config) return;
         if (!SymbolEqualityComparer.Default.Equals(ModelParser.Forward(type).Method, method)) return;
-        var searched = SearchDeclarations.Of(config).Where(d => d.Problem is null && d.Sizes.Count > 0).GroupBy(d => d.PropertyName).Select(g => g.First()).ToList();
+        // A size searched under a condition keeps its default where the condition fails, so not every combination occurs: left out.
+        var searched = SearchDeclarations.Of(config).Where(d => d.Problem is null && d.Sizes.Count > 0 && !d.Attribute.NamedArguments.Any(a => a.Key == "When"))
+            .GroupBy(d => d.PropertyName).Select(g => g.First()).ToList();
         if (searched.Count == 0) return;
         var forward = method.GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ForwardAttribute);
         if (forward.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) is not AttributeSyntax attribute) return;

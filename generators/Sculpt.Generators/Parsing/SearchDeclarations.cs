@@ -15,6 +15,9 @@ internal sealed record SearchDeclaration(string PropertyName, AttributeData Attr
 {
     /// <summary>For an integer hyperparameter, the sizes a search may give it (a choice's, or a range's up to 64); else empty.</summary>
     public IReadOnlyList<long> Sizes { get; init; } = [];
+
+    /// <summary>For a choice, its values as the flag takes them.</summary>
+    public IReadOnlyList<string> Texts { get; init; } = [];
 }
 
 internal static class SearchDeclarations
@@ -49,9 +52,32 @@ internal static class SearchDeclarations
         }
         // One way to vary each hyperparameter: a second declaration is a mistake, not a union.
         var seen = new HashSet<string>();
-        return found.Select(d => d.Problem is null && !seen.Add(d.PropertyName)
+        found = found.Select(d => d.Problem is null && !seen.Add(d.PropertyName)
             ? d with { Dimension = null, Problem = $"'{d.PropertyName}' is searched twice; keep one [SearchRange] or [SearchChoice]" }
             : d).ToList();
+        return found.Select(d => d.Problem is null ? Conditioned(d, found) : d).ToList();
+    }
+
+    /// <summary>
+    /// A declaration's <c>When = "Optimizer == Sgd"</c>: it must name another hyperparameter searched by a choice, and one
+    /// of its values; the dimension then carries the condition.
+    /// </summary>
+    private static SearchDeclaration Conditioned(SearchDeclaration declaration, IReadOnlyList<SearchDeclaration> all)
+    {
+        if (declaration.Attribute.NamedArguments.FirstOrDefault(a => a.Key == "When").Value.Value is not string when) return declaration;
+        SearchDeclaration Problem(string text) => declaration with { Dimension = null, Problem = text };
+        var parts = when.Split(new[] { "==" }, System.StringSplitOptions.None);
+        if (parts.Length != 2 || parts[0].Trim().Length == 0 || parts[1].Trim().Length == 0) return Problem($"When = \"{when}\" is not 'Name == Value'");
+        string name = parts[0].Trim(), value = parts[1].Trim();
+        if (name == declaration.PropertyName) return Problem("a hyperparameter's search cannot depend on itself");
+        var parent = all.FirstOrDefault(d => d.PropertyName == name && d.Problem is null);
+        if (parent is null || parent.Attribute.AttributeClass?.ToDisplayString() != KnownTypes.SearchChoiceAttribute)
+            return Problem($"When names '{name}', which is not a hyperparameter searched with [SearchChoice]");
+        if (parent.Attribute.NamedArguments.Any(a => a.Key == "When")) return Problem($"When names '{name}', whose own search has a condition; one level of conditions is supported");
+        var choices = parent.Texts;
+        string? matched = choices.FirstOrDefault(c => string.Equals(c, value, System.StringComparison.OrdinalIgnoreCase));
+        if (matched is null) return Problem($"'{value}' is not one of the values searched for '{name}' ({string.Join(", ", choices)})");
+        return declaration with { Dimension = $"{declaration.Dimension}.When({SourceWriter.Quote("--" + Names.KebabCase(name))}, {SourceWriter.Quote(matched)})" };
     }
 
     private static bool IsSearch(AttributeData attribute) =>
@@ -104,6 +130,7 @@ internal static class SearchDeclarations
             $"global::Sculpt.Search.SearchDimension.Choice({SourceWriter.Quote(flag)}, {string.Join(", ", texts.Select(SourceWriter.Quote))})", null)
         {
             Sizes = kind is ValueKind.Int32 or ValueKind.Int64 ? texts.Select(t => long.Parse(t, CultureInfo.InvariantCulture)).ToList() : [],
+            Texts = texts,
         };
     }
 

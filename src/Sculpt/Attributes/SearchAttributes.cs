@@ -19,6 +19,9 @@ public sealed class SearchRangeAttribute(double low, double high) : System.Attri
 
     /// <summary>On a record: the hyperparameter this range is for (an inherited one, by <c>nameof</c>).</summary>
     public string? Property { get; set; }
+
+    /// <summary>Searched only when another searched choice has one value: <c>When = "Optimizer == Sgd"</c>.</summary>
+    public string? When { get; set; }
 }
 
 /// <summary>
@@ -32,4 +35,7 @@ public sealed class SearchChoiceAttribute(params object[] values) : System.Attri
 
     /// <summary>On a record: the hyperparameter these values are for (an inherited one, by <c>nameof</c>).</summary>
     public string? Property { get; set; }
+
+    /// <summary>Searched only when another searched choice has one value: <c>When = "Optimizer == Sgd"</c>.</summary>
+    public string? When { get; set; }
 }

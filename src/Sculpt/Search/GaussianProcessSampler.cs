@@ -21,8 +21,8 @@ public sealed class GaussianProcessSampler(int seed, int startupTrials = 10) : I
     public IReadOnlyDictionary<string, string>? Next(IReadOnlyList<SearchDimension> space, IReadOnlyList<Trial> history, int trialNumber, Func<double, double> loss)
     {
         var random = RandomSampler.TrialRandom(seed, trialNumber);
-        var observed = history.Where(t => t.State == TrialState.Complete && t.Value is { } v && double.IsFinite(v) && space.All(d => t.Parameters.ContainsKey(d.Flag))).ToList();
-        if (observed.Count < startupTrials) return space.ToDictionary(d => d.Flag, d => RandomSampler.Draw(d, random));
+        var observed = history.Where(t => t.State == TrialState.Complete && t.Value is { } v && double.IsFinite(v)).ToList();
+        if (observed.Count < startupTrials) return RandomSampler.DrawAll(space, random);
 
         var x = observed.Select(t => Encode(space, t.Parameters)).ToArray();
         var raw = observed.Select(t => loss(t.Value!.Value)).ToArray();
@@ -30,11 +30,11 @@ public sealed class GaussianProcessSampler(int seed, int startupTrials = 10) : I
         if (spread <= 0) spread = 1;
         var y = raw.Select(v => (v - mean) / spread).ToArray();
         var model = LengthScales.SelectMany(l => Noises.Select(n => Fit(x, y, l, n))).Where(m => m is not null).MaxBy(m => m!.LogLikelihood);
-        if (model is null) return space.ToDictionary(d => d.Flag, d => RandomSampler.Draw(d, random));
+        if (model is null) return RandomSampler.DrawAll(space, random);
 
         double best = y.Min();
         var candidates = new List<double[]>();
-        for (int i = 0; i < 1000; i++) candidates.Add(Encode(space, space.ToDictionary(d => d.Flag, d => RandomSampler.Draw(d, random))));
+        for (int i = 0; i < 1000; i++) candidates.Add(Encode(space, RandomSampler.DrawAll(space, random)));
         foreach (int index in Enumerable.Range(0, y.Length).OrderBy(i => y[i]).Take(5))
         {
             for (int i = 0; i < 50; i++) candidates.Add(Perturb(space, x[index], random));
@@ -43,13 +43,21 @@ public sealed class GaussianProcessSampler(int seed, int startupTrials = 10) : I
         return Decode(space, chosen);
     }
 
-    /// <summary>A configuration as a point of the unit cube: a coordinate per range, one per value of a choice.</summary>
+    /// <summary>
+    /// A configuration as a point of the unit cube: a coordinate per range, one per value of a choice. A dim the
+    /// configuration leaves out (its condition failed) is the range's middle, or no value of the choice.
+    /// </summary>
     internal static double[] Encode(IReadOnlyList<SearchDimension> space, IReadOnlyDictionary<string, string> parameters)
     {
         var point = new List<double>();
         foreach (var dimension in space)
         {
-            if (dimension.Kind == SearchKind.Choice)
+            if (!parameters.ContainsKey(dimension.Flag))
+            {
+                if (dimension.Kind == SearchKind.Choice) point.AddRange(Enumerable.Repeat(0.0, dimension.Choices.Count));
+                else point.Add(0.5);
+            }
+            else if (dimension.Kind == SearchKind.Choice)
             {
                 int index = (int)dimension.Numeric(parameters[dimension.Flag]);
                 point.AddRange(Enumerable.Range(0, dimension.Choices.Count).Select(i => i == index ? 1.0 : 0.0));
@@ -65,8 +73,9 @@ public sealed class GaussianProcessSampler(int seed, int startupTrials = 10) : I
 
     private static IReadOnlyDictionary<string, string> Decode(IReadOnlyList<SearchDimension> space, double[] point)
     {
-        var result = new Dictionary<string, string>();
+        var all = new Dictionary<string, string>();
         int at = 0;
+        var result = all;
         foreach (var dimension in space)
         {
             if (dimension.Kind == SearchKind.Choice)
@@ -82,7 +91,13 @@ public sealed class GaussianProcessSampler(int seed, int startupTrials = 10) : I
                 result[dimension.Flag] = dimension.Format(dimension.Snap(dimension.FromInternal(internalValue)));
             }
         }
-        return result;
+        // The dims whose conditions the decoded values meet.
+        var active = new Dictionary<string, string>();
+        foreach (var dimension in SearchDimension.InConditionOrder(space))
+        {
+            if (dimension.Active(active)) active[dimension.Flag] = all[dimension.Flag];
+        }
+        return active;
     }
 
     /// <summary>A point near <paramref name="origin"/>: each range moved by a normal step of 0.05, a choice redrawn with probability 0.1.</summary>

@@ -35,7 +35,20 @@ public sealed class RandomSampler(int seed) : ISampler
     public IReadOnlyDictionary<string, string>? Next(IReadOnlyList<SearchDimension> space, IReadOnlyList<Trial> history, int trialNumber, Func<double, double> loss)
     {
         var random = TrialRandom(seed, trialNumber);
-        return space.ToDictionary(d => d.Flag, d => Draw(d, random));
+        return DrawAll(space, random);
+    }
+
+    /// <summary>A value for every dim whose condition the values drawn before it meet.</summary>
+    internal static Dictionary<string, string> DrawAll(IReadOnlyList<SearchDimension> space, Random random)
+    {
+        var chosen = new Dictionary<string, string>();
+        foreach (var dimension in SearchDimension.InConditionOrder(space))
+        {
+            // Drawn whether or not it is active, so a condition never shifts the generator for the dims after it.
+            string value = Draw(dimension, random);
+            if (dimension.Active(chosen)) chosen[dimension.Flag] = value;
+        }
+        return chosen;
     }
 
     internal static string Draw(SearchDimension dimension, Random random) => dimension.Kind == SearchKind.Choice
@@ -79,10 +92,13 @@ public sealed class GridSampler : ISampler
     public static IEnumerable<IReadOnlyDictionary<string, string>> Points(IReadOnlyList<SearchDimension> space)
     {
         IEnumerable<Dictionary<string, string>> points = [new Dictionary<string, string>()];
-        foreach (var dimension in space)
+        foreach (var dimension in SearchDimension.InConditionOrder(space))
         {
             var values = dimension.GridValues();
-            points = points.SelectMany(p => values.Select(v => new Dictionary<string, string>(p) { [dimension.Flag] = v }));
+            // A dim whose condition a point does not meet adds nothing to it: the point is there once, without the dim.
+            points = points.SelectMany(p => dimension.Active(p)
+                ? values.Select(v => new Dictionary<string, string>(p) { [dimension.Flag] = v })
+                : [p]);
         }
         return points;
     }

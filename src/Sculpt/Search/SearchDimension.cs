@@ -29,6 +29,24 @@ public sealed record SearchDimension(string Flag, SearchKind Kind, double Low, d
 
     public static SearchDimension Choice(string flag, params string[] choices) => new(flag, SearchKind.Choice, 0, 0, false, 0, false, choices);
 
+    /// <summary>
+    /// The searched choice this one depends on and the value it must have (<c>When = "Optimizer == Sgd"</c>: momentum is
+    /// searched only for SGD); null when it is always searched. Where the condition fails, the hyperparameter keeps the
+    /// base configuration's value and the trial does not name it.
+    /// </summary>
+    public (string Flag, string Value)? Condition { get; init; }
+
+    /// <summary>This dimension, searched only when <paramref name="flag"/> is <paramref name="value"/>.</summary>
+    public SearchDimension When(string flag, string value) => this with { Condition = (flag, value) };
+
+    /// <summary>Whether it takes part in a configuration whose other values are <paramref name="chosen"/>.</summary>
+    public bool Active(IReadOnlyDictionary<string, string> chosen) =>
+        Condition is not { } condition || chosen.TryGetValue(condition.Flag, out var value) && string.Equals(value, condition.Value, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The dims in an order where each comes after the one its condition reads, so a sampler can decide it in turn.</summary>
+    public static IReadOnlyList<SearchDimension> InConditionOrder(IReadOnlyList<SearchDimension> space) =>
+        space.Where(d => d.Condition is null).Concat(space.Where(d => d.Condition is not null)).ToList();
+
     /// <summary>A range as the sampler sees it: the logarithm for a log range.</summary>
     internal double ToInternal(double value) => Log ? Math.Log(value) : value;
 
@@ -81,9 +99,10 @@ public sealed record SearchDimension(string Flag, SearchKind Kind, double Low, d
     }
 
     /// <summary>How the space is declared, for <c>search.md</c> and for telling one study's space from another's.</summary>
-    public string Describe() => Kind == SearchKind.Choice
+    public string Describe() => (Kind == SearchKind.Choice
         ? $"{Flag} in {{{string.Join(", ", Choices)}}}"
-        : $"{Flag} in [{Exact(Low)}, {Exact(High)}]{(Log ? " log" : "")}{(Step > 0 ? $" step {Exact(Step)}" : "")}";
+        : $"{Flag} in [{Exact(Low)}, {Exact(High)}]{(Log ? " log" : "")}{(Step > 0 ? $" step {Exact(Step)}" : "")}")
+        + (Condition is { } condition ? $" when {condition.Flag} {condition.Value}" : "");
 
     private static string Exact(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

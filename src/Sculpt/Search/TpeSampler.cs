@@ -20,17 +20,20 @@ public sealed class TpeSampler(int seed, int startupTrials = 10, int candidates 
     {
         var random = RandomSampler.TrialRandom(seed, trialNumber);
         var observed = history.Where(t => t.State is TrialState.Complete or TrialState.Pruned && t.Value is { } v && double.IsFinite(v)).ToList();
-        if (observed.Count < startupTrials) return space.ToDictionary(d => d.Flag, d => RandomSampler.Draw(d, random));
+        if (observed.Count < startupTrials) return RandomSampler.DrawAll(space, random);
         var ranked = observed.OrderBy(t => t.State == TrialState.Pruned ? 1 : 0).ThenBy(t => loss(t.Value!.Value)).ThenBy(t => t.Number).ToList();
         int good = Math.Clamp((int)Math.Ceiling(0.1 * ranked.Count), 1, 25);
         var below = ranked.Take(good).ToList();
         var above = ranked.Skip(good).ToList();
         var result = new Dictionary<string, string>();
-        foreach (var dimension in space)
+        foreach (var dimension in SearchDimension.InConditionOrder(space))
         {
+            if (!dimension.Active(result)) continue;
+            // Among the trials where the dim took part: a conditional one is modelled only where it existed.
             var l = Values(below, dimension);
             var g = Values(above, dimension);
-            result[dimension.Flag] = dimension.Kind == SearchKind.Choice ? PickChoice(dimension, l, g, random) : PickInRange(dimension, l, g, random);
+            result[dimension.Flag] = l.Count == 0 ? RandomSampler.Draw(dimension, random)
+                : dimension.Kind == SearchKind.Choice ? PickChoice(dimension, l, g, random) : PickInRange(dimension, l, g, random);
         }
         return result;
     }
