@@ -237,7 +237,9 @@ public static partial class TrainerCommandLine
         rows.Add(("--verbose", "Add the stack trace to an error's one line (default off)"));
         rows.Add(("--help, -h", "Show this help"));
         var text = new System.Text.StringBuilder();
-        text.Append($"usage: {trainerName} [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint [--resume-with-changes]] [--checkpoint-every steps]{data} [--threads N] [--verbose] [options]\n\n");
+        text.Append($"usage: {trainerName} [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint [--resume-with-changes]] [--checkpoint-every steps]{data} [--threads N] [--verbose] [options]\n");
+        if (TConfig.Options.Any(o => o.Search is not null)) text.Append($"       {trainerName} search [--trials N] [--sampler grid|random|tpe|gp] [...]   (a hyperparameter search: {trainerName} search --help)\n");
+        text.Append('\n');
         // One description column for both lists.
         int width = HelpText.ColumnWidth(rows.Select(r => r.Item1).Concat(TConfig.Options.Select(o => o.Usage)));
         text.Append("run options:\n").Append(HelpText.Columns(rows, width));
