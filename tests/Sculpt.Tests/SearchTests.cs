@@ -338,6 +338,32 @@ public class SearchTests
     }
 
     [Fact]
+    public void A_search_driven_from_code_gives_the_same_trials_as_the_command_line()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"sculpt-search-{Guid.NewGuid():N}");
+        string other = folder + "-cli";
+        try
+        {
+            var trials = HyperParameterSearch.Run<SearchedWidthsTrainer, SearchedWidths, Blobs, SearchedWidthsConfig>(
+                static (config, device) => new SearchedWidthsTrainer(config, device),
+                new SearchSettings { Trials = 6, Sampler = "random", Pruner = "none", Seed = 4, Folder = folder });
+            Assert.Equal(6, trials.Count);
+            Assert.All(trials, t => Assert.Equal(t.Parameters["--hidden"] == t.Parameters["--hidden2"] ? TrialState.Complete : TrialState.Invalid, t.State));
+            Assert.True(File.Exists(Path.Combine(folder, "search.md")));
+
+            // The command line with the same settings draws the same configurations.
+            var (code, _, error) = Search("--trials", "6", "--sampler", "random", "--pruner", "none", "--search-seed", "4", "--output", other, "--threads", "1");
+            Assert.True(code == ExitCodes.Success, error);
+            using var study = Study.Open(Path.Combine(other, "study.db"), StudySpace(), "val-loss", maximize: false);
+            Assert.Equal(trials.Select(t => GridSampler.Key(t.Parameters)), study.Trials().Select(t => GridSampler.Key(t.Parameters)));
+        }
+        finally
+        {
+            foreach (var path in new[] { folder, other }) if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Search_of_a_record_without_searched_hyperparameters_is_a_usage_error()
     {
         var (code, _, error) = CommandLineTests.Run("search", "--trials", "2");

@@ -59,12 +59,7 @@ public static partial class TrainerCommandLine
             }
             var sampler = ISampler.Named(search.Sampler, search.Seed);
             var pruner = IPruner.Named(search.Pruner);
-            bool maximize = search.Objective switch
-            {
-                "val-loss" => false,
-                "val-accuracy" => true,
-                _ => throw new HyperParameterException($"Option '--objective' expects val-loss or val-accuracy; got '{search.Objective}'."),
-            };
+            bool maximize = HyperParameterSearch.Maximizes(search.Objective, "Option '--objective'");
 
             // With --parallel N, the cores are shared out: each process trains with its part of them, unless --threads says.
             if (search.Parallel > 1 && options.Threads is null) options = options with { Threads = Math.Max(1, Environment.ProcessorCount / search.Parallel) };
@@ -102,18 +97,9 @@ public static partial class TrainerCommandLine
             Console.CancelKeyPress += onCancel;
             try
             {
-                for (int k = 0; k < mine && !interrupt.IsCancellationRequested; k++)
-                {
-                    phase = Phase.Output;
-                    var trial = study.Ask(sampler);
-                    if (trial is null)
-                    {
-                        output.WriteLine("the grid is done: every configuration has been tried");
-                        break;
-                    }
-                    phase = Phase.Training;
-                    RunTrial<TTrainer, TModel, TData, TConfig>(trial, study, baseConfig, data, device, create, pruner, Path.Combine(folder, $"trial-{trial.Number:D4}"), output, interrupt.Token);
-                }
+                phase = Phase.Training;
+                if (!HyperParameterSearch.RunTrials<TTrainer, TModel, TData, TConfig>(study, sampler, pruner, mine, baseConfig, data, device, create, folder, output, interrupt.Token))
+                    output.WriteLine("the grid is done: every configuration has been tried");
             }
             finally
             {
@@ -148,7 +134,7 @@ public static partial class TrainerCommandLine
     }
 
     /// <summary>Builds, checks and trains one trial's configuration, and records how it ended.</summary>
-    private static void RunTrial<TTrainer, TModel, TData, TConfig>(
+    internal static void RunTrial<TTrainer, TModel, TData, TConfig>(
         Trial trial, Study study, TConfig baseConfig, DataSplits data, torch.Device device, Func<TConfig, torch.Device, TTrainer> create, IPruner pruner,
         string folder, TextWriter output, CancellationToken interrupt)
         where TTrainer : Trainer<TModel, TData, TConfig>
@@ -253,7 +239,7 @@ public static partial class TrainerCommandLine
     }
 
     /// <summary>The table of trials, <c>best-config.json</c> (which <c>--config</c> reads) and <c>search.md</c>.</summary>
-    private static void WriteSearchResults<TConfig>(Study study, TConfig baseConfig, string folder, string trainerName, TextWriter output)
+    internal static void WriteSearchResults<TConfig>(Study study, TConfig baseConfig, string folder, string trainerName, TextWriter output)
         where TConfig : TrainingHyperParameters, IHyperParameters<TConfig>, new()
     {
         var trials = study.Trials();
