@@ -48,7 +48,8 @@ public sealed class Study : IDisposable
         connection.Open();
         try
         {
-            Execute(connection, "PRAGMA journal_mode=WAL;");
+            // SQLite's default rollback journal, not WAL: WAL needs shared memory between the processes, which a study
+            // shared by machines over a network file system does not have. A study's writes are few and small.
             Execute(connection, "PRAGMA busy_timeout=60000;");
             Execute(connection, """
                 CREATE TABLE IF NOT EXISTS study (key TEXT PRIMARY KEY, value TEXT NOT NULL);
