@@ -133,10 +133,10 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         foreach (var combination in combinations)
         {
             // A computed size (Wide => Hidden * 2) follows the combination, not its default.
-            Dim Sized(Dim dim, int depth = 0) => dim.Rewrite(d =>
+            Dim Sized(Dim dim) => dimNames.Expand(dim).Rewrite(d =>
                 d.Kind != DimKind.HyperParameter ? d
                 : combination.TryGetValue(d.Name, out long size) ? Dim.Constant(size)
-                : depth < 4 && dimNames.IsComputed(d.Name) ? (dimNames.ComputedDim(d.Name) is { } computed ? Sized(computed, depth + 1) : Dim.Unknown)
+                : dimNames.IsComputed(d.Name) ? Dim.Unknown
                 : d);
             foreach (var check in checks)
             {

@@ -561,22 +561,14 @@ internal sealed class ForwardWalker
                     assigned[member.Identifier.ValueText] = SizeOf(value, configName, arguments);
             }
         }
-        // A computed size (Padding => (Kernel - 1) / 2) follows from this instance's sizes, never from the record's defaults.
-        var expanding = new HashSet<string>();
-        Dim Leaf(Dim d)
-        {
-            if (d.Kind != DimKind.HyperParameter) return d;
-            if (assigned.TryGetValue(d.Name, out var size)) return size;
-            if (names.IsComputed(d.Name))
-            {
-                if (names.ComputedDim(d.Name) is not { } computed || !expanding.Add(d.Name)) return Dim.Unknown;
-                var sized = computed.Rewrite(Leaf);
-                expanding.Remove(d.Name);
-                return sized;
-            }
-            return read && names.Default(d.Name) is { } fallback ? Dim.Constant(fallback) : Dim.Unknown;
-        }
-        return new BlockInstance(names, dim => dim.Rewrite(Leaf));
+        // A computed size (Padding => (Kernel - 1) / 2) follows from this instance's sizes, never from the record's defaults;
+        // one that is no arithmetic of sizes is unknown.
+        Dim Leaf(Dim d) =>
+            d.Kind != DimKind.HyperParameter ? d
+            : assigned.TryGetValue(d.Name, out var size) ? size
+            : names.IsComputed(d.Name) ? Dim.Unknown
+            : read && names.Default(d.Name) is { } fallback ? Dim.Constant(fallback) : Dim.Unknown;
+        return new BlockInstance(names, dim => names.Expand(dim).Rewrite(Leaf));
     }
 
     /// <summary>What a method returns when it is one expression: its expression body or its single <c>return</c>.</summary>
@@ -818,15 +810,11 @@ internal sealed class ForwardWalker
         for (int i = 1; i <= System.Math.Min(shape.Rank, other.Rank); i++)
         {
             var (mine, theirs) = (dims[shape.Rank - i], other.Dims[other.Rank - i]);
-            if (mine != theirs && theirs is { Kind: DimKind.HyperParameter } && names.IsComputed(theirs.Name) && Expanded(theirs, names, 0) == Expanded(mine, names, 0))
+            if (mine != theirs && theirs is { Kind: DimKind.HyperParameter } && names.IsComputed(theirs.Name) && names.Expand(theirs) == names.Expand(mine))
                 dims[shape.Rank - i] = theirs;
         }
         return new Shape(dims.ToEquatableArray());
     }
-
-    /// <summary><paramref name="dim"/> with its computed sizes replaced by what they are computed as, a few levels deep.</summary>
-    private static Dim Expanded(Dim dim, HyperParameterSizes names, int depth) => depth > 4 ? dim : dim.Rewrite(d =>
-        d.Kind == DimKind.HyperParameter && names.IsComputed(d.Name) && names.ComputedDim(d.Name) is { } computed ? Expanded(computed, names, depth + 1) : d);
 
     /// <summary>A tensor, or a value whose type the generator cannot see yet (a call into generated code).</summary>
     private bool MaybeTensor(ExpressionSyntax expression) =>

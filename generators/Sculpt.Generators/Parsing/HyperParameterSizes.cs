@@ -68,6 +68,13 @@ internal sealed class HyperParameterSizes : HashSet<string>
     /// </summary>
     public Dim? ComputedDim(string name) => _expressions.TryGetValue(name, out var text) ? Expression(text) : null;
 
+    /// <summary>
+    /// <paramref name="dim"/> with each computed size replaced by what it is computed as, a few levels deep (a computed
+    /// size made of another); one that is no arithmetic of sizes stays as it is.
+    /// </summary>
+    public Dim Expand(Dim dim, int depth = 0) => depth > 4 ? dim : dim.Rewrite(d =>
+        d.Kind == DimKind.HyperParameter && IsComputed(d.Name) && ComputedDim(d.Name) is { } computed ? Expand(computed, depth + 1) : d);
+
     /// <summary><paramref name="layer"/> with its hyperparameter sizes and settings carrying their defaults, and its size expressions read.</summary>
     public LayerSpec WithDefaults(LayerSpec layer) =>
         layer with

@@ -116,11 +116,6 @@ internal sealed record Dim(DimKind Kind, long Value, string Name, EquatableArray
     public EquatableArray<long> Window { get; init; } = EquatableArray<long>.Empty;
 
     /// <summary>
-    /// A window's output over <paramref name="length"/>: <c>(n + offset) / stride + 1</c> (offset
-    /// <c>2p - d(k-1) - 1</c>); a constant when the length is one, the length itself when the window
-    /// keeps it (stride 1, offset -1), else the expression, so sizes stay comparable.
-    /// </summary>
-    /// <summary>
     /// This dim with each plain one (a symbol, a hyperparameter, ...) replaced by what <paramref name="leaf"/> gives, and
     /// arithmetic rebuilt around the replacements: a block's <c>H/2</c> under a binding of H, a hyperparameter under an instance's size.
     /// </summary>
@@ -197,6 +192,11 @@ internal sealed record Dim(DimKind Kind, long Value, string Name, EquatableArray
         return unit ? numerator : $"({numerator})/{Operand(stride)}+1";
     }
 
+    /// <summary>
+    /// A window's output over <paramref name="length"/>: <c>(n + offset) / stride + 1</c> (offset
+    /// <c>2p - d(k-1) - 1</c>); a constant when the length is one, the length itself when the window
+    /// keeps it (stride 1, offset -1), else the expression, so sizes stay comparable.
+    /// </summary>
     public static Dim Windowed(Dim length, long offset, long stride)
     {
         if (length.Kind == DimKind.Constant) return Constant((length.Value + offset) / stride + 1);

@@ -228,7 +228,8 @@ public static partial class TrainerCommandLine
             if (!double.IsFinite(value)) return;
             if (Best is not { } best || study.ToLoss(value) < study.ToLoss(best)) Best = value;
             study.Report(number, report.Epoch, value);
-            if (report.Epoch < epochs && pruner.Prune(number, report.Epoch, study.ToLoss(value), study.Trials(), study.ToLoss))
+            // The study is read (every trial's reports) only for a pruner that compares with them.
+            if (report.Epoch < epochs && pruner is not NoPruner && pruner.Prune(number, report.Epoch, study.ToLoss(value), study.Trials(), study.ToLoss))
             {
                 Pruned = true;
                 stop.Cancel();
@@ -316,13 +317,7 @@ public static partial class TrainerCommandLine
         var kept = new List<string>();
         for (int i = 0; i < args.Count; i++)
         {
-            string flag = args[i].Split('=')[0];
-            if (Array.IndexOf(flags, flag) < 0)
-            {
-                kept.Add(args[i]);
-                continue;
-            }
-            if (!args[i].Contains('=') && i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal)) i++;
+            if (ValueFlag(args, ref i, flags) is null) kept.Add(args[i]);
         }
         return kept;
     }
@@ -342,17 +337,11 @@ public static partial class TrainerCommandLine
                 worker = true;
                 continue;
             }
-            int equals = arg.IndexOf('=');
-            string flag = equals < 0 ? arg : arg[..equals];
-            if (Array.IndexOf(SearchFlags, flag) < 0)
+            if (ValueFlag(args, ref i, SearchFlags) is not var (flag, value))
             {
                 rest.Add(arg);
                 continue;
             }
-            string value;
-            if (equals >= 0) value = arg[(equals + 1)..];
-            else if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal)) value = args[++i];
-            else throw new HyperParameterException($"Option '{flag}' expects a value but no value was given.");
             switch (flag)
             {
                 case "--trials":

@@ -74,6 +74,6 @@ public static class SearchReport
         plot.XLabel("trial");
         plot.YLabel(objective);
         plot.ShowLegend(ScottPlot.Edge.Right);
-        return plot.GetImageBytes(800, 500, ScottPlot.ImageFormat.Png);
+        return plot.GetImageBytes(Training.RunLog.PlotWidth, Training.RunLog.PlotHeight, ScottPlot.ImageFormat.Png);
     }
 }

@@ -125,7 +125,7 @@ public sealed class TpeSampler(int seed, int startupTrials = 10, int candidates 
             int component = random.Next(_means.Length);
             for (int attempt = 0; attempt < 100; attempt++)
             {
-                double x = _means[component] + _sigmas[component] * Gaussian(random);
+                double x = _means[component] + _sigmas[component] * Normal.Draw(random);
                 if (x >= _low && x <= _high) return x;
             }
             return Math.Clamp(_means[component], _low, _high);
@@ -141,7 +141,5 @@ public sealed class TpeSampler(int seed, int startupTrials = 10, int candidates 
             }
             return Math.Log(Math.Max(sum / _means.Length, 1e-300));
         }
-
-        private static double Gaussian(Random random) => Normal.Draw(random);
     }
 }

@@ -471,6 +471,22 @@ public static partial class TrainerCommandLine
 
     /// <summary>The flags a trainer handles itself, split from the hyperparameter flags.</summary>
     /// <remarks><c>CheckpointEvery</c> is null when not given: 0 then, or the resumed run's.</remarks>
+    /// <summary>
+    /// <paramref name="args"/>[<paramref name="i"/>] as one of <paramref name="flags"/> with its value (<c>--flag value</c> or
+    /// <c>--flag=value</c>), <paramref name="i"/> moved onto the value; null when it is none of them.
+    /// </summary>
+    /// <exception cref="HyperParameterException">The flag is the last argument, or another flag follows it.</exception>
+    private static (string Flag, string Value)? ValueFlag(IReadOnlyList<string> args, ref int i, string[] flags)
+    {
+        string arg = args[i];
+        int equals = arg.IndexOf('=');
+        string flag = equals < 0 ? arg : arg[..equals];
+        if (Array.IndexOf(flags, flag) < 0) return null;
+        if (equals >= 0) return (flag, arg[(equals + 1)..]);
+        if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal)) return (flag, args[++i]);
+        throw new HyperParameterException($"Option '{flag}' expects a value but no value was given.");
+    }
+
     public sealed record RunOptions(bool Help, string? ConfigPath, string? Device, string? OutputFolder, string? Resume = null, long? CheckpointEvery = null, string? DataFolder = null, bool Verbose = false, int? Threads = null, bool ResumeWithChanges = false)
     {        /// <summary>What a checkpoint keeps of these: <c>--checkpoint-every</c> and the data folder (absolute).</summary>
         public string ToJson()
@@ -530,15 +546,12 @@ public static partial class TrainerCommandLine
                     resumeWithChanges = true;
                     continue;
                 }
-                if (Array.IndexOf(RunFlags, flag) < 0)
+                if (ValueFlag(args, ref i, RunFlags) is not { } taken)
                 {
                     rest.Add(arg);
                     continue;
                 }
-                string value;
-                if (equals >= 0) value = arg[(equals + 1)..];
-                else if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal)) value = args[++i];
-                else throw new HyperParameterException($"Option '{flag}' expects a value but no value was given.");
+                string value = taken.Value;
                 switch (flag)
                 {
                     case "--config": config = value; break;
