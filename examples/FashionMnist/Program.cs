@@ -23,20 +23,23 @@ static int Usage(string model)
 
 namespace FashionMnist
 {
+    // `dotnet run -c Release -- mlp search --epochs 2 --objective val-accuracy` searches these (docs/search.md).
     [HyperParameters]
+    [SearchRange(1e-4, 3e-2, Log = true, Property = nameof(LearningRate))]
+    [SearchRange(1e-6, 1e-1, Log = true, Property = nameof(WeightDecay))]
     public partial record MlpConfig : TrainingHyperParameters
     {
         /// <summary>Units in the first hidden layer.</summary>
-        [Range(1, 8192)] public int Hidden1 { get; init; } = 256;
+        [Range(1, 8192), SearchChoice(64, 128, 256, 512, 1024)] public int Hidden1 { get; init; } = 256;
 
         /// <summary>Units in the second hidden layer.</summary>
         [Range(1, 8192)] public int Hidden2 { get; init; } = 128;
 
         /// <summary>Share of hidden units dropped in each training step.</summary>
-        [Range(0.0, 0.9)] public double Dropout { get; init; } = 0.2;
+        [Range(0.0, 0.9), SearchRange(0.0, 0.6)] public double Dropout { get; init; } = 0.2;
 
         public override int Epochs { get; init; } = 15;
-        public override int BatchSize { get; init; } = 128;
+        [SearchChoice(32, 64, 128, 256)] public override int BatchSize { get; init; } = 128;
     }
 
     /// <summary>The published MLP baseline's shape (256-128), with dropout.</summary>

@@ -10,6 +10,7 @@
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- busy 3            (two Quickstart runs side by side against one alone on one thread, 3 rounds)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- tokens            (GPT-2 BPE tokens/s and the cache)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- samplers 10       (search samplers on Branin, Hartmann-6, Styblinski-Tang-10 over 10 seeds, against Optuna's TPE)
+//   dotnet run -c Release --project tests/Sculpt.Benchmarks -- search-objective 3 50   (the Fashion-MNIST MLP's search, 3 seeds of 50 trials: random vs TPE + pruning vs Optuna driving the CLI)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- --filter '*'      (BenchmarkDotNet)
 using System;
 using System.IO;
@@ -84,6 +85,12 @@ if (args is ["memory", ..])
 if (args is ["busy", ..])
 {
     BusyMachine.Run(Console.Out, Argument(1, 3), Argument(2, 4), args.Length > 3 ? args[3] : Quickstart());
+    return;
+}
+if (args is ["search-objective", ..])
+{
+    string fashionMnist = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "examples", "FashionMnist", "bin", "Release", "net10.0", "FashionMnist.dll"));
+    SearchObjectiveBenchmark.Run(Console.Out, fashionMnist, Argument(1, 3), Argument(2, 50), args.Length > 3 ? args[3] : Path.Combine("runs", "search-objective"));
     return;
 }
 if (args is ["tokens", ..])

@@ -55,14 +55,14 @@ internal static class SamplerBenchmark
         foreach (var (name, function, bounds, minimum) in Objectives)
         {
             output.WriteLine($"{name} (minimum {minimum}):");
-            foreach (var (label, make) in new (string, Func<int, ISampler>)[] { ("sculpt tpe", s => new TpeSampler(s)), ("sculpt gp", s => new GaussianProcessSampler(s)), ("sculpt random", s => new RandomSampler(s)) })
+            foreach (var (label, make) in new (string, Func<int, ISampler>)[] { ("sculpt tpe", s => new TpeSampler(s)), ("sculpt tpe 1d", s => new TpeSampler(s, multivariate: false)), ("sculpt gp", s => new GaussianProcessSampler(s)), ("sculpt random", s => new RandomSampler(s)) })
             {
                 var (bests, milliseconds) = Measure(function, bounds, make, seeds);
-                output.WriteLine($"  {label,-14} {string.Join(" / ", Checkpoints.Select(c => bests[c].ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}   {milliseconds:F2} ms");
+                output.WriteLine($"  {label,-15} {string.Join(" / ", Checkpoints.Select(c => bests[c].ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}   {milliseconds:F2} ms");
             }
             if (optuna?.TryGetProperty(name, out var reference) == true)
             {
-                output.WriteLine($"  {"optuna tpe",-14} {string.Join(" / ", Checkpoints.Select(c => reference.GetProperty(c.ToString(System.Globalization.CultureInfo.InvariantCulture)).GetDouble().ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}   {reference.GetProperty("ms_per_trial").GetDouble():F2} ms");
+                output.WriteLine($"  {"optuna tpe",-15} {string.Join(" / ", Checkpoints.Select(c => reference.GetProperty(c.ToString(System.Globalization.CultureInfo.InvariantCulture)).GetDouble().ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}   {reference.GetProperty("ms_per_trial").GetDouble():F2} ms");
             }
         }
     }

@@ -20,7 +20,7 @@ internal static partial class AnalyzerHarness
     private static partial Regex Marker();
 
     /// <summary>Every analyzer Sculpt ships, as a build runs them.</summary>
-    public static ImmutableArray<DiagnosticAnalyzer> Analyzers => [new ModelAnalyzer(), new DatasetAnalyzer(), new GeneratedCodeAnalyzer()];
+    public static ImmutableArray<DiagnosticAnalyzer> Analyzers => [new ModelAnalyzer(), new DatasetAnalyzer(), new GeneratedCodeAnalyzer(), new UnreadSearchAnalyzer()];
 
     /// <summary>The Sculpt diagnostics of a snippet (markup already removed) and every compiler error.</summary>
     public static (ImmutableArray<Diagnostic> Sculpt, ImmutableArray<Diagnostic> Errors) Analyze(string source)

@@ -27,8 +27,55 @@ public class AnalyzerTests
         }
         """;
 
+    /// <summary>A searched config, a model reading some of it and a trainer for the two: <paramref name="config"/> and <paramref name="model"/> are bodies.</summary>
+    private static string Searched(string config, string model, string recordAttributes = "") => $$"""
+        using Sculpt;
+        using Sculpt.Data;
+        using Sculpt.Training;
+        using static TorchSharp.torch;
+
+        [HyperParameters]
+        {{recordAttributes}}
+        public partial record Config : TrainingHyperParameters
+        {
+        {{config}}
+        }
+
+        [Model(typeof(Config))]
+        public partial class Net
+        {
+        {{model}}
+        }
+
+        public sealed class Data : IDataSource
+        {
+            public DataSplits Load(int seed) => throw new System.NotSupportedException();
+        }
+
+        [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+        public partial class NetTrainer : Trainer<Net, Data, Config>;
+        """;
+
     public static TheoryData<string> Invalid => new()
     {
+        // SCULPT0024: a searched hyperparameter that no layer, body or other code reads
+        Searched("""
+            [SearchChoice(8, 16)] public int Hidden { get; init; } = 16;
+            [{|SCULPT0024:SearchRange(0.0, 0.5)|}] public double Dropout { get; init; } = 0.2;
+            """, """
+            [Linear(4, "Hidden")] private partial Tensor A(Tensor x);
+            [Forward("B 4 -> B Hidden")]
+            public Tensor Forward(Tensor x) => A(x);
+            """),
+        // named only by its own search (nameof on the record): still unread
+        Searched("""
+                public int Width { get; init; } = 4;
+            """, """
+            [Linear(4, 4)] private partial Tensor A(Tensor x);
+            [Forward("B 4 -> B 4")]
+            public Tensor Forward(Tensor x) => A(x);
+            """, "[{|SCULPT0024:SearchChoice(4, 8, Property = nameof(Width))|}]"),
+
         // SCULPT0021: state names that are malformed, taken twice, pass through another component, or sit on no component.
         Model("""
             [Linear(4, 4), {|SCULPT0021:StateName("features..0")|}] private partial Tensor A(Tensor x);
@@ -2523,12 +2570,44 @@ public class AnalyzerTests
         Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Warning, diagnostic.Severity);
     }
 
+    [Fact]
+    public void A_searched_hyperparameter_nothing_reads_is_named_with_its_model()
+    {
+        var diagnostic = AnalyzerHarness.Verify(Searched("""
+            [SearchChoice(8, 16)] public int Hidden { get; init; } = 16;
+            [{|SCULPT0024:SearchRange(0.0, 0.5)|}] public double Dropout { get; init; } = 0.2;
+            """, """
+            [Linear(4, "Hidden")] private partial Tensor A(Tensor x);
+            [Forward("B 4 -> B Hidden")]
+            public Tensor Forward(Tensor x) => A(x);
+            """)).Single();
+        Assert.Equal(
+            "'Dropout' is searched, but neither Net nor any other code of this project reads Config.Dropout: every trial would train the same model for it; "
+            + "use it in a layer, the forward body or the data, or remove its search",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Warning, diagnostic.Severity);
+    }
+
     [Theory]
     [MemberData(nameof(Invalid))]
     public void Each_invalid_snippet_reports_exactly_the_marked_diagnostics(string markup) => AnalyzerHarness.Verify(markup);
 
     public static TheoryData<string> Valid => new()
     {
+        // Searched hyperparameters read in every way a model can: a layer's argument, a computed size, the forward body,
+        // a signature's dim; inherited ones (LearningRate) are read by the trainer.
+        Searched("""
+            [SearchChoice(8, 16)] public int Hidden { get; init; } = 16;
+            [SearchChoice(1, 2)] public int Factor { get; init; } = 1;
+            public int Wide => Hidden * Factor;
+            [SearchRange(0.0, 0.5)] public double Scale { get; init; } = 0.2;
+            [SearchChoice(3, 4)] public int Classes { get; init; } = 3;
+            """, """
+            [Linear(4, "Wide")] private partial Tensor A(Tensor x);
+            [Linear("Wide", "Classes")] private partial Tensor B(Tensor x);
+            [Forward("N 4 -> N Classes")]
+            public Tensor Forward(Tensor x) => B(A(x)) * Config.Scale;
+            """, "[SearchRange(1e-4, 1e-2, Log = true, Property = nameof(LearningRate))]"),
         // A sequence decoder: a transposed 1-D convolution doubles the length.
         Model("""
             [Conv1d(8, 16, 3, Stride = 2, Padding = 1)] private partial Tensor Down(Tensor x);

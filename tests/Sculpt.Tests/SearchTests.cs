@@ -256,6 +256,7 @@ public class SearchTests
             Assert.Equal(best.Hidden, best.Hidden2);
             Assert.Contains("| invalid |", File.ReadAllText(Path.Combine(folder, "search.md")));
             Assert.True(new FileInfo(Path.Combine(folder, "history.png")).Length > 1000);
+            Assert.True(new FileInfo(Path.Combine(folder, "parallel.png")).Length > 1000);
 
             // The same command continues the study: the grid's other 14 points, none repeated, then it says it is done.
             (code, output, error) = Search("--trials", "50", "--sampler", "grid", "--pruner", "none", "--output", folder, "--threads", "1");

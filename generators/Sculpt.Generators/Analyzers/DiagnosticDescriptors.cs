@@ -110,6 +110,12 @@ internal static class DiagnosticDescriptors
         "With {0}, {1} cannot build: {2}; search records such configurations as invalid without training them: narrow the space, or suppress SCULPT0023 to accept the skips",
         Shapes, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLink("SCULPT0023"));
 
+    /// <summary>Reported when the whole compilation has been seen (a read may be anywhere in it), so the editor shows it with full analysis.</summary>
+    public static readonly DiagnosticDescriptor UnreadSearch = new(
+        "SCULPT0024", "A searched hyperparameter is read by nothing",
+        "'{0}' is searched, but neither {2} nor any other code of this project reads {1}.{0}: every trial would train the same model for it; use it in a layer, the forward body or the data, or remove its search",
+        Declarations, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLink("SCULPT0024"), customTags: WellKnownDiagnosticTags.CompilationEnd);
+
     private static DiagnosticDescriptor Error(string id, string category, string title, string message) =>
         new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
 }

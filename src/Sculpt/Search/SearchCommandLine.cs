@@ -273,6 +273,8 @@ public static partial class TrainerCommandLine
         {
             Checkpoints.AtomicFile.Write(Path.Combine(folder, "history.png"), stream => stream.Write(SearchReport.HistoryPlot(trials, study.Objective, study.ToLoss, $"{trainerName}: search")));
             text.AppendLine().AppendLine("![history](history.png)");
+            Checkpoints.AtomicFile.Write(Path.Combine(folder, "parallel.png"), stream => stream.Write(SearchReport.ParallelCoordinatesPlot(study.Space, trials, study.Objective, study.ToLoss, $"{trainerName}: trials")));
+            text.AppendLine().AppendLine("![parallel coordinates](parallel.png)");
         }
         Checkpoints.AtomicFile.WriteAllText(Path.Combine(folder, "search.md"), text.ToString());
     }

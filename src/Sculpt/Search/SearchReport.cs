@@ -76,4 +76,63 @@ public static class SearchReport
         plot.ShowLegend(ScottPlot.Edge.Right);
         return plot.GetImageBytes(Training.RunLog.PlotWidth, Training.RunLog.PlotHeight, ScottPlot.ImageFormat.Png);
     }
+
+    /// <summary>
+    /// <c>parallel.png</c>: one line per scored trial across an axis per searched hyperparameter and one for the objective,
+    /// each axis running from its low end (bottom) to its high end (top; a log range on the log scale, a choice by the
+    /// order of its values). Lines are coloured by the objective from worst (dark) to best (bright), the best drawn on top,
+    /// so the values good trials share stand out. A conditional hyperparameter's axis is skipped by trials without it.
+    /// </summary>
+    public static byte[] ParallelCoordinatesPlot(IReadOnlyList<SearchDimension> space, IReadOnlyList<Trial> trials, string objective, Func<double, double> toLoss, string title)
+    {
+        var scored = trials.Where(t => t.State is TrialState.Complete or TrialState.Pruned && t.Value is { } v && double.IsFinite(v))
+            .OrderByDescending(t => toLoss(t.Value!.Value)).ToList();
+        var plot = new ScottPlot.Plot();
+        if (scored.Count > 0)
+        {
+            double lowest = scored.Min(t => t.Value!.Value), highest = scored.Max(t => t.Value!.Value);
+            var colormap = new ScottPlot.Colormaps.Viridis();
+            for (int rank = 0; rank < scored.Count; rank++)
+            {
+                var trial = scored[rank];
+                var xs = new List<double>();
+                var ys = new List<double>();
+                for (int i = 0; i < space.Count; i++)
+                {
+                    if (!trial.Parameters.TryGetValue(space[i].Flag, out var text)) continue;
+                    xs.Add(i);
+                    ys.Add(Position(space[i], text));
+                }
+                xs.Add(space.Count);
+                ys.Add(highest > lowest ? (trial.Value!.Value - lowest) / (highest - lowest) : 0.5);
+                var line = plot.Add.ScatterLine(xs.ToArray(), ys.ToArray());
+                line.Color = colormap.GetColor(scored.Count == 1 ? 1 : (double)rank / (scored.Count - 1)).WithAlpha(trial.State == TrialState.Pruned ? 0.35 : 0.9);
+                line.LineWidth = 1.5f;
+                line.LinePattern = trial.State == TrialState.Pruned ? ScottPlot.LinePattern.Dashed : ScottPlot.LinePattern.Solid;
+            }
+            var positions = Enumerable.Range(0, space.Count + 1).Select(i => (double)i).ToArray();
+            var labels = space.Select(d => $"{d.Flag.TrimStart('-')}\n{Ends(d)}")
+                .Append($"{objective}\n{Number(lowest)}..{Number(highest)}").ToArray();
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, labels);
+            foreach (var x in positions) plot.Add.VerticalLine(x, 1, ScottPlot.Colors.Gray);
+            plot.Axes.SetLimits(-0.25, space.Count + 0.25, -0.05, 1.05);
+        }
+        plot.Title(title + " (bright: best; dashed: pruned)");
+        plot.YLabel("low end -> high end of each axis");
+        return plot.GetImageBytes(Training.RunLog.PlotWidth, Training.RunLog.PlotHeight, ScottPlot.ImageFormat.Png);
+
+        static double Position(SearchDimension dimension, string text)
+        {
+            double value = dimension.Numeric(text);
+            if (dimension.Kind == SearchKind.Choice) return dimension.Choices.Count > 1 ? value / (dimension.Choices.Count - 1) : 0.5;
+            double low = dimension.InternalLow, high = dimension.InternalHigh;
+            return high > low ? (dimension.ToInternal(value) - low) / (high - low) : 0.5;
+        }
+
+        static string Ends(SearchDimension dimension) => dimension.Kind == SearchKind.Choice
+            ? string.Join("|", dimension.Choices)
+            : $"{dimension.Format(dimension.Low)}..{dimension.Format(dimension.High)}{(dimension.Log ? " log" : "")}";
+
+        static string Number(double value) => value.ToString("G4", System.Globalization.CultureInfo.InvariantCulture);
+    }
 }
