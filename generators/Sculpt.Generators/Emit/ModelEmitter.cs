@@ -340,10 +340,11 @@ internal static class ModelEmitter
             ? "null"
             : "new (string, string)[] { " + string.Join(", ", spec.Renames.Select(r => $"({SourceWriter.Quote(r.Pattern)}, {SourceWriter.Quote(r.Replacement)})")) + " }";
         w.Line("/// <summary>");
-        w.Line("/// Loads a safetensors file's weights into this model by name" + (spec.Renames.Count == 0 ? "" : ", after the model's [RenameWeights] rules") + "; nothing is copied");
-        w.Line("/// unless every tensor fits (see <see cref=\"global::Sculpt.Checkpoints.PublishedWeights.Load\"/>).");
+        w.Line("/// Loads a safetensors file's or a PyTorch state dict's weights into this model by name" + (spec.Renames.Count == 0 ? "" : ", after the model's [RenameWeights] rules") + "; nothing is copied");
+        w.Line("/// unless every tensor fits, those of <paramref name=\"fresh\"/> components apart (see <see cref=\"global::Sculpt.Checkpoints.PublishedWeights.Load\"/>).");
         w.Line("/// </summary>");
-        w.Line($"public global::Sculpt.Checkpoints.WeightLoadReport LoadWeights(string path, bool allowMissing = false) => global::Sculpt.Checkpoints.PublishedWeights.Load(this, path, {renames}, allowMissing);");
+        w.Line($"public global::Sculpt.Checkpoints.WeightLoadReport LoadWeights(string path, bool allowMissing = false, global::System.Collections.Generic.IReadOnlyCollection<string>? fresh = null) =>");
+        w.Line($"    global::Sculpt.Checkpoints.PublishedWeights.Load(this, path, {renames}, allowMissing, fresh);");
         w.Line();
     }
 

@@ -91,7 +91,7 @@ internal static class TrainerEmitter
         w.Close();
         w.Open("finally");
         w.Line("// Leave the model in the mode it was in, so a hand-written loop can interleave TrainStep and Evaluate.");
-        w.Line("if (wasTraining) Model.train();");
+        w.Line("if (wasTraining) TrainMode();");
         w.Close();
         w.Close();
 

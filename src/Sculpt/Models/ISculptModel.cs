@@ -11,6 +11,13 @@ public interface ISculptModel
     /// shapes, e.g. <c>Summary(("B", 32))</c>.
     /// </summary>
     ModelSummary Summary(params (string Symbol, long Size)[] sizes);
+
+    /// <summary>
+    /// Loads a weights file (safetensors, or a PyTorch state dict) into the model by name, after the model's
+    /// <c>[RenameWeights]</c> rules; nothing is copied unless every tensor fits, those of <paramref name="fresh"/>
+    /// components apart (see <see cref="Checkpoints.PublishedWeights.Load"/>).
+    /// </summary>
+    Checkpoints.WeightLoadReport LoadWeights(string path, bool allowMissing = false, System.Collections.Generic.IReadOnlyCollection<string>? fresh = null);
 }
 
 /// <summary>A model built from a hyperparameter record.</summary>

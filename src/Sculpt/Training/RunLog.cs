@@ -334,6 +334,11 @@ public sealed class ProgressGroup(params ITrainingProgress[] members) : ITrainin
         foreach (var member in members) member.CheckpointStarting(step);
     }
 
+    public void Note(string line)
+    {
+        foreach (var member in members) member.Note(line);
+    }
+
     public void FitEnded()
     {
         foreach (var member in members) member.FitEnded();

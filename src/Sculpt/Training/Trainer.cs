@@ -49,7 +49,74 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
         _random = new TrainerRandom(config.Seed);
         using (_random.Use()) Model = TModel.Create(config);
         Model.to(Device);
+        var names = Model.state_dict().Keys.ToList();
+        _fresh = Components(config.Fresh, "--fresh", names);
+        _freeze = Components(config.Freeze == "*" ? "" : config.Freeze, "--freeze", names);
+        _freezeAllButFresh = config.Freeze == "*";
+        if (_freezeAllButFresh && _fresh.Count == 0)
+            throw new HyperParameterException("Option '--freeze': * freezes every component but the --fresh ones, and none is --fresh, so nothing would train; name the components to train with --fresh.");
+        if (config.InitFrom.Length > 0)
+        {
+            try
+            {
+                InitReport = Model.LoadWeights(config.InitFrom, allowMissing: false, fresh: _fresh);
+            }
+            catch (InvalidDataException problem)
+            {
+                throw new InvalidDataException($"Option '--init-from': {problem.Message}", problem);
+            }
+        }
+        SetFrozen(config.UnfreezeAt != 1);
     }
+
+    private readonly IReadOnlyList<string> _fresh;
+    private readonly IReadOnlyList<string> _freeze;
+    private readonly bool _freezeAllButFresh;
+    private bool _frozen;
+
+    /// <summary>What <c>Config.InitFrom</c> loaded into the model, name by name; null when the model started from its initialisers.</summary>
+    public WeightLoadReport? InitReport { get; }
+
+    /// <summary>Parameters <c>Config.Freeze</c> holds still now: no gradient, no optimizer state, no room in the flat buffers.</summary>
+    public long FrozenParameterCount => Model.named_parameters().Where(p => !p.parameter.requires_grad).Sum(p => p.parameter.numel());
+
+    private static IReadOnlyList<string> Components(string list, string flag, IReadOnlyList<string> names)
+    {
+        var components = ComponentNames.Parse(list);
+        if (ComponentNames.Unknown(names, components) is { } unknown)
+            throw new HyperParameterException($"Option '{flag}': the model has no component {unknown}; its components: {ComponentNames.Describe(names)} (a dotted name such as features.3 names a part of one).");
+        return components;
+    }
+
+    private bool IsFrozen(string tensorName) =>
+        _frozen && (ComponentNames.Within(tensorName, _freeze) || _freezeAllButFresh && !ComponentNames.Within(tensorName, _fresh));
+
+    /// <summary>
+    /// Freezes or unfreezes the <c>Config.Freeze</c> components. Frozen parameters stop requiring gradients, so backward
+    /// computes none for them and the flat buffers, built after this, leave them out. Unfreezing after the optimizer exists
+    /// starts it afresh over every trainable parameter (a new stage of training: Adam's moments and step count restart),
+    /// because one step count serves the whole flat buffer and parameters joining later would otherwise take outsized steps.
+    /// </summary>
+    private void SetFrozen(bool frozen)
+    {
+        _frozen = frozen;
+        foreach (var (name, parameter) in Model.named_parameters()) parameter.requires_grad = !IsFrozen(name);
+        if (!frozen && _optimizer is not null) ReleaseOptimizer();
+    }
+
+    /// <summary>Training mode for the model, except batch-norm layers of frozen components, whose statistics stay as loaded.</summary>
+    protected void TrainMode()
+    {
+        Model.train();
+        if (!_frozen || _freeze.Count == 0 && !_freezeAllButFresh) return;
+        foreach (var (name, module) in Model.named_modules())
+        {
+            if (module is TorchSharp.Modules.BatchNorm1d or TorchSharp.Modules.BatchNorm2d or TorchSharp.Modules.BatchNorm3d && IsFrozen(name + ".running_mean")) module.eval();
+        }
+    }
+
+    /// <summary>Whether a checkpoint at (<paramref name="epoch"/>, <paramref name="stepInEpoch"/>) was written after the unfreezing.</summary>
+    private bool UnfrozenBy(int epoch, long stepInEpoch) => Config.UnfreezeAt > 0 && (epoch > Config.UnfreezeAt || epoch == Config.UnfreezeAt && stepInEpoch > 0);
 
     public TConfig Config { get; }
     public TModel Model { get; }
@@ -115,6 +182,8 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
         var validationOnDevice = validation.To(Device);
         long stepsPerEpoch = trainOnDevice.BatchCount(Config.BatchSize, options.LastBatch);
         var schedule = CreateSchedule(stepsPerEpoch);
+        // A checkpoint written after the unfreezing holds the optimizer of every parameter; before it, of the trainable ones.
+        if (options.ResumeFrom is { } resumed && Checkpoint.ReadState(resumed) is var saved && _frozen && UnfrozenBy(saved.Epoch, saved.StepInEpoch)) SetFrozen(false);
         var optimizer = FusedOptimizer;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var state = options.ResumeFrom is { } from
@@ -140,8 +209,14 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
             for (int epoch = state.Epoch; epoch <= Config.Epochs; epoch++)
             {
                 var epochClock = System.Diagnostics.Stopwatch.StartNew();
-                Model.train();
                 long skip = epoch == state.Epoch ? state.StepInEpoch : 0;
+                if (_frozen && Config.UnfreezeAt > 0 && epoch >= Config.UnfreezeAt && skip == 0)
+                {
+                    SetFrozen(false);
+                    optimizer = FusedOptimizer;
+                    progress.Note($"epoch {epoch}: the frozen components train from here (--unfreeze-at {Config.UnfreezeAt}); the optimizer starts afresh over {_parameters!.Slots.Sum(p => p.Elements):N0} parameters");
+                }
+                TrainMode();
                 using var lossSum = torch.tensor(skip > 0 ? (float)state.EpochLossSum : 0f, device: Device);
                 long stepInEpoch = 0;
                 // The time spent getting the next batch (gathering shuffled rows) is the data wait.
@@ -311,7 +386,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
         }
         finally
         {
-            if (wasTraining) Model.train();
+            if (wasTraining) TrainMode();
         }
         if (data.Train.Targets.dtype != torch.int64) return;
         if (data.ClassNames is { } names)

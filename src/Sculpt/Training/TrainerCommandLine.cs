@@ -127,7 +127,11 @@ public static partial class TrainerCommandLine
             var device = ParseDevice(options.Device);
             using var trainer = create(config, device);
             string threads = device.type == DeviceType.CPU ? $" ({process.Threads} thread{(process.Threads == 1 ? "" : "s")})" : "";
-            output.WriteLine($"{trainerName} on {device.type.ToString().ToLowerInvariant()}{threads}, {trainer.Model.ParameterCount:N0} parameters");
+            long frozen = trainer.FrozenParameterCount;
+            string training = frozen == 0 ? ""
+                : $" ({trainer.Model.ParameterCount - frozen:N0} trainable, {frozen:N0} frozen{(config.UnfreezeAt > 0 ? $" until epoch {config.UnfreezeAt}" : "")})";
+            output.WriteLine($"{trainerName} on {device.type.ToString().ToLowerInvariant()}{threads}, {trainer.Model.ParameterCount:N0} parameters{training}");
+            if (trainer.InitReport is { } initialised) output.WriteLine($"initialised from {config.InitFrom}: {initialised}");
             output.Write(trainer.Model.Summary(("B", config.BatchSize)).ToString());
 
             phase = Phase.Data;
@@ -375,6 +379,11 @@ public static partial class TrainerCommandLine
                 return (ExitCodes.TrainingFailed, problem.Message);
             case TrainingDivergedException:
                 return (ExitCodes.TrainingFailed, problem.Message);
+        }
+        if (phase == Phase.Usage && fileError)
+        {
+            // A file a flag names (--init-from): its own message names the flag and the file.
+            return (ExitCodes.Data, problem.Message);
         }
         if (phase == Phase.Checkpoint && fileError)
         {

@@ -85,4 +85,28 @@ public abstract record TrainingHyperParameters
     /// <summary>Fixes weight initialisation, data splits and shuffling.</summary>
     [Description("Fixes weight initialisation, dropout, data splits, shuffling and augmentation.")]
     public virtual int Seed { get; init; } = 42;
+
+    /// <summary>
+    /// A weights file the model starts from instead of its initialisers: a safetensors file (Sculpt's <c>model.safetensors</c>,
+    /// PyTorch's, Hugging Face's) or a PyTorch state dict (<c>.pt</c>, <c>.pth</c>, <c>.bin</c>); empty starts fresh. Every
+    /// tensor must fit except those of <see cref="Fresh"/> components (docs/fine-tuning.md).
+    /// </summary>
+    [Description("A weights file to start from (safetensors, or a PyTorch state dict .pt/.pth/.bin); empty starts from the initialisers.")]
+    public virtual string InitFrom { get; init; } = "";
+
+    /// <summary>Components (state-dict names, comma-separated) that start from their initialisers even with <see cref="InitFrom"/>: a new head.</summary>
+    [Description("Components that keep their initialisers under --init-from, by state-dict name, comma-separated: a new head.")]
+    public virtual string Fresh { get; init; } = "";
+
+    /// <summary>
+    /// Components (state-dict names, comma-separated) that are not trained: no gradient, no optimizer state, no room in
+    /// the flat gradient buffer, and their batch-norm statistics fixed. <c>*</c> freezes every component that is not
+    /// <see cref="Fresh"/> (train a new head alone).
+    /// </summary>
+    [Description("Components that are not trained, by state-dict name, comma-separated; * freezes all but the --fresh ones.")]
+    public virtual string Freeze { get; init; } = "";
+
+    /// <summary>The epoch from which the <see cref="Freeze"/> components train too (gradual unfreezing); 0 keeps them frozen.</summary>
+    [Description("The epoch from which the frozen components train too; 0 keeps them frozen.")]
+    [Range(0, 1_000_000)] public virtual int UnfreezeAt { get; init; }
 }

@@ -36,6 +36,9 @@ public interface ITrainingProgress
     /// </summary>
     void CheckpointStarting(long step) { }
 
+    /// <summary>Something the run changed on its own that a reader of its output should know (the frozen components joining in).</summary>
+    void Note(string line) { }
+
     /// <summary>Fit returns or throws; after the last epoch, or inside an epoch when training stopped there.</summary>
     void FitEnded();
 }
@@ -73,6 +76,8 @@ public sealed class ConsoleProgress : ITrainingProgress
         _bar = bar ?? (output is null && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive ? AnsiConsole.Console : null);
         _refreshEvery = refreshEvery ?? TimeSpan.FromMilliseconds(250);
     }
+
+    public void Note(string line) => _output.WriteLine(line);
 
     public void FitStarted(int epochs, long trainSamples, long validationSamples, long stepsPerEpoch, long resumedAtStep)
     {

@@ -6,8 +6,8 @@ namespace Demo;
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
 partial record IrisConfig : global::Sculpt.HyperParameters.IHyperParameters<IrisConfig>
 {
-    private static readonly string[] s_flags = ["--epochs", "--batch-size", "--learning-rate", "--weight-decay", "--momentum", "--clip-grad-norm", "--accumulate-batches", "--l1", "--early-stopping", "--restore-best", "--schedule", "--warmup-steps", "--min-learning-rate", "--decay-factor", "--decay-every", "--patience", "--seed"];
-    private static readonly string[] s_jsonNames = ["epochs", "batchSize", "learningRate", "weightDecay", "momentum", "clipGradNorm", "accumulateBatches", "l1", "earlyStopping", "restoreBest", "schedule", "warmupSteps", "minLearningRate", "decayFactor", "decayEvery", "patience", "seed"];
+    private static readonly string[] s_flags = ["--epochs", "--batch-size", "--learning-rate", "--weight-decay", "--momentum", "--clip-grad-norm", "--accumulate-batches", "--l1", "--early-stopping", "--restore-best", "--schedule", "--warmup-steps", "--min-learning-rate", "--decay-factor", "--decay-every", "--patience", "--seed", "--init-from", "--fresh", "--freeze", "--unfreeze-at"];
+    private static readonly string[] s_jsonNames = ["epochs", "batchSize", "learningRate", "weightDecay", "momentum", "clipGradNorm", "accumulateBatches", "l1", "earlyStopping", "restoreBest", "schedule", "warmupSteps", "minLearningRate", "decayFactor", "decayEvery", "patience", "seed", "initFrom", "fresh", "freeze", "unfreezeAt"];
 
     /// <summary>Every option with its flag, type, default (read from a fresh instance), range, description and, for an enum, its values.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::Sculpt.HyperParameters.HyperParameterInfo> Options
@@ -34,6 +34,10 @@ partial record IrisConfig : global::Sculpt.HyperParameters.IHyperParameters<Iris
                 new("--decay-every", "DecayEvery", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.DecayEvery), 1.0, 1000000.0, "Epochs between decays of the Step schedule."),
                 new("--patience", "Patience", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Patience), 0.0, 1000000.0, "Epochs without a lower validation loss before the Plateau schedule decays."),
                 new("--seed", "Seed", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Seed), null, null, "Fixes weight initialisation, dropout, data splits, shuffling and augmentation."),
+                new("--init-from", "InitFrom", "string", global::Sculpt.HyperParameters.ValueText.Format(defaults.InitFrom), null, null, "A weights file to start from (safetensors, or a PyTorch state dict .pt/.pth/.bin); empty starts from the initialisers."),
+                new("--fresh", "Fresh", "string", global::Sculpt.HyperParameters.ValueText.Format(defaults.Fresh), null, null, "Components (state-dict names, comma-separated) that keep their initialisers under --init-from: a new head."),
+                new("--freeze", "Freeze", "string", global::Sculpt.HyperParameters.ValueText.Format(defaults.Freeze), null, null, "Components (state-dict names, comma-separated) that are not trained; * freezes all but the --fresh ones."),
+                new("--unfreeze-at", "UnfreezeAt", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.UnfreezeAt), 0.0, 1000000.0, "The epoch from which the frozen components train too; 0 keeps them frozen."),
             ];
         }
     }
@@ -68,6 +72,10 @@ partial record IrisConfig : global::Sculpt.HyperParameters.IHyperParameters<Iris
                 case "--decay-every": result = result with { DecayEvery = reader.Int32() }; break;
                 case "--patience": result = result with { Patience = reader.Int32() }; break;
                 case "--seed": result = result with { Seed = reader.Int32() }; break;
+                case "--init-from": result = result with { InitFrom = reader.String() }; break;
+                case "--fresh": result = result with { Fresh = reader.String() }; break;
+                case "--freeze": result = result with { Freeze = reader.String() }; break;
+                case "--unfreeze-at": result = result with { UnfreezeAt = reader.Int32() }; break;
                 default: throw reader.Unknown();
             }
         }
@@ -103,6 +111,10 @@ partial record IrisConfig : global::Sculpt.HyperParameters.IHyperParameters<Iris
                 case "decayEvery": result = result with { DecayEvery = property.Int32() }; break;
                 case "patience": result = result with { Patience = property.Int32() }; break;
                 case "seed": result = result with { Seed = property.Int32() }; break;
+                case "initFrom": result = result with { InitFrom = property.String() }; break;
+                case "fresh": result = result with { Fresh = property.String() }; break;
+                case "freeze": result = result with { Freeze = property.String() }; break;
+                case "unfreezeAt": result = result with { UnfreezeAt = property.Int32() }; break;
                 default: throw property.Unknown(s_jsonNames);
             }
         }
@@ -136,6 +148,10 @@ partial record IrisConfig : global::Sculpt.HyperParameters.IHyperParameters<Iris
             writer.WriteNumber("decayEvery", DecayEvery);
             writer.WriteNumber("patience", Patience);
             writer.WriteNumber("seed", Seed);
+            writer.WriteString("initFrom", InitFrom);
+            writer.WriteString("fresh", Fresh);
+            writer.WriteString("freeze", Freeze);
+            writer.WriteNumber("unfreezeAt", UnfreezeAt);
             writer.WriteEndObject();
         }
         return global::System.Text.Encoding.UTF8.GetString(buffer.ToArray());
@@ -159,6 +175,7 @@ partial record IrisConfig : global::Sculpt.HyperParameters.IHyperParameters<Iris
         global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--decay-factor", DecayFactor, 0.0, 1.0);
         global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--decay-every", DecayEvery, 1.0, 1000000.0);
         global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--patience", Patience, 0.0, 1000000.0);
+        global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--unfreeze-at", UnfreezeAt, 0.0, 1000000.0);
         return errors;
     }
 

@@ -41,10 +41,11 @@ partial class Head : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch
     public long ParameterCount => CountParameters();
 
     /// <summary>
-    /// Loads a safetensors file's weights into this model by name; nothing is copied
-    /// unless every tensor fits (see <see cref="global::Sculpt.Checkpoints.PublishedWeights.Load"/>).
+    /// Loads a safetensors file's or a PyTorch state dict's weights into this model by name; nothing is copied
+    /// unless every tensor fits, those of <paramref name="fresh"/> components apart (see <see cref="global::Sculpt.Checkpoints.PublishedWeights.Load"/>).
     /// </summary>
-    public global::Sculpt.Checkpoints.WeightLoadReport LoadWeights(string path, bool allowMissing = false) => global::Sculpt.Checkpoints.PublishedWeights.Load(this, path, null, allowMissing);
+    public global::Sculpt.Checkpoints.WeightLoadReport LoadWeights(string path, bool allowMissing = false, global::System.Collections.Generic.IReadOnlyCollection<string>? fresh = null) =>
+        global::Sculpt.Checkpoints.PublishedWeights.Load(this, path, null, allowMissing, fresh);
 
     /// <inheritdoc/>
     public global::Sculpt.Models.ModelSummary Summary(params (string Symbol, long Size)[] sizes) => Summarize(global::Sculpt.Models.ModelSummary.SizesFrom(sizes));

@@ -63,10 +63,11 @@ partial class Stack : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
     public long ParameterCount => CountParameters(Config);
 
     /// <summary>
-    /// Loads a safetensors file's weights into this model by name; nothing is copied
-    /// unless every tensor fits (see <see cref="global::Sculpt.Checkpoints.PublishedWeights.Load"/>).
+    /// Loads a safetensors file's or a PyTorch state dict's weights into this model by name; nothing is copied
+    /// unless every tensor fits, those of <paramref name="fresh"/> components apart (see <see cref="global::Sculpt.Checkpoints.PublishedWeights.Load"/>).
     /// </summary>
-    public global::Sculpt.Checkpoints.WeightLoadReport LoadWeights(string path, bool allowMissing = false) => global::Sculpt.Checkpoints.PublishedWeights.Load(this, path, null, allowMissing);
+    public global::Sculpt.Checkpoints.WeightLoadReport LoadWeights(string path, bool allowMissing = false, global::System.Collections.Generic.IReadOnlyCollection<string>? fresh = null) =>
+        global::Sculpt.Checkpoints.PublishedWeights.Load(this, path, null, allowMissing, fresh);
 
     /// <summary>Every way <paramref name="config"/> breaks the forward body's shapes, found without building the model; empty when it fits.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<string> ShapeErrors(global::Demo.BlockConfig config)

@@ -6,8 +6,8 @@ namespace Demo;
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
 partial record TinyConfig : global::Sculpt.HyperParameters.IHyperParameters<TinyConfig>
 {
-    private static readonly string[] s_flags = ["--epochs", "--batch-size", "--learning-rate", "--weight-decay", "--momentum", "--clip-grad-norm", "--accumulate-batches", "--l1", "--early-stopping", "--restore-best", "--schedule", "--warmup-steps", "--min-learning-rate", "--decay-factor", "--decay-every", "--patience", "--seed", "--hidden"];
-    private static readonly string[] s_jsonNames = ["epochs", "batchSize", "learningRate", "weightDecay", "momentum", "clipGradNorm", "accumulateBatches", "l1", "earlyStopping", "restoreBest", "schedule", "warmupSteps", "minLearningRate", "decayFactor", "decayEvery", "patience", "seed", "hidden"];
+    private static readonly string[] s_flags = ["--epochs", "--batch-size", "--learning-rate", "--weight-decay", "--momentum", "--clip-grad-norm", "--accumulate-batches", "--l1", "--early-stopping", "--restore-best", "--schedule", "--warmup-steps", "--min-learning-rate", "--decay-factor", "--decay-every", "--patience", "--seed", "--init-from", "--fresh", "--freeze", "--unfreeze-at", "--hidden"];
+    private static readonly string[] s_jsonNames = ["epochs", "batchSize", "learningRate", "weightDecay", "momentum", "clipGradNorm", "accumulateBatches", "l1", "earlyStopping", "restoreBest", "schedule", "warmupSteps", "minLearningRate", "decayFactor", "decayEvery", "patience", "seed", "initFrom", "fresh", "freeze", "unfreezeAt", "hidden"];
 
     /// <summary>Every option with its flag, type, default (read from a fresh instance), range, description and, for an enum, its values.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::Sculpt.HyperParameters.HyperParameterInfo> Options
@@ -34,6 +34,10 @@ partial record TinyConfig : global::Sculpt.HyperParameters.IHyperParameters<Tiny
                 new("--decay-every", "DecayEvery", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.DecayEvery), 1.0, 1000000.0, "Epochs between decays of the Step schedule."),
                 new("--patience", "Patience", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Patience), 0.0, 1000000.0, "Epochs without a lower validation loss before the Plateau schedule decays."),
                 new("--seed", "Seed", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Seed), null, null, "Fixes weight initialisation, dropout, data splits, shuffling and augmentation."),
+                new("--init-from", "InitFrom", "string", global::Sculpt.HyperParameters.ValueText.Format(defaults.InitFrom), null, null, "A weights file to start from (safetensors, or a PyTorch state dict .pt/.pth/.bin); empty starts from the initialisers."),
+                new("--fresh", "Fresh", "string", global::Sculpt.HyperParameters.ValueText.Format(defaults.Fresh), null, null, "Components (state-dict names, comma-separated) that keep their initialisers under --init-from: a new head."),
+                new("--freeze", "Freeze", "string", global::Sculpt.HyperParameters.ValueText.Format(defaults.Freeze), null, null, "Components (state-dict names, comma-separated) that are not trained; * freezes all but the --fresh ones."),
+                new("--unfreeze-at", "UnfreezeAt", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.UnfreezeAt), 0.0, 1000000.0, "The epoch from which the frozen components train too; 0 keeps them frozen."),
                 new("--hidden", "Hidden", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Hidden), null, null, ""),
             ];
         }
@@ -69,6 +73,10 @@ partial record TinyConfig : global::Sculpt.HyperParameters.IHyperParameters<Tiny
                 case "--decay-every": result = result with { DecayEvery = reader.Int32() }; break;
                 case "--patience": result = result with { Patience = reader.Int32() }; break;
                 case "--seed": result = result with { Seed = reader.Int32() }; break;
+                case "--init-from": result = result with { InitFrom = reader.String() }; break;
+                case "--fresh": result = result with { Fresh = reader.String() }; break;
+                case "--freeze": result = result with { Freeze = reader.String() }; break;
+                case "--unfreeze-at": result = result with { UnfreezeAt = reader.Int32() }; break;
                 case "--hidden": result = result with { Hidden = reader.Int32() }; break;
                 default: throw reader.Unknown();
             }
@@ -105,6 +113,10 @@ partial record TinyConfig : global::Sculpt.HyperParameters.IHyperParameters<Tiny
                 case "decayEvery": result = result with { DecayEvery = property.Int32() }; break;
                 case "patience": result = result with { Patience = property.Int32() }; break;
                 case "seed": result = result with { Seed = property.Int32() }; break;
+                case "initFrom": result = result with { InitFrom = property.String() }; break;
+                case "fresh": result = result with { Fresh = property.String() }; break;
+                case "freeze": result = result with { Freeze = property.String() }; break;
+                case "unfreezeAt": result = result with { UnfreezeAt = property.Int32() }; break;
                 case "hidden": result = result with { Hidden = property.Int32() }; break;
                 default: throw property.Unknown(s_jsonNames);
             }
@@ -139,6 +151,10 @@ partial record TinyConfig : global::Sculpt.HyperParameters.IHyperParameters<Tiny
             writer.WriteNumber("decayEvery", DecayEvery);
             writer.WriteNumber("patience", Patience);
             writer.WriteNumber("seed", Seed);
+            writer.WriteString("initFrom", InitFrom);
+            writer.WriteString("fresh", Fresh);
+            writer.WriteString("freeze", Freeze);
+            writer.WriteNumber("unfreezeAt", UnfreezeAt);
             writer.WriteNumber("hidden", Hidden);
             writer.WriteEndObject();
         }
@@ -163,6 +179,7 @@ partial record TinyConfig : global::Sculpt.HyperParameters.IHyperParameters<Tiny
         global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--decay-factor", DecayFactor, 0.0, 1.0);
         global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--decay-every", DecayEvery, 1.0, 1000000.0);
         global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--patience", Patience, 0.0, 1000000.0);
+        global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--unfreeze-at", UnfreezeAt, 0.0, 1000000.0);
         return errors;
     }
 

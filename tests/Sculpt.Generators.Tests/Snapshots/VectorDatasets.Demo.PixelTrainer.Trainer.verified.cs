@@ -67,7 +67,7 @@ partial class PixelTrainer
         finally
         {
             // Leave the model in the mode it was in, so a hand-written loop can interleave TrainStep and Evaluate.
-            if (wasTraining) Model.train();
+            if (wasTraining) TrainMode();
         }
     }
 }

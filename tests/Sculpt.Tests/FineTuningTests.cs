@@ -1,0 +1,265 @@
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using Sculpt.Checkpoints;
+using Sculpt.HyperParameters;
+using Sculpt.Testing;
+using Sculpt.Training;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Sculpt.Tests;
+
+[HyperParameters]
+public partial record TunedConfig : TrainingHyperParameters
+{
+    [Range(2, 10)] public int Classes { get; init; } = 3;
+    public override int Epochs { get; init; } = 2;
+    public override int BatchSize { get; init; } = 32;
+}
+
+/// <summary>A body, a batch norm and a head whose width the config sets: what fine-tuning replaces and freezes.</summary>
+[Model(typeof(TunedConfig))]
+public partial class TunedNet
+{
+    [Linear(12, 16)] private partial Tensor Body(Tensor x);
+    [BatchNorm1d(16)] private partial Tensor Norm(Tensor x);
+    [Linear(16, "Classes")] private partial Tensor Head(Tensor x);
+
+    [Forward("B 3 2 2 -> B Classes")]
+    public Tensor Forward(Tensor x) => Head(Ops.Relu(Norm(Body(Ops.Flatten(x)))));
+}
+
+[Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
+public partial class TunedTrainer : Trainer<TunedNet, Blobs, TunedConfig>;
+
+/// <summary>Starting from trained weights (Sculpt's or PyTorch's), fresh heads, frozen components and unfreezing.</summary>
+public class FineTuningTests
+{
+    private static readonly string Interop = RepositoryPaths.Combine("tests", "Sculpt.Tests", "References", "interop");
+
+    private static Dictionary<string, Tensor> Snapshot(TunedTrainer trainer) =>
+        trainer.Model.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone());
+
+    private static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
+
+    private static string SaveWeights(TunedTrainer trainer)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"sculpt-tuned-{System.Guid.NewGuid():N}.safetensors");
+        using var stream = File.Create(path);
+        SafeTensorsFile.Write(stream, trainer.Model.state_dict().Select(p => (p.Key, p.Value)).ToList());
+        return path;
+    }
+
+    [Fact]
+    public void Frozen_components_keep_every_value_and_take_no_room_in_the_optimizer()
+    {
+        var data = new Blobs().Load(3);
+        using var trainer = new TunedTrainer(new TunedConfig { Freeze = "Body,Norm" });
+        var before = Snapshot(trainer);
+        trainer.Fit(data.Train, data.Validation, SilentProgress.Instance);
+        var after = Snapshot(trainer);
+        // Weights and batch-norm statistics of the frozen part, bit for bit; the head trained.
+        foreach (var name in before.Keys.Where(n => n.StartsWith("Body.") || n.StartsWith("Norm.")))
+            Assert.True(Same(before[name], after[name]), name);
+        Assert.False(Same(before["Head.weight"], after["Head.weight"]));
+        // Only the head is in the flat buffers, and so in the optimizer's state.
+        var slots = trainer.FusedOptimizer.Parameters.Slots;
+        Assert.Equal(["Head.bias", "Head.weight"], slots.Select(s => s.Name).Order());
+        // Moments as long as the flat buffer (a step counter apart), which is shorter than the frozen body alone.
+        Assert.All(trainer.FusedOptimizer.State.Values.Where(b => b.numel() > 1), buffer => Assert.Equal(trainer.FusedOptimizer.Parameters.Count, buffer.numel()));
+        Assert.True(trainer.FusedOptimizer.Parameters.Count < 12 * 16);
+        Assert.Equal(12 * 16 + 16 + 16 + 16, trainer.FrozenParameterCount);
+        Assert.All(trainer.Model.named_parameters().Where(p => !p.name.StartsWith("Head.")), p => Assert.Null(p.parameter.grad));
+    }
+
+    [Fact]
+    public void Freezing_all_but_the_fresh_components_trains_a_new_head_alone()
+    {
+        using var trainer = new TunedTrainer(new TunedConfig { Freeze = "*", Fresh = "Head" });
+        Assert.Equal(12 * 16 + 16 + 16 + 16, trainer.FrozenParameterCount);
+        var problem = Assert.Throws<HyperParameterException>(() => new TunedTrainer(new TunedConfig { Freeze = "*" }));
+        Assert.Contains("--fresh", problem.Message);
+    }
+
+    [Fact]
+    public void A_component_that_does_not_exist_is_refused_with_the_model_s_components()
+    {
+        var problem = Assert.Throws<HyperParameterException>(() => new TunedTrainer(new TunedConfig { Freeze = "Body,Bdy" }));
+        Assert.Equal("Option '--freeze': the model has no component 'Bdy'; its components: Body, Norm, Head (a dotted name such as features.3 names a part of one).", problem.Message);
+        // A prefix of a name is no component: Hea is not Head.
+        Assert.Throws<HyperParameterException>(() => new TunedTrainer(new TunedConfig { Fresh = "Hea" }));
+    }
+
+    [Fact]
+    public void Unfreezing_trains_every_component_from_that_epoch_and_a_resumed_run_ends_the_same()
+    {
+        var data = new Blobs().Load(3);
+        var config = new TunedConfig { Freeze = "Body", UnfreezeAt = 2, Epochs = 3 };
+        string whole = Directory.CreateTempSubdirectory("sculpt-unfreeze-").FullName;
+        string parts = Directory.CreateTempSubdirectory("sculpt-unfreeze-").FullName;
+        try
+        {
+            using var trainer = new TunedTrainer(config);
+            var start = Snapshot(trainer);
+            var steps = new List<long>();
+            var result = trainer.Fit(data.Train, data.Validation, SilentProgress.Instance, new FitOptions { CheckpointFolder = whole });
+            Assert.False(Same(start["Body.weight"], trainer.Model.state_dict()["Body.weight"]));
+            Assert.Equal(0, trainer.FrozenParameterCount);
+            Assert.Contains(trainer.FusedOptimizer.Parameters.Slots, s => s.Name == "Body.weight");
+            var expected = Snapshot(trainer);
+
+            // Stopped in epoch 1 (frozen), resumed; stopped again in epoch 2 (unfrozen), resumed: the same weights at the end.
+            long stepsPerEpoch = result.Epochs[0].Step;
+            string? checkpoint = null;
+            foreach (long stop in new[] { stepsPerEpoch / 2, stepsPerEpoch + stepsPerEpoch / 2, 0L })
+            {
+                using var part = new TunedTrainer(config);
+                var options = new FitOptions { CheckpointFolder = parts, ResumeFrom = checkpoint, StopAfterStep = stop };
+                checkpoint = part.Fit(data.Train, data.Validation, SilentProgress.Instance, options).LastCheckpoint;
+                if (stop != 0) continue;
+                foreach (var (name, tensor) in part.Model.state_dict()) Assert.True(Same(expected[name], tensor), name);
+            }
+        }
+        finally
+        {
+            Directory.Delete(whole, recursive: true);
+            Directory.Delete(parts, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Init_from_loads_trained_weights_and_a_fresh_head_of_another_width_starts_from_its_initialiser()
+    {
+        var data = new Blobs().Load(3);
+        using var source = new TunedTrainer(new TunedConfig { Epochs = 1 });
+        source.Fit(data.Train, data.Validation, SilentProgress.Instance);
+        string path = SaveWeights(source);
+        try
+        {
+            using var same = new TunedTrainer(new TunedConfig { InitFrom = path });
+            foreach (var (name, tensor) in source.Model.state_dict()) Assert.True(Same(tensor, same.Model.state_dict()[name]), name);
+            Assert.Equal(source.Model.state_dict().Count, same.InitReport!.Loaded.Count);
+
+            using var wider = new TunedTrainer(new TunedConfig { InitFrom = path, Classes = 5, Fresh = "Head" });
+            Assert.Equal(["Head.bias", "Head.weight"], wider.InitReport!.Fresh.Order());
+            Assert.Empty(wider.InitReport.Unexpected);
+            Assert.True(Same(source.Model.state_dict()["Body.weight"], wider.Model.state_dict()["Body.weight"]));
+            using var untouched = new TunedTrainer(new TunedConfig { Classes = 5 });
+            Assert.True(Same(untouched.Model.state_dict()["Head.weight"], wider.Model.state_dict()["Head.weight"]));
+
+            var refused = Assert.Throws<InvalidDataException>(() => new TunedTrainer(new TunedConfig { InitFrom = path, Classes = 5 }));
+            Assert.StartsWith("Option '--init-from': '", refused.Message);
+            Assert.Contains("Head.weight: file [3, 16], model [5, 16]", refused.Message);
+            Assert.Contains("--fresh", refused.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData("tuned.pt")]
+    [InlineData("tuned.safetensors")]
+    public void A_model_trained_in_PyTorch_loads_and_gives_PyTorch_s_outputs(string file)
+    {
+        using var trainer = new TunedTrainer(new TunedConfig { InitFrom = Path.Combine(Interop, file) });
+        // PyTorch's batch-step counter has no place in TorchSharp's batch norm when TorchSharp keeps none.
+        Assert.All(trainer.InitReport!.Unexpected, name => Assert.EndsWith("num_batches_tracked", name));
+        var reference = JsonDocument.Parse(File.ReadAllText(Path.Combine(Interop, "tuned.json"))).RootElement;
+        var expected = reference.GetProperty("outputs").EnumerateArray().Select(v => v.GetSingle()).ToArray();
+        trainer.Model.eval();
+        using var noGrad = no_grad();
+        var outputs = trainer.Model.call(Inputs()).reshape(-1).data<float>().ToArray();
+        Assert.Equal(expected.Length, outputs.Length);
+        for (int i = 0; i < expected.Length; i++) Assert.True(System.Math.Abs(expected[i] - outputs[i]) <= 1e-5, $"output {i}: PyTorch {expected[i]}, Sculpt {outputs[i]}");
+    }
+
+    [Fact]
+    public void A_model_trained_in_Sculpt_loads_into_PyTorch_and_gives_the_same_outputs()
+    {
+        var data = new Blobs().Load(3);
+        using var trainer = new TunedTrainer(new TunedConfig { Epochs = 1 });
+        trainer.Fit(data.Train, data.Validation, SilentProgress.Instance);
+        trainer.Model.eval();
+        float[] outputs;
+        using (no_grad()) outputs = trainer.Model.call(Inputs()).reshape(-1).data<float>().ToArray();
+        string weights = SaveWeights(trainer);
+        string recorded = Path.ChangeExtension(weights, ".json");
+        File.WriteAllText(recorded, JsonSerializer.Serialize(new { outputs, shape = new[] { 5, 3 } }));
+        try
+        {
+            var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var argument in new[] { Path.Combine(Interop, "..", "pytorch_interop.py"), "check", weights, recorded }) start.ArgumentList.Add(argument);
+            using var process = Process.Start(start)!;
+            string text = process.StandardOutput.ReadToEnd();
+            string errors = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            Assert.True(process.ExitCode == 0, $"pytorch_interop.py check failed (it needs Debian's python3-torch, which .ci/run installs): {errors}");
+            double difference = JsonDocument.Parse(text).RootElement.GetProperty("max_difference").GetDouble();
+            Assert.True(difference <= 1e-5, $"PyTorch's outputs differ from Sculpt's by {difference}");
+        }
+        finally
+        {
+            File.Delete(weights);
+            File.Delete(recorded);
+        }
+    }
+
+    private static (int Code, string Output, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = TrainerCommandLine.Run<TunedTrainer, TunedNet, Blobs, TunedConfig>("TunedTrainer", args, static (config, device) => new TunedTrainer(config, device), output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void The_command_line_fine_tunes_from_a_PyTorch_file_and_says_what_it_loaded_and_froze()
+    {
+        string folder = Directory.CreateTempSubdirectory("sculpt-tune-").FullName;
+        try
+        {
+            var (code, output, error) = Run("--init-from", Path.Combine(Interop, "tuned.pt"), "--classes", "4", "--fresh", "Head", "--freeze", "*",
+                "--unfreeze-at", "2", "--epochs", "2", "--output", folder, "--threads", "1");
+            Assert.True(code == ExitCodes.Success, error);
+            Assert.Contains($"{16 * 4 + 4:N0} trainable, {12 * 16 + 16 + 16 + 16:N0} frozen until epoch 2", output);
+            Assert.True(output.Contains("initialised from " + Path.Combine(Interop, "tuned.pt") + ": 7 loaded, 0 missing, 0 unexpected"), output);
+            Assert.Contains("fresh: Head.", output);
+            Assert.Contains("epoch 2: the frozen components train from here (--unfreeze-at 2)", output);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Bad_fine_tuning_flags_end_in_one_line_that_names_the_flag()
+    {
+        var (code, output, error) = Run("--init-from", "no-such-weights.pt");
+        Assert.Equal(ExitCodes.Data, code);
+        Assert.StartsWith("error: Option '--init-from': Cannot read the weights 'no-such-weights.pt'", error);
+        Assert.Single(error.TrimEnd().Split('\n'));
+
+        (code, _, error) = Run("--init-from", Path.Combine(Interop, "tuned.json"));
+        Assert.Equal(ExitCodes.Data, code);
+        Assert.StartsWith("error: Option '--init-from': ", error);
+        Assert.DoesNotContain("   at ", error);
+
+        (code, _, error) = Run("--init-from", Path.Combine(Interop, "tuned.pt"), "--classes", "4");
+        Assert.Equal(ExitCodes.Data, code);
+        Assert.Contains("Head.weight: file [3, 16], model [4, 16]", error);
+
+        (code, _, error) = Run("--freeze", "Bdy");
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.StartsWith("error: Option '--freeze': the model has no component 'Bdy'", error);
+    }
+
+    /// <summary>The inputs pytorch_interop.py builds: a closed formula, rounded once to float32.</summary>
+    private static Tensor Inputs() =>
+        tensor(Enumerable.Range(0, 60).Select(i => (float)((i * 37 % 101) / 50.0 - 1.0)).ToArray(), [5, 3, 2, 2]);
+}
