@@ -1,6 +1,7 @@
 // Fashion-MNIST with an MLP and a CNN, declared with Sculpt.
 //   dotnet run --project examples/FashionMnist -c Release -- cnn      (or mlp; then any --options)
 // The data comes from Debian's package dataset-fashion-mnist, or from --data FOLDER.
+//   dotnet run --project examples/FashionMnist -c Release -- transfer   (fine-tuning a pretrained CNN: docs/fine-tuning.md)
 using FashionMnist;
 using Sculpt;
 using Sculpt.Training;
@@ -12,12 +13,13 @@ return model switch
 {
     "mlp" => MlpTrainer.Run(options),
     "cnn" => CnnTrainer.Run(options),
+    "transfer" => Transfer.Run(options),
     _ => Usage(model),
 };
 
 static int Usage(string model)
 {
-    System.Console.Error.WriteLine($"error: unknown model '{model}'; use mlp or cnn, e.g. dotnet run -c Release -- cnn --epochs 8");
+    System.Console.Error.WriteLine($"error: unknown model '{model}'; use mlp, cnn or transfer, e.g. dotnet run -c Release -- cnn --epochs 8");
     return 2;
 }
 
@@ -71,6 +73,9 @@ namespace FashionMnist
         /// <summary>Share of the fully connected layer's units dropped in each training step.</summary>
         [Range(0.0, 0.9)] public double Dropout { get; init; } = 0.3;
 
+        /// <summary>Classes the head scores: 10 for Fashion-MNIST, fewer for a model pretrained or fine-tuned on some of them.</summary>
+        [Range(2, 1000)] public int Classes { get; init; } = FashionMnistData.Classes;
+
         public override int Epochs { get; init; } = 8;
         public override int BatchSize { get; init; } = 128;
     }
@@ -84,9 +89,9 @@ namespace FashionMnist
         [MaxPool2d(2)] private partial Tensor Pool(Tensor x);
         [Linear(7 * 7 * 64, "Hidden")] private partial Tensor Hidden(Tensor x);
         [Dropout("Dropout")] private partial Tensor Drop(Tensor x);
-        [Linear("Hidden", FashionMnistData.Classes)] private partial Tensor Classify(Tensor x);
+        [Linear("Hidden", "Classes")] private partial Tensor Classify(Tensor x);
 
-        [Forward("B 1 28 28 -> B 10")]
+        [Forward("B 1 28 28 -> B Classes")]
         public Tensor Forward(Tensor image)
         {
             var x = Pool(Ops.Relu(Conv1(image)));

@@ -41,8 +41,9 @@ internal static partial class SearchObjectiveBenchmark
         var runs = new List<List<SearchRun>>();
         for (int seed = 0; seed < seeds; seed++)
         {
+            // TPE's first trials are random draws too; another seed keeps them from being random search's own first trials.
             var random = Sculpt(program, folder, "random", "none", seed, trials);
-            var tpe = Sculpt(program, folder, "tpe", "median", seed, trials);
+            var tpe = Sculpt(program, folder, "tpe", "median", 1000 + seed, trials);
             var optuna = Optuna(program, folder, spaceFile, seed, trials);
             var all = new List<SearchRun> { random, tpe };
             if (optuna is not null) all.Add(optuna);

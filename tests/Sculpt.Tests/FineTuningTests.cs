@@ -209,6 +209,55 @@ public class FineTuningTests
         }
     }
 
+    [Fact]
+    public void Lora_adds_rank_times_inputs_plus_outputs_per_layer_and_trains_only_the_adapters()
+    {
+        var data = new Blobs().Load(3);
+        using var trainer = new TunedTrainer(new TunedConfig { Lora = "Body,Head", LoraRank = 2, Epochs = 3 });
+        Assert.Equal(["Body", "Head"], trainer.Adapted);
+        Assert.Equal(2 * (12 + 16) + 2 * (16 + 3), trainer.TrainableParameterCount);
+        Assert.Equal(12 * 16 + 16 + 16 + 16 + 16 * 3 + 3, trainer.FrozenParameterCount);
+        // An adapter starts at zero: the adapted model computes what the model does.
+        using var plain = new TunedTrainer(new TunedConfig());
+        trainer.Model.eval();
+        plain.Model.eval();
+        using (no_grad()) Assert.True(Same(plain.Model.call(Inputs()), trainer.Model.call(Inputs())));
+        var before = Snapshot(trainer);
+        var result = trainer.Fit(data.Train, data.Validation, SilentProgress.Instance);
+        Assert.True(result.Epochs[^1].TrainLoss < result.Epochs[0].TrainLoss);
+        var after = Snapshot(trainer);
+        foreach (var name in before.Keys.Where(n => !n.Contains(".lora.")))
+            Assert.True(Same(before[name], after[name]), name);
+        Assert.False(Same(before["Body.lora.B"], after["Body.lora.B"]));
+        Assert.Equal(["Body.lora.A", "Body.lora.B", "Head.lora.A", "Head.lora.B"], trainer.FusedOptimizer.Parameters.Slots.Select(s => s.Name).Order());
+    }
+
+    [Fact]
+    public void Merged_adapters_give_a_plain_model_the_adapted_model_s_outputs()
+    {
+        var data = new Blobs().Load(3);
+        using var trainer = new TunedTrainer(new TunedConfig { Lora = "*", LoraRank = 4, Epochs = 2 });
+        trainer.Fit(data.Train, data.Validation, SilentProgress.Instance);
+        trainer.Model.eval();
+        using var noGrad = no_grad();
+        var adapted = trainer.Model.call(Inputs());
+        var merged = Sculpt.Layers.LowRankAdapters.Merged(trainer.Model);
+        Assert.DoesNotContain(merged.Keys, k => k.Contains("lora"));
+        using var plain = new TunedTrainer(new TunedConfig());
+        foreach (var (name, target) in plain.Model.state_dict()) target.copy_(merged[name]);
+        plain.Model.eval();
+        var outputs = plain.Model.call(Inputs());
+        Assert.True(adapted.allclose(outputs, rtol: 0, atol: 1e-5), $"largest difference {(adapted - outputs).abs().max().item<float>()}");
+        Assert.False(Same(merged["Body.weight"], plain.Model.state_dict()["Body.weight"].zero_()));
+    }
+
+    [Fact]
+    public void Lora_on_a_component_without_linear_layers_is_refused_with_the_linear_layers()
+    {
+        var problem = Assert.Throws<HyperParameterException>(() => new TunedTrainer(new TunedConfig { Lora = "Norm" }));
+        Assert.Equal("Option '--lora': 'Norm' holds no linear layer to adapt; the model's linear layers: Body, Head.", problem.Message);
+    }
+
     private static (int Code, string Output, string Error) Run(params string[] args)
     {
         var output = new StringWriter();
@@ -226,10 +275,32 @@ public class FineTuningTests
             var (code, output, error) = Run("--init-from", Path.Combine(Interop, "tuned.pt"), "--classes", "4", "--fresh", "Head", "--freeze", "*",
                 "--unfreeze-at", "2", "--epochs", "2", "--output", folder, "--threads", "1");
             Assert.True(code == ExitCodes.Success, error);
-            Assert.Contains($"{16 * 4 + 4:N0} trainable, {12 * 16 + 16 + 16 + 16:N0} frozen until epoch 2", output);
+            Assert.Contains($"{16 * 4 + 4:N0} trainable = 22.1%, {12 * 16 + 16 + 16 + 16:N0} frozen until epoch 2", output);
             Assert.True(output.Contains("initialised from " + Path.Combine(Interop, "tuned.pt") + ": 7 loaded, 0 missing, 0 unexpected"), output);
             Assert.Contains("fresh: Head.", output);
             Assert.Contains("epoch 2: the frozen components train from here (--unfreeze-at 2)", output);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_LoRA_run_saves_its_adapters_alone_and_merged_weights_a_plain_model_loads()
+    {
+        string folder = Directory.CreateTempSubdirectory("sculpt-lora-").FullName;
+        try
+        {
+            var (code, output, error) = Run("--init-from", Path.Combine(Interop, "tuned.pt"), "--lora", "*", "--lora-rank", "2", "--epochs", "1", "--output", folder, "--threads", "1");
+            Assert.True(code == ExitCodes.Success, error);
+            Assert.Contains($"{2 * (12 + 16) + 2 * (16 + 3)} trainable = ", output);
+            Assert.Contains("LoRA rank 2 on 2 layer(s)", output);
+            var adapters = PublishedWeights.Read(Path.Combine(folder, "adapters.safetensors"));
+            Assert.Equal(["Body.lora.A", "Body.lora.B", "Head.lora.A", "Head.lora.B"], adapters.Keys.Order());
+            using var plain = new TunedTrainer(new TunedConfig { InitFrom = Path.Combine(folder, "merged.safetensors") });
+            Assert.Empty(plain.InitReport!.Missing);
+            Assert.Empty(plain.InitReport.Unexpected);
         }
         finally
         {

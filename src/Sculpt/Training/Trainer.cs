@@ -5,6 +5,7 @@ using System.Linq;
 using Sculpt.Checkpoints;
 using Sculpt.Data;
 using Sculpt.HyperParameters;
+using Sculpt.Layers;
 using Sculpt.Models;
 using Sculpt.Optimization;
 using TorchSharp;
@@ -66,8 +67,23 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
                 throw new InvalidDataException($"Option '--init-from': {problem.Message}", problem);
             }
         }
+        if (config.Lora.Length > 0)
+        {
+            try
+            {
+                // Adapters draw their starting values from the trainer's stream, as the model's layers do.
+                using (_random.Use()) Adapted = LowRankAdapters.Attach(Model, ComponentNames.Parse(config.Lora), config.LoraRank, config.LoraAlpha);
+            }
+            catch (ArgumentException problem)
+            {
+                throw new HyperParameterException($"Option '--lora': {problem.Message}", problem);
+            }
+        }
         SetFrozen(config.UnfreezeAt != 1);
     }
+
+    /// <summary>The linear layers <c>Config.Lora</c> put adapters on; empty without LoRA.</summary>
+    public IReadOnlyList<string> Adapted { get; } = [];
 
     private readonly IReadOnlyList<string> _fresh;
     private readonly IReadOnlyList<string> _freeze;
@@ -78,7 +94,10 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
     public WeightLoadReport? InitReport { get; }
 
     /// <summary>Parameters <c>Config.Freeze</c> holds still now: no gradient, no optimizer state, no room in the flat buffers.</summary>
-    public long FrozenParameterCount => Model.named_parameters().Where(p => !p.parameter.requires_grad).Sum(p => p.parameter.numel());
+    public long FrozenParameterCount => Model.parameters().Where(p => !p.requires_grad).Sum(p => p.numel());
+
+    /// <summary>Parameters that train now, adapters included.</summary>
+    public long TrainableParameterCount => Model.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
 
     private static IReadOnlyList<string> Components(string list, string flag, IReadOnlyList<string> names)
     {
@@ -88,8 +107,10 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
         return components;
     }
 
+    // Under LoRA the model's own weights are frozen but for the fresh components; adapters always train.
     private bool IsFrozen(string tensorName) =>
-        _frozen && (ComponentNames.Within(tensorName, _freeze) || _freezeAllButFresh && !ComponentNames.Within(tensorName, _fresh));
+        _frozen && !LowRankAdapters.IsAdapter(tensorName)
+        && (ComponentNames.Within(tensorName, _freeze) || (_freezeAllButFresh || Adapted.Count > 0) && !ComponentNames.Within(tensorName, _fresh));
 
     /// <summary>
     /// Freezes or unfreezes the <c>Config.Freeze</c> components. Frozen parameters stop requiring gradients, so backward
@@ -108,7 +129,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
     protected void TrainMode()
     {
         Model.train();
-        if (!_frozen || _freeze.Count == 0 && !_freezeAllButFresh) return;
+        if (!_frozen || _freeze.Count == 0 && !_freezeAllButFresh && Adapted.Count == 0) return;
         foreach (var (name, module) in Model.named_modules())
         {
             if (module is TorchSharp.Modules.BatchNorm1d or TorchSharp.Modules.BatchNorm2d or TorchSharp.Modules.BatchNorm3d && IsFrozen(name + ".running_mean")) module.eval();
@@ -499,6 +520,28 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
 
     /// <summary>Saves the model's weights atomically.</summary>
     public void Save(string path) => WeightFiles.Save(Model, path);
+
+    /// <summary>
+    /// With LoRA adapters, writes <c>adapters.safetensors</c> (the adapters alone: what the fine-tuning learned, a small
+    /// file to keep beside the base weights) and <c>merged.safetensors</c> (the adapters folded into the model's weights:
+    /// the plain model, which <c>--init-from</c> and PyTorch load) into <paramref name="folder"/>. Returns the files written.
+    /// </summary>
+    public IReadOnlyList<string> SaveAdapters(string folder)
+    {
+        if (Adapted.Count == 0) return [];
+        string adapters = Path.Combine(folder, "adapters.safetensors"), merged = Path.Combine(folder, "merged.safetensors");
+        AtomicFile.Write(adapters, stream => SafeTensorsFile.Write(stream, Model.state_dict().Where(p => LowRankAdapters.IsAdapter(p.Key)).Select(p => (p.Key, p.Value)).ToList()));
+        var weights = LowRankAdapters.Merged(Model);
+        try
+        {
+            AtomicFile.Write(merged, stream => SafeTensorsFile.Write(stream, weights.Select(p => (p.Key, p.Value)).ToList()));
+        }
+        finally
+        {
+            foreach (var tensor in weights.Values) tensor.Dispose();
+        }
+        return [adapters, merged];
+    }
 
     /// <summary>Loads weights into the model; the optimizer starts afresh on the loaded parameters.</summary>
     public void Load(string path)

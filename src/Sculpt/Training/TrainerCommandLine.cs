@@ -127,10 +127,11 @@ public static partial class TrainerCommandLine
             var device = ParseDevice(options.Device);
             using var trainer = create(config, device);
             string threads = device.type == DeviceType.CPU ? $" ({process.Threads} thread{(process.Threads == 1 ? "" : "s")})" : "";
-            long frozen = trainer.FrozenParameterCount;
+            long frozen = trainer.FrozenParameterCount, trainable = trainer.TrainableParameterCount;
+            string adapters = trainer.Adapted.Count == 0 ? "" : $", LoRA rank {config.LoraRank} on {trainer.Adapted.Count} layer(s)";
             string training = frozen == 0 ? ""
-                : $" ({trainer.Model.ParameterCount - frozen:N0} trainable, {frozen:N0} frozen{(config.UnfreezeAt > 0 ? $" until epoch {config.UnfreezeAt}" : "")})";
-            output.WriteLine($"{trainerName} on {device.type.ToString().ToLowerInvariant()}{threads}, {trainer.Model.ParameterCount:N0} parameters{training}");
+                : FormattableString.Invariant($" ({trainable:N0} trainable = {100.0 * trainable / (trainable + frozen):F1}%, {frozen:N0} frozen{(config.UnfreezeAt > 0 ? $" until epoch {config.UnfreezeAt}" : "")}{adapters})");
+            output.WriteLine($"{trainerName} on {device.type.ToString().ToLowerInvariant()}{threads}, {trainable + frozen:N0} parameters{training}");
             if (trainer.InitReport is { } initialised) output.WriteLine($"initialised from {config.InitFrom}: {initialised}");
             output.Write(trainer.Model.Summary(("B", config.BatchSize)).ToString());
 
@@ -177,6 +178,7 @@ public static partial class TrainerCommandLine
             try
             {
                 trainer.Save(weights);
+                foreach (var file in trainer.SaveAdapters(folder)) output.WriteLine($"saved {file}");
             }
             catch (Exception problem) when (problem is IOException or UnauthorizedAccessException)
             {

@@ -106,6 +106,22 @@ public abstract record TrainingHyperParameters
     [Description("Components that are not trained, by state-dict name, comma-separated; * freezes all but the --fresh ones.")]
     public virtual string Freeze { get; init; } = "";
 
+    /// <summary>
+    /// Linear layers (state-dict names, comma-separated; <c>*</c> for all, attention projections included) that get
+    /// low-rank adapters (LoRA): the model's own weights are then frozen and only the adapters and the <see cref="Fresh"/>
+    /// components train. Empty: no adapters.
+    /// </summary>
+    [Description("Linear layers that get low-rank adapters (LoRA), by state-dict name, comma-separated, or * for all; the rest is frozen.")]
+    public virtual string Lora { get; init; } = "";
+
+    /// <summary>The rank of each <see cref="Lora"/> adapter: it adds rank * (inputs + outputs) parameters to its layer.</summary>
+    [Description("The rank of each LoRA adapter; it adds rank * (inputs + outputs) parameters to its layer.")]
+    [Range(1, 4096)] public virtual int LoraRank { get; init; } = 8;
+
+    /// <summary>LoRA's alpha: an adapter's output is scaled by alpha / rank.</summary>
+    [Description("LoRA's alpha: an adapter's output is scaled by alpha / rank.")]
+    [Range(0, 1e6)] public virtual double LoraAlpha { get; init; } = 16;
+
     /// <summary>The epoch from which the <see cref="Freeze"/> components train too (gradual unfreezing); 0 keeps them frozen.</summary>
     [Description("The epoch from which the frozen components train too; 0 keeps them frozen.")]
     [Range(0, 1_000_000)] public virtual int UnfreezeAt { get; init; }
