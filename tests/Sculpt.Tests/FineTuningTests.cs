@@ -321,6 +321,10 @@ public class FineTuningTests
         Assert.StartsWith("error: Option '--init-from': ", error);
         Assert.DoesNotContain("   at ", error);
 
+        (code, _, error) = Run("--init-from", Interop);
+        Assert.Equal(ExitCodes.Data, code);
+        Assert.Contains("holds no model.safetensors", error);
+
         (code, _, error) = Run("--init-from", Path.Combine(Interop, "tuned.pt"), "--classes", "4");
         Assert.Equal(ExitCodes.Data, code);
         Assert.Contains("Head.weight: file [3, 16], model [4, 16]", error);

@@ -97,10 +97,23 @@ public static class PublishedWeights
         }
     }
 
-    /// <summary>The tensors of a safetensors file or a PyTorch state dict (told apart by the zip signature PyTorch writes).</summary>
+    /// <summary>
+    /// The tensors of a safetensors file or a PyTorch state dict (told apart by the zip signature PyTorch writes); a
+    /// folder is read as a Sculpt checkpoint (its <c>model.safetensors</c>), so a run's <c>checkpoints/best</c> can be named.
+    /// </summary>
     /// <exception cref="InvalidDataException">The file cannot be read as either; the message names it.</exception>
     public static Dictionary<string, Tensor> Read(string path)
     {
+        if (Directory.Exists(path))
+        {
+            string model = Path.Combine(path, Checkpoint.ModelFile);
+            if (!File.Exists(model)) throw new InvalidDataException($"The folder '{path}' holds no {Checkpoint.ModelFile}; name a checkpoint folder (runs/NAME/checkpoints/best) or a weights file.");
+            path = model;
+        }
+        else if (string.Equals(Path.GetExtension(path), ".dat", StringComparison.OrdinalIgnoreCase) && File.Exists(path))
+        {
+            throw new InvalidDataException($"'{path}' is in TorchSharp's own format, which is read whole into the same model only; start from the run's checkpoint instead (runs/NAME/checkpoints/best), whose model.safetensors is read by name.");
+        }
         try
         {
             using var stream = File.OpenRead(path);
