@@ -268,6 +268,9 @@ public class SearchTests
             Assert.Equal(20, all.Select(t => GridSampler.Key(t.Parameters)).Distinct().Count());
             // Exactly the unequal widths are invalid.
             Assert.All(all, t => Assert.Equal(t.Parameters["--hidden"] != t.Parameters["--hidden2"], t.State == TrialState.Invalid));
+            // With enough complete trials, the importance of each hyperparameter is drawn too.
+            Assert.True(new FileInfo(Path.Combine(folder, "importance.png")).Length > 1000);
+            Assert.Contains("![importance](importance.png)", File.ReadAllText(Path.Combine(folder, "search.md")));
         }
         finally
         {

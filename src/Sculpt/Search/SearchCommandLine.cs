@@ -268,6 +268,8 @@ public static partial class TrainerCommandLine
         {
             text.AppendLine().AppendLine("Share of the objective's spread each hyperparameter explains alone (complete trials; docs/search.md):").AppendLine();
             foreach (var (flag, share) in importance) text.AppendLine(FormattableString.Invariant($"- `{flag}`: {share * 100:F0}%"));
+            Checkpoints.AtomicFile.Write(Path.Combine(folder, "importance.png"), stream => stream.Write(SearchReport.ImportancePlot(importance, $"{trainerName}: hyperparameter importance")));
+            text.AppendLine().AppendLine("![importance](importance.png)");
         }
         if (scored.Count > 0)
         {

@@ -77,6 +77,21 @@ public static class SearchReport
         return plot.GetImageBytes(Training.RunLog.PlotWidth, Training.RunLog.PlotHeight, ScottPlot.ImageFormat.Png);
     }
 
+    /// <summary><c>importance.png</c>: each hyperparameter's share from <see cref="Importance"/>, largest at the top.</summary>
+    public static byte[] ImportancePlot(IReadOnlyList<(string Flag, double Share)> importance, string title)
+    {
+        var plot = new ScottPlot.Plot();
+        var ordered = importance.Reverse().ToList();
+        var bars = ordered.Select((item, i) => new ScottPlot.Bar { Position = i, Value = item.Share * 100, Orientation = ScottPlot.Orientation.Horizontal }).ToList();
+        plot.Add.Bars(bars);
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
+            Enumerable.Range(0, ordered.Count).Select(i => (double)i).ToArray(), ordered.Select(item => item.Flag.TrimStart('-')).ToArray());
+        plot.Axes.SetLimitsX(0, 100);
+        plot.Title(title);
+        plot.XLabel("share of the objective's spread it explains alone, %");
+        return plot.GetImageBytes(Training.RunLog.PlotWidth, Training.RunLog.PlotHeight, ScottPlot.ImageFormat.Png);
+    }
+
     /// <summary>
     /// <c>parallel.png</c>: one line per scored trial across an axis per searched hyperparameter and one for the objective,
     /// each axis running from its low end (bottom) to its high end (top; a log range on the log scale, a choice by the
