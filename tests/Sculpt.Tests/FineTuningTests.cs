@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text.Json;
 using Sculpt.Checkpoints;
 using Sculpt.HyperParameters;
+using Sculpt.Optimization;
 using Sculpt.Testing;
 using Sculpt.Training;
 using Xunit;
@@ -256,6 +257,72 @@ public class FineTuningTests
     {
         var problem = Assert.Throws<HyperParameterException>(() => new TunedTrainer(new TunedConfig { Lora = "Norm" }));
         Assert.Equal("Option '--lora': 'Norm' holds no linear layer to adapt; the model's linear layers: Body, Head.", problem.Message);
+    }
+
+    private static ParameterGroup GroupOf(string name) =>
+        name.StartsWith("Body.") ? new ParameterGroup(0.1, 0.5) : name.StartsWith("Head.") ? new ParameterGroup(2.0) : ParameterGroup.Default;
+
+    /// <summary>Every slot's values, gradients, rate scale and decay, for checking one step of an optimizer by hand.</summary>
+    private static List<(string Name, float[] Value, float[] Gradient, double Scale, double Decay)> Before(FlatParameters flat, double weightDecay)
+    {
+        // Gradients of every sign and size, the same on every run.
+        using (no_grad()) flat.Gradients.copy_(sin(arange(flat.Count, dtype: float32) * 0.37f) * 0.5f);
+        return flat.Slots.Select(slot =>
+        {
+            var group = flat.Groups.Single(g => slot.Offset >= g.Start && slot.Offset < g.End).Settings;
+            float[] Read(Tensor buffer) => buffer.narrow(0, slot.Offset, slot.Elements).data<float>().ToArray();
+            return (slot.Name, Read(flat.Values), Read(flat.Gradients), group.RateScale, slot.Decays ? group.WeightDecay ?? weightDecay : 0.0);
+        }).ToList();
+    }
+
+    [Fact]
+    public void Parameter_groups_take_sgd_steps_at_their_own_rates_and_decays()
+    {
+        using var model = new TunedNet(new TunedConfig());
+        using var flat = new FlatParameters(model, groupOf: GroupOf);
+        Assert.Equal(3, flat.Groups.Count);
+        using var sgd = new FusedSgd(flat, learningRate: 0.01, weightDecay: 0.1);
+        var before = Before(flat, 0.1);
+        sgd.Step();
+        foreach (var (name, value, gradient, scale, decay) in before)
+        {
+            var after = model.state_dict()[name].reshape(-1).data<float>().ToArray();
+            for (int i = 0; i < value.Length; i++)
+                Assert.True(System.Math.Abs(value[i] - 0.01 * scale * (gradient[i] + decay * value[i]) - after[i]) <= 1e-6, $"{name}[{i}]");
+        }
+    }
+
+    [Fact]
+    public void Parameter_groups_take_adamw_steps_at_their_own_rates_and_decays()
+    {
+        using var model = new TunedNet(new TunedConfig());
+        using var flat = new FlatParameters(model, groupOf: GroupOf);
+        using var adamw = new FusedAdam(flat, learningRate: 0.01, weightDecay: 0.1);
+        var before = Before(flat, 0.1);
+        adamw.Step();
+        // AdamW's first step: the decay shrinks the weight, then the step is the rate times g / (|g| + eps).
+        foreach (var (name, value, gradient, scale, decay) in before)
+        {
+            var after = model.state_dict()[name].reshape(-1).data<float>().ToArray();
+            for (int i = 0; i < value.Length; i++)
+                Assert.True(System.Math.Abs(value[i] * (1 - 0.01 * scale * decay) - 0.01 * scale * gradient[i] / (System.Math.Abs(gradient[i]) + 1e-8) - after[i]) <= 1e-6, $"{name}[{i}]");
+        }
+    }
+
+    [Fact]
+    public void Learning_rates_by_component_reach_the_trainer_s_optimizer()
+    {
+        var data = new Blobs().Load(3);
+        using var trainer = new TunedTrainer(new TunedConfig { LearningRates = "Body=0,Norm=0", Epochs = 1 });
+        var before = Snapshot(trainer);
+        trainer.Fit(data.Train, data.Validation, SilentProgress.Instance);
+        var after = Snapshot(trainer);
+        Assert.True(Same(before["Body.weight"], after["Body.weight"]));
+        Assert.False(Same(before["Head.weight"], after["Head.weight"]));
+        Assert.Equal(2, trainer.FusedOptimizer.Parameters.Groups.Count);
+        var problem = Assert.Throws<HyperParameterException>(() => new TunedTrainer(new TunedConfig { LearningRates = "Body:1e-4" }));
+        Assert.Equal("Option '--learning-rates': 'Body:1e-4' is not NAME=NUMBER with a number of 0 or more, e.g. Body=1e-4,Head=1e-3.", problem.Message);
+        Assert.Throws<HyperParameterException>(() => new TunedTrainer(new TunedConfig { WeightDecays = "Bdy=0" }));
     }
 
     private static (int Code, string Output, string Error) Run(params string[] args)

@@ -15,6 +15,39 @@ public static class ComponentNames
     public static IReadOnlyList<string> Parse(string? list) =>
         string.IsNullOrWhiteSpace(list) ? [] : list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
+    /// <summary>
+    /// The components of a list of settings (<c>--learning-rates Body=1e-4,Head=1e-3</c>) with their values; null with the
+    /// entry that does not read as <c>name=number</c>, the number 0 or more.
+    /// </summary>
+    public static IReadOnlyList<(string Component, double Value)>? ParseValues(string? list, out string? bad)
+    {
+        var result = new List<(string, double)>();
+        bad = null;
+        foreach (var entry in Parse(list))
+        {
+            int equals = entry.IndexOf('=');
+            if (equals <= 0 || !double.TryParse(entry[(equals + 1)..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value)
+                || !double.IsFinite(value) || value < 0)
+            {
+                bad = entry;
+                return null;
+            }
+            result.Add((entry[..equals].Trim(), value));
+        }
+        return result;
+    }
+
+    /// <summary>The value of the last component of <paramref name="settings"/> that holds <paramref name="name"/>, or null.</summary>
+    public static double? ValueFor(string name, IReadOnlyList<(string Component, double Value)> settings)
+    {
+        double? found = null;
+        foreach (var (component, value) in settings)
+        {
+            if (Within(name, [component])) found = value;
+        }
+        return found;
+    }
+
     /// <summary>Whether the tensor <paramref name="name"/> belongs to one of <paramref name="components"/>.</summary>
     public static bool Within(string name, IEnumerable<string> components) =>
         components.Any(c => name == c || name.Length > c.Length && name.StartsWith(c, StringComparison.Ordinal) && name[c.Length] == '.');

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -57,8 +58,25 @@ public abstract class FusedOptimizer : IDisposable
         return disposable;
     }
 
-    /// <summary>The leading part of <paramref name="buffer"/> that takes weight decay.</summary>
-    protected Tensor Decayed(Tensor buffer) => Keep(buffer.narrow(0, 0, Parameters.DecayedElements).DetachFromDisposeScope());
+    /// <summary>A view of <paramref name="buffer"/> from <paramref name="start"/>, kept for the optimizer's life.</summary>
+    protected Tensor Part(Tensor buffer, long start, long length) => Keep(buffer.narrow(0, start, length).DetachFromDisposeScope());
+
+    /// <summary>
+    /// Each parameter group's views for an update: all of it, and the part that takes weight decay with the decay it
+    /// takes (the group's own, or <paramref name="weightDecay"/>; no decayed part when that is 0).
+    /// </summary>
+    protected IReadOnlyList<GroupViews> Views(double weightDecay, params Tensor[] buffers) => Parameters.Groups.Select(group =>
+    {
+        double decay = group.Settings.WeightDecay ?? weightDecay;
+        long decayed = decay == 0 ? 0 : group.Decayed;
+        return new GroupViews(group.Settings.RateScale, decay,
+            buffers.Select(b => Part(b, group.Start, group.End - group.Start)).ToArray(),
+            buffers.Select(b => decayed > 0 ? Part(b, group.Start, decayed) : null).ToArray(),
+            Constant(decay));
+    }).ToList();
+
+    /// <summary>A group's views of the buffers an optimizer passed to <see cref="Views"/>, in the same order.</summary>
+    protected sealed record GroupViews(double RateScale, double WeightDecay, Tensor[] All, Tensor?[] Decayed, Scalar Decay);
 
     public void Dispose()
     {
@@ -88,8 +106,8 @@ public sealed class FusedAdam : FusedOptimizer
         "    torch._fused_adam_(params, grads, exp_avgs, exp_avg_sqs, [], steps, lr=lr, beta1=beta1, beta2=beta2, weight_decay=weight_decay, eps=eps, amsgrad=False, maximize=False)",
         "")));
 
-    /// <summary>One kernel call's slices of the buffers, and the weight decay they take.</summary>
-    private sealed record Group(Tensor[] Values, Tensor[] Gradients, Tensor[] Averages, Tensor[] Squares, Scalar WeightDecay);
+    /// <summary>One kernel call's slices of the buffers, the weight decay they take and their rate as a multiple of the optimizer's.</summary>
+    private sealed record Group(Tensor[] Values, Tensor[] Gradients, Tensor[] Averages, Tensor[] Squares, Scalar WeightDecay, double RateScale);
 
     private readonly string _kernel;
     private readonly Tensor _average, _squares, _step;
@@ -111,19 +129,23 @@ public sealed class FusedAdam : FusedOptimizer
         _epsilon = Constant(epsilon);
         _one = Constant(1);
         // The kernel applies the decay inside its one pass (AdamW: value *= 1 - lr * decay; Adam:
-        // gradient += decay * value), so the decayed prefix and the rest are two calls rather than a
-        // separate pass over the values.
-        long decayed = weightDecay == 0 ? 0 : parameters.DecayedElements;
+        // gradient += decay * value), so each parameter group's decayed prefix and the rest are two
+        // calls rather than a separate pass over the values.
         var groups = new List<Group>();
-        if (decayed > 0) groups.Add(Slice(0, decayed, Constant(weightDecay)));
-        if (decayed < parameters.Count) groups.Add(Slice(decayed, parameters.Count - decayed, Constant(0)));
+        foreach (var group in parameters.Groups)
+        {
+            double decay = group.Settings.WeightDecay ?? weightDecay;
+            long decayed = decay == 0 ? 0 : group.Decayed;
+            if (decayed > 0) groups.Add(Slice(group.Start, decayed, Constant(decay), group.Settings.RateScale));
+            if (group.Start + decayed < group.End) groups.Add(Slice(group.Start + decayed, group.End - group.Start - decayed, Constant(0), group.Settings.RateScale));
+        }
         _groups = groups.ToArray();
     }
 
-    private Group Slice(long start, long length, Scalar weightDecay)
+    private Group Slice(long start, long length, Scalar weightDecay, double rateScale)
     {
-        Tensor[] Part(Tensor buffer) => [Keep(buffer.narrow(0, start, length).DetachFromDisposeScope())];
-        return new Group(Part(Parameters.Values), Part(Parameters.Gradients), Part(_average), Part(_squares), weightDecay);
+        Tensor[] Of(Tensor buffer) => [Part(buffer, start, length)];
+        return new Group(Of(Parameters.Values), Of(Parameters.Gradients), Of(_average), Of(_squares), weightDecay, rateScale);
     }
 
     public override IReadOnlyDictionary<string, Tensor> State => new Dictionary<string, Tensor> { ["exp_avg"] = _average, ["exp_avg_sq"] = _squares, ["step"] = _step };
@@ -131,9 +153,9 @@ public sealed class FusedAdam : FusedOptimizer
     protected override void Update()
     {
         _step.add_(_one);
-        using var rate = LearningRate.ToScalar();
         foreach (var group in _groups)
         {
+            using var rate = (LearningRate * group.RateScale).ToScalar();
             Kernels.Value.invoke(_kernel, group.Values, group.Gradients, group.Averages, group.Squares, _steps, rate, _beta1, _beta2, group.WeightDecay, _epsilon);
         }
     }
@@ -145,10 +167,11 @@ public sealed class FusedAdam : FusedOptimizer
 /// </summary>
 public sealed class FusedSgd : FusedOptimizer
 {
-    private readonly double _momentum, _weightDecay;
+    private readonly double _momentum;
     private readonly bool _nesterov;
-    private readonly Tensor _velocity, _direction, _decayedValues, _decayedGradients;
-    private readonly Scalar _momentumScalar, _one, _decay;
+    private readonly Tensor _velocity, _direction;
+    private readonly IReadOnlyList<GroupViews> _views;
+    private readonly Scalar _momentumScalar, _one;
 
     public FusedSgd(FlatParameters parameters, double learningRate, double momentum = 0, bool nesterov = false, double weightDecay = 0)
         : base(parameters, learningRate)
@@ -156,14 +179,12 @@ public sealed class FusedSgd : FusedOptimizer
         if (nesterov && momentum <= 0) throw new ArgumentException("Nesterov momentum needs a positive momentum.", nameof(nesterov));
         _momentum = momentum;
         _nesterov = nesterov;
-        _weightDecay = weightDecay;
         _velocity = Buffer();
         _direction = Buffer();
-        _decayedValues = Decayed(parameters.Values);
-        _decayedGradients = Decayed(parameters.Gradients);
+        // Per group: values, gradients, velocity, direction.
+        _views = Views(weightDecay, parameters.Values, parameters.Gradients, _velocity, _direction);
         _momentumScalar = Constant(momentum);
         _one = Constant(1);
-        _decay = Constant(weightDecay);
     }
 
     public override IReadOnlyDictionary<string, Tensor> State => new Dictionary<string, Tensor> { ["momentum_buffer"] = _velocity };
@@ -171,17 +192,28 @@ public sealed class FusedSgd : FusedOptimizer
     protected override void Update()
     {
         var gradients = Parameters.Gradients;
-        if (_weightDecay != 0 && Parameters.DecayedElements > 0) _decayedGradients.add_(_decayedValues, alpha: _decay);
-        var direction = gradients;
+        foreach (var group in _views)
+        {
+            if (group.Decayed[1] is { } decayedGradients) decayedGradients.add_(group.Decayed[0]!, alpha: group.Decay);
+        }
+        // The direction, computed over the whole buffer; each group then moves along it at its own rate.
+        int direction = 1;
         if (_momentum != 0)
         {
             if (Steps == 1) _velocity.copy_(gradients);
             else _velocity.mul_(_momentumScalar).add_(gradients, alpha: _one);
-            if (_nesterov) direction = _direction.copy_(gradients).add_(_velocity, alpha: _momentumScalar);
-            else direction = _velocity;
+            if (_nesterov)
+            {
+                _direction.copy_(gradients).add_(_velocity, alpha: _momentumScalar);
+                direction = 3;
+            }
+            else direction = 2;
         }
-        using var rate = (-LearningRate).ToScalar();
-        Parameters.Values.add_(direction, alpha: rate);
+        foreach (var group in _views)
+        {
+            using var rate = (-LearningRate * group.RateScale).ToScalar();
+            group.All[0].add_(group.All[direction], alpha: rate);
+        }
     }
 }
 
@@ -191,17 +223,17 @@ public sealed class FusedSgd : FusedOptimizer
 /// </summary>
 public sealed class FusedLion : FusedOptimizer
 {
-    private readonly double _weightDecay;
-    private readonly Tensor _momentum, _update, _decayedValues;
+    private readonly Tensor _momentum, _update;
+    private readonly IReadOnlyList<GroupViews> _views;
     private readonly Scalar _beta1, _oneMinusBeta1, _beta2, _oneMinusBeta2;
 
     public FusedLion(FlatParameters parameters, double learningRate, double beta1 = 0.9, double beta2 = 0.99, double weightDecay = 0)
         : base(parameters, learningRate)
     {
-        _weightDecay = weightDecay;
         _momentum = Buffer();
         _update = Buffer();
-        _decayedValues = Decayed(parameters.Values);
+        // Per group: values, update.
+        _views = Views(weightDecay, parameters.Values, _update);
         _beta1 = Constant(beta1);
         _oneMinusBeta1 = Constant(1 - beta1);
         _beta2 = Constant(beta2);
@@ -213,14 +245,18 @@ public sealed class FusedLion : FusedOptimizer
     protected override void Update()
     {
         var gradients = Parameters.Gradients;
-        if (_weightDecay != 0 && Parameters.DecayedElements > 0)
+        foreach (var group in _views)
         {
-            using var keep = (1 - LearningRate * _weightDecay).ToScalar();
-            _decayedValues.mul_(keep);
+            if (group.Decayed[0] is not { } decayedValues) continue;
+            using var keep = (1 - LearningRate * group.RateScale * group.WeightDecay).ToScalar();
+            decayedValues.mul_(keep);
         }
         _update.copy_(_momentum).mul_(_beta1).add_(gradients, alpha: _oneMinusBeta1).sign_();
-        using var rate = (-LearningRate).ToScalar();
-        Parameters.Values.add_(_update, alpha: rate);
+        foreach (var group in _views)
+        {
+            using var rate = (-LearningRate * group.RateScale).ToScalar();
+            group.All[0].add_(group.All[1], alpha: rate);
+        }
         _momentum.mul_(_beta2).add_(gradients, alpha: _oneMinusBeta2);
     }
 }

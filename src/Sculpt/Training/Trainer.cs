@@ -54,6 +54,8 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
         _fresh = Components(config.Fresh, "--fresh", names);
         _freeze = Components(config.Freeze == "*" ? "" : config.Freeze, "--freeze", names);
         _freezeAllButFresh = config.Freeze == "*";
+        _rates = Settings(config.LearningRates, "--learning-rates", names);
+        _decays = Settings(config.WeightDecays, "--weight-decays", names);
         if (_freezeAllButFresh && _fresh.Count == 0)
             throw new HyperParameterException("Option '--freeze': * freezes every component but the --fresh ones, and none is --fresh, so nothing would train; name the components to train with --fresh.");
         if (config.InitFrom.Length > 0)
@@ -98,6 +100,26 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
 
     /// <summary>Parameters that train now, adapters included.</summary>
     public long TrainableParameterCount => Model.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
+
+    private readonly IReadOnlyList<(string Component, double Value)> _rates;
+    private readonly IReadOnlyList<(string Component, double Value)> _decays;
+
+    private static IReadOnlyList<(string Component, double Value)> Settings(string list, string flag, IReadOnlyList<string> names)
+    {
+        var settings = ComponentNames.ParseValues(list, out string? bad)
+            ?? throw new HyperParameterException($"Option '{flag}': '{bad}' is not NAME=NUMBER with a number of 0 or more, e.g. Body=1e-4,Head=1e-3.");
+        Components(string.Join(",", settings.Select(s => s.Component)), flag, names);
+        return settings;
+    }
+
+    /// <summary>A parameter's group under <c>Config.LearningRates</c> and <c>Config.WeightDecays</c>.</summary>
+    private ParameterGroup GroupOf(string name)
+    {
+        double? rate = ComponentNames.ValueFor(name, _rates);
+        double? decay = ComponentNames.ValueFor(name, _decays);
+        return rate is null && decay is null ? ParameterGroup.Default
+            : new ParameterGroup(rate is { } r ? (Config.LearningRate > 0 ? r / Config.LearningRate : 0) : 1, decay);
+    }
 
     private static IReadOnlyList<string> Components(string list, string flag, IReadOnlyList<string> names)
     {
@@ -148,7 +170,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
     /// first use, after the model reached its device: moving or loading a module replaces its
     /// parameters, and buffers holding the old ones would train nothing.
     /// </summary>
-    public FusedOptimizer FusedOptimizer => _optimizer ??= CreateOptimizer(_parameters ??= new FlatParameters(Model));
+    public FusedOptimizer FusedOptimizer => _optimizer ??= CreateOptimizer(_parameters ??= new FlatParameters(Model, groupOf: GroupOf));
 
     /// <summary>The model's output for a training step; back-propagate the loss computed from it with <see cref="Backpropagate"/>.</summary>
     protected torch.Tensor TrainingForward(torch.Tensor input)

@@ -107,6 +107,18 @@ public abstract record TrainingHyperParameters
     public virtual string Freeze { get; init; } = "";
 
     /// <summary>
+    /// Learning rates of components of their own (discriminative rates): <c>Body=1e-4,Head=1e-3</c>, by state-dict name.
+    /// Each group keeps its part of the flat buffers and its own optimizer call; a schedule moves every rate by the same
+    /// factor. Components not named take <see cref="LearningRate"/>.
+    /// </summary>
+    [Description("Learning rates of components of their own, e.g. Body=1e-4,Head=1e-3; the others take --learning-rate.")]
+    public virtual string LearningRates { get; init; } = "";
+
+    /// <summary>Weight decay of components of their own: <c>Norm=0,Body=0.05</c>; components not named take <see cref="WeightDecay"/>.</summary>
+    [Description("Weight decay of components of their own, e.g. Body=0.05; the others take --weight-decay.")]
+    public virtual string WeightDecays { get; init; } = "";
+
+    /// <summary>
     /// Linear layers (state-dict names, comma-separated; <c>*</c> for all, attention projections included) that get
     /// low-rank adapters (LoRA): the model's own weights are then frozen and only the adapters and the <see cref="Fresh"/>
     /// components train. Empty: no adapters.

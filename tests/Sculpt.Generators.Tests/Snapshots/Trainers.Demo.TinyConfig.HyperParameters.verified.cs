@@ -6,8 +6,8 @@ namespace Demo;
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
 partial record TinyConfig : global::Sculpt.HyperParameters.IHyperParameters<TinyConfig>
 {
-    private static readonly string[] s_flags = ["--epochs", "--batch-size", "--learning-rate", "--weight-decay", "--momentum", "--clip-grad-norm", "--accumulate-batches", "--l1", "--early-stopping", "--restore-best", "--schedule", "--warmup-steps", "--min-learning-rate", "--decay-factor", "--decay-every", "--patience", "--seed", "--init-from", "--fresh", "--freeze", "--unfreeze-at", "--hidden"];
-    private static readonly string[] s_jsonNames = ["epochs", "batchSize", "learningRate", "weightDecay", "momentum", "clipGradNorm", "accumulateBatches", "l1", "earlyStopping", "restoreBest", "schedule", "warmupSteps", "minLearningRate", "decayFactor", "decayEvery", "patience", "seed", "initFrom", "fresh", "freeze", "unfreezeAt", "hidden"];
+    private static readonly string[] s_flags = ["--epochs", "--batch-size", "--learning-rate", "--weight-decay", "--momentum", "--clip-grad-norm", "--accumulate-batches", "--l1", "--early-stopping", "--restore-best", "--schedule", "--warmup-steps", "--min-learning-rate", "--decay-factor", "--decay-every", "--patience", "--seed", "--init-from", "--fresh", "--freeze", "--learning-rates", "--weight-decays", "--lora", "--lora-rank", "--lora-alpha", "--unfreeze-at", "--hidden"];
+    private static readonly string[] s_jsonNames = ["epochs", "batchSize", "learningRate", "weightDecay", "momentum", "clipGradNorm", "accumulateBatches", "l1", "earlyStopping", "restoreBest", "schedule", "warmupSteps", "minLearningRate", "decayFactor", "decayEvery", "patience", "seed", "initFrom", "fresh", "freeze", "learningRates", "weightDecays", "lora", "loraRank", "loraAlpha", "unfreezeAt", "hidden"];
 
     /// <summary>Every option with its flag, type, default (read from a fresh instance), range, description and, for an enum, its values.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::Sculpt.HyperParameters.HyperParameterInfo> Options
@@ -35,8 +35,13 @@ partial record TinyConfig : global::Sculpt.HyperParameters.IHyperParameters<Tiny
                 new("--patience", "Patience", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Patience), 0.0, 1000000.0, "Epochs without a lower validation loss before the Plateau schedule decays."),
                 new("--seed", "Seed", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Seed), null, null, "Fixes weight initialisation, dropout, data splits, shuffling and augmentation."),
                 new("--init-from", "InitFrom", "string", global::Sculpt.HyperParameters.ValueText.Format(defaults.InitFrom), null, null, "A weights file to start from (safetensors, or a PyTorch state dict .pt/.pth/.bin); empty starts from the initialisers."),
-                new("--fresh", "Fresh", "string", global::Sculpt.HyperParameters.ValueText.Format(defaults.Fresh), null, null, "Components (state-dict names, comma-separated) that keep their initialisers under --init-from: a new head."),
-                new("--freeze", "Freeze", "string", global::Sculpt.HyperParameters.ValueText.Format(defaults.Freeze), null, null, "Components (state-dict names, comma-separated) that are not trained; * freezes all but the --fresh ones."),
+                new("--fresh", "Fresh", "string", global::Sculpt.HyperParameters.ValueText.Format(defaults.Fresh), null, null, "Components that keep their initialisers under --init-from, by state-dict name, comma-separated: a new head."),
+                new("--freeze", "Freeze", "string", global::Sculpt.HyperParameters.ValueText.Format(defaults.Freeze), null, null, "Components that are not trained, by state-dict name, comma-separated; * freezes all but the --fresh ones."),
+                new("--learning-rates", "LearningRates", "string", global::Sculpt.HyperParameters.ValueText.Format(defaults.LearningRates), null, null, "Learning rates of components of their own, e.g. Body=1e-4,Head=1e-3; the others take --learning-rate."),
+                new("--weight-decays", "WeightDecays", "string", global::Sculpt.HyperParameters.ValueText.Format(defaults.WeightDecays), null, null, "Weight decay of components of their own, e.g. Body=0.05; the others take --weight-decay."),
+                new("--lora", "Lora", "string", global::Sculpt.HyperParameters.ValueText.Format(defaults.Lora), null, null, "Linear layers that get low-rank adapters (LoRA), by state-dict name, comma-separated, or * for all; the rest is frozen."),
+                new("--lora-rank", "LoraRank", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.LoraRank), 1.0, 4096.0, "The rank of each LoRA adapter; it adds rank * (inputs + outputs) parameters to its layer."),
+                new("--lora-alpha", "LoraAlpha", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.LoraAlpha), 0.0, 1000000.0, "LoRA's alpha: an adapter's output is scaled by alpha / rank."),
                 new("--unfreeze-at", "UnfreezeAt", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.UnfreezeAt), 0.0, 1000000.0, "The epoch from which the frozen components train too; 0 keeps them frozen."),
                 new("--hidden", "Hidden", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Hidden), null, null, ""),
             ];
@@ -76,6 +81,11 @@ partial record TinyConfig : global::Sculpt.HyperParameters.IHyperParameters<Tiny
                 case "--init-from": result = result with { InitFrom = reader.String() }; break;
                 case "--fresh": result = result with { Fresh = reader.String() }; break;
                 case "--freeze": result = result with { Freeze = reader.String() }; break;
+                case "--learning-rates": result = result with { LearningRates = reader.String() }; break;
+                case "--weight-decays": result = result with { WeightDecays = reader.String() }; break;
+                case "--lora": result = result with { Lora = reader.String() }; break;
+                case "--lora-rank": result = result with { LoraRank = reader.Int32() }; break;
+                case "--lora-alpha": result = result with { LoraAlpha = reader.Double() }; break;
                 case "--unfreeze-at": result = result with { UnfreezeAt = reader.Int32() }; break;
                 case "--hidden": result = result with { Hidden = reader.Int32() }; break;
                 default: throw reader.Unknown();
@@ -116,6 +126,11 @@ partial record TinyConfig : global::Sculpt.HyperParameters.IHyperParameters<Tiny
                 case "initFrom": result = result with { InitFrom = property.String() }; break;
                 case "fresh": result = result with { Fresh = property.String() }; break;
                 case "freeze": result = result with { Freeze = property.String() }; break;
+                case "learningRates": result = result with { LearningRates = property.String() }; break;
+                case "weightDecays": result = result with { WeightDecays = property.String() }; break;
+                case "lora": result = result with { Lora = property.String() }; break;
+                case "loraRank": result = result with { LoraRank = property.Int32() }; break;
+                case "loraAlpha": result = result with { LoraAlpha = property.Double() }; break;
                 case "unfreezeAt": result = result with { UnfreezeAt = property.Int32() }; break;
                 case "hidden": result = result with { Hidden = property.Int32() }; break;
                 default: throw property.Unknown(s_jsonNames);
@@ -154,6 +169,11 @@ partial record TinyConfig : global::Sculpt.HyperParameters.IHyperParameters<Tiny
             writer.WriteString("initFrom", InitFrom);
             writer.WriteString("fresh", Fresh);
             writer.WriteString("freeze", Freeze);
+            writer.WriteString("learningRates", LearningRates);
+            writer.WriteString("weightDecays", WeightDecays);
+            writer.WriteString("lora", Lora);
+            writer.WriteNumber("loraRank", LoraRank);
+            writer.WriteNumber("loraAlpha", LoraAlpha);
             writer.WriteNumber("unfreezeAt", UnfreezeAt);
             writer.WriteNumber("hidden", Hidden);
             writer.WriteEndObject();
@@ -179,6 +199,8 @@ partial record TinyConfig : global::Sculpt.HyperParameters.IHyperParameters<Tiny
         global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--decay-factor", DecayFactor, 0.0, 1.0);
         global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--decay-every", DecayEvery, 1.0, 1000000.0);
         global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--patience", Patience, 0.0, 1000000.0);
+        global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--lora-rank", LoraRank, 1.0, 4096.0);
+        global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--lora-alpha", LoraAlpha, 0.0, 1000000.0);
         global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--unfreeze-at", UnfreezeAt, 0.0, 1000000.0);
         return errors;
     }
