@@ -50,19 +50,12 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
         _random = new TrainerRandom(config.Seed);
         using (_random.Use()) Model = TModel.Create(config);
         Model.to(Device);
-        var names = Model.state_dict().Keys.ToList();
-        _fresh = Components(config.Fresh, "--fresh", names);
-        _freeze = Components(config.Freeze == "*" ? "" : config.Freeze, "--freeze", names);
-        _freezeAllButFresh = config.Freeze == "*";
-        _rates = Settings(config.LearningRates, "--learning-rates", names);
-        _decays = Settings(config.WeightDecays, "--weight-decays", names);
-        if (_freezeAllButFresh && _fresh.Count == 0)
-            throw new HyperParameterException("Option '--freeze': * freezes every component but the --fresh ones, and none is --fresh, so nothing would train; name the components to train with --fresh.");
+        _plan = new FineTuningPlan(config, Model.state_dict().Keys.ToList());
         if (config.InitFrom.Length > 0)
         {
             try
             {
-                InitReport = Model.LoadWeights(config.InitFrom, allowMissing: false, fresh: _fresh);
+                InitReport = Model.LoadWeights(config.InitFrom, allowMissing: false, fresh: _plan.Fresh);
             }
             catch (InvalidDataException problem)
             {
@@ -87,9 +80,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
     /// <summary>The linear layers <c>Config.Lora</c> put adapters on; empty without LoRA.</summary>
     public IReadOnlyList<string> Adapted { get; } = [];
 
-    private readonly IReadOnlyList<string> _fresh;
-    private readonly IReadOnlyList<string> _freeze;
-    private readonly bool _freezeAllButFresh;
+    private readonly FineTuningPlan _plan;
     private bool _frozen;
 
     /// <summary>What <c>Config.InitFrom</c> loaded into the model, name by name; null when the model started from its initialisers.</summary>
@@ -101,38 +92,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
     /// <summary>Parameters that train now, adapters included.</summary>
     public long TrainableParameterCount => Model.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
 
-    private readonly IReadOnlyList<(string Component, double Value)> _rates;
-    private readonly IReadOnlyList<(string Component, double Value)> _decays;
-
-    private static IReadOnlyList<(string Component, double Value)> Settings(string list, string flag, IReadOnlyList<string> names)
-    {
-        var settings = ComponentNames.ParseValues(list, out string? bad)
-            ?? throw new HyperParameterException($"Option '{flag}': '{bad}' is not NAME=NUMBER with a number of 0 or more, e.g. Body=1e-4,Head=1e-3.");
-        Components(string.Join(",", settings.Select(s => s.Component)), flag, names);
-        return settings;
-    }
-
-    /// <summary>A parameter's group under <c>Config.LearningRates</c> and <c>Config.WeightDecays</c>.</summary>
-    private ParameterGroup GroupOf(string name)
-    {
-        double? rate = ComponentNames.ValueFor(name, _rates);
-        double? decay = ComponentNames.ValueFor(name, _decays);
-        return rate is null && decay is null ? ParameterGroup.Default
-            : new ParameterGroup(rate is { } r ? (Config.LearningRate > 0 ? r / Config.LearningRate : 0) : 1, decay);
-    }
-
-    private static IReadOnlyList<string> Components(string list, string flag, IReadOnlyList<string> names)
-    {
-        var components = ComponentNames.Parse(list);
-        if (ComponentNames.Unknown(names, components) is { } unknown)
-            throw new HyperParameterException($"Option '{flag}': the model has no component {unknown}; its components: {ComponentNames.Describe(names)} (a dotted name such as features.3 names a part of one).");
-        return components;
-    }
-
-    // Under LoRA the model's own weights are frozen but for the fresh components; adapters always train.
-    private bool IsFrozen(string tensorName) =>
-        _frozen && !LowRankAdapters.IsAdapter(tensorName)
-        && (ComponentNames.Within(tensorName, _freeze) || (_freezeAllButFresh || Adapted.Count > 0) && !ComponentNames.Within(tensorName, _fresh));
+    private bool IsFrozen(string tensorName) => _frozen && _plan.Freezes(tensorName, Adapted.Count > 0);
 
     /// <summary>
     /// Freezes or unfreezes the <c>Config.Freeze</c> components. Frozen parameters stop requiring gradients, so backward
@@ -151,7 +111,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
     protected void TrainMode()
     {
         Model.train();
-        if (!_frozen || _freeze.Count == 0 && !_freezeAllButFresh && Adapted.Count == 0) return;
+        if (!_frozen || !_plan.FreezesAny(Adapted.Count > 0)) return;
         foreach (var (name, module) in Model.named_modules())
         {
             if (module is TorchSharp.Modules.BatchNorm1d or TorchSharp.Modules.BatchNorm2d or TorchSharp.Modules.BatchNorm3d && IsFrozen(name + ".running_mean")) module.eval();
@@ -170,7 +130,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
     /// first use, after the model reached its device: moving or loading a module replaces its
     /// parameters, and buffers holding the old ones would train nothing.
     /// </summary>
-    public FusedOptimizer FusedOptimizer => _optimizer ??= CreateOptimizer(_parameters ??= new FlatParameters(Model, groupOf: GroupOf));
+    public FusedOptimizer FusedOptimizer => _optimizer ??= CreateOptimizer(_parameters ??= new FlatParameters(Model, groupOf: _plan.GroupOf));
 
     /// <summary>The model's output for a training step; back-propagate the loss computed from it with <see cref="Backpropagate"/>.</summary>
     protected torch.Tensor TrainingForward(torch.Tensor input)
