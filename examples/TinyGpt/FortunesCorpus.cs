@@ -20,19 +20,22 @@ public sealed class FortunesCorpus : IDataSource
     public const int Context = 64;
     public static CharVocabulary Vocabulary => CharVocabulary.Ascii;
 
-    public DataSplits Load(int seed)
+    public DataSplits Load(int seed) => Splits(ReadText());
+
+    /// <summary>Windows of <paramref name="text"/>: the first nine tenths for training, the last tenth for validation.</summary>
+    public static DataSplits Splits(string text)
     {
-        using var tokens = tensor(Vocabulary.Encode(ReadText()));
+        using var tokens = tensor(Vocabulary.Encode(text));
         long split = tokens.size(0) * 9 / 10;
         return new DataSplits(Windows(tokens.narrow(0, 0, split)), Windows(tokens.narrow(0, split, tokens.size(0) - split)));
     }
 
-    /// <summary>Every fortune file of the folder (the plain-text ones, not the .dat indexes), in name order.</summary>
-    public static string ReadText()
+    /// <summary>Every fortune file of the folder (the plain-text ones, not the .dat indexes) that <paramref name="include"/> takes by name, in name order.</summary>
+    public static string ReadText(Func<string, bool>? include = null)
     {
         string folder = Environment.GetEnvironmentVariable("FORTUNES_DIR") ?? DebianFolder;
         var files = Directory.Exists(folder)
-            ? Directory.GetFiles(folder).Where(f => Path.GetExtension(f).Length == 0).Order(StringComparer.Ordinal).ToArray()
+            ? Directory.GetFiles(folder).Where(f => Path.GetExtension(f).Length == 0 && (include?.Invoke(Path.GetFileName(f)) ?? true)).Order(StringComparer.Ordinal).ToArray()
             : [];
         if (files.Length == 0)
         {

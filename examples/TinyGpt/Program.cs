@@ -1,6 +1,7 @@
 // A small GPT trained on Debian's fortune cookies, one character at a time.
 //   dotnet run --project examples/TinyGpt -c Release              (then any --options; --help lists them)
 // It reports the validation perplexity next to the unigram baseline's and samples text from a prompt.
+//   dotnet run --project examples/TinyGpt -c Release -- finetune   (pretraining, then fine-tuning on one collection: docs/fine-tuning.md)
 using System;
 using System.IO;
 using Sculpt;
@@ -10,6 +11,7 @@ using Sculpt.Training;
 using TinyGpt;
 using static TorchSharp.torch;
 
+if (args is ["finetune", ..]) return FineTuning.Run(args[1..]);
 return TrainerCommandLine.Run<GptTrainer, Gpt, FortunesCorpus, GptConfig>(
     "TinyGpt", args, static (config, device) => new GptTrainer(config, device), afterTraining: Report);
 
