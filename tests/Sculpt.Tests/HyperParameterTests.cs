@@ -77,7 +77,8 @@ public class HyperParameterTests
             new[]
             {
                 "--epochs", "--batch-size", "--learning-rate", "--weight-decay", "--momentum", "--clip-grad-norm", "--accumulate-batches", "--l1", "--early-stopping", "--restore-best", "--schedule", "--warmup-steps",
-                "--min-learning-rate", "--decay-factor", "--decay-every", "--patience", "--seed", "--hidden", "--dropout", "--use-bias", "--run-name", "--activation",
+                "--min-learning-rate", "--decay-factor", "--decay-every", "--patience", "--seed", "--init-from", "--fresh", "--freeze", "--learning-rates",
+                "--weight-decays", "--lora", "--lora-rank", "--lora-alpha", "--unfreeze-at", "--hidden", "--dropout", "--use-bias", "--run-name", "--activation",
             },
             MlpConfig.Options.Select(o => o.Flag));
         // Every option but the undocumented --run-name says what it does.
