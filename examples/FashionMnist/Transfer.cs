@@ -57,7 +57,7 @@ internal static class Transfer
                 trainer.Fit(few, newValidation, SilentProgress.Instance);
                 double accuracy = trainer.Evaluate(newTest).Accuracy!.Value;
                 results[name].Add(accuracy);
-                Console.WriteLine(FormattableString.Invariant($"seed {seed}, {name}: test accuracy {accuracy * 100:F2}% ({trainer.Model.ParameterCount - trainer.FrozenParameterCount:N0} of {trainer.Model.ParameterCount:N0} parameters trained)"));
+                Console.WriteLine(FormattableString.Invariant($"seed {seed}, {name}: test accuracy {accuracy * 100:F2}% ({trainer.TrainableParameterCount:N0} of {trainer.TrainableParameterCount + trainer.FrozenParameterCount:N0} parameters trained)"));
             }
         }
         Console.WriteLine();

@@ -376,6 +376,49 @@ public class FineTuningTests
     }
 
     [Fact]
+    public void A_LoRA_run_s_checkpoints_hold_only_the_adapters_and_resume_exactly_onto_the_same_base_alone()
+    {
+        var data = new Blobs().Load(3);
+        var config = new TunedConfig { InitFrom = Path.Combine(Interop, "tuned.pt"), Lora = "*", LoraRank = 2 };
+        string whole = Directory.CreateTempSubdirectory("sculpt-lora-checkpoints-").FullName;
+        string parts = Directory.CreateTempSubdirectory("sculpt-lora-checkpoints-").FullName;
+        try
+        {
+            using var trainer = new TunedTrainer(config);
+            var result = trainer.Fit(data.Train, data.Validation, SilentProgress.Instance, new FitOptions { CheckpointFolder = whole });
+            var expected = Snapshot(trainer);
+            string best = Path.Combine(whole, "best");
+            var saved = PublishedWeights.Read(Path.Combine(best, Checkpoint.ModelFile));
+            Assert.Equal(["Body.lora.A", "Body.lora.B", "Head.lora.A", "Head.lora.B"], saved.Keys.Order());
+            Assert.Equal(Path.Combine(Interop, "tuned.pt"), Checkpoint.ReadState(best).Base!.From);
+
+            // Stopped halfway through epoch 1, resumed from the adapters-only checkpoint: the same weights at the end.
+            string? checkpoint = null;
+            foreach (long stop in new[] { result.Epochs[0].Step / 2, 0L })
+            {
+                using var part = new TunedTrainer(config);
+                checkpoint = part.Fit(data.Train, data.Validation, SilentProgress.Instance, new FitOptions { CheckpointFolder = parts, ResumeFrom = checkpoint, StopAfterStep = stop }).LastCheckpoint;
+                if (stop != 0) continue;
+                foreach (var (name, tensor) in part.Model.state_dict()) Assert.True(Same(expected[name], tensor), name);
+            }
+
+            // Onto another base (here the seeded initialisation) it is refused, not loaded into the wrong weights.
+            using var other = new TunedTrainer(config with { InitFrom = "" });
+            var refused = Assert.Throws<InvalidDataException>(() => Checkpoint.LoadWeights(best, other.Model));
+            string expectedMessage = $"holds only what its run trained, over the frozen base from '{Path.Combine(Interop, "tuned.pt")}' (9 tensors), and the model's differ from those";
+            Assert.True(refused.Message.Contains(expectedMessage), refused.Message);
+            // A new run cannot start from it alone; it is told where the whole model is.
+            refused = Assert.Throws<InvalidDataException>(() => PublishedWeights.Read(best));
+            Assert.Contains("start from the run's merged.safetensors", refused.Message);
+        }
+        finally
+        {
+            Directory.Delete(whole, recursive: true);
+            Directory.Delete(parts, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Bad_fine_tuning_flags_end_in_one_line_that_names_the_flag()
     {
         var (code, output, error) = Run("--init-from", "no-such-weights.pt");

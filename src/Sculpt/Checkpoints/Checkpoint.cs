@@ -31,6 +31,36 @@ public sealed record TrainingState(long Step, int Epoch, long StepInEpoch, doubl
 
     /// <summary>The trainer's random generator state (libtorch's CPU generator state, bytes); null when not recorded.</summary>
     public byte[]? RandomState { get; init; }
+
+    /// <summary>The frozen weights the checkpoint leaves out (a LoRA run's base); null when it holds the whole model.</summary>
+    public FrozenBase? Base { get; init; }
+}
+
+/// <summary>
+/// Weights a checkpoint leaves out because its run never changes them: the frozen base under a LoRA run's adapters,
+/// loaded at the start from <paramref name="From"/> (empty: the seeded initialisation). The checkpoint then holds only
+/// what trains, a small fraction of the model. <paramref name="Sha256"/> fingerprints the left-out tensors (names,
+/// dtypes, shapes and values), so the checkpoint loads only into a model that already holds that same base.
+/// </summary>
+public sealed record FrozenBase(string From, IReadOnlyList<string> Names, string Sha256)
+{
+    /// <summary>The base made of <paramref name="names"/> as <paramref name="model"/> holds them now.</summary>
+    public static FrozenBase Of(nn.Module model, string from, IEnumerable<string> names)
+    {
+        var sorted = names.Order(StringComparer.Ordinal).ToList();
+        return new FrozenBase(from, sorted, Fingerprint(model.state_dict(), sorted));
+    }
+
+    /// <summary>SHA-256 of the named tensors written as one safetensors file, in name order.</summary>
+    internal static string Fingerprint(IDictionary<string, Tensor> tensors, IReadOnlyList<string> names)
+    {
+        using var sha = SHA256.Create();
+        using (var stream = new CryptoStream(Stream.Null, sha, CryptoStreamMode.Write))
+            SafeTensorsFile.Write(stream, names.Select(n => (n, tensors[n])).ToList());
+        return Convert.ToHexStringLower(sha.Hash!);
+    }
+
+    internal string Describe() => From.Length > 0 ? $"the frozen base from '{From}'" : "the frozen base of the run's seeded initialisation";
 }
 
 /// <summary>
@@ -65,7 +95,7 @@ public static class Checkpoint
         {
             var hashes = new List<(string File, string Hash)>
             {
-                (ModelFile, WriteTensors(Path.Combine(temporary, ModelFile), model.state_dict().Select(p => (p.Key, p.Value)).ToList())),
+                (ModelFile, WriteTensors(Path.Combine(temporary, ModelFile), model.state_dict().Where(p => state.Base?.Names.Contains(p.Key) != true).Select(p => (p.Key, p.Value)).ToList())),
             };
             using (var random = state.RandomState is { } bytes ? tensor(bytes) : null)
             {
@@ -136,8 +166,8 @@ public static class Checkpoint
             // Read inside the try: a failed optimizer read must not leave the weights to the finalizer.
             using (var stream = File.OpenRead(modelPath)) weights = SafeTensorsFile.Read(stream, modelPath);
             using (var stream = File.OpenRead(optimizerPath)) buffers = SafeTensorsFile.Read(stream, optimizerPath);
-            var modelState = model.state_dict();
-            RequireSame(modelPath, weights, modelState.ToDictionary(p => p.Key, p => p.Value), "the model");
+            var modelState = Trained(folder, state, model);
+            RequireSame(modelPath, weights, modelState, "the model");
             var optimizerState = optimizer.State.ToDictionary(p => p.Key, p => p.Value);
             RequireSame(optimizerPath, buffers.Where(p => p.Key != RandomState).ToDictionary(p => p.Key, p => p.Value), optimizerState, "the optimizer");
             using (no_grad())
@@ -166,8 +196,8 @@ public static class Checkpoint
         using (var stream = File.OpenRead(modelPath)) weights = SafeTensorsFile.Read(stream, modelPath);
         try
         {
-            var modelState = model.state_dict();
-            RequireSame(modelPath, weights, modelState.ToDictionary(p => p.Key, p => p.Value), "the model");
+            var modelState = Trained(folder, state, model);
+            RequireSame(modelPath, weights, modelState, "the model");
             using (no_grad())
             {
                 foreach (var (name, target) in modelState) target.copy_(weights[name]);
@@ -280,6 +310,23 @@ public static class Checkpoint
         }
         if (!dropStale) return;
         foreach (string leftover in leftovers) Directory.Delete(leftover, recursive: true);
+    }
+
+    /// <summary>
+    /// The model's tensors the checkpoint holds: all of them, or with a <see cref="FrozenBase"/> those outside it, once
+    /// the model is shown to hold that base already.
+    /// </summary>
+    private static Dictionary<string, Tensor> Trained(string folder, TrainingState state, nn.Module model)
+    {
+        var live = model.state_dict();
+        if (state.Base is not { } frozen) return live.ToDictionary(p => p.Key, p => p.Value);
+        string? absent = frozen.Names.FirstOrDefault(n => !live.ContainsKey(n));
+        if (absent is not null || FrozenBase.Fingerprint(live, frozen.Names) != frozen.Sha256)
+            throw new InvalidDataException(
+                $"Checkpoint '{folder}' holds only what its run trained, over {frozen.Describe()} ({frozen.Names.Count} tensors), and the model's "
+                + (absent is not null ? $"lack '{absent}'" : "differ from those") + "; start it from the same weights (the run's --init-from).");
+        var names = frozen.Names.ToHashSet(StringComparer.Ordinal);
+        return live.Where(p => !names.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value);
     }
 
     /// <summary>Names, dtypes and shapes in the file against the live ones; every difference listed.</summary>
@@ -441,6 +488,16 @@ public static class Checkpoint
             using var document = JsonDocument.Parse(run);
             document.RootElement.WriteTo(json);
         }
+        if (state.Base is { } frozen)
+        {
+            json.WriteStartObject("base");
+            json.WriteString("from", frozen.From);
+            json.WriteString("sha256", frozen.Sha256);
+            json.WriteStartArray("tensors");
+            foreach (var name in frozen.Names) json.WriteStringValue(name);
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
         json.WriteStartObject("sha256");
         foreach (var (file, hash) in hashes) json.WriteString(file, hash);
         json.WriteEndObject();
@@ -511,6 +568,9 @@ public static class Checkpoint
             {
                 Config = root.TryGetProperty("config", out var config) ? config.GetRawText() : null,
                 RunOptions = root.TryGetProperty("run", out var run) ? run.GetRawText() : null,
+                Base = root.TryGetProperty("base", out var frozen)
+                    ? new FrozenBase(frozen.GetProperty("from").GetString()!, frozen.GetProperty("tensors").EnumerateArray().Select(t => t.GetString()!).ToList(), frozen.GetProperty("sha256").GetString()!)
+                    : null,
             };
             var hashes = root.GetProperty("sha256").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "");
             return (state, root.GetProperty("optimizerSteps").GetInt64(), hashes);

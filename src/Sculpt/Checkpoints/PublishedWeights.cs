@@ -108,6 +108,9 @@ public static class PublishedWeights
         {
             string model = Path.Combine(path, Checkpoint.ModelFile);
             if (!File.Exists(model)) throw new InvalidDataException($"The folder '{path}' holds no {Checkpoint.ModelFile}; name a checkpoint folder (runs/NAME/checkpoints/best) or a weights file.");
+            if (File.Exists(Path.Combine(path, Checkpoint.StateFile)) && Checkpoint.ReadState(path).Base is { } frozen)
+                throw new InvalidDataException(
+                    $"Checkpoint '{path}' is of a LoRA run and holds only what it trained, over {frozen.Describe()}; start from the run's merged.safetensors (its adapters folded into the base weights) instead.");
             path = model;
         }
         else if (string.Equals(Path.GetExtension(path), ".dat", StringComparison.OrdinalIgnoreCase) && File.Exists(path))

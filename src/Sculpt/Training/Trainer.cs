@@ -92,6 +92,15 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
     /// <summary>Parameters that train now, adapters included.</summary>
     public long TrainableParameterCount => Model.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
 
+    private FrozenBase? _frozenBase;
+
+    /// <summary>
+    /// What this run's checkpoints leave out: under LoRA with the base frozen for the whole run, the base weights, which
+    /// never change (their fingerprint is taken once). Null otherwise: the checkpoints hold the whole model.
+    /// </summary>
+    private FrozenBase? FrozenBase => Adapted.Count == 0 || Config.UnfreezeAt > 0 ? null
+        : _frozenBase ??= FrozenBase.Of(Model, Config.InitFrom, Model.state_dict().Keys.Where(name => _plan.Freezes(name, adapted: true)));
+
     private bool IsFrozen(string tensorName) => _frozen && _plan.Freezes(tensorName, Adapted.Count > 0);
 
     /// <summary>
@@ -199,7 +208,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
         string? lastCheckpoint = options.ResumeFrom;
         string config = Config.ToJson();
         // What every checkpoint carries besides where the run stands: enough to continue it alone.
-        TrainingState Complete(TrainingState at) => at with { Config = config, Normalization = options.Normalization, RunOptions = options.RunOptions, RandomState = _random.State };
+        TrainingState Complete(TrainingState at) => at with { Config = config, Normalization = options.Normalization, RunOptions = options.RunOptions, RandomState = _random.State, Base = FrozenBase };
         double bestLoss = history.Select(e => e.Validation.Loss).Where(double.IsFinite).DefaultIfEmpty(double.PositiveInfinity).Min();
         FitResult Finished(bool interrupted, bool stoppedEarly = false) => new(history, clock.Elapsed, interrupted, lastCheckpoint)
         {
