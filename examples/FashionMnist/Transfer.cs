@@ -20,7 +20,7 @@ internal static class Transfer
 {
     public static int Run(string[] args)
     {
-        int seeds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 3;
+        int seeds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
         int perClass = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50;
         string folder = Path.Combine("runs", "transfer");
         Directory.CreateDirectory(folder);
@@ -43,6 +43,8 @@ internal static class Transfer
         var ways = new (string Name, CnnConfig Config)[]
         {
             ("head only (body frozen)", tuning with { InitFrom = baseWeights, Fresh = "Classify", Freeze = "*" }),
+            // A lone linear head trains in few steps only at a larger rate, as linear probes are usually run.
+            ("head only, learning rate 1e-2", tuning with { InitFrom = baseWeights, Fresh = "Classify", Freeze = "*", LearningRate = 1e-2 }),
             ("full fine-tuning", tuning with { InitFrom = baseWeights, Fresh = "Classify", LearningRate = 3e-4 }),
             ("LoRA rank 8 on Hidden, fresh head", tuning with { InitFrom = baseWeights, Fresh = "Classify", Lora = "Hidden", LoraRank = 8 }),
             ("from scratch", tuning),
