@@ -19,7 +19,7 @@ internal static class DatasetEmitter
         var target = spec.Target;
         w.BeginType(target);
         w.Line(SourceWriter.GeneratedCode);
-        w.Open($"partial {target.Type.Keyword} {target.Type.Name} : {Data}.IFileDataSource");
+        w.Open($"partial {target.Type.Keyword} {target.Type.Name} : {Data}.IFileDataSource{(spec.Kind == DatasetKind.Csv ? $", {Tabular}.ITabularSource" : "")}");
         w.Line($"/// <summary>One sample's shape, as the model's input signature writes it after the batch dim.</summary>");
         w.Line($"public const string SampleShape = {SourceWriter.Quote(string.Join(" ", spec.SampleShape.Select(SourceWriter.Literal)))};");
         w.Line();
@@ -100,6 +100,10 @@ internal static class DatasetEmitter
         w.Line($"/// <summary>What each of the {width} entries of a feature vector is, in order ({kinds}).</summary>");
         w.Line($"public static global::System.Collections.Generic.IReadOnlyList<string> FeatureNames {{ get; }} = [{string.Join(", ", slotNames)}];");
         w.Line();
+        w.Line($"static global::System.Collections.Generic.IReadOnlyList<string> {Tabular}.ITabularSource.TargetNames {{ get; }} = [{string.Join(", ", spec.Targets.Select(t => SourceWriter.Quote(t.Property)))}];");
+        w.Line();
+        w.Line($"static bool {Tabular}.ITabularSource.Regression => {Bool(spec.Label == DatasetLabel.Regression)};");
+        w.Line();
         foreach (var categorical in spec.Features.Where(f => f.Categories.Count > 0))
         {
             w.Line($"private static readonly {Tabular}.CategoryMap CategoriesOf{categorical.Property} = new([{string.Join(", ", categorical.Categories.Select(SourceWriter.Quote))}]);");
@@ -114,9 +118,10 @@ internal static class DatasetEmitter
         w.Line($"/// <summary>Reads a {(spec.Delimiter == '\t' ? "TSV" : "CSV")} file into features {featureShape} and {targets}; errors name the file and line.</summary>");
         w.Line("/// <param name=\"path\">The file.</param>");
         w.Line("/// <param name=\"workers\">Threads for a large file (default: one per core).</param>");
-        w.Open($"public static {Tabular}.TabularData ReadCsv(string path, int? workers = null)");
-        string sampleShape = shaped is null ? "" : $" {{ SampleShape = [{string.Join(", ", shaped.Shape.Select(SourceWriter.Literal))}] }}";
-        w.Line($"{Tabular}.TableSchema schema = new {Tabular}.TableSchema([.. FeatureNames], {Tabular}.LabelKind.{labelKind}, TargetCount: {spec.Targets.Count}, {options}, {classNames}, Classes: {classes}){sampleShape};");
+        w.Line("/// <param name=\"labelled\">False for new data: features only, the label columns neither needed nor read.</param>");
+        w.Open($"public static {Tabular}.TabularData ReadCsv(string path, int? workers = null, bool labelled = true)");
+        string sampleShape = shaped is null ? "" : $"SampleShape = [{string.Join(", ", shaped.Shape.Select(SourceWriter.Literal))}], ";
+        w.Line($"{Tabular}.TableSchema schema = new {Tabular}.TableSchema([.. FeatureNames], {Tabular}.LabelKind.{labelKind}, TargetCount: {spec.Targets.Count}, {options}, {classNames}, Classes: {classes}) {{ {sampleShape}Unlabelled = !labelled }};");
         w.Line($"return {Tabular}.TableReader.Read(path, {CharLiteral(spec.Delimiter)}, header: {Bool(spec.Header)}, schema, ReadRows, workers);");
         w.Close();
         w.Line();
@@ -125,12 +130,14 @@ internal static class DatasetEmitter
         foreach (var column in spec.Features.Concat(spec.Targets))
         {
             string property = SourceWriter.Quote(column.Property);
+            // Targets are single columns; a table read for prediction may lack them.
+            string single = spec.Targets.Contains(column) ? "TargetColumn" : "Column";
             w.Line(column.Selection switch
             {
                 ColumnSelection.Range => $"int[] {Local(column)} = table.ColumnRange({property}, {SourceWriter.Quote(column.Column)});",
                 ColumnSelection.Pattern => $"int[] {Local(column)} = table.ColumnPattern({property}, {SourceWriter.Quote(column.Column)}, {column.Count});",
                 ColumnSelection.Positions => $"int[] {Local(column)} = table.ColumnPositions({property}, {column.Index}, {column.Count});",
-                _ => $"int {Local(column)} = table.Column({SourceWriter.Quote(column.Column)}, {column.Index});",
+                _ => $"int {Local(column)} = table.{single}({SourceWriter.Quote(column.Column)}, {column.Index});",
             });
         }
         w.Open("while (reader.Read())");

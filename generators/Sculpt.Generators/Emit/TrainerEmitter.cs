@@ -29,8 +29,10 @@ internal static class TrainerEmitter
         w.Line("}");
         w.Line();
 
-        w.Line("/// <summary>Trains as the command line says (<c>--help</c> lists the options) and saves the weights; returns the exit code.</summary>");
+        w.Line($"/// <summary>Trains as the command line says (<c>--help</c> lists the options) and saves the weights, or runs its <c>search</c>{(spec.TabularData ? " or <c>predict</c>" : "")}; returns the exit code.</summary>");
         w.Line($"public static int Run(string[] args) =>");
+        if (spec.TabularData)
+            w.Line($"    args is [\"predict\", ..] ? {Training}.TrainerCommandLine.Predict<{spec.ModelType}, {spec.DataType}, {spec.ConfigType}>({SourceWriter.Quote(self)}, args[1..]) :");
         w.Line($"    {Training}.TrainerCommandLine.Run<{self}, {spec.ModelType}, {spec.DataType}, {spec.ConfigType}>({SourceWriter.Quote(self)}, args, static (config, device) => new {self}(config, device));");
         w.Line();
 

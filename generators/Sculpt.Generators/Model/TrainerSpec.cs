@@ -15,11 +15,12 @@ internal enum OptimizerKind
     Lion = 4,
 }
 
-/// <summary>A <c>[Trainer]</c> class and the model, data and hyperparameter types of its base.</summary>
+/// <summary>A <c>[Trainer]</c> class and the model, data and hyperparameter types of its base; <c>TabularData</c>: the data type is a <c>[CsvDataset]</c> record, so the command line predicts.</summary>
 internal sealed record TrainerSpec(
     TypeTarget Target,
     string ModelType,
     string DataType,
     string ConfigType,
     LossKind Loss,
-    OptimizerKind Optimizer);
+    OptimizerKind Optimizer,
+    bool TabularData);

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Sculpt.Generators.Model;
@@ -18,7 +19,8 @@ internal static class TrainerParser
         if (trainerBase is null || trainerBase.TypeArguments[0].TypeKind == TypeKind.Error) return null;
 
         string Name(int i) => trainerBase.TypeArguments[i].ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-        return new TrainerSpec(TypeTargetParser.Parse(type), Name(0), Name(1), Name(2), (LossKind)loss, (OptimizerKind)optimizer);
+        bool tabular = trainerBase.TypeArguments[1].GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownTypes.CsvDatasetAttribute);
+        return new TrainerSpec(TypeTargetParser.Parse(type), Name(0), Name(1), Name(2), (LossKind)loss, (OptimizerKind)optimizer, tabular);
     }
 
     /// <summary>The <c>Trainer&lt;TModel, TData, TConfig&gt;</c> the type derives from, or null.</summary>

@@ -86,6 +86,12 @@ public static partial class TrainerCommandLine
             }
         }
         if (args.Length > 0 && args[0] == "search") return Search<TTrainer, TModel, TData, TConfig>(trainerName, args[1..], create, output, error);
+        if (args.Length > 0 && args[0] == "predict")
+        {
+            // A [CsvDataset] trainer's generated Run sends predict to Predict; other datasets reach here.
+            error.WriteLine($"error: predict reads new rows of a [CsvDataset] record; {typeof(TData).Name} is not one, so predict from code with the trained model (docs/prediction.md).");
+            return ExitCodes.Usage;
+        }
         var phase = Phase.Usage;
         // Before the flags are read, --verbose is looked for as written, so a bad flag's trace can be asked for too.
         bool verbose = Array.IndexOf(args, "--verbose") >= 0;
@@ -164,7 +170,7 @@ public static partial class TrainerCommandLine
             // The run log continues the files of the run folder the checkpoint came from.
             string? continueFrom = options.Resume is { } origin ? Checkpoint.RunFolderOf(origin) : null;
             using var log = new RunLog(folder, continueFrom: continueFrom);
-            var result = Fit(trainer, data, folder, options, output, log, normalization, new RunSettingsFiles(folder, config.ToJson(), data.Normalization));
+            var result = Fit(trainer, data, folder, options, output, log, normalization, new RunSettingsFiles(folder, config.ToJson(), data.Normalization, data.ClassNames));
             if (result.Interrupted)
             {
                 phase = Phase.Output;
@@ -245,6 +251,8 @@ public static partial class TrainerCommandLine
         var text = new System.Text.StringBuilder();
         text.Append($"usage: {trainerName} [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint [--resume-with-changes]] [--checkpoint-every steps]{data} [--threads N] [--verbose] [options]\n");
         if (TConfig.Options.Any(o => o.Search is not null)) text.Append($"       {trainerName} search [--trials N] [--sampler grid|random|tpe|gp] [...]   (a hyperparameter search: {trainerName} search --help)\n");
+        if (typeof(TData).IsAssignableTo(typeof(Data.Tabular.ITabularSource)))
+            text.Append($"       {trainerName} predict --input FILE [--output FILE] [--run FOLDER]   (the trained model on new rows: {trainerName} predict --help)\n");
         text.Append('\n');
         // One description column for both lists.
         int width = HelpText.ColumnWidth(rows.Select(r => r.Item1).Concat(TConfig.Options.Select(o => o.Usage)));
@@ -334,12 +342,20 @@ public static partial class TrainerCommandLine
     /// been loaded and checked by that point, and a checkpoint that does not fit leaves the run
     /// folder's files as they were.
     /// </summary>
-    private sealed class RunSettingsFiles(string folder, string config, FeatureNormalization? normalization) : ITrainingProgress
+    private sealed class RunSettingsFiles(string folder, string config, FeatureNormalization? normalization, IReadOnlyList<string>? classNames) : ITrainingProgress
     {
         public void FitStarted(int epochs, long trainSamples, long validationSamples, long stepsPerEpoch, long resumedAtStep)
         {
             AtomicFile.WriteAllText(Path.Combine(folder, "config.json"), config);
             normalization?.Save(Path.Combine(folder, "normalization.json"));
+            if (classNames is not null) AtomicFile.Write(Path.Combine(folder, Prediction.TabularPredictor.ClassesFile), stream =>
+            {
+                // What predict names the classes by when the dataset does not declare them.
+                using var json = new System.Text.Json.Utf8JsonWriter(stream, new System.Text.Json.JsonWriterOptions { Indented = true });
+                json.WriteStartArray();
+                foreach (string name in classNames) json.WriteStringValue(name);
+                json.WriteEndArray();
+            });
         }
 
         public bool WantsStep(long stepInEpoch) => false;

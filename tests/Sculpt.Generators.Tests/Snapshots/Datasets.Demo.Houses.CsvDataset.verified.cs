@@ -4,7 +4,7 @@
 namespace Demo;
 
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
-partial record Houses : global::Sculpt.Data.IFileDataSource
+partial record Houses : global::Sculpt.Data.IFileDataSource, global::Sculpt.Data.Tabular.ITabularSource
 {
     /// <summary>One sample's shape, as the model's input signature writes it after the batch dim.</summary>
     public const string SampleShape = "2";
@@ -15,12 +15,17 @@ partial record Houses : global::Sculpt.Data.IFileDataSource
     /// <summary>What each of the 2 entries of a feature vector is, in order (a categorical column: one per category).</summary>
     public static global::System.Collections.Generic.IReadOnlyList<string> FeatureNames { get; } = ["Rooms", "Age"];
 
+    static global::System.Collections.Generic.IReadOnlyList<string> global::Sculpt.Data.Tabular.ITabularSource.TargetNames { get; } = ["Price", "Rent"];
+
+    static bool global::Sculpt.Data.Tabular.ITabularSource.Regression => true;
+
     /// <summary>Reads a TSV file into features [N, 2] and regression targets [N, 2]; errors name the file and line.</summary>
     /// <param name="path">The file.</param>
     /// <param name="workers">Threads for a large file (default: one per core).</param>
-    public static global::Sculpt.Data.Tabular.TabularData ReadCsv(string path, int? workers = null)
+    /// <param name="labelled">False for new data: features only, the label columns neither needed nor read.</param>
+    public static global::Sculpt.Data.Tabular.TabularData ReadCsv(string path, int? workers = null, bool labelled = true)
     {
-        global::Sculpt.Data.Tabular.TableSchema schema = new global::Sculpt.Data.Tabular.TableSchema([.. FeatureNames], global::Sculpt.Data.Tabular.LabelKind.Regression, TargetCount: 2, new global::Sculpt.Data.Tabular.TableOptions(global::Sculpt.MissingValues.Fill, -1.0, global::Sculpt.BadRecords.Error), null, Classes: 0);
+        global::Sculpt.Data.Tabular.TableSchema schema = new global::Sculpt.Data.Tabular.TableSchema([.. FeatureNames], global::Sculpt.Data.Tabular.LabelKind.Regression, TargetCount: 2, new global::Sculpt.Data.Tabular.TableOptions(global::Sculpt.MissingValues.Fill, -1.0, global::Sculpt.BadRecords.Error), null, Classes: 0) { Unlabelled = !labelled };
         return global::Sculpt.Data.Tabular.TableReader.Read(path, '\t', header: false, schema, ReadRows, workers);
     }
 
@@ -29,8 +34,8 @@ partial record Houses : global::Sculpt.Data.IFileDataSource
     {
         int columnRooms = table.Column("Rooms", 0);
         int columnAge = table.Column("Age", 3);
-        int columnPrice = table.Column("Price", 1);
-        int columnRent = table.Column("Rent", 2);
+        int columnPrice = table.TargetColumn("Price", 1);
+        int columnRent = table.TargetColumn("Rent", 2);
         while (reader.Read())
         {
             if (!table.BeginRecord()) continue;

@@ -4,7 +4,7 @@
 namespace Demo;
 
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
-partial record Iris : global::Sculpt.Data.IFileDataSource
+partial record Iris : global::Sculpt.Data.IFileDataSource, global::Sculpt.Data.Tabular.ITabularSource
 {
     /// <summary>One sample's shape, as the model's input signature writes it after the batch dim.</summary>
     public const string SampleShape = "7";
@@ -18,14 +18,19 @@ partial record Iris : global::Sculpt.Data.IFileDataSource
     /// <summary>What each of the 7 entries of a feature vector is, in order (a categorical column: one per category).</summary>
     public static global::System.Collections.Generic.IReadOnlyList<string> FeatureNames { get; } = ["SepalLength", "SepalWidth", "PetalLength", "PetalWidth", "Measured", "Origin=garden", "Origin=wild"];
 
+    static global::System.Collections.Generic.IReadOnlyList<string> global::Sculpt.Data.Tabular.ITabularSource.TargetNames { get; } = ["Species"];
+
+    static bool global::Sculpt.Data.Tabular.ITabularSource.Regression => false;
+
     private static readonly global::Sculpt.Data.Tabular.CategoryMap CategoriesOfOrigin = new(["garden", "wild"]);
 
     /// <summary>Reads a CSV file into features [N, 7] and class indices [N]; errors name the file and line.</summary>
     /// <param name="path">The file.</param>
     /// <param name="workers">Threads for a large file (default: one per core).</param>
-    public static global::Sculpt.Data.Tabular.TabularData ReadCsv(string path, int? workers = null)
+    /// <param name="labelled">False for new data: features only, the label columns neither needed nor read.</param>
+    public static global::Sculpt.Data.Tabular.TabularData ReadCsv(string path, int? workers = null, bool labelled = true)
     {
-        global::Sculpt.Data.Tabular.TableSchema schema = new global::Sculpt.Data.Tabular.TableSchema([.. FeatureNames], global::Sculpt.Data.Tabular.LabelKind.ClassName, TargetCount: 1, new global::Sculpt.Data.Tabular.TableOptions(global::Sculpt.MissingValues.FillMean, 0.0, global::Sculpt.BadRecords.Skip), [.. ClassNames], Classes: 0);
+        global::Sculpt.Data.Tabular.TableSchema schema = new global::Sculpt.Data.Tabular.TableSchema([.. FeatureNames], global::Sculpt.Data.Tabular.LabelKind.ClassName, TargetCount: 1, new global::Sculpt.Data.Tabular.TableOptions(global::Sculpt.MissingValues.FillMean, 0.0, global::Sculpt.BadRecords.Skip), [.. ClassNames], Classes: 0) { Unlabelled = !labelled };
         return global::Sculpt.Data.Tabular.TableReader.Read(path, ',', header: true, schema, ReadRows, workers);
     }
 
@@ -38,7 +43,7 @@ partial record Iris : global::Sculpt.Data.IFileDataSource
         int columnPetalWidth = table.Column("PetalWidth", 3);
         int columnMeasured = table.Column("Measured", 4);
         int columnOrigin = table.Column("Origin", 5);
-        int columnSpecies = table.Column("Species", 6);
+        int columnSpecies = table.TargetColumn("Species", 6);
         while (reader.Read())
         {
             if (!table.BeginRecord()) continue;

@@ -4,7 +4,7 @@
 namespace Demo;
 
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
-partial record FashionPixels : global::Sculpt.Data.IFileDataSource
+partial record FashionPixels : global::Sculpt.Data.IFileDataSource, global::Sculpt.Data.Tabular.ITabularSource
 {
     /// <summary>One sample's shape, as the model's input signature writes it after the batch dim.</summary>
     public const string SampleShape = "1 28 28";
@@ -15,12 +15,17 @@ partial record FashionPixels : global::Sculpt.Data.IFileDataSource
     /// <summary>What each of the 784 entries of a feature vector is, in order (a categorical column: one per category; a vector: one per column).</summary>
     public static global::System.Collections.Generic.IReadOnlyList<string> FeatureNames { get; } = [.. global::Sculpt.Data.Tabular.TableSchema.VectorNames("Pixels", 784)];
 
+    static global::System.Collections.Generic.IReadOnlyList<string> global::Sculpt.Data.Tabular.ITabularSource.TargetNames { get; } = ["Label"];
+
+    static bool global::Sculpt.Data.Tabular.ITabularSource.Regression => false;
+
     /// <summary>Reads a CSV file into features [N, 1, 28, 28] and class indices [N]; errors name the file and line.</summary>
     /// <param name="path">The file.</param>
     /// <param name="workers">Threads for a large file (default: one per core).</param>
-    public static global::Sculpt.Data.Tabular.TabularData ReadCsv(string path, int? workers = null)
+    /// <param name="labelled">False for new data: features only, the label columns neither needed nor read.</param>
+    public static global::Sculpt.Data.Tabular.TabularData ReadCsv(string path, int? workers = null, bool labelled = true)
     {
-        global::Sculpt.Data.Tabular.TableSchema schema = new global::Sculpt.Data.Tabular.TableSchema([.. FeatureNames], global::Sculpt.Data.Tabular.LabelKind.ClassIndex, TargetCount: 1, new global::Sculpt.Data.Tabular.TableOptions(global::Sculpt.MissingValues.Error, 0.0, global::Sculpt.BadRecords.Error), null, Classes: 10) { SampleShape = [1, 28, 28] };
+        global::Sculpt.Data.Tabular.TableSchema schema = new global::Sculpt.Data.Tabular.TableSchema([.. FeatureNames], global::Sculpt.Data.Tabular.LabelKind.ClassIndex, TargetCount: 1, new global::Sculpt.Data.Tabular.TableOptions(global::Sculpt.MissingValues.Error, 0.0, global::Sculpt.BadRecords.Error), null, Classes: 10) { SampleShape = [1, 28, 28], Unlabelled = !labelled };
         return global::Sculpt.Data.Tabular.TableReader.Read(path, ',', header: true, schema, ReadRows, workers);
     }
 
@@ -28,7 +33,7 @@ partial record FashionPixels : global::Sculpt.Data.IFileDataSource
     private static void ReadRows(global::Sculpt.Data.Tabular.CsvRecordReader reader, global::Sculpt.Data.Tabular.TableBuilder table)
     {
         int[] columnsPixels = table.ColumnRange("Pixels", "pixel1..pixel784");
-        int columnLabel = table.Column("Label", 0);
+        int columnLabel = table.TargetColumn("Label", 0);
         while (reader.Read())
         {
             if (!table.BeginRecord()) continue;

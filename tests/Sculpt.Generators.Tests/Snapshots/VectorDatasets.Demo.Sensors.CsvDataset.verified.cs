@@ -4,7 +4,7 @@
 namespace Demo;
 
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
-partial record Sensors : global::Sculpt.Data.IFileDataSource
+partial record Sensors : global::Sculpt.Data.IFileDataSource, global::Sculpt.Data.Tabular.ITabularSource
 {
     /// <summary>One sample's shape, as the model's input signature writes it after the batch dim.</summary>
     public const string SampleShape = "20";
@@ -15,12 +15,17 @@ partial record Sensors : global::Sculpt.Data.IFileDataSource
     /// <summary>What each of the 20 entries of a feature vector is, in order (a categorical column: one per category; a vector: one per column).</summary>
     public static global::System.Collections.Generic.IReadOnlyList<string> FeatureNames { get; } = [.. global::Sculpt.Data.Tabular.TableSchema.VectorNames("Readings", 16), "Temperature", .. global::Sculpt.Data.Tabular.TableSchema.VectorNames("Flags", 3)];
 
+    static global::System.Collections.Generic.IReadOnlyList<string> global::Sculpt.Data.Tabular.ITabularSource.TargetNames { get; } = ["Alarm"];
+
+    static bool global::Sculpt.Data.Tabular.ITabularSource.Regression => false;
+
     /// <summary>Reads a CSV file into features [N, 20] and class indices [N]; errors name the file and line.</summary>
     /// <param name="path">The file.</param>
     /// <param name="workers">Threads for a large file (default: one per core).</param>
-    public static global::Sculpt.Data.Tabular.TabularData ReadCsv(string path, int? workers = null)
+    /// <param name="labelled">False for new data: features only, the label columns neither needed nor read.</param>
+    public static global::Sculpt.Data.Tabular.TabularData ReadCsv(string path, int? workers = null, bool labelled = true)
     {
-        global::Sculpt.Data.Tabular.TableSchema schema = new global::Sculpt.Data.Tabular.TableSchema([.. FeatureNames], global::Sculpt.Data.Tabular.LabelKind.Boolean, TargetCount: 1, new global::Sculpt.Data.Tabular.TableOptions(global::Sculpt.MissingValues.FillMean, 0.0, global::Sculpt.BadRecords.Error), null, Classes: 0);
+        global::Sculpt.Data.Tabular.TableSchema schema = new global::Sculpt.Data.Tabular.TableSchema([.. FeatureNames], global::Sculpt.Data.Tabular.LabelKind.Boolean, TargetCount: 1, new global::Sculpt.Data.Tabular.TableOptions(global::Sculpt.MissingValues.FillMean, 0.0, global::Sculpt.BadRecords.Error), null, Classes: 0) { Unlabelled = !labelled };
         return global::Sculpt.Data.Tabular.TableReader.Read(path, ',', header: false, schema, ReadRows, workers);
     }
 
@@ -30,7 +35,7 @@ partial record Sensors : global::Sculpt.Data.IFileDataSource
         int[] columnsReadings = table.ColumnPositions("Readings", 1, 16);
         int columnTemperature = table.Column("Temperature", 17);
         int[] columnsFlags = table.ColumnPositions("Flags", 20, 3);
-        int columnAlarm = table.Column("Alarm", 0);
+        int columnAlarm = table.TargetColumn("Alarm", 0);
         while (reader.Read())
         {
             if (!table.BeginRecord()) continue;

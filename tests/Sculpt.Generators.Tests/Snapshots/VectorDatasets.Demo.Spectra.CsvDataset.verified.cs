@@ -4,7 +4,7 @@
 namespace Demo;
 
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
-partial record Spectra : global::Sculpt.Data.IFileDataSource
+partial record Spectra : global::Sculpt.Data.IFileDataSource, global::Sculpt.Data.Tabular.ITabularSource
 {
     /// <summary>One sample's shape, as the model's input signature writes it after the batch dim.</summary>
     public const string SampleShape = "65";
@@ -15,12 +15,17 @@ partial record Spectra : global::Sculpt.Data.IFileDataSource
     /// <summary>What each of the 65 entries of a feature vector is, in order (a categorical column: one per category; a vector: one per column).</summary>
     public static global::System.Collections.Generic.IReadOnlyList<string> FeatureNames { get; } = [.. global::Sculpt.Data.Tabular.TableSchema.VectorNames("Bands", 64), "Calibrated"];
 
+    static global::System.Collections.Generic.IReadOnlyList<string> global::Sculpt.Data.Tabular.ITabularSource.TargetNames { get; } = ["Concentration"];
+
+    static bool global::Sculpt.Data.Tabular.ITabularSource.Regression => true;
+
     /// <summary>Reads a CSV file into features [N, 65] and regression targets [N, 1]; errors name the file and line.</summary>
     /// <param name="path">The file.</param>
     /// <param name="workers">Threads for a large file (default: one per core).</param>
-    public static global::Sculpt.Data.Tabular.TabularData ReadCsv(string path, int? workers = null)
+    /// <param name="labelled">False for new data: features only, the label columns neither needed nor read.</param>
+    public static global::Sculpt.Data.Tabular.TabularData ReadCsv(string path, int? workers = null, bool labelled = true)
     {
-        global::Sculpt.Data.Tabular.TableSchema schema = new global::Sculpt.Data.Tabular.TableSchema([.. FeatureNames], global::Sculpt.Data.Tabular.LabelKind.Regression, TargetCount: 1, new global::Sculpt.Data.Tabular.TableOptions(global::Sculpt.MissingValues.Error, 0.0, global::Sculpt.BadRecords.Error), null, Classes: 0);
+        global::Sculpt.Data.Tabular.TableSchema schema = new global::Sculpt.Data.Tabular.TableSchema([.. FeatureNames], global::Sculpt.Data.Tabular.LabelKind.Regression, TargetCount: 1, new global::Sculpt.Data.Tabular.TableOptions(global::Sculpt.MissingValues.Error, 0.0, global::Sculpt.BadRecords.Error), null, Classes: 0) { Unlabelled = !labelled };
         return global::Sculpt.Data.Tabular.TableReader.Read(path, ',', header: true, schema, ReadRows, workers);
     }
 
@@ -29,7 +34,7 @@ partial record Spectra : global::Sculpt.Data.IFileDataSource
     {
         int[] columnsBands = table.ColumnPattern("Bands", "band_*", 64);
         int columnCalibrated = table.Column("Calibrated", 1);
-        int columnConcentration = table.Column("Concentration", 2);
+        int columnConcentration = table.TargetColumn("Concentration", 2);
         while (reader.Read())
         {
             if (!table.BeginRecord()) continue;

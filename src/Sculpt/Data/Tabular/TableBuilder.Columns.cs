@@ -31,6 +31,12 @@ public sealed partial class TableBuilder
     }
 
     /// <summary>
+    /// The position of a label or target column, as <see cref="Column"/> finds it; -1 when the table is
+    /// read <see cref="TableSchema.Unlabelled"/> (new data for prediction need not have it, and it is not read).
+    /// </summary>
+    public int TargetColumn(string name, int index) => _unlabelled ? -1 : Column(name, index);
+
+    /// <summary>
     /// The columns of vector feature <paramref name="property"/> named by the numbered range
     /// <paramref name="range"/> (<c>pixel1..pixel784</c>), in the range's order; every one must be
     /// in the header.

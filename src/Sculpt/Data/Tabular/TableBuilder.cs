@@ -42,6 +42,12 @@ public sealed record TableSchema(string[] FeatureNames, LabelKind LabelKind, int
     /// </summary>
     public long[]? SampleShape { get; init; }
 
+    /// <summary>
+    /// Features only, as new data for prediction has them: the label or target columns may be absent
+    /// and are not read when present; the table has no labels.
+    /// </summary>
+    public bool Unlabelled { get; init; }
+
     /// <summary>The names of the <paramref name="count"/> entries of vector feature <paramref name="property"/>: <c>Pixels[0]</c>, <c>Pixels[1]</c>, ...</summary>
     public static IEnumerable<string> VectorNames(string property, int count) =>
         Enumerable.Range(0, count).Select(i => property + "[" + i.ToString(CultureInfo.InvariantCulture) + "]");
@@ -63,6 +69,7 @@ public sealed partial class TableBuilder
     private readonly int _targetCount;
     private readonly TableOptions _options;
     private readonly long[]? _sampleShape;
+    private readonly bool _unlabelled;
     private readonly List<byte[]> _classKeys = [];
     private readonly List<string> _classNames = [];
     private readonly bool _classesDeclared;
@@ -93,6 +100,7 @@ public sealed partial class TableBuilder
         _targetCount = schema.TargetCount;
         _options = schema.Options;
         _sampleShape = schema.SampleShape;
+        _unlabelled = schema.Unlabelled;
         _expectedFields = reader.Header.Count;
         if (schema.ClassNames is { Length: > 0 } classNames)
         {
@@ -102,8 +110,8 @@ public sealed partial class TableBuilder
         _declaredClassCount = schema.LabelKind == LabelKind.Boolean ? 2 : schema.Classes;
         _capacity = 1024;
         _features = GC.AllocateUninitializedArray<float>(_featureNames.Length * _capacity);
-        _targets = _labelKind == LabelKind.Regression ? GC.AllocateUninitializedArray<float>(_targetCount * _capacity) : [];
-        _classes = _labelKind == LabelKind.Regression ? [] : GC.AllocateUninitializedArray<long>(_capacity);
+        _targets = _labelKind == LabelKind.Regression && !_unlabelled ? GC.AllocateUninitializedArray<float>(_targetCount * _capacity) : [];
+        _classes = _labelKind == LabelKind.Regression || _unlabelled ? [] : GC.AllocateUninitializedArray<long>(_capacity);
     }
 
     /// <summary>A builder for rows <paramref name="first"/> to <paramref name="first"/> + <paramref name="capacity"/> of arrays shared with the builders of a file's other pieces.</summary>
@@ -241,7 +249,7 @@ public sealed partial class TableBuilder
     /// <summary>The row's class label, read from <paramref name="column"/> as the dataset's <see cref="LabelKind"/> says.</summary>
     public void Label(int column)
     {
-        if (_rowIsBad) return;
+        if (_rowIsBad || _unlabelled) return;
         var field = Trim(_reader.Field(column));
         if (IsMissing(field))
         {
@@ -286,7 +294,7 @@ public sealed partial class TableBuilder
     /// <summary>Regression target <paramref name="target"/> of the row, a number in <paramref name="column"/>.</summary>
     public void Target(int target, int column)
     {
-        if (_rowIsBad) return;
+        if (_rowIsBad || _unlabelled) return;
         var field = Trim(_reader.Field(column));
         if (IsMissing(field))
         {
@@ -326,6 +334,17 @@ public sealed partial class TableBuilder
         var reasons = parts.SelectMany((p, k) => p._skipReasons.Select(r => $"line {r.Line + lineOffsets[k]}: {r.Reason}")).Take(SkippedRecords.ReasonsKept).ToArray();
         int rows = parts.Sum(p => p._rows);
         if (rows == 0) throw new InvalidDataException($"{path}: no usable rows{(skipped > 0 ? $" ({skipped} skipped; first: {reasons[0]})" : "")}.");
+        if (first._unlabelled)
+        {
+            int at = 0;
+            foreach (var part in parts)
+            {
+                if (part._first != at) Array.Copy(part._features, part._first * features, part._features, at * features, part._rows * features);
+                at += part._rows;
+            }
+            return new TabularData(path, first._featureNames, first._features, rows, null, first._classesDeclared ? first._classNames.ToArray() : null, 0, null, targetCount,
+                new SkippedRecords(path, skipped, reasons)) { SampleShape = first._sampleShape };
+        }
         string[]? names = first._labelKind == LabelKind.ClassName
             ? first._classesDeclared ? first._classNames.ToArray() : parts.SelectMany(p => p._classNames).Distinct().Order(StringComparer.Ordinal).ToArray()
             : null;
@@ -421,8 +440,8 @@ public sealed partial class TableBuilder
         long predicted = _rows > 0 && _reader.BytesRead > 0 ? (long)(_reader.Length * 1.05 * _rows / _reader.BytesRead) : 0;
         int capacity = (int)Math.Min(Array.MaxLength / Math.Max(1, Math.Max(_featureNames.Length, _targetCount)), Math.Max(_capacity * 2L, predicted));
         _features = Resized(_features, _rows * _featureNames.Length, capacity * _featureNames.Length);
-        if (_labelKind == LabelKind.Regression) _targets = Resized(_targets, _rows * _targetCount, capacity * _targetCount);
-        else _classes = Resized(_classes, _rows, capacity);
+        if (_labelKind == LabelKind.Regression && !_unlabelled) _targets = Resized(_targets, _rows * _targetCount, capacity * _targetCount);
+        else if (!_unlabelled) _classes = Resized(_classes, _rows, capacity);
         _capacity = capacity;
     }
 

@@ -132,7 +132,9 @@ public static class TableReader
 /// <summary>The arrays the pieces of a file read in parallel share: features, and class labels or regression targets.</summary>
 internal sealed record TableStorage(float[] Features, long[] Classes, float[] Targets)
 {
-    public static TableStorage Allocate(TableSchema schema, int rows) => schema.LabelKind == LabelKind.Regression
+    public static TableStorage Allocate(TableSchema schema, int rows) => schema.Unlabelled
+        ? new(GC.AllocateUninitializedArray<float>(rows * schema.FeatureNames.Length), [], [])
+        : schema.LabelKind == LabelKind.Regression
         ? new(GC.AllocateUninitializedArray<float>(rows * schema.FeatureNames.Length), [], GC.AllocateUninitializedArray<float>(rows * schema.TargetCount))
         : new(GC.AllocateUninitializedArray<float>(rows * schema.FeatureNames.Length), GC.AllocateUninitializedArray<long>(rows), []);
 }

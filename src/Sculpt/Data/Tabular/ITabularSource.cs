@@ -1,0 +1,22 @@
+using System.Collections.Generic;
+
+namespace Sculpt.Data.Tabular;
+
+/// <summary>
+/// A <c>[CsvDataset]</c> record's reader, for code that knows the record only as a type parameter (the generated
+/// command line's <c>predict</c>, <see cref="Prediction.TabularPredictor{TModel, TDataset, TConfig}"/>). The generator implements it.
+/// </summary>
+public interface ITabularSource
+{
+    /// <summary>Reads a file of the declared layout; <paramref name="labelled"/> false reads features only (new data).</summary>
+    static abstract TabularData ReadCsv(string path, int? workers = null, bool labelled = true);
+
+    /// <summary>What each entry of a feature vector is, in order.</summary>
+    static abstract IReadOnlyList<string> FeatureNames { get; }
+
+    /// <summary>The label or target properties, in order: one class label, or the regression targets.</summary>
+    static abstract IReadOnlyList<string> TargetNames { get; }
+
+    /// <summary>Whether the targets are numbers to regress rather than a class label.</summary>
+    static abstract bool Regression { get; }
+}

@@ -1,0 +1,204 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using Sculpt.Data;
+using Sculpt.Data.Tabular;
+using Sculpt.HyperParameters;
+using Sculpt.Models;
+using Sculpt.Training;
+using TorchSharp;
+
+namespace Sculpt.Prediction;
+
+/// <summary>
+/// What a model said about each row: for a classifier, the class of each row and the probability of every class;
+/// for a regression, the predicted targets. <see cref="Outputs"/> has one array per row.
+/// </summary>
+/// <param name="Names">The classes (a classifier) or the targets (a regression), in output order.</param>
+/// <param name="Outputs">Per row: class probabilities, or target values.</param>
+/// <param name="Classes">Per row: the most probable class's index; null for a regression.</param>
+public sealed record Predictions(IReadOnlyList<string> Names, float[][] Outputs, int[]? Classes)
+{
+    /// <summary>Rows predicted.</summary>
+    public int Count => Outputs.Length;
+
+    /// <summary>The predicted class name of <paramref name="row"/>.</summary>
+    public string ClassOf(int row) => Classes is { } classes ? Names[classes[row]] : throw new InvalidOperationException("A regression predicts values, not classes.");
+
+    /// <summary>
+    /// The predictions as CSV: <c>row</c> (1-based, in the order the rows were read), then for a classifier
+    /// <c>prediction</c> and <c>p_CLASS</c> for every class, for a regression one column per target.
+    /// </summary>
+    public void WriteCsv(TextWriter writer)
+    {
+        var header = new List<string> { "row" };
+        if (Classes is not null) header.Add("prediction");
+        header.AddRange(Names.Select(n => Classes is not null ? "p_" + n : n));
+        writer.WriteLine(string.Join(",", header.Select(Quoted)));
+        var line = new StringBuilder();
+        for (int row = 0; row < Outputs.Length; row++)
+        {
+            line.Clear().Append((row + 1).ToString(CultureInfo.InvariantCulture));
+            if (Classes is not null) line.Append(',').Append(Quoted(Names[Classes[row]]));
+            foreach (float value in Outputs[row]) line.Append(',').Append(value.ToString("R", CultureInfo.InvariantCulture));
+            writer.WriteLine(line);
+        }
+    }
+
+    private static string Quoted(string field) =>
+        field.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field;
+}
+
+/// <summary>What <see cref="TabularPredictor{TModel, TData, TConfig}"/> reads from a run folder besides the model.</summary>
+public static class TabularPredictor
+{
+    /// <summary>The file the training command line writes with the class names, in label order.</summary>
+    public const string ClassesFile = "classes.json";
+}
+
+/// <summary>
+/// A trained tabular model ready for new rows, loaded from its run folder alone: <c>config.json</c> builds the model,
+/// the weights come from <c>model.dat</c> (or <c>merged.safetensors</c> after LoRA), <c>normalization.json</c>
+/// standardises the features as training did (and fills declared-missing values with the training means), and
+/// <c>classes.json</c> names the classes. New files are read with the dataset's own declaration, features only: a
+/// label column is neither needed nor read. Runs in eval mode, without gradients, in batches.
+/// </summary>
+public sealed class TabularPredictor<TModel, TData, TConfig> : IDisposable
+    where TModel : torch.nn.Module<torch.Tensor, torch.Tensor>, ISculptModel<TModel, TConfig>
+    where TData : ITabularSource
+    where TConfig : TrainingHyperParameters, IHyperParameters<TConfig>
+{
+    private const int BatchRows = 4096;
+
+    private TabularPredictor(TModel model, TConfig config, FeatureNormalization? normalization, IReadOnlyList<string>? classNames)
+    {
+        Model = model;
+        Config = config;
+        Normalization = normalization;
+        ClassNames = classNames;
+    }
+
+    /// <summary>The model, in eval mode.</summary>
+    public TModel Model { get; }
+
+    /// <summary>The hyperparameters it was trained with.</summary>
+    public TConfig Config { get; }
+
+    /// <summary>The training features' statistics; null when the dataset is not standardised.</summary>
+    public FeatureNormalization? Normalization { get; }
+
+    /// <summary>The class names the run recorded; null for a regression, or when the run recorded none (then the classes are numbered).</summary>
+    public IReadOnlyList<string>? ClassNames { get; }
+
+    /// <summary>Loads the model a training run left in <paramref name="runFolder"/>.</summary>
+    /// <exception cref="FileNotFoundException">The folder lacks <c>config.json</c> or the weights.</exception>
+    /// <exception cref="InvalidDataException">A file of the folder cannot be read, or does not fit the model.</exception>
+    public static TabularPredictor<TModel, TData, TConfig> Load(string runFolder)
+    {
+        Backend.NativeBackend.EnsureLoaded();
+        string configPath = Path.Combine(runFolder, "config.json");
+        if (!File.Exists(configPath)) throw new FileNotFoundException($"'{runFolder}' is not a run folder: it has no config.json (train first, or name the folder a run wrote with --run).", configPath);
+        var config = TConfig.FromJson(File.ReadAllText(configPath), configPath);
+        // The model's initialisers draw from a generator of their own, so loading leaves libtorch's global one as it was.
+        TModel model;
+        using (new TrainerRandom(config.Seed).Use()) model = TModel.Create(config);
+        try
+        {
+            string merged = Path.Combine(runFolder, "merged.safetensors"), weights = Path.Combine(runFolder, "model.dat");
+            if (File.Exists(merged)) model.LoadWeights(merged);
+            else if (File.Exists(weights)) WeightFiles.Load(model, weights);
+            else throw new FileNotFoundException($"'{runFolder}' holds no trained weights (model.dat): the run did not finish; finish it with --resume.", weights);
+            model.eval();
+            string normalizationPath = Path.Combine(runFolder, "normalization.json");
+            var normalization = File.Exists(normalizationPath) ? FeatureNormalization.Load(normalizationPath) : null;
+            if (normalization is not null && !normalization.Names.SequenceEqual(TData.FeatureNames))
+                throw new InvalidDataException($"{normalizationPath} standardises {normalization.Names.Length} features ({string.Join(", ", normalization.Names.Take(4))}, ...), not those {typeof(TData).Name} declares; the run folder is of another dataset.");
+            return new TabularPredictor<TModel, TData, TConfig>(model, config, normalization, TData.Regression ? null : ReadClassNames(runFolder));
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Predicts every row of <paramref name="path"/>, a file laid out as the dataset declares, with or without its label column.</summary>
+    /// <exception cref="InvalidDataException">The file is missing a feature column, or a row has a malformed or unknown value; the message names the file and line.</exception>
+    public Predictions PredictFile(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Input file '{path}' does not exist.", path);
+        return Predict(TData.ReadCsv(path, labelled: false));
+    }
+
+    /// <summary>Predicts the rows of <paramref name="table"/>, read with the dataset's declaration (<c>ReadCsv(path, labelled: false)</c>).</summary>
+    public Predictions Predict(TabularData table)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        long[] sample = table.SampleShape ?? [table.FeatureNames.Count];
+        var features = torch.tensor(table.Features.AsMemory(0, table.Rows * table.FeatureNames.Count), [table.Rows, .. sample]);
+        FillMissing(features, table);
+        Normalization?.ApplyInPlace(features);
+        var device = Model.parameters().FirstOrDefault()?.device ?? torch.CPU;
+        var outputs = new List<float[]>(table.Rows);
+        for (long start = 0; start < table.Rows; start += BatchRows)
+        {
+            using var batchScope = torch.NewDisposeScope();
+            var output = Model.forward(features.narrow(0, start, Math.Min(BatchRows, table.Rows - start)).to(device));
+            if (!TData.Regression) output = torch.nn.functional.softmax(output.reshape(output.size(0), -1), 1);
+            var values = output.reshape(output.size(0), -1).to(torch.float32).cpu().data<float>().ToArray();
+            int width = (int)(values.Length / output.size(0));
+            for (int row = 0; row < output.size(0); row++) outputs.Add(values.AsSpan(row * width, width).ToArray());
+        }
+        int outputWidth = outputs.Count > 0 ? outputs[0].Length : 0;
+        if (TData.Regression) return new Predictions(TargetNamesFor(outputWidth), [.. outputs], null);
+        var names = ClassNames ?? Enumerable.Range(0, outputWidth).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList();
+        if (names.Count != outputWidth)
+            throw new InvalidDataException($"The model gives {outputWidth} class scores, but the run recorded {names.Count} classes ({string.Join(", ", names)}).");
+        var classes = outputs.Select(p => Array.IndexOf(p, p.Max())).ToArray();
+        return new Predictions(names, [.. outputs], classes);
+    }
+
+    /// <summary>Values the dataset declares <c>FillMean</c> arrive as NaN; they take the training means, as in training.</summary>
+    private void FillMissing(torch.Tensor features, TabularData table)
+    {
+        using var missing = torch.isnan(features);
+        if (!missing.any().item<bool>()) return;
+        if (Normalization is null || Normalization.Mean.Length != table.FeatureNames.Count)
+        {
+            long row = missing.reshape(missing.size(0), -1).any(1).nonzero()[0, 0].item<long>();
+            throw new InvalidDataException($"{table.Path}: row {row + 1} has a missing value, and the run folder holds no training means to fill it with (its dataset is not standardised).");
+        }
+        using var means = torch.tensor(Normalization.Mean).view([1, .. features.shape[1..]]).expand_as(features);
+        features.copy_(torch.where(missing, means, features));
+    }
+
+    private static IReadOnlyList<string> TargetNamesFor(int width)
+    {
+        var names = TData.TargetNames;
+        return names.Count == width ? names : Enumerable.Range(0, width).Select(i => $"target{i + 1}").ToList();
+    }
+
+    private static IReadOnlyList<string>? ReadClassNames(string runFolder)
+    {
+        string path = Path.Combine(runFolder, TabularPredictor.ClassesFile);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            var names = new List<string>();
+            foreach (var name in document.RootElement.EnumerateArray()) names.Add(name.GetString() ?? throw new InvalidDataException($"{path}: a class name is null."));
+            return names;
+        }
+        catch (Exception problem) when (problem is JsonException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"{path} is not a list of class names: {problem.Message}", problem);
+        }
+    }
+
+    public void Dispose() => Model.Dispose();
+}
