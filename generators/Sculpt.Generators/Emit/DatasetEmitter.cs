@@ -19,7 +19,7 @@ internal static class DatasetEmitter
         var target = spec.Target;
         w.BeginType(target);
         w.Line(SourceWriter.GeneratedCode);
-        w.Open($"partial {target.Type.Keyword} {target.Type.Name} : {Data}.IFileDataSource{(spec.Kind == DatasetKind.Csv ? $", {Tabular}.ITabularSource" : "")}");
+        w.Open($"partial {target.Type.Keyword} {target.Type.Name} : {Data}.IFileDataSource{(spec.Kind == DatasetKind.Csv ? $", {Tabular}.ITabularSource<{target.Type.Name}>" : "")}");
         w.Line($"/// <summary>One sample's shape, as the model's input signature writes it after the batch dim.</summary>");
         w.Line($"public const string SampleShape = {SourceWriter.Quote(string.Join(" ", spec.SampleShape.Select(SourceWriter.Literal)))};");
         w.Line();
@@ -104,13 +104,20 @@ internal static class DatasetEmitter
         w.Line();
         w.Line($"static bool {Tabular}.ITabularSource.Regression => {Bool(spec.Label == DatasetLabel.Regression)};");
         w.Line();
+        var shapedFeature = spec.Features.FirstOrDefault(f => f.Shape.Count > 0);
+        w.Line($"static long[]? {Tabular}.ITabularSource.FeatureShape => {(shapedFeature is null ? "null" : $"[{string.Join(", ", shapedFeature.Shape.Select(SourceWriter.Literal))}]")};");
+        w.Line();
         foreach (var categorical in spec.Features.Where(f => f.Categories.Count > 0))
         {
             w.Line($"private static readonly {Tabular}.CategoryMap CategoriesOf{categorical.Property} = new([{string.Join(", ", categorical.Categories.Select(SourceWriter.Quote))}]);");
             w.Line();
         }
         string missing = spec.Missing switch { 1 => "SkipRow", 2 => "Fill", 3 => "FillMean", _ => "Error" };
-        string options = $"new {Tabular}.TableOptions(global::Sculpt.MissingValues.{missing}, {SourceWriter.Literal(spec.Fill)}, global::Sculpt.BadRecords.{(spec.OnBadRecord == 1 ? "Skip" : "Error")})";
+        w.Line("/// <summary>The declared missing-value and bad-record policies.</summary>");
+        w.Line($"private static readonly {Tabular}.TableOptions ReadOptions = new(global::Sculpt.MissingValues.{missing}, {SourceWriter.Literal(spec.Fill)}, global::Sculpt.BadRecords.{(spec.OnBadRecord == 1 ? "Skip" : "Error")});");
+        w.Line();
+        EmitWriteFeatures(w, spec);
+        const string options = "ReadOptions";
         string classNames = spec.ClassNames.Count > 0 ? "[.. ClassNames]" : "null";
         int classes = spec.Label == DatasetLabel.ClassIndex ? spec.Classes : 0;
         var shaped = spec.Features.FirstOrDefault(f => f.Shape.Count > 0);
@@ -156,6 +163,27 @@ internal static class DatasetEmitter
         }
         w.Line("table.EndRecord();");
         w.Close();
+        w.Close();
+        w.Line();
+    }
+
+    /// <summary><c>WriteFeatures</c>: a record instance's features, one <c>RecordFeatures</c> call per property, in slot order as <c>ReadRows</c> writes them.</summary>
+    private static void EmitWriteFeatures(SourceWriter w, DatasetSpec spec)
+    {
+        string name = spec.Target.Type.Name;
+        w.Line($"/// <summary>Writes <paramref name=\"record\"/>'s features into <paramref name=\"features\"/>, as its row in a file would be read (for prediction on records built in code).</summary>");
+        w.Open($"public static void WriteFeatures({name} record, global::System.Span<float> features)");
+        w.Line($"var row = new {Tabular}.RecordFeatures(features, ReadOptions, {SourceWriter.Quote(name)});");
+        int slot = 0;
+        foreach (var feature in spec.Features)
+        {
+            string property = SourceWriter.Quote(feature.Property);
+            w.Line(feature.IsVector ? (feature.IsBoolean ? $"row.Booleans({slot}, {property}, record.{feature.Property}, {feature.Count});" : $"row.Numbers({slot}, {property}, record.{feature.Property}, {feature.Count});")
+                : feature.Categories.Count > 0 ? $"row.Category({slot}, {property}, record.{feature.Property}, CategoriesOf{feature.Property});"
+                : feature.IsBoolean ? $"row.Boolean({slot}, record.{feature.Property});"
+                : $"row.Number({slot}, {property}, record.{feature.Property});");
+            slot += feature.Width;
+        }
         w.Close();
         w.Line();
     }

@@ -35,6 +35,13 @@ internal static class TrainerEmitter
             w.Line($"    args is [\"predict\", ..] ? {Training}.TrainerCommandLine.Predict<{spec.ModelType}, {spec.DataType}, {spec.ConfigType}>({SourceWriter.Quote(self)}, args[1..]) :");
         w.Line($"    {Training}.TrainerCommandLine.Run<{self}, {spec.ModelType}, {spec.DataType}, {spec.ConfigType}>({SourceWriter.Quote(self)}, args, static (config, device) => new {self}(config, device));");
         w.Line();
+        if (spec.TabularData)
+        {
+            w.Line("/// <summary>The model a training run left in <paramref name=\"runFolder\"/>, ready to predict new rows or records (docs/prediction.md).</summary>");
+            w.Line($"public static global::Sculpt.Prediction.TabularPredictor<{spec.ModelType}, {spec.DataType}, {spec.ConfigType}> LoadPredictor(string runFolder = {SourceWriter.Quote("runs/" + self)}) =>");
+            w.Line($"    global::Sculpt.Prediction.TabularPredictor<{spec.ModelType}, {spec.DataType}, {spec.ConfigType}>.Load(runFolder);");
+            w.Line();
+        }
 
         const string Optimization = "global::Sculpt.Optimization";
         w.Line("/// <inheritdoc/>");

@@ -19,7 +19,7 @@ public static partial class TrainerCommandLine
     /// </summary>
     public static int Predict<TModel, TData, TConfig>(string trainerName, string[] args, TextWriter? output = null, TextWriter? error = null)
         where TModel : torch.nn.Module<torch.Tensor, torch.Tensor>, ISculptModel<TModel, TConfig>
-        where TData : ITabularSource
+        where TData : ITabularSource<TData>
         where TConfig : TrainingHyperParameters, IHyperParameters<TConfig>
     {
         output ??= Console.Out;

@@ -69,7 +69,7 @@ public static class TabularPredictor
 /// </summary>
 public sealed class TabularPredictor<TModel, TData, TConfig> : IDisposable
     where TModel : torch.nn.Module<torch.Tensor, torch.Tensor>, ISculptModel<TModel, TConfig>
-    where TData : ITabularSource
+    where TData : ITabularSource<TData>
     where TConfig : TrainingHyperParameters, IHyperParameters<TConfig>
 {
     private const int BatchRows = 4096;
@@ -135,43 +135,60 @@ public sealed class TabularPredictor<TModel, TData, TConfig> : IDisposable
     }
 
     /// <summary>Predicts the rows of <paramref name="table"/>, read with the dataset's declaration (<c>ReadCsv(path, labelled: false)</c>).</summary>
-    public Predictions Predict(TabularData table)
+    public Predictions Predict(TabularData table) => Predict(table.Features, table.Rows, table.Path);
+
+    /// <summary>Predicts records built in code, as their rows in a file would be predicted.</summary>
+    /// <exception cref="ArgumentException">A record has a value missing that the dataset does not fill, an undeclared category, or a vector of another length.</exception>
+    public Predictions Predict(IEnumerable<TData> records)
+    {
+        int width = TData.FeatureNames.Count;
+        var list = records as IReadOnlyList<TData> ?? records.ToList();
+        var features = new float[list.Count * width];
+        for (int row = 0; row < list.Count; row++) TData.WriteFeatures(list[row], features.AsSpan(row * width, width));
+        return Predict(features, list.Count, typeof(TData).Name + " records");
+    }
+
+    /// <summary>Predicts one record built in code.</summary>
+    public Predictions Predict(TData record) => Predict([record]);
+
+    private Predictions Predict(float[] rows, int count, string source)
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        long[] sample = table.SampleShape ?? [table.FeatureNames.Count];
-        var features = torch.tensor(table.Features.AsMemory(0, table.Rows * table.FeatureNames.Count), [table.Rows, .. sample]);
-        FillMissing(features, table);
+        int width = TData.FeatureNames.Count;
+        var features = torch.tensor(rows.AsMemory(0, count * width), [count, .. TData.FeatureShape ?? [width]]);
+        FillMissing(features, source);
         Normalization?.ApplyInPlace(features);
         var device = Model.parameters().FirstOrDefault()?.device ?? torch.CPU;
-        var outputs = new List<float[]>(table.Rows);
-        for (long start = 0; start < table.Rows; start += BatchRows)
+        var outputs = new List<float[]>(count);
+        for (long start = 0; start < count; start += BatchRows)
         {
             using var batchScope = torch.NewDisposeScope();
-            var output = Model.forward(features.narrow(0, start, Math.Min(BatchRows, table.Rows - start)).to(device));
-            if (!TData.Regression) output = torch.nn.functional.softmax(output.reshape(output.size(0), -1), 1);
-            var values = output.reshape(output.size(0), -1).to(torch.float32).cpu().data<float>().ToArray();
-            int width = (int)(values.Length / output.size(0));
-            for (int row = 0; row < output.size(0); row++) outputs.Add(values.AsSpan(row * width, width).ToArray());
+            var output = Model.forward(features.narrow(0, start, Math.Min(BatchRows, count - start)).to(device));
+            output = output.reshape(output.size(0), -1);
+            if (!TData.Regression) output = torch.nn.functional.softmax(output, 1);
+            var values = output.to(torch.float32).cpu().data<float>().ToArray();
+            int outputWidth = (int)output.size(1);
+            for (int row = 0; row < output.size(0); row++) outputs.Add(values.AsSpan(row * outputWidth, outputWidth).ToArray());
         }
-        int outputWidth = outputs.Count > 0 ? outputs[0].Length : 0;
-        if (TData.Regression) return new Predictions(TargetNamesFor(outputWidth), [.. outputs], null);
-        var names = ClassNames ?? Enumerable.Range(0, outputWidth).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList();
-        if (names.Count != outputWidth)
-            throw new InvalidDataException($"The model gives {outputWidth} class scores, but the run recorded {names.Count} classes ({string.Join(", ", names)}).");
+        int classCount = outputs.Count > 0 ? outputs[0].Length : 0;
+        if (TData.Regression) return new Predictions(TargetNamesFor(classCount), [.. outputs], null);
+        var names = ClassNames ?? Enumerable.Range(0, classCount).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList();
+        if (names.Count != classCount)
+            throw new InvalidDataException($"The model gives {classCount} class scores, but the run recorded {names.Count} classes ({string.Join(", ", names)}).");
         var classes = outputs.Select(p => Array.IndexOf(p, p.Max())).ToArray();
         return new Predictions(names, [.. outputs], classes);
     }
 
     /// <summary>Values the dataset declares <c>FillMean</c> arrive as NaN; they take the training means, as in training.</summary>
-    private void FillMissing(torch.Tensor features, TabularData table)
+    private void FillMissing(torch.Tensor features, string source)
     {
         using var missing = torch.isnan(features);
         if (!missing.any().item<bool>()) return;
-        if (Normalization is null || Normalization.Mean.Length != table.FeatureNames.Count)
+        if (Normalization is null || Normalization.Mean.Length != TData.FeatureNames.Count)
         {
             long row = missing.reshape(missing.size(0), -1).any(1).nonzero()[0, 0].item<long>();
-            throw new InvalidDataException($"{table.Path}: row {row + 1} has a missing value, and the run folder holds no training means to fill it with (its dataset is not standardised).");
+            throw new InvalidDataException($"{source}: row {row + 1} has a missing value, and the run folder holds no training means to fill it with (its dataset is not standardised).");
         }
         using var means = torch.tensor(Normalization.Mean).view([1, .. features.shape[1..]]).expand_as(features);
         features.copy_(torch.where(missing, means, features));

@@ -4,7 +4,7 @@
 namespace Demo;
 
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
-partial record Iris : global::Sculpt.Data.IFileDataSource, global::Sculpt.Data.Tabular.ITabularSource
+partial record Iris : global::Sculpt.Data.IFileDataSource, global::Sculpt.Data.Tabular.ITabularSource<Iris>
 {
     /// <summary>One sample's shape, as the model's input signature writes it after the batch dim.</summary>
     public const string SampleShape = "7";
@@ -22,7 +22,24 @@ partial record Iris : global::Sculpt.Data.IFileDataSource, global::Sculpt.Data.T
 
     static bool global::Sculpt.Data.Tabular.ITabularSource.Regression => false;
 
+    static long[]? global::Sculpt.Data.Tabular.ITabularSource.FeatureShape => null;
+
     private static readonly global::Sculpt.Data.Tabular.CategoryMap CategoriesOfOrigin = new(["garden", "wild"]);
+
+    /// <summary>The declared missing-value and bad-record policies.</summary>
+    private static readonly global::Sculpt.Data.Tabular.TableOptions ReadOptions = new(global::Sculpt.MissingValues.FillMean, 0.0, global::Sculpt.BadRecords.Skip);
+
+    /// <summary>Writes <paramref name="record"/>'s features into <paramref name="features"/>, as its row in a file would be read (for prediction on records built in code).</summary>
+    public static void WriteFeatures(Iris record, global::System.Span<float> features)
+    {
+        var row = new global::Sculpt.Data.Tabular.RecordFeatures(features, ReadOptions, "Iris");
+        row.Number(0, "SepalLength", record.SepalLength);
+        row.Number(1, "SepalWidth", record.SepalWidth);
+        row.Number(2, "PetalLength", record.PetalLength);
+        row.Number(3, "PetalWidth", record.PetalWidth);
+        row.Boolean(4, record.Measured);
+        row.Category(5, "Origin", record.Origin, CategoriesOfOrigin);
+    }
 
     /// <summary>Reads a CSV file into features [N, 7] and class indices [N]; errors name the file and line.</summary>
     /// <param name="path">The file.</param>
@@ -30,7 +47,7 @@ partial record Iris : global::Sculpt.Data.IFileDataSource, global::Sculpt.Data.T
     /// <param name="labelled">False for new data: features only, the label columns neither needed nor read.</param>
     public static global::Sculpt.Data.Tabular.TabularData ReadCsv(string path, int? workers = null, bool labelled = true)
     {
-        global::Sculpt.Data.Tabular.TableSchema schema = new global::Sculpt.Data.Tabular.TableSchema([.. FeatureNames], global::Sculpt.Data.Tabular.LabelKind.ClassName, TargetCount: 1, new global::Sculpt.Data.Tabular.TableOptions(global::Sculpt.MissingValues.FillMean, 0.0, global::Sculpt.BadRecords.Skip), [.. ClassNames], Classes: 0) { Unlabelled = !labelled };
+        global::Sculpt.Data.Tabular.TableSchema schema = new global::Sculpt.Data.Tabular.TableSchema([.. FeatureNames], global::Sculpt.Data.Tabular.LabelKind.ClassName, TargetCount: 1, ReadOptions, [.. ClassNames], Classes: 0) { Unlabelled = !labelled };
         return global::Sculpt.Data.Tabular.TableReader.Read(path, ',', header: true, schema, ReadRows, workers);
     }
 

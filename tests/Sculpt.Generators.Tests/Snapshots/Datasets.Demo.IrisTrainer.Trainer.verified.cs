@@ -16,6 +16,10 @@ partial class IrisTrainer
         args is ["predict", ..] ? global::Sculpt.Training.TrainerCommandLine.Predict<global::Demo.IrisNet, global::Demo.Iris, global::Demo.IrisConfig>("IrisTrainer", args[1..]) :
         global::Sculpt.Training.TrainerCommandLine.Run<IrisTrainer, global::Demo.IrisNet, global::Demo.Iris, global::Demo.IrisConfig>("IrisTrainer", args, static (config, device) => new IrisTrainer(config, device));
 
+    /// <summary>The model a training run left in <paramref name="runFolder"/>, ready to predict new rows or records (docs/prediction.md).</summary>
+    public static global::Sculpt.Prediction.TabularPredictor<global::Demo.IrisNet, global::Demo.Iris, global::Demo.IrisConfig> LoadPredictor(string runFolder = "runs/IrisTrainer") =>
+        global::Sculpt.Prediction.TabularPredictor<global::Demo.IrisNet, global::Demo.Iris, global::Demo.IrisConfig>.Load(runFolder);
+
     /// <inheritdoc/>
     protected override global::Sculpt.Optimization.FusedOptimizer CreateOptimizer(global::Sculpt.Optimization.FlatParameters parameters) =>
         new global::Sculpt.Optimization.FusedAdam(parameters, Config.LearningRate, weightDecay: Config.WeightDecay);

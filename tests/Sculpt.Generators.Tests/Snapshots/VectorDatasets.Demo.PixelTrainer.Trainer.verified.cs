@@ -16,6 +16,10 @@ partial class PixelTrainer
         args is ["predict", ..] ? global::Sculpt.Training.TrainerCommandLine.Predict<global::Demo.PixelNet, global::Demo.FashionPixels, global::Demo.PixelConfig>("PixelTrainer", args[1..]) :
         global::Sculpt.Training.TrainerCommandLine.Run<PixelTrainer, global::Demo.PixelNet, global::Demo.FashionPixels, global::Demo.PixelConfig>("PixelTrainer", args, static (config, device) => new PixelTrainer(config, device));
 
+    /// <summary>The model a training run left in <paramref name="runFolder"/>, ready to predict new rows or records (docs/prediction.md).</summary>
+    public static global::Sculpt.Prediction.TabularPredictor<global::Demo.PixelNet, global::Demo.FashionPixels, global::Demo.PixelConfig> LoadPredictor(string runFolder = "runs/PixelTrainer") =>
+        global::Sculpt.Prediction.TabularPredictor<global::Demo.PixelNet, global::Demo.FashionPixels, global::Demo.PixelConfig>.Load(runFolder);
+
     /// <inheritdoc/>
     protected override global::Sculpt.Optimization.FusedOptimizer CreateOptimizer(global::Sculpt.Optimization.FlatParameters parameters) =>
         new global::Sculpt.Optimization.FusedAdam(parameters, Config.LearningRate, weightDecay: Config.WeightDecay);

@@ -4,7 +4,7 @@
 namespace Demo;
 
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
-partial record Spectra : global::Sculpt.Data.IFileDataSource, global::Sculpt.Data.Tabular.ITabularSource
+partial record Spectra : global::Sculpt.Data.IFileDataSource, global::Sculpt.Data.Tabular.ITabularSource<Spectra>
 {
     /// <summary>One sample's shape, as the model's input signature writes it after the batch dim.</summary>
     public const string SampleShape = "65";
@@ -19,13 +19,26 @@ partial record Spectra : global::Sculpt.Data.IFileDataSource, global::Sculpt.Dat
 
     static bool global::Sculpt.Data.Tabular.ITabularSource.Regression => true;
 
+    static long[]? global::Sculpt.Data.Tabular.ITabularSource.FeatureShape => null;
+
+    /// <summary>The declared missing-value and bad-record policies.</summary>
+    private static readonly global::Sculpt.Data.Tabular.TableOptions ReadOptions = new(global::Sculpt.MissingValues.Error, 0.0, global::Sculpt.BadRecords.Error);
+
+    /// <summary>Writes <paramref name="record"/>'s features into <paramref name="features"/>, as its row in a file would be read (for prediction on records built in code).</summary>
+    public static void WriteFeatures(Spectra record, global::System.Span<float> features)
+    {
+        var row = new global::Sculpt.Data.Tabular.RecordFeatures(features, ReadOptions, "Spectra");
+        row.Numbers(0, "Bands", record.Bands, 64);
+        row.Boolean(64, record.Calibrated);
+    }
+
     /// <summary>Reads a CSV file into features [N, 65] and regression targets [N, 1]; errors name the file and line.</summary>
     /// <param name="path">The file.</param>
     /// <param name="workers">Threads for a large file (default: one per core).</param>
     /// <param name="labelled">False for new data: features only, the label columns neither needed nor read.</param>
     public static global::Sculpt.Data.Tabular.TabularData ReadCsv(string path, int? workers = null, bool labelled = true)
     {
-        global::Sculpt.Data.Tabular.TableSchema schema = new global::Sculpt.Data.Tabular.TableSchema([.. FeatureNames], global::Sculpt.Data.Tabular.LabelKind.Regression, TargetCount: 1, new global::Sculpt.Data.Tabular.TableOptions(global::Sculpt.MissingValues.Error, 0.0, global::Sculpt.BadRecords.Error), null, Classes: 0) { Unlabelled = !labelled };
+        global::Sculpt.Data.Tabular.TableSchema schema = new global::Sculpt.Data.Tabular.TableSchema([.. FeatureNames], global::Sculpt.Data.Tabular.LabelKind.Regression, TargetCount: 1, ReadOptions, null, Classes: 0) { Unlabelled = !labelled };
         return global::Sculpt.Data.Tabular.TableReader.Read(path, ',', header: true, schema, ReadRows, workers);
     }
 

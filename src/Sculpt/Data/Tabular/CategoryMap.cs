@@ -22,6 +22,16 @@ public sealed class CategoryMap
     public int Count => _keys.Length;
 
     /// <summary>The position of <paramref name="value"/> among the categories, or -1.</summary>
+    public int IndexOf(string value)
+    {
+        for (int i = 0; i < Names.Count; i++)
+        {
+            if (string.Equals(Names[i], value, StringComparison.Ordinal)) return i;
+        }
+        return -1;
+    }
+
+    /// <summary>The position of <paramref name="value"/> (UTF-8) among the categories, or -1.</summary>
     public int IndexOf(ReadOnlySpan<byte> value)
     {
         for (int i = 0; i < _keys.Length; i++)

@@ -19,4 +19,15 @@ public interface ITabularSource
 
     /// <summary>Whether the targets are numbers to regress rather than a class label.</summary>
     static abstract bool Regression { get; }
+
+    /// <summary>One sample's dims when the features are one shaped vector (<c>[1, 28, 28]</c>); null for a flat feature vector.</summary>
+    static abstract long[]? FeatureShape { get; }
+}
+
+/// <summary>A <c>[CsvDataset]</c> record that also turns its own instances into feature vectors, for prediction on records built in code.</summary>
+public interface ITabularSource<TSelf> : ITabularSource where TSelf : ITabularSource<TSelf>
+{
+    /// <summary>Writes <paramref name="record"/>'s features into <paramref name="features"/> (<c>FeatureNames.Count</c> long), as its row in a file would be read.</summary>
+    /// <exception cref="System.ArgumentException">A value is missing where the dataset does not fill it, a category is not declared, or a vector has another length.</exception>
+    static abstract void WriteFeatures(TSelf record, System.Span<float> features);
 }
