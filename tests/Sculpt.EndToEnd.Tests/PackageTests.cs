@@ -39,6 +39,12 @@ public sealed class PackageTests : IDisposable
             Assert.Contains("id=\"TorchSharp\" version=\"0.107.0\"", manifest);
             Assert.Contains("id=\"libtorch-cpu-linux-x64\" version=\"2.10.0\"", manifest);
             Assert.DoesNotContain("Sculpt.Generators", manifest);
+            Assert.Contains("<license type=\"expression\">MIT</license>", manifest);
+            Assert.Contains("<releaseNotes>", manifest);
+        }
+        using (var symbols = ZipFile.OpenRead(Path.Combine(feed, $"Sculpt.{_version}.snupkg")))
+        {
+            Assert.Contains("lib/net10.0/Sculpt.pdb", symbols.Entries.Select(e => e.FullName));
         }
 
         string app = Path.Combine(_root, "XorApp");
@@ -122,20 +128,15 @@ public sealed class PackageTests : IDisposable
     {
         Directory.Delete(_root, recursive: true);
         // The unique version was extracted into the global packages folder; leave no trace there.
-        string cached = Path.Combine(NuGetPackages(), "sculpt", _version);
-        if (Directory.Exists(cached)) Directory.Delete(cached, recursive: true);
+        UserHome.ForgetPackage("Sculpt", _version);
     }
 
     private static CommandRunner.Result Dotnet(string workingDirectory, params string[] arguments) =>
         CommandRunner.Run("dotnet", arguments, workingDirectory, BuildLimit);
 
 
-    private static string NuGetPackages() =>
-        Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-        ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-
     private static string PackagedLibTorchSharp() =>
-        Path.Combine(NuGetPackages(), "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+        Path.Combine(UserHome.Packages, "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
 
     private static bool HostHasGlibcxx3432()
     {

@@ -40,11 +40,7 @@ public sealed class ReadmeTests : IDisposable
     public void Every_command_the_readme_prints_runs_on_a_fresh_clone()
     {
         string clone = FreshClone();
-        string home = Path.Combine(_root, "home");
-        // The user's package sources stay (a machine may reach packages only through its own mirror).
-        string userConfig = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "NuGet", "NuGet.Config");
-        Directory.CreateDirectory(Path.Combine(home, ".nuget", "NuGet"));
-        if (File.Exists(userConfig)) File.Copy(userConfig, Path.Combine(home, ".nuget", "NuGet", "NuGet.Config"));
+        var home = UserHome.Create(Path.Combine(_root, "home"));
         var scripts = ReadmeCommands.Parse(File.ReadAllText(Path.Combine(clone, "README.md")));
         Assert.True(scripts.Count >= 6, "README.md prints fewer commands than expected: " + string.Join("\n", scripts));
 
@@ -54,11 +50,7 @@ public sealed class ReadmeTests : IDisposable
             if (commands.Count == 0) continue;
             string text = "set -euo pipefail\n" + string.Join("\n", commands) + "\n";
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var result = CommandRunner.Run("bash", ["-c", text], clone, ScriptLimit, new Dictionary<string, string>
-            {
-                ["HOME"] = home,
-                ["NUGET_PACKAGES"] = NuGetPackages(),
-            });
+            var result = CommandRunner.Run("bash", ["-c", text], clone, ScriptLimit, home);
             _log.WriteLine($"{script} -> exit {result.ExitCode} in {clock.Elapsed.TotalSeconds:F0} s");
             Assert.True(result.ExitCode == 0, result.Describe(script.ToString()));
             Assert.DoesNotContain("Unhandled exception", result.Error);
@@ -95,10 +87,6 @@ public sealed class ReadmeTests : IDisposable
         return result;
     }
 
-    private static string NuGetPackages() =>
-        Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-        ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-
     public void Dispose()
     {
         try
@@ -113,14 +101,8 @@ public sealed class ReadmeTests : IDisposable
     }
 
     /// <summary>
-    /// README's pack command makes Sculpt's own version (VersionPrefix); NuGet caches packages by
+    /// README's pack commands make Sculpt's own version (VersionPrefix); NuGet caches packages by
     /// version, so a restore would take an older pack of that version instead of the fresh one.
     /// </summary>
-    private static void ForgetCachedPackage()
-    {
-        string props = File.ReadAllText(RepositoryPaths.Combine("Directory.Build.props"));
-        string version = System.Text.RegularExpressions.Regex.Match(props, "<VersionPrefix>([^<]+)</VersionPrefix>").Groups[1].Value;
-        string cached = Path.Combine(NuGetPackages(), "sculpt", version);
-        if (version.Length > 0 && Directory.Exists(cached)) Directory.Delete(cached, recursive: true);
-    }
+    private static void ForgetCachedPackage() => UserHome.ForgetPackage("Sculpt", UserHome.SculptVersion());
 }
