@@ -43,7 +43,7 @@ namespace Loans
     }
 
     /// <summary>Ten standardised features in (six numbers and bools, four one-hot purposes), two class scores out; a different width is a build error (SCULPT0012).</summary>
-    [Model(typeof(LoanConfig))]
+    [Model(typeof(LoanConfig), Exportable = true)]
     public partial class LoanNet
     {
         [Linear(10, "Hidden")] private partial Tensor Hidden1(Tensor x);

@@ -69,7 +69,7 @@ namespace TinyGpt
     }
 
     /// <summary>A pre-norm transformer block: causal self-attention and an MLP, each in a residual.</summary>
-    [Model(typeof(GptConfig), Init = InitScheme.Normal)]
+    [Model(typeof(GptConfig), Init = InitScheme.Normal, Exportable = true)]
     public partial class Block
     {
         [LayerNorm("Dim")] private partial Tensor Norm1(Tensor x);
@@ -89,7 +89,7 @@ namespace TinyGpt
     }
 
     /// <summary>GPT-2's shape at toy size: token and position embeddings, blocks, a head tied to the tokens.</summary>
-    [Model(typeof(GptConfig), Init = InitScheme.Normal)]
+    [Model(typeof(GptConfig), Init = InitScheme.Normal, Exportable = true)]
     public partial class Gpt
     {
         [Embedding("Vocabulary", "Dim")] private partial Tensor Tokens(Tensor x);

@@ -11,6 +11,7 @@
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- tokens            (GPT-2 BPE tokens/s and the cache)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- samplers 10       (search samplers on Branin, Hartmann-6, Styblinski-Tang-10 over 10 seeds, against Optuna's TPE)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- search-objective 3 50   (the Fashion-MNIST MLP's search, 3 seeds of 50 trials: random vs TPE + pruning vs Optuna driving the CLI)
+//   dotnet run -c Release --project tests/Sculpt.Benchmarks -- onnx 10           (ONNX Runtime on exported models vs Sculpt's eval forward, 10 interleaved rounds)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- --filter '*'      (BenchmarkDotNet)
 using System;
 using System.IO;
@@ -18,6 +19,11 @@ using System.Linq;
 using BenchmarkDotNet.Running;
 using Sculpt.Benchmarks;
 
+if (args is ["onnx", ..])
+{
+    OnnxLatency.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10, Console.Out);
+    return;
+}
 if (args is ["paired", ..])
 {
     int pairs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200;

@@ -71,6 +71,10 @@ public sealed class TemplateTests : IDisposable
             Assert.True(run.ExitCode == 0, run.Describe($"dotnet run ({template})"));
             foreach (string line in lines) Assert.Contains(line, run.Output);
 
+            var export = Run(project, home, "run", "-c", "Release", "--no-build", "--", "export", "--onnx", "model.onnx");
+            Assert.True(export.ExitCode == 0, export.Describe($"dotnet run -- export ({template})"));
+            Assert.True(new FileInfo(Path.Combine(project, "model.onnx")).Length > 1000, export.Describe($"dotnet run -- export ({template})"));
+
             clock.Restart();
             var test = Run(project, home, "test", name + ".Tests", "-c", "Release");
             _log.WriteLine($"{template}: dotnet test exited {test.ExitCode} in {clock.Elapsed.TotalSeconds:F0} s");

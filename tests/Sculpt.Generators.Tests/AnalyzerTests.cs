@@ -27,6 +27,9 @@ public class AnalyzerTests
         }
         """;
 
+    /// <summary><see cref="Model"/> declared <c>Exportable = true</c>.</summary>
+    private static string Exportable(string members) => Model(members).Replace("[Model(typeof(Config))]", "[Model(typeof(Config), Exportable = true)]");
+
     /// <summary>A searched config, a model reading some of it and a trainer for the two: <paramref name="config"/> and <paramref name="model"/> are bodies.</summary>
     private static string Searched(string config, string model, string recordAttributes = "") => $$"""
         using Sculpt;
@@ -58,6 +61,27 @@ public class AnalyzerTests
 
     public static TheoryData<string> Invalid => new()
     {
+        // SCULPT0025: a model declared exportable whose forward has a layer, op or tensor method without an ONNX form
+        Exportable("""
+            [Linear(4, 4)] private partial Tensor A(Tensor x);
+            [RMSNorm(4)] private partial Tensor Norm(Tensor x);
+            [Forward("N 4 -> N 4")]
+            public Tensor Forward(Tensor x) => A({|SCULPT0025:Norm(x)|});
+            """),
+        Exportable("""
+            [Linear(4, 4)] private partial Tensor A(Tensor x);
+            [Forward("N 4 -> N 4")]
+            public Tensor Forward(Tensor x) => A({|SCULPT0025:Ops.Clamp(x, 0, 1)|});
+            """),
+        Exportable("""
+            [Linear(4, 4)] private partial Tensor A(Tensor x);
+            [Forward("N 4 -> N 4")]
+            public Tensor Forward(Tensor x)
+            {
+                var y = A(x);
+                return {|SCULPT0025:y.abs()|};
+            }
+            """),
         // SCULPT0024: a searched hyperparameter that no layer, body or other code reads
         Searched("""
             [SearchChoice(8, 16)] public int Hidden { get; init; } = 16;
@@ -2594,6 +2618,20 @@ public class AnalyzerTests
 
     public static TheoryData<string> Valid => new()
     {
+        // Exportable: layers, ops, operators, config reads and a repeated block all have ONNX forms.
+        Exportable("""
+            [Linear(4, "Hidden")] private partial Tensor A(Tensor x);
+            [LayerNorm("Hidden")] private partial Tensor Norm(Tensor x);
+            [Dropout("Dropout")] private partial Tensor Drop(Tensor x);
+            [Linear("Hidden", 4)] private partial Tensor B(Tensor x);
+            [Forward("N 4 -> N 4")]
+            public Tensor Forward(Tensor x)
+            {
+                var h = Norm(Ops.Gelu(A(x)));
+                if (Config.Hidden > 8) h = h * 0.5 + Drop(h);
+                return B(h) + x;
+            }
+            """),
         // Searched hyperparameters read in every way a model can: a layer's argument, a computed size, the forward body,
         // a signature's dim; inherited ones (LearningRate) are read by the trainer.
         Searched("""

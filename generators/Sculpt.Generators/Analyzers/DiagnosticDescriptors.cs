@@ -116,6 +116,11 @@ internal static class DiagnosticDescriptors
         "'{0}' is searched, but neither {2} nor any other code of this project reads {1}.{0}: every trial would train the same model for it; use it in a layer, the forward body or the data, or remove its search",
         Declarations, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLink("SCULPT0024"), customTags: WellKnownDiagnosticTags.CompilationEnd);
 
+    /// <summary>On a model declared <c>[Model(Exportable = true)]</c> whose forward body has no ONNX form, at the part that has none.</summary>
+    public static readonly DiagnosticDescriptor NotExportable = Error(
+        "SCULPT0025", Declarations, "A model declared exportable has no ONNX form",
+        "'{0}' is declared Exportable, but {1}: export it as ONNX needs every layer, op and call of its forward to have an ONNX form (docs/prediction.md, \"ONNX export\")");
+
     private static DiagnosticDescriptor Error(string id, string category, string title, string message) =>
         new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
 }

@@ -31,6 +31,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.BranchShapes,
         DiagnosticDescriptors.StateName,
         DiagnosticDescriptors.SearchSpace,
+        DiagnosticDescriptors.NotExportable,
         DiagnosticDescriptors.SearchCombination,
         DiagnosticDescriptors.InvalidLayerArgument,
         DiagnosticDescriptors.DefaultOutOfRange,
@@ -657,6 +658,18 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>SCULPT0001, SCULPT0002, SCULPT0008: shapes through a forward body or a <c>[Shape]</c> helper's body.</summary>
+    /// <summary>SCULPT0025: a model declared <c>[Model(Exportable = true)]</c> whose forward has no ONNX form, at the part that has none.</summary>
+    private static void Exportable(SyntaxNodeAnalysisContext context, IMethodSymbol method, INamedTypeSymbol type, IReadOnlyList<LayerSpec> layers)
+    {
+        var model = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute);
+        if (model is null || !model.NamedArguments.Any(a => a.Key == "Exportable" && a.Value.Value is true)) return;
+        if (!SymbolEqualityComparer.Default.Equals(ModelParser.Forward(type).Method, method)) return;
+        var (_, problem, at) = OnnxTwin.Rewrite(method, context.SemanticModel, type, layers, DeclarationRules.ReturnedTensors(method));
+        if (problem is null) return;
+        var location = at?.GetLocation() ?? method.Locations.FirstOrDefault();
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotExportable, location, type.Name, problem));
+    }
+
     private static void AnalyzeForwardBody(SyntaxNodeAnalysisContext context)
     {
         var syntax = (MethodDeclarationSyntax)context.Node;
@@ -695,6 +708,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         var layers = ForwardWalker.LayersWithDefaults(type, dimNames);
 
         SearchCombinations(context, method, type, dimNames, layers, parameters, signature);
+        Exportable(context, method, type, layers);
         ForwardWalker.Walk(syntax, context.SemanticModel, type, layers, dimNames, parameters, signature.Outputs.Items, problem =>
         {
             var fix = ImmutableDictionary<string, string?>.Empty;

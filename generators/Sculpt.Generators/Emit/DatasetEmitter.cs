@@ -1,5 +1,6 @@
 using System.Linq;
 using Sculpt.Generators.Model;
+using Sculpt.Generators.Parsing;
 
 namespace Sculpt.Generators.Emit;
 
@@ -177,11 +178,11 @@ internal static class DatasetEmitter
         int slot = 0;
         foreach (var feature in spec.Features)
         {
-            string property = SourceWriter.Quote(feature.Property);
-            w.Line(feature.IsVector ? (feature.IsBoolean ? $"row.Booleans({slot}, {property}, record.{feature.Property}, {feature.Count});" : $"row.Numbers({slot}, {property}, record.{feature.Property}, {feature.Count});")
-                : feature.Categories.Count > 0 ? $"row.Category({slot}, {property}, record.{feature.Property}, CategoriesOf{feature.Property});"
-                : feature.IsBoolean ? $"row.Boolean({slot}, record.{feature.Property});"
-                : $"row.Number({slot}, {property}, record.{feature.Property});");
+            string property = SourceWriter.Quote(feature.Property), value = "record." + Names.Identifier(feature.Property);
+            w.Line(feature.IsVector ? (feature.IsBoolean ? $"row.Booleans({slot}, {property}, {value}, {feature.Count});" : $"row.Numbers({slot}, {property}, {value}, {feature.Count});")
+                : feature.Categories.Count > 0 ? $"row.Category({slot}, {property}, {value}, CategoriesOf{feature.Property});"
+                : feature.IsBoolean ? $"row.Boolean({slot}, {value});"
+                : $"row.Number({slot}, {property}, {value});");
             slot += feature.Width;
         }
         w.Close();

@@ -25,6 +25,7 @@ internal static class ModelEmitter
             ? "global::TorchSharp.torch.nn.Module"
             : "global::TorchSharp.torch.nn.Module<" + string.Join(", ", Enumerable.Repeat(Tensor, forward.Parameters.Count).Append(Result(forward))) + ">";
         string contract = hasConfig ? $"global::Sculpt.Models.ISculptModel<{self}, {spec.ConfigType}>" : "global::Sculpt.Models.ISculptModel";
+        if (forward is { Results: 1 }) contract += ", global::Sculpt.Export.IOnnxExportable";
 
         w.BeginType(target);
         w.Line(SourceWriter.GeneratedCode);
@@ -178,6 +179,7 @@ internal static class ModelEmitter
         }
 
         if (forward is not null) EmitForward(w, spec, forward, self);
+        if (forward is { Results: 1 }) EmitOnnx(w, spec, forward, self);
 
         string configName = hasConfig ? "config" : "";
         w.Line("/// <summary>The number of trainable parameters" + (hasConfig ? " the model has for <paramref name=\"config\"/>" : "") + ".</summary>");
@@ -290,6 +292,71 @@ internal static class ModelEmitter
         w.Line($"private static global::Sculpt.Models.ShapeMismatchException InputMismatch(string argument, string expected, {Tensor} actual, string reason) =>");
         w.Line($"    global::Sculpt.Models.ShapeMismatchException.For({SourceWriter.Quote(self)}, argument, {SourceWriter.Quote(forward.Signature)}, expected, actual, reason);");
         w.Line();
+    }
+
+    /// <summary>
+    /// The forward body over ONNX values (<c>OnnxForward</c>, which <c>OnnxExport</c> runs to write the graph), the
+    /// declared input and output dims, and each exportable layer as <c>OnnxLayers.Apply</c> of its module.
+    /// </summary>
+    private static void EmitOnnx(SourceWriter w, ModelSpec spec, ForwardSpec forward, string self)
+    {
+        const string Value = "global::Sculpt.Export.OnnxValue";
+        string config = spec.ConfigType is null ? "" : "this.Config";
+        string? problem = forward.OnnxProblem;
+        var inputs = forward.Parameters.Select(p => p.Shape is { } shape && OnnxDims(shape, config) is { } dims ? (p.Name, dims) : (p.Name, null)).ToList();
+        if (problem is null && inputs.Any(i => i.Item2 is null)) problem = "an input's declared shape has dims ONNX cannot name (a variadic '*' dim)";
+        if (problem is null && (forward.Output is not { } output || OnnxDims(output, config) is null)) problem = "its declared result has dims ONNX cannot name";
+
+        string parameters = string.Join(", ", forward.Parameters.Select(p => $"{Value} {Names.Identifier(p.Name)}"));
+        w.Line($"/// <summary>{Escape(forward.MethodName)} over ONNX values: running it writes this model's ONNX graph (<see cref=\"global::Sculpt.Export.OnnxExport\"/>).</summary>");
+        w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+        if (problem is not null || forward.OnnxBody is null)
+        {
+            w.Line($"public {Value} OnnxForward({parameters}) =>");
+            w.Line($"    throw new global::System.NotSupportedException({SourceWriter.Quote($"{self} has no ONNX form: {problem}.")});");
+            w.Line();
+            w.Line($"string? global::Sculpt.Export.IOnnxExportable.OnnxProblem => {SourceWriter.Quote($"{self} has no ONNX form: {problem}.")};");
+            w.Line();
+            w.Line($"global::System.Collections.Generic.IReadOnlyList<(string Name, object[] Dims)> global::Sculpt.Export.IOnnxExportable.OnnxInputs => [];");
+            w.Line();
+            w.Line($"object[] global::Sculpt.Export.IOnnxExportable.OnnxOutput => [];");
+        }
+        else
+        {
+            w.Line($"public {Value} OnnxForward({parameters})");
+            // The rewritten block, braces included, as Parsing/OnnxTwin laid it out.
+            foreach (string line in forward.OnnxBody.Trim().Split('\n')) w.Line(line.TrimEnd('\r'));
+            w.Line();
+            w.Line("string? global::Sculpt.Export.IOnnxExportable.OnnxProblem => null;");
+            w.Line();
+            w.Line($"global::System.Collections.Generic.IReadOnlyList<(string Name, object[] Dims)> global::Sculpt.Export.IOnnxExportable.OnnxInputs =>");
+            w.Line($"    [{string.Join(", ", inputs.Select(i => $"({SourceWriter.Quote(i.Name)}, {i.Item2})"))}];");
+            w.Line();
+            w.Line($"object[] global::Sculpt.Export.IOnnxExportable.OnnxOutput => {OnnxDims(forward.Output!, config)};");
+            foreach (var layer in spec.Layers.Where(l => Parsing.OnnxTwin.SupportedLayers.Contains(l.Kind) && LayerCatalog.Of(l.Kind).Inputs == 1).GroupBy(l => l.Name).Select(g => g.First()))
+            {
+                w.Line();
+                w.Line($"private {Value} {Names.Identifier(layer.Name)}({Value} x) => global::Sculpt.Export.OnnxLayers.Apply(x, this.{layer.Field}, {SourceWriter.Quote(layer.StateName)});");
+            }
+        }
+        w.Line();
+        string arguments = string.Join(", ", forward.Parameters.Select((_, i) => $"inputs[{i}]"));
+        w.Line($"{Value} global::Sculpt.Export.IOnnxExportable.OnnxForward(global::System.Collections.Generic.IReadOnlyList<{Value}> inputs) => OnnxForward({arguments});");
+        w.Line();
+    }
+
+    /// <summary>A declared shape as ONNX dims (a C# <c>object[]</c>): sizes a config decides as numbers, the rest by their names; null for a variadic dim.</summary>
+    private static string? OnnxDims(Shape shape, string config)
+    {
+        var dims = new List<string>();
+        foreach (var dim in shape.Dims)
+        {
+            if (dim.Kind == DimKind.Variadic) return null;
+            dims.Add(ShapeComparison.ConfigDecided(dim) && (config.Length > 0 || dim.Kind == DimKind.Constant)
+                ? "(object)" + Size(dim, config)
+                : SourceWriter.Quote(dim.Text));
+        }
+        return "new object[] { " + string.Join(", ", dims) + " }";
     }
 
     /// <summary>What the forward returns: a tensor, or a tuple of tensors for a signature with several results.</summary>

@@ -182,6 +182,12 @@ internal sealed record ForwardSpec(
     /// says only <c>P</c>): its summary's result, which sizes what a parent does after calling it. Null when unknown or a tuple.
     /// </summary>
     public Shape? Result { get; init; }
+
+    /// <summary>The body over ONNX values (a block; <see cref="Parsing.OnnxTwin"/>), or null with <see cref="OnnxProblem"/> saying why not.</summary>
+    public string? OnnxBody { get; init; }
+
+    /// <summary>Why the model has no ONNX form, as the end of "X has no ONNX form: ...".</summary>
+    public string? OnnxProblem { get; init; }
 }
 
 internal sealed record ForwardParameter(string Name, Shape? Shape);

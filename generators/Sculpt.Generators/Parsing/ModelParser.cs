@@ -46,7 +46,8 @@ internal static class ModelParser
             bool valid = error is null && signature!.Inputs.Count == forwardMethod.Parameters.Length && (signature.Outputs.Count == 1 || signature.Outputs.Count == returned);
             forward = new ForwardSpec(forwardMethod.Name, signatureText, parameters, signature?.Output, valid) { Results = returned > 1 ? returned : 1 };
             var (walked, found, result) = ForwardWalker.Rows(forwardMethod, context.SemanticModel, type, layers, dimNames, parameters, valid ? signature!.Outputs.Items : null, cancellation);
-            forward = forward with { Result = result };
+            var (onnx, onnxProblem, _) = valid ? OnnxTwin.Rewrite(forwardMethod, context.SemanticModel, type, layers, forward.Results) : (null, "its forward signature does not parse", null);
+            forward = forward with { Result = result, OnnxBody = onnx, OnnxProblem = onnxProblem };
             rows.AddRange(walked);
             checks.AddRange(found);
         }

@@ -16,6 +16,12 @@ public sealed class ModelAttribute(System.Type? hyperParameters = null) : System
 
     /// <summary>The standard deviation of <see cref="InitScheme.Normal"/> for the model's layers.</summary>
     public double InitStd { get; set; } = 0.02;
+
+    /// <summary>
+    /// Whether the model must export as ONNX: when true, a forward body with a layer, op or call that has no ONNX form
+    /// is a build error (SCULPT0025) at that part, instead of a refusal when <c>OnnxExport</c> is called.
+    /// </summary>
+    public bool Exportable { get; set; }
 }
 
 /// <summary>

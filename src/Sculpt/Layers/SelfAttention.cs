@@ -36,6 +36,9 @@ public sealed class SelfAttention : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x) => forward(x, null);
 
+    /// <summary>The parts ONNX export writes out (Export/OnnxLayers.cs): the projections, the head count, causality.</summary>
+    internal (Linear Qkv, Linear Proj, long Heads, bool Causal) Parts => (Qkv, Proj, _heads, _causal);
+
     /// <summary>
     /// Attention with padded positions hidden: <paramref name="keyPadding"/> is <c>[B, T]</c>, true (or non-zero) where
     /// a position is padding, as PyTorch's <c>key_padding_mask</c>. A layer method with a second tensor parameter calls this.

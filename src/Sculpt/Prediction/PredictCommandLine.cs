@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using Sculpt.Checkpoints;
 using Sculpt.Data.Tabular;
 using Sculpt.HyperParameters;
@@ -28,7 +29,7 @@ public static partial class TrainerCommandLine
         bool verbose = Array.IndexOf(args, "--verbose") >= 0;
         try
         {
-            var flags = PredictFlags(args);
+            var flags = CommandFlags("predict", args, PredictValueFlags);
             if (flags.ContainsKey("--help"))
             {
                 output.Write(PredictHelp(trainerName, typeof(TData).Name));
@@ -62,7 +63,8 @@ public static partial class TrainerCommandLine
 
     private static readonly string[] PredictValueFlags = ["--input", "--output", "--run"];
 
-    private static Dictionary<string, string> PredictFlags(string[] args)
+    /// <summary>A sub-command's flags (<c>--help</c>, <c>--verbose</c> and each of <paramref name="valueFlags"/> with its value), by name.</summary>
+    private static Dictionary<string, string> CommandFlags(string command, string[] args, string[] valueFlags)
     {
         var flags = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int i = 0; i < args.Length; i++)
@@ -73,10 +75,10 @@ public static partial class TrainerCommandLine
                 flags[flag == "-h" ? "--help" : flag] = "";
                 continue;
             }
-            if (Array.IndexOf(PredictValueFlags, flag) < 0)
-                throw new HyperParameterException($"predict: unknown option '{flag}'; it takes --input FILE, --output FILE and --run FOLDER (predict --help).");
+            if (Array.IndexOf(valueFlags, flag) < 0)
+                throw new HyperParameterException($"{command}: unknown option '{flag}'; it takes {string.Join(", ", valueFlags.Select(f => f + " " + (f == "--run" ? "FOLDER" : "FILE")))} ({command} --help).");
             if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
-                throw new HyperParameterException($"predict: option '{flag}' needs a value.");
+                throw new HyperParameterException($"{command}: option '{flag}' needs a value.");
             flags[flag] = args[++i];
         }
         return flags;

@@ -99,19 +99,9 @@ public sealed class TabularPredictor<TModel, TData, TConfig> : IDisposable
     /// <exception cref="InvalidDataException">A file of the folder cannot be read, or does not fit the model.</exception>
     public static TabularPredictor<TModel, TData, TConfig> Load(string runFolder)
     {
-        Backend.NativeBackend.EnsureLoaded();
-        string configPath = Path.Combine(runFolder, "config.json");
-        if (!File.Exists(configPath)) throw new FileNotFoundException($"'{runFolder}' is not a run folder: it has no config.json (train first, or name the folder a run wrote with --run).", configPath);
-        var config = TConfig.FromJson(File.ReadAllText(configPath), configPath);
-        // The model's initialisers draw from a generator of their own, so loading leaves libtorch's global one as it was.
-        TModel model;
-        using (new TrainerRandom(config.Seed).Use()) model = TModel.Create(config);
+        var (model, config) = TrainedModel.Load<TModel, TConfig>(runFolder);
         try
         {
-            string merged = Path.Combine(runFolder, "merged.safetensors"), weights = Path.Combine(runFolder, "model.dat");
-            if (File.Exists(merged)) model.LoadWeights(merged);
-            else if (File.Exists(weights)) WeightFiles.Load(model, weights);
-            else throw new FileNotFoundException($"'{runFolder}' holds no trained weights (model.dat): the run did not finish; finish it with --resume.", weights);
             model.eval();
             string normalizationPath = Path.Combine(runFolder, "normalization.json");
             var normalization = File.Exists(normalizationPath) ? FeatureNormalization.Load(normalizationPath) : null;

@@ -86,6 +86,7 @@ public static partial class TrainerCommandLine
             }
         }
         if (args.Length > 0 && args[0] == "search") return Search<TTrainer, TModel, TData, TConfig>(trainerName, args[1..], create, output, error);
+        if (args.Length > 0 && args[0] == "export") return Export<TModel, TData, TConfig>(trainerName, args[1..], output, error);
         if (args.Length > 0 && args[0] == "predict")
         {
             // A [CsvDataset] trainer's generated Run sends predict to Predict; other datasets reach here.
@@ -253,6 +254,7 @@ public static partial class TrainerCommandLine
         if (TConfig.Options.Any(o => o.Search is not null)) text.Append($"       {trainerName} search [--trials N] [--sampler grid|random|tpe|gp] [...]   (a hyperparameter search: {trainerName} search --help)\n");
         if (typeof(TData).IsAssignableTo(typeof(Data.Tabular.ITabularSource)))
             text.Append($"       {trainerName} predict --input FILE [--output FILE] [--run FOLDER]   (the trained model on new rows: {trainerName} predict --help)\n");
+        text.Append($"       {trainerName} export --onnx FILE [--run FOLDER]   (the trained model as an ONNX file: {trainerName} export --help)\n");
         text.Append('\n');
         // One description column for both lists.
         int width = HelpText.ColumnWidth(rows.Select(r => r.Item1).Concat(TConfig.Options.Select(o => o.Usage)));

@@ -5,7 +5,7 @@ namespace Demo;
 
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
 [global::System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1708:Identifiers should differ by more than case", Justification = "TorchSharp's forward override beside the model's Forward")]
-partial class IrisNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Sculpt.Models.ISculptModel<IrisNet, global::Demo.IrisConfig>
+partial class IrisNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Sculpt.Models.ISculptModel<IrisNet, global::Demo.IrisConfig>, global::Sculpt.Export.IOnnxExportable
 {
     /// <summary>The Linear module behind <see cref="Classify"/>; its state-dict prefix is "Classify".</summary>
     [global::TorchSharp.Utils.ComponentName(Name = "Classify")]
@@ -39,6 +39,24 @@ partial class IrisNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
 
     private static global::Sculpt.Models.ShapeMismatchException InputMismatch(string argument, string expected, global::TorchSharp.torch.Tensor actual, string reason) =>
         global::Sculpt.Models.ShapeMismatchException.For("IrisNet", argument, "B 7 -> B 3", expected, actual, reason);
+
+    /// <summary>Forward over ONNX values: running it writes this model's ONNX graph (<see cref="global::Sculpt.Export.OnnxExport"/>).</summary>
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    public global::Sculpt.Export.OnnxValue OnnxForward(global::Sculpt.Export.OnnxValue x)
+    {
+        return Classify(x);
+    }
+
+    string? global::Sculpt.Export.IOnnxExportable.OnnxProblem => null;
+
+    global::System.Collections.Generic.IReadOnlyList<(string Name, object[] Dims)> global::Sculpt.Export.IOnnxExportable.OnnxInputs =>
+        [("x", new object[] { "B", (object)7L })];
+
+    object[] global::Sculpt.Export.IOnnxExportable.OnnxOutput => new object[] { "B", (object)3L };
+
+    private global::Sculpt.Export.OnnxValue Classify(global::Sculpt.Export.OnnxValue x) => global::Sculpt.Export.OnnxLayers.Apply(x, this._classify, "Classify");
+
+    global::Sculpt.Export.OnnxValue global::Sculpt.Export.IOnnxExportable.OnnxForward(global::System.Collections.Generic.IReadOnlyList<global::Sculpt.Export.OnnxValue> inputs) => OnnxForward(inputs[0]);
 
     /// <summary>The number of trainable parameters the model has for <paramref name="config"/>.</summary>
     public static long CountParameters(global::Demo.IrisConfig config) => 24L;

@@ -5,7 +5,7 @@ namespace Demo;
 
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
 [global::System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1708:Identifiers should differ by more than case", Justification = "TorchSharp's forward override beside the model's Forward")]
-partial class BagOfWords : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Sculpt.Models.ISculptModel<BagOfWords, global::Demo.TextConfig>
+partial class BagOfWords : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Sculpt.Models.ISculptModel<BagOfWords, global::Demo.TextConfig>, global::Sculpt.Export.IOnnxExportable
 {
     /// <summary>The Embedding module behind <see cref="Embed"/>; its state-dict prefix is "Embed".</summary>
     [global::TorchSharp.Utils.ComponentName(Name = "Embed")]
@@ -57,6 +57,28 @@ partial class BagOfWords : global::TorchSharp.torch.nn.Module<global::TorchSharp
 
     private static global::Sculpt.Models.ShapeMismatchException InputMismatch(string argument, string expected, global::TorchSharp.torch.Tensor actual, string reason) =>
         global::Sculpt.Models.ShapeMismatchException.For("BagOfWords", argument, "B T -> B 2", expected, actual, reason);
+
+    /// <summary>Forward over ONNX values: running it writes this model's ONNX graph (<see cref="global::Sculpt.Export.OnnxExport"/>).</summary>
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    public global::Sculpt.Export.OnnxValue OnnxForward(global::Sculpt.Export.OnnxValue tokens)
+    {
+        return Classify(global::Sculpt.Export.OnnxOps.Mean(Embed(tokens), 1));
+    }
+
+    string? global::Sculpt.Export.IOnnxExportable.OnnxProblem => null;
+
+    global::System.Collections.Generic.IReadOnlyList<(string Name, object[] Dims)> global::Sculpt.Export.IOnnxExportable.OnnxInputs =>
+        [("tokens", new object[] { "B", "T" })];
+
+    object[] global::Sculpt.Export.IOnnxExportable.OnnxOutput => new object[] { "B", (object)2L };
+
+    private global::Sculpt.Export.OnnxValue Embed(global::Sculpt.Export.OnnxValue x) => global::Sculpt.Export.OnnxLayers.Apply(x, this._embed, "Embed");
+
+    private global::Sculpt.Export.OnnxValue Smooth(global::Sculpt.Export.OnnxValue x) => global::Sculpt.Export.OnnxLayers.Apply(x, this._smooth, "Smooth");
+
+    private global::Sculpt.Export.OnnxValue Classify(global::Sculpt.Export.OnnxValue x) => global::Sculpt.Export.OnnxLayers.Apply(x, this._classify, "Classify");
+
+    global::Sculpt.Export.OnnxValue global::Sculpt.Export.IOnnxExportable.OnnxForward(global::System.Collections.Generic.IReadOnlyList<global::Sculpt.Export.OnnxValue> inputs) => OnnxForward(inputs[0]);
 
     /// <summary>The number of trainable parameters the model has for <paramref name="config"/>.</summary>
     public static long CountParameters(global::Demo.TextConfig config) => ((long)config.Vocabulary * (long)config.Width) + (2L * (long)config.Width + 2L) + 36L;

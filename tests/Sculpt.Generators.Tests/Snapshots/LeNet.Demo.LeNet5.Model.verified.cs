@@ -5,7 +5,7 @@ namespace Demo;
 
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
 [global::System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1708:Identifiers should differ by more than case", Justification = "TorchSharp's forward override beside the model's Forward")]
-partial class LeNet5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Sculpt.Models.ISculptModel
+partial class LeNet5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Sculpt.Models.ISculptModel, global::Sculpt.Export.IOnnxExportable
 {
     /// <summary>The Conv2d module behind <see cref="Conv1"/>; its state-dict prefix is "Conv1".</summary>
     [global::TorchSharp.Utils.ComponentName(Name = "Conv1")]
@@ -99,6 +99,43 @@ partial class LeNet5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.tor
 
     private static global::Sculpt.Models.ShapeMismatchException InputMismatch(string argument, string expected, global::TorchSharp.torch.Tensor actual, string reason) =>
         global::Sculpt.Models.ShapeMismatchException.For("LeNet5", argument, "B 1 32 32 -> B 10", expected, actual, reason);
+
+    /// <summary>Forward over ONNX values: running it writes this model's ONNX graph (<see cref="global::Sculpt.Export.OnnxExport"/>).</summary>
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    public global::Sculpt.Export.OnnxValue OnnxForward(global::Sculpt.Export.OnnxValue image)
+    {
+        global::Sculpt.Export.OnnxValue x = Pool1(global::Sculpt.Export.OnnxOps.Relu(Conv1(image)));
+        x = Norm(Pool2(global::Sculpt.Export.OnnxOps.Relu(Conv2(x))));
+        x = global::Sculpt.Export.OnnxOps.Relu(Fc1Norm(Fc1(global::Sculpt.Export.OnnxOps.Flatten(x))));
+        return Fc3(global::Sculpt.Export.OnnxOps.Relu(Fc2(x)));
+    }
+
+    string? global::Sculpt.Export.IOnnxExportable.OnnxProblem => null;
+
+    global::System.Collections.Generic.IReadOnlyList<(string Name, object[] Dims)> global::Sculpt.Export.IOnnxExportable.OnnxInputs =>
+        [("image", new object[] { "B", (object)1L, (object)32L, (object)32L })];
+
+    object[] global::Sculpt.Export.IOnnxExportable.OnnxOutput => new object[] { "B", (object)10L };
+
+    private global::Sculpt.Export.OnnxValue Conv1(global::Sculpt.Export.OnnxValue x) => global::Sculpt.Export.OnnxLayers.Apply(x, this._conv1, "Conv1");
+
+    private global::Sculpt.Export.OnnxValue Pool1(global::Sculpt.Export.OnnxValue x) => global::Sculpt.Export.OnnxLayers.Apply(x, this._pool1, "Pool1");
+
+    private global::Sculpt.Export.OnnxValue Conv2(global::Sculpt.Export.OnnxValue x) => global::Sculpt.Export.OnnxLayers.Apply(x, this._conv2, "Conv2");
+
+    private global::Sculpt.Export.OnnxValue Pool2(global::Sculpt.Export.OnnxValue x) => global::Sculpt.Export.OnnxLayers.Apply(x, this._pool2, "Pool2");
+
+    private global::Sculpt.Export.OnnxValue Norm(global::Sculpt.Export.OnnxValue x) => global::Sculpt.Export.OnnxLayers.Apply(x, this._norm, "Norm");
+
+    private global::Sculpt.Export.OnnxValue Fc1(global::Sculpt.Export.OnnxValue x) => global::Sculpt.Export.OnnxLayers.Apply(x, this._fc1, "Fc1");
+
+    private global::Sculpt.Export.OnnxValue Fc1Norm(global::Sculpt.Export.OnnxValue x) => global::Sculpt.Export.OnnxLayers.Apply(x, this._fc1Norm, "Fc1Norm");
+
+    private global::Sculpt.Export.OnnxValue Fc2(global::Sculpt.Export.OnnxValue x) => global::Sculpt.Export.OnnxLayers.Apply(x, this._fc2, "Fc2");
+
+    private global::Sculpt.Export.OnnxValue Fc3(global::Sculpt.Export.OnnxValue x) => global::Sculpt.Export.OnnxLayers.Apply(x, this._fc3, "Fc3");
+
+    global::Sculpt.Export.OnnxValue global::Sculpt.Export.IOnnxExportable.OnnxForward(global::System.Collections.Generic.IReadOnlyList<global::Sculpt.Export.OnnxValue> inputs) => OnnxForward(inputs[0]);
 
     /// <summary>The number of trainable parameters.</summary>
     public static long CountParameters() => 61978L;

@@ -5,7 +5,7 @@ namespace Demo;
 
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
 [global::System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1708:Identifiers should differ by more than case", Justification = "TorchSharp's forward override beside the model's Forward")]
-partial class Mlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Sculpt.Models.ISculptModel<Mlp, global::Demo.MlpConfig>
+partial class Mlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Sculpt.Models.ISculptModel<Mlp, global::Demo.MlpConfig>, global::Sculpt.Export.IOnnxExportable
 {
     /// <summary>The Linear module behind <see cref="Hidden1"/>; its state-dict prefix is "Hidden1".</summary>
     [global::TorchSharp.Utils.ComponentName(Name = "Hidden1")]
@@ -59,6 +59,30 @@ partial class Mlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
 
     private static global::Sculpt.Models.ShapeMismatchException InputMismatch(string argument, string expected, global::TorchSharp.torch.Tensor actual, string reason) =>
         global::Sculpt.Models.ShapeMismatchException.For("Mlp", argument, "B 1 28 28 -> B 10", expected, actual, reason);
+
+    /// <summary>Forward over ONNX values: running it writes this model's ONNX graph (<see cref="global::Sculpt.Export.OnnxExport"/>).</summary>
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    public global::Sculpt.Export.OnnxValue OnnxForward(global::Sculpt.Export.OnnxValue image)
+    {
+        global::Sculpt.Export.OnnxValue flat = global::Sculpt.Export.OnnxOps.Flatten(image);
+        global::Sculpt.Export.OnnxValue hidden = global::Sculpt.Export.OnnxOps.Gelu(Hidden1(flat));
+        return Classify(Drop(global::Sculpt.Export.OnnxOps.Tanh(global::Sculpt.Export.OnnxOps.Sigmoid(global::Sculpt.Export.OnnxOps.Relu(hidden)))));
+    }
+
+    string? global::Sculpt.Export.IOnnxExportable.OnnxProblem => null;
+
+    global::System.Collections.Generic.IReadOnlyList<(string Name, object[] Dims)> global::Sculpt.Export.IOnnxExportable.OnnxInputs =>
+        [("image", new object[] { "B", (object)1L, (object)28L, (object)28L })];
+
+    object[] global::Sculpt.Export.IOnnxExportable.OnnxOutput => new object[] { "B", (object)10L };
+
+    private global::Sculpt.Export.OnnxValue Hidden1(global::Sculpt.Export.OnnxValue x) => global::Sculpt.Export.OnnxLayers.Apply(x, this._hidden1, "Hidden1");
+
+    private global::Sculpt.Export.OnnxValue Drop(global::Sculpt.Export.OnnxValue x) => global::Sculpt.Export.OnnxLayers.Apply(x, this._drop, "Drop");
+
+    private global::Sculpt.Export.OnnxValue Classify(global::Sculpt.Export.OnnxValue x) => global::Sculpt.Export.OnnxLayers.Apply(x, this._classify, "Classify");
+
+    global::Sculpt.Export.OnnxValue global::Sculpt.Export.IOnnxExportable.OnnxForward(global::System.Collections.Generic.IReadOnlyList<global::Sculpt.Export.OnnxValue> inputs) => OnnxForward(inputs[0]);
 
     /// <summary>The number of trainable parameters the model has for <paramref name="config"/>.</summary>
     public static long CountParameters(global::Demo.MlpConfig config) => (784L * (long)config.Hidden + (long)config.Hidden) + (10L * (long)config.Hidden);

@@ -3,7 +3,7 @@
 
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
 [global::System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1708:Identifiers should differ by more than case", Justification = "TorchSharp's forward override beside the model's Forward")]
-partial class PairScorer : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Sculpt.Models.ISculptModel<PairScorer, global::PairConfig>
+partial class PairScorer : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Sculpt.Models.ISculptModel<PairScorer, global::PairConfig>, global::Sculpt.Export.IOnnxExportable
 {
     /// <summary>The Linear module behind <see cref="Left"/>; its state-dict prefix is "Left".</summary>
     [global::TorchSharp.Utils.ComponentName(Name = "Left")]
@@ -49,6 +49,26 @@ partial class PairScorer : global::TorchSharp.torch.nn.Module<global::TorchSharp
 
     private static global::Sculpt.Models.ShapeMismatchException InputMismatch(string argument, string expected, global::TorchSharp.torch.Tensor actual, string reason) =>
         global::Sculpt.Models.ShapeMismatchException.For("PairScorer", argument, "B Width, B Width -> B 1", expected, actual, reason);
+
+    /// <summary>Forward over ONNX values: running it writes this model's ONNX graph (<see cref="global::Sculpt.Export.OnnxExport"/>).</summary>
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    public global::Sculpt.Export.OnnxValue OnnxForward(global::Sculpt.Export.OnnxValue a, global::Sculpt.Export.OnnxValue b)
+    {
+        return Score(Left(a) + Left(b));
+    }
+
+    string? global::Sculpt.Export.IOnnxExportable.OnnxProblem => null;
+
+    global::System.Collections.Generic.IReadOnlyList<(string Name, object[] Dims)> global::Sculpt.Export.IOnnxExportable.OnnxInputs =>
+        [("a", new object[] { "B", (object)(long)this.Config.Width }), ("b", new object[] { "B", (object)(long)this.Config.Width })];
+
+    object[] global::Sculpt.Export.IOnnxExportable.OnnxOutput => new object[] { "B", (object)1L };
+
+    private global::Sculpt.Export.OnnxValue Left(global::Sculpt.Export.OnnxValue x) => global::Sculpt.Export.OnnxLayers.Apply(x, this._left, "Left");
+
+    private global::Sculpt.Export.OnnxValue Score(global::Sculpt.Export.OnnxValue x) => global::Sculpt.Export.OnnxLayers.Apply(x, this._score, "Score");
+
+    global::Sculpt.Export.OnnxValue global::Sculpt.Export.IOnnxExportable.OnnxForward(global::System.Collections.Generic.IReadOnlyList<global::Sculpt.Export.OnnxValue> inputs) => OnnxForward(inputs[0], inputs[1]);
 
     /// <summary>The number of trainable parameters the model has for <paramref name="config"/>.</summary>
     public static long CountParameters(global::PairConfig config) => ((long)config.Width * (long)config.Width + (long)config.Width) + ((long)config.Width + 1L);

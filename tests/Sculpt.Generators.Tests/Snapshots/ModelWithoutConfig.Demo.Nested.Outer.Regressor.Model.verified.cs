@@ -7,7 +7,7 @@ partial class Outer
 {
     [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
     [global::System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1708:Identifiers should differ by more than case", Justification = "TorchSharp's forward override beside the model's Forward")]
-    partial class Regressor : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Sculpt.Models.ISculptModel
+    partial class Regressor : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Sculpt.Models.ISculptModel, global::Sculpt.Export.IOnnxExportable
     {
         /// <summary>The Linear module behind <see cref="Input"/>; its state-dict prefix is "Input".</summary>
         [global::TorchSharp.Utils.ComponentName(Name = "Input")]
@@ -50,6 +50,19 @@ partial class Outer
 
         private static global::Sculpt.Models.ShapeMismatchException InputMismatch(string argument, string expected, global::TorchSharp.torch.Tensor actual, string reason) =>
             global::Sculpt.Models.ShapeMismatchException.For("Regressor", argument, "*batch 8 -> *batch 1", expected, actual, reason);
+
+        /// <summary>Forward over ONNX values: running it writes this model's ONNX graph (<see cref="global::Sculpt.Export.OnnxExport"/>).</summary>
+        [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+        public global::Sculpt.Export.OnnxValue OnnxForward(global::Sculpt.Export.OnnxValue features) =>
+            throw new global::System.NotSupportedException("Regressor has no ONNX form: an input's declared shape has dims ONNX cannot name (a variadic '*' dim).");
+
+        string? global::Sculpt.Export.IOnnxExportable.OnnxProblem => "Regressor has no ONNX form: an input's declared shape has dims ONNX cannot name (a variadic '*' dim).";
+
+        global::System.Collections.Generic.IReadOnlyList<(string Name, object[] Dims)> global::Sculpt.Export.IOnnxExportable.OnnxInputs => [];
+
+        object[] global::Sculpt.Export.IOnnxExportable.OnnxOutput => [];
+
+        global::Sculpt.Export.OnnxValue global::Sculpt.Export.IOnnxExportable.OnnxForward(global::System.Collections.Generic.IReadOnlyList<global::Sculpt.Export.OnnxValue> inputs) => OnnxForward(inputs[0]);
 
         /// <summary>The number of trainable parameters.</summary>
         public static long CountParameters() => 161L;

@@ -5,7 +5,7 @@ namespace Demo;
 
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
 [global::System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1708:Identifiers should differ by more than case", Justification = "TorchSharp's forward override beside the model's Forward")]
-partial class Reader : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Sculpt.Models.ISculptModel<Reader, global::Demo.TextConfig>
+partial class Reader : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Sculpt.Models.ISculptModel<Reader, global::Demo.TextConfig>, global::Sculpt.Export.IOnnxExportable
 {
     /// <summary>The Embedding module behind <see cref="Tokens"/>; its state-dict prefix is "Tokens".</summary>
     [global::TorchSharp.Utils.ComponentName(Name = "Tokens")]
@@ -166,6 +166,19 @@ partial class Reader : global::TorchSharp.torch.nn.Module<global::TorchSharp.tor
 
     private static global::Sculpt.Models.ShapeMismatchException InputMismatch(string argument, string expected, global::TorchSharp.torch.Tensor actual, string reason) =>
         global::Sculpt.Models.ShapeMismatchException.For("Reader", argument, "B T, B S Dim -> B T Vocabulary", expected, actual, reason);
+
+    /// <summary>Forward over ONNX values: running it writes this model's ONNX graph (<see cref="global::Sculpt.Export.OnnxExport"/>).</summary>
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    public global::Sculpt.Export.OnnxValue OnnxForward(global::Sculpt.Export.OnnxValue tokens, global::Sculpt.Export.OnnxValue memory) =>
+        throw new global::System.NotSupportedException("Reader has no ONNX form: 'Encode' is a Lstm layer, which has no ONNX form yet.");
+
+    string? global::Sculpt.Export.IOnnxExportable.OnnxProblem => "Reader has no ONNX form: 'Encode' is a Lstm layer, which has no ONNX form yet.";
+
+    global::System.Collections.Generic.IReadOnlyList<(string Name, object[] Dims)> global::Sculpt.Export.IOnnxExportable.OnnxInputs => [];
+
+    object[] global::Sculpt.Export.IOnnxExportable.OnnxOutput => [];
+
+    global::Sculpt.Export.OnnxValue global::Sculpt.Export.IOnnxExportable.OnnxForward(global::System.Collections.Generic.IReadOnlyList<global::Sculpt.Export.OnnxValue> inputs) => OnnxForward(inputs[0], inputs[1]);
 
     /// <summary>The number of trainable parameters the model has for <paramref name="config"/>.</summary>
     public static long CountParameters(global::Demo.TextConfig config) => ((long)config.Vocabulary * (long)config.Dim) + (3L * (long)config.Dim * (long)config.Dim / 4L + (long)config.Dim) + (2L * (long)config.Dim) + (8L * (long)config.Dim * (long)config.Dim + 32L * (long)config.Dim * (long)config.Dim + 32L * (long)config.Dim) + (3L * (long)config.Dim * (long)config.Dim + 3L * (long)config.Dim * (long)config.Dim + 6L * (long)config.Dim) + (4L * (long)config.Dim * (long)config.Dim + 4L * (long)config.Dim) + (64L * (long)config.Dim + (long)config.Dim);

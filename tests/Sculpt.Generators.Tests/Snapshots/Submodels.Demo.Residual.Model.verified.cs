@@ -5,7 +5,7 @@ namespace Demo;
 
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
 [global::System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1708:Identifiers should differ by more than case", Justification = "TorchSharp's forward override beside the model's Forward")]
-partial class Residual : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Sculpt.Models.ISculptModel<Residual, global::Demo.BlockConfig>
+partial class Residual : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Sculpt.Models.ISculptModel<Residual, global::Demo.BlockConfig>, global::Sculpt.Export.IOnnxExportable
 {
     /// <summary>The Linear module behind <see cref="Mix"/>; its state-dict prefix is "Mix".</summary>
     [global::TorchSharp.Utils.ComponentName(Name = "Mix")]
@@ -39,6 +39,19 @@ partial class Residual : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
 
     private static global::Sculpt.Models.ShapeMismatchException InputMismatch(string argument, string expected, global::TorchSharp.torch.Tensor actual, string reason) =>
         global::Sculpt.Models.ShapeMismatchException.For("Residual", argument, "*batch Width -> *batch Width", expected, actual, reason);
+
+    /// <summary>Forward over ONNX values: running it writes this model's ONNX graph (<see cref="global::Sculpt.Export.OnnxExport"/>).</summary>
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    public global::Sculpt.Export.OnnxValue OnnxForward(global::Sculpt.Export.OnnxValue x) =>
+        throw new global::System.NotSupportedException("Residual has no ONNX form: an input's declared shape has dims ONNX cannot name (a variadic '*' dim).");
+
+    string? global::Sculpt.Export.IOnnxExportable.OnnxProblem => "Residual has no ONNX form: an input's declared shape has dims ONNX cannot name (a variadic '*' dim).";
+
+    global::System.Collections.Generic.IReadOnlyList<(string Name, object[] Dims)> global::Sculpt.Export.IOnnxExportable.OnnxInputs => [];
+
+    object[] global::Sculpt.Export.IOnnxExportable.OnnxOutput => [];
+
+    global::Sculpt.Export.OnnxValue global::Sculpt.Export.IOnnxExportable.OnnxForward(global::System.Collections.Generic.IReadOnlyList<global::Sculpt.Export.OnnxValue> inputs) => OnnxForward(inputs[0]);
 
     /// <summary>The number of trainable parameters the model has for <paramref name="config"/>.</summary>
     public static long CountParameters(global::Demo.BlockConfig config) => ((long)config.Width * (long)config.Width + (long)config.Width);

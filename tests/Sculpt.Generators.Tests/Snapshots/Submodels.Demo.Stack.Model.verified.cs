@@ -5,7 +5,7 @@ namespace Demo;
 
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
 [global::System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1708:Identifiers should differ by more than case", Justification = "TorchSharp's forward override beside the model's Forward")]
-partial class Stack : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Sculpt.Models.ISculptModel<Stack, global::Demo.BlockConfig>
+partial class Stack : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.Tensor, global::TorchSharp.torch.Tensor>, global::Sculpt.Models.ISculptModel<Stack, global::Demo.BlockConfig>, global::Sculpt.Export.IOnnxExportable
 {
     /// <summary>The Residual behind <see cref="First"/>; its state-dict prefix is "First".</summary>
     [global::TorchSharp.Utils.ComponentName(Name = "First")]
@@ -55,6 +55,22 @@ partial class Stack : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
 
     private static global::Sculpt.Models.ShapeMismatchException InputMismatch(string argument, string expected, global::TorchSharp.torch.Tensor actual, string reason) =>
         global::Sculpt.Models.ShapeMismatchException.For("Stack", argument, "B Width -> B 2", expected, actual, reason);
+
+    /// <summary>Forward over ONNX values: running it writes this model's ONNX graph (<see cref="global::Sculpt.Export.OnnxExport"/>).</summary>
+    [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+    public global::Sculpt.Export.OnnxValue OnnxForward(global::Sculpt.Export.OnnxValue x)
+    {
+        return Classifier.OnnxForward(Second.OnnxForward(First.OnnxForward(x)));
+    }
+
+    string? global::Sculpt.Export.IOnnxExportable.OnnxProblem => null;
+
+    global::System.Collections.Generic.IReadOnlyList<(string Name, object[] Dims)> global::Sculpt.Export.IOnnxExportable.OnnxInputs =>
+        [("x", new object[] { "B", (object)(long)this.Config.Width })];
+
+    object[] global::Sculpt.Export.IOnnxExportable.OnnxOutput => new object[] { "B", (object)2L };
+
+    global::Sculpt.Export.OnnxValue global::Sculpt.Export.IOnnxExportable.OnnxForward(global::System.Collections.Generic.IReadOnlyList<global::Sculpt.Export.OnnxValue> inputs) => OnnxForward(inputs[0]);
 
     /// <summary>The number of trainable parameters the model has for <paramref name="config"/>.</summary>
     public static long CountParameters(global::Demo.BlockConfig config) => 0L + global::Demo.Residual.CountParameters(config) + global::Demo.Residual.CountParameters(config) + global::Demo.Head.CountParameters();

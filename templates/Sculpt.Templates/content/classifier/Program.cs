@@ -1,6 +1,7 @@
 // An image classifier on a folder of images, one sub-folder per class: circles, squares or triangles?
 //   dotnet run                         draws data/shapes/<class>/*.png on the first run, then trains
 //   dotnet run -- --help               every option
+//   dotnet run -- export --onnx model.onnx   the trained model as an ONNX file
 //   dotnet test SculptClassifier.Tests the project's tests
 // Point the dataset at your own folder (same layout: one sub-folder per class) and set Classes.
 using Sculpt;
@@ -32,7 +33,7 @@ namespace SculptClassifier
     }
 
     /// <summary>Two convolutions with pooling, then a linear classifier: 28x28 becomes 7x7 feature maps.</summary>
-    [Model(typeof(ShapeConfig))]
+    [Model(typeof(ShapeConfig), Exportable = true)]
     public partial class ShapeNet
     {
         [Conv2d(1, "Filters", 3, Padding = 1)] private partial Tensor Conv1(Tensor x);

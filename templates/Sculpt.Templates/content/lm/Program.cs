@@ -1,6 +1,7 @@
 // A small GPT that learns text one character at a time.
 //   dotnet run                   writes data/stories.txt on the first run, trains, then samples text from --prompt
 //   dotnet run -- --help         every option
+//   dotnet run -- export --onnx model.onnx   the trained model as an ONNX file
 //   dotnet test SculptLm.Tests   the project's tests
 // Point the dataset at your own text file: any UTF-8 text; characters outside ASCII share one token.
 using System;
@@ -61,7 +62,7 @@ namespace SculptLm
     }
 
     /// <summary>Pre-norm transformer block: attention, then an MLP four times as wide, each added back.</summary>
-    [Model(typeof(StoryConfig))]
+    [Model(typeof(StoryConfig), Exportable = true)]
     public partial class Block
     {
         [LayerNorm("Dim")] private partial Tensor Norm1(Tensor x);
@@ -78,7 +79,7 @@ namespace SculptLm
         }
     }
 
-    [Model(typeof(StoryConfig))]
+    [Model(typeof(StoryConfig), Exportable = true)]
     public partial class StoryModel
     {
         [Embedding("Vocabulary", "Dim")] private partial Tensor Tokens(Tensor x);

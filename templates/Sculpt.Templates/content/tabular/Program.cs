@@ -1,6 +1,7 @@
 // A classifier on a CSV file declared as a record: will a customer leave?
 //   dotnet run                                  writes data/customers.csv on the first run, then trains
 //   dotnet run -- --help                        every option
+//   dotnet run -- export --onnx model.onnx      the trained model as an ONNX file
 //   dotnet run -- predict --input new.csv       the trained model on new rows (no Outcome column needed)
 //   dotnet test SculptTabular.Tests             the project's tests
 using Sculpt;
@@ -39,7 +40,7 @@ namespace SculptTabular
     }
 
     /// <summary>Seven features in (four numbers and bools, three one-hot plans), two class scores out; another width is a build error.</summary>
-    [Model(typeof(ChurnConfig))]
+    [Model(typeof(ChurnConfig), Exportable = true)]
     public partial class ChurnNet
     {
         [Linear(7, "Hidden")] private partial Tensor Hidden1(Tensor x);

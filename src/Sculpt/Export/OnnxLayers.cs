@@ -1,0 +1,134 @@
+using System;
+using Sculpt.Layers;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Sculpt.Export;
+
+/// <summary>
+/// A layer's module as ONNX nodes, in evaluation mode (dropout passes through, batch norm uses its running
+/// statistics), reading the module's own weights and settings. The generated <c>OnnxForward</c> calls this for
+/// each layer method; the generator writes such a call only for the layer kinds handled here (<c>OnnxSupport</c>).
+/// </summary>
+public static class OnnxLayers
+{
+    /// <summary>The nodes of <paramref name="module"/> applied to <paramref name="x"/>; <paramref name="name"/> names its weights (its state-dict prefix).</summary>
+    public static OnnxValue Apply(OnnxValue x, nn.Module module, string name) => module switch
+    {
+        Linear linear => Dense(x, linear, name),
+        Conv1d or Conv2d => Convolution(x, (Convolution)module, name),
+        BatchNorm1d or BatchNorm2d => BatchNorm(x, (NormBase)module, name),
+        LayerNorm norm => x.Graph.Node("LayerNormalization", [x, x.Graph.Weight(norm.weight!, name + ".weight"), x.Graph.Weight(norm.bias!, name + ".bias")], x.Rank,
+            [OnnxGraph.Int("axis", -1), OnnxGraph.Float("epsilon", (float)norm.eps)]),
+        Embedding embedding => Lookup(x, embedding, name),
+        TorchSharp.Modules.Dropout or Dropout1d or Dropout2d => x,
+        Layers.MaxPool2d pool => Pool("MaxPool", x, pool),
+        Layers.AvgPool2d pool => Pool("AveragePool", x, pool),
+        SelfAttention attention => Attention(x, attention, name),
+        ReLU => OnnxOps.Relu(x),
+        GELU { approximate: GELU.Approximate.none } => OnnxOps.Gelu(x),
+        Tanh => OnnxOps.Tanh(x),
+        Sigmoid => OnnxOps.Sigmoid(x),
+        SiLU => OnnxOps.Silu(x),
+        _ => throw new NotSupportedException($"'{name}' ({module.GetType().Name}) has no ONNX form."),
+    };
+
+    /// <summary>x W^T + b as MatMul and Add, which take any leading dims (Gemm takes two).</summary>
+    private static OnnxValue Dense(OnnxValue x, Linear linear, string name)
+    {
+        var product = x.Graph.Node("MatMul", [x, x.Graph.Weight(linear.weight!, name + ".weight", transposed: true)], x.Rank);
+        return linear.bias is null ? product : product + x.Graph.Weight(linear.bias, name + ".bias");
+    }
+
+    private static OnnxValue Convolution(OnnxValue x, Convolution conv, string name)
+    {
+        if (conv.padding_type is not null || conv.padding_mode != TorchSharp.PaddingModes.Zeros)
+            throw new NotSupportedException($"'{name}': ONNX export takes convolutions with explicit zero padding.");
+        OnnxValue[] inputs = conv.bias is null
+            ? [x, x.Graph.Weight(conv.weight!, name + ".weight")]
+            : [x, x.Graph.Weight(conv.weight!, name + ".weight"), x.Graph.Weight(conv.bias, name + ".bias")];
+        int spatial = conv.kernel_size.Length;
+        return x.Graph.Node("Conv", inputs, x.Rank,
+        [
+            OnnxGraph.Ints("kernel_shape", conv.kernel_size),
+            OnnxGraph.Ints("strides", Each(conv.stride, spatial)),
+            OnnxGraph.Ints("pads", [.. Each(conv.padding ?? [0], spatial), .. Each(conv.padding ?? [0], spatial)]),
+            OnnxGraph.Ints("dilations", Each(conv.dilation, spatial)),
+            OnnxGraph.Int("group", conv.groups),
+        ]);
+    }
+
+    private static OnnxValue BatchNorm(OnnxValue x, NormBase norm, string name)
+    {
+        if (norm.running_mean is null || norm.running_var is null || norm.weight is null || norm.bias is null)
+            throw new NotSupportedException($"'{name}': ONNX export takes batch norms with running statistics and an affine transform.");
+        var graph = x.Graph;
+        return graph.Node("BatchNormalization",
+            [x, graph.Weight(norm.weight, name + ".weight"), graph.Weight(norm.bias, name + ".bias"), graph.Weight(norm.running_mean, name + ".running_mean"), graph.Weight(norm.running_var, name + ".running_var")],
+            x.Rank, [OnnxGraph.Float("epsilon", (float)norm.eps)]);
+    }
+
+    private static OnnxValue Lookup(OnnxValue indices, Embedding embedding, string name)
+    {
+        indices.Graph.HoldsIndices(indices);
+        return indices.Graph.Node("Gather", [indices.Graph.Weight(embedding.weight!, name + ".weight"), indices], indices.Rank + 1, [OnnxGraph.Int("axis", 0)]);
+    }
+
+    private static OnnxValue Pool(string op, OnnxValue x, PoolingLayer pool)
+    {
+        int spatial = x.Rank - 2;
+        var attributes = new System.Collections.Generic.List<Onnx.AttributeProto>
+        {
+            OnnxGraph.Ints("kernel_shape", Each(pool.Kernels, spatial)),
+            OnnxGraph.Ints("strides", Each(pool.Strides, spatial)),
+            OnnxGraph.Ints("pads", [.. Each(pool.Paddings, spatial), .. Each(pool.Paddings, spatial)]),
+            OnnxGraph.Int("ceil_mode", pool.CeilMode ? 1 : 0),
+        };
+        // PyTorch's average counts the zero padding in each window's size (count_include_pad=True).
+        if (op == "AveragePool") attributes.Add(OnnxGraph.Int("count_include_pad", 1));
+        return x.Graph.Node(op, [x], x.Rank, attributes);
+    }
+
+    /// <summary>
+    /// Multi-head attention written out (opset 17 has no attention node): one projection to queries, keys and
+    /// values, split by head, softmax(q k^T / sqrt(d)) v with the future hidden when causal, heads merged, projected.
+    /// </summary>
+    private static OnnxValue Attention(OnnxValue x, SelfAttention attention, string name)
+    {
+        var (qkv, proj, heads, causal) = attention.Parts;
+        var graph = x.Graph;
+        long dim = qkv.in_features, headDim = dim / heads;
+        var projected = Dense(x, qkv, name + ".Qkv");
+        // [B, T, 3*D] -> [B, T, 3, H, D/H] -> [3, B, H, T, D/H], as the module's own view and permute.
+        var split = OnnxOps.Permute(OnnxOps.Reshape(projected, 0, 0, 3, heads, headDim), 2, 0, 3, 1, 4);
+        OnnxValue Part(long index) => graph.Node("Gather", [split, graph.Integers([index], scalar: true)], 4, [OnnxGraph.Int("axis", 0)]);
+        var (queries, keys, values) = (Part(0), Part(1), Part(2));
+        var scores = OnnxOps.MatMul(queries, OnnxOps.Permute(keys, 0, 1, 3, 2)) * (1 / Math.Sqrt(headDim));
+        if (causal)
+        {
+            // Ones of [T, T] (T from the input), lower triangle kept: where it is zero the score is -inf.
+            var shape = graph.Node("Shape", [x], 1);
+            var time = graph.Node("Slice", [shape, graph.Integers([1]), graph.Integers([2])], 1);
+            var square = graph.Node("Concat", [time, time], 1, [OnnxGraph.Int("axis", 0)]);
+            var ones = graph.Node("ConstantOfShape", [square], 2, [new Onnx.AttributeProto
+            {
+                Name = "value", Type = Onnx.AttributeProto.Types.AttributeType.Tensor,
+                T = new Onnx.TensorProto { DataType = (int)Onnx.TensorProto.Types.DataType.Bool, Dims = { 1 }, RawData = Google.Protobuf.ByteString.CopyFrom([1]) },
+            }]);
+            var visible = graph.Node("Trilu", [ones], 2, [OnnxGraph.Int("upper", 0)]);
+            scores = graph.Node("Where", [visible, scores, graph.Constant([float.NegativeInfinity])], 4);
+        }
+        var attended = OnnxOps.MatMul(OnnxOps.Softmax(scores, -1), values);
+        var merged = OnnxOps.Reshape(OnnxOps.Permute(attended, 0, 2, 1, 3), 0, 0, dim);
+        return Dense(merged, proj, name + ".Proj");
+    }
+
+    /// <summary>A per-dim setting for <paramref name="spatial"/> dims: one value stands for all.</summary>
+    private static long[] Each(long[] values, int spatial)
+    {
+        if (values.Length == spatial) return values;
+        var each = new long[spatial];
+        Array.Fill(each, values[0]);
+        return each;
+    }
+}
