@@ -33,6 +33,32 @@ public partial class BatchNormCnn
     }
 }
 
+/// <summary>A bidirectional two-layer GRU read through its tuple's members: the last layer's states and the mean output.</summary>
+[Model(typeof(SequenceConfig))]
+public partial class GruSummarizer
+{
+    [Gru("Embedding", "Hidden", Layers = 2, Bidirectional = true)] private partial (Tensor Output, Tensor Hidden) Encode(Tensor x);
+    [Linear(48, 3)] private partial Tensor Tag(Tensor x);
+
+    [Forward("B T Embedding -> B 3")]
+    public Tensor Forward(Tensor x)
+    {
+        var encoded = Encode(x);
+        return Tag(Ops.Concat(1, Ops.Select(encoded.Hidden, 0, -2), Ops.Select(encoded.Hidden, 0, -1)) + Ops.Mean(encoded.Output, 1));
+    }
+}
+
+/// <summary>A layer without an ONNX form (RMSNorm), for the refusal.</summary>
+[Model]
+public partial class RmsScorer
+{
+    [RMSNorm(4)] private partial Tensor Norm(Tensor x);
+    [Linear(4, 1)] private partial Tensor Score(Tensor x);
+
+    [Forward("B 4 -> B 1")]
+    public Tensor Forward(Tensor x) => Score(Norm(x));
+}
+
 /// <summary>
 /// Exported models run by ONNX Runtime give Sculpt's own evaluation outputs: the graph is the forward body, the
 /// initializers are the weights, and the declared symbolic dims are the file's dynamic axes.
@@ -81,13 +107,27 @@ public class OnnxExportTests
     }
 
     [Fact]
-    public void A_model_with_a_layer_that_has_no_onnx_form_is_refused_naming_the_layer_before_anything_is_written()
+    public void A_bidirectional_two_layer_lstm_classifier_exports_with_its_states_and_time_as_a_dynamic_axis()
     {
         using var model = new LstmClassifier(new SequenceConfig());
-        Assert.Equal("LstmClassifier has no ONNX form: 'Encode' is a Lstm layer, which has no ONNX form yet.", ((IOnnxExportable)model).OnnxProblem);
+        AssertSameOutputs(model, batch => [randint(0, 12, new long[] { batch, batch == 1 ? 4 : 10 })], [1, 3]);
+    }
+
+    [Fact]
+    public void A_bidirectional_two_layer_gru_exports_with_the_reset_gate_where_pytorch_applies_it()
+    {
+        using var model = new GruSummarizer(new SequenceConfig());
+        AssertSameOutputs(model, batch => [randn(batch, batch == 1 ? 3 : 8, 16)], [1, 4]);
+    }
+
+    [Fact]
+    public void A_model_with_a_layer_that_has_no_onnx_form_is_refused_naming_the_layer_before_anything_is_written()
+    {
+        using var model = new RmsScorer();
+        Assert.Equal("RmsScorer has no ONNX form: 'Norm' is a RMSNorm layer, which has no ONNX form yet.", ((IOnnxExportable)model).OnnxProblem);
         string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "sculpt-" + Guid.NewGuid().ToString("N") + ".onnx");
         var refused = Assert.Throws<NotSupportedException>(() => OnnxExport.Save(model, path));
-        Assert.Contains("'Encode' is a Lstm layer", refused.Message);
+        Assert.Contains("'Norm' is a RMSNorm layer", refused.Message);
         Assert.False(System.IO.File.Exists(path));
     }
 

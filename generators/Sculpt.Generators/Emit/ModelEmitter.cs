@@ -336,7 +336,10 @@ internal static class ModelEmitter
             foreach (var layer in spec.Layers.Where(l => Parsing.OnnxTwin.SupportedLayers.Contains(l.Kind) && LayerCatalog.Of(l.Kind).Inputs == 1).GroupBy(l => l.Name).Select(g => g.First()))
             {
                 w.Line();
-                w.Line($"private {Value} {Names.Identifier(layer.Name)}({Value} x) => global::Sculpt.Export.OnnxLayers.Apply(x, this.{layer.Field}, {SourceWriter.Quote(layer.StateName)});");
+                w.Line(layer.ReturnsStates
+                    // A recurrent layer declared with its states gives them too, in the tuple the user declared.
+                    ? $"private {layer.ReturnType.Replace(Tensor, Value)} {Names.Identifier(layer.Name)}({Value} x) => global::Sculpt.Export.OnnxLayers.{layer.Kind}(x, this.{layer.Field}, {SourceWriter.Quote(layer.StateName)});"
+                    : $"private {Value} {Names.Identifier(layer.Name)}({Value} x) => global::Sculpt.Export.OnnxLayers.Apply(x, this.{layer.Field}, {SourceWriter.Quote(layer.StateName)});");
             }
         }
         w.Line();

@@ -24,13 +24,14 @@ internal static class OnnxTwin
     public static readonly HashSet<string> SupportedOps = new HashSet<string>
     {
         "Relu", "Tanh", "Sigmoid", "Silu", "Gelu", "Softmax", "Flatten", "Reshape", "Transpose", "Permute", "MatMul", "Mean", "Positions",
+        "Concat", "Select",
     };
 
     /// <summary>The layer kinds <c>Sculpt.Export.OnnxLayers</c> writes as ONNX nodes.</summary>
     public static readonly HashSet<string> SupportedLayers = new HashSet<string>
     {
         "Linear", "Dropout", "Dropout1d", "Dropout2d", "Conv1d", "Conv2d", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedding",
-        "MaxPool2d", "AvgPool2d", "SelfAttention", "ReLU", "GELU", "Tanh", "Sigmoid", "SiLU",
+        "MaxPool2d", "AvgPool2d", "SelfAttention", "ReLU", "GELU", "Tanh", "Sigmoid", "SiLU", "Lstm", "Gru", "Identity",
     };
 
     /// <summary>The rewritten body (a block), or why there is none and, where one part of the body is why, that part.</summary>
@@ -124,7 +125,8 @@ internal static class OnnxTwin
         public override SyntaxNode? VisitIdentifierName(IdentifierNameSyntax node)
         {
             // `Config` is the property the generator adds; before it exists it may bind to a config type of that name.
-            if (node.Identifier.ValueText == "Config") return node;
+            // `var` stays: the twin's types are inferred as the body's are (and a deconstruction's `var` takes no type).
+            if (node.Identifier.ValueText == "Config" || node.IsVar) return node;
             var symbol = model.GetSymbolInfo(node).Symbol;
             if (symbol is ITypeSymbol typeSymbol)
             {
@@ -155,7 +157,9 @@ internal static class OnnxTwin
                 return SyntaxFactory.ParseTypeName(typeSymbol.ToDisplayString() == TensorType ? Value : typeSymbol.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)).WithTriviaFrom(node);
             }
             if (IsTensor(node.Expression)) return Refuse(node, $"its forward uses '{node.Name}' of a tensor");
-            if (model.GetSymbolInfo(node).Symbol is IPropertySymbol or IFieldSymbol && IsTensor(node)) return Refuse(node, $"its forward reads the tensor '{node}', which is not exported");
+            // A tuple's element (a recurrent layer's `.Output`) is a value of the twin; a tensor member of anything else is not.
+            if (model.GetSymbolInfo(node).Symbol is IPropertySymbol or IFieldSymbol { ContainingType.IsTupleType: false } && IsTensor(node))
+                return Refuse(node, $"its forward reads the tensor '{node}', which is not exported");
             return base.VisitMemberAccessExpression(node);
         }
 
@@ -190,7 +194,7 @@ internal static class OnnxTwin
             var arguments = (ArgumentListSyntax)VisitArgumentList(node.ArgumentList)!;
             if (SymbolEqualityComparer.Default.Equals(method.ContainingType, type) && (layers.ContainsKey(method.Name) || Unsupported.ContainsKey(method.Name)))
             {
-                if (Unsupported.TryGetValue(method.Name, out string? kind)) return Refuse(node, $"'{method.Name}' is a {kind} layer, which has no ONNX form yet");
+                if (Unsupported.TryGetValue(method.Name, out string? kind)) return Refuse(node, $"'{method.Name}' is {("AEIOU".IndexOf(kind[0]) >= 0 ? "an" : "a")} {kind} layer, which has no ONNX form yet");
                 if (node.ArgumentList.Arguments.Count == 1) return node.WithArgumentList(arguments);
                 return Refuse(node, $"its forward calls '{method.Name}' with {node.ArgumentList.Arguments.Count} tensors, which has no ONNX form");
             }

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Sculpt.Layers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -21,10 +22,12 @@ public static class OnnxLayers
         LayerNorm norm => x.Graph.Node("LayerNormalization", [x, x.Graph.Weight(norm.weight!, name + ".weight"), x.Graph.Weight(norm.bias!, name + ".bias")], x.Rank,
             [OnnxGraph.Int("axis", -1), OnnxGraph.Float("epsilon", (float)norm.eps)]),
         Embedding embedding => Lookup(x, embedding, name),
-        TorchSharp.Modules.Dropout or Dropout1d or Dropout2d => x,
+        TorchSharp.Modules.Dropout or Dropout1d or Dropout2d or Identity => x,
         Layers.MaxPool2d pool => Pool("MaxPool", x, pool),
         Layers.AvgPool2d pool => Pool("AveragePool", x, pool),
         SelfAttention attention => Attention(x, attention, name),
+        LSTM lstm => Lstm(x, lstm, name).Output,
+        GRU gru => Gru(x, gru, name).Output,
         ReLU => OnnxOps.Relu(x),
         GELU { approximate: GELU.Approximate.none } => OnnxOps.Gelu(x),
         Tanh => OnnxOps.Tanh(x),
@@ -121,6 +124,72 @@ public static class OnnxLayers
         var attended = OnnxOps.MatMul(OnnxOps.Softmax(scores, -1), values);
         var merged = OnnxOps.Reshape(OnnxOps.Permute(attended, 0, 2, 1, 3), 0, 0, dim);
         return Dense(merged, proj, name + ".Proj");
+    }
+
+    /// <summary>
+    /// A batch-first LSTM of any depth and direction: the output of its last layer, and the final hidden and cell
+    /// states of every layer and direction, <c>[layers*directions, B, H]</c> as PyTorch orders them.
+    /// </summary>
+    public static (OnnxValue Output, OnnxValue Hidden, OnnxValue Cell) Lstm(OnnxValue x, LSTM lstm, string name)
+    {
+        // PyTorch's gates (input, forget, cell, output) in ONNX's order (input, output, forget, cell).
+        var (output, states) = Recurrent(x, lstm, "LSTM", [0, 3, 1, 2], name, []);
+        return (output, states[0], states[1]);
+    }
+
+    /// <summary>A batch-first GRU of any depth and direction: the output of its last layer and the final hidden states.</summary>
+    public static (OnnxValue Output, OnnxValue Hidden) Gru(OnnxValue x, GRU gru, string name)
+    {
+        // PyTorch's gates (reset, update, new) in ONNX's order (update, reset, hidden); PyTorch applies the reset gate
+        // after the recurrent product, which is ONNX's linear_before_reset.
+        var (output, states) = Recurrent(x, gru, "GRU", [1, 0, 2], name, [OnnxGraph.Int("linear_before_reset", 1)]);
+        return (output, states[0]);
+    }
+
+    /// <summary>
+    /// One ONNX recurrent node per layer, each layer's output, directions side by side,
+    /// feeding the next; the final states of every layer and direction concatenated as PyTorch's <c>[layers*directions, B, H]</c>.
+    /// </summary>
+    private static (OnnxValue Output, OnnxValue[] States) Recurrent(OnnxValue x, nn.Module module, string op, int[] order, string name, Onnx.AttributeProto[] extra)
+    {
+        var graph = x.Graph;
+        var parameters = new System.Collections.Generic.Dictionary<string, Tensor>();
+        foreach (var (key, parameter) in module.named_parameters()) parameters[key] = parameter;
+        bool bidirectional = parameters.ContainsKey("weight_ih_l0_reverse");
+        int layers = 0;
+        while (parameters.ContainsKey($"weight_ih_l{layers}")) layers++;
+        long hidden = parameters["weight_hh_l0"].size(1);
+        int stateCount = op == "LSTM" ? 2 : 1;
+        string[] directions = bidirectional ? ["", "_reverse"] : [""];
+        var input = x;
+        var finals = new System.Collections.Generic.List<OnnxValue>[stateCount];
+        for (int i = 0; i < stateCount; i++) finals[i] = [];
+        using var scope = NewDisposeScope();
+        for (int layer = 0; layer < layers; layer++)
+        {
+            Tensor Reordered(Tensor weight)
+            {
+                var chunks = weight.detach().split(hidden, 0);
+                return cat(order.Select(i => chunks[i]).ToArray());
+            }
+            Tensor Stacked(string kind) => stack(directions.Select(d => Reordered(parameters[$"{kind}_l{layer}{d}"])).ToArray());
+            Tensor Bias(string d) => cat([
+                parameters.TryGetValue($"bias_ih_l{layer}{d}", out var inputBias) ? Reordered(inputBias) : zeros(order.Length * hidden),
+                parameters.TryGetValue($"bias_hh_l{layer}{d}", out var hiddenBias) ? Reordered(hiddenBias) : zeros(order.Length * hidden)]);
+            var attributes = new System.Collections.Generic.List<Onnx.AttributeProto>(extra)
+            {
+                OnnxGraph.Int("hidden_size", hidden),
+                new() { Name = "direction", Type = Onnx.AttributeProto.Types.AttributeType.String, S = Google.Protobuf.ByteString.CopyFromUtf8(bidirectional ? "bidirectional" : "forward") },
+            };
+            // Time first (layout 0): ONNX Runtime's CPU kernels take no other layout.
+            var outputs = graph.Nodes(op,
+                [OnnxOps.Permute(input, 1, 0, 2), graph.Weight(Stacked("weight_ih"), $"{name}.W{layer}"), graph.Weight(Stacked("weight_hh"), $"{name}.R{layer}"), graph.Weight(stack(directions.Select(Bias).ToArray()), $"{name}.B{layer}")],
+                [4, .. Enumerable.Repeat(3, stateCount)], attributes);
+            // Y [T, directions, B, H] -> [B, T, directions*H]; each final state is [directions, B, H] already.
+            input = OnnxOps.Reshape(OnnxOps.Permute(outputs[0], 2, 0, 1, 3), 0, 0, directions.Length * hidden);
+            for (int i = 0; i < stateCount; i++) finals[i].Add(outputs[1 + i]);
+        }
+        return (input, finals.Select(f => OnnxOps.Concat(0, [.. f])).ToArray());
     }
 
     /// <summary>A per-dim setting for <paramref name="spatial"/> dims: one value stands for all.</summary>

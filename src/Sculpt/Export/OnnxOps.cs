@@ -48,6 +48,13 @@ public static class OnnxOps
     public static OnnxValue Mean(OnnxValue x, long dim, bool keepDim = false) =>
         x.Graph.Node("ReduceMean", [x], keepDim ? x.Rank : x.Rank - 1, [OnnxGraph.Ints("axes", [dim]), OnnxGraph.Int("keepdims", keepDim ? 1 : 0)]);
 
+    public static OnnxValue Concat(long dim, params OnnxValue[] tensors) =>
+        tensors[0].Graph.Node("Concat", tensors, tensors[0].Rank, [OnnxGraph.Int("axis", dim)]);
+
+    /// <summary>One index of a dim, the dim removed (a negative index counts from the end).</summary>
+    public static OnnxValue Select(OnnxValue x, long dim, long index) =>
+        x.Graph.Node("Gather", [x, x.Graph.Integers([index], scalar: true)], x.Rank - 1, [OnnxGraph.Int("axis", dim)]);
+
     /// <summary>0, 1, ... T-1 for sequences <c>[B, T]</c>, as <see cref="Ops.Positions"/>: T is read from the input when the graph runs.</summary>
     public static OnnxValue Positions(OnnxValue sequences)
     {

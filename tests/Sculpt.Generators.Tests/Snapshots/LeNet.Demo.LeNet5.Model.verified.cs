@@ -104,7 +104,7 @@ partial class LeNet5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.tor
     [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
     public global::Sculpt.Export.OnnxValue OnnxForward(global::Sculpt.Export.OnnxValue image)
     {
-        global::Sculpt.Export.OnnxValue x = Pool1(global::Sculpt.Export.OnnxOps.Relu(Conv1(image)));
+        var x = Pool1(global::Sculpt.Export.OnnxOps.Relu(Conv1(image)));
         x = Norm(Pool2(global::Sculpt.Export.OnnxOps.Relu(Conv2(x))));
         x = global::Sculpt.Export.OnnxOps.Relu(Fc1Norm(Fc1(global::Sculpt.Export.OnnxOps.Flatten(x))));
         return Fc3(global::Sculpt.Export.OnnxOps.Relu(Fc2(x)));

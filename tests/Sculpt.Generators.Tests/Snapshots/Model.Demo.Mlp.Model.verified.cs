@@ -64,8 +64,8 @@ partial class Mlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
     public global::Sculpt.Export.OnnxValue OnnxForward(global::Sculpt.Export.OnnxValue image)
     {
-        global::Sculpt.Export.OnnxValue flat = global::Sculpt.Export.OnnxOps.Flatten(image);
-        global::Sculpt.Export.OnnxValue hidden = global::Sculpt.Export.OnnxOps.Gelu(Hidden1(flat));
+        var flat = global::Sculpt.Export.OnnxOps.Flatten(image);
+        var hidden = global::Sculpt.Export.OnnxOps.Gelu(Hidden1(flat));
         return Classify(Drop(global::Sculpt.Export.OnnxOps.Tanh(global::Sculpt.Export.OnnxOps.Sigmoid(global::Sculpt.Export.OnnxOps.Relu(hidden)))));
     }
 

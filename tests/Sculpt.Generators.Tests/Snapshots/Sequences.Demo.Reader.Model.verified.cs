@@ -170,9 +170,9 @@ partial class Reader : global::TorchSharp.torch.nn.Module<global::TorchSharp.tor
     /// <summary>Forward over ONNX values: running it writes this model's ONNX graph (<see cref="global::Sculpt.Export.OnnxExport"/>).</summary>
     [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
     public global::Sculpt.Export.OnnxValue OnnxForward(global::Sculpt.Export.OnnxValue tokens, global::Sculpt.Export.OnnxValue memory) =>
-        throw new global::System.NotSupportedException("Reader has no ONNX form: 'Encode' is a Lstm layer, which has no ONNX form yet.");
+        throw new global::System.NotSupportedException("Reader has no ONNX form: 'Attend' is a CrossAttention layer, which has no ONNX form yet.");
 
-    string? global::Sculpt.Export.IOnnxExportable.OnnxProblem => "Reader has no ONNX form: 'Encode' is a Lstm layer, which has no ONNX form yet.";
+    string? global::Sculpt.Export.IOnnxExportable.OnnxProblem => "Reader has no ONNX form: 'Attend' is a CrossAttention layer, which has no ONNX form yet.";
 
     global::System.Collections.Generic.IReadOnlyList<(string Name, object[] Dims)> global::Sculpt.Export.IOnnxExportable.OnnxInputs => [];
 

@@ -48,7 +48,7 @@ partial class Tower : global::TorchSharp.torch.nn.Module<global::TorchSharp.torc
     [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
     public global::Sculpt.Export.OnnxValue OnnxForward(global::Sculpt.Export.OnnxValue x)
     {
-        foreach (global::Demo.Residual block in Blocks)
+        foreach (var block in Blocks)
             x = block.OnnxForward(x);
         return x;
     }
