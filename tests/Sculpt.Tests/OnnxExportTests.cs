@@ -48,6 +48,18 @@ public partial class GruSummarizer
     }
 }
 
+/// <summary>Two recurrent layers in a row: each exports its own rearranged weights.</summary>
+[Model(typeof(SequenceConfig))]
+public partial class StackedRecurrent
+{
+    [Lstm("Embedding", "Hidden")] private partial Tensor First(Tensor x);
+    [Gru("Hidden", "Hidden", Layers = 2)] private partial Tensor Second(Tensor x);
+    [Lstm("Hidden", 8, Bidirectional = true)] private partial Tensor Third(Tensor x);
+
+    [Forward("B T Embedding -> B T 16")]
+    public Tensor Forward(Tensor x) => Third(Second(First(x)));
+}
+
 /// <summary>A layer without an ONNX form (RMSNorm), for the refusal.</summary>
 [Model]
 public partial class RmsScorer
@@ -118,6 +130,13 @@ public class OnnxExportTests
     {
         using var model = new GruSummarizer(new SequenceConfig());
         AssertSameOutputs(model, batch => [randn(batch, batch == 1 ? 3 : 8, 16)], [1, 4]);
+    }
+
+    [Fact]
+    public void Recurrent_layers_in_a_row_each_export_their_own_weights()
+    {
+        using var model = new StackedRecurrent(new SequenceConfig());
+        AssertSameOutputs(model, batch => [randn(batch, 6, 16)], [2, 3]);
     }
 
     [Fact]

@@ -71,27 +71,38 @@ public sealed class OnnxGraph
         return results;
     }
 
-    /// <summary>A weight as an initializer, once per tensor; <paramref name="transposed"/> stores its 2-D transpose (a linear layer's, for MatMul).</summary>
+    /// <summary>
+    /// A module's weight as an initializer, once per tensor (keyed by the tensor, which the model keeps alive while it is
+    /// exported); <paramref name="transposed"/> stores its 2-D transpose (a linear layer's, for MatMul).
+    /// </summary>
     public OnnxValue Weight(Tensor weight, string name, bool transposed = false)
     {
         var key = (weight.Handle, transposed);
         if (!_weights.TryGetValue(key, out string? stored))
         {
-            stored = Unique(transposed ? name + ".T" : name);
             using var source = transposed ? weight.detach().t() : weight.detach();
-            _graph.Initializer.Add(Floats(stored, source));
+            stored = Values(source, transposed ? name + ".T" : name).Name;
             _weights[key] = stored;
         }
         return new OnnxValue(this, stored, (int)weight.dim());
+    }
+
+    /// <summary>
+    /// A tensor computed for the graph (weights rearranged for an ONNX node) as an initializer of its own: never shared,
+    /// since such a tensor is freed after the call and its handle may then name another.
+    /// </summary>
+    public OnnxValue Values(Tensor values, string name)
+    {
+        string stored = Unique(name);
+        _graph.Initializer.Add(Floats(stored, values));
+        return new OnnxValue(this, stored, (int)values.dim());
     }
 
     /// <summary>A constant of float numbers (a scalar when <paramref name="shape"/> is empty).</summary>
     public OnnxValue Constant(float[] values, params long[] shape)
     {
         using var constant = tensor(values).reshape(shape);
-        string name = Unique("const");
-        _graph.Initializer.Add(Floats(name, constant));
-        return new OnnxValue(this, name, shape.Length);
+        return Values(constant, "const");
     }
 
     /// <summary>A constant of int64 numbers (shapes, axes, indices), one-dimensional, or a scalar.</summary>

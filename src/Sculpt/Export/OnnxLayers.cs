@@ -183,7 +183,7 @@ public static class OnnxLayers
             };
             // Time first (layout 0): ONNX Runtime's CPU kernels take no other layout.
             var outputs = graph.Nodes(op,
-                [OnnxOps.Permute(input, 1, 0, 2), graph.Weight(Stacked("weight_ih"), $"{name}.W{layer}"), graph.Weight(Stacked("weight_hh"), $"{name}.R{layer}"), graph.Weight(stack(directions.Select(Bias).ToArray()), $"{name}.B{layer}")],
+                [OnnxOps.Permute(input, 1, 0, 2), graph.Values(Stacked("weight_ih"), $"{name}.W{layer}"), graph.Values(Stacked("weight_hh"), $"{name}.R{layer}"), graph.Values(stack(directions.Select(Bias).ToArray()), $"{name}.B{layer}")],
                 [4, .. Enumerable.Repeat(3, stateCount)], attributes);
             // Y [T, directions, B, H] -> [B, T, directions*H]; each final state is [directions, B, H] already.
             input = OnnxOps.Reshape(OnnxOps.Permute(outputs[0], 2, 0, 1, 3), 0, 0, directions.Length * hidden);
