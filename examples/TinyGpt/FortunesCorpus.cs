@@ -14,11 +14,16 @@ namespace TinyGpt;
 /// <see cref="Context"/> characters, the target the same shifted by one. The last tenth of the
 /// stream is the validation split, so no validation text is ever seen in training.
 /// </summary>
-public sealed class FortunesCorpus : IDataSource
+public sealed class FortunesCorpus : ITextSource
 {
     public const string DebianFolder = "/usr/share/games/fortunes";
     public const int Context = 64;
     public static CharVocabulary Vocabulary => CharVocabulary.Ascii;
+
+    /// <summary>The characters of <see cref="Vocabulary"/>, which <c>predict --prompt</c> cuts prompts with.</summary>
+    public TextTokenizer Tokenizer => TextTokenizer.Characters;
+
+    int ITextSource.Context => Context;
 
     public DataSplits Load(int seed) => Splits(ReadText());
 

@@ -21,6 +21,8 @@ internal static class KnownTypes
     public const string IdxDatasetAttribute = "Sculpt.IdxDatasetAttribute";
     public const string ImageFolderDatasetAttribute = "Sculpt.ImageFolderDatasetAttribute";
     public const string TextDatasetAttribute = "Sculpt.TextDatasetAttribute";
+    public const string ImageSourceInterface = "Sculpt.Data.Images.IImageSource";
+    public const string TextSourceInterface = "Sculpt.Text.ITextSource";
     public const string FeatureAttribute = "Sculpt.FeatureAttribute";
     public const string LabelAttribute = "Sculpt.LabelAttribute";
     public const string IgnoreAttribute = "Sculpt.IgnoreAttribute";

@@ -56,6 +56,13 @@ public sealed class TemplateTests : IDisposable
             ["sculpt-classifier"] = ["drew ", "400 images of each of 3 shapes", "ShapeTrainer on cpu", "epoch 10/10"],
             ["sculpt-lm"] = ["wrote ", "StoryTrainer on cpu", "epoch 6/6", "validation perplexity"],
         };
+        // Each kind of data's predict: new rows (the training file, its labels ignored), a folder of images, a prompt.
+        var predictions = new Dictionary<string, (string[] Args, string Says)>
+        {
+            ["sculpt-tabular"] = (["--input", Path.Combine("data", "customers.csv")], "predicted 4,000 row(s)"),
+            ["sculpt-classifier"] = (["--input", Path.Combine("data", "shapes", "circle")], "predicted 400 image(s)"),
+            ["sculpt-lm"] = (["--prompt", "The cat", "--tokens", "20"], "The cat"),
+        };
         foreach (var (template, lines) in expected)
         {
             string name = "My" + string.Concat(template.Split('-')[1].Select((c, i) => i == 0 ? char.ToUpperInvariant(c) : c));
@@ -74,6 +81,10 @@ public sealed class TemplateTests : IDisposable
             var export = Run(project, home, "run", "-c", "Release", "--no-build", "--", "export", "--onnx", "model.onnx");
             Assert.True(export.ExitCode == 0, export.Describe($"dotnet run -- export ({template})"));
             Assert.True(new FileInfo(Path.Combine(project, "model.onnx")).Length > 1000, export.Describe($"dotnet run -- export ({template})"));
+
+            var predict = Run(project, home, ["run", "-c", "Release", "--no-build", "--", "predict", .. predictions[template].Args]);
+            Assert.True(predict.ExitCode == 0, predict.Describe($"dotnet run -- predict ({template})"));
+            Assert.Contains(predictions[template].Says, predict.Output);
 
             clock.Restart();
             var test = Run(project, home, "test", name + ".Tests", "-c", "Release");

@@ -101,7 +101,7 @@ public sealed class PredictionTests : IDisposable
         Assert.True(code == ExitCodes.Success, error);
         var tested = Regex.Match(output, @"test on 120 samples .*: loss (\d+\.\d+), test accuracy (\d+\.\d+)%");
         Assert.True(tested.Success, output);
-        Assert.Equal("[\n  \"kept\",\n  \"lost\",\n  \"returned\"\n]", File.ReadAllText(Path.Combine(_run, TabularPredictor.ClassesFile)).ReplaceLineEndings("\n"));
+        Assert.Equal("[\n  \"kept\",\n  \"lost\",\n  \"returned\"\n]", File.ReadAllText(Path.Combine(_run, TrainedModel.ClassesFile)).ReplaceLineEndings("\n"));
 
         // The test rows again, labels dropped and columns reordered: predict reads features only, by header name.
         string input = Path.Combine(_folder, "new.csv");

@@ -11,7 +11,8 @@ namespace Sculpt.Tests;
 /// command line in a process of its own, for tests that kill a run (<see cref="TrainerProcess"/>).
 /// With <c>--halt-after-step N</c> the run prints <c>halted</c> and waits, instead of taking step N + 1,
 /// so that everything up to step N (its checkpoint included) has been done when it is killed.
-/// <c>trainer --searched [options]</c> runs <see cref="SearchedWidthsTrainer"/>'s instead, for the search tests.
+/// <c>trainer --searched [options]</c> runs <see cref="SearchedWidthsTrainer"/>'s instead, for the search tests;
+/// <c>trainer --stripes</c> and <c>trainer --digits</c> run the prediction tests' trainers.
 /// </summary>
 public static class Program
 {
@@ -28,6 +29,9 @@ public static class Program
             return TrainerCommandLine.Run<SearchedWidthsTrainer, SearchedWidths, Blobs, SearchedWidthsConfig>(
                 "SearchedWidthsTrainer", searched, (config, device) => new SearchedWidthsTrainer(config, device));
         }
+        // --stripes, --digits: the prediction tests' trainers, through their generated Run, e.g. `trainer --digits predict --prompt 12`.
+        if (rest is ["--stripes", .. var stripes]) return StripeTrainer.Run(stripes);
+        if (rest is ["--digits", .. var digits]) return DigitTrainer.Run(digits);
         long halt = 0;
         if (rest is ["--halt-after-step", var steps, .. var more])
         {

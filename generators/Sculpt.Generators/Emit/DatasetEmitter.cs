@@ -13,6 +13,11 @@ internal static class DatasetEmitter
 {
     private const string Data = "global::Sculpt.Data";
     private const string Tabular = "global::Sculpt.Data.Tabular";
+    private const string ImageSource = "global::Sculpt.Data.Images.IImageSource";
+    private const string TextSource = "global::Sculpt.Text.ITextSource";
+
+    /// <summary>The declared tokenizer, as both <c>Tokenization</c> and <c>TextTokenizer</c> name it.</summary>
+    private static string TokenizerName(DatasetSpec spec) => spec.Tokenizer == 1 ? "Gpt2" : "Characters";
 
     public static string Emit(DatasetSpec spec)
     {
@@ -20,7 +25,14 @@ internal static class DatasetEmitter
         var target = spec.Target;
         w.BeginType(target);
         w.Line(SourceWriter.GeneratedCode);
-        w.Open($"partial {target.Type.Keyword} {target.Type.Name} : {Data}.IFileDataSource{(spec.Kind == DatasetKind.Csv ? $", {Tabular}.ITabularSource<{target.Type.Name}>" : "")}");
+        bool imageSource = spec.Kind == DatasetKind.ImageFolder || (spec.Kind == DatasetKind.Idx && spec.SampleShape.Count == 3 && spec.SampleShape[0] is 1 or 3);
+        string sourceKind = spec.Kind switch
+        {
+            DatasetKind.Csv => $", {Tabular}.ITabularSource<{target.Type.Name}>",
+            DatasetKind.Text => $", {TextSource}",
+            _ => imageSource ? $", {ImageSource}" : "",
+        };
+        w.Open($"partial {target.Type.Keyword} {target.Type.Name} : {Data}.IFileDataSource{sourceKind}");
         w.Line($"/// <summary>One sample's shape, as the model's input signature writes it after the batch dim.</summary>");
         w.Line($"public const string SampleShape = {SourceWriter.Quote(string.Join(" ", spec.SampleShape.Select(SourceWriter.Literal)))};");
         w.Line();
@@ -34,6 +46,21 @@ internal static class DatasetEmitter
         w.Line($"string? {Data}.IFileDataSource.DataFolder {{ get; set; }}");
         w.Line();
         if (spec.Kind == DatasetKind.Csv) EmitCsvReader(w, spec);
+        if (imageSource)
+        {
+            w.Line("/// <inheritdoc/>");
+            w.Line($"global::Sculpt.Data.Images.ImageLayout {ImageSource}.Layout => new({SourceWriter.Literal(spec.SampleShape[0])}, {SourceWriter.Literal(spec.SampleShape[1])}, {SourceWriter.Literal(spec.SampleShape[2])});");
+            w.Line();
+        }
+        if (spec.Kind == DatasetKind.Text)
+        {
+            w.Line("/// <inheritdoc/>");
+            w.Line($"global::Sculpt.Text.TextTokenizer {TextSource}.Tokenizer => global::Sculpt.Text.TextTokenizer.{TokenizerName(spec)};");
+            w.Line();
+            w.Line("/// <inheritdoc/>");
+            w.Line($"int {TextSource}.Context => {SourceWriter.Literal(spec.SampleShape[0])};");
+            w.Line();
+        }
 
         w.Line("/// <inheritdoc/>");
         w.Open($"public {Data}.DataSplits Load(int seed)");
@@ -60,9 +87,8 @@ internal static class DatasetEmitter
                 w.Line($"    {common}, {flags});");
                 break;
             default:
-                string tokenizer = spec.Tokenizer == 1 ? "Gpt2" : "Characters";
                 w.Line($"{Data}.DataSplits splits = {Data}.DatasetLoader.Text(");
-                w.Line($"    {Resolve(spec.Path)}, global::Sculpt.Tokenization.{tokenizer}, context: {spec.SampleShape[0]},");
+                w.Line($"    {Resolve(spec.Path)}, global::Sculpt.Tokenization.{TokenizerName(spec)}, context: {spec.SampleShape[0]},");
                 w.Line($"    cacheFolder: {SourceWriter.Quote(spec.CacheFolder)}, validation: {SourceWriter.Literal(spec.Validation)}, test: {SourceWriter.Literal(spec.Test)});");
                 break;
         }

@@ -29,18 +29,35 @@ internal static class TrainerEmitter
         w.Line("}");
         w.Line();
 
-        w.Line($"/// <summary>Trains as the command line says (<c>--help</c> lists the options) and saves the weights, or runs its <c>search</c>{(spec.TabularData ? " or <c>predict</c>" : "")}; returns the exit code.</summary>");
+        bool tabular = spec.Predictor == PredictorKind.Tabular;
+        w.Line($"/// <summary>Trains as the command line says (<c>--help</c> lists the options) and saves the weights, or runs its <c>search</c>{(spec.Predictor == PredictorKind.None ? "" : ", <c>predict</c>")} or <c>export</c>; returns the exit code.</summary>");
         w.Line($"public static int Run(string[] args) =>");
-        if (spec.TabularData)
+        if (tabular)
             w.Line($"    args is [\"predict\", ..] ? {Training}.TrainerCommandLine.Predict<{spec.ModelType}, {spec.DataType}, {spec.ConfigType}>({SourceWriter.Quote(self)}, args[1..]) :");
         w.Line($"    {Training}.TrainerCommandLine.Run<{self}, {spec.ModelType}, {spec.DataType}, {spec.ConfigType}>({SourceWriter.Quote(self)}, args, static (config, device) => new {self}(config, device));");
         w.Line();
-        if (spec.TabularData)
+        const string Prediction = "global::Sculpt.Prediction";
+        string defaultRun = SourceWriter.Quote("runs/" + self);
+        switch (spec.Predictor)
         {
-            w.Line("/// <summary>The model a training run left in <paramref name=\"runFolder\"/>, ready to predict new rows or records (docs/prediction.md).</summary>");
-            w.Line($"public static global::Sculpt.Prediction.TabularPredictor<{spec.ModelType}, {spec.DataType}, {spec.ConfigType}> LoadPredictor(string runFolder = {SourceWriter.Quote("runs/" + self)}) =>");
-            w.Line($"    global::Sculpt.Prediction.TabularPredictor<{spec.ModelType}, {spec.DataType}, {spec.ConfigType}>.Load(runFolder);");
-            w.Line();
+            case PredictorKind.Tabular:
+                w.Line("/// <summary>The model a training run left in <paramref name=\"runFolder\"/>, ready to predict new rows or records (docs/prediction.md).</summary>");
+                w.Line($"public static {Prediction}.TabularPredictor<{spec.ModelType}, {spec.DataType}, {spec.ConfigType}> LoadPredictor(string runFolder = {defaultRun}) =>");
+                w.Line($"    {Prediction}.TabularPredictor<{spec.ModelType}, {spec.DataType}, {spec.ConfigType}>.Load(runFolder);");
+                w.Line();
+                break;
+            case PredictorKind.Image:
+                w.Line("/// <summary>The model a training run left in <paramref name=\"runFolder\"/>, ready to classify image files (docs/prediction.md).</summary>");
+                w.Line($"public static {Prediction}.ImagePredictor<{spec.ModelType}, {spec.ConfigType}> LoadPredictor(string runFolder = {defaultRun}) =>");
+                w.Line($"    {Prediction}.ImagePredictor<{spec.ModelType}, {spec.ConfigType}>.Load<{spec.DataType}>(runFolder);");
+                w.Line();
+                break;
+            case PredictorKind.Text:
+                w.Line("/// <summary>The model a training run left in <paramref name=\"runFolder\"/>, ready to continue prompts (docs/prediction.md).</summary>");
+                w.Line($"public static {Prediction}.TextPredictor<{spec.ModelType}, {spec.ConfigType}> LoadPredictor(string runFolder = {defaultRun}) =>");
+                w.Line($"    {Prediction}.TextPredictor<{spec.ModelType}, {spec.ConfigType}>.Load<{spec.DataType}>(runFolder);");
+                w.Line();
+                break;
         }
 
         const string Optimization = "global::Sculpt.Optimization";

@@ -15,7 +15,23 @@ internal enum OptimizerKind
     Lion = 4,
 }
 
-/// <summary>A <c>[Trainer]</c> class and the model, data and hyperparameter types of its base; <c>TabularData</c>: the data type is a <c>[CsvDataset]</c> record, so the command line predicts.</summary>
+/// <summary>What a trained model of the trainer predicts from, which decides the <c>LoadPredictor</c> it gets.</summary>
+internal enum PredictorKind
+{
+    /// <summary>Data made in code: no predictor of its own.</summary>
+    None,
+
+    /// <summary>A <c>[CsvDataset]</c> record: new rows or records.</summary>
+    Tabular,
+
+    /// <summary>An image dataset (<c>IImageSource</c>): image files.</summary>
+    Image,
+
+    /// <summary>A text dataset (<c>ITextSource</c>): prompts.</summary>
+    Text,
+}
+
+/// <summary>A <c>[Trainer]</c> class and the model, data and hyperparameter types of its base, and what its trained model predicts from.</summary>
 internal sealed record TrainerSpec(
     TypeTarget Target,
     string ModelType,
@@ -23,4 +39,4 @@ internal sealed record TrainerSpec(
     string ConfigType,
     LossKind Loss,
     OptimizerKind Optimizer,
-    bool TabularData);
+    PredictorKind Predictor);

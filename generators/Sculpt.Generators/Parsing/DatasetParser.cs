@@ -263,6 +263,19 @@ internal static class DatasetParser
         };
     }
 
+    /// <summary>
+    /// Whether an IDX <c>Shape</c> is an image an image file can be read as: <c>"H W"</c> (grey), or <c>"C H W"</c>
+    /// with 1 (grey) or 3 (RGB) channels.
+    /// </summary>
+    public static bool IsImageShape(string shape)
+    {
+        var dims = shape.Split([' '], System.StringSplitOptions.RemoveEmptyEntries)
+            .Select(d => long.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out long v) && v > 0 ? v : -1).ToArray();
+        if (dims.Any(d => d < 0)) return false;
+        // As Idx below makes the sample shape, which the emitter reads for the same question.
+        return dims.Length == 2 || (dims.Length == 3 && dims[0] is 1 or 3);
+    }
+
     private static DatasetSpec Idx(AttributeData attribute, DatasetSpec spec, Arguments get, System.Action<bool, string, string?> setting)
     {
         string labels = attribute.ConstructorArguments.Length > 1 ? attribute.ConstructorArguments[1].Value as string ?? "" : "";

@@ -19,8 +19,36 @@ internal static class TrainerParser
         if (trainerBase is null || trainerBase.TypeArguments[0].TypeKind == TypeKind.Error) return null;
 
         string Name(int i) => trainerBase.TypeArguments[i].ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-        bool tabular = trainerBase.TypeArguments[1].GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownTypes.CsvDatasetAttribute);
-        return new TrainerSpec(TypeTargetParser.Parse(type), Name(0), Name(1), Name(2), (LossKind)loss, (OptimizerKind)optimizer, tabular);
+        return new TrainerSpec(TypeTargetParser.Parse(type), Name(0), Name(1), Name(2), (LossKind)loss, (OptimizerKind)optimizer, PredictorOf(trainerBase.TypeArguments[1]));
+    }
+
+    /// <summary>
+    /// What the data type's samples are read from: its dataset attribute says (the interfaces it gets are generated,
+    /// so not visible here), and a hand-written source says by the interfaces it implements.
+    /// </summary>
+    private static PredictorKind PredictorOf(ITypeSymbol data)
+    {
+        foreach (var attribute in data.GetAttributes())
+        {
+            switch (attribute.AttributeClass?.ToDisplayString())
+            {
+                case KnownTypes.CsvDatasetAttribute: return PredictorKind.Tabular;
+                case KnownTypes.ImageFolderDatasetAttribute: return PredictorKind.Image;
+                case KnownTypes.TextDatasetAttribute: return PredictorKind.Text;
+                case KnownTypes.IdxDatasetAttribute:
+                    string shape = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Shape").Value.Value as string ?? "";
+                    return DatasetParser.IsImageShape(shape) ? PredictorKind.Image : PredictorKind.None;
+            }
+        }
+        foreach (var implemented in data.AllInterfaces)
+        {
+            switch (implemented.ToDisplayString())
+            {
+                case KnownTypes.ImageSourceInterface: return PredictorKind.Image;
+                case KnownTypes.TextSourceInterface: return PredictorKind.Text;
+            }
+        }
+        return PredictorKind.None;
     }
 
     /// <summary>The <c>Trainer&lt;TModel, TData, TConfig&gt;</c> the type derives from, or null.</summary>

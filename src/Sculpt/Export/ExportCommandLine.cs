@@ -21,45 +21,30 @@ public static partial class TrainerCommandLine
         where TModel : torch.nn.Module<torch.Tensor, torch.Tensor>, ISculptModel<TModel, TConfig>
         where TConfig : TrainingHyperParameters, IHyperParameters<TConfig>
     {
-        output ??= Console.Out;
-        error ??= Console.Error;
-        var phase = Phase.Usage;
-        bool verbose = Array.IndexOf(args, "--verbose") >= 0;
-        try
+        return SubCommand<TData>("export", args, ExportValueFlags, ExportHelp(trainerName), output, error, (flags, enter, written) =>
         {
-            var flags = CommandFlags("export", args, ExportValueFlags);
-            if (flags.ContainsKey("--help"))
-            {
-                output.Write(ExportHelp(trainerName));
-                return ExitCodes.Success;
-            }
             string target = flags.GetValueOrDefault("--onnx") ?? throw new HyperParameterException("export: name the file to write with --onnx FILE.");
             string run = flags.GetValueOrDefault("--run") ?? Path.Combine("runs", trainerName);
-            phase = Phase.Checkpoint;
+            enter(Phase.Checkpoint);
             var (model, _) = TrainedModel.Load<TModel, TConfig>(run);
             using (model)
             {
+                enter(Phase.Usage);
                 if (model is not IOnnxExportable exportable)
                     throw new HyperParameterException($"export: {typeof(TModel).Name} returns several tensors; ONNX export writes models with one result.");
-                phase = Phase.Output;
-                OnnxExport.Save(exportable, target);
+                enter(Phase.Output);
+                try
+                {
+                    OnnxExport.Save(exportable, target);
+                }
+                catch (NotSupportedException problem)
+                {
+                    // A part without an ONNX form: the model, not the disk, is at fault.
+                    throw new HyperParameterException("export: " + problem.Message, problem);
+                }
             }
-            output.WriteLine($"exported the model of {run} to {target} (ONNX, opset {OnnxGraph.Opset})");
-            return ExitCodes.Success;
-        }
-        catch (NotSupportedException problem)
-        {
-            error.WriteLine("error: export: " + OneLine(problem.Message));
-            if (verbose) error.WriteLine(problem.ToString());
-            return ExitCodes.Usage;
-        }
-        catch (Exception problem)
-        {
-            var (code, message) = Describe<TData>(problem, phase);
-            error.WriteLine("error: " + OneLine(message));
-            if (verbose) error.WriteLine(problem.ToString());
-            return code;
-        }
+            written.WriteLine($"exported the model of {run} to {target} (ONNX, opset {OnnxGraph.Opset})");
+        });
     }
 
     private static string ExportHelp(string trainerName) =>

@@ -15,52 +15,6 @@ using TorchSharp;
 namespace Sculpt.Prediction;
 
 /// <summary>
-/// What a model said about each row: for a classifier, the class of each row and the probability of every class;
-/// for a regression, the predicted targets. <see cref="Outputs"/> has one array per row.
-/// </summary>
-/// <param name="Names">The classes (a classifier) or the targets (a regression), in output order.</param>
-/// <param name="Outputs">Per row: class probabilities, or target values.</param>
-/// <param name="Classes">Per row: the most probable class's index; null for a regression.</param>
-public sealed record Predictions(IReadOnlyList<string> Names, float[][] Outputs, int[]? Classes)
-{
-    /// <summary>Rows predicted.</summary>
-    public int Count => Outputs.Length;
-
-    /// <summary>The predicted class name of <paramref name="row"/>.</summary>
-    public string ClassOf(int row) => Classes is { } classes ? Names[classes[row]] : throw new InvalidOperationException("A regression predicts values, not classes.");
-
-    /// <summary>
-    /// The predictions as CSV: <c>row</c> (1-based, in the order the rows were read), then for a classifier
-    /// <c>prediction</c> and <c>p_CLASS</c> for every class, for a regression one column per target.
-    /// </summary>
-    public void WriteCsv(TextWriter writer)
-    {
-        var header = new List<string> { "row" };
-        if (Classes is not null) header.Add("prediction");
-        header.AddRange(Names.Select(n => Classes is not null ? "p_" + n : n));
-        writer.WriteLine(string.Join(",", header.Select(Quoted)));
-        var line = new StringBuilder();
-        for (int row = 0; row < Outputs.Length; row++)
-        {
-            line.Clear().Append((row + 1).ToString(CultureInfo.InvariantCulture));
-            if (Classes is not null) line.Append(',').Append(Quoted(Names[Classes[row]]));
-            foreach (float value in Outputs[row]) line.Append(',').Append(value.ToString("R", CultureInfo.InvariantCulture));
-            writer.WriteLine(line);
-        }
-    }
-
-    private static string Quoted(string field) =>
-        field.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field;
-}
-
-/// <summary>What <see cref="TabularPredictor{TModel, TData, TConfig}"/> reads from a run folder besides the model.</summary>
-public static class TabularPredictor
-{
-    /// <summary>The file the training command line writes with the class names, in label order.</summary>
-    public const string ClassesFile = "classes.json";
-}
-
-/// <summary>
 /// A trained tabular model ready for new rows, loaded from its run folder alone: <c>config.json</c> builds the model,
 /// the weights come from <c>model.dat</c> (or <c>merged.safetensors</c> after LoRA), <c>normalization.json</c>
 /// standardises the features as training did (and fills declared-missing values with the training means), and
@@ -72,8 +26,6 @@ public sealed class TabularPredictor<TModel, TData, TConfig> : IDisposable
     where TData : ITabularSource<TData>
     where TConfig : TrainingHyperParameters, IHyperParameters<TConfig>
 {
-    private const int BatchRows = 4096;
-
     private TabularPredictor(TModel model, TConfig config, FeatureNormalization? normalization, IReadOnlyList<string>? classNames)
     {
         Model = model;
@@ -103,11 +55,10 @@ public sealed class TabularPredictor<TModel, TData, TConfig> : IDisposable
         try
         {
             model.eval();
-            string normalizationPath = Path.Combine(runFolder, "normalization.json");
-            var normalization = File.Exists(normalizationPath) ? FeatureNormalization.Load(normalizationPath) : null;
+            var normalization = TrainedModel.Normalization(runFolder);
             if (normalization is not null && !normalization.Names.SequenceEqual(TData.FeatureNames))
-                throw new InvalidDataException($"{normalizationPath} standardises {normalization.Names.Length} features ({string.Join(", ", normalization.Names.Take(4))}, ...), not those {typeof(TData).Name} declares; the run folder is of another dataset.");
-            return new TabularPredictor<TModel, TData, TConfig>(model, config, normalization, TData.Regression ? null : ReadClassNames(runFolder));
+                throw new InvalidDataException($"{Path.Combine(runFolder, Checkpoints.Checkpoint.NormalizationFile)} standardises {normalization.Names.Length} features ({string.Join(", ", normalization.Names.Take(4))}, ...), not those {typeof(TData).Name} declares; the run folder is of another dataset.");
+            return new TabularPredictor<TModel, TData, TConfig>(model, config, normalization, TData.Regression ? null : TrainedModel.ClassNames(runFolder));
         }
         catch
         {
@@ -144,30 +95,13 @@ public sealed class TabularPredictor<TModel, TData, TConfig> : IDisposable
     private Predictions Predict(float[] rows, int count, string source)
     {
         using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
         int width = TData.FeatureNames.Count;
         var features = torch.tensor(rows.AsMemory(0, count * width), [count, .. TData.FeatureShape ?? [width]]);
         FillMissing(features, source);
         Normalization?.ApplyInPlace(features);
-        var device = Model.parameters().FirstOrDefault()?.device ?? torch.CPU;
-        var outputs = new List<float[]>(count);
-        for (long start = 0; start < count; start += BatchRows)
-        {
-            using var batchScope = torch.NewDisposeScope();
-            var output = Model.forward(features.narrow(0, start, Math.Min(BatchRows, count - start)).to(device));
-            output = output.reshape(output.size(0), -1);
-            if (!TData.Regression) output = torch.nn.functional.softmax(output, 1);
-            var values = output.to(torch.float32).cpu().data<float>().ToArray();
-            int outputWidth = (int)output.size(1);
-            for (int row = 0; row < output.size(0); row++) outputs.Add(values.AsSpan(row * outputWidth, outputWidth).ToArray());
-        }
-        int classCount = outputs.Count > 0 ? outputs[0].Length : 0;
-        if (TData.Regression) return new Predictions(TargetNamesFor(classCount), [.. outputs], null);
-        var names = ClassNames ?? Enumerable.Range(0, classCount).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList();
-        if (names.Count != classCount)
-            throw new InvalidDataException($"The model gives {classCount} class scores, but the run recorded {names.Count} classes ({string.Join(", ", names)}).");
-        var classes = outputs.Select(p => Array.IndexOf(p, p.Max())).ToArray();
-        return new Predictions(names, [.. outputs], classes);
+        var outputs = TrainedModel.Outputs(Model, features, softmax: !TData.Regression);
+        if (!TData.Regression) return TrainedModel.Classified(outputs, ClassNames);
+        return new Predictions(TargetNamesFor(outputs.Count > 0 ? outputs[0].Length : TData.TargetNames.Count), [.. outputs], null);
     }
 
     /// <summary>Values the dataset declares <c>FillMean</c> arrive as NaN; they take the training means, as in training.</summary>
@@ -188,23 +122,6 @@ public sealed class TabularPredictor<TModel, TData, TConfig> : IDisposable
     {
         var names = TData.TargetNames;
         return names.Count == width ? names : Enumerable.Range(0, width).Select(i => $"target{i + 1}").ToList();
-    }
-
-    private static IReadOnlyList<string>? ReadClassNames(string runFolder)
-    {
-        string path = Path.Combine(runFolder, TabularPredictor.ClassesFile);
-        if (!File.Exists(path)) return null;
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
-            var names = new List<string>();
-            foreach (var name in document.RootElement.EnumerateArray()) names.Add(name.GetString() ?? throw new InvalidDataException($"{path}: a class name is null."));
-            return names;
-        }
-        catch (Exception problem) when (problem is JsonException or InvalidOperationException)
-        {
-            throw new InvalidDataException($"{path} is not a list of class names: {problem.Message}", problem);
-        }
     }
 
     public void Dispose() => Model.Dispose();

@@ -58,7 +58,7 @@ public static partial class TrainerCommandLine
     private const string ResumeWithChangesFlag = "--resume-with-changes";
 
     /// <summary>What a run is doing, which decides the exit code of a file error.</summary>
-    private enum Phase { Usage, Checkpoint, Data, Output, Training }
+    private enum Phase { Usage, Checkpoint, Data, Input, Output, Training }
 
     /// <summary>Runs training as the command line asks; returns the process exit code (see <see cref="ExitCodes"/>).</summary>
     /// <param name="trainerName">The program name for usage and the default output folder.</param>
@@ -89,8 +89,15 @@ public static partial class TrainerCommandLine
         if (args.Length > 0 && args[0] == "export") return Export<TModel, TData, TConfig>(trainerName, args[1..], output, error);
         if (args.Length > 0 && args[0] == "predict")
         {
-            // A [CsvDataset] trainer's generated Run sends predict to Predict; other datasets reach here.
-            error.WriteLine($"error: predict reads new rows of a [CsvDataset] record; {typeof(TData).Name} is not one, so predict from code with the trained model (docs/prediction.md).");
+            // A [CsvDataset] trainer's generated Run sends predict to Predict; images and text are told apart here.
+            switch (new TData())
+            {
+                case Data.Images.IImageSource images:
+                    return PredictImages<TModel, TData, TConfig>(trainerName, args[1..], images.Layout, output, error);
+                case Text.ITextSource text:
+                    return PredictText<TModel, TData, TConfig>(trainerName, args[1..], text.Tokenizer, text.Context, output, error);
+            }
+            error.WriteLine($"error: predict reads new rows of a [CsvDataset] record, image files of an image dataset, or prompts of a text dataset; {typeof(TData).Name} is none of these, so predict from code with the trained model (docs/prediction.md).");
             return ExitCodes.Usage;
         }
         var phase = Phase.Usage;
@@ -254,6 +261,10 @@ public static partial class TrainerCommandLine
         if (TConfig.Options.Any(o => o.Search is not null)) text.Append($"       {trainerName} search [--trials N] [--sampler grid|random|tpe|gp] [...]   (a hyperparameter search: {trainerName} search --help)\n");
         if (typeof(TData).IsAssignableTo(typeof(Data.Tabular.ITabularSource)))
             text.Append($"       {trainerName} predict --input FILE [--output FILE] [--run FOLDER]   (the trained model on new rows: {trainerName} predict --help)\n");
+        else if (typeof(TData).IsAssignableTo(typeof(Data.Images.IImageSource)))
+            text.Append($"       {trainerName} predict --input IMAGE|FOLDER [--output FILE] [--run FOLDER]   (the trained model on image files: {trainerName} predict --help)\n");
+        else if (typeof(TData).IsAssignableTo(typeof(Text.ITextSource)))
+            text.Append($"       {trainerName} predict --prompt TEXT | --input FILE [--tokens N] [...]   (the trained model continues text: {trainerName} predict --help)\n");
         text.Append($"       {trainerName} export --onnx FILE [--run FOLDER]   (the trained model as an ONNX file: {trainerName} export --help)\n");
         text.Append('\n');
         // One description column for both lists.
@@ -350,7 +361,7 @@ public static partial class TrainerCommandLine
         {
             AtomicFile.WriteAllText(Path.Combine(folder, "config.json"), config);
             normalization?.Save(Path.Combine(folder, "normalization.json"));
-            if (classNames is not null) AtomicFile.Write(Path.Combine(folder, Prediction.TabularPredictor.ClassesFile), stream =>
+            if (classNames is not null) AtomicFile.Write(Path.Combine(folder, Prediction.TrainedModel.ClassesFile), stream =>
             {
                 // What predict names the classes by when the dataset does not declare them.
                 using var json = new System.Text.Json.Utf8JsonWriter(stream, new System.Text.Json.JsonWriterOptions { Indented = true });
@@ -417,6 +428,11 @@ public static partial class TrainerCommandLine
             string hint = declared && problem is FileNotFoundException or DirectoryNotFoundException ? " (--data FOLDER reads the dataset's files from another folder)" : "";
             string named = problem.Message.StartsWith(dataName + ":", StringComparison.Ordinal) ? problem.Message : $"{dataName}: {problem.Message}";
             return (ExitCodes.Data, named + hint);
+        }
+        if (phase == Phase.Input && (fileError || problem is ShapeMismatchException))
+        {
+            // A sub-command's own input (predict's rows, images, prompts): its message names the file, and --data has no say.
+            return (ExitCodes.Data, problem.Message);
         }
         if (phase == Phase.Training && problem is InvalidDataException)
         {

@@ -4,13 +4,19 @@
 namespace Demo;
 
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
-partial class Corpus : global::Sculpt.Data.IFileDataSource
+partial class Corpus : global::Sculpt.Data.IFileDataSource, global::Sculpt.Text.ITextSource
 {
     /// <summary>One sample's shape, as the model's input signature writes it after the batch dim.</summary>
     public const string SampleShape = "32";
 
     /// <inheritdoc/>
     string? global::Sculpt.Data.IFileDataSource.DataFolder { get; set; }
+
+    /// <inheritdoc/>
+    global::Sculpt.Text.TextTokenizer global::Sculpt.Text.ITextSource.Tokenizer => global::Sculpt.Text.TextTokenizer.Gpt2;
+
+    /// <inheritdoc/>
+    int global::Sculpt.Text.ITextSource.Context => 32;
 
     /// <inheritdoc/>
     public global::Sculpt.Data.DataSplits Load(int seed)

@@ -4,13 +4,16 @@
 namespace Demo;
 
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
-partial class FashionImages : global::Sculpt.Data.IFileDataSource
+partial class FashionImages : global::Sculpt.Data.IFileDataSource, global::Sculpt.Data.Images.IImageSource
 {
     /// <summary>One sample's shape, as the model's input signature writes it after the batch dim.</summary>
     public const string SampleShape = "1 28 28";
 
     /// <inheritdoc/>
     string? global::Sculpt.Data.IFileDataSource.DataFolder { get; set; }
+
+    /// <inheritdoc/>
+    global::Sculpt.Data.Images.ImageLayout global::Sculpt.Data.Images.IImageSource.Layout => new(1, 28, 28);
 
     /// <inheritdoc/>
     public global::Sculpt.Data.DataSplits Load(int seed)

@@ -11,7 +11,7 @@ partial class IrisTrainer
     {
     }
 
-    /// <summary>Trains as the command line says (<c>--help</c> lists the options) and saves the weights, or runs its <c>search</c> or <c>predict</c>; returns the exit code.</summary>
+    /// <summary>Trains as the command line says (<c>--help</c> lists the options) and saves the weights, or runs its <c>search</c>, <c>predict</c> or <c>export</c>; returns the exit code.</summary>
     public static int Run(string[] args) =>
         args is ["predict", ..] ? global::Sculpt.Training.TrainerCommandLine.Predict<global::Demo.IrisNet, global::Demo.Iris, global::Demo.IrisConfig>("IrisTrainer", args[1..]) :
         global::Sculpt.Training.TrainerCommandLine.Run<IrisTrainer, global::Demo.IrisNet, global::Demo.Iris, global::Demo.IrisConfig>("IrisTrainer", args, static (config, device) => new IrisTrainer(config, device));

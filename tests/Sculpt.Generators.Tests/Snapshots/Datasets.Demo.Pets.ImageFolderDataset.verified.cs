@@ -4,7 +4,7 @@
 namespace Demo;
 
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
-partial class Pets : global::Sculpt.Data.IFileDataSource
+partial class Pets : global::Sculpt.Data.IFileDataSource, global::Sculpt.Data.Images.IImageSource
 {
     /// <summary>One sample's shape, as the model's input signature writes it after the batch dim.</summary>
     public const string SampleShape = "3 24 32";
@@ -14,6 +14,9 @@ partial class Pets : global::Sculpt.Data.IFileDataSource
 
     /// <inheritdoc/>
     string? global::Sculpt.Data.IFileDataSource.DataFolder { get; set; }
+
+    /// <inheritdoc/>
+    global::Sculpt.Data.Images.ImageLayout global::Sculpt.Data.Images.IImageSource.Layout => new(3, 24, 32);
 
     /// <inheritdoc/>
     public global::Sculpt.Data.DataSplits Load(int seed)

@@ -11,7 +11,7 @@ partial class TinyRegressionTrainer
     {
     }
 
-    /// <summary>Trains as the command line says (<c>--help</c> lists the options) and saves the weights, or runs its <c>search</c>; returns the exit code.</summary>
+    /// <summary>Trains as the command line says (<c>--help</c> lists the options) and saves the weights, or runs its <c>search</c> or <c>export</c>; returns the exit code.</summary>
     public static int Run(string[] args) =>
         global::Sculpt.Training.TrainerCommandLine.Run<TinyRegressionTrainer, global::Demo.Tiny, global::Demo.TinyData, global::Demo.TinyConfig>("TinyRegressionTrainer", args, static (config, device) => new TinyRegressionTrainer(config, device));
 

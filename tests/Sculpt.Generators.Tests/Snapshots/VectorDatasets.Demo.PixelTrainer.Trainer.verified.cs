@@ -11,7 +11,7 @@ partial class PixelTrainer
     {
     }
 
-    /// <summary>Trains as the command line says (<c>--help</c> lists the options) and saves the weights, or runs its <c>search</c> or <c>predict</c>; returns the exit code.</summary>
+    /// <summary>Trains as the command line says (<c>--help</c> lists the options) and saves the weights, or runs its <c>search</c>, <c>predict</c> or <c>export</c>; returns the exit code.</summary>
     public static int Run(string[] args) =>
         args is ["predict", ..] ? global::Sculpt.Training.TrainerCommandLine.Predict<global::Demo.PixelNet, global::Demo.FashionPixels, global::Demo.PixelConfig>("PixelTrainer", args[1..]) :
         global::Sculpt.Training.TrainerCommandLine.Run<PixelTrainer, global::Demo.PixelNet, global::Demo.FashionPixels, global::Demo.PixelConfig>("PixelTrainer", args, static (config, device) => new PixelTrainer(config, device));

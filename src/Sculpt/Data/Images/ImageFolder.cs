@@ -82,6 +82,38 @@ public static class ImageFolder
         return (dataset, names, new SkippedRecords(folder, reasons.Length, reasons.Take(SkippedRecords.ReasonsKept).ToArray()));
     }
 
+    /// <summary>
+    /// The images of <paramref name="path"/>: the file itself, or every image file (by extension) under the folder and
+    /// its sub-folders, in ordinal path order, so the order does not depend on the file system's listing.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The path does not exist.</exception>
+    /// <exception cref="InvalidDataException">The folder holds no image files.</exception>
+    public static IReadOnlyList<string> Files(string path)
+    {
+        if (File.Exists(path)) return [path];
+        if (!Directory.Exists(path)) throw new FileNotFoundException($"'{path}' is neither an image file nor a folder of images.", path);
+        var files = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+            .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal).ToList();
+        if (files.Count == 0) throw new InvalidDataException($"{path} holds no images ({string.Join(", ", Extensions)}), nor do its sub-folders.");
+        return files;
+    }
+
+    /// <summary>
+    /// Decodes <paramref name="files"/> and resizes each to <paramref name="layout"/>, as a dataset's images are read:
+    /// values in [0, 1], channel-major, one image after another.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A file cannot be read or decoded; the message names it.</exception>
+    public static float[] Read(IReadOnlyList<string> files, ImageLayout layout)
+    {
+        if (layout.Width < 1 || layout.Height < 1 || layout.Channels is not (1 or 3)) throw new ArgumentException($"Images have a positive size and 1 or 3 channels; got {layout.Width}x{layout.Height} with {layout.Channels}.", nameof(layout));
+        int pixels = layout.Size;
+        var data = new float[files.Count * pixels];
+        var problems = new string?[files.Count];
+        Parallel.For(0, files.Count, i => problems[i] = Decode(files[i], layout.Width, layout.Height, layout.Channels, data.AsSpan(i * pixels, pixels)));
+        if (problems.OfType<string>().FirstOrDefault() is { } problem) throw new InvalidDataException(problem);
+        return data;
+    }
+
     /// <summary>Decodes and resizes one file into <paramref name="target"/> (channel-major); the problem, or null.</summary>
     private static string? Decode(string path, int width, int height, int channels, Span<float> target)
     {

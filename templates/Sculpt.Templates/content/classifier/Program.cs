@@ -2,6 +2,7 @@
 //   dotnet run                         draws data/shapes/<class>/*.png on the first run, then trains
 //   dotnet run -- --help               every option
 //   dotnet run -- export --onnx model.onnx   the trained model as an ONNX file
+//   dotnet run -- predict --input photo.png  the trained model on an image, or on every image of a folder
 //   dotnet test SculptClassifier.Tests the project's tests
 // Point the dataset at your own folder (same layout: one sub-folder per class) and set Classes.
 using Sculpt;

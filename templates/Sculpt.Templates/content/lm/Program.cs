@@ -2,6 +2,7 @@
 //   dotnet run                   writes data/stories.txt on the first run, trains, then samples text from --prompt
 //   dotnet run -- --help         every option
 //   dotnet run -- export --onnx model.onnx   the trained model as an ONNX file
+//   dotnet run -- predict --prompt "The cat"  the trained model continues a prompt (--help: sampling options)
 //   dotnet test SculptLm.Tests   the project's tests
 // Point the dataset at your own text file: any UTF-8 text; characters outside ASCII share one token.
 using System;
