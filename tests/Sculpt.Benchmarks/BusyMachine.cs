@@ -9,31 +9,44 @@ namespace Sculpt.Benchmarks;
 
 /// <summary>
 /// How a training run shares a busy machine: an example program (the Quickstart by default) alone
-/// on one thread, then two copies side by side with the command line's defaults, then two side by
-/// side with OpenMP's spinning waits forced back on (<c>OMP_WAIT_POLICY=active</c>, what the
-/// defaults were before the command line chose passive waits). Each round runs the three in turn;
-/// the claim is each side-by-side run's wall time over the one-thread time of its round.
+/// on one thread, alone with the command line's defaults, then two copies side by side with the defaults
+/// (a bounded spin of idle OpenMP threads), two with passive waits (<c>OMP_WAIT_POLICY=passive</c>, the
+/// command line's choice before the bound), and two with spinning waits (<c>OMP_WAIT_POLICY=active</c>).
+/// Each round runs them in turn; the claim is each side-by-side run's wall time over the one-thread time of its
+/// round, and the default run alone against the passive one alone.
 /// </summary>
 public static class BusyMachine
 {
     public static void Run(TextWriter output, int rounds, int epochs, string program)
     {
         output.WriteLine($"{Path.GetFileNameWithoutExtension(program)}, {epochs} epochs, {rounds} rounds; wall seconds, and side by side over alone on one thread");
-        output.WriteLine($"{"round",5} {"alone, 1 thread",16} {"2 side by side",15} {"ratio",6} {"2 spinning",11} {"ratio",6}");
+        output.WriteLine($"{"round",5} {"alone, 1 thread",16} {"alone",6} {"alone, passive",15} {"2 side by side",15} {"ratio",6} {"2 passive",10} {"ratio",6} {"2 spinning",11} {"ratio",6}");
+        var bounded = new List<double>();
         var passive = new List<double>();
         var spinning = new List<double>();
+        var aloneRatios = new List<double>();
         for (int round = 1; round <= rounds; round++)
         {
             double alone = Together(program, epochs, 1, ["--threads", "1"], null);
+            double aloneDefault = Together(program, epochs, 1, [], null);
+            double alonePassive = Together(program, epochs, 1, [], "passive");
             double side = Together(program, epochs, 2, [], null);
+            double sidePassive = Together(program, epochs, 2, [], "passive");
             double spin = Together(program, epochs, 2, [], "active");
-            passive.Add(side / alone);
+            bounded.Add(side / alone);
+            passive.Add(sidePassive / alone);
             spinning.Add(spin / alone);
-            output.WriteLine(FormattableString.Invariant($"{round,5} {alone,16:F1} {side,15:F1} {side / alone,6:F2} {spin,11:F1} {spin / alone,6:F2}"));
+            aloneRatios.Add(aloneDefault / alonePassive);
+            output.WriteLine(FormattableString.Invariant($"{round,5} {alone,16:F1} {aloneDefault,6:F1} {alonePassive,15:F1} {side,15:F1} {side / alone,6:F2} {sidePassive,10:F1} {sidePassive / alone,6:F2} {spin,11:F1} {spin / alone,6:F2}"));
         }
-        passive.Sort();
-        spinning.Sort();
-        output.WriteLine(FormattableString.Invariant($"side by side over alone on one thread: median {passive[passive.Count / 2]:F2} (range {passive[0]:F2}-{passive[^1]:F2}); with spinning waits {spinning[spinning.Count / 2]:F2} ({spinning[0]:F2}-{spinning[^1]:F2})"));
+        output.WriteLine(FormattableString.Invariant(
+            $"side by side over alone on one thread: median {Summary(bounded)} with the default spin bound; {Summary(passive)} passive; {Summary(spinning)} spinning. Alone, default over passive: {Summary(aloneRatios)}"));
+    }
+
+    private static string Summary(List<double> ratios)
+    {
+        var sorted = ratios.Order().ToList();
+        return FormattableString.Invariant($"{sorted[sorted.Count / 2]:F2} ({sorted[0]:F2}-{sorted[^1]:F2})");
     }
 
     /// <summary>The slowest wall time of <paramref name="copies"/> processes started together.</summary>

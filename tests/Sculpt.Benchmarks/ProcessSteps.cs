@@ -43,28 +43,40 @@ public static class ProcessSteps
         workload.Cleanup();
     }
 
-    /// <summary>Alternates processes of the two sides, <paramref name="rounds"/> of each per workload.</summary>
+    /// <summary>
+    /// Alternates processes of the two sides, <paramref name="rounds"/> of each per workload, and measures the machine's
+    /// matrix-product peak (<see cref="MatmulPeak"/>) before each round, so that a step's FLOP rate is a share of what
+    /// the machine did at the time. Ratios are reported as the median over rounds with their [min, max].
+    /// </summary>
     public static void Run(IReadOnlyList<(StepBenchmark Workload, int Steps)> workloads, int rounds, TextWriter output)
     {
-        output.WriteLine($"{"workload",-12} {"steps",6} {"idiomatic ms",12} {"Sculpt ms",10} {"ratio",6} {"RSS growth MiB (idiomatic / Sculpt)",36} {"peak RSS MiB (idiomatic / Sculpt)",34}");
+        output.WriteLine($"{"workload",-15} {"steps",6} {"idiomatic ms",12} {"Sculpt ms",10} {"ratio [min, max]",20} {"% of peak (idiomatic / Sculpt)",31} {"RSS growth MiB (idiomatic / Sculpt)",36} {"peak RSS MiB (idiomatic / Sculpt)",34}");
+        var peaks = new List<double>();
         foreach (var (workload, steps) in workloads)
         {
             string name = workload.GetType().Name;
             var hand = new List<double[]>();
             var sculpt = new List<double[]>();
+            var shares = new List<(double Hand, double Sculpt)>();
             for (int round = 0; round < rounds; round++)
             {
+                double peak = MatmulPeak.GflopsPerSecond();
+                peaks.Add(peak);
                 // Alternate which side goes first, so a drift in machine speed favours neither.
                 bool sculptFirst = round % 2 == 1;
                 foreach (bool side in sculptFirst ? new[] { true, false } : new[] { false, true })
                 {
                     (side ? sculpt : hand).Add(Launch(name, side, steps));
                 }
+                double Share(double ms) => workload.StepFlops / (ms / 1000) / 1e9 / peak * 100;
+                shares.Add((Share(hand[^1][0]), Share(sculpt[^1][0])));
             }
-            double ratio = Median(Enumerable.Range(0, rounds).Select(r => sculpt[r][0] / hand[r][0]));
+            var ratios = Enumerable.Range(0, rounds).Select(r => sculpt[r][0] / hand[r][0]).ToArray();
+            string spread = FormattableString.Invariant($"{Median(ratios):F2} [{ratios.Min():F2}, {ratios.Max():F2}]");
             output.WriteLine(FormattableString.Invariant(
-                $"{name,-12} {steps,6} {Median(hand.Select(h => h[0])),12:F3} {Median(sculpt.Select(s => s[0])),10:F3} {ratio,6:F2} {Median(hand.Select(h => h[2] - h[1])),17:F1} / {Median(sculpt.Select(s => s[2] - s[1])),-16:F1} {Median(hand.Select(h => h[3])),15:F0} / {Median(sculpt.Select(s => s[3])),-15:F0}"));
+                $"{name,-15} {steps,6} {Median(hand.Select(h => h[0])),12:F3} {Median(sculpt.Select(s => s[0])),10:F3} {spread,20} {Median(shares.Select(s => s.Hand)),14:F1} / {Median(shares.Select(s => s.Sculpt)),-14:F1} {Median(hand.Select(h => h[2] - h[1])),17:F1} / {Median(sculpt.Select(s => s[2] - s[1])),-16:F1} {Median(hand.Select(h => h[3])),15:F0} / {Median(sculpt.Select(s => s[3])),-15:F0}"));
         }
+        output.WriteLine(FormattableString.Invariant($"float32 matmul peak (1024^3, 2 threads): median {Median(peaks):F1} GFLOP/s [{peaks.Min():F1}, {peaks.Max():F1}] over {peaks.Count} measurements"));
     }
 
     private static double[] Launch(string workload, bool sculpt, int steps)

@@ -1,6 +1,8 @@
 // Speed claims, measured side by side with hand-written TorchSharp doing the same work.
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- paired            (interleaved step ratios; then pairs and workload names to pick)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- processes 3     (each side in its own processes, 3 rounds: step ratios, RSS; then workload names to pick)
+//   dotnet run -c Release --project tests/Sculpt.Benchmarks -- examples 3        (the examples' models, each side in its own processes, 3 rounds: step, spread, share of the matmul peak, RSS)
+//   dotnet run -c Release --project tests/Sculpt.Benchmarks -- paired-examples 100   (the examples' models, interleaved pairs in one process)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- optimizer         (the deep MLP's optimizer update alone, interleaved)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- pooling           (Sculpt's pooling kernels vs libtorch's, interleaved)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- attention         (Sculpt's self-attention vs libtorch's fused kernel by sequence length, interleaved)
@@ -31,9 +33,12 @@ if (args is ["paired", ..])
     return;
 }
 StepBenchmark[] Workloads() => [new MlpStep(), new DeepMlpStep(), new LeNetStep(), new GptStep()];
+// The examples' own models (ExampleWorkloads.cs), and how many timed steps a process of each takes.
+(StepBenchmark, int)[] ExampleWorkloads() =>
+    [(new QuickstartStep(), 2000), (new FashionMlpStep(), 2000), (new FashionCnnStep(), 300), (new TinyGptStep(), 100), (new LoansStep(), 2000)];
 if (args is ["side", string name, string side, string steps])
 {
-    var workload = Workloads().Single(w => w.GetType().Name == name);
+    var workload = Workloads().Concat(ExampleWorkloads().Select(w => w.Item1)).Single(w => w.GetType().Name == name);
     ProcessSteps.RunSide(workload, side == "sculpt", int.Parse(steps, System.Globalization.CultureInfo.InvariantCulture), Console.Out);
     return;
 }
@@ -43,6 +48,19 @@ if (args is ["processes", ..])
     var workloads = Workloads();
     (StepBenchmark, int)[] all = [(workloads[0], 2000), (workloads[1], 2000), (workloads[2], 2000), (workloads[3], 300)];
     ProcessSteps.Run(args.Length > 2 ? all.Where(w => args[2..].Contains(w.Item1.GetType().Name)).ToArray() : all, rounds, Console.Out);
+    return;
+}
+if (args is ["examples", ..])
+{
+    int rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3;
+    var all = ExampleWorkloads();
+    ProcessSteps.Run(args.Length > 2 ? all.Where(w => args[2..].Contains(w.Item1.GetType().Name)).ToArray() : all, rounds, Console.Out);
+    return;
+}
+if (args is ["paired-examples", ..])
+{
+    int pairs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100;
+    PairedSteps.Run(ExampleWorkloads().Select(w => w.Item1).Where(w => args.Length <= 2 || args[2..].Contains(w.GetType().Name)).ToList(), pairs, Console.Out);
     return;
 }
 if (args is ["samplers", ..])

@@ -30,6 +30,19 @@ public abstract class StepBenchmark
     /// <summary>One batch: the input and the class-index targets.</summary>
     protected abstract (Tensor Input, Tensor Target) CreateBatch();
 
+    /// <summary>
+    /// Floating-point operations of one sample's forward pass through the matrix products and convolutions (a
+    /// multiply-add is two), counted by hand from the layer sizes; elementwise work is left out, as model-FLOPs
+    /// utilisation counts it.
+    /// </summary>
+    public abstract double ForwardFlopsPerSample { get; }
+
+    /// <summary>Samples per step.</summary>
+    public abstract int Batch { get; }
+
+    /// <summary>A training step's operations: forward, then backward at twice the forward's (gradients of inputs and of weights).</summary>
+    public double StepFlops => 3 * ForwardFlopsPerSample * Batch;
+
     [GlobalSetup]
     public void Setup()
     {

@@ -44,6 +44,10 @@ public class MlpStep : StepBenchmark
         return (trainer, trainer.TrainStep);
     }
 
+    public override double ForwardFlopsPerSample => 2.0 * (784 * 512 + 512 * 512 + 512 * 10);
+
+    public override int Batch => 128;
+
     protected override nn.Module<Tensor, Tensor> CreateHandWritten() => new HandMlp();
 
     protected override (Tensor, Tensor) CreateBatch() => (randn(128, 784), randint(0, 10, 128));
@@ -93,6 +97,10 @@ public class DeepMlpStep : StepBenchmark
         var trainer = new DeepMlpTrainer(new BenchConfig());
         return (trainer, trainer.TrainStep);
     }
+
+    public override double ForwardFlopsPerSample => 2.0 * (32 * 128 * 128 + 128 * 10);
+
+    public override int Batch => 64;
 
     protected override nn.Module<Tensor, Tensor> CreateHandWritten() => new HandDeepMlp();
 
@@ -148,6 +156,11 @@ public class LeNetStep : StepBenchmark
         var trainer = new LeNetTrainer(new BenchConfig());
         return (trainer, trainer.TrainStep);
     }
+
+    // Convolutions: 2 x out channels x out pixels x in channels x kernel area.
+    public override double ForwardFlopsPerSample => 2.0 * (6 * 28 * 28 * 25 + 16 * 10 * 10 * 6 * 25 + 400 * 120 + 120 * 84 + 84 * 10);
+
+    public override int Batch => 64;
 
     protected override nn.Module<Tensor, Tensor> CreateHandWritten() => new HandLeNet();
 
@@ -228,6 +241,10 @@ public class GptStep : StepBenchmark
         var trainer = new GptTrainer(new GptBenchConfig());
         return (trainer, trainer.TrainStep);
     }
+
+    public override double ForwardFlopsPerSample => ExampleFlops.Gpt(tokens: 64, dim: 128, layers: 4, mlp: 512, vocabulary: 256);
+
+    public override int Batch => 16;
 
     protected override nn.Module<Tensor, Tensor> CreateHandWritten() => new HandGpt();
 

@@ -142,6 +142,9 @@ public class CommandLineTests
             long mib = long.Parse(peak.Groups[1].Value, System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture);
             using var process = System.Diagnostics.Process.GetCurrentProcess();
             Assert.InRange(mib, 50, process.PeakWorkingSet64 / (1024 * 1024) + 1);
+            var steady = System.Text.RegularExpressions.Regex.Match(summary, @"\| steady memory \| ([\d,]+) MiB resident after the last epoch \|");
+            Assert.True(steady.Success, summary);
+            Assert.InRange(long.Parse(steady.Groups[1].Value, System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture), 50, mib);
             var saved = MlpConfig.Load(Path.Combine(folder, "config.json"));
             Assert.Equal(new MlpConfig { Hidden = 8, LearningRate = 0.01, Epochs = 2 }, saved);
         }

@@ -120,4 +120,23 @@ public sealed class DataTests : IDisposable
         }
         Assert.Equal(Losses(0), Losses(2));
     }
+
+    [Theory]
+    [InlineData(3000, 3, 20)]   // images: per channel, over more samples than one float64 chunk holds
+    [InlineData(5000, 7, 0)]    // a table: per column
+    public void Normalization_statistics_measured_in_chunks_equal_the_whole_dataset_s_in_float64(int samples, int features, int side)
+    {
+        manual_seed(5);
+        using var data = side > 0 ? randn(samples, features, side, side) * 3 + 1.5 : randn(samples, features) * 0.25 - 40;
+        var normalization = FeatureNormalization.Measure(data, Enumerable.Range(0, features).Select(i => $"f{i}").ToArray());
+        using var perFeature = data.transpose(0, 1).reshape(features, -1).to(float64);
+        var mean = perFeature.mean([1]).data<double>().ToArray();
+        var std = perFeature.std(1, unbiased: false).data<double>().ToArray();
+        for (int f = 0; f < features; f++)
+        {
+            Assert.Equal((float)mean[f], normalization.Mean[f], 1e-6f);
+            Assert.Equal((float)std[f], normalization.Std[f], 1e-6f);
+        }
+        Assert.Equal(side > 0 ? new long[] { features, 1, 1 } : new long[] { features }, normalization.Shape);
+    }
 }

@@ -34,7 +34,7 @@ public class ProcessSettingsTests
         var applied = new ProcessSettings { Threads = 1 }.Apply();
         Assert.Equal(1, applied.Threads);
         Assert.Equal(1, get_num_threads());
-        Assert.False(applied.PassiveThreadWaits);
+        Assert.False(applied.BoundedSpinWaits);
         Assert.False(applied.KeepStepMemory);
     }
 
@@ -69,18 +69,19 @@ public class ProcessSettingsTests
     }
 
     [Fact]
-    public void Passive_waits_reach_the_c_library_environment_unless_the_user_chose()
+    public void The_spin_bound_reaches_the_c_library_environment_unless_the_user_chose()
     {
         // The command line has run in this process (other tests) or runs now; either way the C
-        // library's environment, which libgomp reads, holds the policy, and .NET's copy is untouched.
-        new ProcessSettings { PassiveThreadWaits = true }.Apply();
-        if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is { } chosen)
+        // library's environment, which libgomp reads, holds the bound, and .NET's copy is untouched.
+        new ProcessSettings { BoundedSpinWaits = true }.Apply();
+        if (Environment.GetEnvironmentVariable("GOMP_SPINCOUNT") is { } chosen)
         {
-            Assert.Equal(chosen, Marshal.PtrToStringUTF8(GetEnv("OMP_WAIT_POLICY")));
+            Assert.Equal(chosen, Marshal.PtrToStringUTF8(GetEnv("GOMP_SPINCOUNT")));
         }
-        else
+        else if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is null)
         {
-            Assert.Equal("passive", Marshal.PtrToStringUTF8(GetEnv("OMP_WAIT_POLICY")));
+            Assert.Equal(ProcessSettings.SpinCount.ToString(System.Globalization.CultureInfo.InvariantCulture), Marshal.PtrToStringUTF8(GetEnv("GOMP_SPINCOUNT")));
+            Assert.Null(Environment.GetEnvironmentVariable("GOMP_SPINCOUNT"));
         }
     }
 

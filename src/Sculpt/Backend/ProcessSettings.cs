@@ -19,16 +19,23 @@ public sealed record ProcessSettings
     public int? Threads { get; init; }
 
     /// <summary>
-    /// Sets <c>OMP_WAIT_POLICY=passive</c> for libtorch's OpenMP runtime (libgomp) before libtorch
-    /// loads, unless the environment already sets <c>OMP_WAIT_POLICY</c> or <c>GOMP_SPINCOUNT</c>.
-    /// By default an OpenMP thread that finishes its share of an op spins for the next one; when
-    /// another process wants the same cores, the spinning threads take the time the working ones
-    /// need, and every op waits for a descheduled thread. Two Quickstart runs side by side took 19
-    /// times their one-thread time that way; with passive waits they stay near it
-    /// (docs/performance.md, "A busy machine"). Only effective before libtorch is loaded: libgomp
-    /// reads its environment once.
+    /// Bounds how long libtorch's OpenMP threads (libgomp's) spin for the next op before they sleep:
+    /// <c>GOMP_SPINCOUNT=</c><see cref="SpinCount"/>, set before libtorch loads, unless the environment already sets
+    /// <c>OMP_WAIT_POLICY</c> or <c>GOMP_SPINCOUNT</c>. libgomp's default spins 300,000 rounds (spinning forever
+    /// under <c>OMP_WAIT_POLICY=active</c>): when another process wants the same cores, the spinning threads take
+    /// the time the working ones need, and two Quickstart runs side by side took 19 times their one-thread time.
+    /// Not spinning at all (<c>passive</c>) cures that but makes every op of a small model wake sleeping threads:
+    /// the Quickstart step took 1.7 times idiomatic TorchSharp's. A short spin bridges the gap between one op and
+    /// the next of a step and gives the cores up soon after (docs/performance.md, "Thread waits"). Only effective
+    /// before libtorch is loaded: libgomp reads its environment once.
     /// </summary>
-    public bool PassiveThreadWaits { get; init; }
+    public bool BoundedSpinWaits { get; init; }
+
+    /// <summary>
+    /// The spin rounds <see cref="BoundedSpinWaits"/> allows: one pause instruction each, some tens of microseconds
+    /// on current CPUs, longer than the gap between two ops of a step.
+    /// </summary>
+    public const int SpinCount = 3_000;
 
     /// <summary>
     /// Keeps glibc from handing memory back to the system between training steps. By default glibc
@@ -42,8 +49,8 @@ public sealed record ProcessSettings
     /// </summary>
     public bool KeepStepMemory { get; init; }
 
-    /// <summary>What the generated command line applies: passive thread waits, step memory kept, and <paramref name="threads"/> if given.</summary>
-    public static ProcessSettings ForTraining(int? threads) => new() { Threads = threads, PassiveThreadWaits = true, KeepStepMemory = true };
+    /// <summary>What the generated command line applies: bounded thread spins, step memory kept, and <paramref name="threads"/> if given.</summary>
+    public static ProcessSettings ForTraining(int? threads) => new() { Threads = threads, BoundedSpinWaits = true, KeepStepMemory = true };
 
     /// <summary>
     /// Applies the settings; call it before anything touches TorchSharp (the wait policy is read
@@ -51,7 +58,7 @@ public sealed record ProcessSettings
     /// </summary>
     public Applied Apply()
     {
-        bool passive = PassiveThreadWaits && SetPassiveWaits();
+        bool spins = BoundedSpinWaits && BoundSpins();
         bool memory = KeepStepMemory && TuneAllocator();
         NativeBackend.EnsureLoaded();
         if (Threads is { } threads)
@@ -59,13 +66,13 @@ public sealed record ProcessSettings
             if (threads < 1) throw new ArgumentOutOfRangeException(nameof(Threads), threads, "must be 1 or more");
             torch.set_num_threads(threads);
         }
-        return new Applied(torch.get_num_threads(), passive, memory);
+        return new Applied(torch.get_num_threads(), spins, memory);
     }
 
-    /// <summary>What <see cref="Apply"/> did: libtorch's thread count now, and whether the wait policy and the allocator were set.</summary>
-    public sealed record Applied(int Threads, bool PassiveThreadWaits, bool KeepStepMemory);
+    /// <summary>What <see cref="Apply"/> did: libtorch's thread count now, and whether the spin bound and the allocator were set.</summary>
+    public sealed record Applied(int Threads, bool BoundedSpinWaits, bool KeepStepMemory);
 
-    private static bool SetPassiveWaits()
+    private static bool BoundSpins()
     {
         // The user's own choice stands.
         if (Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is not null || Environment.GetEnvironmentVariable("GOMP_SPINCOUNT") is not null) return false;
@@ -73,7 +80,7 @@ public sealed record ProcessSettings
         try
         {
             // .NET's Environment.SetEnvironmentVariable changes only its own copy on Unix; libgomp reads the C library's.
-            return SetEnv("OMP_WAIT_POLICY", "passive", 1) == 0;
+            return SetEnv("GOMP_SPINCOUNT", SpinCount.ToString(System.Globalization.CultureInfo.InvariantCulture), 1) == 0;
         }
         catch (Exception error) when (error is DllNotFoundException or EntryPointNotFoundException)
         {

@@ -35,17 +35,16 @@ public static class DatasetLoader
         double validation, double test, int seed, bool stratify, bool normalize, BadRecords onBadRecord)
     {
         var (all, skipped) = IdxFile.LoadImages(images, labels, classes, shape, onBadRecord);
-        using (all)
+        DataSplits splits;
+        // The whole file goes before the test files come: the splits are copies of its rows.
+        using (all) splits = DataSplitting.Split(all, validation, testImages is null ? test : 0, seed, stratify, images) with { Source = images };
+        if (testImages is not null && testLabels is not null)
         {
-            var splits = DataSplitting.Split(all, validation, testImages is null ? test : 0, seed, stratify, images) with { Source = images };
-            if (testImages is not null && testLabels is not null)
-            {
-                var (testData, testSkipped) = IdxFile.LoadImages(testImages, testLabels, classes, shape, onBadRecord);
-                splits = splits with { Test = testData, Skipped = testSkipped.Count > 0 ? [testSkipped] : [] };
-            }
-            splits = Normalized(splits, normalize, ["grey"]);
-            return skipped.Count > 0 ? splits with { Skipped = [skipped, .. splits.Skipped] } : splits;
+            var (testData, testSkipped) = IdxFile.LoadImages(testImages, testLabels, classes, shape, onBadRecord);
+            splits = splits with { Test = testData, Skipped = testSkipped.Count > 0 ? [testSkipped] : [] };
         }
+        splits = Normalized(splits, normalize, ["grey"]);
+        return skipped.Count > 0 ? splits with { Skipped = [skipped, .. splits.Skipped] } : splits;
     }
 
     /// <summary>A folder of class sub-folders of images.</summary>

@@ -26,6 +26,9 @@ public sealed class RunLog : ITrainingProgress, IDisposable
     private readonly TensorBoardWriter _tensorBoard;
     private readonly List<EpochReport> _reports = new();
 
+    /// <summary>The resident set after the last epoch: what the run holds once its buffers and caches have settled (null where /proc cannot tell).</summary>
+    private long? _steadyResident;
+
     /// <param name="folder">The run folder the files go to.</param>
     /// <param name="stepEvery">Steps between lines of <c>steps.jsonl</c>.</param>
     /// <param name="continueFrom">The folder whose files a resumed run continues, when it is not <paramref name="folder"/> (a checkpoint of another run folder).</param>
@@ -122,6 +125,7 @@ public sealed class RunLog : ITrainingProgress, IDisposable
     public void EpochCompleted(EpochReport report, int epochs, TimeSpan elapsed)
     {
         _reports.Add(report);
+        _steadyResident = PeakMemory.Resident(Environment.ProcessId);
         string accuracy = report.Validation.Accuracy is { } a ? Number(a) : "";
         try
         {
@@ -190,7 +194,7 @@ public sealed class RunLog : ITrainingProgress, IDisposable
             var plot = Draw(curves);
             Checkpoints.AtomicFile.Write(Path.Combine(_folder, curves.File), stream => stream.Write(plot.GetImageBytes(PlotWidth, PlotHeight, ScottPlot.ImageFormat.Png)));
         }
-        Checkpoints.AtomicFile.WriteAllText(Path.Combine(_folder, "summary.md"), Summary(result, title, skipped, weights, test));
+        Checkpoints.AtomicFile.WriteAllText(Path.Combine(_folder, "summary.md"), Summary(result, title, skipped, weights, test, _steadyResident));
     }
 
     internal const int PlotWidth = 800, PlotHeight = 500;
@@ -249,7 +253,7 @@ public sealed class RunLog : ITrainingProgress, IDisposable
         return plot;
     }
 
-    private static string Summary(FitResult result, string title, IReadOnlyList<Data.SkippedRecords> skipped, string? weights, Evaluation? test)
+    private static string Summary(FitResult result, string title, IReadOnlyList<Data.SkippedRecords> skipped, string? weights, Evaluation? test, long? steadyResident)
     {
         var final = result.Final;
         var best = result.Best;
@@ -271,6 +275,7 @@ public sealed class RunLog : ITrainingProgress, IDisposable
         text.AppendLine(Invariant($"| final learning rate | {final.LearningRate:0.00e+00} |"));
         text.AppendLine(Invariant($"| waiting for data | {result.Epochs.Average(e => e.DataWaitShare) * 100:F1}% of epoch time |"));
         text.AppendLine(Invariant($"| peak memory | {PeakMemory.Describe(PeakMemory.ResidentBytes())} resident (RSS) |"));
+        if (steadyResident is { } steady) text.AppendLine(Invariant($"| steady memory | {PeakMemory.Describe(steady)} resident after the last epoch |"));
         foreach (var records in skipped) text.AppendLine(Invariant($"| records skipped | {records.ToString().Replace("|", "\\|")} |"));
         text.AppendLine();
         text.AppendLine("Per epoch: `epochs.csv`; every few steps: `steps.jsonl`; curves: `loss.png`, `accuracy.png`; TensorBoard: `tensorboard/`.");
