@@ -64,9 +64,9 @@ public class AnalyzerTests
         // SCULPT0025: a model declared exportable whose forward has a layer, op or tensor method without an ONNX form
         Exportable("""
             [Linear(4, 4)] private partial Tensor A(Tensor x);
-            [RMSNorm(4)] private partial Tensor Norm(Tensor x);
+            [AlphaDropout(0.1)] private partial Tensor Drop(Tensor x);
             [Forward("N 4 -> N 4")]
-            public Tensor Forward(Tensor x) => A({|SCULPT0025:Norm(x)|});
+            public Tensor Forward(Tensor x) => A({|SCULPT0025:Drop(x)|});
             """),
         Exportable("""
             [Linear(4, 4)] private partial Tensor A(Tensor x);

@@ -60,15 +60,26 @@ public partial class StackedRecurrent
     public Tensor Forward(Tensor x) => Third(Second(First(x)));
 }
 
-/// <summary>A layer without an ONNX form (RMSNorm), for the refusal.</summary>
+/// <summary>RMSNorm over tokens of a sequence, with a learned scale moved away from ones, then a head.</summary>
 [Model]
 public partial class RmsScorer
 {
-    [RMSNorm(4)] private partial Tensor Norm(Tensor x);
+    [RMSNorm(4, Eps = 0.01)] private partial Tensor Norm(Tensor x);
+    [Linear(4, 1)] private partial Tensor Score(Tensor x);
+
+    [Forward("B T 4 -> B T 1")]
+    public Tensor Forward(Tensor x) => Score(Norm(x));
+}
+
+/// <summary>A layer without an ONNX form (AlphaDropout), for the refusal.</summary>
+[Model]
+public partial class AlphaScorer
+{
+    [AlphaDropout(0.1)] private partial Tensor Drop(Tensor x);
     [Linear(4, 1)] private partial Tensor Score(Tensor x);
 
     [Forward("B 4 -> B 1")]
-    public Tensor Forward(Tensor x) => Score(Norm(x));
+    public Tensor Forward(Tensor x) => Score(Drop(x));
 }
 
 /// <summary>
@@ -133,6 +144,17 @@ public class OnnxExportTests
     }
 
     [Fact]
+    public void An_rms_norm_exports_as_its_definition_with_its_scale_and_eps()
+    {
+        using var model = new RmsScorer();
+        using (no_grad())
+        {
+            foreach (var (name, parameter) in model.named_parameters()) if (name.EndsWith("weight")) parameter.copy_(randn(parameter.shape) + 1);
+        }
+        AssertSameOutputs(model, batch => [randn(batch, batch == 1 ? 2 : 5, 4) * 3], [1, 3]);
+    }
+
+    [Fact]
     public void Recurrent_layers_in_a_row_each_export_their_own_weights()
     {
         using var model = new StackedRecurrent(new SequenceConfig());
@@ -142,11 +164,11 @@ public class OnnxExportTests
     [Fact]
     public void A_model_with_a_layer_that_has_no_onnx_form_is_refused_naming_the_layer_before_anything_is_written()
     {
-        using var model = new RmsScorer();
-        Assert.Equal("RmsScorer has no ONNX form: 'Norm' is a RMSNorm layer, which has no ONNX form yet.", ((IOnnxExportable)model).OnnxProblem);
+        using var model = new AlphaScorer();
+        Assert.Equal("AlphaScorer has no ONNX form: 'Drop' is an AlphaDropout layer, which has no ONNX form yet.", ((IOnnxExportable)model).OnnxProblem);
         string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "sculpt-" + Guid.NewGuid().ToString("N") + ".onnx");
         var refused = Assert.Throws<NotSupportedException>(() => OnnxExport.Save(model, path));
-        Assert.Contains("'Norm' is a RMSNorm layer", refused.Message);
+        Assert.Contains("'Drop' is an AlphaDropout layer", refused.Message);
         Assert.False(System.IO.File.Exists(path));
     }
 

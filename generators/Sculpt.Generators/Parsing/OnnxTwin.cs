@@ -30,7 +30,7 @@ internal static class OnnxTwin
     /// <summary>The layer kinds <c>Sculpt.Export.OnnxLayers</c> writes as ONNX nodes.</summary>
     public static readonly HashSet<string> SupportedLayers = new HashSet<string>
     {
-        "Linear", "Dropout", "Dropout1d", "Dropout2d", "Conv1d", "Conv2d", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "Embedding",
+        "Linear", "Dropout", "Dropout1d", "Dropout2d", "Conv1d", "Conv2d", "BatchNorm1d", "BatchNorm2d", "LayerNorm", "RMSNorm", "Embedding",
         "MaxPool2d", "AvgPool2d", "SelfAttention", "ReLU", "GELU", "Tanh", "Sigmoid", "SiLU", "Lstm", "Gru", "Identity",
     };
 

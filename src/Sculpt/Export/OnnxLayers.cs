@@ -21,6 +21,7 @@ public static class OnnxLayers
         BatchNorm1d or BatchNorm2d => BatchNorm(x, (NormBase)module, name),
         LayerNorm norm => x.Graph.Node("LayerNormalization", [x, x.Graph.Weight(norm.weight!, name + ".weight"), x.Graph.Weight(norm.bias!, name + ".bias")], x.Rank,
             [OnnxGraph.Int("axis", -1), OnnxGraph.Float("epsilon", (float)norm.eps)]),
+        RMSNorm norm => RootMeanSquare(x, norm, name),
         Embedding embedding => Lookup(x, embedding, name),
         TorchSharp.Modules.Dropout or Dropout1d or Dropout2d or Identity => x,
         Layers.MaxPool2d pool => Pool("MaxPool", x, pool),
@@ -69,6 +70,14 @@ public static class OnnxLayers
         return graph.Node("BatchNormalization",
             [x, graph.Weight(norm.weight, name + ".weight"), graph.Weight(norm.bias, name + ".bias"), graph.Weight(norm.running_mean, name + ".running_mean"), graph.Weight(norm.running_var, name + ".running_var")],
             x.Rank, [OnnxGraph.Float("epsilon", (float)norm.eps)]);
+    }
+
+    /// <summary>x / sqrt(mean(x^2) + eps) * weight over the last dim, as the layer computes it (opset 17 has no RMS node).</summary>
+    private static OnnxValue RootMeanSquare(OnnxValue x, RMSNorm norm, string name)
+    {
+        var meanSquare = OnnxOps.Mean(x * x, -1, keepDim: true) + norm.Eps;
+        var scale = x.Graph.Node("Reciprocal", [x.Graph.Node("Sqrt", [meanSquare], meanSquare.Rank)], meanSquare.Rank);
+        return x * scale * x.Graph.Weight(norm.Weight, name + ".weight");
     }
 
     private static OnnxValue Lookup(OnnxValue indices, Embedding embedding, string name)

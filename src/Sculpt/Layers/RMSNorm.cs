@@ -17,9 +17,16 @@ public sealed class RMSNorm : nn.Module<Tensor, Tensor>
     public RMSNorm(long size, double eps = 1e-6) : base(nameof(RMSNorm))
     {
         weight = new Parameter(ones(size));
+        Eps = eps;
         _eps = eps.ToScalar();
         RegisterComponents();
     }
+
+    /// <summary>The learned scale, one per feature.</summary>
+    public Parameter Weight => weight;
+
+    /// <summary>What is added to the mean square before its root.</summary>
+    public double Eps { get; }
 
     public override Tensor forward(Tensor x)
     {
