@@ -136,27 +136,10 @@ public sealed class TinyGptStep : StepBenchmark
 
     protected override (Tensor, Tensor) CreateBatch() => (randint(0, 97, new long[] { Batch, 64 }), randint(0, 97, new long[] { Batch, 64 }));
 
-    private sealed class Block : nn.Module<Tensor, Tensor>
-    {
-        private readonly LayerNorm norm1 = nn.LayerNorm(128), norm2 = nn.LayerNorm(128);
-        private readonly Linear qkv = nn.Linear(128, 384), proj = nn.Linear(128, 128), up = nn.Linear(128, 512), down = nn.Linear(512, 128);
-
-        public Block() : base(nameof(Block)) => RegisterComponents();
-
-        public override Tensor forward(Tensor x)
-        {
-            long batch = x.size(0), time = x.size(1);
-            var heads = qkv.forward(norm1.forward(x)).view(batch, time, 3, 4, 32).permute(2, 0, 3, 1, 4);
-            var attended = nn.functional.scaled_dot_product_attention(heads[0], heads[1], heads[2], is_casual: true);
-            x = x + proj.forward(attended.transpose(1, 2).reshape(batch, time, 128));
-            return x + down.forward(nn.functional.gelu(up.forward(norm2.forward(x))));
-        }
-    }
-
     private sealed class Hand : nn.Module<Tensor, Tensor>
     {
         private readonly Embedding tokens = nn.Embedding(97, 128), positions = nn.Embedding(64, 128);
-        private readonly ModuleList<Block> blocks = new(new Block(), new Block(), new Block());
+        private readonly ModuleList<GptStep.HandBlock> blocks = new(new GptStep.HandBlock(), new GptStep.HandBlock(), new GptStep.HandBlock());
         private readonly LayerNorm norm = nn.LayerNorm(128);
 
         public Hand() : base(nameof(Hand)) => RegisterComponents();

@@ -30,8 +30,8 @@ public sealed record FeatureNormalization(string[] Names, float[] Mean, float[] 
         if (names.Length != count) throw new ArgumentException($"{names.Length} names for {count} features.", nameof(names));
         // Two passes in float64 over a few thousand samples at a time: a float64 copy of a whole image
         // dataset would be twice its float32 size (345 MB more for Fashion-MNIST's training split).
-        long samples = features.size(0), values = features.numel() / Math.Max(1, count);
-        long chunk = Math.Max(1, (1L << 20) / Math.Max(1, features.numel() / Math.Max(1, samples)));
+        long samples = features.size(0), values = features.numel() / count;
+        long chunk = Math.Max(1, (1L << 20) / Math.Max(1, features[0].numel()));
         torch.Tensor PerFeature(long start) => features.narrow(0, start, Math.Min(chunk, samples - start)).transpose(0, featureDim).reshape(count, -1).to(torch.float64);
         var sum = torch.zeros(count, torch.float64, features.device);
         for (long start = 0; start < samples; start += chunk)

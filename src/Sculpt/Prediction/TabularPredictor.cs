@@ -1,10 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Text;
-using System.Text.Json;
 using Sculpt.Data;
 using Sculpt.Data.Tabular;
 using Sculpt.HyperParameters;
