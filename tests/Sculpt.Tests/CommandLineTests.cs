@@ -14,9 +14,9 @@ public class CommandLineTests
         Assert.Equal(0, code);
         var lines = output.Replace("\r\n", "\n").Split('\n');
         // Blobs reads no files, so --data is neither offered nor described.
-        Assert.Equal("usage: BlobTrainer [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint [--resume-with-changes]] [--checkpoint-every steps] [--threads N] [--verbose] [options]", lines[0]);
+        Assert.Equal("usage: BlobTrainer [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint [--resume-with-changes]] [--checkpoint-every steps] [--threads N] [--distributed [--sync-batch-norm]] [--verbose] [options]", lines[0]);
         Assert.DoesNotContain("--data", output);
-        string[] runFlags = ["--config", "--device", "--output", "--resume", "--resume-with-changes", "--checkpoint-every", "--threads", "--verbose", "--help"];
+        string[] runFlags = ["--config", "--device", "--output", "--resume", "--resume-with-changes", "--checkpoint-every", "--threads", "--distributed", "--sync-batch-norm", "--verbose", "--help"];
         foreach (string flag in runFlags.Concat(MlpConfig.Options.Where(o => o.Flag != "--run-name").Select(o => o.Flag)))
         {
             Assert.Matches("^[A-Z]\\S* [^(]", Description(lines, flag));

@@ -12,7 +12,8 @@ namespace Sculpt.Tests;
 /// With <c>--halt-after-step N</c> the run prints <c>halted</c> and waits, instead of taking step N + 1,
 /// so that everything up to step N (its checkpoint included) has been done when it is killed.
 /// <c>trainer --searched [options]</c> runs <see cref="SearchedWidthsTrainer"/>'s instead, for the search tests;
-/// <c>trainer --stripes</c> and <c>trainer --digits</c> run the prediction tests' trainers.
+/// <c>trainer --stripes</c> and <c>trainer --digits</c> run the prediction tests' trainers; <c>--blobs</c>, <c>--cnn</c>,
+/// <c>--gpt</c> and <c>--crash-after-step N</c> the distributed tests'.
 /// </summary>
 public static class Program
 {
@@ -32,6 +33,16 @@ public static class Program
         // --stripes, --digits: the prediction tests' trainers, through their generated Run, e.g. `trainer --digits predict --prompt 12`.
         if (rest is ["--stripes", .. var stripes]) return StripeTrainer.Run(stripes);
         if (rest is ["--digits", .. var digits]) return DigitTrainer.Run(digits);
+        // The distributed tests' trainers: --blobs is the default one, named for symmetry.
+        if (rest is ["--blobs", .. var blobs]) rest = blobs;
+        if (rest is ["--cnn", .. var cnn]) return NormedCnnTrainer.Run(cnn);
+        if (rest is ["--gpt", .. var gpt]) return CyclicGptTrainer.Run(gpt);
+        if (rest is ["--crash-after-step", var crashSteps, .. var crashing])
+        {
+            long crash = long.Parse(crashSteps, CultureInfo.InvariantCulture);
+            return TrainerCommandLine.Run<CrashingBlobTrainer, Mlp, Blobs, MlpConfig>(
+                "BlobTrainer", crashing, (config, device) => new CrashingBlobTrainer(config, device, crash));
+        }
         long halt = 0;
         if (rest is ["--halt-after-step", var steps, .. var more])
         {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Text;
@@ -17,12 +18,13 @@ internal sealed class TrainerProcess : IDisposable
     private readonly StringBuilder _error = new();
     private readonly BlockingCollection<string> _lines = new();
 
-    private TrainerProcess(string workingDirectory, string[] args)
+    private TrainerProcess(string workingDirectory, string[] args, int processes = 0, IReadOnlyDictionary<string, string>? environment = null)
     {
         string dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet"
             ? host
             : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
-        var start = new ProcessStartInfo(dotnet)
+        // An MPI job: MPICH's launcher starts the processes (Debian's mpich; Open MPI's mpiexec cannot run them).
+        var start = new ProcessStartInfo(processes > 0 ? "mpiexec.mpich" : dotnet)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -32,6 +34,13 @@ internal sealed class TrainerProcess : IDisposable
         // One thread: the model is tiny, two OpenMP threads on a busy machine made each step ten times
         // slower, and every process of a test must use the same count for their bits to compare.
         start.Environment["OMP_NUM_THREADS"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
+        if (processes > 0)
+        {
+            start.ArgumentList.Add("-n");
+            start.ArgumentList.Add(processes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            start.ArgumentList.Add(dotnet);
+        }
         start.ArgumentList.Add(typeof(Program).Assembly.Location);
         start.ArgumentList.Add("trainer");
         foreach (string arg in args) start.ArgumentList.Add(arg);
@@ -73,6 +82,20 @@ internal sealed class TrainerProcess : IDisposable
     public static (int Code, string Output, string Error) Run(string workingDirectory, params string[] args)
     {
         using var process = Start(workingDirectory, args);
+        return process.WaitForExit(TimeSpan.FromMinutes(2));
+    }
+
+    /// <summary>Runs to the end with <paramref name="environment"/> added to the process's.</summary>
+    public static (int Code, string Output, string Error) Run(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        using var process = new TrainerProcess(workingDirectory, args, environment: environment);
+        return process.WaitForExit(TimeSpan.FromMinutes(2));
+    }
+
+    /// <summary>Runs <paramref name="processes"/> copies as one MPI job (<c>mpiexec.mpich -n N</c>) to the end.</summary>
+    public static (int Code, string Output, string Error) RunDistributed(string workingDirectory, int processes, params string[] args)
+    {
+        using var process = new TrainerProcess(workingDirectory, args, processes);
         return process.WaitForExit(TimeSpan.FromMinutes(2));
     }
 

@@ -49,6 +49,12 @@ public sealed record ProcessSettings
     /// </summary>
     public bool KeepStepMemory { get; init; }
 
+    /// <summary>
+    /// Processes of one data-parallel job on this machine: without <see cref="Threads"/>, libtorch's default count (one per
+    /// physical core) is divided among them, so they do not fight over the cores.
+    /// </summary>
+    public int SharedBy { get; init; } = 1;
+
     /// <summary>What the generated command line applies: bounded thread spins, step memory kept, and <paramref name="threads"/> if given.</summary>
     public static ProcessSettings ForTraining(int? threads) => new() { Threads = threads, BoundedSpinWaits = true, KeepStepMemory = true };
 
@@ -65,6 +71,10 @@ public sealed record ProcessSettings
         {
             if (threads < 1) throw new ArgumentOutOfRangeException(nameof(Threads), threads, "must be 1 or more");
             torch.set_num_threads(threads);
+        }
+        else if (SharedBy > 1)
+        {
+            torch.set_num_threads(Math.Max(1, torch.get_num_threads() / SharedBy));
         }
         return new Applied(torch.get_num_threads(), spins, memory);
     }

@@ -122,17 +122,33 @@ public sealed class TensorDataset : IDisposable
     /// <param name="seed">The order's seed.</param>
     /// <param name="prefetch">Batches a background thread prepares ahead (0: none).</param>
     /// <param name="lastBatch">Whether a last batch the rows do not fill is kept smaller, dropped or padded.</param>
-    public BatchSequence Batches(int batchSize, bool shuffle, long seed = 0, int prefetch = 0, LastBatch lastBatch = LastBatch.Partial)
+    /// <param name="shard">The part of each batch this process takes in data-parallel training (null: all of it).</param>
+    public BatchSequence Batches(int batchSize, bool shuffle, long seed = 0, int prefetch = 0, LastBatch lastBatch = LastBatch.Partial, Shard? shard = null)
     {
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), $"must be positive; got {batchSize}");
         if (prefetch < 0) throw new ArgumentOutOfRangeException(nameof(prefetch), $"must be 0 or more; got {prefetch}");
         if (lastBatch == LastBatch.Drop && Count < batchSize) throw new ArgumentException($"{Count} rows do not fill one batch of {batchSize}, and the last batch is dropped: lower the batch size.", nameof(batchSize));
-        return new BatchSequence(this, batchSize, shuffle, seed, prefetch, lastBatch);
+        var part = shard ?? Shard.Whole;
+        if (part.Count > batchSize) throw new ArgumentException($"A batch of {batchSize} rows cannot be shared by {part.Count} processes: make the batch at least {part.Count}.", nameof(batchSize));
+        return new BatchSequence(this, batchSize, shuffle, seed, prefetch, lastBatch, part);
     }
 
-    /// <summary>The number of batches of <paramref name="batchSize"/> in one pass.</summary>
-    public long BatchCount(int batchSize, LastBatch lastBatch = LastBatch.Partial) =>
-        lastBatch == LastBatch.Drop ? Count / batchSize : (Count + batchSize - 1) / batchSize;
+    /// <summary>
+    /// The number of batches of <paramref name="batchSize"/> in one pass. Shared by <paramref name="processes"/>, a last
+    /// batch with fewer rows than processes is dropped, since some process would have none.
+    /// </summary>
+    public long BatchCount(int batchSize, LastBatch lastBatch = LastBatch.Partial, int processes = 1)
+    {
+        long full = Count / batchSize, left = Count % batchSize;
+        return lastBatch == LastBatch.Drop || left == 0 || left < processes ? full : full + 1;
+    }
+
+    /// <summary>Process <paramref name="shard"/>'s contiguous part of the rows, as views: what it evaluates of a split.</summary>
+    public TensorDataset Part(Shard shard)
+    {
+        var (start, length) = shard.Of(Count);
+        return new TensorDataset(Features.narrow(0, start, length), Targets.narrow(0, start, length));
+    }
 
     public void Dispose()
     {
@@ -145,6 +161,9 @@ public sealed class TensorDataset : IDisposable
 public readonly record struct Batch(torch.Tensor Input, torch.Tensor Target)
 {
     public long Size => Input.size(0);
+
+    /// <summary>This batch's rows over the rows of the whole batch the processes share: 1 for one process.</summary>
+    public double Share { get; init; } = 1;
 }
 
 /// <summary>
@@ -152,11 +171,11 @@ public readonly record struct Batch(torch.Tensor Input, torch.Tensor Target)
 /// a background thread gathers up to that many batches ahead while the current step runs; the
 /// order is the same either way (one producer, one queue).
 /// </summary>
-public sealed class BatchSequence(TensorDataset data, int batchSize, bool shuffle, long seed, int prefetch = 0, LastBatch lastBatch = LastBatch.Partial) : IEnumerable<Batch>
+public sealed class BatchSequence(TensorDataset data, int batchSize, bool shuffle, long seed, int prefetch = 0, LastBatch lastBatch = LastBatch.Partial, Shard shard = default) : IEnumerable<Batch>
 {
     public IEnumerator<Batch> GetEnumerator() => prefetch > 0
-        ? new PrefetchingEnumerator(new BatchMaker(data, batchSize, shuffle, seed, lastBatch), prefetch)
-        : new Enumerator(new BatchMaker(data, batchSize, shuffle, seed, lastBatch));
+        ? new PrefetchingEnumerator(new BatchMaker(data, batchSize, shuffle, seed, lastBatch, shard), prefetch)
+        : new Enumerator(new BatchMaker(data, batchSize, shuffle, seed, lastBatch, shard));
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
@@ -167,30 +186,37 @@ public sealed class BatchSequence(TensorDataset data, int batchSize, bool shuffl
         private readonly int _batchSize;
         private readonly torch.Tensor? _order;
         private readonly LastBatch _lastBatch;
+        private readonly Shard _shard;
 
-        public BatchMaker(TensorDataset data, int batchSize, bool shuffle, long seed, LastBatch lastBatch)
+        public BatchMaker(TensorDataset data, int batchSize, bool shuffle, long seed, LastBatch lastBatch, Shard shard)
         {
             _data = data;
             _batchSize = batchSize;
             _lastBatch = lastBatch;
+            // default(Shard) is a shard of no processes: the whole batch.
+            _shard = shard.Count == 0 ? Shard.Whole : shard;
             if (shuffle)
             {
                 _order = TensorDataset.Permutation(data.Count, seed, data.Features.device).DetachFromDisposeScope();
             }
         }
 
-        public long Count => _data.BatchCount(_batchSize, _lastBatch);
+        public long Count => _data.BatchCount(_batchSize, _lastBatch, _shard.Count);
 
         public Batch Make(long index)
         {
             long start = index * _batchSize;
-            long size = Math.Min(_batchSize, _data.Count - start);
+            bool padded = _data.Count - start < _batchSize && _lastBatch == LastBatch.Pad;
+            long whole = padded ? _batchSize : Math.Min(_batchSize, _data.Count - start);
+            // This process's rows of the whole batch: all of them for one process.
+            var (offset, size) = _shard.Of(whole);
+            start += offset;
             Batch batch;
-            if (size < _batchSize && _lastBatch == LastBatch.Pad)
+            if (padded)
             {
                 // The rows left, then the epoch's first rows again (wrapping round a dataset smaller than a batch).
                 using var scope = torch.NewDisposeScope();
-                var positions = torch.arange(start, start + _batchSize, device: _data.Features.device).remainder_(_data.Count);
+                var positions = torch.arange(start, start + size, device: _data.Features.device).remainder_(_data.Count);
                 var rows = _order is null ? positions : _order.index_select(0, positions);
                 batch = new Batch(_data.Features.index_select(0, rows).MoveToOuterDisposeScope(), _data.Targets.index_select(0, rows).MoveToOuterDisposeScope());
             }
@@ -205,7 +231,7 @@ public sealed class BatchSequence(TensorDataset data, int batchSize, bool shuffl
             }
             batch.Input.DetachFromDisposeScope();
             batch.Target.DetachFromDisposeScope();
-            return batch;
+            return batch with { Share = (double)size / whole };
         }
 
         public void Dispose() => _order?.Dispose();

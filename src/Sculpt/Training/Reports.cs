@@ -65,4 +65,7 @@ public static class Seeds
 
     /// <summary>The CUDA generator's seed for optimizer step <paramref name="step"/> (1-based): fixed per step, so a resumed run draws alike.</summary>
     public static long ForStep(int seed, long step) => unchecked(seed * 1_000_000_007L + step);
+
+    /// <summary>Process <paramref name="rank"/>'s seed of a draw <paramref name="seed"/> fixes, in a data-parallel run: each process draws its own dropout masks and augmentations.</summary>
+    public static long ForRank(long seed, int rank) => unchecked(seed * 1_000_003L + rank);
 }

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using Sculpt.Checkpoints;
 using Sculpt.Data;
+using Sculpt.Distributed;
 using Sculpt.HyperParameters;
 using Sculpt.Layers;
 using Sculpt.Models;
@@ -29,6 +30,9 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
     private static readonly Scalar One = 1.ToScalar();
 
     private FlatParameters? _parameters;
+    private ProcessGroup _group = ProcessGroup.Single;
+    // This process's rows of the step's batch over the batch's rows: how much its gradient counts in the group's sum.
+    private double _share = 1;
     private FusedOptimizer? _optimizer;
     private readonly TrainerRandom _random;
     // The best epoch's weights, kept for Config.RestoreBest.
@@ -151,12 +155,49 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
         return Model.call(input);
     }
 
-    /// <summary>Sets every gradient to that of <paramref name="loss"/>: zeroes them and back-propagates.</summary>
+    /// <summary>Sets every gradient to that of <paramref name="loss"/>: zeroes them and back-propagates (and sums the group's, when distributed).</summary>
     protected void Backpropagate(torch.Tensor loss)
     {
         FusedOptimizer.ZeroGrad();
-        loss.backward();
+        if (_group.Size == 1)
+        {
+            loss.backward();
+            return;
+        }
+        using (var share = _share.ToScalar()) loss.mul(share).backward();
+        ShareGradients();
     }
+
+    /// <summary>The processes this trainer trains with: <see cref="ProcessGroup.Single"/> unless <see cref="Distribute"/> joined it to others.</summary>
+    public ProcessGroup Group => _group;
+
+    /// <summary>
+    /// Trains from here on as one process of <paramref name="group"/> (data parallelism): the model starts from rank 0's
+    /// weights and buffers, <see cref="Fit"/> takes this process's part of every batch, and each step's gradient is the
+    /// whole batch's, summed over the group before the optimizer steps, so every process keeps the same weights. Only
+    /// rank 0 writes checkpoints. Call it on every process of the group, before training.
+    /// </summary>
+    /// <param name="group">The processes training together.</param>
+    /// <param name="synchronizeBatchNorm">Whether batch-norm layers normalise over the whole batch (see <see cref="SynchronizedBatchNorm"/>) rather than each process's rows.</param>
+    public void Distribute(ProcessGroup group, bool synchronizeBatchNorm = false)
+    {
+        _group = group;
+        _share = 1.0 / group.Size;
+        _synchronizedNorms?.Dispose();
+        _synchronizedNorms = synchronizeBatchNorm && group.Size > 1 ? SynchronizedBatchNorm.Attach(Model, group) : null;
+        using var noGrad = torch.no_grad();
+        foreach (var (_, tensor) in Model.state_dict()) group.Broadcast(tensor);
+    }
+
+    private IDisposable? _synchronizedNorms;
+
+    /// <summary>
+    /// Makes the flat gradient the whole batch's. Each process back-propagated its loss (the mean over its rows) weighted
+    /// by its share of the batch's rows, so the group's sum is the gradient of the batch's mean: one collective over the
+    /// whole buffer. Weighting the loss rather than the gradient keeps this exact through synchronised batch norm, whose
+    /// backward sums across processes what each loss sent back.
+    /// </summary>
+    private void ShareGradients() => _group.SumInPlace(FusedOptimizer.Parameters.Gradients);
 
     /// <summary>The learning-rate schedule the hyperparameters declare, for a run of <paramref name="stepsPerEpoch"/> steps per epoch.</summary>
     public LearningRateSchedule CreateSchedule(long stepsPerEpoch) =>
@@ -188,11 +229,11 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
         options ??= new FitOptions();
         // Checked before anything is loaded: a refused checkpoint leaves the trainer as it was.
         if (options.ResumeFrom is { } resume) ResumeCheck.Require(resume, Checkpoint.ReadState(resume), Config, options.Normalization, options.ResumeWithChanges);
-        if (options.CheckpointFolder is { } existing) Checkpoint.RemoveStaleTemporaries(existing);
+        if (options.CheckpointFolder is { } existing && _group.IsLeader) Checkpoint.RemoveStaleTemporaries(existing);
         ForgetBestWeights();
         var trainOnDevice = train.To(Device);
         var validationOnDevice = validation.To(Device);
-        long stepsPerEpoch = trainOnDevice.BatchCount(Config.BatchSize, options.LastBatch);
+        long stepsPerEpoch = trainOnDevice.BatchCount(Config.BatchSize, options.LastBatch, _group.Size);
         var schedule = CreateSchedule(stepsPerEpoch);
         // A checkpoint written after the unfreezing holds the optimizer of every parameter; before it, of the trainable ones.
         if (options.ResumeFrom is { } resumed && Checkpoint.ReadState(resumed) is var saved && _frozen && UnfrozenBy(saved.Epoch, saved.StepInEpoch)) SetFrozen(false);
@@ -215,6 +256,9 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
             StoppedEarly = stoppedEarly,
             RestoredEpoch = interrupted ? null : RestoreBestWeights(history, options),
         };
+        // In a group, Ctrl-C stops every process at the same step: each step's collective carries whether any was asked.
+        bool cancelled = false;
+        bool Cancelled() => _group.Size == 1 ? options.Cancellation.IsCancellationRequested : cancelled;
         progress.FitStarted(Config.Epochs, train.Count, validation.Count, stepsPerEpoch, state.Step);
         try
         {
@@ -234,7 +278,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
                 // The time spent getting the next batch (gathering shuffled rows) is the data wait.
                 var waiting = new System.Diagnostics.Stopwatch();
                 int prefetch = options.Prefetch ?? (Device.type == DeviceType.CUDA ? 2 : 0);
-                using var batches = trainOnDevice.Batches(Config.BatchSize, shuffle: true, Seeds.ForEpoch(Config.Seed, epoch), prefetch, options.LastBatch).GetEnumerator();
+                using var batches = trainOnDevice.Batches(Config.BatchSize, shuffle: true, Seeds.ForEpoch(Config.Seed, epoch), prefetch, options.LastBatch, _group.Shard).GetEnumerator();
                 while (true)
                 {
                     waiting.Start();
@@ -246,19 +290,23 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
                     if (++stepInEpoch <= skip) continue;
                     // Augmentation is data preparation on the step's path, so it counts as data wait.
                     waiting.Start();
-                    using var augmented = options.Augmentation?.Apply(batch.Input, Seeds.ForBatch(Config.Seed, epoch, stepInEpoch));
+                    using var augmented = options.Augmentation?.Apply(batch.Input, OwnSeed(Seeds.ForBatch(Config.Seed, epoch, stepInEpoch)));
                     waiting.Stop();
                     optimizer.LearningRate = schedule.Rate(step + 1);
                     // TorchSharp can neither read nor set the CUDA generator's state, so no checkpoint
                     // can carry it: instead each step reseeds it from the run's seed and the step, and a
                     // resumed run draws the same dropout masks. The CPU generator is saved and needs none.
-                    if (Device.type == DeviceType.CUDA) torch.cuda.manual_seed_all(Seeds.ForStep(Config.Seed, step + 1));
+                    if (Device.type == DeviceType.CUDA) torch.cuda.manual_seed_all(OwnSeed(Seeds.ForStep(Config.Seed, step + 1)));
+                    // Processes of a group draw dropout masks of their own, fixed by the step as the CUDA ones are.
+                    if (_group.Size > 1) _random.Reseed(OwnSeed(Seeds.ForStep(Config.Seed, step + 1)));
+                    _share = batch.Share;
                     using var loss = TrainStep(augmented ?? batch.Input, batch.Target);
+                    if (_group.Size > 1) cancelled = AgreeOnStep(loss, options.Cancellation.IsCancellationRequested);
                     lossSum.add_(loss, One);
                     step++;
                     if (options.CheckEvery > 0 && step % options.CheckEvery == 0) RequireFinite(lossSum, step, lastCheckpoint);
                     if (progress.WantsStep(stepInEpoch)) progress.Step(epoch, stepInEpoch, step, lossSum.item<float>() / stepInEpoch, optimizer.LearningRate);
-                    bool stop = options.StopAfterStep > 0 && step >= options.StopAfterStep || options.Cancellation.IsCancellationRequested;
+                    bool stop = options.StopAfterStep > 0 && step >= options.StopAfterStep || Cancelled();
                     bool due = options.CheckpointEvery > 0 && step % options.CheckpointEvery == 0;
                     if (options.CheckpointFolder is { } folder && (due || stop) && stepInEpoch < stepsPerEpoch)
                     {
@@ -273,7 +321,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
                 RequireFinite(lossSum, step, lastCheckpoint);
                 // Samples this call trained in the epoch (a resumed epoch skipped some).
                 double samplesPerSecond = train.Count * (double)(stepInEpoch - skip) / stepInEpoch / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds);
-                var evaluation = Evaluate(validationOnDevice);
+                var evaluation = EvaluateAll(validationOnDevice);
                 schedule.EpochCompleted(evaluation.Loss);
                 var report = new EpochReport(epoch, step, trainLoss, evaluation, samplesPerSecond, epochClock.Elapsed, optimizer.LearningRate)
                 {
@@ -300,7 +348,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
                 {
                     return Finished(interrupted: false, stoppedEarly: true);
                 }
-                bool stopped = options.StopAfterStep > 0 && step >= options.StopAfterStep || options.Cancellation.IsCancellationRequested;
+                bool stopped = options.StopAfterStep > 0 && step >= options.StopAfterStep || Cancelled();
                 if (stopped && epoch < Config.Epochs) return Finished(interrupted: true);
             }
         }
@@ -311,6 +359,44 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
             if (!ReferenceEquals(validationOnDevice, validation)) validationOnDevice.Dispose();
         }
         return Finished(interrupted: false);
+    }
+
+    /// <summary>This process's seed of a draw <paramref name="seed"/> fixes: the seed itself for one process.</summary>
+    private long OwnSeed(long seed) => _group.Size == 1 ? seed : Seeds.ForRank(seed, _group.Rank);
+
+    /// <summary>
+    /// After a step in a group: makes <paramref name="loss"/> the whole batch's (each process's share of it, summed) and
+    /// returns whether any process was asked to stop, in one small collective.
+    /// </summary>
+    private bool AgreeOnStep(torch.Tensor loss, bool stopAsked)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var share = _share.ToScalar();
+        var agreement = torch.stack([loss.to(torch.float64).mul(share).reshape(1), torch.tensor(new[] { stopAsked ? 1.0 : 0.0 }, device: loss.device)]).reshape(2).cpu().contiguous();
+        _group.SumInPlace(agreement);
+        loss.copy_(agreement[0]);
+        return agreement[1].item<double>() > 0;
+    }
+
+    /// <summary>
+    /// <see cref="Evaluate"/> over <paramref name="data"/>, shared by the group: each process evaluates its contiguous part
+    /// with rank 0's batch-norm statistics, and the means are combined weighted by rows, so the numbers are one process's.
+    /// </summary>
+    public Evaluation EvaluateAll(TensorDataset data)
+    {
+        if (_group.Size == 1) return Evaluate(data);
+        using var scope = torch.NewDisposeScope();
+        using (torch.no_grad())
+        {
+            foreach (var (_, buffer) in Model.named_buffers()) _group.Broadcast(buffer);
+        }
+        using var part = data.Part(_group.Shard);
+        var own = part.Count == 0 ? null : Evaluate(part);
+        // Sums of loss and accuracy weighted by rows, the rows, and how many processes measured accuracy.
+        var sums = torch.tensor(own is null ? new double[4] : [own.Loss * own.Samples, (own.Accuracy ?? 0) * own.Samples, own.Samples, own.Accuracy is null ? 0 : 1]);
+        _group.SumInPlace(sums);
+        double[] total = sums.data<double>().ToArray();
+        return new Evaluation(total[0] / total[2], total[3] > 0 ? total[1] / total[2] : null, (long)total[2]);
     }
 
     /// <summary>The folder, beside the <c>step-N</c> ones, of the checkpoint after the epoch of lowest validation loss.</summary>
@@ -443,9 +529,15 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
         {
             using var share = ((double)inputs[i].size(0) / input.size(0)).ToScalar();
             var part = loss(Model, inputs[i], targets[i]).mul(share);
-            part.backward();
+            if (_group.Size == 1) part.backward();
+            else
+            {
+                using var groupShare = _share.ToScalar();
+                part.mul(groupShare).backward();
+            }
             total.add_(part.detach(), One);
         }
+        if (_group.Size > 1) ShareGradients();
         return total;
     }
 
@@ -458,6 +550,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
     {
         string path = Path.Combine(folder, Checkpoint.StepFolderName(state.Step));
         WriteCheckpoint(path, state, lastCheckpoint);
+        if (!_group.IsLeader) return path;
         var stale = Checkpoint.StepFolders(folder).Where(c => c.Step != state.Step).Reverse().Skip(Math.Max(1, options.KeepLast) - 1);
         foreach (var (_, old) in stale) Directory.Delete(old, recursive: true);
         return path;
@@ -469,6 +562,8 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
     /// </summary>
     private void WriteCheckpoint(string path, TrainingState state, string? lastCheckpoint)
     {
+        // A group's weights and optimizer state are the same in every process; rank 0 keeps them.
+        if (!_group.IsLeader) return;
         try
         {
             Checkpoint.Save(path, Model, FusedOptimizer, state);
@@ -552,6 +647,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
 
     public void Dispose()
     {
+        _synchronizedNorms?.Dispose();
         ReleaseOptimizer();
         ForgetBestWeights();
         _random.Dispose();

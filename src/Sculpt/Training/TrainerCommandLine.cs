@@ -54,7 +54,9 @@ public static class ExitCodes
 /// </summary>
 public static partial class TrainerCommandLine
 {
-    private static readonly string[] RunFlags = ["--help", "--config", "--device", "--output", "--resume", "--checkpoint-every", "--data", "--threads", "--verbose", ResumeWithChangesFlag];
+    private static readonly string[] RunFlags = ["--help", "--config", "--device", "--output", "--resume", "--checkpoint-every", "--data", "--threads", "--verbose", ResumeWithChangesFlag, DistributedFlag, SyncBatchNormFlag];
+    private const string DistributedFlag = "--distributed";
+    private const string SyncBatchNormFlag = "--sync-batch-norm";
     private const string ResumeWithChangesFlag = "--resume-with-changes";
 
     /// <summary>What a run is doing, which decides the exit code of a file error.</summary>
@@ -104,9 +106,17 @@ public static partial class TrainerCommandLine
         // Before the flags are read, --verbose is looked for as written, so a bad flag's trace can be asked for too.
         bool verbose = Array.IndexOf(args, "--verbose") >= 0;
         string dataName = typeof(TData).Name;
+        var group = Distributed.ProcessGroup.Single;
         try
         {
             var options = RunOptions.Extract(args, out var rest);
+            if (options.Distributed)
+            {
+                // First: every process of the job must join before any of them can fail alone and end the job cleanly.
+                group = Distributed.MpiProcessGroup.Join();
+                // Only rank 0 prints and writes; the others report nothing but their own errors.
+                if (!group.IsLeader) output = TextWriter.Null;
+            }
             if (options.Help)
             {
                 output.Write(Help<TData, TConfig>(trainerName));
@@ -137,10 +147,16 @@ public static partial class TrainerCommandLine
             }
 
             // A training program owns its process: these settings are the command line's, never the library's.
-            var process = Backend.ProcessSettings.ForTraining(options.Threads).Apply();
+            var process = (Backend.ProcessSettings.ForTraining(options.Threads) with { SharedBy = group.LocalSize }).Apply();
             var device = ParseDevice(options.Device);
             using var trainer = create(config, device);
-            string threads = device.type == DeviceType.CPU ? $" ({process.Threads} thread{(process.Threads == 1 ? "" : "s")})" : "";
+            if (group.Size > 1)
+            {
+                if (config.BatchSize < group.Size) throw new HyperParameterException($"Option '--batch-size': the batch of {config.BatchSize} is shared by the {group.Size} processes, so it must be at least {group.Size}.");
+                trainer.Distribute(group, options.SyncBatchNorm);
+            }
+            string threads = device.type == DeviceType.CPU ? $" ({process.Threads} thread{(process.Threads == 1 ? "" : "s")}{(group.Size > 1 ? " each" : "")})" : "";
+            if (options.Distributed) output.WriteLine($"distributed: {group.Size} process{(group.Size == 1 ? "" : "es")}, {group.LocalSize} on this machine (MPI: {Distributed.MpiProcessGroup.LibraryName}); each trains on its share of every batch of {config.BatchSize}");
             long frozen = trainer.FrozenParameterCount, trainable = trainer.TrainableParameterCount;
             string adapters = trainer.Adapted.Count == 0 ? "" : $", LoRA rank {config.LoraRank} on {trainer.Adapted.Count} layer(s)";
             string training = frozen == 0 ? ""
@@ -165,8 +181,11 @@ public static partial class TrainerCommandLine
 
             phase = Phase.Output;
             folder ??= options.OutputFolder ?? Path.Combine("runs", trainerName);
-            RequireWritableFolder(folder);
-            Checkpoint.RemoveStaleTemporaries(folder);
+            if (group.IsLeader)
+            {
+                RequireWritableFolder(folder);
+                Checkpoint.RemoveStaleTemporaries(folder);
+            }
             if (resumed is not null && options.Resume is { } from)
             {
                 output.WriteLine($"resuming from {from} (step {resumed.Step:N0}, epoch {resumed.Epoch}) into {folder}");
@@ -177,12 +196,15 @@ public static partial class TrainerCommandLine
             phase = Phase.Training;
             // The run log continues the files of the run folder the checkpoint came from.
             string? continueFrom = options.Resume is { } origin ? Checkpoint.RunFolderOf(origin) : null;
-            using var log = new RunLog(folder, continueFrom: continueFrom);
-            var result = Fit(trainer, data, folder, options, output, log, normalization, new RunSettingsFiles(folder, config.ToJson(), data.Normalization, data.ClassNames));
+            using var log = group.IsLeader ? new RunLog(folder, continueFrom: continueFrom) : null;
+            ITrainingProgress progress = log is null
+                ? new GarbageBound()
+                : new ProgressGroup(new RunSettingsFiles(folder, config.ToJson(), data.Normalization, data.ClassNames), new ConsoleProgress(output == Console.Out ? null : output), log, new GarbageBound());
+            var result = Fit(trainer, data, options, progress, folder, normalization);
             if (result.Interrupted)
             {
                 phase = Phase.Output;
-                log.Finish(result, trainerName, data.Skipped);
+                log?.Finish(result, trainerName, data.Skipped);
                 output.WriteLine($"interrupted; continue with --resume {result.LastCheckpoint}");
                 return ExitCodes.Interrupted;
             }
@@ -191,8 +213,8 @@ public static partial class TrainerCommandLine
             string weights = Path.Combine(folder, "model.dat");
             try
             {
-                trainer.Save(weights);
-                foreach (var file in trainer.SaveAdapters(folder)) output.WriteLine($"saved {file}");
+                if (group.IsLeader) trainer.Save(weights);
+                if (group.IsLeader) foreach (var file in trainer.SaveAdapters(folder)) output.WriteLine($"saved {file}");
             }
             catch (Exception problem) when (problem is IOException or UnauthorizedAccessException)
             {
@@ -212,22 +234,33 @@ public static partial class TrainerCommandLine
             if (data.Test is { } test)
             {
                 // Fit never saw the test split; it is measured once, with the weights kept.
-                tested = trainer.Evaluate(test);
+                tested = trainer.EvaluateAll(test);
                 string testAccuracy = tested.Accuracy is { } t ? $", test accuracy {t * 100:F2}%" : "";
                 output.WriteLine(FormattableString.Invariant($"test on {tested.Samples:N0} samples with {kept}: loss {tested.Loss:F4}{testAccuracy}"));
             }
             phase = Phase.Output;
-            log.Finish(result, trainerName, data.Skipped, kept, tested);
+            log?.Finish(result, trainerName, data.Skipped, kept, tested);
             phase = Phase.Training;
-            afterTraining?.Invoke(trainer, data, output);
+            if (group.IsLeader) afterTraining?.Invoke(trainer, data, output);
             return ExitCodes.Success;
         }
         catch (Exception problem)
         {
             var (code, message) = Describe<TData>(problem, phase);
-            error.WriteLine("error: " + OneLine(message));
+            // In a job, processes mostly fail alike (a bad flag, the same data): rank 0's line is the one to show, and its
+            // exit ends the others, so they wait a moment first. One that fails alone (a file missing on its machine) says which it is.
+            if (group.Size > 1 && !group.IsLeader) System.Threading.Thread.Sleep(TimeSpan.FromSeconds(1));
+            string rank = group.Size > 1 && !group.IsLeader ? $"rank {group.Rank} of {group.Size}: " : "";
+            error.WriteLine("error: " + rank + OneLine(message));
             if (verbose) error.WriteLine(problem.ToString());
+            error.Flush();
+            // The other processes may be waiting in a collective for this one: end them all, with this code.
+            if (group.Size > 1) group.Abort(code);
             return code;
+        }
+        finally
+        {
+            group.Dispose();
         }
     }
 
@@ -254,10 +287,12 @@ public static partial class TrainerCommandLine
         };
         if (readsFiles) rows.Add(("--data folder", $"Read the files of {dataName} from this folder (default: the paths {dataName} declares)"));
         rows.Add(("--threads N", ThreadsHelp()));
+        rows.Add((DistributedFlag, "Train as one process of an MPI job: mpiexec.mpich -n N <trainer> --distributed (docs/distributed.md); each process trains on its share of every batch (default: one process)"));
+        rows.Add((SyncBatchNormFlag, "With --distributed, batch-norm layers normalise over the whole batch, as one process would (default: each process over its own rows)"));
         rows.Add(("--verbose", "Add the stack trace to an error's one line (default off)"));
         rows.Add(("--help, -h", "Show this help"));
         var text = new System.Text.StringBuilder();
-        text.Append($"usage: {trainerName} [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint [--resume-with-changes]] [--checkpoint-every steps]{data} [--threads N] [--verbose] [options]\n");
+        text.Append($"usage: {trainerName} [--config file.json] [--device cpu|cuda[:N]] [--output folder] [--resume checkpoint [--resume-with-changes]] [--checkpoint-every steps]{data} [--threads N] [--distributed [--sync-batch-norm]] [--verbose] [options]\n");
         if (TConfig.Options.Any(o => o.Search is not null)) text.Append($"       {trainerName} search [--trials N] [--sampler grid|random|tpe|gp] [...]   (a hyperparameter search: {trainerName} search --help)\n");
         if (typeof(TData).IsAssignableTo(typeof(Data.Tabular.ITabularSource)))
             text.Append($"       {trainerName} predict --input FILE [--output FILE] [--run FOLDER]   (the trained model on new rows: {trainerName} predict --help)\n");
@@ -303,8 +338,8 @@ public static partial class TrainerCommandLine
         return here.Length > 0 ? $"{Line} (default {here}: {why})" : $"{Line} (default {why})";
     }
 
-    /// <summary>Trains with checkpoints and the run log in <paramref name="folder"/>; Ctrl-C asks training to checkpoint and stop instead of killing the process.</summary>
-    private static FitResult Fit<TModel, TData, TConfig>(Trainer<TModel, TData, TConfig> trainer, DataSplits data, string folder, RunOptions options, TextWriter output, RunLog log, string? normalization, RunSettingsFiles settings)
+    /// <summary>Trains with checkpoints in <paramref name="folder"/>; Ctrl-C asks training to checkpoint and stop instead of killing the process.</summary>
+    private static FitResult Fit<TModel, TData, TConfig>(Trainer<TModel, TData, TConfig> trainer, DataSplits data, RunOptions options, ITrainingProgress progress, string folder, string? normalization)
         where TModel : torch.nn.Module<torch.Tensor, torch.Tensor>, ISculptModel<TModel, TConfig>
         where TData : IDataSource, new()
         where TConfig : TrainingHyperParameters, IHyperParameters<TConfig>
@@ -330,7 +365,7 @@ public static partial class TrainerCommandLine
                 LastBatch = data.LastBatch,
                 Cancellation = interrupt.Token,
             };
-            return trainer.Fit(data.Train, data.Validation, new ProgressGroup(settings, new ConsoleProgress(output == Console.Out ? null : output), log, new GarbageBound()), fit);
+            return trainer.Fit(data.Train, data.Validation, progress, fit);
         }
         finally
         {
@@ -408,6 +443,8 @@ public static partial class TrainerCommandLine
                 return (ExitCodes.Usage, problem.Message);
             case Backend.NativeBackendException:
                 return (ExitCodes.TrainingFailed, problem.Message);
+            case Distributed.DistributedException:
+                return (ExitCodes.Usage, problem.Message);
             case TrainingDivergedException:
                 return (ExitCodes.TrainingFailed, problem.Message);
         }
@@ -532,7 +569,7 @@ public static partial class TrainerCommandLine
         throw new HyperParameterException($"Option '{flag}' expects a value but no value was given.");
     }
 
-    public sealed record RunOptions(bool Help, string? ConfigPath, string? Device, string? OutputFolder, string? Resume = null, long? CheckpointEvery = null, string? DataFolder = null, bool Verbose = false, int? Threads = null, bool ResumeWithChanges = false)
+    public sealed record RunOptions(bool Help, string? ConfigPath, string? Device, string? OutputFolder, string? Resume = null, long? CheckpointEvery = null, string? DataFolder = null, bool Verbose = false, int? Threads = null, bool ResumeWithChanges = false, bool Distributed = false, bool SyncBatchNorm = false)
     {        /// <summary>What a checkpoint keeps of these: <c>--checkpoint-every</c> and the data folder (absolute).</summary>
         public string ToJson()
         {
@@ -542,6 +579,7 @@ public static partial class TrainerCommandLine
                 json.WriteStartObject();
                 json.WriteNumber("checkpointEvery", CheckpointEvery ?? 0);
                 if (Threads is { } threads) json.WriteNumber("threads", threads);
+                if (SyncBatchNorm) json.WriteBoolean("syncBatchNorm", true);
                 if (DataFolder is not null) json.WriteString("data", Path.GetFullPath(DataFolder));
                 json.WriteEndObject();
             }
@@ -560,6 +598,8 @@ public static partial class TrainerCommandLine
                 // Numbers repeat only at the same thread count, so a resumed run keeps the run's.
                 Threads = Threads ?? (root.TryGetProperty("threads", out var threads) ? threads.GetInt32() : null),
                 DataFolder = DataFolder ?? (root.TryGetProperty("data", out var data) ? data.GetString() : null),
+                // How batch norm trains is part of the run, as the thread count is.
+                SyncBatchNorm = SyncBatchNorm || root.TryGetProperty("syncBatchNorm", out var sync) && sync.GetBoolean(),
             };
         }
 
@@ -567,7 +607,7 @@ public static partial class TrainerCommandLine
         public static RunOptions Extract(IReadOnlyList<string> args, out List<string> rest)
         {
             rest = [];
-            bool help = false, verbose = false, resumeWithChanges = false;
+            bool help = false, verbose = false, resumeWithChanges = false, distributed = false, syncBatchNorm = false;
             string? config = null, device = null, folder = null, resume = null, data = null;
             long? checkpointEvery = null;
             int? threads = null;
@@ -589,6 +629,16 @@ public static partial class TrainerCommandLine
                 if (flag == ResumeWithChangesFlag)
                 {
                     resumeWithChanges = true;
+                    continue;
+                }
+                if (arg == DistributedFlag)
+                {
+                    distributed = true;
+                    continue;
+                }
+                if (arg == SyncBatchNormFlag)
+                {
+                    syncBatchNorm = true;
                     continue;
                 }
                 if (ValueFlag(args, ref i, RunFlags) is not { } taken)
@@ -616,8 +666,9 @@ public static partial class TrainerCommandLine
                         break;
                 }
             }
+            if (syncBatchNorm && !distributed) throw new HyperParameterException($"Option '{SyncBatchNormFlag}' applies to --distributed, which was not given.");
             if (resumeWithChanges && resume is null) throw new HyperParameterException($"Option '{ResumeWithChangesFlag}' applies to --resume, which was not given.");
-            return new RunOptions(help, config, device, folder, resume, checkpointEvery, data, verbose, threads, resumeWithChanges);
+            return new RunOptions(help, config, device, folder, resume, checkpointEvery, data, verbose, threads, resumeWithChanges, distributed, syncBatchNorm);
         }
     }
 }

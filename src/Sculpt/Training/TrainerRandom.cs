@@ -35,6 +35,15 @@ internal sealed class TrainerRandom : IDisposable
         _state = next;
     }
 
+    /// <summary>Starts the stream afresh from <paramref name="seed"/>, as the constructor does.</summary>
+    public void Reseed(long seed)
+    {
+        using var generator = new torch.Generator(unchecked((ulong)seed));
+        var next = generator.get_state().DetachFromDisposeScope();
+        _state.Dispose();
+        _state = next;
+    }
+
     /// <summary>Makes this stream libtorch's global CPU generator until the lease is disposed.</summary>
     public Lease Use()
     {
