@@ -3,6 +3,8 @@
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- processes 3     (each side in its own processes, 3 rounds: step ratios, RSS; then workload names to pick)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- examples 3        (the examples' models, each side in its own processes, 3 rounds: step, spread, share of the matmul peak, RSS)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- paired-examples 100   (the examples' models, interleaved pairs in one process)
+//   dotnet run -c Release --project tests/Sculpt.Benchmarks -- distributed 3     (1 process x 2 threads vs 2 MPI processes x 1 thread on the same global batch, 3 rounds: step, samples/s, allreduce share)
+//   mpiexec.mpich -n 2 dotnet tests/Sculpt.Benchmarks/bin/Release/net10.0/Sculpt.Benchmarks.dll allreduce-side   (allreduce time by message size, and its latency and bandwidth fit)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- optimizer         (the deep MLP's optimizer update alone, interleaved)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- pooling           (Sculpt's pooling kernels vs libtorch's, interleaved)
 //   dotnet run -c Release --project tests/Sculpt.Benchmarks -- attention         (Sculpt's self-attention vs libtorch's fused kernel by sequence length, interleaved)
@@ -40,6 +42,25 @@ if (args is ["side", string name, string side, string steps])
 {
     var workload = Workloads().Concat(ExampleWorkloads().Select(w => w.Item1)).Single(w => w.GetType().Name == name);
     ProcessSteps.RunSide(workload, side == "sculpt", int.Parse(steps, System.Globalization.CultureInfo.InvariantCulture), Console.Out);
+    return;
+}
+if (args is ["distributed-side", string distributedName, string distributedSteps])
+{
+    var workload = Workloads().Concat(ExampleWorkloads().Select(w => w.Item1)).Single(w => w.GetType().Name == distributedName);
+    DistributedSteps.RunSide(workload, int.Parse(distributedSteps, System.Globalization.CultureInfo.InvariantCulture), Console.Out);
+    return;
+}
+if (args is ["allreduce-side"])
+{
+    DistributedSteps.MeasureAllreduce(Console.Out);
+    return;
+}
+if (args is ["distributed", ..])
+{
+    int rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3;
+    var workloads = Workloads();
+    (StepBenchmark, int)[] all = [(workloads[0], 1000), (workloads[1], 1000), (workloads[2], 1000), (workloads[3], 100), (new FashionCnnStep(), 100)];
+    DistributedSteps.Run(args.Length > 2 ? all.Where(w => args[2..].Contains(w.Item1.GetType().Name)).ToArray() : all, rounds, Console.Out);
     return;
 }
 if (args is ["processes", ..])

@@ -59,6 +59,19 @@ public abstract class StepBenchmark
         CreateInputs();
     }
 
+    /// <summary>
+    /// A Sculpt trainer, its step and a batch for data-parallel measurements (<see cref="DistributedSteps"/>), with the
+    /// command line's process settings and <paramref name="threads"/>; the caller owns all of them.
+    /// </summary>
+    public (IDisposable Trainer, Func<Tensor, Tensor, Tensor> Step, Tensor Input, Tensor Target) SculptForGroup(int threads)
+    {
+        global::Sculpt.Backend.ProcessSettings.ForTraining(threads).Apply();
+        var (trainer, step) = CreateSculpt();
+        manual_seed(7);
+        var (input, target) = CreateBatch();
+        return (trainer, step, input, target);
+    }
+
     /// <summary>Only the hand-written side, for a process of its own.</summary>
     public void SetupHandWritten()
     {

@@ -101,6 +101,7 @@ public sealed class MpiProcessGroup : ProcessGroup
             : tensor.dtype == torch.float64 ? MPI_DOUBLE
             : tensor.dtype == torch.int64 ? MPI_LONG_LONG
             : throw new NotSupportedException($"{what} of {tensor.dtype}: float32, float64 and int64 only.");
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         long total = tensor.numel();
         IntPtr start = Backend.TensorMemory.Address(tensor);
         long size = tensor.element_size();
@@ -109,6 +110,7 @@ public sealed class MpiProcessGroup : ProcessGroup
             int count = (int)Math.Min(MaxCount, total - done);
             Check(call(start + (nint)(done * size), count, type), what);
         }
+        Spent(started);
     }
 
     private static void Check(int code, string what)

@@ -27,6 +27,14 @@ public abstract class ProcessGroup : IDisposable
     /// <summary>Which rows of every batch this process takes.</summary>
     public Data.Shard Shard => new(Rank, Size);
 
+    /// <summary>Time spent in collectives so far, waiting for slower processes included: what a step pays for sharing.</summary>
+    public TimeSpan CollectiveTime => TimeSpan.FromTicks((long)(_collectiveTicks * ((double)TimeSpan.TicksPerSecond / System.Diagnostics.Stopwatch.Frequency)));
+
+    private long _collectiveTicks;
+
+    /// <summary>Adds the time since <paramref name="started"/> (a <see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>) to <see cref="CollectiveTime"/>.</summary>
+    protected void Spent(long started) => _collectiveTicks += System.Diagnostics.Stopwatch.GetTimestamp() - started;
+
     /// <summary>Replaces <paramref name="tensor"/> (contiguous; float32, float64 or int64) with its sum over the group, in place.</summary>
     public abstract void SumInPlace(torch.Tensor tensor);
 
