@@ -78,15 +78,22 @@ public sealed class CyclicWindows : IDataSource
 [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
 public partial class CyclicGptTrainer : Trainer<TinyGpt.Gpt, CyclicWindows, TinyGpt.GptConfig>;
 
-/// <summary>A <see cref="BlobTrainer"/> whose rank 1 of an MPI job kills itself (SIGKILL) before step <c>crashAfter + 1</c>.</summary>
-public sealed class CrashingBlobTrainer(MlpConfig config, Device device, long crashAfter) : BlobTrainer(config, device)
+/// <summary>
+/// A <see cref="BlobTrainer"/> whose rank 1 of an MPI job, before step <c>after + 1</c>, kills itself (SIGKILL) or,
+/// with <paramref name="hang"/>, stops dead without ending.
+/// </summary>
+public sealed class CrashingBlobTrainer(MlpConfig config, Device device, long after, bool hang = false) : BlobTrainer(config, device)
 {
     private long _steps;
 
     public override Tensor TrainStep(Tensor input, Tensor target)
     {
         // Hydra, MPICH's launcher, gives each process its rank.
-        if (++_steps > crashAfter && Environment.GetEnvironmentVariable("PMI_RANK") == "1") Process.GetCurrentProcess().Kill();
+        if (++_steps > after && Environment.GetEnvironmentVariable("PMI_RANK") == "1")
+        {
+            if (hang) System.Threading.Thread.Sleep(System.Threading.Timeout.Infinite);
+            Process.GetCurrentProcess().Kill();
+        }
         return base.TrainStep(input, target);
     }
 }
@@ -195,6 +202,18 @@ public sealed class DistributedTests : IDisposable
     }
 
     [Fact]
+    public void A_process_that_stops_without_ending_ends_the_job_after_the_collective_timeout()
+    {
+        var clock = Stopwatch.StartNew();
+        var hung = TrainerProcess.RunDistributed(_folder, 2, new Dictionary<string, string> { ["SCULPT_COLLECTIVE_TIMEOUT"] = "3" },
+            "--hang-after-step", "4", "--batch-size", "48", "--distributed", "--output", "hung");
+        clock.Stop();
+        Assert.Equal(ExitCodes.TrainingFailed, hung.Code);
+        Assert.Contains("error: rank 0 of 2 waited 3 s in MPI_Allreduce for the other processes; one of them stopped without ending (stuck, or far slower), so the job ends here. SCULPT_COLLECTIVE_TIMEOUT sets the wait in seconds.", hung.Error);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"the job took {clock.Elapsed} to end");
+    }
+
+    [Fact]
     public void Bad_distributed_input_gets_one_line_and_a_usage_exit()
     {
         var batch = TrainerProcess.RunDistributed(_folder, 2, "--batch-size", "1", "--distributed", "--output", "small");
@@ -210,6 +229,10 @@ public sealed class DistributedTests : IDisposable
         var openMpi = TrainerProcess.Run(_folder, new Dictionary<string, string> { ["OMPI_COMM_WORLD_SIZE"] = "2" }, "--distributed");
         Assert.Equal(ExitCodes.Usage, openMpi.Code);
         Assert.StartsWith("error: this process was started by Open MPI's mpiexec", openMpi.Error.Trim());
+
+        var timeout = TrainerProcess.Run(_folder, new Dictionary<string, string> { ["SCULPT_COLLECTIVE_TIMEOUT"] = "soon" }, "--distributed");
+        Assert.Equal(ExitCodes.Usage, timeout.Code);
+        Assert.Equal("error: SCULPT_COLLECTIVE_TIMEOUT must be a number of seconds above 0; got 'soon'.", timeout.Error.Trim());
 
         var missing = TrainerProcess.Run(_folder, new Dictionary<string, string> { ["SCULPT_MPI_LIBRARY"] = "libnompi.so.12" }, "--distributed");
         Assert.Equal(ExitCodes.Usage, missing.Code);

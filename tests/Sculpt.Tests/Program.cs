@@ -13,7 +13,7 @@ namespace Sculpt.Tests;
 /// so that everything up to step N (its checkpoint included) has been done when it is killed.
 /// <c>trainer --searched [options]</c> runs <see cref="SearchedWidthsTrainer"/>'s instead, for the search tests;
 /// <c>trainer --stripes</c> and <c>trainer --digits</c> run the prediction tests' trainers; <c>--blobs</c>, <c>--cnn</c>,
-/// <c>--gpt</c> and <c>--crash-after-step N</c> the distributed tests'.
+/// <c>--gpt</c>, <c>--crash-after-step N</c> and <c>--hang-after-step N</c> the distributed tests'.
 /// </summary>
 public static class Program
 {
@@ -37,11 +37,11 @@ public static class Program
         if (rest is ["--blobs", .. var blobs]) rest = blobs;
         if (rest is ["--cnn", .. var cnn]) return NormedCnnTrainer.Run(cnn);
         if (rest is ["--gpt", .. var gpt]) return CyclicGptTrainer.Run(gpt);
-        if (rest is ["--crash-after-step", var crashSteps, .. var crashing])
+        if (rest is [("--crash-after-step" or "--hang-after-step") and var how, var crashSteps, .. var crashing])
         {
             long crash = long.Parse(crashSteps, CultureInfo.InvariantCulture);
             return TrainerCommandLine.Run<CrashingBlobTrainer, Mlp, Blobs, MlpConfig>(
-                "BlobTrainer", crashing, (config, device) => new CrashingBlobTrainer(config, device, crash));
+                "BlobTrainer", crashing, (config, device) => new CrashingBlobTrainer(config, device, crash, hang: how == "--hang-after-step"));
         }
         long halt = 0;
         if (rest is ["--halt-after-step", var steps, .. var more])

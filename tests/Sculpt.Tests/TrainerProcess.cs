@@ -93,9 +93,13 @@ internal sealed class TrainerProcess : IDisposable
     }
 
     /// <summary>Runs <paramref name="processes"/> copies as one MPI job (<c>mpiexec.mpich -n N</c>) to the end.</summary>
-    public static (int Code, string Output, string Error) RunDistributed(string workingDirectory, int processes, params string[] args)
+    public static (int Code, string Output, string Error) RunDistributed(string workingDirectory, int processes, params string[] args) =>
+        RunDistributed(workingDirectory, processes, new Dictionary<string, string>(), args);
+
+    /// <summary>Runs <paramref name="processes"/> copies as one MPI job with <paramref name="environment"/> added.</summary>
+    public static (int Code, string Output, string Error) RunDistributed(string workingDirectory, int processes, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var process = new TrainerProcess(workingDirectory, args, processes);
+        using var process = new TrainerProcess(workingDirectory, args, processes, environment);
         return process.WaitForExit(TimeSpan.FromMinutes(2));
     }
 

@@ -29,12 +29,55 @@ public sealed class MpiProcessGroup : ProcessGroup
     private static string? _loaded;
     private bool _finalized;
 
-    private MpiProcessGroup(int rank, int size, int localSize)
+    /// <summary>The environment variable giving, in seconds, how long a collective may wait for the other processes (default <see cref="DefaultTimeout"/>).</summary>
+    public const string TimeoutVariable = "SCULPT_COLLECTIVE_TIMEOUT";
+
+    /// <summary>30 minutes, PyTorch's default for its process groups: longer than loading data or writing a checkpoint, which others wait through.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(30);
+
+    private readonly TimeSpan _timeout;
+    private readonly System.Threading.Timer? _watchdog;
+    // When the collective in progress started (a Stopwatch timestamp), 0 between collectives.
+    private long _waitingSince;
+    private string _waitingIn = "";
+
+    private MpiProcessGroup(int rank, int size, int localSize, TimeSpan timeout)
     {
         Rank = rank;
         Size = size;
         LocalSize = localSize;
+        _timeout = timeout;
+        // A process that died ends the job through the launcher; one that hangs (stuck, or far slower) would not, so a
+        // collective that waits past the timeout ends it from here.
+        if (size > 1)
+        {
+            var period = TimeSpan.FromTicks(Math.Clamp(timeout.Ticks / 10, TimeSpan.TicksPerMillisecond * 100, TimeSpan.TicksPerSecond * 10));
+            _watchdog = new System.Threading.Timer(_ => Watch(), null, period, period);
+        }
     }
+
+    /// <summary>The wait a collective may take, from <see cref="TimeoutVariable"/> or the default; a bad value is refused by name.</summary>
+    private static TimeSpan Timeout()
+    {
+        string? text = Environment.GetEnvironmentVariable(TimeoutVariable);
+        if (string.IsNullOrWhiteSpace(text)) return DefaultTimeout;
+        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double seconds) || !(seconds > 0))
+            throw new DistributedException($"{TimeoutVariable} must be a number of seconds above 0; got '{text}'.");
+        return TimeSpan.FromSeconds(seconds);
+    }
+
+    private void Watch()
+    {
+        long since = System.Threading.Interlocked.Read(ref _waitingSince);
+        if (since == 0 || System.Diagnostics.Stopwatch.GetElapsedTime(since) < _timeout) return;
+        Console.Error.WriteLine(FormattableString.Invariant(
+            $"error: rank {Rank} of {Size} waited {_timeout.TotalSeconds:0.#} s in {_waitingIn} for the other processes; one of them stopped without ending (stuck, or far slower), so the job ends here. {TimeoutVariable} sets the wait in seconds."));
+        Console.Error.Flush();
+        Environment.Exit(WatchdogExitCode);
+    }
+
+    // Training failed (Training.ExitCodes.TrainingFailed); this layer does not depend on the command line's.
+    private const int WatchdogExitCode = 1;
 
     public override int Rank { get; }
     public override int Size { get; }
@@ -68,7 +111,7 @@ public sealed class MpiProcessGroup : ProcessGroup
         Check(MPI_Comm_size(MPI_COMM_WORLD, out int size), "MPI_Comm_size");
         // Hydra, the launcher of MPICH and Intel MPI, says how many ranks share this machine.
         int local = int.TryParse(Environment.GetEnvironmentVariable("MPI_LOCALNRANKS"), out int n) && n > 0 ? n : 1;
-        return new MpiProcessGroup(rank, size, Math.Min(local, size));
+        return new MpiProcessGroup(rank, size, Math.Min(local, size), Timeout());
     }
 
     public override void SumInPlace(torch.Tensor tensor) =>
@@ -79,6 +122,7 @@ public sealed class MpiProcessGroup : ProcessGroup
 
     public override void Abort(int exitCode)
     {
+        _watchdog?.Dispose();
         // Not MPI_Abort, which adds lines of its own to the one error line: a process that ends with an error before
         // MPI_Finalize makes the launcher end the whole job (MPICH's and Intel MPI's do; Slurm's srun with --kill-on-bad-exit).
         _finalized = true;
@@ -87,6 +131,7 @@ public sealed class MpiProcessGroup : ProcessGroup
 
     public override void Dispose()
     {
+        _watchdog?.Dispose();
         if (_finalized) return;
         _finalized = true;
         MPI_Finalize();
@@ -102,6 +147,8 @@ public sealed class MpiProcessGroup : ProcessGroup
             : tensor.dtype == torch.int64 ? MPI_LONG_LONG
             : throw new NotSupportedException($"{what} of {tensor.dtype}: float32, float64 and int64 only.");
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        _waitingIn = what;
+        System.Threading.Interlocked.Exchange(ref _waitingSince, started);
         long total = tensor.numel();
         IntPtr start = Backend.TensorMemory.Address(tensor);
         long size = tensor.element_size();
@@ -110,6 +157,7 @@ public sealed class MpiProcessGroup : ProcessGroup
             int count = (int)Math.Min(MaxCount, total - done);
             Check(call(start + (nint)(done * size), count, type), what);
         }
+        System.Threading.Interlocked.Exchange(ref _waitingSince, 0);
         Spent(started);
     }
 
