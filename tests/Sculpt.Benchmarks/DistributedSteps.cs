@@ -65,10 +65,10 @@ public static class DistributedSteps
                 }
             }
             var ratios = Enumerable.Range(0, rounds).Select(r => shared[r][0] / alone[r]).ToArray();
-            double aloneMs = Median(alone), sharedMs = Median(shared.Select(s => s[0])), collective = Median(shared.Select(s => s[1]));
-            string spread = FormattableString.Invariant($"{Median(ratios):F2} [{ratios.Min():F2}, {ratios.Max():F2}]");
+            double aloneMs = ProcessSteps.Median(alone), sharedMs = ProcessSteps.Median(shared.Select(s => s[0])), collective = ProcessSteps.Median(shared.Select(s => s[1]));
+            string spread = FormattableString.Invariant($"{ProcessSteps.Median(ratios):F2} [{ratios.Min():F2}, {ratios.Max():F2}]");
             output.WriteLine(FormattableString.Invariant(
-                $"{name,-15} {workload.Batch,5} {aloneMs,17:F3} {sharedMs,16:F3} {spread,20} {workload.Batch / aloneMs * 1000,10:F0} / {workload.Batch / sharedMs * 1000,-8:F0} {collective,13:F3} {100 * Median(shared.Select(s => s[1] / s[0])),13:F1}%"));
+                $"{name,-15} {workload.Batch,5} {aloneMs,17:F3} {sharedMs,16:F3} {spread,20} {workload.Batch / aloneMs * 1000,10:F0} / {workload.Batch / sharedMs * 1000,-8:F0} {collective,13:F3} {100 * ProcessSteps.Median(shared.Select(s => s[1] / s[0])),13:F1}%"));
         }
     }
 
@@ -120,11 +120,5 @@ public static class DistributedSteps
         process.WaitForExit();
         if (process.ExitCode != 0) throw new InvalidOperationException($"{workload} ({(twoProcesses ? "2 processes" : "1 process")}) exited with {process.ExitCode}: {errors}");
         return text.Trim().Split('\n')[^1].Split(' ').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.OrderBy(v => v).ToArray();
-        return sorted[sorted.Length / 2];
     }
 }

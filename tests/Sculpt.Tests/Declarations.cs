@@ -361,22 +361,25 @@ public partial class CrossAttending
 /// <summary>Token windows cut from a repeating 7-token cycle: each token says which comes next.</summary>
 public sealed class CyclicText : IDataSource
 {
-    public DataSplits Load(int seed)
+    public DataSplits Load(int seed) => Windows(320, 16, 50, 0.25, seed);
+
+    /// <summary><paramref name="count"/> windows of <paramref name="length"/> tokens from a cycle of 7 of <paramref name="vocabulary"/>, split for validation.</summary>
+    public static DataSplits Windows(int count, int length, int vocabulary, double validation, int seed)
     {
         Tensor inputs, targets;
         using (NewDisposeScope())
         {
             using var generator = new Generator((ulong)seed);
-            var cycle = randperm(50, generator: generator).narrow(0, 0, 7);
-            var offsets = randint(0, 7, new long[] { 320, 1 }, generator: generator);
-            var positions = (offsets + arange(17, dtype: int64)) % 7;
-            var tokens = cycle.index_select(0, positions.flatten()).view(320, 17);
-            inputs = tokens.narrow(1, 0, 16).clone().MoveToOuterDisposeScope();
-            targets = tokens.narrow(1, 1, 16).clone().MoveToOuterDisposeScope();
+            var cycle = randperm(vocabulary, generator: generator).narrow(0, 0, 7);
+            var offsets = randint(0, 7, new long[] { count, 1 }, generator: generator);
+            var positions = (offsets + arange(length + 1, dtype: int64)) % 7;
+            var tokens = cycle.index_select(0, positions.flatten()).view(count, length + 1);
+            inputs = tokens.narrow(1, 0, length).clone().MoveToOuterDisposeScope();
+            targets = tokens.narrow(1, 1, length).clone().MoveToOuterDisposeScope();
         }
         using var all = new TensorDataset(inputs, targets);
-        var (train, validation) = all.Split(0.25, seed);
-        return new DataSplits(train, validation);
+        var (train, held) = all.Split(validation, seed);
+        return new DataSplits(train, held);
     }
 }
 

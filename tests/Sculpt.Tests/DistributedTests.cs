@@ -56,22 +56,7 @@ public partial class NormedCnnTrainer : Trainer<NormedCnn, PatchImages, MlpConfi
 /// <summary>Windows of 64 tokens (TinyGpt's context) cut from a repeating 7-token cycle.</summary>
 public sealed class CyclicWindows : IDataSource
 {
-    public DataSplits Load(int seed)
-    {
-        Tensor inputs, targets;
-        using (NewDisposeScope())
-        {
-            using var generator = new Generator((ulong)seed);
-            var cycle = randperm(90, generator: generator).narrow(0, 0, 7);
-            var offsets = randint(0, 7, new long[] { 200, 1 }, generator: generator);
-            var tokens = cycle.index_select(0, ((offsets + arange(65, dtype: int64)) % 7).flatten()).view(200, 65);
-            inputs = tokens.narrow(1, 0, 64).clone().MoveToOuterDisposeScope();
-            targets = tokens.narrow(1, 1, 64).clone().MoveToOuterDisposeScope();
-        }
-        using var all = new TensorDataset(inputs, targets);
-        var (train, validation) = all.Split(0.2, seed);
-        return new DataSplits(train, validation);
-    }
+    public DataSplits Load(int seed) => CyclicText.Windows(200, 64, 90, 0.2, seed);
 }
 
 /// <summary>The TinyGpt example's model and hyperparameters, on windows a test makes.</summary>
