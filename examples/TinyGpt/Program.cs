@@ -2,6 +2,7 @@
 //   dotnet run --project examples/TinyGpt -c Release              (then any --options; --help lists them)
 // It reports the validation perplexity next to the unigram baseline's and samples text from a prompt.
 //   dotnet run --project examples/TinyGpt -c Release -- finetune   (pretraining, then fine-tuning on one collection: docs/fine-tuning.md)
+//   dotnet run --project examples/TinyGpt -c Release -- prefer     (DPO toward completions with fewer letters 'e': docs/preference-tuning.md)
 using System;
 using System.IO;
 using Sculpt;
@@ -12,6 +13,7 @@ using TinyGpt;
 using static TorchSharp.torch;
 
 if (args is ["finetune", ..]) return FineTuning.Run(args[1..]);
+if (args is ["prefer", ..]) return PreferenceTuning.Run(args[1..]);
 return TrainerCommandLine.Run<GptTrainer, Gpt, FortunesCorpus, GptConfig>(
     "TinyGpt", args, static (config, device) => new GptTrainer(config, device), afterTraining: Report);
 
@@ -35,7 +37,7 @@ static void Report(GptTrainer trainer, DataSplits data, TextWriter output)
 namespace TinyGpt
 {
     [HyperParameters]
-    public partial record GptConfig : TrainingHyperParameters
+    public partial record GptConfig : Sculpt.Preference.PreferenceHyperParameters
     {
         /// <summary>Tokens the model knows: newline, printable ASCII, and one for any other character.</summary>
         public int Vocabulary { get; init; } = 97;
@@ -109,4 +111,8 @@ namespace TinyGpt
 
     [Trainer(Loss.CrossEntropy, Optimizer.AdamW)]
     public partial class GptTrainer : Trainer<Gpt, FortunesCorpus, GptConfig>;
+
+    /// <summary>The same model tuned by DPO toward preferred completions (PreferenceTuning.cs).</summary>
+    [Trainer(Loss.Dpo, Optimizer.AdamW)]
+    public partial class PreferenceTrainer : Trainer<Gpt, LetterPreferences, GptConfig>;
 }

@@ -10,6 +10,7 @@ internal static class KnownTypes
     public const string ModelAttribute = "Sculpt.ModelAttribute";
     public const string ForwardAttribute = "Sculpt.ForwardAttribute";
     public const string TrainerAttribute = "Sculpt.TrainerAttribute";
+    public const string PreferenceHyperParameters = "Sculpt.Preference.PreferenceHyperParameters";
     public const string ShapeAttribute = "Sculpt.ShapeAttribute";
     public const string SubmodelAttribute = "Sculpt.SubmodelAttribute";
     public const string ParameterAttribute = "Sculpt.ParameterAttribute";

@@ -1149,6 +1149,49 @@ public class AnalyzerTests
         public abstract partial class {|SCULPT0009:AbstractTrainer|} { }
         """,
 
+        // Loss.Dpo: the hyperparameters must carry Beta (PreferenceHyperParameters), and the model must be a language model.
+        """
+        using Sculpt;
+        using Sculpt.Data;
+        using Sculpt.Preference;
+        using Sculpt.Training;
+        using static TorchSharp.torch;
+
+        [HyperParameters]
+        public partial record LmConfig : TrainingHyperParameters { }
+
+        [HyperParameters]
+        public partial record ScorerConfig : PreferenceHyperParameters { }
+
+        [Model(typeof(LmConfig))]
+        public partial class Lm
+        {
+            [Embedding(10, 8)] private partial Tensor Embed(Tensor x);
+            [Linear(8, 10)] private partial Tensor Head(Tensor x);
+            [Forward("B T -> B T 10")]
+            public Tensor Forward(Tensor tokens) => Head(Embed(tokens));
+        }
+
+        [Model(typeof(ScorerConfig))]
+        public partial class Scorer
+        {
+            [Linear(4, 3)] private partial Tensor Score(Tensor x);
+            [Forward("N 4 -> N 3")]
+            public Tensor Forward(Tensor x) => Score(x);
+        }
+
+        public sealed class Pairs : IDataSource
+        {
+            public DataSplits Load(int seed) => throw new System.NotSupportedException();
+        }
+
+        [Trainer(Loss.Dpo, Optimizer.AdamW)]
+        public partial class {|SCULPT0009:LmTrainer|} : Trainer<Lm, Pairs, LmConfig>;
+
+        [Trainer(Loss.Dpo, Optimizer.AdamW)]
+        public partial class {|SCULPT0009:ScorerTrainer|} : Trainer<Scorer, Pairs, ScorerConfig>;
+        """,
+
         // SCULPT0005/0006 on Repeat, alone: the generated code compiles around the bad name.
         """
         using Sculpt;

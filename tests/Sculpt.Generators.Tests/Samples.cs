@@ -134,6 +134,25 @@ internal static class Samples
 
         [Trainer(Loss.MeanSquaredError, Optimizer.Sgd)]
         public partial class TinyRegressionTrainer : Trainer<Tiny, TinyData, TinyConfig>;
+
+        [HyperParameters]
+        public partial record TinyLanguageConfig : Sculpt.Preference.PreferenceHyperParameters
+        {
+            public int Vocabulary { get; init; } = 20;
+        }
+
+        [Model(typeof(TinyLanguageConfig))]
+        public partial class TinyLanguage
+        {
+            [Embedding("Vocabulary", 8)] private partial Tensor Embed(Tensor x);
+            [Linear(8, "Vocabulary")] private partial Tensor Head(Tensor x);
+
+            [Forward("B T -> B T Vocabulary")]
+            public Tensor Forward(Tensor tokens) => Head(Embed(tokens));
+        }
+
+        [Trainer(Loss.Dpo, Optimizer.AdamW)]
+        public partial class TinyPreferenceTrainer : Trainer<TinyLanguage, TinyData, TinyLanguageConfig>;
         """;
 
     public const string LeNet = """

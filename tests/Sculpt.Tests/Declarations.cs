@@ -196,7 +196,7 @@ public partial class RepeatedMlp
 }
 
 [HyperParameters]
-public partial record GptConfig : TrainingHyperParameters
+public partial record GptConfig : Sculpt.Preference.PreferenceHyperParameters
 {
     public int Vocabulary { get; init; } = 50;
     public int Context { get; init; } = 16;

@@ -19,6 +19,7 @@ internal static class TrainerEmitter
         var target = spec.Target;
         string self = target.Type.Name;
         bool classification = spec.Loss == LossKind.CrossEntropy;
+        bool preferences = spec.Loss == LossKind.Dpo;
         w.BeginType(target);
         w.Line(SourceWriter.GeneratedCode);
         w.Open($"partial {target.Type.Keyword} {self}");
@@ -60,6 +61,13 @@ internal static class TrainerEmitter
                 break;
         }
 
+        if (preferences)
+        {
+            w.Line("/// <inheritdoc/>");
+            w.Line("protected override bool TrainsOnPreferences => true;");
+            w.Line();
+        }
+
         const string Optimization = "global::Sculpt.Optimization";
         w.Line("/// <inheritdoc/>");
         w.Line($"protected override {Optimization}.FusedOptimizer CreateOptimizer({Optimization}.FlatParameters parameters) =>");
@@ -78,12 +86,22 @@ internal static class TrainerEmitter
         w.Line($"using global::TorchSharp.DisposeScope scope = {Torch}.NewDisposeScope();");
         w.Line($"{Tensor} loss;");
         w.Open("if (Config.AccumulateBatches <= 1)");
-        w.Line($"{Tensor} output = TrainingForward(input);");
-        w.Line($"loss = {LossCall(spec.Loss, "output", "target", sum: false)};");
+        if (preferences)
+        {
+            w.Line("// The policy's log-probabilities of both completions against the frozen reference's (Trainer.Preference.cs).");
+            w.Line("loss = PreferenceLoss(input, target, TrainingForward);");
+        }
+        else
+        {
+            w.Line($"{Tensor} output = TrainingForward(input);");
+            w.Line($"loss = {LossCall(spec.Loss, "output", "target", sum: false)};");
+        }
         w.Line("Backpropagate(loss);");
         w.Close();
         w.Open("else");
-        w.Line($"loss = AccumulateGradients(input, target, static (model, part, partTarget) => {LossCall(spec.Loss, "model.call(part)", "partTarget", sum: false)});");
+        w.Line(preferences
+            ? "loss = AccumulateGradients(input, target, (model, part, partTarget) => PreferenceLoss(part, partTarget, model.call));"
+            : $"loss = AccumulateGradients(input, target, static (model, part, partTarget) => {LossCall(spec.Loss, "model.call(part)", "partTarget", sum: false)});");
         w.Close();
         w.Line("if (Config.L1 > 0) FusedOptimizer.Parameters.AddL1Gradient(Config.L1);");
         w.Line("if (Config.ClipGradNorm > 0) FusedOptimizer.Parameters.ClipGradNorm(Config.ClipGradNorm);");
@@ -93,6 +111,13 @@ internal static class TrainerEmitter
         w.Line();
 
         w.Line("/// <inheritdoc/>");
+        if (preferences)
+        {
+            w.Line($"public override {Training}.Evaluation Evaluate(global::Sculpt.Data.TensorDataset data) => EvaluatePreferences(data);");
+            w.Close();
+            w.EndType(target);
+            return w.ToString();
+        }
         w.Open($"public override {Training}.Evaluation Evaluate(global::Sculpt.Data.TensorDataset data)");
         w.Line("bool wasTraining = Model.training;");
         w.Line("Model.eval();");

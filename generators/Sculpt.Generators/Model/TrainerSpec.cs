@@ -4,6 +4,7 @@ internal enum LossKind
 {
     CrossEntropy = 0,
     MeanSquaredError = 1,
+    Dpo = 2,
 }
 
 internal enum OptimizerKind

@@ -177,19 +177,42 @@ internal static class DeclarationRules
     }
 
     /// <summary>Why code cannot be generated for a <c>[Trainer]</c> type, or null.</summary>
+    private static bool DerivesFrom(INamedTypeSymbol type, string baseName)
+    {
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            if (current.ToDisplayString() == baseName) return true;
+        }
+        return false;
+    }
+
     public static string? TrainerProblem(INamedTypeSymbol type)
     {
         if (type.TypeKind != TypeKind.Class || type.IsGenericType || type.IsAbstract) return $"[Trainer] goes on a non-generic, non-abstract class; '{type.Name}' is not one";
         if (!TypeTargetParser.IsPartialAllTheWay(type)) return $"'{type.Name}' and the types around it must be partial";
         // The trainer feeds one batch and scores one prediction: a model with more inputs or results cannot be its TModel.
-        if (TrainerParser.TrainerBase(type)?.TypeArguments[0] is INamedTypeSymbol model
+        var trainerBase = TrainerParser.TrainerBase(type);
+        bool preferences = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.TrainerAttribute)
+            is { ConstructorArguments: [{ Value: int loss }, ..] } && (LossKind)loss == LossKind.Dpo;
+        if (trainerBase?.TypeArguments[0] is INamedTypeSymbol model
             && model.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute) is { } modelAttribute
             && ModelParser.Forward(model) is ({ } forward, { } text)
-            && SignatureParser.Parse(text, ModelParser.DimNames(ModelParser.ConfigOf(modelAttribute))).Signature is { } signature
-            && (signature.Inputs.Count != 1 || signature.Outputs.Count != 1))
+            && SignatureParser.Parse(text, ModelParser.DimNames(ModelParser.ConfigOf(modelAttribute))).Signature is { } signature)
         {
-            return $"a trainer's model takes one tensor and returns one; '{model.Name}.{forward.Name}' is declared \"{text}\" "
-                + "(train a model that wraps it and returns the prediction the loss scores)";
+            if (signature.Inputs.Count != 1 || signature.Outputs.Count != 1)
+            {
+                return $"a trainer's model takes one tensor and returns one; '{model.Name}.{forward.Name}' is declared \"{text}\" "
+                    + "(train a model that wraps it and returns the prediction the loss scores)";
+            }
+            // DPO scores the tokens of completions: the model reads tokens [B, T] and scores the next at each position.
+            if (preferences && (signature.Inputs[0].Rank != 2 || signature.Output.Rank != 3 || signature.Inputs[0].HasVariadic || signature.Output.HasVariadic))
+            {
+                return $"a Loss.Dpo trainer's model is a language model, tokens [B, T] -> next-token scores [B, T, V]; '{model.Name}.{forward.Name}' is declared \"{text}\"";
+            }
+        }
+        if (preferences && trainerBase?.TypeArguments[2] is INamedTypeSymbol config && config.TypeKind != TypeKind.Error && !DerivesFrom(config, KnownTypes.PreferenceHyperParameters))
+        {
+            return $"a Loss.Dpo trainer's hyperparameters derive from {KnownTypes.PreferenceHyperParameters} (its Beta, PreferenceLoss and LabelSmoothing); '{config.Name}' does not";
         }
         return null;
     }

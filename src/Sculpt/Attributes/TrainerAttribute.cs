@@ -8,6 +8,14 @@ public enum Loss
 
     /// <summary>Mean squared error between outputs and targets of the same shape.</summary>
     MeanSquaredError,
+
+    /// <summary>
+    /// Direct preference optimisation (Rafailov et al. 2023) of a language model <c>[B, T] -> [B, T, V]</c> on preference
+    /// pairs (<see cref="Preference.PreferencePairs"/>): the policy's log-probability margin between the chosen and the
+    /// rejected completion, over a frozen copy of the starting model's, scaled by <c>Beta</c>. The hyperparameters derive
+    /// from <see cref="Preference.PreferenceHyperParameters"/>.
+    /// </summary>
+    Dpo,
 }
 
 /// <summary>The optimizer a trainer uses; rates and decay come from the hyperparameters.</summary>

@@ -469,6 +469,12 @@ public static class Checkpoint
             WriteDouble(json, "validationLoss", epoch.Validation.Loss);
             if (epoch.Validation.Accuracy is { } accuracy) WriteDouble(json, "validationAccuracy", accuracy);
             json.WriteNumber("validationSamples", epoch.Validation.Samples);
+            if (epoch.Validation.Metrics.Count > 0)
+            {
+                json.WriteStartObject("validationMetrics");
+                foreach (var (name, value) in epoch.Validation.Metrics) WriteDouble(json, name, value);
+                json.WriteEndObject();
+            }
             WriteDouble(json, "samplesPerSecond", epoch.SamplesPerSecond);
             WriteDouble(json, "seconds", epoch.Elapsed.TotalSeconds);
             WriteDouble(json, "learningRate", epoch.LearningRate);
@@ -551,7 +557,12 @@ public static class Checkpoint
                 new Training.Evaluation(
                     ReadDouble(e.GetProperty("validationLoss")),
                     e.TryGetProperty("validationAccuracy", out var accuracy) ? ReadDouble(accuracy) : null,
-                    e.GetProperty("validationSamples").GetInt64()),
+                    e.GetProperty("validationSamples").GetInt64())
+                {
+                    Metrics = e.TryGetProperty("validationMetrics", out var metrics)
+                        ? metrics.EnumerateObject().ToDictionary(m => m.Name, m => ReadDouble(m.Value))
+                        : new Dictionary<string, double>(),
+                },
                 ReadDouble(e.GetProperty("samplesPerSecond")),
                 TimeSpan.FromSeconds(ReadDouble(e.GetProperty("seconds"))),
                 ReadDouble(e.GetProperty("learningRate")))

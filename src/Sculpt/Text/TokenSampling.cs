@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -37,6 +38,57 @@ public static class TokenSampling
         // CUDA op, and the same generator then draws the same token on every device.
         var probabilities = scaled.softmax(-1).cpu();
         return probabilities.multinomial(1, generator: generator).item<long>();
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> tokens after each of <paramref name="prompts"/> (all of one length), sampled as a batch:
+    /// one forward pass per token for all of them. The model sees at most the last <paramref name="context"/> tokens
+    /// and runs in eval mode without gradients; draws come from <paramref name="generator"/> in row order.
+    /// </summary>
+    public static long[][] Continue(nn.Module<Tensor, Tensor> model, IReadOnlyList<long[]> prompts, int count, int context, Sampling sampling, Generator? generator = null, Device? device = null)
+    {
+        if (prompts.Count == 0) return [];
+        int length = prompts[0].Length;
+        if (length == 0 || prompts.Any(p => p.Length != length)) throw new ArgumentException("The prompts of a batch need one length of at least one token.", nameof(prompts));
+        if (sampling.Temperature < 0 || double.IsNaN(sampling.Temperature)) throw new ArgumentOutOfRangeException(nameof(sampling), $"temperature must be 0 (greedy) or positive; got {sampling.Temperature}");
+        bool wasTraining = model.training;
+        model.eval();
+        using var noGrad = no_grad();
+        try
+        {
+            var tokens = tensor(prompts.SelectMany(p => p).ToArray(), device: device).view(prompts.Count, length).DetachFromDisposeScope();
+            for (int i = 0; i < count; i++)
+            {
+                using var scope = NewDisposeScope();
+                long start = Math.Max(0, tokens.size(1) - context);
+                var last = model.call(tokens.narrow(1, start, tokens.size(1) - start))[.., -1].to(float32);
+                Tensor next;
+                if (sampling.IsGreedy) next = last.argmax(-1, keepdim: true);
+                else
+                {
+                    var scaled = last / sampling.Temperature;
+                    if (sampling.TopK > 0 && sampling.TopK < scaled.size(-1))
+                    {
+                        var threshold = scaled.topk(sampling.TopK).values[.., -1..];
+                        scaled = scaled.masked_fill(scaled.lt(threshold), double.NegativeInfinity);
+                    }
+                    // On the CPU, as Next draws: a TorchSharp generator is a CPU one.
+                    next = scaled.softmax(-1).cpu().multinomial(1, generator: generator).to(tokens.device);
+                }
+                var longer = cat([tokens, next], 1).DetachFromDisposeScope();
+                tokens.Dispose();
+                tokens = longer;
+            }
+            using (tokens)
+            {
+                var completions = tokens.narrow(1, length, count).cpu();
+                return Enumerable.Range(0, prompts.Count).Select(row => completions[row].data<long>().ToArray()).ToArray();
+            }
+        }
+        finally
+        {
+            if (wasTraining) model.train();
+        }
     }
 
     /// <summary>

@@ -4,8 +4,12 @@ using System.Linq;
 
 namespace Sculpt.Training;
 
-/// <summary>Mean loss over a dataset, and accuracy for classification losses.</summary>
-public sealed record Evaluation(double Loss, double? Accuracy, long Samples);
+/// <summary>Mean loss over a dataset, and accuracy for classification losses (for preference pairs, the share ranked right).</summary>
+public sealed record Evaluation(double Loss, double? Accuracy, long Samples)
+{
+    /// <summary>Further means over the dataset, by name: preference tuning's rewards and margin; empty for other losses.</summary>
+    public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
+}
 
 /// <summary>What one epoch of <c>Fit</c> did.</summary>
 /// <param name="Epoch">1-based.</param>

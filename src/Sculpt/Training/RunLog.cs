@@ -18,6 +18,9 @@ namespace Sculpt.Training;
 /// </summary>
 public sealed class RunLog : ITrainingProgress, IDisposable
 {
+    private const string MetricsHeader = "epoch,step,metric,value";
+    private StreamWriter? _metrics;
+    private long _resumedAtStep;
     private const string EpochsHeader = "epoch,step,train_loss,val_loss,val_accuracy,learning_rate,samples_per_second,seconds,data_wait_share";
     private readonly string _folder;
     private readonly string _continueFrom;
@@ -63,6 +66,9 @@ public sealed class RunLog : ITrainingProgress, IDisposable
             _epochs?.Dispose();
             _steps?.Dispose();
             _epochs = Continue("epochs.csv", EpochsHeader, resumedAtStep, CsvStep);
+            _resumedAtStep = resumedAtStep;
+            _metrics?.Dispose();
+            _metrics = null;
             _steps = Continue("steps.jsonl", null, resumedAtStep, JsonStep);
             if (resumedAtStep > 0) _tensorBoard.MarkRestart(resumedAtStep);
         }
@@ -134,6 +140,17 @@ public sealed class RunLog : ITrainingProgress, IDisposable
             _steps!.Flush();
             var scalars = new List<(string, float)> { ("train/loss", (float)report.TrainLoss), ("validation/loss", (float)report.Validation.Loss) };
             if (report.Validation.Accuracy is { } value) scalars.Add(("validation/accuracy", (float)value));
+            if (report.Validation.Metrics.Count > 0)
+            {
+                // Losses with further metrics (preference tuning's rewards) write them a row each, so any set of names fits.
+                _metrics ??= Continue("metrics.csv", MetricsHeader, _resumedAtStep, CsvStep);
+                foreach (var (name, metric) in report.Validation.Metrics)
+                {
+                    _metrics.WriteLine(Invariant($"{report.Epoch},{report.Step},{name},{Number(metric)}"));
+                    scalars.Add(("validation/" + name, (float)metric));
+                }
+                _metrics.Flush();
+            }
             _tensorBoard.AddScalars(report.Step, scalars.ToArray());
         }
         catch (Exception problem) when (IsWriteError(problem))
@@ -144,7 +161,7 @@ public sealed class RunLog : ITrainingProgress, IDisposable
 
     public void CheckpointStarting(long step)
     {
-        foreach (var file in new[] { _steps, _epochs })
+        foreach (var file in new[] { _steps, _epochs, _metrics })
         {
             if (file is null) continue;
             file.Flush();
@@ -291,7 +308,7 @@ public sealed class RunLog : ITrainingProgress, IDisposable
     /// <summary>Closes the files; a last flush that fails (as training unwinds from a full disk) is not reported again.</summary>
     public void Dispose()
     {
-        foreach (IDisposable? file in new IDisposable?[] { _epochs, _steps, _tensorBoard })
+        foreach (IDisposable? file in new IDisposable?[] { _epochs, _steps, _metrics, _tensorBoard })
         {
             try
             {

@@ -18,7 +18,7 @@ namespace Sculpt.Training;
 /// optimizer; the generator writes the training step, evaluation and fit loop for the declared
 /// loss and optimizer.
 /// </summary>
-public abstract class Trainer<TModel, TData, TConfig> : IDisposable
+public abstract partial class Trainer<TModel, TData, TConfig> : IDisposable
     where TModel : torch.nn.Module<torch.Tensor, torch.Tensor>, ISculptModel<TModel, TConfig>
     where TData : IDataSource, new()
     where TConfig : TrainingHyperParameters, IHyperParameters<TConfig>
@@ -66,6 +66,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
                 throw new InvalidDataException($"Option '--init-from': {problem.Message}", problem);
             }
         }
+        KeepReference();
         if (config.Lora.Length > 0)
         {
             try
@@ -390,13 +391,19 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
         {
             foreach (var (_, buffer) in Model.named_buffers()) _group.Broadcast(buffer);
         }
+        // A split smaller than the group: each process evaluates all of it, which gives the same numbers everywhere.
+        if (data.Count < _group.Size) return Evaluate(data);
         using var part = data.Part(_group.Shard);
-        var own = part.Count == 0 ? null : Evaluate(part);
-        // Sums of loss and accuracy weighted by rows, the rows, and how many processes measured accuracy.
-        var sums = torch.tensor(own is null ? new double[4] : [own.Loss * own.Samples, (own.Accuracy ?? 0) * own.Samples, own.Samples, own.Accuracy is null ? 0 : 1]);
+        var own = Evaluate(part);
+        // Sums weighted by rows: loss, accuracy, the rows, then each metric (every process has the same ones).
+        var names = own.Metrics.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
+        var sums = torch.tensor(new[] { own.Loss * own.Samples, (own.Accuracy ?? 0) * own.Samples, own.Samples }.Concat(names.Select(n => own.Metrics[n] * own.Samples)).ToArray());
         _group.SumInPlace(sums);
         double[] total = sums.data<double>().ToArray();
-        return new Evaluation(total[0] / total[2], total[3] > 0 ? total[1] / total[2] : null, (long)total[2]);
+        return new Evaluation(total[0] / total[2], own.Accuracy is null ? null : total[1] / total[2], (long)total[2])
+        {
+            Metrics = names.Select((name, i) => (name, total[3 + i] / total[2])).ToDictionary(p => p.name, p => p.Item2),
+        };
     }
 
     /// <summary>The folder, beside the <c>step-N</c> ones, of the checkpoint after the epoch of lowest validation loss.</summary>
@@ -474,7 +481,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
         {
             using var noGrad = torch.no_grad();
             using var scope = torch.NewDisposeScope();
-            var sample = data.Train.Features.narrow(0, 0, 1).to(Device);
+            var sample = ModelInput(data.Train.Features.narrow(0, 0, 1).to(Device));
             var output = Model.call(sample);
             width = output.dim() == 0 ? 1 : output.size(-1);
         }
@@ -648,6 +655,7 @@ public abstract class Trainer<TModel, TData, TConfig> : IDisposable
     public void Dispose()
     {
         _synchronizedNorms?.Dispose();
+        _reference?.Dispose();
         ReleaseOptimizer();
         ForgetBestWeights();
         _random.Dispose();

@@ -120,6 +120,7 @@ public sealed class ConsoleProgress : ITrainingProgress
         CloseBar();
         var remaining = TimeSpan.FromTicks(elapsed.Ticks / report.Epoch * (epochs - report.Epoch));
         string accuracy = report.Validation.Accuracy is { } a ? Invariant($" | val_acc {a * 100:F2}%") : "";
+        foreach (var (name, value) in report.Validation.Metrics) accuracy += Invariant($" | val_{name} {value:F4}");
         _lastMetric = report.Validation.Accuracy is { } last ? Invariant($"val_acc {last * 100:F2}%") : Invariant($"val_loss {report.Validation.Loss:F4}");
         _output.WriteLine(Invariant(
             $"epoch {report.Epoch.ToString().PadLeft(epochs.ToString().Length)}/{epochs} | step {report.Step,6} | loss {report.TrainLoss:F4} | val_loss {report.Validation.Loss:F4}{accuracy} | lr {report.LearningRate:0.00e+00} | {report.SamplesPerSecond,9:N0} samples/s | ETA {Format(remaining)}"));

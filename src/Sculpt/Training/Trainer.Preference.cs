@@ -1,0 +1,111 @@
+using System;
+using System.Collections.Generic;
+using Sculpt.Data;
+using Sculpt.Models;
+using Sculpt.Preference;
+using TorchSharp;
+
+namespace Sculpt.Training;
+
+// Preference tuning (Loss.Dpo): the frozen reference and the loss and evaluation the generated trainer calls.
+public abstract partial class Trainer<TModel, TData, TConfig>
+{
+    private TModel? _reference;
+
+    /// <summary>Whether the trainer learns from preference pairs against a frozen reference (<c>Loss.Dpo</c>); the generator says.</summary>
+    protected virtual bool TrainsOnPreferences => false;
+
+    /// <summary>
+    /// The frozen reference of preference tuning: a copy of the model as it starts (its initialisers or <c>--init-from</c>),
+    /// in eval mode, without gradients or optimizer state. Taken when the trainer is built, so a resumed run has the same one.
+    /// </summary>
+    public TModel? Reference => _reference;
+
+    private void KeepReference()
+    {
+        if (!TrainsOnPreferences) return;
+        // Its own initial values are overwritten at once; they are drawn from a scratch stream so the trainer's stays as it was.
+        using (new TrainerRandom(0).Use()) _reference = TModel.Create(Config);
+        using (torch.no_grad())
+        {
+            var start = Model.state_dict();
+            foreach (var (name, tensor) in _reference.state_dict()) tensor.copy_(start[name]);
+        }
+        foreach (var parameter in _reference.parameters()) parameter.requires_grad = false;
+        _reference.to(Device);
+        _reference.eval();
+    }
+
+    private PreferenceHyperParameters PreferenceSettings => Config as PreferenceHyperParameters
+        ?? throw new InvalidOperationException($"{typeof(TConfig).Name} does not derive from {nameof(PreferenceHyperParameters)}, which Loss.Dpo reads Beta from.");
+
+    /// <summary>What the model reads of a batch's features: the features, or for preference pairs their token rows.</summary>
+    protected virtual torch.Tensor ModelInput(torch.Tensor features) => TrainsOnPreferences ? PreferencePairs.ModelInput(features) : features;
+
+    /// <summary>
+    /// DPO's loss of a batch of preference pairs (<see cref="PreferencePairs"/>), with <paramref name="forward"/> the policy's
+    /// forward pass (the training one, or a micro-batch's) and the reference's log-probabilities computed without gradients.
+    /// </summary>
+    protected torch.Tensor PreferenceLoss(torch.Tensor pairs, torch.Tensor masks, Func<torch.Tensor, torch.Tensor> forward)
+    {
+        using var scope = torch.NewDisposeScope();
+        var terms = PreferenceTermsOf(pairs, masks, forward(PreferencePairs.ModelInput(pairs)));
+        return terms.Loss.MoveToOuterDisposeScope();
+    }
+
+    private PreferenceTerms PreferenceTermsOf(torch.Tensor pairs, torch.Tensor masks, torch.Tensor logits)
+    {
+        var settings = PreferenceSettings;
+        var reference = _reference ?? throw new InvalidOperationException("This trainer keeps no reference model: it does not train on preferences.");
+        var input = PreferencePairs.ModelInput(pairs);
+        var (targets, mask) = PreferencePairs.Scored(pairs, masks);
+        var policy = PreferenceLosses.SequenceLogProbs(logits, targets, mask).view(-1, 2);
+        torch.Tensor anchored;
+        using (torch.no_grad()) anchored = PreferenceLosses.SequenceLogProbs(reference.call(input), targets, mask).view(-1, 2);
+        var tokens = mask.sum(-1).view(-1, 2);
+        return PreferenceLosses.Dpo(policy[.., 0], policy[.., 1], anchored[.., 0], anchored[.., 1], settings.Beta, settings.PreferenceLoss, settings.LabelSmoothing, tokens[.., 0], tokens[.., 1]);
+    }
+
+    /// <summary>
+    /// The mean preference loss over <paramref name="data"/>, the share of pairs whose chosen completion the policy rewards
+    /// more than the rejected one (as accuracy), and TRL's reward metrics: the mean rewards of chosen and rejected
+    /// completions and their margin.
+    /// </summary>
+    protected Evaluation EvaluatePreferences(TensorDataset data)
+    {
+        bool wasTraining = Model.training;
+        Model.eval();
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var onDevice = data.To(Device);
+        try
+        {
+            double loss = 0, chosen = 0, rejected = 0;
+            long correct = 0;
+            foreach (var batch in onDevice.Batches(Config.BatchSize, shuffle: false))
+            {
+                using var batchScope = torch.NewDisposeScope();
+                var terms = PreferenceTermsOf(batch.Input, batch.Target, Model.call(PreferencePairs.ModelInput(batch.Input)));
+                long pairs = batch.Input.size(0);
+                loss += terms.Loss.item<float>() * pairs;
+                chosen += terms.ChosenRewards.sum().item<float>();
+                rejected += terms.RejectedRewards.sum().item<float>();
+                correct += terms.ChosenRewards.gt(terms.RejectedRewards).sum().item<long>();
+            }
+            long count = data.Count;
+            return new Evaluation(loss / count, correct / (double)count, count)
+            {
+                Metrics = new Dictionary<string, double>
+                {
+                    ["reward_chosen"] = chosen / count,
+                    ["reward_rejected"] = rejected / count,
+                    ["reward_margin"] = (chosen - rejected) / count,
+                },
+            };
+        }
+        finally
+        {
+            if (wasTraining) TrainMode();
+        }
+    }
+}

@@ -1,0 +1,203 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using Sculpt.Data;
+using Sculpt.Preference;
+using Sculpt.Training;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Sculpt.Tests;
+
+/// <summary>
+/// Preference pairs over a repeating 7-token cycle: the prompt is part of the cycle; the chosen completion continues it,
+/// the rejected one continues it from the wrong place. A model that learns the preference learns the cycle.
+/// </summary>
+public sealed class CyclePreferences : IDataSource
+{
+    public DataSplits Load(int seed)
+    {
+        var random = new Random(seed);
+        var cycle = Enumerable.Range(0, 50).OrderBy(_ => random.Next()).Take(7).ToArray();
+        int[] Run(int start, int length) => Enumerable.Range(start, length).Select(i => cycle[i % 7]).ToArray();
+        var records = new List<PreferenceRecord>();
+        for (int i = 0; i < 200; i++)
+        {
+            int start = random.Next(7), prompt = 3 + random.Next(6), completion = 3 + random.Next(4);
+            int wrong = start + prompt + 1 + random.Next(5);
+            records.Add(new PreferenceRecord(Run(start, prompt), Run(start + prompt, completion), Run(wrong, completion)));
+        }
+        using var all = PreferencePairs.Create(records, 16, nameof(CyclePreferences));
+        var (train, validation) = all.Split(0.2, seed);
+        return new DataSplits(train, validation);
+    }
+}
+
+[Trainer(Loss.Dpo, Optimizer.AdamW)]
+public partial class CyclePreferenceTrainer : Trainer<TinyGptModel, CyclePreferences, GptConfig>;
+
+/// <summary>DPO (issue 19): the loss against PyTorch, what it trains, and what it must leave alone.</summary>
+public sealed class PreferenceTests : IDisposable
+{
+    private static readonly JsonElement References = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "References", "dpo-references.json"))).RootElement;
+    private static readonly GptConfig Config = new() { Epochs = 3, BatchSize = 16, LearningRate = 3e-3, Beta = 0.5, Seed = 5 };
+    private readonly string _folder = Directory.CreateTempSubdirectory("sculpt-preference-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    public static TheoryData<string> Cases() => new(References.GetProperty("cases").EnumerateArray().Select(c => c.GetProperty("name").GetString()!));
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void The_loss_rewards_and_gradients_match_pytorch(string name)
+    {
+        var reference = References.GetProperty("cases").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
+        var kind = reference.GetProperty("kind").GetString() == "ipo" ? PreferenceLoss.Ipo : PreferenceLoss.Sigmoid;
+        var (policyLogits, referenceLogits, targets, mask) = Inputs();
+        policyLogits.requires_grad = true;
+        var policy = PreferenceLosses.SequenceLogProbs(policyLogits, targets, mask).view(-1, 2);
+        var anchored = PreferenceLosses.SequenceLogProbs(referenceLogits, targets, mask).view(-1, 2);
+        var tokens = mask.sum(-1).view(-1, 2);
+        var terms = PreferenceLosses.Dpo(policy[.., 0], policy[.., 1], anchored[.., 0], anchored[.., 1],
+            reference.GetProperty("beta").GetDouble(), kind, reference.GetProperty("label_smoothing").GetDouble(), tokens[.., 0], tokens[.., 1]);
+        terms.Loss.backward();
+
+        Assert.Equal(reference.GetProperty("loss").GetDouble(), terms.Loss.item<float>(), 5);
+        AssertClose(Numbers(reference, "chosen_rewards"), terms.ChosenRewards);
+        AssertClose(Numbers(reference, "rejected_rewards"), terms.RejectedRewards);
+        AssertClose(Numbers(reference, "gradient"), policyLogits.grad!);
+    }
+
+    [Fact]
+    public void Prompt_and_padding_tokens_get_no_gradient()
+    {
+        var (policyLogits, referenceLogits, targets, mask) = Inputs();
+        policyLogits.requires_grad = true;
+        var policy = PreferenceLosses.SequenceLogProbs(policyLogits, targets, mask).view(-1, 2);
+        var anchored = PreferenceLosses.SequenceLogProbs(referenceLogits, targets, mask).view(-1, 2);
+        PreferenceLosses.Dpo(policy[.., 0], policy[.., 1], anchored[.., 0], anchored[.., 1], 0.1).Loss.backward();
+        var unscored = mask.eq(0);
+        Assert.True(unscored.any().item<bool>());
+        // Exactly zero, not small: the masked positions are not in the loss at all.
+        Assert.Equal(0f, policyLogits.grad!.abs().sum(-1).masked_select(unscored).max().item<float>());
+        Assert.True(policyLogits.grad!.abs().sum(-1).masked_select(unscored.logical_not()).min().item<float>() > 0);
+    }
+
+    [Fact]
+    public void Dpo_training_ranks_held_out_pairs_right_and_widens_the_margin()
+    {
+        using var trainer = new CyclePreferenceTrainer(Config);
+        var data = new CyclePreferences().Load(Config.Seed);
+        var before = trainer.Evaluate(data.Validation);
+        // A fresh policy is its own reference: every reward and the margin start at zero, and the loss at log 2.
+        Assert.Equal(Math.Log(2), before.Loss, 5);
+        Assert.Equal(0, before.Metrics["reward_margin"], 6);
+
+        var fit = trainer.Fit(data.Train, data.Validation, SilentProgress.Instance);
+        var after = fit.Final.Validation;
+        Assert.True(after.Loss < 0.5 * before.Loss, $"validation loss {before.Loss:F4} -> {after.Loss:F4}");
+        Assert.True(after.Accuracy >= 0.9, $"preference accuracy {after.Accuracy:P1}");
+        Assert.True(after.Metrics["reward_margin"] > 1, $"margin {after.Metrics["reward_margin"]:F3}");
+        Assert.True(after.Metrics["reward_chosen"] > after.Metrics["reward_rejected"]);
+    }
+
+    [Fact]
+    public void The_reference_stays_the_starting_model_without_gradients_or_optimizer_state()
+    {
+        using var trainer = new CyclePreferenceTrainer(Config with { Epochs = 1 });
+        var start = trainer.Model.state_dict().ToDictionary(p => p.Key, p => p.Value.clone());
+        var reference = trainer.Reference!;
+        Assert.All(reference.parameters(), p => Assert.False(p.requires_grad));
+        Assert.False(reference.training);
+        var data = new CyclePreferences().Load(Config.Seed);
+        trainer.Fit(data.Train, data.Validation, SilentProgress.Instance);
+
+        foreach (var (name, tensor) in reference.state_dict()) Assert.True(tensor.eq(start[name]).all().item<bool>(), $"the reference's {name} changed");
+        Assert.Contains(trainer.Model.state_dict(), p => !p.Value.eq(start[p.Key]).all().item<bool>());
+        Assert.All(reference.parameters(), p => Assert.Null(p.grad));
+        // The optimizer holds the policy's parameters only.
+        long policy = trainer.Model.parameters().Sum(p => p.numel());
+        Assert.Equal(policy, trainer.FusedOptimizer.Parameters.Slots.Sum(s => s.Elements));
+    }
+
+    [Fact]
+    public void A_resumed_run_ends_with_the_weights_of_one_never_stopped()
+    {
+        var data = new CyclePreferences().Load(Config.Seed);
+        using var whole = new CyclePreferenceTrainer(Config with { Epochs = 2 });
+        whole.Fit(data.Train, data.Validation, SilentProgress.Instance);
+
+        string folder = Path.Combine(_folder, "checkpoints");
+        string checkpoint;
+        using (var stopped = new CyclePreferenceTrainer(Config with { Epochs = 2 }))
+        {
+            // 160 pairs in batches of 16: stopped inside the first epoch.
+            checkpoint = stopped.Fit(data.Train, data.Validation, SilentProgress.Instance, new FitOptions { CheckpointFolder = folder, StopAfterStep = 7 }).LastCheckpoint!;
+        }
+        using var resumed = new CyclePreferenceTrainer(Config with { Epochs = 2 });
+        var result = resumed.Fit(data.Train, data.Validation, SilentProgress.Instance, new FitOptions { ResumeFrom = checkpoint });
+        Assert.Equal(2, result.Epochs.Count);
+        var expected = whole.Model.state_dict();
+        foreach (var (name, tensor) in resumed.Model.state_dict()) Assert.True(tensor.eq(expected[name]).all().item<bool>(), $"{name} differs");
+        Assert.Equal(whole.Evaluate(data.Validation).Metrics["reward_margin"], result.Final.Validation.Metrics["reward_margin"]);
+    }
+
+    [Fact]
+    public void Preference_files_with_bad_records_are_refused_naming_the_line()
+    {
+        int[] Tokenize(string text) => text.Select(c => c is >= 'a' and <= 'z' ? c - 'a' : throw new ArgumentException($"'{c}' is not in the vocabulary (a-z).")).ToArray();
+        string Refusal(params string[] lines)
+        {
+            string path = Path.Combine(_folder, "pairs.jsonl");
+            File.WriteAllLines(path, lines);
+            return Assert.Throws<InvalidDataException>(() => PreferencePairs.ReadJsonLines(path, Tokenize)).Message.Replace(path, "pairs.jsonl");
+        }
+        const string Good = """{"prompt": "ab", "chosen": "cd", "rejected": "ce"}""";
+        Assert.Equal("pairs.jsonl:2: not a JSON object ('not json' is an invalid JSON literal).", Refusal(Good, "not json"));
+        Assert.Equal("pairs.jsonl:1: not a JSON object, but a array.", Refusal("[1, 2]"));
+        Assert.Equal("pairs.jsonl:1: the record has no \"rejected\" (a preference record has \"prompt\", \"chosen\" and \"rejected\").", Refusal("""{"prompt": "ab", "chosen": "cd"}"""));
+        Assert.Equal("pairs.jsonl:1: \"chosen\" is a number, not text.", Refusal("""{"prompt": "ab", "chosen": 3, "rejected": "cd"}"""));
+        Assert.Equal("pairs.jsonl:3: \"rejected\": '!' is not in the vocabulary (a-z).", Refusal(Good, "", """{"prompt": "ab", "chosen": "cd", "rejected": "c!"}"""));
+        Assert.Equal("pairs.jsonl:1: \"chosen\" and \"rejected\" are the same text, which says nothing about what is preferred.", Refusal("""{"prompt": "ab", "chosen": "cd", "rejected": "cd"}"""));
+        Assert.Equal("pairs.jsonl holds no preference records.", Refusal("", " "));
+
+        var records = PreferencePairs.ReadJsonLines(WriteLines(Good, """{"prompt": "x", "chosen": "abcdef", "rejected": "b"}"""), Tokenize);
+        Assert.Equal([0, 1], records[0].Prompt);
+        var refused = Assert.Throws<InvalidDataException>(() => PreferencePairs.Create(records, 5, "pairs.jsonl"));
+        Assert.Equal("pairs.jsonl, pair 2: the prompt and chosen completion are 7 tokens, but the model reads 5 and is scored on one more (6); shorten them.", refused.Message);
+        using var pairs = PreferencePairs.Create(records, 6, "pairs.jsonl");
+        Assert.Equal([2L, 2, 7], pairs.Features.shape);
+        // The chosen row of the first pair: prompt "ab", completion "cd" (scored), padding.
+        Assert.Equal([0L, 1, 2, 3, 0, 0, 0], pairs.Features[0, 0].data<long>().ToArray());
+        Assert.Equal([0f, 0, 1, 1, 0, 0, 0], pairs.Targets[0, 0].data<float>().ToArray());
+    }
+
+    private string WriteLines(params string[] lines)
+    {
+        string path = Path.Combine(_folder, "good.jsonl");
+        File.WriteAllLines(path, lines);
+        return path;
+    }
+
+    /// <summary>The fixture's inputs, rebuilt from the same closed formulas as References/make_dpo_reference.py.</summary>
+    private static (Tensor Policy, Tensor Reference, Tensor Targets, Tensor Mask) Inputs()
+    {
+        int pairs = References.GetProperty("pairs").GetInt32(), positions = References.GetProperty("positions").GetInt32(), vocabulary = References.GetProperty("vocabulary").GetInt32();
+        int rows = 2 * pairs;
+        Tensor Logits(double offset) => tensor(Enumerable.Range(0, rows * positions * vocabulary).Select(i => (float)(Math.Sin(0.37 * i + offset) * 2)).ToArray()).view(rows, positions, vocabulary);
+        var targets = tensor(Enumerable.Range(0, rows * positions).Select(i => (long)((3 * i + 1) % vocabulary)).ToArray()).view(rows, positions);
+        var mask = tensor(Enumerable.Range(0, rows).SelectMany(r => Enumerable.Range(0, positions).Select(p => p >= r % 3 && !(r == rows - 1 && p == positions - 1) ? 1f : 0f)).ToArray()).view(rows, positions);
+        return (Logits(0.0), Logits(0.8), targets, mask);
+    }
+
+    private static double[] Numbers(JsonElement element, string name) => element.GetProperty(name).EnumerateArray().Select(v => v.GetDouble()).ToArray();
+
+    private static void AssertClose(double[] expected, Tensor actual)
+    {
+        var values = actual.flatten().to(float64).data<double>().ToArray();
+        Assert.Equal(expected.Length, values.Length);
+        for (int i = 0; i < values.Length; i++) Assert.True(Math.Abs(expected[i] - values[i]) <= 1e-5 + 1e-4 * Math.Abs(expected[i]), $"element {i}: PyTorch {expected[i]}, Sculpt {values[i]}");
+    }
+}
