@@ -127,14 +127,14 @@ public sealed class PreferenceTests : IDisposable
     {
         var data = new CyclePreferences().Load(Config.Seed);
         using var whole = new CyclePreferenceTrainer(Config with { Epochs = 2 });
-        whole.Fit(data.Train, data.Validation, SilentProgress.Instance);
+        var uninterrupted = whole.Fit(data.Train, data.Validation, SilentProgress.Instance);
 
         string folder = Path.Combine(_folder, "checkpoints");
         string checkpoint;
         using (var stopped = new CyclePreferenceTrainer(Config with { Epochs = 2 }))
         {
-            // 160 pairs in batches of 16: stopped inside the first epoch.
-            checkpoint = stopped.Fit(data.Train, data.Validation, SilentProgress.Instance, new FitOptions { CheckpointFolder = folder, StopAfterStep = 7 }).LastCheckpoint!;
+            // 160 pairs in batches of 16: stopped inside the second epoch, so the first one's report comes from the checkpoint.
+            checkpoint = stopped.Fit(data.Train, data.Validation, SilentProgress.Instance, new FitOptions { CheckpointFolder = folder, StopAfterStep = 13 }).LastCheckpoint!;
         }
         using var resumed = new CyclePreferenceTrainer(Config with { Epochs = 2 });
         var result = resumed.Fit(data.Train, data.Validation, SilentProgress.Instance, new FitOptions { ResumeFrom = checkpoint });
@@ -142,6 +142,9 @@ public sealed class PreferenceTests : IDisposable
         var expected = whole.Model.state_dict();
         foreach (var (name, tensor) in resumed.Model.state_dict()) Assert.True(tensor.eq(expected[name]).all().item<bool>(), $"{name} differs");
         Assert.Equal(whole.Evaluate(data.Validation).Metrics["reward_margin"], result.Final.Validation.Metrics["reward_margin"]);
+        // The reward metrics of the epoch before the stop went through the checkpoint and back.
+        Assert.Equal(uninterrupted.Epochs[0].Validation, result.Epochs[0].Validation);
+        Assert.Equal(3, result.Epochs[0].Validation.Metrics.Count);
     }
 
     [Fact]

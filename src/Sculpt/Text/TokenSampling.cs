@@ -27,17 +27,19 @@ public static class TokenSampling
         if (sampling.Temperature < 0 || double.IsNaN(sampling.Temperature)) throw new ArgumentOutOfRangeException(nameof(sampling), $"temperature must be 0 (greedy) or positive; got {sampling.Temperature}");
         using var scope = NewDisposeScope();
         if (sampling.IsGreedy) return logits.argmax().item<long>();
-        var scaled = logits.to(float32) / sampling.Temperature;
-        if (sampling.TopK > 0 && sampling.TopK < logits.size(-1))
-        {
-            // Everything below the K-th best score can no longer be drawn.
-            var threshold = scaled.topk(sampling.TopK).values[-1];
-            scaled = scaled.masked_fill(scaled.lt(threshold), double.NegativeInfinity);
-        }
         // Drawn on the CPU: a TorchSharp generator is a CPU generator, which libtorch refuses for a
         // CUDA op, and the same generator then draws the same token on every device.
-        var probabilities = scaled.softmax(-1).cpu();
+        var probabilities = Drawable(logits, sampling).softmax(-1).cpu();
         return probabilities.multinomial(1, generator: generator).item<long>();
+    }
+
+    /// <summary>The scores <paramref name="logits"/> (<c>[..., V]</c>) as sampling draws from them: divided by the temperature, and below the K-th best no longer drawable.</summary>
+    private static Tensor Drawable(Tensor logits, Sampling sampling)
+    {
+        var scaled = logits.to(float32) / sampling.Temperature;
+        if (sampling.TopK <= 0 || sampling.TopK >= logits.size(-1)) return scaled;
+        var threshold = scaled.topk(sampling.TopK).values.narrow(-1, sampling.TopK - 1, 1);
+        return scaled.masked_fill(scaled.lt(threshold), double.NegativeInfinity);
     }
 
     /// <summary>
@@ -61,20 +63,11 @@ public static class TokenSampling
             {
                 using var scope = NewDisposeScope();
                 long start = Math.Max(0, tokens.size(1) - context);
-                var last = model.call(tokens.narrow(1, start, tokens.size(1) - start))[.., -1].to(float32);
-                Tensor next;
-                if (sampling.IsGreedy) next = last.argmax(-1, keepdim: true);
-                else
-                {
-                    var scaled = last / sampling.Temperature;
-                    if (sampling.TopK > 0 && sampling.TopK < scaled.size(-1))
-                    {
-                        var threshold = scaled.topk(sampling.TopK).values[.., -1..];
-                        scaled = scaled.masked_fill(scaled.lt(threshold), double.NegativeInfinity);
-                    }
-                    // On the CPU, as Next draws: a TorchSharp generator is a CPU one.
-                    next = scaled.softmax(-1).cpu().multinomial(1, generator: generator).to(tokens.device);
-                }
+                var last = model.call(tokens.narrow(1, start, tokens.size(1) - start))[.., -1];
+                // On the CPU, as Next draws: a TorchSharp generator is a CPU one.
+                var next = sampling.IsGreedy
+                    ? last.argmax(-1, keepdim: true)
+                    : Drawable(last, sampling).softmax(-1).cpu().multinomial(1, generator: generator).to(tokens.device);
                 var longer = cat([tokens, next], 1).DetachFromDisposeScope();
                 tokens.Dispose();
                 tokens = longer;

@@ -9,6 +9,13 @@ public sealed record Evaluation(double Loss, double? Accuracy, long Samples)
 {
     /// <summary>Further means over the dataset, by name: preference tuning's rewards and margin; empty for other losses.</summary>
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Equal numbers, metrics compared by name and value.</summary>
+    public bool Equals(Evaluation? other) =>
+        other is not null && Loss.Equals(other.Loss) && Accuracy.Equals(other.Accuracy) && Samples == other.Samples
+        && Metrics.Count == other.Metrics.Count && Metrics.All(m => other.Metrics.TryGetValue(m.Key, out double value) && m.Value.Equals(value));
+
+    public override int GetHashCode() => HashCode.Combine(Loss, Accuracy, Samples, Metrics.Count);
 }
 
 /// <summary>What one epoch of <c>Fit</c> did.</summary>
