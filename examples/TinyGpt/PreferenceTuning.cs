@@ -26,18 +26,24 @@ internal static class PreferenceTuning
 
     public static int Run(string[] args) =>
         TrainerCommandLine.Run<PreferenceTrainer, Gpt, LetterPreferences, GptConfig>(
-            "TinyGpt-dpo", [.. Defaults(args), .. args], static (config, device) => new PreferenceTrainer(config, device), afterTraining: Report);
+            "TinyGpt-dpo", [.. Defaults(args, ("--output", Path.Combine("runs", "TinyGpt-dpo")), ("--learning-rate", "5e-5"), ("--beta", "0.3")), .. args],
+            static (config, device) => new PreferenceTrainer(config, device), afterTraining: Report);
 
-    /// <summary>The run's defaults, each left out when the command line gives it.</summary>
-    private static IEnumerable<string> Defaults(string[] args)
+    /// <summary>A reward model on the same pairs, started from the language model's body with a fresh score head.</summary>
+    public static int RunReward(string[] args) =>
+        TrainerCommandLine.Run<RewardTrainer, RewardModel, LetterPreferences, GptConfig>(
+            "TinyGpt-reward", [.. Defaults(args, ("--output", Path.Combine("runs", "TinyGpt-reward")), ("--learning-rate", "1e-3"), ("--fresh", "Score"), ("--epochs", "6")), .. args],
+            static (config, device) => new RewardTrainer(config, device));
+
+    /// <summary>The run's defaults and <paramref name="own"/>, each left out when the command line gives it.</summary>
+    private static IEnumerable<string> Defaults(string[] args, params (string Flag, string Value)[] own)
     {
-        var defaults = new (string Flag, string Value)[]
-        {
+        (string Flag, string Value)[] defaults =
+        [
             ("--init-from", Path.Combine(LetterPreferences.DefaultRun, "checkpoints", "best")),
-            ("--output", Path.Combine("runs", "TinyGpt-dpo")),
-            ("--epochs", "3"), ("--batch-size", "32"), ("--learning-rate", "5e-5"), ("--beta", "0.3"), ("--weight-decay", "0"),
-        };
-        foreach (var (flag, value) in defaults)
+            ("--epochs", "3"), ("--batch-size", "32"), ("--weight-decay", "0"), .. own,
+        ];
+        foreach (var (flag, value) in defaults.Reverse().DistinctBy(d => d.Flag))
         {
             if (args.Any(a => a == flag || a.StartsWith(flag + "=", StringComparison.Ordinal))) continue;
             // A resumed run keeps its own settings.

@@ -3,6 +3,7 @@
 // It reports the validation perplexity next to the unigram baseline's and samples text from a prompt.
 //   dotnet run --project examples/TinyGpt -c Release -- finetune   (pretraining, then fine-tuning on one collection: docs/fine-tuning.md)
 //   dotnet run --project examples/TinyGpt -c Release -- prefer     (DPO toward completions with fewer letters 'e': docs/preference-tuning.md)
+//   dotnet run --project examples/TinyGpt -c Release -- reward     (a reward model on the same pairs: docs/preference-tuning.md)
 using System;
 using System.IO;
 using Sculpt;
@@ -14,6 +15,7 @@ using static TorchSharp.torch;
 
 if (args is ["finetune", ..]) return FineTuning.Run(args[1..]);
 if (args is ["prefer", ..]) return PreferenceTuning.Run(args[1..]);
+if (args is ["reward", ..]) return PreferenceTuning.RunReward(args[1..]);
 return TrainerCommandLine.Run<GptTrainer, Gpt, FortunesCorpus, GptConfig>(
     "TinyGpt", args, static (config, device) => new GptTrainer(config, device), afterTraining: Report);
 
@@ -115,4 +117,27 @@ namespace TinyGpt
     /// <summary>The same model tuned by DPO toward preferred completions (PreferenceTuning.cs).</summary>
     [Trainer(Loss.Dpo, Optimizer.AdamW)]
     public partial class PreferenceTrainer : Trainer<Gpt, LetterPreferences, GptConfig>;
+
+    /// <summary>A reward model: the GPT's body, started from the language model, with one score per position instead of its head.</summary>
+    [Model(typeof(GptConfig), Init = InitScheme.Normal)]
+    public partial class RewardModel
+    {
+        [Embedding("Vocabulary", "Dim")] private partial Tensor Tokens(Tensor x);
+        [Embedding("Context", "Dim")] private partial Tensor Positions(Tensor x);
+        [Submodel(Repeat = "Layers")] private partial TorchSharp.Modules.ModuleList<Block> Blocks { get; }
+        [LayerNorm("Dim")] private partial Tensor Norm(Tensor x);
+        [Linear("Dim", 1)] private partial Tensor Score(Tensor x);
+
+        [Forward("B T -> B T 1")]
+        public Tensor Forward(Tensor tokens)
+        {
+            var x = Tokens(tokens) + Positions(Ops.Positions(tokens));
+            foreach (var block in Blocks) x = block.call(x);
+            return Score(Norm(x));
+        }
+    }
+
+    /// <summary>The reward model trained on the same pairs with the Bradley-Terry loss (PreferenceTuning.cs).</summary>
+    [Trainer(Loss.BradleyTerry, Optimizer.AdamW)]
+    public partial class RewardTrainer : Trainer<RewardModel, LetterPreferences, GptConfig>;
 }

@@ -1190,6 +1190,10 @@ public class AnalyzerTests
 
         [Trainer(Loss.Dpo, Optimizer.AdamW)]
         public partial class {|SCULPT0009:ScorerTrainer|} : Trainer<Scorer, Pairs, ScorerConfig>;
+
+        // A reward model scores each position with one number: a language model's [B, T, 10] is not one.
+        [Trainer(Loss.BradleyTerry, Optimizer.AdamW)]
+        public partial class {|SCULPT0009:RewardTrainer|} : Trainer<Lm, Pairs, LmConfig>;
         """,
 
         // SCULPT0005/0006 on Repeat, alone: the generated code compiles around the bad name.

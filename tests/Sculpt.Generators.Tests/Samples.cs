@@ -153,6 +153,19 @@ internal static class Samples
 
         [Trainer(Loss.Dpo, Optimizer.AdamW)]
         public partial class TinyPreferenceTrainer : Trainer<TinyLanguage, TinyData, TinyLanguageConfig>;
+
+        [Model(typeof(TinyLanguageConfig))]
+        public partial class TinyScorer
+        {
+            [Embedding("Vocabulary", 8)] private partial Tensor Embed(Tensor x);
+            [Linear(8, 1)] private partial Tensor Score(Tensor x);
+
+            [Forward("B T -> B T 1")]
+            public Tensor Forward(Tensor tokens) => Score(Embed(tokens));
+        }
+
+        [Trainer(Loss.BradleyTerry, Optimizer.AdamW)]
+        public partial class TinyRewardTrainer : Trainer<TinyScorer, TinyData, TinyLanguageConfig>;
         """;
 
     public const string LeNet = """

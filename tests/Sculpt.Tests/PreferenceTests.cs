@@ -38,6 +38,27 @@ public sealed class CyclePreferences : IDataSource
 [Trainer(Loss.Dpo, Optimizer.AdamW)]
 public partial class CyclePreferenceTrainer : Trainer<TinyGptModel, CyclePreferences, GptConfig>;
 
+/// <summary>A reward model: the GPT's body with one score per position.</summary>
+[Model(typeof(GptConfig))]
+public partial class CycleRewardModel
+{
+    [Embedding("Vocabulary", "Dim")] private partial Tensor Tokens(Tensor x);
+    [Submodel(Repeat = "Layers")] private partial TorchSharp.Modules.ModuleList<GptBlock> Blocks { get; }
+    [LayerNorm("Dim")] private partial Tensor Norm(Tensor x);
+    [Linear("Dim", 1)] private partial Tensor Score(Tensor x);
+
+    [Forward("B T -> B T 1")]
+    public Tensor Forward(Tensor tokens)
+    {
+        var x = Tokens(tokens);
+        foreach (var block in Blocks) x = block.call(x);
+        return Score(Norm(x));
+    }
+}
+
+[Trainer(Loss.BradleyTerry, Optimizer.AdamW)]
+public partial class CycleRewardTrainer : Trainer<CycleRewardModel, CyclePreferences, GptConfig>;
+
 /// <summary>DPO (issue 19): the loss against PyTorch, what it trains, and what it must leave alone.</summary>
 public sealed class PreferenceTests : IDisposable
 {
@@ -71,6 +92,49 @@ public sealed class PreferenceTests : IDisposable
     }
 
     [Fact]
+    public void The_bradley_terry_loss_and_its_gradient_match_pytorch()
+    {
+        var reference = References.GetProperty("bradley_terry");
+        int rows = 2 * References.GetProperty("pairs").GetInt32();
+        var rewards = tensor(Enumerable.Range(0, rows).Select(i => (float)(Math.Cos(1.7 * i) * 1.5)).ToArray());
+        rewards.requires_grad = true;
+        var pairs = rewards.view(-1, 2);
+        var loss = PreferenceLosses.BradleyTerry(pairs[.., 0], pairs[.., 1]);
+        loss.backward();
+        Assert.Equal(reference.GetProperty("loss").GetDouble(), loss.item<float>(), 5);
+        AssertClose(Numbers(reference, "gradient"), rewards.grad!);
+    }
+
+    [Fact]
+    public void A_reward_is_read_where_the_model_has_read_the_whole_completion()
+    {
+        // Scores equal to their position; scored masks over an input of 6 positions (targets are the next tokens).
+        var scores = arange(6, dtype: float32).repeat(3, 1).unsqueeze(-1);
+        var mask = tensor(new float[,]
+        {
+            { 0, 1, 1, 0, 0, 0 },   // completion tokens at 2 and 3: read at input position 3
+            { 0, 0, 0, 1, 1, 1 },   // completion fills the window (tokens 4 to 6): read at the last input position, 5
+            { 1, 0, 0, 0, 0, 0 },   // one completion token, at 1
+        });
+        Assert.Equal([3f, 5, 1], PreferenceLosses.SequenceRewards(scores, mask).data<float>().ToArray());
+    }
+
+    [Fact]
+    public void A_reward_model_learns_to_rank_held_out_pairs()
+    {
+        using var trainer = new CycleRewardTrainer(Config with { Epochs = 15 });
+        var data = new CyclePreferences().Load(Config.Seed);
+        var before = trainer.Evaluate(data.Validation);
+        var fit = trainer.Fit(data.Train, data.Validation, SilentProgress.Instance);
+        var after = fit.Final.Validation;
+        Assert.True(after.Loss < 0.5 * Math.Log(2), $"validation loss {before.Loss:F4} -> {after.Loss:F4}, pairwise accuracy {after.Accuracy:P1}");
+        Assert.True(after.Accuracy >= 0.9, $"pairwise accuracy {before.Accuracy:P1} -> {after.Accuracy:P1}");
+        Assert.True(after.Metrics["reward_margin"] > before.Metrics["reward_margin"]);
+        // A reward model keeps no reference.
+        Assert.Null(trainer.Reference);
+    }
+
+    [Fact]
     public void Prompt_and_padding_tokens_get_no_gradient()
     {
         var (policyLogits, referenceLogits, targets, mask) = Inputs();
@@ -88,7 +152,7 @@ public sealed class PreferenceTests : IDisposable
     [Fact]
     public void Dpo_training_ranks_held_out_pairs_right_and_widens_the_margin()
     {
-        using var trainer = new CyclePreferenceTrainer(Config);
+        using var trainer = new CyclePreferenceTrainer(Config with { Epochs = 6 });
         var data = new CyclePreferences().Load(Config.Seed);
         var before = trainer.Evaluate(data.Validation);
         // A fresh policy is its own reference: every reward and the margin start at zero, and the loss at log 2.

@@ -20,6 +20,7 @@ internal static class TrainerEmitter
         string self = target.Type.Name;
         bool classification = spec.Loss == LossKind.CrossEntropy;
         bool preferences = spec.Loss == LossKind.Dpo;
+        bool rewards = spec.Loss == LossKind.BradleyTerry;
         w.BeginType(target);
         w.Line(SourceWriter.GeneratedCode);
         w.Open($"partial {target.Type.Keyword} {self}");
@@ -61,10 +62,16 @@ internal static class TrainerEmitter
                 break;
         }
 
+        if (preferences || rewards)
+        {
+            w.Line("/// <inheritdoc/>");
+            w.Line("protected override bool TrainsOnPairs => true;");
+            w.Line();
+        }
         if (preferences)
         {
             w.Line("/// <inheritdoc/>");
-            w.Line("protected override bool TrainsOnPreferences => true;");
+            w.Line("protected override bool KeepsReference => true;");
             w.Line();
         }
 
@@ -91,6 +98,11 @@ internal static class TrainerEmitter
             w.Line("// The policy's log-probabilities of both completions against the frozen reference's (Trainer.Preference.cs).");
             w.Line("loss = PreferenceLoss(input, target, TrainingForward);");
         }
+        else if (rewards)
+        {
+            w.Line("// Each completion's score at its last token, chosen against rejected (Trainer.Preference.cs).");
+            w.Line("loss = RewardLoss(input, target, TrainingForward);");
+        }
         else
         {
             w.Line($"{Tensor} output = TrainingForward(input);");
@@ -101,6 +113,8 @@ internal static class TrainerEmitter
         w.Open("else");
         w.Line(preferences
             ? "loss = AccumulateGradients(input, target, (model, part, partTarget) => PreferenceLoss(part, partTarget, model.call));"
+            : rewards
+            ? "loss = AccumulateGradients(input, target, (model, part, partTarget) => RewardLoss(part, partTarget, model.call));"
             : $"loss = AccumulateGradients(input, target, static (model, part, partTarget) => {LossCall(spec.Loss, "model.call(part)", "partTarget", sum: false)});");
         w.Close();
         w.Line("if (Config.L1 > 0) FusedOptimizer.Parameters.AddL1Gradient(Config.L1);");
@@ -111,9 +125,9 @@ internal static class TrainerEmitter
         w.Line();
 
         w.Line("/// <inheritdoc/>");
-        if (preferences)
+        if (preferences || rewards)
         {
-            w.Line($"public override {Training}.Evaluation Evaluate(global::Sculpt.Data.TensorDataset data) => EvaluatePreferences(data);");
+            w.Line($"public override {Training}.Evaluation Evaluate(global::Sculpt.Data.TensorDataset data) => {(preferences ? "EvaluatePreferences" : "EvaluateRewards")}(data);");
             w.Close();
             w.EndType(target);
             return w.ToString();

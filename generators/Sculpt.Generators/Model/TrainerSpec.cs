@@ -5,6 +5,7 @@ internal enum LossKind
     CrossEntropy = 0,
     MeanSquaredError = 1,
     Dpo = 2,
+    BradleyTerry = 3,
 }
 
 internal enum OptimizerKind

@@ -192,8 +192,9 @@ internal static class DeclarationRules
         if (!TypeTargetParser.IsPartialAllTheWay(type)) return $"'{type.Name}' and the types around it must be partial";
         // The trainer feeds one batch and scores one prediction: a model with more inputs or results cannot be its TModel.
         var trainerBase = TrainerParser.TrainerBase(type);
-        bool preferences = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.TrainerAttribute)
-            is { ConstructorArguments: [{ Value: int loss }, ..] } && (LossKind)loss == LossKind.Dpo;
+        var declaredLoss = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.TrainerAttribute)
+            is { ConstructorArguments: [{ Value: int loss }, ..] } ? (LossKind?)loss : null;
+        bool preferences = declaredLoss == LossKind.Dpo;
         if (trainerBase?.TypeArguments[0] is INamedTypeSymbol model
             && model.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute) is { } modelAttribute
             && ModelParser.Forward(model) is ({ } forward, { } text)
@@ -208,6 +209,12 @@ internal static class DeclarationRules
             if (preferences && (signature.Inputs[0].Rank != 2 || signature.Output.Rank != 3 || signature.Inputs[0].HasVariadic || signature.Output.HasVariadic))
             {
                 return $"a Loss.Dpo trainer's model is a language model, tokens [B, T] -> next-token scores [B, T, V]; '{model.Name}.{forward.Name}' is declared \"{text}\"";
+            }
+            // A reward model scores every position; a sequence's reward is read at its last token.
+            if (declaredLoss == LossKind.BradleyTerry && (signature.Inputs[0].Rank != 2 || signature.Output.Rank != 3 || signature.Inputs[0].HasVariadic || signature.Output.HasVariadic
+                || signature.Output.Dims[2] is not { Kind: DimKind.Constant, Value: 1 }))
+            {
+                return $"a Loss.BradleyTerry trainer's model is a reward model, tokens [B, T] -> a score at each position [B, T, 1]; '{model.Name}.{forward.Name}' is declared \"{text}\"";
             }
         }
         if (preferences && trainerBase?.TypeArguments[2] is INamedTypeSymbol config && config.TypeKind != TypeKind.Error && !DerivesFrom(config, KnownTypes.PreferenceHyperParameters))

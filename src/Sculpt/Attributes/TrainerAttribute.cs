@@ -16,6 +16,13 @@ public enum Loss
     /// from <see cref="Preference.PreferenceHyperParameters"/>.
     /// </summary>
     Dpo,
+
+    /// <summary>
+    /// A reward model on preference pairs (<see cref="Preference.PreferencePairs"/>): a model <c>[B, T] -> [B, T, 1]</c>
+    /// scores each position, a sequence's reward is its score at the completion's last token, and the loss is
+    /// Bradley-Terry's, <c>-log sigmoid(r_chosen - r_rejected)</c>; accuracy is the share of pairs scored the right way round.
+    /// </summary>
+    BradleyTerry,
 }
 
 /// <summary>The optimizer a trainer uses; rates and decay come from the hyperparameters.</summary>

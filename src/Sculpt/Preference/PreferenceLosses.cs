@@ -28,6 +28,27 @@ public static class PreferenceLosses
     }
 
     /// <summary>
+    /// A reward model's reward of each sequence: its score (<paramref name="scores"/>, <c>[N, T, 1]</c> or <c>[N, T]</c>, one per
+    /// position of the model's input) at the position of the completion's last token, which has then read the whole
+    /// completion. <paramref name="mask"/> marks the scored next tokens (<see cref="PreferencePairs.Scored"/>): the last
+    /// completion token is the target of the last marked position and sits one position later in the input; a pair that
+    /// fills the model's window has its final token outside the input, and is read one token before it.
+    /// </summary>
+    public static Tensor SequenceRewards(Tensor scores, Tensor mask)
+    {
+        using var scope = NewDisposeScope();
+        if (scores.dim() == 3) scores = scores.squeeze(-1);
+        long length = mask.size(-1);
+        // The last marked position: the largest (position + 1) where the mask is 1.
+        var last = (mask.to(float32) * arange(1, length + 1, dtype: float32, device: mask.device)).argmax(-1);
+        var read = (last + 1).clamp_max(length - 1);
+        return scores.gather(1, read.unsqueeze(1)).squeeze(1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Bradley-Terry's loss of pairs of rewards, <c>-log sigmoid(chosen - rejected)</c> averaged over the pairs.</summary>
+    public static Tensor BradleyTerry(Tensor chosen, Tensor rejected) => (-nn.functional.logsigmoid(chosen - rejected)).mean();
+
+    /// <summary>
     /// DPO's loss of a batch of pairs from the policy's and the frozen reference's completion log-probabilities, each
     /// <c>[B]</c>. With <see cref="PreferenceLoss.Sigmoid"/>: <c>-(1 - eps) log sigmoid(beta m) - eps log sigmoid(-beta m)</c>
     /// where m is the policy's chosen-minus-rejected margin less the reference's; with <see cref="PreferenceLoss.Ipo"/>:

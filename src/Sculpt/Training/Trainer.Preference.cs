@@ -7,13 +7,16 @@ using TorchSharp;
 
 namespace Sculpt.Training;
 
-// Preference tuning (Loss.Dpo): the frozen reference and the loss and evaluation the generated trainer calls.
+// Preference pairs (Loss.Dpo, Loss.BradleyTerry): the frozen reference, and the losses and evaluations the generated trainer calls.
 public abstract partial class Trainer<TModel, TData, TConfig>
 {
     private TModel? _reference;
 
-    /// <summary>Whether the trainer learns from preference pairs against a frozen reference (<c>Loss.Dpo</c>); the generator says.</summary>
-    protected virtual bool TrainsOnPreferences => false;
+    /// <summary>Whether the trainer's samples are preference pairs (<c>Loss.Dpo</c>, <c>Loss.BradleyTerry</c>); the generator says.</summary>
+    protected virtual bool TrainsOnPairs => false;
+
+    /// <summary>Whether the trainer keeps a frozen reference of the starting model (<c>Loss.Dpo</c>); the generator says.</summary>
+    protected virtual bool KeepsReference => false;
 
     /// <summary>
     /// The frozen reference of preference tuning: a copy of the model as it starts (its initialisers or <c>--init-from</c>),
@@ -23,7 +26,7 @@ public abstract partial class Trainer<TModel, TData, TConfig>
 
     private void KeepReference()
     {
-        if (!TrainsOnPreferences) return;
+        if (!KeepsReference) return;
         // Its own initial values are overwritten at once; they are drawn from a scratch stream so the trainer's stays as it was.
         using (new TrainerRandom(0).Use()) _reference = TModel.Create(Config);
         using (torch.no_grad())
@@ -40,7 +43,7 @@ public abstract partial class Trainer<TModel, TData, TConfig>
         ?? throw new InvalidOperationException($"{typeof(TConfig).Name} does not derive from {nameof(PreferenceHyperParameters)}, which Loss.Dpo reads Beta from.");
 
     /// <summary>What the model reads of a batch's features: the features, or for preference pairs their token rows.</summary>
-    protected virtual torch.Tensor ModelInput(torch.Tensor features) => TrainsOnPreferences ? PreferencePairs.ModelInput(features) : features;
+    protected virtual torch.Tensor ModelInput(torch.Tensor features) => TrainsOnPairs ? PreferencePairs.ModelInput(features) : features;
 
     /// <summary>
     /// DPO's loss of a batch of preference pairs (<see cref="PreferencePairs"/>), with <paramref name="forward"/> the policy's
@@ -67,11 +70,36 @@ public abstract partial class Trainer<TModel, TData, TConfig>
     }
 
     /// <summary>
+    /// The Bradley-Terry loss of a reward model on a batch of preference pairs, with <paramref name="forward"/> the model's
+    /// forward pass: each completion's reward is the model's score at its last token (PreferenceLosses.SequenceRewards).
+    /// </summary>
+    protected torch.Tensor RewardLoss(torch.Tensor pairs, torch.Tensor masks, Func<torch.Tensor, torch.Tensor> forward)
+    {
+        using var scope = torch.NewDisposeScope();
+        var rewards = PreferenceLosses.SequenceRewards(forward(PreferencePairs.ModelInput(pairs)), PreferencePairs.Scored(pairs, masks).Mask).view(-1, 2);
+        return PreferenceLosses.BradleyTerry(rewards[.., 0], rewards[.., 1]).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// A reward model's mean Bradley-Terry loss over <paramref name="data"/>, the share of pairs it scores the right way
+    /// round (pairwise accuracy, as accuracy), and the mean rewards of chosen and rejected completions and their margin.
+    /// </summary>
+    protected Evaluation EvaluateRewards(TensorDataset data) => EvaluatePairs(data, (pairs, masks) =>
+    {
+        var rewards = PreferenceLosses.SequenceRewards(Model.call(PreferencePairs.ModelInput(pairs)), PreferencePairs.Scored(pairs, masks).Mask).view(-1, 2);
+        return new PreferenceTerms(PreferenceLosses.BradleyTerry(rewards[.., 0], rewards[.., 1]), rewards[.., 0], rewards[.., 1]);
+    });
+
+    /// <summary>
     /// The mean preference loss over <paramref name="data"/>, the share of pairs whose chosen completion the policy rewards
     /// more than the rejected one (as accuracy), and TRL's reward metrics: the mean rewards of chosen and rejected
     /// completions and their margin.
     /// </summary>
-    protected Evaluation EvaluatePreferences(TensorDataset data)
+    protected Evaluation EvaluatePreferences(TensorDataset data) =>
+        EvaluatePairs(data, (pairs, masks) => PreferenceTermsOf(pairs, masks, Model.call(PreferencePairs.ModelInput(pairs))));
+
+    /// <summary>Loss, the share of pairs whose chosen completion gets the larger reward, and the mean rewards, over <paramref name="data"/> in eval mode.</summary>
+    private Evaluation EvaluatePairs(TensorDataset data, Func<torch.Tensor, torch.Tensor, PreferenceTerms> terms)
     {
         bool wasTraining = Model.training;
         Model.eval();
@@ -85,12 +113,12 @@ public abstract partial class Trainer<TModel, TData, TConfig>
             foreach (var batch in onDevice.Batches(Config.BatchSize, shuffle: false))
             {
                 using var batchScope = torch.NewDisposeScope();
-                var terms = PreferenceTermsOf(batch.Input, batch.Target, Model.call(PreferencePairs.ModelInput(batch.Input)));
+                var batchTerms = terms(batch.Input, batch.Target);
                 long pairs = batch.Input.size(0);
-                loss += terms.Loss.item<float>() * pairs;
-                chosen += terms.ChosenRewards.sum().item<float>();
-                rejected += terms.RejectedRewards.sum().item<float>();
-                correct += terms.ChosenRewards.gt(terms.RejectedRewards).sum().item<long>();
+                loss += batchTerms.Loss.item<float>() * pairs;
+                chosen += batchTerms.ChosenRewards.sum().item<float>();
+                rejected += batchTerms.RejectedRewards.sum().item<float>();
+                correct += batchTerms.ChosenRewards.gt(batchTerms.RejectedRewards).sum().item<long>();
             }
             long count = data.Count;
             return new Evaluation(loss / count, correct / (double)count, count)

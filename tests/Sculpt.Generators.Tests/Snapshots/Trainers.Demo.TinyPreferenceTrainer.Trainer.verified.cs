@@ -16,7 +16,10 @@ partial class TinyPreferenceTrainer
         global::Sculpt.Training.TrainerCommandLine.Run<TinyPreferenceTrainer, global::Demo.TinyLanguage, global::Demo.TinyData, global::Demo.TinyLanguageConfig>("TinyPreferenceTrainer", args, static (config, device) => new TinyPreferenceTrainer(config, device));
 
     /// <inheritdoc/>
-    protected override bool TrainsOnPreferences => true;
+    protected override bool TrainsOnPairs => true;
+
+    /// <inheritdoc/>
+    protected override bool KeepsReference => true;
 
     /// <inheritdoc/>
     protected override global::Sculpt.Optimization.FusedOptimizer CreateOptimizer(global::Sculpt.Optimization.FlatParameters parameters) =>

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Reference numbers from real PyTorch for Sculpt's preference losses (PreferenceTests.cs).
+"""Reference numbers from real PyTorch for Sculpt's preference losses, DPO's and a reward model's Bradley-Terry loss (PreferenceTests.cs).
 
 Run once with Debian's PyTorch (python3-torch, 1.13), from the repository root:
 
@@ -72,6 +72,14 @@ def case(name, beta, kind, smoothing):
     }
 
 
+def bradley_terry():
+    rewards = torch.tensor([math.cos(1.7 * i) * 1.5 for i in range(ROWS)], dtype=torch.float64).to(torch.float32).requires_grad_(True)
+    pairs = rewards.view(PAIRS, 2)
+    loss = -torch.nn.functional.logsigmoid(pairs[:, 0] - pairs[:, 1]).mean()
+    loss.backward()
+    return {"loss": loss.item(), "gradient": rewards.grad.tolist()}
+
+
 result = {
     "torch": torch.__version__,
     "pairs": PAIRS,
@@ -83,6 +91,7 @@ result = {
         case("conservative", 0.1, "sigmoid", 0.1),
         case("ipo", 0.1, "ipo", 0.0),
     ],
+    "bradley_terry": bradley_terry(),
 }
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "dpo-references.json")
 with open(path, "w") as out:
