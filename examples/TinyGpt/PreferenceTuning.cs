@@ -70,19 +70,79 @@ internal static class PreferenceTuning
             .Where(f => f.Length >= PromptLength + CompletionLength && f.Take(PromptLength).All(c => c is >= ' ' and <= '~' or '\n'))
             .Select(f => f[..PromptLength]).ToList();
 
-    private static void Report(PreferenceTrainer trainer, DataSplits data, TextWriter output)
+    private static void Report(PreferenceTrainer trainer, DataSplits data, TextWriter output) =>
+        Compare(trainer.Model, trainer.Reference!, trainer.Config.Seed, trainer.Device, output);
+
+    /// <summary>
+    /// RLHF with the reward model of <c>reward</c>: RLOO (Sculpt.Preference.Rloo) from the TinyGpt run's best checkpoint,
+    /// with a KL penalty to it, then the same comparison as after DPO. <c>[--steps N] [--seed N]</c>.
+    /// </summary>
+    public static int RunRlhf(string[] args)
     {
-        var reference = trainer.Reference!;
+        int steps = 60, seed = 42;
+        for (int i = 0; i + 1 < args.Length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--steps" when int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0: steps = n; break;
+                case "--seed" when int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int n): seed = n; break;
+                default:
+                    Console.Error.WriteLine($"error: rlhf takes --steps N (N > 0) and --seed N; got '{args[i]} {args[i + 1]}'.");
+                    return ExitCodes.Usage;
+            }
+        }
+        if (args.Length % 2 == 1)
+        {
+            Console.Error.WriteLine($"error: rlhf takes --steps N and --seed N; '{args[^1]}' has no value.");
+            return ExitCodes.Usage;
+        }
+        string start = Path.Combine(LetterPreferences.DefaultRun, "checkpoints", "best");
+        string scorerWeights = Path.Combine("runs", "TinyGpt-reward", "model.dat");
+        foreach (var (path, how) in new[] { (start, "dotnet run --project examples/TinyGpt -c Release"), (scorerWeights, "dotnet run --project examples/TinyGpt -c Release -- reward --restore-best") })
+        {
+            if (Directory.Exists(path) || File.Exists(path)) continue;
+            Console.Error.WriteLine($"error: {path} does not exist: make it first with `{how}`.");
+            return ExitCodes.Data;
+        }
+        var config = GptConfig.Load(Path.Combine(LetterPreferences.DefaultRun, "config.json"));
+        using var policy = Gpt.Create(config);
+        policy.LoadWeights(start);
+        using var reference = Gpt.Create(config);
+        reference.LoadWeights(start);
+        using var scorer = RewardModel.Create(config);
+        WeightFiles.Load(scorer, scorerWeights);
+        scorer.eval();
+        string text = FortunesCorpus.ReadText();
+        var prompts = Openings(text[..(text.Length * 9 / 10)]).Take(600).Select(o => FortunesCorpus.Vocabulary.Encode(o)).ToList();
+        var settings = new RlooSettings { Steps = steps, PromptsPerStep = 16, Samples = 4, CompletionTokens = CompletionLength, KlCoefficient = 0.05, LearningRate = 2e-5, Seed = seed };
+        Console.WriteLine($"RLOO: {steps} updates of {settings.PromptsPerStep} prompts x {settings.Samples} completions, KL coefficient {settings.KlCoefficient}, rate {settings.LearningRate}; reward model {scorerWeights}");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        // A sequence's reward: the reward model's score after its last token.
+        Rloo.Train(policy, reference, tokens => scorer.call(tokens)[.., -1, 0], prompts, FortunesCorpus.Context, settings, report =>
+        {
+            if (report.Step % 10 == 0 || report.Step == 1)
+                Console.WriteLine(FormattableString.Invariant($"update {report.Step,4} | reward {report.Reward,8:F4} | KL {report.Kl,7:F3} | loss {report.Loss,8:F4} | {clock.Elapsed.TotalSeconds,5:F0} s"));
+        });
+        Compare(policy, reference, seed, null, Console.Out);
+        return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// The tuned model against the starting one on openings of held-out fortunes: the rule's win rate, the share of 'e',
+    /// the KL from the starting model, and both models' validation perplexity.
+    /// </summary>
+    private static void Compare(nn.Module<Tensor, Tensor> policy, nn.Module<Tensor, Tensor> reference, int seed, Device? device, TextWriter output)
+    {
         string text = FortunesCorpus.ReadText();
         var heldOut = Openings(text[(text.Length * 9 / 10)..]).Take(200).ToList();
         var prompts = heldOut.Select(p => FortunesCorpus.Vocabulary.Encode(p)).ToList();
         // The same draws for both models: each samples with a generator of the same seed.
         long[][] Drawn(nn.Module<Tensor, Tensor> model)
         {
-            using var generator = new Generator((ulong)trainer.Config.Seed + 1);
-            return Sample(model, prompts, generator, trainer.Device);
+            using var generator = new Generator((ulong)seed + 1);
+            return Sample(model, prompts, generator, device);
         }
-        var tuned = Drawn(trainer.Model);
+        var tuned = Drawn(policy);
         var before = Drawn(reference);
         double wins = 0;
         for (int i = 0; i < prompts.Count; i++)
@@ -90,39 +150,40 @@ internal static class PreferenceTuning
             double a = Score(FortunesCorpus.Vocabulary.Decode(tuned[i])), b = Score(FortunesCorpus.Vocabulary.Decode(before[i]));
             wins += a < b ? 1 : a == b ? 0.5 : 0;
         }
-        double kl = KlFromReference(trainer, prompts, tuned);
+        double kl = KlFromReference(policy, reference, prompts, tuned, device);
         output.WriteLine(FormattableString.Invariant($"on {prompts.Count} held-out openings, sampled at temperature 1 with the same draws:"));
         output.WriteLine(FormattableString.Invariant($"  share of 'e' in completions: {Mean(before):P2} before, {Mean(tuned):P2} after tuning"));
         output.WriteLine(FormattableString.Invariant($"  win rate of the tuned model against the starting one by the rule: {wins / prompts.Count:P1} (ties count half)"));
         output.WriteLine(FormattableString.Invariant($"  KL(tuned || starting) per completion: {kl:F3} nats"));
-        output.WriteLine(FormattableString.Invariant($"  validation perplexity on the fortunes: {Perplexity(reference, trainer.Device):F2} before, {Perplexity(trainer.Model, trainer.Device):F2} after tuning"));
+        output.WriteLine(FormattableString.Invariant($"  validation perplexity on the fortunes: {Perplexity(reference, device):F2} before, {Perplexity(policy, device):F2} after tuning"));
         output.WriteLine($"a tuned completion: \"{heldOut[0]}{FortunesCorpus.Vocabulary.Decode(tuned[0])}\"");
     }
 
     private static double Mean(long[][] completions) => completions.Average(c => Score(FortunesCorpus.Vocabulary.Decode(c)));
 
     /// <summary>A Monte Carlo estimate of KL(tuned || starting) over completions: the mean of log p_tuned(y) - log p_start(y) for y the tuned model drew.</summary>
-    private static double KlFromReference(PreferenceTrainer trainer, List<long[]> prompts, long[][] completions)
+    private static double KlFromReference(nn.Module<Tensor, Tensor> policy, nn.Module<Tensor, Tensor> reference, List<long[]> prompts, long[][] completions, Device? device)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var rows = prompts.Zip(completions, (p, c) => p.Concat(c).ToArray()).ToArray();
-        var tokens = tensor(rows.SelectMany(r => r).ToArray(), device: trainer.Device).view(rows.Length, -1);
+        var tokens = tensor(rows.SelectMany(r => r).ToArray(), device: device).view(rows.Length, -1);
         var input = tokens.narrow(1, 0, tokens.size(1) - 1);
         var targets = tokens.narrow(1, 1, tokens.size(1) - 1);
         var mask = zeros_like(targets, dtype: float32);
         mask.narrow(1, PromptLength - 1, CompletionLength).fill_(1);
-        bool wasTraining = trainer.Model.training;
-        trainer.Model.eval();
-        var tuned = PreferenceLosses.SequenceLogProbs(trainer.Model.call(input), targets, mask);
-        var start = PreferenceLosses.SequenceLogProbs(trainer.Reference!.call(input), targets, mask);
-        if (wasTraining) trainer.Model.train();
+        bool wasTraining = policy.training;
+        policy.eval();
+        var tuned = PreferenceLosses.SequenceLogProbs(policy.call(input), targets, mask);
+        var start = PreferenceLosses.SequenceLogProbs(reference.call(input), targets, mask);
+        if (wasTraining) policy.train();
         return (tuned - start).mean().item<float>();
     }
 
     /// <summary>Perplexity per character on the fortunes' validation windows (the last tenth), as the TinyGpt run reports it.</summary>
-    private static double Perplexity(nn.Module<Tensor, Tensor> model, Device device)
+    private static double Perplexity(nn.Module<Tensor, Tensor> model, Device? device)
     {
+        device ??= CPU;
         var windows = FortunesCorpus.Splits(FortunesCorpus.ReadText()).Validation;
         bool wasTraining = model.training;
         model.eval();

@@ -4,6 +4,7 @@
 //   dotnet run --project examples/TinyGpt -c Release -- finetune   (pretraining, then fine-tuning on one collection: docs/fine-tuning.md)
 //   dotnet run --project examples/TinyGpt -c Release -- prefer     (DPO toward completions with fewer letters 'e': docs/preference-tuning.md)
 //   dotnet run --project examples/TinyGpt -c Release -- reward     (a reward model on the same pairs: docs/preference-tuning.md)
+//   dotnet run --project examples/TinyGpt -c Release -- rlhf       (RLOO against that reward model: docs/preference-tuning.md)
 using System;
 using System.IO;
 using Sculpt;
@@ -16,6 +17,7 @@ using static TorchSharp.torch;
 if (args is ["finetune", ..]) return FineTuning.Run(args[1..]);
 if (args is ["prefer", ..]) return PreferenceTuning.Run(args[1..]);
 if (args is ["reward", ..]) return PreferenceTuning.RunReward(args[1..]);
+if (args is ["rlhf", ..]) return PreferenceTuning.RunRlhf(args[1..]);
 return TrainerCommandLine.Run<GptTrainer, Gpt, FortunesCorpus, GptConfig>(
     "TinyGpt", args, static (config, device) => new GptTrainer(config, device), afterTraining: Report);
 
