@@ -76,19 +76,21 @@ public abstract partial class Trainer<TModel, TData, TConfig>
     protected torch.Tensor RewardLoss(torch.Tensor pairs, torch.Tensor masks, Func<torch.Tensor, torch.Tensor> forward)
     {
         using var scope = torch.NewDisposeScope();
-        var rewards = PreferenceLosses.SequenceRewards(forward(PreferencePairs.ModelInput(pairs)), PreferencePairs.Scored(pairs, masks).Mask).view(-1, 2);
-        return PreferenceLosses.BradleyTerry(rewards[.., 0], rewards[.., 1]).MoveToOuterDisposeScope();
+        return RewardTermsOf(pairs, masks, forward(PreferencePairs.ModelInput(pairs))).Loss.MoveToOuterDisposeScope();
+    }
+
+    private static PreferenceTerms RewardTermsOf(torch.Tensor pairs, torch.Tensor masks, torch.Tensor scores)
+    {
+        var rewards = PreferenceLosses.SequenceRewards(scores, PreferencePairs.Scored(pairs, masks).Mask).view(-1, 2);
+        return new PreferenceTerms(PreferenceLosses.BradleyTerry(rewards[.., 0], rewards[.., 1]), rewards[.., 0], rewards[.., 1]);
     }
 
     /// <summary>
     /// A reward model's mean Bradley-Terry loss over <paramref name="data"/>, the share of pairs it scores the right way
     /// round (pairwise accuracy, as accuracy), and the mean rewards of chosen and rejected completions and their margin.
     /// </summary>
-    protected Evaluation EvaluateRewards(TensorDataset data) => EvaluatePairs(data, (pairs, masks) =>
-    {
-        var rewards = PreferenceLosses.SequenceRewards(Model.call(PreferencePairs.ModelInput(pairs)), PreferencePairs.Scored(pairs, masks).Mask).view(-1, 2);
-        return new PreferenceTerms(PreferenceLosses.BradleyTerry(rewards[.., 0], rewards[.., 1]), rewards[.., 0], rewards[.., 1]);
-    });
+    protected Evaluation EvaluateRewards(TensorDataset data) =>
+        EvaluatePairs(data, (pairs, masks) => RewardTermsOf(pairs, masks, Model.call(PreferencePairs.ModelInput(pairs))));
 
     /// <summary>
     /// The mean preference loss over <paramref name="data"/>, the share of pairs whose chosen completion the policy rewards

@@ -213,8 +213,11 @@ public static partial class TrainerCommandLine
             string weights = Path.Combine(folder, "model.dat");
             try
             {
-                if (group.IsLeader) trainer.Save(weights);
-                if (group.IsLeader) foreach (var file in trainer.SaveAdapters(folder)) output.WriteLine($"saved {file}");
+                if (group.IsLeader)
+                {
+                    trainer.Save(weights);
+                    foreach (var file in trainer.SaveAdapters(folder)) output.WriteLine($"saved {file}");
+                }
             }
             catch (Exception problem) when (problem is IOException or UnauthorizedAccessException)
             {
