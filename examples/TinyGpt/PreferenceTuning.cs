@@ -74,58 +74,17 @@ internal static class PreferenceTuning
         Compare(trainer.Model, trainer.Reference!, trainer.Config.Seed, trainer.Device, output);
 
     /// <summary>
-    /// RLHF with the reward model of <c>reward</c>: RLOO (Sculpt.Preference.Rloo) from the TinyGpt run's best checkpoint,
-    /// with a KL penalty to it, then the same comparison as after DPO. <c>[--steps N] [--seed N]</c>.
+    /// RLHF against the reward model of <c>reward</c>: RLOO from the TinyGpt run's best checkpoint with a KL penalty to it,
+    /// then the same comparison as after DPO.
     /// </summary>
-    public static int RunRlhf(string[] args)
-    {
-        int steps = 60, seed = 42;
-        for (int i = 0; i + 1 < args.Length; i += 2)
-        {
-            switch (args[i])
-            {
-                case "--steps" when int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0: steps = n; break;
-                case "--seed" when int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int n): seed = n; break;
-                default:
-                    Console.Error.WriteLine($"error: rlhf takes --steps N (N > 0) and --seed N; got '{args[i]} {args[i + 1]}'.");
-                    return ExitCodes.Usage;
-            }
-        }
-        if (args.Length % 2 == 1)
-        {
-            Console.Error.WriteLine($"error: rlhf takes --steps N and --seed N; '{args[^1]}' has no value.");
-            return ExitCodes.Usage;
-        }
-        string start = Path.Combine(LetterPreferences.DefaultRun, "checkpoints", "best");
-        string scorerWeights = Path.Combine("runs", "TinyGpt-reward", "model.dat");
-        foreach (var (path, how) in new[] { (start, "dotnet run --project examples/TinyGpt -c Release"), (scorerWeights, "dotnet run --project examples/TinyGpt -c Release -- reward --restore-best") })
-        {
-            if (Directory.Exists(path) || File.Exists(path)) continue;
-            Console.Error.WriteLine($"error: {path} does not exist: make it first with `{how}`.");
-            return ExitCodes.Data;
-        }
-        var config = GptConfig.Load(Path.Combine(LetterPreferences.DefaultRun, "config.json"));
-        using var policy = Gpt.Create(config);
-        policy.LoadWeights(start);
-        using var reference = Gpt.Create(config);
-        reference.LoadWeights(start);
-        using var scorer = RewardModel.Create(config);
-        WeightFiles.Load(scorer, scorerWeights);
-        scorer.eval();
-        string text = FortunesCorpus.ReadText();
-        var prompts = Openings(text[..(text.Length * 9 / 10)]).Take(600).Select(o => FortunesCorpus.Vocabulary.Encode(o)).ToList();
-        var settings = new RlooSettings { Steps = steps, PromptsPerStep = 16, Samples = 4, CompletionTokens = CompletionLength, KlCoefficient = 0.05, LearningRate = 2e-5, Seed = seed };
-        Console.WriteLine($"RLOO: {steps} updates of {settings.PromptsPerStep} prompts x {settings.Samples} completions, KL coefficient {settings.KlCoefficient}, rate {settings.LearningRate}; reward model {scorerWeights}");
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        // A sequence's reward: the reward model's score after its last token.
-        Rloo.Train(policy, reference, tokens => scorer.call(tokens)[.., -1, 0], prompts, FortunesCorpus.Context, settings, report =>
-        {
-            if (report.Step % 10 == 0 || report.Step == 1)
-                Console.WriteLine(FormattableString.Invariant($"update {report.Step,4} | reward {report.Reward,8:F4} | KL {report.Kl,7:F3} | loss {report.Loss,8:F4} | {clock.Elapsed.TotalSeconds,5:F0} s"));
-        });
-        Compare(policy, reference, seed, null, Console.Out);
-        return ExitCodes.Success;
-    }
+    public static int RunRlhf(string[] args) =>
+        TrainerCommandLine.Run<RlhfTrainer, Gpt, FortuneOpenings, GptConfig>(
+            "TinyGpt-rlhf",
+            [.. Defaults(args, ("--output", Path.Combine("runs", "TinyGpt-rlhf")), ("--reward-from", Path.Combine("runs", "TinyGpt-reward", "model.dat")),
+                ("--batch-size", "16"), ("--learning-rate", "2e-5"), ("--completion-tokens", CompletionLength.ToString(CultureInfo.InvariantCulture)),
+                ("--samples-per-prompt", "4"), ("--kl-coefficient", "0.05")), .. args],
+            static (config, device) => new RlhfTrainer(config, device),
+            afterTraining: static (trainer, _, output) => Compare(trainer.Model, trainer.Reference!, trainer.Config.Seed, trainer.Device, output));
 
     /// <summary>
     /// The tuned model against the starting one on openings of held-out fortunes: the rule's win rate, the share of 'e',
@@ -241,5 +200,19 @@ public sealed class LetterPreferences : IFileDataSource
         using var all = PreferencePairs.Create(records, FortunesCorpus.Context, $"pairs sampled from {weights}");
         var (train, validation) = all.Split(0.1, seed);
         return new DataSplits(train, validation);
+    }
+}
+
+/// <summary>
+/// Prompts for RLHF: the openings of the first 320 fortunes of the training nine tenths (for every epoch's 20 updates of
+/// 16), and of the next 32 held out for each epoch's evaluation. The last tenth stays for the comparison afterwards.
+/// </summary>
+public sealed class FortuneOpenings : IDataSource
+{
+    public DataSplits Load(int seed)
+    {
+        string text = FortunesCorpus.ReadText();
+        var openings = PreferenceTuning.Openings(text[..(text.Length * 9 / 10)]).Select(o => FortunesCorpus.Vocabulary.Encode(o).Select(t => (int)t).ToArray()).ToList();
+        return new DataSplits(Prompts.Create(openings.Take(320).ToList(), "fortune openings"), Prompts.Create(openings.Skip(320).Take(32).ToList(), "held-out fortune openings"));
     }
 }

@@ -142,4 +142,8 @@ namespace TinyGpt
     /// <summary>The reward model trained on the same pairs with the Bradley-Terry loss (PreferenceTuning.cs).</summary>
     [Trainer(Loss.BradleyTerry, Optimizer.AdamW)]
     public partial class RewardTrainer : Trainer<RewardModel, LetterPreferences, GptConfig>;
+
+    /// <summary>The language model tuned by RLHF (RLOO) against the reward model's scores (PreferenceTuning.cs).</summary>
+    [Trainer(Loss.Rloo, Optimizer.AdamW, Reward = typeof(RewardModel))]
+    public partial class RlhfTrainer : Trainer<Gpt, FortuneOpenings, GptConfig>;
 }

@@ -1196,6 +1196,110 @@ public class AnalyzerTests
         public partial class {|SCULPT0009:RewardTrainer|} : Trainer<Lm, Pairs, LmConfig>;
         """,
 
+        // Loss.Rloo: a language model, the preference hyperparameters, and one reward that fits.
+        """
+        using Sculpt;
+        using Sculpt.Data;
+        using Sculpt.Preference;
+        using Sculpt.Training;
+        using static TorchSharp.torch;
+
+        [HyperParameters]
+        public partial record LmConfig : TrainingHyperParameters { }
+
+        [HyperParameters]
+        public partial record TuneConfig : PreferenceHyperParameters { }
+
+        [HyperParameters]
+        public partial record OtherConfig : PreferenceHyperParameters { }
+
+        [Model(typeof(TuneConfig))]
+        public partial class Policy
+        {
+            [Embedding(10, 8)] private partial Tensor Embed(Tensor x);
+            [Linear(8, 10)] private partial Tensor Head(Tensor x);
+            [Forward("B T -> B T 10")]
+            public Tensor Forward(Tensor tokens) => Head(Embed(tokens));
+        }
+
+        [Model(typeof(LmConfig))]
+        public partial class PlainLm
+        {
+            [Embedding(10, 8)] private partial Tensor Embed(Tensor x);
+            [Linear(8, 10)] private partial Tensor Head(Tensor x);
+            [Forward("B T -> B T 10")]
+            public Tensor Forward(Tensor tokens) => Head(Embed(tokens));
+        }
+
+        [Model(typeof(TuneConfig))]
+        public partial class Scorer
+        {
+            [Embedding(10, 8)] private partial Tensor Embed(Tensor x);
+            [Linear(8, 1)] private partial Tensor Score(Tensor x);
+            [Forward("B T -> B T 1")]
+            public Tensor Forward(Tensor tokens) => Score(Embed(tokens));
+        }
+
+        [Model(typeof(OtherConfig))]
+        public partial class OtherScorer
+        {
+            [Embedding(10, 8)] private partial Tensor Embed(Tensor x);
+            [Linear(8, 1)] private partial Tensor Score(Tensor x);
+            [Forward("B T -> B T 1")]
+            public Tensor Forward(Tensor tokens) => Score(Embed(tokens));
+        }
+
+        [Model(typeof(TuneConfig))]
+        public partial class Classifier
+        {
+            [Linear(4, 3)] private partial Tensor Score(Tensor x);
+            [Forward("N 4 -> N 3")]
+            public Tensor Forward(Tensor x) => Score(x);
+        }
+
+        public sealed class Openings : IDataSource
+        {
+            public DataSplits Load(int seed) => throw new System.NotSupportedException();
+        }
+
+        public sealed class NotAModel { }
+
+        // No reward at all.
+        [Trainer(Loss.Rloo, Optimizer.AdamW)]
+        public partial class {|SCULPT0009:Unrewarded|} : Trainer<Policy, Openings, TuneConfig>;
+
+        // A reward model and a rule: which one counts is unclear.
+        [Trainer(Loss.Rloo, Optimizer.AdamW, Reward = typeof(Scorer))]
+        public partial class {|SCULPT0009:TwoRewards|} : Trainer<Policy, Openings, TuneConfig>
+        {
+            protected override Tensor Reward(Tensor sequences) => sequences.sum(1);
+        }
+
+        // The reward model must score each position with one number, be a [Model], and share the hyperparameters.
+        [Trainer(Loss.Rloo, Optimizer.AdamW, Reward = typeof(Policy))]
+        public partial class {|SCULPT0009:VocabularyReward|} : Trainer<Policy, Openings, TuneConfig>;
+
+        [Trainer(Loss.Rloo, Optimizer.AdamW, Reward = typeof(NotAModel))]
+        public partial class {|SCULPT0009:PlainReward|} : Trainer<Policy, Openings, TuneConfig>;
+
+        [Trainer(Loss.Rloo, Optimizer.AdamW, Reward = typeof(OtherScorer))]
+        public partial class {|SCULPT0009:ForeignReward|} : Trainer<Policy, Openings, TuneConfig>;
+
+        // The policy must be a language model, with the preference hyperparameters.
+        [Trainer(Loss.Rloo, Optimizer.AdamW, Reward = typeof(Scorer))]
+        public partial class {|SCULPT0009:ClassifierPolicy|} : Trainer<Classifier, Openings, TuneConfig>;
+
+        [Trainer(Loss.Rloo, Optimizer.AdamW)]
+        public partial class {|SCULPT0009:PlainConfig|} : Trainer<PlainLm, Openings, LmConfig>
+        {
+            protected override Tensor Reward(Tensor sequences) => sequences.sum(1);
+        }
+
+        // A reward model belongs on a Loss.Rloo trainer only.
+        [Trainer(Loss.Dpo, Optimizer.AdamW, Reward = typeof(Scorer))]
+        public partial class {|SCULPT0009:DpoWithReward|} : Trainer<Policy, Openings, TuneConfig>;
+        """,
+
         // SCULPT0005/0006 on Repeat, alone: the generated code compiles around the bad name.
         """
         using Sculpt;

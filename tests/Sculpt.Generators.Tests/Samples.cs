@@ -166,6 +166,15 @@ internal static class Samples
 
         [Trainer(Loss.BradleyTerry, Optimizer.AdamW)]
         public partial class TinyRewardTrainer : Trainer<TinyScorer, TinyData, TinyLanguageConfig>;
+
+        [Trainer(Loss.Rloo, Optimizer.AdamW, Reward = typeof(TinyScorer))]
+        public partial class TinyRlhfTrainer : Trainer<TinyLanguage, TinyData, TinyLanguageConfig>;
+
+        [Trainer(Loss.Rloo, Optimizer.AdamW)]
+        public partial class TinyRuleRlhfTrainer : Trainer<TinyLanguage, TinyData, TinyLanguageConfig>
+        {
+            protected override Tensor Reward(Tensor sequences) => sequences.eq(3).to(float32).mean([1]);
+        }
         """;
 
     public const string LeNet = """

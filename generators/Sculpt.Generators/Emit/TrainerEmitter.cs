@@ -21,14 +21,26 @@ internal static class TrainerEmitter
         bool classification = spec.Loss == LossKind.CrossEntropy;
         bool preferences = spec.Loss == LossKind.Dpo;
         bool rewards = spec.Loss == LossKind.BradleyTerry;
+        bool rollouts = spec.Loss == LossKind.Rloo;
         w.BeginType(target);
         w.Line(SourceWriter.GeneratedCode);
         w.Open($"partial {target.Type.Keyword} {self}");
 
         w.Line("/// <summary>Builds the model from <paramref name=\"config\"/> on <paramref name=\"device\"/> (the CPU when null).</summary>");
-        w.Line($"public {self}({spec.ConfigType} config, {Torch}.Device? device = null) : base(config, device)");
-        w.Line("{");
-        w.Line("}");
+        string constructor = $"public {self}({spec.ConfigType} config, {Torch}.Device? device = null) : base(config, device)";
+        if (spec.RewardType is { } rewardModel)
+        {
+            w.Open(constructor);
+            w.Line("// The reward model scores whole sequences; its weights come from --reward-from (Trainer.Rlhf.cs).");
+            w.Line($"UseRewardModel<{rewardModel}>();");
+            w.Close();
+        }
+        else
+        {
+            w.Line(constructor);
+            w.Line("{");
+            w.Line("}");
+        }
         w.Line();
 
         bool tabular = spec.Predictor == PredictorKind.Tabular;
@@ -68,7 +80,13 @@ internal static class TrainerEmitter
             w.Line("protected override bool TrainsOnPairs => true;");
             w.Line();
         }
-        if (preferences)
+        if (rollouts)
+        {
+            w.Line("/// <inheritdoc/>");
+            w.Line("protected override bool SamplesCompletions => true;");
+            w.Line();
+        }
+        if (preferences || rollouts)
         {
             w.Line("/// <inheritdoc/>");
             w.Line("protected override bool KeepsReference => true;");
@@ -103,6 +121,11 @@ internal static class TrainerEmitter
             w.Line("// Each completion's score at its last token, chosen against rejected (Trainer.Preference.cs).");
             w.Line("loss = RewardLoss(input, target, TrainingForward);");
         }
+        else if (rollouts)
+        {
+            w.Line("// Completions of each prompt sampled, rewarded and penalised by their KL from the reference (Trainer.Rlhf.cs).");
+            w.Line("loss = RolloutLoss(input);");
+        }
         else
         {
             w.Line($"{Tensor} output = TrainingForward(input);");
@@ -115,6 +138,8 @@ internal static class TrainerEmitter
             ? "loss = AccumulateGradients(input, target, (model, part, partTarget) => PreferenceLoss(part, partTarget, model.call));"
             : rewards
             ? "loss = AccumulateGradients(input, target, (model, part, partTarget) => RewardLoss(part, partTarget, model.call));"
+            : rollouts
+            ? "loss = AccumulateGradients(input, target, (_, part, _) => RolloutLoss(part));"
             : $"loss = AccumulateGradients(input, target, static (model, part, partTarget) => {LossCall(spec.Loss, "model.call(part)", "partTarget", sum: false)});");
         w.Close();
         w.Line("if (Config.L1 > 0) FusedOptimizer.Parameters.AddL1Gradient(Config.L1);");
@@ -125,9 +150,10 @@ internal static class TrainerEmitter
         w.Line();
 
         w.Line("/// <inheritdoc/>");
-        if (preferences || rewards)
+        if (preferences || rewards || rollouts)
         {
-            w.Line($"public override {Training}.Evaluation Evaluate(global::Sculpt.Data.TensorDataset data) => {(preferences ? "EvaluatePreferences" : "EvaluateRewards")}(data);");
+            string evaluation = preferences ? "EvaluatePreferences" : rewards ? "EvaluateRewards" : "EvaluateRollouts";
+            w.Line($"public override {Training}.Evaluation Evaluate(global::Sculpt.Data.TensorDataset data) => {evaluation}(data);");
             w.Close();
             w.EndType(target);
             return w.ToString();

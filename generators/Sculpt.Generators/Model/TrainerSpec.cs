@@ -6,6 +6,7 @@ internal enum LossKind
     MeanSquaredError = 1,
     Dpo = 2,
     BradleyTerry = 3,
+    Rloo = 4,
 }
 
 internal enum OptimizerKind
@@ -33,7 +34,10 @@ internal enum PredictorKind
     Text,
 }
 
-/// <summary>A <c>[Trainer]</c> class and the model, data and hyperparameter types of its base, and what its trained model predicts from.</summary>
+/// <summary>
+/// A <c>[Trainer]</c> class and the model, data and hyperparameter types of its base, what its trained model predicts
+/// from, and for <c>Loss.Rloo</c> the reward model it declares (null when it rewards by its own override).
+/// </summary>
 internal sealed record TrainerSpec(
     TypeTarget Target,
     string ModelType,
@@ -41,4 +45,5 @@ internal sealed record TrainerSpec(
     string ConfigType,
     LossKind Loss,
     OptimizerKind Optimizer,
-    PredictorKind Predictor);
+    PredictorKind Predictor,
+    string? RewardType = null);

@@ -186,15 +186,58 @@ internal static class DeclarationRules
         return false;
     }
 
+    /// <summary>
+    /// Why a trainer's reward does not fit, or null: <c>Reward = typeof(...)</c> goes on a <c>Loss.Rloo</c> trainer only and
+    /// names a reward model of the trainer's hyperparameters, <c>[B, T] -> [B, T, 1]</c>; a <c>Loss.Rloo</c> trainer without
+    /// one overrides <c>Reward</c>, and not both.
+    /// </summary>
+    private static string? RewardProblem(INamedTypeSymbol type, AttributeData? trainer, LossKind? loss, INamedTypeSymbol? trainerBase)
+    {
+        if (trainer is null || loss is null) return null;
+        var reward = TrainerParser.RewardOf(trainer);
+        bool overridden = type.GetMembers("Reward").Any(m => m is IMethodSymbol { IsOverride: true });
+        if (loss != LossKind.Rloo)
+        {
+            return reward is null ? null : $"Reward = typeof({reward.Name}) goes on a Loss.Rloo trainer, which samples completions and rewards them; '{type.Name}' is a Loss.{loss} trainer";
+        }
+        if (reward is null)
+        {
+            return overridden ? null
+                : $"a Loss.Rloo trainer needs a reward: name a reward model with [Trainer(Loss.Rloo, ..., Reward = typeof(...))], or override 'protected override Tensor Reward(Tensor sequences)' in '{type.Name}'";
+        }
+        if (overridden) return $"'{type.Name}' both names a reward model (Reward = typeof({reward.Name})) and overrides Reward; keep one";
+        if (reward.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute) is not { } rewardAttribute)
+        {
+            return $"Reward = typeof({reward.Name}) names a reward model, a [Model] [B, T] -> [B, T, 1]; '{reward.Name}' is no [Model]";
+        }
+        if (trainerBase?.TypeArguments[2] is INamedTypeSymbol config && ModelParser.ConfigOf(rewardAttribute) is var rewardConfig
+            && !SymbolEqualityComparer.Default.Equals(config, rewardConfig))
+        {
+            string built = rewardConfig is null ? "without hyperparameters" : "from " + rewardConfig.Name;
+            return $"the reward model '{reward.Name}' is built {built}, but the trainer's hyperparameters are {config.Name}; declare it [Model(typeof({config.Name}))]";
+        }
+        if (ModelParser.Forward(reward) is ({ } forward, { } text)
+            && SignatureParser.Parse(text, ModelParser.DimNames(ModelParser.ConfigOf(rewardAttribute))).Signature is { } signature
+            && (signature.Inputs.Count != 1 || signature.Outputs.Count != 1 || signature.Inputs[0].Rank != 2 || signature.Output.Rank != 3
+                || signature.Inputs[0].HasVariadic || signature.Output.HasVariadic || signature.Output.Dims[2] is not { Kind: DimKind.Constant, Value: 1 }))
+        {
+            return $"Reward = typeof({reward.Name}) names a reward model, tokens [B, T] -> a score at each position [B, T, 1]; '{reward.Name}.{forward.Name}' is declared \"{text}\"";
+        }
+        return null;
+    }
+
     public static string? TrainerProblem(INamedTypeSymbol type)
     {
         if (type.TypeKind != TypeKind.Class || type.IsGenericType || type.IsAbstract) return $"[Trainer] goes on a non-generic, non-abstract class; '{type.Name}' is not one";
         if (!TypeTargetParser.IsPartialAllTheWay(type)) return $"'{type.Name}' and the types around it must be partial";
         // The trainer feeds one batch and scores one prediction: a model with more inputs or results cannot be its TModel.
         var trainerBase = TrainerParser.TrainerBase(type);
-        var declaredLoss = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.TrainerAttribute)
-            is { ConstructorArguments: [{ Value: int loss }, ..] } ? (LossKind?)loss : null;
-        bool preferences = declaredLoss == LossKind.Dpo;
+        var trainerAttribute = type.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.TrainerAttribute);
+        var declaredLoss = trainerAttribute is { ConstructorArguments: [{ Value: int loss }, ..] } ? (LossKind?)loss : null;
+        // DPO and RLHF tune a language model against a frozen copy of itself, with the preference hyperparameters.
+        bool preferences = declaredLoss is LossKind.Dpo or LossKind.Rloo;
+        string lossName = "Loss." + declaredLoss;
+        if (RewardProblem(type, trainerAttribute, declaredLoss, trainerBase) is { } rewardProblem) return rewardProblem;
         if (trainerBase?.TypeArguments[0] is INamedTypeSymbol model
             && model.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == KnownTypes.ModelAttribute) is { } modelAttribute
             && ModelParser.Forward(model) is ({ } forward, { } text)
@@ -208,7 +251,7 @@ internal static class DeclarationRules
             // DPO scores the tokens of completions: the model reads tokens [B, T] and scores the next at each position.
             if (preferences && (signature.Inputs[0].Rank != 2 || signature.Output.Rank != 3 || signature.Inputs[0].HasVariadic || signature.Output.HasVariadic))
             {
-                return $"a Loss.Dpo trainer's model is a language model, tokens [B, T] -> next-token scores [B, T, V]; '{model.Name}.{forward.Name}' is declared \"{text}\"";
+                return $"a {lossName} trainer's model is a language model, tokens [B, T] -> next-token scores [B, T, V]; '{model.Name}.{forward.Name}' is declared \"{text}\"";
             }
             // A reward model scores every position; a sequence's reward is read at its last token.
             if (declaredLoss == LossKind.BradleyTerry && (signature.Inputs[0].Rank != 2 || signature.Output.Rank != 3 || signature.Inputs[0].HasVariadic || signature.Output.HasVariadic
@@ -219,7 +262,9 @@ internal static class DeclarationRules
         }
         if (preferences && trainerBase?.TypeArguments[2] is INamedTypeSymbol config && config.TypeKind != TypeKind.Error && !DerivesFrom(config, KnownTypes.PreferenceHyperParameters))
         {
-            return $"a Loss.Dpo trainer's hyperparameters derive from {KnownTypes.PreferenceHyperParameters} (its Beta, PreferenceLoss and LabelSmoothing); '{config.Name}' does not";
+            return declaredLoss == LossKind.Dpo
+                ? $"a Loss.Dpo trainer's hyperparameters derive from {KnownTypes.PreferenceHyperParameters} (its Beta, PreferenceLoss and LabelSmoothing); '{config.Name}' does not"
+                : $"a Loss.Rloo trainer's hyperparameters derive from {KnownTypes.PreferenceHyperParameters} (its SamplesPerPrompt, CompletionTokens, KlCoefficient, Temperature and RewardFrom); '{config.Name}' does not";
         }
         return null;
     }

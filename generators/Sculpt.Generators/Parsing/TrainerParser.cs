@@ -19,7 +19,8 @@ internal static class TrainerParser
         if (trainerBase is null || trainerBase.TypeArguments[0].TypeKind == TypeKind.Error) return null;
 
         string Name(int i) => trainerBase.TypeArguments[i].ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-        return new TrainerSpec(TypeTargetParser.Parse(type), Name(0), Name(1), Name(2), (LossKind)loss, (OptimizerKind)optimizer, PredictorOf(trainerBase.TypeArguments[1]));
+        string? reward = RewardOf(context.Attributes[0])?.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+        return new TrainerSpec(TypeTargetParser.Parse(type), Name(0), Name(1), Name(2), (LossKind)loss, (OptimizerKind)optimizer, PredictorOf(trainerBase.TypeArguments[1]), reward);
     }
 
     /// <summary>
@@ -50,6 +51,10 @@ internal static class TrainerParser
         }
         return PredictorKind.None;
     }
+
+    /// <summary>The reward model a <c>[Trainer]</c> names with <c>Reward = typeof(...)</c>, or null.</summary>
+    public static INamedTypeSymbol? RewardOf(AttributeData trainer) =>
+        trainer.NamedArguments.FirstOrDefault(a => a.Key == "Reward").Value.Value as INamedTypeSymbol;
 
     /// <summary>The <c>Trainer&lt;TModel, TData, TConfig&gt;</c> the type derives from, or null.</summary>
     public static INamedTypeSymbol? TrainerBase(INamedTypeSymbol type)

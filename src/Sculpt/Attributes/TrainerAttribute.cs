@@ -23,6 +23,16 @@ public enum Loss
     /// Bradley-Terry's, <c>-log sigmoid(r_chosen - r_rejected)</c>; accuracy is the share of pairs scored the right way round.
     /// </summary>
     BradleyTerry,
+
+    /// <summary>
+    /// RLHF by RLOO (REINFORCE with a leave-one-out baseline, Ahmadian et al. 2024) of a language model
+    /// <c>[B, T] -> [B, T, V]</c> on prompts (<see cref="Preference.Prompts"/>): each step samples
+    /// <c>SamplesPerPrompt</c> completions of every prompt, rewards them less a KL penalty to a frozen copy of the
+    /// starting model, and raises each one's log-probability by how much it beats the others of its prompt. The reward
+    /// comes from the reward model <see cref="TrainerAttribute.Reward"/> names, or from the trainer's own override of
+    /// <c>Reward</c>. The hyperparameters derive from <see cref="Preference.PreferenceHyperParameters"/>.
+    /// </summary>
+    Rloo,
 }
 
 /// <summary>The optimizer a trainer uses; rates and decay come from the hyperparameters.</summary>
@@ -53,4 +63,11 @@ public sealed class TrainerAttribute(Loss loss, Optimizer optimizer) : System.At
 {
     public Loss Loss { get; } = loss;
     public Optimizer Optimizer { get; } = optimizer;
+
+    /// <summary>
+    /// <c>Loss.Rloo</c>: the reward model (a <c>[Model]</c> <c>[B, T] -> [B, T, 1]</c> of the same hyperparameters, as a
+    /// <c>Loss.BradleyTerry</c> trainer leaves it) whose score at a sequence's last token is its reward; its weights come
+    /// from <c>--reward-from</c>. Leave it out to reward with the trainer's own override of <c>Reward</c>.
+    /// </summary>
+    public System.Type? Reward { get; set; }
 }

@@ -474,6 +474,11 @@ public abstract partial class Trainer<TModel, TData, TConfig> : IDisposable
         string source = data.Source ?? typeof(TData).Name;
         string model = typeof(TModel).Name;
         if (data.Train.Count == 0) throw new InvalidDataException($"{source}: the training split is empty.");
+        if (SamplesCompletions)
+        {
+            CheckPrompts(data, source, model);
+            return;
+        }
         long width;
         bool wasTraining = Model.training;
         Model.eval();

@@ -6,8 +6,8 @@ namespace Demo;
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
 partial record TinyLanguageConfig : global::Sculpt.HyperParameters.IHyperParameters<TinyLanguageConfig>
 {
-    private static readonly string[] s_flags = ["--epochs", "--batch-size", "--learning-rate", "--weight-decay", "--momentum", "--clip-grad-norm", "--accumulate-batches", "--l1", "--early-stopping", "--restore-best", "--schedule", "--warmup-steps", "--min-learning-rate", "--decay-factor", "--decay-every", "--patience", "--seed", "--init-from", "--fresh", "--freeze", "--learning-rates", "--weight-decays", "--lora", "--lora-rank", "--lora-alpha", "--unfreeze-at", "--beta", "--preference-loss", "--label-smoothing", "--vocabulary"];
-    private static readonly string[] s_jsonNames = ["epochs", "batchSize", "learningRate", "weightDecay", "momentum", "clipGradNorm", "accumulateBatches", "l1", "earlyStopping", "restoreBest", "schedule", "warmupSteps", "minLearningRate", "decayFactor", "decayEvery", "patience", "seed", "initFrom", "fresh", "freeze", "learningRates", "weightDecays", "lora", "loraRank", "loraAlpha", "unfreezeAt", "beta", "preferenceLoss", "labelSmoothing", "vocabulary"];
+    private static readonly string[] s_flags = ["--epochs", "--batch-size", "--learning-rate", "--weight-decay", "--momentum", "--clip-grad-norm", "--accumulate-batches", "--l1", "--early-stopping", "--restore-best", "--schedule", "--warmup-steps", "--min-learning-rate", "--decay-factor", "--decay-every", "--patience", "--seed", "--init-from", "--fresh", "--freeze", "--learning-rates", "--weight-decays", "--lora", "--lora-rank", "--lora-alpha", "--unfreeze-at", "--beta", "--preference-loss", "--label-smoothing", "--samples-per-prompt", "--completion-tokens", "--kl-coefficient", "--temperature", "--reward-from", "--vocabulary"];
+    private static readonly string[] s_jsonNames = ["epochs", "batchSize", "learningRate", "weightDecay", "momentum", "clipGradNorm", "accumulateBatches", "l1", "earlyStopping", "restoreBest", "schedule", "warmupSteps", "minLearningRate", "decayFactor", "decayEvery", "patience", "seed", "initFrom", "fresh", "freeze", "learningRates", "weightDecays", "lora", "loraRank", "loraAlpha", "unfreezeAt", "beta", "preferenceLoss", "labelSmoothing", "samplesPerPrompt", "completionTokens", "klCoefficient", "temperature", "rewardFrom", "vocabulary"];
 
     /// <summary>Every option with its flag, type, default (read from a fresh instance), range, description and, for an enum, its values.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::Sculpt.HyperParameters.HyperParameterInfo> Options
@@ -46,6 +46,11 @@ partial record TinyLanguageConfig : global::Sculpt.HyperParameters.IHyperParamet
                 new("--beta", "Beta", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.Beta), 0.0001, 100.0, "DPO's beta: the strength of the implicit KL penalty to the reference (higher keeps the policy closer)."),
                 new("--preference-loss", "PreferenceLoss", "PreferenceLoss", global::Sculpt.HyperParameters.ValueText.Format(defaults.PreferenceLoss), null, null, "The preference loss: Sigmoid (DPO) or Ipo.", global::System.Enum.GetNames<global::Sculpt.Preference.PreferenceLoss>()),
                 new("--label-smoothing", "LabelSmoothing", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.LabelSmoothing), 0.0, 0.5, "Conservative DPO: the share of preferences taken to be wrong (0 for plain DPO; Sigmoid only)."),
+                new("--samples-per-prompt", "SamplesPerPrompt", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.SamplesPerPrompt), 2.0, 1024.0, "RLHF (Loss.Rloo): completions sampled for each prompt; each one's baseline is the mean reward of the others."),
+                new("--completion-tokens", "CompletionTokens", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.CompletionTokens), 1.0, 65536.0, "RLHF (Loss.Rloo): tokens in each sampled completion."),
+                new("--kl-coefficient", "KlCoefficient", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.KlCoefficient), 0.0, 1000.0, "RLHF (Loss.Rloo): the weight of the KL penalty in the reward, reward - coefficient * (log p_policy - log p_reference)."),
+                new("--temperature", "Temperature", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.Temperature), 0.001, 100.0, "RLHF (Loss.Rloo): the temperature completions are sampled at."),
+                new("--reward-from", "RewardFrom", "string", global::Sculpt.HyperParameters.ValueText.Format(defaults.RewardFrom), null, null, "RLHF (Loss.Rloo) with a reward model: the weights or checkpoint of a Loss.BradleyTerry run that score completions."),
                 new("--vocabulary", "Vocabulary", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Vocabulary), null, null, ""),
             ];
         }
@@ -93,6 +98,11 @@ partial record TinyLanguageConfig : global::Sculpt.HyperParameters.IHyperParamet
                 case "--beta": result = result with { Beta = reader.Double() }; break;
                 case "--preference-loss": result = result with { PreferenceLoss = reader.Enum<global::Sculpt.Preference.PreferenceLoss>() }; break;
                 case "--label-smoothing": result = result with { LabelSmoothing = reader.Double() }; break;
+                case "--samples-per-prompt": result = result with { SamplesPerPrompt = reader.Int32() }; break;
+                case "--completion-tokens": result = result with { CompletionTokens = reader.Int32() }; break;
+                case "--kl-coefficient": result = result with { KlCoefficient = reader.Double() }; break;
+                case "--temperature": result = result with { Temperature = reader.Double() }; break;
+                case "--reward-from": result = result with { RewardFrom = reader.String() }; break;
                 case "--vocabulary": result = result with { Vocabulary = reader.Int32() }; break;
                 default: throw reader.Unknown();
             }
@@ -141,6 +151,11 @@ partial record TinyLanguageConfig : global::Sculpt.HyperParameters.IHyperParamet
                 case "beta": result = result with { Beta = property.Double() }; break;
                 case "preferenceLoss": result = result with { PreferenceLoss = property.Enum<global::Sculpt.Preference.PreferenceLoss>() }; break;
                 case "labelSmoothing": result = result with { LabelSmoothing = property.Double() }; break;
+                case "samplesPerPrompt": result = result with { SamplesPerPrompt = property.Int32() }; break;
+                case "completionTokens": result = result with { CompletionTokens = property.Int32() }; break;
+                case "klCoefficient": result = result with { KlCoefficient = property.Double() }; break;
+                case "temperature": result = result with { Temperature = property.Double() }; break;
+                case "rewardFrom": result = result with { RewardFrom = property.String() }; break;
                 case "vocabulary": result = result with { Vocabulary = property.Int32() }; break;
                 default: throw property.Unknown(s_jsonNames);
             }
@@ -187,6 +202,11 @@ partial record TinyLanguageConfig : global::Sculpt.HyperParameters.IHyperParamet
             writer.WriteNumber("beta", Beta);
             writer.WriteString("preferenceLoss", PreferenceLoss.ToString());
             writer.WriteNumber("labelSmoothing", LabelSmoothing);
+            writer.WriteNumber("samplesPerPrompt", SamplesPerPrompt);
+            writer.WriteNumber("completionTokens", CompletionTokens);
+            writer.WriteNumber("klCoefficient", KlCoefficient);
+            writer.WriteNumber("temperature", Temperature);
+            writer.WriteString("rewardFrom", RewardFrom);
             writer.WriteNumber("vocabulary", Vocabulary);
             writer.WriteEndObject();
         }
@@ -216,6 +236,10 @@ partial record TinyLanguageConfig : global::Sculpt.HyperParameters.IHyperParamet
         global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--unfreeze-at", UnfreezeAt, 0.0, 1000000.0);
         global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--beta", Beta, 0.0001, 100.0);
         global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--label-smoothing", LabelSmoothing, 0.0, 0.5);
+        global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--samples-per-prompt", SamplesPerPrompt, 2.0, 1024.0);
+        global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--completion-tokens", CompletionTokens, 1.0, 65536.0);
+        global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--kl-coefficient", KlCoefficient, 0.0, 1000.0);
+        global::Sculpt.HyperParameters.RangeCheck.Require(errors, "--temperature", Temperature, 0.001, 100.0);
         return errors;
     }
 
