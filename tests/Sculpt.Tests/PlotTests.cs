@@ -28,6 +28,21 @@ public class PlotTests
         Assert.Equal(["loss.png"], RunLog.Curves(Epochs(3, accuracy: false), "T").Select(p => p.File));
     }
 
+    [Fact]
+    public void Each_family_of_validation_metrics_gets_a_plot_of_its_own()
+    {
+        var epochs = Epochs(3, accuracy: false).Select(e => e with
+        {
+            Validation = e.Validation with { Metrics = new System.Collections.Generic.Dictionary<string, double> { ["reward_chosen"] = e.Epoch, ["reward_rejected"] = -e.Epoch, ["kl"] = 0.1 * e.Epoch } },
+        }).ToArray();
+        var plots = RunLog.Curves(epochs, "Rlhf");
+        Assert.Equal(["loss.png", "reward.png", "kl.png"], plots.Select(p => p.File));
+        Assert.Equal(["reward_chosen", "reward_rejected"], plots[1].Series.Select(s => s.Name));
+        Assert.Equal([-1.0, -2, -3], plots[1].Series[1].Values);
+        Assert.Equal("Rlhf: validation kl", plots[2].Title);
+        Assert.Equal([0.1, 0.2, 0.30000000000000004], plots[2].Series.Single().Values);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]

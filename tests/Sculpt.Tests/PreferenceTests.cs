@@ -219,7 +219,7 @@ public sealed class PreferenceTests : IDisposable
         {
             string path = Path.Combine(_folder, "pairs.jsonl");
             File.WriteAllLines(path, lines);
-            return Assert.Throws<InvalidDataException>(() => PreferencePairs.ReadJsonLines(path, Tokenize)).Message.Replace(path, "pairs.jsonl");
+            return Assert.Throws<InvalidDataException>(() => PreferencePairs.Read(path, Tokenize)).Message.Replace(path, "pairs.jsonl");
         }
         const string Good = """{"prompt": "ab", "chosen": "cd", "rejected": "ce"}""";
         Assert.Equal("pairs.jsonl:2: not a JSON object ('not json' is an invalid JSON literal).", Refusal(Good, "not json"));
@@ -230,7 +230,7 @@ public sealed class PreferenceTests : IDisposable
         Assert.Equal("pairs.jsonl:1: \"chosen\" and \"rejected\" are the same text, which says nothing about what is preferred.", Refusal("""{"prompt": "ab", "chosen": "cd", "rejected": "cd"}"""));
         Assert.Equal("pairs.jsonl holds no preference records.", Refusal("", " "));
 
-        var records = PreferencePairs.ReadJsonLines(WriteLines(Good, """{"prompt": "x", "chosen": "abcdef", "rejected": "b"}"""), Tokenize);
+        var records = PreferencePairs.Read(WriteLines(Good, """{"prompt": "x", "chosen": "abcdef", "rejected": "b"}"""), Tokenize);
         Assert.Equal([0, 1], records[0].Prompt);
         var refused = Assert.Throws<InvalidDataException>(() => PreferencePairs.Create(records, 5, "pairs.jsonl"));
         Assert.Equal("pairs.jsonl, pair 2: the prompt and chosen completion are 7 tokens, but the model reads 5 and is scored on one more (6); shorten them.", refused.Message);
@@ -239,6 +239,62 @@ public sealed class PreferenceTests : IDisposable
         // The chosen row of the first pair: prompt "ab", completion "cd" (scored), padding.
         Assert.Equal([0L, 1, 2, 3, 0, 0, 0], pairs.Features[0, 0].data<long>().ToArray());
         Assert.Equal([0f, 0, 1, 1, 0, 0, 0], pairs.Targets[0, 0].data<float>().ToArray());
+    }
+
+    [Fact]
+    public void Ratings_become_pairs_of_every_two_differently_scored_completions_of_a_prompt()
+    {
+        int[] Tokenize(string text) => text.Select(c => c is >= 'a' and <= 'z' ? c - 'a' : throw new ArgumentException($"'{c}' is not in the vocabulary (a-z).")).ToArray();
+        string path = Path.Combine(_folder, "ratings.jsonl");
+        File.WriteAllLines(path,
+        [
+            """{"prompt": "ab", "completion": "c", "score": 1}""",
+            """{"prompt": "ab", "completion": "d", "score": 3.5}""",
+            """{"prompt": "x", "completion": "y", "score": 2}""",
+            """{"prompt": "ab", "completion": "e", "score": "2"}""",
+            """{"prompt": "ab", "completion": "f", "score": 1}""",
+        ]);
+        var pairs = PreferencePairs.Read(path, Tokenize);
+        // "ab": d (3.5) > e (2) > c = f (1): five pairs, the tie left out; "x" has one completion and makes none.
+        Assert.Equal(["d>c", "e>c", "d>e", "d>f", "e>f"], pairs.Select(p => $"{(char)('a' + p.Chosen[0])}>{(char)('a' + p.Rejected[0])}"));
+        Assert.All(pairs, p => Assert.Equal([0, 1], p.Prompt));
+        // A gap: only pairs scored more than 1.5 apart.
+        Assert.Equal(["d>c", "d>f"], PreferencePairs.Read(path, Tokenize, minimumGap: 1.5).Select(p => $"{(char)('a' + p.Chosen[0])}>{(char)('a' + p.Rejected[0])}"));
+
+        string Refusal(string name, params string[] lines)
+        {
+            string file = Path.Combine(_folder, name);
+            File.WriteAllLines(file, lines);
+            return Assert.Throws<InvalidDataException>(() => PreferencePairs.Read(file, Tokenize)).Message.Replace(_folder + Path.DirectorySeparatorChar, "");
+        }
+        Assert.Equal("r.jsonl:2: \"score\" is 'high', not a number.", Refusal("r.jsonl", """{"prompt": "a", "completion": "b", "score": 1}""", """{"prompt": "a", "completion": "c", "score": "high"}"""));
+        Assert.Equal("r.jsonl:1: \"score\" is a null, not a number.", Refusal("r.jsonl", """{"prompt": "a", "completion": "b", "score": null}"""));
+        Assert.Equal("r.jsonl:2: the record has no \"completion\" (a rating has \"prompt\", \"completion\" and \"score\").", Refusal("r.jsonl", """{"prompt": "a", "completion": "b", "score": 1}""", """{"prompt": "a", "chosen": "b", "rejected": "c"}"""));
+        Assert.Equal("r.jsonl:1: the record has neither \"chosen\" and \"rejected\" (a preference pair) nor \"completion\" and \"score\" (a rating).", Refusal("r.jsonl", """{"prompt": "a", "text": "b"}"""));
+        Assert.Equal("r.jsonl: no prompt has two completions whose scores differ by more than 0, so its 2 ratings make no preference pairs.", Refusal("r.jsonl", """{"prompt": "a", "completion": "b", "score": 1}""", """{"prompt": "a", "completion": "c", "score": 1}"""));
+        Assert.Equal("r.csv:3: \"score\" is NaN; a score is a finite number.", Refusal("r.csv", "prompt,completion,score", "a,b,1", "a,c,NaN"));
+    }
+
+    [Fact]
+    public void Csv_preference_files_read_as_the_json_lines_do()
+    {
+        int[] Tokenize(string text) => text.Select(c => c is >= 'a' and <= 'z' ? c - 'a' : c == ',' ? 26 : c == '\n' ? 27 : throw new ArgumentException($"'{c}' is not in the vocabulary.")).ToArray();
+        string csv = Path.Combine(_folder, "pairs.csv");
+        // Quoted fields may hold the delimiter and newlines; a column the reader does not know is ignored.
+        File.WriteAllText(csv, "id,prompt,chosen,rejected\n1,ab,cd,ce\n2,\"x,y\",\"ab\ncd\",b\n");
+        var pairs = PreferencePairs.Read(csv, Tokenize);
+        Assert.Equal(2, pairs.Count);
+        Assert.Equal([23, 26, 24], pairs[1].Prompt);
+        Assert.Equal([0, 1, 27, 2, 3], pairs[1].Chosen);
+        string jsonl = Path.Combine(_folder, "pairs.jsonl");
+        File.WriteAllLines(jsonl, ["""{"prompt": "ab", "chosen": "cd", "rejected": "ce"}""", """{"prompt": "x,y", "chosen": "ab\ncd", "rejected": "b"}"""]);
+        Assert.Equal(PreferencePairs.Read(jsonl, Tokenize).Select(Describe), pairs.Select(Describe));
+
+        File.WriteAllText(csv, "prompt,chosen\nab,cd\n");
+        var refused = Assert.Throws<InvalidDataException>(() => PreferencePairs.Read(csv, Tokenize));
+        Assert.Equal($"{csv}:2: the record has no \"rejected\" (a preference record has \"prompt\", \"chosen\" and \"rejected\").", refused.Message);
+
+        static string Describe(PreferenceRecord r) => $"{string.Join(" ", r.Prompt)}|{string.Join(" ", r.Chosen)}|{string.Join(" ", r.Rejected)}";
     }
 
     private string WriteLines(params string[] lines)

@@ -1,9 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Globalization;
 using System.Linq;
 using System.Text.Json;
 using Sculpt.Data;
+using Sculpt.Data.Tabular;
 using static TorchSharp.torch;
 
 namespace Sculpt.Preference;
@@ -62,14 +64,123 @@ public static class PreferencePairs
     }
 
     /// <summary>
-    /// Reads JSON lines <c>{"prompt": ..., "chosen": ..., "rejected": ...}</c> (TRL's preference format), tokenizing each
-    /// text with <paramref name="tokenize"/> (which throws <see cref="ArgumentException"/> for text it cannot take).
-    /// Blank lines are skipped.
+    /// Reads preference data in either form, each text tokenized with <paramref name="tokenize"/> (which throws
+    /// <see cref="ArgumentException"/> for text it cannot take): pairs <c>prompt, chosen, rejected</c> (TRL's preference
+    /// format), or ratings <c>prompt, completion, score</c>, which become pairs by <see cref="FromRatings"/>. A <c>.csv</c>
+    /// file has a header naming the columns (others are ignored; quoted fields may hold commas and newlines); any other
+    /// file is JSON lines, one object per line, blank lines skipped. The first record decides the form.
     /// </summary>
-    /// <exception cref="InvalidDataException">A line is not such an object or does not tokenize; the message names the file and line.</exception>
-    public static List<PreferenceRecord> ReadJsonLines(string path, Func<string, int[]> tokenize)
+    /// <exception cref="InvalidDataException">A record is malformed, of the other form, or does not tokenize; the message names the file and line.</exception>
+    public static List<PreferenceRecord> Read(string path, Func<string, int[]> tokenize, double minimumGap = 0)
     {
-        var records = new List<PreferenceRecord>();
+        var pairs = new List<PreferenceRecord>();
+        var ratings = new List<RatingRecord>();
+        bool? rated = null;
+        foreach (var record in string.Equals(Path.GetExtension(path), ".csv", StringComparison.OrdinalIgnoreCase) ? CsvRecords(path) : JsonRecords(path))
+        {
+            rated ??= record.Has("completion") || record.Has("score") ? true
+                : record.Has("chosen") || record.Has("rejected") ? false
+                : throw new InvalidDataException($"{record.Where}: the record has neither \"chosen\" and \"rejected\" (a preference pair) nor \"completion\" and \"score\" (a rating).");
+            int[] Tokens(string name)
+            {
+                string text = record.Text(name, rated.Value);
+                try
+                {
+                    return tokenize(text);
+                }
+                catch (ArgumentException problem)
+                {
+                    throw new InvalidDataException($"{record.Where}: \"{name}\": {problem.Message}", problem);
+                }
+            }
+            if (rated.Value)
+            {
+                ratings.Add(new RatingRecord(Tokens("prompt"), Tokens("completion"), record.Number("score")));
+                continue;
+            }
+            var pair = new PreferenceRecord(Tokens("prompt"), Tokens("chosen"), Tokens("rejected"));
+            if (pair.Chosen.SequenceEqual(pair.Rejected)) throw new InvalidDataException($"{record.Where}: \"chosen\" and \"rejected\" are the same text, which says nothing about what is preferred.");
+            pairs.Add(pair);
+        }
+        if (rated is null) throw new InvalidDataException($"{path} holds no preference records.");
+        if (rated == false) return pairs;
+        var made = FromRatings(ratings, minimumGap);
+        if (made.Count == 0)
+            throw new InvalidDataException($"{path}: no prompt has two completions whose scores differ by more than {minimumGap.ToString(CultureInfo.InvariantCulture)}, so its {ratings.Count} ratings make no preference pairs.");
+        return made;
+    }
+
+    /// <summary>
+    /// Pairs from ratings, as InstructGPT made them from rankings: of every two different completions of one prompt
+    /// whose scores differ by more than <paramref name="minimumGap"/>, the higher-scored one is chosen. A prompt with K
+    /// rated completions gives up to K(K - 1)/2 pairs, in the order the ratings came.
+    /// </summary>
+    public static List<PreferenceRecord> FromRatings(IReadOnlyList<RatingRecord> ratings, double minimumGap = 0)
+    {
+        var pairs = new List<PreferenceRecord>();
+        foreach (var group in ratings.GroupBy(r => r.Prompt, TokenComparer.Instance))
+        {
+            var rated = group.ToList();
+            for (int i = 0; i < rated.Count; i++)
+            {
+                for (int j = i + 1; j < rated.Count; j++)
+                {
+                    var (a, b) = (rated[i], rated[j]);
+                    if (Math.Abs(a.Score - b.Score) <= minimumGap || a.Completion.SequenceEqual(b.Completion)) continue;
+                    pairs.Add(a.Score > b.Score ? new PreferenceRecord(a.Prompt, a.Completion, b.Completion) : new PreferenceRecord(a.Prompt, b.Completion, a.Completion));
+                }
+            }
+        }
+        return pairs;
+    }
+
+    private sealed class TokenComparer : IEqualityComparer<int[]>
+    {
+        public static readonly TokenComparer Instance = new();
+
+        public bool Equals(int[]? x, int[]? y) => x is null ? y is null : y is not null && x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(int[] tokens)
+        {
+            var hash = new HashCode();
+            foreach (int token in tokens) hash.Add(token);
+            return hash.ToHashCode();
+        }
+    }
+
+    /// <summary>One record of a preference file: where it is, and its fields by name, each text or a number.</summary>
+    private sealed class RawRecord(string where, IReadOnlyDictionary<string, JsonElement> fields)
+    {
+        public string Where { get; } = where;
+
+        public bool Has(string name) => fields.ContainsKey(name);
+
+        private JsonElement Field(string name, bool rated) => fields.TryGetValue(name, out var value) ? value
+            : throw new InvalidDataException($"{Where}: the record has no \"{name}\" ({(rated ? "a rating has \"prompt\", \"completion\" and \"score\"" : "a preference record has \"prompt\", \"chosen\" and \"rejected\"")}).");
+
+        public string Text(string name, bool rated)
+        {
+            var value = Field(name, rated);
+            return value.ValueKind == JsonValueKind.String ? value.GetString()! : throw new InvalidDataException($"{Where}: \"{name}\" is a {Kind(value)}, not text.");
+        }
+
+        public double Number(string name)
+        {
+            var value = Field(name, rated: true);
+            double number = value.ValueKind switch
+            {
+                JsonValueKind.Number => value.GetDouble(),
+                JsonValueKind.String when double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed) => parsed,
+                _ => throw new InvalidDataException($"{Where}: \"{name}\" is {(value.ValueKind == JsonValueKind.String ? $"'{value.GetString()}'" : "a " + Kind(value))}, not a number."),
+            };
+            return double.IsFinite(number) ? number : throw new InvalidDataException($"{Where}: \"{name}\" is {number.ToString(CultureInfo.InvariantCulture)}; a score is a finite number.");
+        }
+
+        private static string Kind(JsonElement value) => value.ValueKind.ToString().ToLowerInvariant();
+    }
+
+    private static IEnumerable<RawRecord> JsonRecords(string path)
+    {
         int number = 0;
         foreach (string line in File.ReadLines(path))
         {
@@ -87,24 +198,35 @@ public static class PreferencePairs
                 throw new InvalidDataException($"{where}: not a JSON object ({problem.Message.Split('.')[0]}).", problem);
             }
             if (root.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{where}: not a JSON object, but a {root.ValueKind.ToString().ToLowerInvariant()}.");
-            int[] Field(string name)
-            {
-                if (!root.TryGetProperty(name, out var value)) throw new InvalidDataException($"{where}: the record has no \"{name}\" (a preference record has \"prompt\", \"chosen\" and \"rejected\").");
-                if (value.ValueKind != JsonValueKind.String) throw new InvalidDataException($"{where}: \"{name}\" is a {value.ValueKind.ToString().ToLowerInvariant()}, not text.");
-                try
-                {
-                    return tokenize(value.GetString()!);
-                }
-                catch (ArgumentException problem)
-                {
-                    throw new InvalidDataException($"{where}: \"{name}\": {problem.Message}", problem);
-                }
-            }
-            var record = new PreferenceRecord(Field("prompt"), Field("chosen"), Field("rejected"));
-            if (record.Chosen.SequenceEqual(record.Rejected)) throw new InvalidDataException($"{where}: \"chosen\" and \"rejected\" are the same text, which says nothing about what is preferred.");
-            records.Add(record);
+            var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            foreach (var property in root.EnumerateObject()) fields[property.Name] = property.Value;
+            yield return new RawRecord(where, fields);
         }
-        if (records.Count == 0) throw new InvalidDataException($"{path} holds no preference records.");
-        return records;
+    }
+
+    /// <summary>A CSV field as the JSON text it stands for: scores are parsed from text either way.</summary>
+    private static JsonElement TextElement(string text)
+    {
+        using var document = JsonDocument.Parse("\"" + JsonEncodedText.Encode(text).ToString() + "\"");
+        return document.RootElement.Clone();
+    }
+
+    private static IEnumerable<RawRecord> CsvRecords(string path)
+    {
+        using var reader = new CsvRecordReader(path);
+        var header = reader.Header;
+        var known = new[] { "prompt", "chosen", "rejected", "completion", "score" };
+        while (reader.Read())
+        {
+            var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+            for (int i = 0; i < header.Count && i < reader.FieldCount; i++)
+            {
+                if (known.Contains(header[i])) fields[header[i]] = TextElement(reader.FieldText(i));
+            }
+            yield return new RawRecord($"{path}:{reader.Line}", fields);
+        }
     }
 }
+
+/// <summary>One rating: a completion of a prompt, as tokens, and how good it was judged (higher is better).</summary>
+public sealed record RatingRecord(int[] Prompt, int[] Completion, double Score);

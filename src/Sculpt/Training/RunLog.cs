@@ -223,8 +223,10 @@ public sealed class RunLog : ITrainingProgress, IDisposable
     internal sealed record Curve(string Name, double[] Epochs, double[] Values);
 
     /// <summary>
-    /// The plots of a run: <c>loss.png</c> (training and validation loss) and, for a classifier,
-    /// <c>accuracy.png</c>, in percent as the console prints it.
+    /// The plots of a run: <c>loss.png</c> (training and validation loss); for a classifier,
+    /// <c>accuracy.png</c>, in percent as the console prints it; and a plot per family of validation metrics, named by
+    /// what comes before the first '_' (<c>reward_chosen</c>, <c>reward_rejected</c> and <c>reward_margin</c> share
+    /// <c>reward.png</c>; <c>kl</c> has <c>kl.png</c>).
     /// </summary>
     internal static IReadOnlyList<CurvePlot> Curves(IReadOnlyList<EpochReport> epochs, string title)
     {
@@ -241,6 +243,13 @@ public sealed class RunLog : ITrainingProgress, IDisposable
         {
             plots.Add(new("accuracy.png", $"{title}: validation accuracy", "accuracy (%)",
                 [new Curve("validation", x, epochs.Select(e => e.Validation.Accuracy!.Value * 100).ToArray())]));
+        }
+        // Metrics every epoch reports, in the first epoch's order (a resumed run's history has them all).
+        var metrics = epochs[0].Validation.Metrics.Keys.Where(name => epochs.All(e => e.Validation.Metrics.ContainsKey(name)));
+        foreach (var family in metrics.GroupBy(name => name.Split('_')[0]))
+        {
+            plots.Add(new($"{family.Key}.png", $"{title}: validation {family.Key}", family.Key,
+                family.Select(name => new Curve(name, x, epochs.Select(e => e.Validation.Metrics[name]).ToArray())).ToList()));
         }
         return plots;
     }
@@ -294,8 +303,10 @@ public sealed class RunLog : ITrainingProgress, IDisposable
         text.AppendLine(Invariant($"| peak memory | {PeakMemory.Describe(PeakMemory.ResidentBytes())} resident (RSS) |"));
         if (steadyResident is { } steady) text.AppendLine(Invariant($"| steady memory | {PeakMemory.Describe(steady)} resident after the last epoch |"));
         foreach (var records in skipped) text.AppendLine(Invariant($"| records skipped | {records.ToString().Replace("|", "\\|")} |"));
+        foreach (var (name, value) in final.Validation.Metrics) text.AppendLine(Invariant($"| final validation {name} | {value:G5} |"));
+        string curves = string.Join(", ", Curves(result.Epochs, title).Select(c => $"`{c.File}`"));
         text.AppendLine();
-        text.AppendLine("Per epoch: `epochs.csv`; every few steps: `steps.jsonl`; curves: `loss.png`, `accuracy.png`; TensorBoard: `tensorboard/`.");
+        text.AppendLine($"Per epoch: `epochs.csv`{(final.Validation.Metrics.Count > 0 ? ", `metrics.csv`" : "")}; every few steps: `steps.jsonl`; curves: {curves}; TensorBoard: `tensorboard/`.");
         return text.ToString();
     }
 
