@@ -81,7 +81,7 @@ internal static class PreferenceTuning
         TrainerCommandLine.Run<RlhfTrainer, Gpt, FortuneOpenings, GptConfig>(
             "TinyGpt-rlhf",
             [.. Defaults(args, ("--output", Path.Combine("runs", "TinyGpt-rlhf")), ("--reward-from", Path.Combine("runs", "TinyGpt-reward", "model.dat")),
-                ("--batch-size", "16"), ("--learning-rate", "2e-5"), ("--completion-tokens", CompletionLength.ToString(CultureInfo.InvariantCulture)),
+                ("--epochs", "4"), ("--batch-size", "16"), ("--learning-rate", "2e-5"), ("--completion-tokens", CompletionLength.ToString(CultureInfo.InvariantCulture)),
                 ("--samples-per-prompt", "4"), ("--kl-coefficient", "0.05")), .. args],
             static (config, device) => new RlhfTrainer(config, device),
             afterTraining: static (trainer, _, output) => Compare(trainer.Model, trainer.Reference!, trainer.Config.Seed, trainer.Device, output));
@@ -204,8 +204,8 @@ public sealed class LetterPreferences : IFileDataSource
 }
 
 /// <summary>
-/// Prompts for RLHF: the openings of the first 320 fortunes of the training nine tenths (for every epoch's 20 updates of
-/// 16), and of the next 32 held out for each epoch's evaluation. The last tenth stays for the comparison afterwards.
+/// Prompts for RLHF: the openings of the first 320 fortunes of the training nine tenths (each epoch's 20 updates of 16),
+/// and of the next 32, held out for each epoch's evaluation. The last tenth stays for the comparison afterwards.
 /// </summary>
 public sealed class FortuneOpenings : IDataSource
 {
