@@ -28,6 +28,12 @@ if (args is ["onnx", ..])
     OnnxLatency.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10, Console.Out);
     return;
 }
+if (args is ["precision", ..])
+{
+    PrecisionSteps.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 30, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3, Console.Out);
+    return;
+}
+
 if (args is ["paired", ..])
 {
     int pairs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200;

@@ -77,7 +77,7 @@ public class HyperParameterTests
             new[]
             {
                 "--epochs", "--batch-size", "--learning-rate", "--weight-decay", "--momentum", "--clip-grad-norm", "--accumulate-batches", "--l1", "--early-stopping", "--restore-best", "--schedule", "--warmup-steps",
-                "--min-learning-rate", "--decay-factor", "--decay-every", "--patience", "--seed", "--init-from", "--fresh", "--freeze", "--learning-rates",
+                "--min-learning-rate", "--decay-factor", "--decay-every", "--patience", "--precision", "--seed", "--init-from", "--fresh", "--freeze", "--learning-rates",
                 "--weight-decays", "--lora", "--lora-rank", "--lora-alpha", "--unfreeze-at", "--hidden", "--dropout", "--use-bias", "--run-name", "--activation",
             },
             MlpConfig.Options.Select(o => o.Flag));

@@ -144,7 +144,7 @@ internal static class TrainerEmitter
         w.Close();
         w.Line("if (Config.L1 > 0) FusedOptimizer.Parameters.AddL1Gradient(Config.L1);");
         w.Line("if (Config.ClipGradNorm > 0) FusedOptimizer.Parameters.ClipGradNorm(Config.ClipGradNorm);");
-        w.Line("FusedOptimizer.Step();");
+        w.Line("OptimizerStep();");
         w.Line("return loss.detach().MoveToOuterDisposeScope();");
         w.Close();
         w.Line();

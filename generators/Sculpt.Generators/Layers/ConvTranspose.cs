@@ -17,6 +17,8 @@ internal sealed class ConvTranspose(int spatial) : LayerDefinition(
 {
     public override bool TakesInitScheme => true;
 
+    public override bool ComputesInFloat32 => true;
+
     public override Shape? Accepts(LayerSpec layer, int index, Shape? actual) =>
         Pattern(new[] { Dim.Variadic("batch"), SizeDim(layer.Arguments[0]) }.Concat(SpatialNames(spatial).Select(Dim.Symbol)).ToArray());
 

@@ -17,6 +17,8 @@ internal sealed class Convolution(int spatial) : LayerDefinition(
 {
     public override bool TakesInitScheme => true;
 
+    public override bool ComputesInFloat32 => true;
+
     public override IReadOnlyList<string> SymbolicOptions => ["Stride", "Padding", "Dilation", "Groups"];
 
     private IEnumerable<Dim> Spatial => SpatialNames(spatial).Select(Dim.Symbol);

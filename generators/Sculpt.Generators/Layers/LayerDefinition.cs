@@ -74,8 +74,22 @@ internal abstract class LayerDefinition(string kind, IReadOnlyList<LayerArgument
     /// <summary>What a caller may also pass after <see cref="Inputs"/>, in order (a key padding mask, initial states); none by default.</summary>
     public virtual IReadOnlyList<string> OptionalInputs => [];
 
-    /// <summary>The C# a layer method's body calls its module with. <c>call</c>, not <c>forward</c>: hooks registered on the layer run, as in PyTorch.</summary>
-    public virtual string Call(LayerSpec layer, string module, IReadOnlyList<string> arguments) => $"{module}.call({string.Join(", ", arguments)})";
+    /// <summary>
+    /// The C# a layer method's body calls its module with. <c>call</c>, not <c>forward</c>: hooks registered on the layer
+    /// run, as in PyTorch. A layer that computes in float32 under mixed precision has its input widened first.
+    /// </summary>
+    public virtual string Call(LayerSpec layer, string module, IReadOnlyList<string> arguments) =>
+        $"{module}.call({string.Join(", ", ComputesInFloat32 ? arguments.Select((a, i) => i == 0 ? $"{MixedPrecision}.Float32({a})" : a) : arguments)})";
+
+    /// <summary>Where generated layer calls find the mixed-precision plan's operations (docs/mixed-precision.md).</summary>
+    protected const string MixedPrecision = "global::Sculpt.MixedPrecision.LowPrecision";
+
+    /// <summary>
+    /// The mixed-precision plan, decided here for each kind of layer: a layer with float32 weights that is not a matrix
+    /// product (a norm, whose statistics need float32; a convolution or recurrent layer, for now) takes a float32 input.
+    /// Linear layers compute in low precision (<see cref="Linear"/>); layers without weights follow their input.
+    /// </summary>
+    public virtual bool ComputesInFloat32 => false;
 
     /// <summary>For recurrent layers, the state tensors a tuple-returning method also gets back; 0 for every other layer.</summary>
     public virtual int States => 0;

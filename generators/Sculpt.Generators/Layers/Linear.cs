@@ -18,6 +18,9 @@ internal sealed class Linear() : LayerDefinition("Linear", [Sizes.Input, Sizes.O
     public override IEnumerable<ParameterTerm> Parameters(LayerSpec layer) =>
         new[] { Term(layer.Arguments[0], layer.Arguments[1]), Term(layer.Arguments[1]) }.Where((_, i) => i == 0 ? layer.TiedTo is null : layer.Bias);
 
+    // A matrix product: in low precision under mixed precision, on the weights' low-precision twins.
+    public override string Call(LayerSpec layer, string module, IReadOnlyList<string> arguments) => $"{MixedPrecision}.Linear({module}, {arguments[0]})";
+
     public override string MultiplyAdds(LayerSpec layer, string config) => $"o.Elements * {LongSize(layer.Arguments[0], config)}";
 
     public override string Construction(LayerSpec layer, string config) =>

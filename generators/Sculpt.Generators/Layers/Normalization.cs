@@ -12,6 +12,8 @@ namespace Sculpt.Generators.Layers;
 /// </summary>
 internal sealed class BatchNorm(int spatial) : LayerDefinition($"BatchNorm{spatial}d", [Sizes.Channels], [EpsOption()])
 {
+    public override bool ComputesInFloat32 => true;
+
     public override Shape? Accepts(LayerSpec layer, int index, Shape? actual)
     {
         var channels = SizeDim(layer.Arguments[0]);
@@ -38,6 +40,8 @@ internal sealed class BatchNorm(int spatial) : LayerDefinition($"BatchNorm{spati
 /// </summary>
 internal sealed class LastDimNorm(string kind, bool shift) : LayerDefinition(kind, [Sizes.Normalized], [EpsOption(shift ? 1e-5 : 1e-6)])
 {
+    public override bool ComputesInFloat32 => true;
+
     public override string ModuleType => shift ? base.ModuleType : "global::Sculpt.Layers." + Module;
 
     public override Shape? Accepts(LayerSpec layer, int index, Shape? actual) => Pattern(Dim.Variadic("batch"), SizeDim(layer.Arguments[0]));
@@ -57,6 +61,8 @@ internal sealed class LastDimNorm(string kind, bool shift) : LayerDefinition(kin
 /// </summary>
 internal sealed class GroupNorm() : LayerDefinition("GroupNorm", [new("The group count", ArgumentRole.Size), Sizes.Channels], [EpsOption()])
 {
+    public override bool ComputesInFloat32 => true;
+
     public override (int Divisor, int Dividend)? Divides => (0, 1);
 
     public override Shape? Accepts(LayerSpec layer, int index, Shape? actual) => actual is { HasVariadic: false, Rank: >= 2 }
@@ -79,6 +85,8 @@ internal sealed class GroupNorm() : LayerDefinition("GroupNorm", [new("The group
 /// </summary>
 internal sealed class InstanceNorm2d() : LayerDefinition("InstanceNorm2d", [Sizes.Channels], [new("Affine", 0, 0), EpsOption()])
 {
+    public override bool ComputesInFloat32 => true;
+
     public override Shape? Accepts(LayerSpec layer, int index, Shape? actual) =>
         Pattern(Dim.Symbol("B"), SizeDim(layer.Arguments[0]), Dim.Symbol("H"), Dim.Symbol("W"));
 
@@ -98,6 +106,8 @@ internal sealed class InstanceNorm2d() : LayerDefinition("InstanceNorm2d", [Size
 /// </summary>
 internal sealed class LayerNorm2d() : LayerDefinition("LayerNorm2d", [Sizes.Channels], [EpsOption()])
 {
+    public override bool ComputesInFloat32 => true;
+
     public override string ModuleType => "global::Sculpt.Layers.LayerNorm2d";
 
     public override Shape? Accepts(LayerSpec layer, int index, Shape? actual) =>

@@ -22,6 +22,8 @@ internal sealed class Recurrent(string kind, string module, int gates, int state
 
     public override bool TakesInitScheme => true;
 
+    public override bool ComputesInFloat32 => true;
+
     public override IReadOnlyList<string> OptionalInputs => states == 2
         ? ["the initial hidden state", "the initial cell state (each [directions*layers, B, hidden])"]
         : ["the initial hidden state [directions*layers, B, hidden]"];

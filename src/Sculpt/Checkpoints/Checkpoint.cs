@@ -34,6 +34,9 @@ public sealed record TrainingState(long Step, int Epoch, long StepInEpoch, doubl
 
     /// <summary>The frozen weights the checkpoint leaves out (a LoRA run's base); null when it holds the whole model.</summary>
     public FrozenBase? Base { get; init; }
+
+    /// <summary>A float16 run's loss scale, so a resumed run scales (and skips steps) alike; null in other precisions.</summary>
+    public MixedPrecision.LossScaleState? LossScale { get; init; }
 }
 
 /// <summary>
@@ -504,6 +507,13 @@ public static class Checkpoint
             json.WriteEndArray();
             json.WriteEndObject();
         }
+        if (state.LossScale is { } scale)
+        {
+            json.WriteStartObject("lossScale");
+            WriteDouble(json, "scale", scale.Scale);
+            json.WriteNumber("goodSteps", scale.GoodSteps);
+            json.WriteEndObject();
+        }
         json.WriteStartObject("sha256");
         foreach (var (file, hash) in hashes) json.WriteString(file, hash);
         json.WriteEndObject();
@@ -581,6 +591,9 @@ public static class Checkpoint
                 RunOptions = root.TryGetProperty("run", out var run) ? run.GetRawText() : null,
                 Base = root.TryGetProperty("base", out var frozen)
                     ? new FrozenBase(frozen.GetProperty("from").GetString()!, frozen.GetProperty("tensors").EnumerateArray().Select(t => t.GetString()!).ToList(), frozen.GetProperty("sha256").GetString()!)
+                    : null,
+                LossScale = root.TryGetProperty("lossScale", out var scale)
+                    ? new MixedPrecision.LossScaleState(ReadDouble(scale.GetProperty("scale")), scale.GetProperty("goodSteps").GetInt32())
                     : null,
             };
             var hashes = root.GetProperty("sha256").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "");

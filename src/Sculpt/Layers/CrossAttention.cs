@@ -42,11 +42,11 @@ public sealed class CrossAttention : nn.Module<Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         long batch = x.size(0), time = x.size(1), dim = x.size(2), source = context.size(1);
         long headDim = dim / _heads;
-        var query = Query.call(x).view(batch, time, _heads, headDim).transpose(1, 2);
+        var query = MixedPrecision.LowPrecision.Linear(Query, x).view(batch, time, _heads, headDim).transpose(1, 2);
         // [B, S, 2*D] -> [2, B, H, S, D/H]: keys and values as views of one projection.
-        var keyValue = KeyValue.call(context).view(batch, source, 2, _heads, headDim).permute(2, 0, 3, 1, 4);
+        var keyValue = MixedPrecision.LowPrecision.Linear(KeyValue, context).view(batch, source, 2, _heads, headDim).permute(2, 0, 3, 1, 4);
         var attended = _kernel.Attend(query, keyValue[0], keyValue[1], causal: false, dropout: training ? _dropout : 0);
-        return Proj.call(attended.transpose(1, 2).reshape(batch, time, dim)).MoveToOuterDisposeScope();
+        return MixedPrecision.LowPrecision.Linear(Proj, attended.transpose(1, 2).reshape(batch, time, dim)).MoveToOuterDisposeScope();
     }
 
     protected override void Dispose(bool disposing)

@@ -48,11 +48,12 @@ public sealed class SelfAttention : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         long batch = x.size(0), time = x.size(1), dim = x.size(2);
         // [B, T, 3*D] -> [3, B, H, T, D/H]: one projection, then views for queries, keys and values. The projections are
-        // called as modules (not forward), so their hooks run: a LoRA adapter on Qkv or Proj is one (LowRankAdapter).
-        var qkv = Qkv.call(x).view(batch, time, 3, _heads, dim / _heads).permute(2, 0, 3, 1, 4);
+        // called as modules (not forward), so their hooks run: a LoRA adapter on Qkv or Proj is one (LowRankAdapter);
+        // under mixed precision they, and so the attention products, compute in low precision.
+        var qkv = MixedPrecision.LowPrecision.Linear(Qkv, x).view(batch, time, 3, _heads, dim / _heads).permute(2, 0, 3, 1, 4);
         var attended = _kernel.Attend(qkv[0], qkv[1], qkv[2], _causal, training ? _dropout : 0, keyPadding);
         var merged = attended.transpose(1, 2).reshape(batch, time, dim);
-        return Proj.call(merged).MoveToOuterDisposeScope();
+        return MixedPrecision.LowPrecision.Linear(Proj, merged).MoveToOuterDisposeScope();
     }
 
     protected override void Dispose(bool disposing)

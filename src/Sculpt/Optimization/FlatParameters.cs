@@ -109,6 +109,9 @@ public sealed class FlatParameters : IDisposable
 
     public IReadOnlyList<FlatSlot> Slots => _parameters.Select(p => p.Slot).ToList();
 
+    /// <summary>Each slot with the parameter that lives there (a low-precision copy pairs its own twins with them).</summary>
+    internal IReadOnlyList<(FlatSlot Slot, Parameter Parameter)> Entries => _parameters;
+
     /// <summary>
     /// Scales the gradients so that their global L2 norm is at most <paramref name="maxNorm"/>, as
     /// <c>clip_grad_norm_</c> does (coefficient <c>maxNorm / (norm + 1e-6)</c>, at most 1), with one

@@ -23,7 +23,7 @@ public static class PreferenceLosses
     public static Tensor SequenceLogProbs(Tensor logits, Tensor targets, Tensor mask)
     {
         using var scope = NewDisposeScope();
-        var picked = logits.log_softmax(-1).gather(-1, targets.unsqueeze(-1)).squeeze(-1);
+        var picked = MixedPrecision.LowPrecision.Widened(logits).log_softmax(-1).gather(-1, targets.unsqueeze(-1)).squeeze(-1);
         return (picked * mask.to(picked.dtype)).sum(-1).MoveToOuterDisposeScope();
     }
 
@@ -37,6 +37,7 @@ public static class PreferenceLosses
     public static Tensor SequenceRewards(Tensor scores, Tensor mask)
     {
         using var scope = NewDisposeScope();
+        scores = MixedPrecision.LowPrecision.Widened(scores);
         if (scores.dim() == 3) scores = scores.squeeze(-1);
         long length = mask.size(-1);
         // The last marked position: the largest (position + 1) where the mask is 1.

@@ -51,6 +51,9 @@ public sealed record FitOptions
 
     /// <summary>Cancelled (by Ctrl-C on the command line): training checkpoints and returns.</summary>
     public CancellationToken Cancellation { get; init; }
+
+    /// <summary>What to do when the device would only emulate <c>Config.Precision</c> (a CPU without bfloat16 units): by default, say so and train in float32.</summary>
+    public PrecisionFallback PrecisionFallback { get; init; } = PrecisionFallback.Fp32;
 }
 
 /// <summary>The loss became NaN or infinite; training stopped without overwriting any checkpoint.</summary>

@@ -76,6 +76,7 @@ public abstract partial class Trainer<TModel, TData, TConfig>
         // Drawn from the trainer's stream, which checkpoints carry (and a group reseeds per process and step): a resumed run samples alike.
         using (_random.Use()) seed = torch.randint(0, int.MaxValue, [1], dtype: torch.int64).item<long>();
         using var generator = new torch.Generator(unchecked((ulong)seed));
+        using var precision = MixedPrecision.LowPrecision.Use(_lowWeights);
         var terms = RolloutTermsOf(prompts, generator, withGradients: true);
         return terms.Loss.MoveToOuterDisposeScope();
     }

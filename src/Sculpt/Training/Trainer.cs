@@ -144,7 +144,15 @@ public abstract partial class Trainer<TModel, TData, TConfig> : IDisposable
     /// first use, after the model reached its device: moving or loading a module replaces its
     /// parameters, and buffers holding the old ones would train nothing.
     /// </summary>
-    public FusedOptimizer FusedOptimizer => _optimizer ??= CreateOptimizer(_parameters ??= new FlatParameters(Model, groupOf: _plan.GroupOf));
+    public FusedOptimizer FusedOptimizer => _optimizer ?? BuildOptimizer();
+
+    private FusedOptimizer BuildOptimizer()
+    {
+        _parameters ??= new FlatParameters(Model, groupOf: _plan.GroupOf);
+        _optimizer = CreateOptimizer(_parameters);
+        PreparePrecision(_parameters);
+        return _optimizer;
+    }
 
     /// <summary>The model's output for a training step; back-propagate the loss computed from it with <see cref="Backpropagate"/>.</summary>
     protected torch.Tensor TrainingForward(torch.Tensor input)
@@ -153,6 +161,7 @@ public abstract partial class Trainer<TModel, TData, TConfig> : IDisposable
         _ = FusedOptimizer;
         // Dropout draws from the trainer's stream, not the caller's.
         using var random = _random.Use();
+        using var precision = MixedPrecision.LowPrecision.Use(_lowWeights);
         return Model.call(input);
     }
 
@@ -160,13 +169,14 @@ public abstract partial class Trainer<TModel, TData, TConfig> : IDisposable
     protected void Backpropagate(torch.Tensor loss)
     {
         FusedOptimizer.ZeroGrad();
-        if (_group.Size == 1)
+        _lowWeights?.ZeroGrad();
+        if (BackwardWeight == 1) loss.backward();
+        else
         {
-            loss.backward();
-            return;
+            using var weight = BackwardWeight.ToScalar();
+            loss.mul(weight).backward();
         }
-        using (var share = _share.ToScalar()) loss.mul(share).backward();
-        ShareGradients();
+        FinishBackward();
     }
 
     /// <summary>The processes this trainer trains with: <see cref="ProcessGroup.Single"/> unless <see cref="Distribute"/> joined it to others.</summary>
@@ -228,6 +238,7 @@ public abstract partial class Trainer<TModel, TData, TConfig> : IDisposable
     {
         progress ??= new ConsoleProgress();
         options ??= new FitOptions();
+        if (ChoosePrecision(options.PrecisionFallback) is { } precisionNote) progress.Note(precisionNote);
         // Checked before anything is loaded: a refused checkpoint leaves the trainer as it was.
         if (options.ResumeFrom is { } resume) ResumeCheck.Require(resume, Checkpoint.ReadState(resume), Config, options.Normalization, options.ResumeWithChanges);
         if (options.CheckpointFolder is { } existing && _group.IsLeader) Checkpoint.RemoveStaleTemporaries(existing);
@@ -244,13 +255,16 @@ public abstract partial class Trainer<TModel, TData, TConfig> : IDisposable
             ? Checkpoint.Load(from, Model, optimizer)
             : new TrainingState(0, 1, 0, 0, schedule.State, []);
         if (state.RandomState is { } randomState) _random.Restore(randomState);
+        if (state.LossScale is { } lossScale) _scaler?.Restore(lossScale);
+        // Loaded weights reach the low-precision copy the model computes with.
+        _lowWeights?.Refresh();
         schedule.Restore(state.Schedule);
         var history = new List<EpochReport>(state.History);
         long step = state.Step;
         string? lastCheckpoint = options.ResumeFrom;
         string config = Config.ToJson();
         // What every checkpoint carries besides where the run stands: enough to continue it alone.
-        TrainingState Complete(TrainingState at) => at with { Config = config, Normalization = options.Normalization, RunOptions = options.RunOptions, RandomState = _random.State, Base = FrozenBase };
+        TrainingState Complete(TrainingState at) => at with { Config = config, Normalization = options.Normalization, RunOptions = options.RunOptions, RandomState = _random.State, Base = FrozenBase, LossScale = _scaler?.State };
         double bestLoss = history.Select(e => e.Validation.Loss).Where(double.IsFinite).DefaultIfEmpty(double.PositiveInfinity).Min();
         FitResult Finished(bool interrupted, bool stoppedEarly = false) => new(history, clock.Elapsed, interrupted, lastCheckpoint)
         {
@@ -385,6 +399,8 @@ public abstract partial class Trainer<TModel, TData, TConfig> : IDisposable
     /// </summary>
     public Evaluation EvaluateAll(TensorDataset data)
     {
+        // In the precision the model trains in.
+        using var precision = MixedPrecision.LowPrecision.Use(_lowWeights);
         if (_group.Size == 1) return Evaluate(data);
         using var scope = torch.NewDisposeScope();
         using (torch.no_grad())
@@ -533,7 +549,9 @@ public abstract partial class Trainer<TModel, TData, TConfig> : IDisposable
     protected torch.Tensor AccumulateGradients(torch.Tensor input, torch.Tensor target, Func<TModel, torch.Tensor, torch.Tensor, torch.Tensor> loss)
     {
         FusedOptimizer.ZeroGrad();
+        _lowWeights?.ZeroGrad();
         using var random = _random.Use();
+        using var precision = MixedPrecision.LowPrecision.Use(_lowWeights);
         var inputs = input.chunk(Config.AccumulateBatches);
         var targets = target.chunk(Config.AccumulateBatches);
         var total = torch.zeros(Array.Empty<long>(), device: input.device);
@@ -541,15 +559,15 @@ public abstract partial class Trainer<TModel, TData, TConfig> : IDisposable
         {
             using var share = ((double)inputs[i].size(0) / input.size(0)).ToScalar();
             var part = loss(Model, inputs[i], targets[i]).mul(share);
-            if (_group.Size == 1) part.backward();
+            if (BackwardWeight == 1) part.backward();
             else
             {
-                using var groupShare = _share.ToScalar();
-                part.mul(groupShare).backward();
+                using var weight = BackwardWeight.ToScalar();
+                part.mul(weight).backward();
             }
             total.add_(part.detach(), One);
         }
-        if (_group.Size > 1) ShareGradients();
+        FinishBackward();
         return total;
     }
 
@@ -651,6 +669,7 @@ public abstract partial class Trainer<TModel, TData, TConfig> : IDisposable
 
     private void ReleaseOptimizer()
     {
+        ReleasePrecision();
         _optimizer?.Dispose();
         _optimizer = null;
         _parameters?.Dispose();

@@ -54,9 +54,10 @@ public static class ExitCodes
 /// </summary>
 public static partial class TrainerCommandLine
 {
-    private static readonly string[] RunFlags = ["--help", "--config", "--device", "--output", "--resume", "--checkpoint-every", "--data", "--threads", "--verbose", ResumeWithChangesFlag, DistributedFlag, SyncBatchNormFlag];
+    private static readonly string[] RunFlags = ["--help", "--config", "--device", "--output", "--resume", "--checkpoint-every", "--data", "--threads", "--verbose", ResumeWithChangesFlag, DistributedFlag, SyncBatchNormFlag, PrecisionFallbackFlag];
     private const string DistributedFlag = "--distributed";
     private const string SyncBatchNormFlag = "--sync-batch-norm";
+    private const string PrecisionFallbackFlag = "--precision-fallback";
     private const string ResumeWithChangesFlag = "--resume-with-changes";
 
     /// <summary>What a run is doing, which decides the exit code of a file error.</summary>
@@ -150,6 +151,7 @@ public static partial class TrainerCommandLine
             var process = (Backend.ProcessSettings.ForTraining(options.Threads) with { SharedBy = group.LocalSize }).Apply();
             var device = ParseDevice(options.Device);
             using var trainer = create(config, device);
+            if (trainer.ChoosePrecision(options.PrecisionFallback) is { } precisionNote) output.WriteLine(precisionNote);
             if (group.Size > 1)
             {
                 if (config.BatchSize < group.Size) throw new HyperParameterException($"Option '--batch-size': the batch of {config.BatchSize} is shared by the {group.Size} processes, so it must be at least {group.Size}.");
@@ -161,7 +163,8 @@ public static partial class TrainerCommandLine
             string adapters = trainer.Adapted.Count == 0 ? "" : $", LoRA rank {config.LoraRank} on {trainer.Adapted.Count} layer(s)";
             string training = frozen == 0 ? ""
                 : FormattableString.Invariant($" ({trainable:N0} trainable = {100.0 * trainable / (trainable + frozen):F1}%, {frozen:N0} frozen{(config.UnfreezeAt > 0 ? $" until epoch {config.UnfreezeAt}" : "")}{adapters})");
-            output.WriteLine($"{trainerName} on {device.type.ToString().ToLowerInvariant()}{threads}, {trainable + frozen:N0} parameters{training}");
+            string mixed = trainer.Precision == Precision.Fp32 ? "" : $", {trainer.Precision.ToString().ToLowerInvariant()} mixed precision";
+            output.WriteLine($"{trainerName} on {device.type.ToString().ToLowerInvariant()}{threads}{mixed}, {trainable + frozen:N0} parameters{training}");
             if (trainer.InitReport is { } initialised) output.WriteLine($"initialised from {config.InitFrom}: {initialised}");
             output.Write(trainer.Model.Summary(("B", config.BatchSize)).ToString());
 
@@ -292,6 +295,7 @@ public static partial class TrainerCommandLine
         rows.Add(("--threads N", ThreadsHelp()));
         rows.Add((DistributedFlag, "Train as one process of an MPI job: mpiexec.mpich -n N <trainer> --distributed (docs/distributed.md); each process trains on its share of every batch (default: one process)"));
         rows.Add((SyncBatchNormFlag, "With --distributed, batch-norm layers normalise over the whole batch, as one process would (default: each process over its own rows)"));
+        rows.Add(("--precision-fallback fp32|refuse|emulate", "When the device has no instructions for --precision bf16 or fp16 (a CPU without them): train in float32 and say so, stop, or emulate it (default fp32)"));
         rows.Add(("--verbose", "Add the stack trace to an error's one line (default off)"));
         rows.Add(("--help, -h", "Show this help"));
         var text = new System.Text.StringBuilder();
@@ -367,6 +371,7 @@ public static partial class TrainerCommandLine
                 Augmentation = data.Augmentation,
                 LastBatch = data.LastBatch,
                 Cancellation = interrupt.Token,
+                PrecisionFallback = options.PrecisionFallback,
             };
             return trainer.Fit(data.Train, data.Validation, progress, fit);
         }
@@ -572,7 +577,7 @@ public static partial class TrainerCommandLine
         throw new HyperParameterException($"Option '{flag}' expects a value but no value was given.");
     }
 
-    public sealed record RunOptions(bool Help, string? ConfigPath, string? Device, string? OutputFolder, string? Resume = null, long? CheckpointEvery = null, string? DataFolder = null, bool Verbose = false, int? Threads = null, bool ResumeWithChanges = false, bool Distributed = false, bool SyncBatchNorm = false)
+    public sealed record RunOptions(bool Help, string? ConfigPath, string? Device, string? OutputFolder, string? Resume = null, long? CheckpointEvery = null, string? DataFolder = null, bool Verbose = false, int? Threads = null, bool ResumeWithChanges = false, bool Distributed = false, bool SyncBatchNorm = false, PrecisionFallback PrecisionFallback = PrecisionFallback.Fp32)
     {        /// <summary>What a checkpoint keeps of these: <c>--checkpoint-every</c> and the data folder (absolute).</summary>
         public string ToJson()
         {
@@ -614,6 +619,7 @@ public static partial class TrainerCommandLine
             string? config = null, device = null, folder = null, resume = null, data = null;
             long? checkpointEvery = null;
             int? threads = null;
+            var precisionFallback = PrecisionFallback.Fp32;
             for (int i = 0; i < args.Count; i++)
             {
                 string arg = args[i];
@@ -667,11 +673,15 @@ public static partial class TrainerCommandLine
                             throw new HyperParameterException($"Option '--threads' expects a number of threads from 1 to 4096; got '{value}'.");
                         threads = count;
                         break;
+                    case PrecisionFallbackFlag:
+                        if (!Enum.TryParse(value, ignoreCase: true, out precisionFallback) || !Enum.IsDefined(precisionFallback) || char.IsDigit(value[0]))
+                            throw new HyperParameterException($"Option '{PrecisionFallbackFlag}' expects fp32, refuse or emulate; got '{value}'.");
+                        break;
                 }
             }
             if (syncBatchNorm && !distributed) throw new HyperParameterException($"Option '{SyncBatchNormFlag}' applies to --distributed, which was not given.");
             if (resumeWithChanges && resume is null) throw new HyperParameterException($"Option '{ResumeWithChangesFlag}' applies to --resume, which was not given.");
-            return new RunOptions(help, config, device, folder, resume, checkpointEvery, data, verbose, threads, resumeWithChanges, distributed, syncBatchNorm);
+            return new RunOptions(help, config, device, folder, resume, checkpointEvery, data, verbose, threads, resumeWithChanges, distributed, syncBatchNorm, precisionFallback);
         }
     }
 }

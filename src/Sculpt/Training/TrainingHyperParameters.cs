@@ -82,6 +82,13 @@ public abstract record TrainingHyperParameters
     [Description("Epochs without a lower validation loss before the Plateau schedule decays.")]
     [Range(0, 1_000_000)] public virtual int Patience { get; init; } = 2;
 
+    /// <summary>
+    /// The precision the model computes in: Fp32, or mixed Bf16 or Fp16 (linear layers and attention in low precision on a
+    /// low-precision copy of the float32 weights; norms, losses and the optimizer in float32; docs/mixed-precision.md).
+    /// </summary>
+    [Description("The precision the model computes in: Fp32, or mixed Bf16 or Fp16 (linear layers and attention in low precision; norms, losses and the optimizer in float32).")]
+    public virtual Precision Precision { get; init; } = Precision.Fp32;
+
     /// <summary>Fixes weight initialisation, data splits and shuffling.</summary>
     [Description("Fixes weight initialisation, dropout, data splits, shuffling and augmentation.")]
     public virtual int Seed { get; init; } = 42;

@@ -25,7 +25,7 @@ partial class IrisNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.to
     public static IrisNet Create(global::Demo.IrisConfig config) => new(config);
 
     /// <summary>Linear: <c>[*, 7]</c> -&gt; <c>[*, 3]</c>, with bias; 24 parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Classify(global::TorchSharp.torch.Tensor x) => this._classify.call(x);
+    private partial global::TorchSharp.torch.Tensor Classify(global::TorchSharp.torch.Tensor x) => global::Sculpt.MixedPrecision.LowPrecision.Linear(this._classify, x);
 
     /// <summary>Checks the inputs against <c>B 7 -&gt; B 3</c>, then runs <see cref="Forward"/>.</summary>
     /// <exception cref="global::Sculpt.Models.ShapeMismatchException">An input does not have its declared shape.</exception>

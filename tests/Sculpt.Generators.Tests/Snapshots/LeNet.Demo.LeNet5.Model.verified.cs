@@ -59,31 +59,31 @@ partial class LeNet5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.tor
     }
 
     /// <summary>Conv2d: <c>[*, 1, H, W]</c> -&gt; <c>[*, 6, H', W']</c>, kernel 5, stride 1, padding 0, dilation 1, groups 1; 156 parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Conv1(global::TorchSharp.torch.Tensor x) => this._conv1.call(x);
+    private partial global::TorchSharp.torch.Tensor Conv1(global::TorchSharp.torch.Tensor x) => this._conv1.call(global::Sculpt.MixedPrecision.LowPrecision.Float32(x));
 
     /// <summary>MaxPool2d: <c>[*, H, W]</c> -&gt; <c>[*, H', W']</c>, kernel 2, stride 2, padding 0; no parameters.</summary>
     private partial global::TorchSharp.torch.Tensor Pool1(global::TorchSharp.torch.Tensor x) => this._pool1.call(x);
 
     /// <summary>Conv2d: <c>[*, 6, H, W]</c> -&gt; <c>[*, 16, H', W']</c>, kernel 5, stride 1, padding 0, dilation 1, groups 1; 2416 parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Conv2(global::TorchSharp.torch.Tensor x) => this._conv2.call(x);
+    private partial global::TorchSharp.torch.Tensor Conv2(global::TorchSharp.torch.Tensor x) => this._conv2.call(global::Sculpt.MixedPrecision.LowPrecision.Float32(x));
 
     /// <summary>AvgPool2d: <c>[*, H, W]</c> -&gt; <c>[*, H', W']</c>, kernel 2, stride 2, padding 0; no parameters.</summary>
     private partial global::TorchSharp.torch.Tensor Pool2(global::TorchSharp.torch.Tensor x) => this._pool2.call(x);
 
     /// <summary>BatchNorm2d over 16 channels: <c>[B, 16, H, W]</c>, shape unchanged; 32 parameters (and running statistics).</summary>
-    private partial global::TorchSharp.torch.Tensor Norm(global::TorchSharp.torch.Tensor x) => this._norm.call(x);
+    private partial global::TorchSharp.torch.Tensor Norm(global::TorchSharp.torch.Tensor x) => this._norm.call(global::Sculpt.MixedPrecision.LowPrecision.Float32(x));
 
     /// <summary>Linear: <c>[*, 400]</c> -&gt; <c>[*, 120]</c>, with bias; 48120 parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Fc1(global::TorchSharp.torch.Tensor x) => this._fc1.call(x);
+    private partial global::TorchSharp.torch.Tensor Fc1(global::TorchSharp.torch.Tensor x) => global::Sculpt.MixedPrecision.LowPrecision.Linear(this._fc1, x);
 
     /// <summary>LayerNorm over the last dim: <c>[*, 120]</c>, shape unchanged; 240 parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Fc1Norm(global::TorchSharp.torch.Tensor x) => this._fc1Norm.call(x);
+    private partial global::TorchSharp.torch.Tensor Fc1Norm(global::TorchSharp.torch.Tensor x) => this._fc1Norm.call(global::Sculpt.MixedPrecision.LowPrecision.Float32(x));
 
     /// <summary>Linear: <c>[*, 120]</c> -&gt; <c>[*, 84]</c>, with bias; 10164 parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Fc2(global::TorchSharp.torch.Tensor x) => this._fc2.call(x);
+    private partial global::TorchSharp.torch.Tensor Fc2(global::TorchSharp.torch.Tensor x) => global::Sculpt.MixedPrecision.LowPrecision.Linear(this._fc2, x);
 
     /// <summary>Linear: <c>[*, 84]</c> -&gt; <c>[*, 10]</c>, with bias; 850 parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Fc3(global::TorchSharp.torch.Tensor x) => this._fc3.call(x);
+    private partial global::TorchSharp.torch.Tensor Fc3(global::TorchSharp.torch.Tensor x) => global::Sculpt.MixedPrecision.LowPrecision.Linear(this._fc3, x);
 
     /// <summary>Checks the inputs against <c>B 1 32 32 -&gt; B 10</c>, then runs <see cref="Forward"/>.</summary>
     /// <exception cref="global::Sculpt.Models.ShapeMismatchException">An input does not have its declared shape.</exception>

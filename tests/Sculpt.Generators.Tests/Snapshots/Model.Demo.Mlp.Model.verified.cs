@@ -37,13 +37,13 @@ partial class Mlp : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch.
     public static Mlp Create(global::Demo.MlpConfig config) => new(config);
 
     /// <summary>Linear: <c>[*, 784]</c> -&gt; <c>[*, Hidden]</c>, with bias; <c>784*Hidden + Hidden</c> parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Hidden1(global::TorchSharp.torch.Tensor x) => this._hidden1.call(x);
+    private partial global::TorchSharp.torch.Tensor Hidden1(global::TorchSharp.torch.Tensor x) => global::Sculpt.MixedPrecision.LowPrecision.Linear(this._hidden1, x);
 
     /// <summary>Dropout with p = Dropout; shape unchanged; identity in eval mode.</summary>
     internal partial global::TorchSharp.torch.Tensor Drop(global::TorchSharp.torch.Tensor x) => this._drop.call(x);
 
     /// <summary>Linear: <c>[*, Hidden]</c> -&gt; <c>[*, 10]</c>, no bias; <c>10*Hidden</c> parameters.</summary>
-    public partial global::TorchSharp.torch.Tensor Classify(global::TorchSharp.torch.Tensor x) => this._classify.call(x);
+    public partial global::TorchSharp.torch.Tensor Classify(global::TorchSharp.torch.Tensor x) => global::Sculpt.MixedPrecision.LowPrecision.Linear(this._classify, x);
 
     /// <summary>Checks the inputs against <c>B 1 28 28 -&gt; B 10</c>, then runs <see cref="Forward"/>.</summary>
     /// <exception cref="global::Sculpt.Models.ShapeMismatchException">An input does not have its declared shape.</exception>

@@ -29,10 +29,10 @@ partial class PairScorer : global::TorchSharp.torch.nn.Module<global::TorchSharp
     public static PairScorer Create(global::PairConfig config) => new(config);
 
     /// <summary>Linear: <c>[*, Width]</c> -&gt; <c>[*, Width]</c>, with bias; <c>Width*Width + Width</c> parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Left(global::TorchSharp.torch.Tensor x) => this._left.call(x);
+    private partial global::TorchSharp.torch.Tensor Left(global::TorchSharp.torch.Tensor x) => global::Sculpt.MixedPrecision.LowPrecision.Linear(this._left, x);
 
     /// <summary>Linear: <c>[*, Width]</c> -&gt; <c>[*, 1]</c>, with bias; <c>Width + 1</c> parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Score(global::TorchSharp.torch.Tensor x) => this._score.call(x);
+    private partial global::TorchSharp.torch.Tensor Score(global::TorchSharp.torch.Tensor x) => global::Sculpt.MixedPrecision.LowPrecision.Linear(this._score, x);
 
     /// <summary>Checks the inputs against <c>B Width, B Width -&gt; B 1</c>, then runs <see cref="Forward"/>.</summary>
     /// <exception cref="global::Sculpt.Models.ShapeMismatchException">An input does not have its declared shape.</exception>

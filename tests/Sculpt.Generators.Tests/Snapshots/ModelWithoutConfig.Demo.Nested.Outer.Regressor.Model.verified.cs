@@ -31,13 +31,13 @@ partial class Outer
         }
 
         /// <summary>Linear: <c>[*, 8]</c> -&gt; <c>[*, 16]</c>, with bias; 144 parameters.</summary>
-        private partial global::TorchSharp.torch.Tensor Input(global::TorchSharp.torch.Tensor x) => this._input.call(x);
+        private partial global::TorchSharp.torch.Tensor Input(global::TorchSharp.torch.Tensor x) => global::Sculpt.MixedPrecision.LowPrecision.Linear(this._input, x);
 
         /// <summary>Dropout with p = 0.25; shape unchanged; identity in eval mode.</summary>
         private partial global::TorchSharp.torch.Tensor Drop(global::TorchSharp.torch.Tensor x) => this._drop.call(x);
 
         /// <summary>Linear: <c>[*, 16]</c> -&gt; <c>[*, 1]</c>, with bias; 17 parameters.</summary>
-        private partial global::TorchSharp.torch.Tensor Output(global::TorchSharp.torch.Tensor x) => this._output.call(x);
+        private partial global::TorchSharp.torch.Tensor Output(global::TorchSharp.torch.Tensor x) => global::Sculpt.MixedPrecision.LowPrecision.Linear(this._output, x);
 
         /// <summary>Checks the inputs against <c>*batch 8 -&gt; *batch 1</c>, then runs <see cref="Forward"/>.</summary>
         /// <exception cref="global::Sculpt.Models.ShapeMismatchException">An input does not have its declared shape.</exception>

@@ -116,10 +116,10 @@ partial class Reader : global::TorchSharp.torch.nn.Module<global::TorchSharp.tor
     private partial global::TorchSharp.torch.Tensor Tokens(global::TorchSharp.torch.Tensor x) => this._tokens.call(x);
 
     /// <summary>Conv1d: <c>[*, Dim, L]</c> -&gt; <c>[*, Dim, L']</c>, kernel 3, stride 1, padding 1, dilation 1, groups 4; <c>3*Dim*Dim / 4 + Dim</c> parameters. Weights start from XavierUniform, biases at zero.</summary>
-    private partial global::TorchSharp.torch.Tensor Local(global::TorchSharp.torch.Tensor x) => this._local.call(x);
+    private partial global::TorchSharp.torch.Tensor Local(global::TorchSharp.torch.Tensor x) => this._local.call(global::Sculpt.MixedPrecision.LowPrecision.Float32(x));
 
     /// <summary>BatchNorm1d over Dim channels: <c>[B, Dim]</c> or <c>[B, Dim, L]</c>, shape unchanged; <c>2*Dim</c> parameters (and running statistics).</summary>
-    private partial global::TorchSharp.torch.Tensor Norm(global::TorchSharp.torch.Tensor x) => this._norm.call(x);
+    private partial global::TorchSharp.torch.Tensor Norm(global::TorchSharp.torch.Tensor x) => this._norm.call(global::Sculpt.MixedPrecision.LowPrecision.Float32(x));
 
     /// <summary>Dropout1d with p = 0.1: zeroes whole channels of <c>[B, C, L]</c>; shape unchanged; identity in eval mode.</summary>
     private partial global::TorchSharp.torch.Tensor Drop(global::TorchSharp.torch.Tensor x) => this._drop.call(x);
@@ -145,10 +145,10 @@ partial class Reader : global::TorchSharp.torch.nn.Module<global::TorchSharp.tor
     private partial global::TorchSharp.torch.Tensor Same(global::TorchSharp.torch.Tensor x) => this._same.call(x);
 
     /// <summary>Linear: <c>[*, 64]</c> -&gt; <c>[*, Dim]</c>, with bias; <c>64*Dim + Dim</c> parameters. Weights start from N(0, 0.02), biases at zero.</summary>
-    private partial global::TorchSharp.torch.Tensor Merge(global::TorchSharp.torch.Tensor x) => this._merge.call(x);
+    private partial global::TorchSharp.torch.Tensor Merge(global::TorchSharp.torch.Tensor x) => global::Sculpt.MixedPrecision.LowPrecision.Linear(this._merge, x);
 
     /// <summary>Linear: <c>[*, Dim]</c> -&gt; <c>[*, Vocabulary]</c>, no bias, weight tied to <see cref="Tokens"/>; 0 parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Head(global::TorchSharp.torch.Tensor x) => this._head.call(x);
+    private partial global::TorchSharp.torch.Tensor Head(global::TorchSharp.torch.Tensor x) => global::Sculpt.MixedPrecision.LowPrecision.Linear(this._head, x);
 
     /// <summary>Checks the inputs against <c>B T, B S Dim -&gt; B T Vocabulary</c>, then runs <see cref="Forward"/>.</summary>
     /// <exception cref="global::Sculpt.Models.ShapeMismatchException">An input does not have its declared shape.</exception>

@@ -19,7 +19,7 @@ partial class Head : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch
     }
 
     /// <summary>Linear: <c>[*, 8]</c> -&gt; <c>[*, 2]</c>, with bias; 18 parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Out(global::TorchSharp.torch.Tensor x) => this._out.call(x);
+    private partial global::TorchSharp.torch.Tensor Out(global::TorchSharp.torch.Tensor x) => global::Sculpt.MixedPrecision.LowPrecision.Linear(this._out, x);
 
     /// <summary>Checks the inputs against <c>B 8 -&gt; B 2</c>, then runs <see cref="Forward"/>.</summary>
     /// <exception cref="global::Sculpt.Models.ShapeMismatchException">An input does not have its declared shape.</exception>

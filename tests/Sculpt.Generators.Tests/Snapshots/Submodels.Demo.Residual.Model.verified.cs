@@ -26,7 +26,7 @@ partial class Residual : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
     public static Residual Create(global::Demo.BlockConfig config) => new(config);
 
     /// <summary>Linear: <c>[*, Width]</c> -&gt; <c>[*, Width]</c>, with bias; <c>Width*Width + Width</c> parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Mix(global::TorchSharp.torch.Tensor x) => this._mix.call(x);
+    private partial global::TorchSharp.torch.Tensor Mix(global::TorchSharp.torch.Tensor x) => global::Sculpt.MixedPrecision.LowPrecision.Linear(this._mix, x);
 
     /// <summary>Checks the inputs against <c>*batch Width -&gt; *batch Width</c>, then runs <see cref="Forward"/>.</summary>
     /// <exception cref="global::Sculpt.Models.ShapeMismatchException">An input does not have its declared shape.</exception>

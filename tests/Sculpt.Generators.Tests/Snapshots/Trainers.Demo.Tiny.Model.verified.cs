@@ -31,10 +31,10 @@ partial class Tiny : global::TorchSharp.torch.nn.Module<global::TorchSharp.torch
     public static Tiny Create(global::Demo.TinyConfig config) => new(config);
 
     /// <summary>Linear: <c>[*, 4]</c> -&gt; <c>[*, Hidden]</c>, with bias; <c>4*Hidden + Hidden</c> parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Hidden1(global::TorchSharp.torch.Tensor x) => this._hidden1.call(x);
+    private partial global::TorchSharp.torch.Tensor Hidden1(global::TorchSharp.torch.Tensor x) => global::Sculpt.MixedPrecision.LowPrecision.Linear(this._hidden1, x);
 
     /// <summary>Linear: <c>[*, Hidden]</c> -&gt; <c>[*, 3]</c>, with bias; <c>3*Hidden + 3</c> parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Output(global::TorchSharp.torch.Tensor x) => this._output.call(x);
+    private partial global::TorchSharp.torch.Tensor Output(global::TorchSharp.torch.Tensor x) => global::Sculpt.MixedPrecision.LowPrecision.Linear(this._output, x);
 
     /// <summary>Checks the inputs against <c>B 4 -&gt; B 3</c>, then runs <see cref="Forward"/>.</summary>
     /// <exception cref="global::Sculpt.Models.ShapeMismatchException">An input does not have its declared shape.</exception>

@@ -34,7 +34,7 @@ partial class TinyLanguage : global::TorchSharp.torch.nn.Module<global::TorchSha
     private partial global::TorchSharp.torch.Tensor Embed(global::TorchSharp.torch.Tensor x) => this._embed.call(x);
 
     /// <summary>Linear: <c>[*, 8]</c> -&gt; <c>[*, Vocabulary]</c>, with bias; <c>8*Vocabulary + Vocabulary</c> parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Head(global::TorchSharp.torch.Tensor x) => this._head.call(x);
+    private partial global::TorchSharp.torch.Tensor Head(global::TorchSharp.torch.Tensor x) => global::Sculpt.MixedPrecision.LowPrecision.Linear(this._head, x);
 
     /// <summary>Checks the inputs against <c>B T -&gt; B T Vocabulary</c>, then runs <see cref="Forward"/>.</summary>
     /// <exception cref="global::Sculpt.Models.ShapeMismatchException">An input does not have its declared shape.</exception>

@@ -6,8 +6,8 @@ namespace Demo;
 [global::System.CodeDom.Compiler.GeneratedCode("Sculpt.Generators", "0.1.0")]
 partial record TinyLanguageConfig : global::Sculpt.HyperParameters.IHyperParameters<TinyLanguageConfig>
 {
-    private static readonly string[] s_flags = ["--epochs", "--batch-size", "--learning-rate", "--weight-decay", "--momentum", "--clip-grad-norm", "--accumulate-batches", "--l1", "--early-stopping", "--restore-best", "--schedule", "--warmup-steps", "--min-learning-rate", "--decay-factor", "--decay-every", "--patience", "--seed", "--init-from", "--fresh", "--freeze", "--learning-rates", "--weight-decays", "--lora", "--lora-rank", "--lora-alpha", "--unfreeze-at", "--beta", "--preference-loss", "--label-smoothing", "--samples-per-prompt", "--completion-tokens", "--kl-coefficient", "--temperature", "--reward-from", "--vocabulary"];
-    private static readonly string[] s_jsonNames = ["epochs", "batchSize", "learningRate", "weightDecay", "momentum", "clipGradNorm", "accumulateBatches", "l1", "earlyStopping", "restoreBest", "schedule", "warmupSteps", "minLearningRate", "decayFactor", "decayEvery", "patience", "seed", "initFrom", "fresh", "freeze", "learningRates", "weightDecays", "lora", "loraRank", "loraAlpha", "unfreezeAt", "beta", "preferenceLoss", "labelSmoothing", "samplesPerPrompt", "completionTokens", "klCoefficient", "temperature", "rewardFrom", "vocabulary"];
+    private static readonly string[] s_flags = ["--epochs", "--batch-size", "--learning-rate", "--weight-decay", "--momentum", "--clip-grad-norm", "--accumulate-batches", "--l1", "--early-stopping", "--restore-best", "--schedule", "--warmup-steps", "--min-learning-rate", "--decay-factor", "--decay-every", "--patience", "--precision", "--seed", "--init-from", "--fresh", "--freeze", "--learning-rates", "--weight-decays", "--lora", "--lora-rank", "--lora-alpha", "--unfreeze-at", "--beta", "--preference-loss", "--label-smoothing", "--samples-per-prompt", "--completion-tokens", "--kl-coefficient", "--temperature", "--reward-from", "--vocabulary"];
+    private static readonly string[] s_jsonNames = ["epochs", "batchSize", "learningRate", "weightDecay", "momentum", "clipGradNorm", "accumulateBatches", "l1", "earlyStopping", "restoreBest", "schedule", "warmupSteps", "minLearningRate", "decayFactor", "decayEvery", "patience", "precision", "seed", "initFrom", "fresh", "freeze", "learningRates", "weightDecays", "lora", "loraRank", "loraAlpha", "unfreezeAt", "beta", "preferenceLoss", "labelSmoothing", "samplesPerPrompt", "completionTokens", "klCoefficient", "temperature", "rewardFrom", "vocabulary"];
 
     /// <summary>Every option with its flag, type, default (read from a fresh instance), range, description and, for an enum, its values.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::Sculpt.HyperParameters.HyperParameterInfo> Options
@@ -33,6 +33,7 @@ partial record TinyLanguageConfig : global::Sculpt.HyperParameters.IHyperParamet
                 new("--decay-factor", "DecayFactor", "double", global::Sculpt.HyperParameters.ValueText.Format(defaults.DecayFactor), 0.0, 1.0, "What the Step and Plateau schedules multiply the rate by at each decay."),
                 new("--decay-every", "DecayEvery", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.DecayEvery), 1.0, 1000000.0, "Epochs between decays of the Step schedule."),
                 new("--patience", "Patience", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Patience), 0.0, 1000000.0, "Epochs without a lower validation loss before the Plateau schedule decays."),
+                new("--precision", "Precision", "Precision", global::Sculpt.HyperParameters.ValueText.Format(defaults.Precision), null, null, "The precision the model computes in: Fp32, or mixed Bf16 or Fp16 (linear layers and attention in low precision; norms, losses and the optimizer in float32).", global::System.Enum.GetNames<global::Sculpt.Precision>()),
                 new("--seed", "Seed", "int", global::Sculpt.HyperParameters.ValueText.Format(defaults.Seed), null, null, "Fixes weight initialisation, dropout, data splits, shuffling and augmentation."),
                 new("--init-from", "InitFrom", "string", global::Sculpt.HyperParameters.ValueText.Format(defaults.InitFrom), null, null, "A weights file to start from (safetensors, or a PyTorch state dict .pt/.pth/.bin); empty starts from the initialisers."),
                 new("--fresh", "Fresh", "string", global::Sculpt.HyperParameters.ValueText.Format(defaults.Fresh), null, null, "Components that keep their initialisers under --init-from, by state-dict name, comma-separated: a new head."),
@@ -85,6 +86,7 @@ partial record TinyLanguageConfig : global::Sculpt.HyperParameters.IHyperParamet
                 case "--decay-factor": result = result with { DecayFactor = reader.Double() }; break;
                 case "--decay-every": result = result with { DecayEvery = reader.Int32() }; break;
                 case "--patience": result = result with { Patience = reader.Int32() }; break;
+                case "--precision": result = result with { Precision = reader.Enum<global::Sculpt.Precision>() }; break;
                 case "--seed": result = result with { Seed = reader.Int32() }; break;
                 case "--init-from": result = result with { InitFrom = reader.String() }; break;
                 case "--fresh": result = result with { Fresh = reader.String() }; break;
@@ -138,6 +140,7 @@ partial record TinyLanguageConfig : global::Sculpt.HyperParameters.IHyperParamet
                 case "decayFactor": result = result with { DecayFactor = property.Double() }; break;
                 case "decayEvery": result = result with { DecayEvery = property.Int32() }; break;
                 case "patience": result = result with { Patience = property.Int32() }; break;
+                case "precision": result = result with { Precision = property.Enum<global::Sculpt.Precision>() }; break;
                 case "seed": result = result with { Seed = property.Int32() }; break;
                 case "initFrom": result = result with { InitFrom = property.String() }; break;
                 case "fresh": result = result with { Fresh = property.String() }; break;
@@ -189,6 +192,7 @@ partial record TinyLanguageConfig : global::Sculpt.HyperParameters.IHyperParamet
             writer.WriteNumber("decayFactor", DecayFactor);
             writer.WriteNumber("decayEvery", DecayEvery);
             writer.WriteNumber("patience", Patience);
+            writer.WriteString("precision", Precision.ToString());
             writer.WriteNumber("seed", Seed);
             writer.WriteString("initFrom", InitFrom);
             writer.WriteString("fresh", Fresh);

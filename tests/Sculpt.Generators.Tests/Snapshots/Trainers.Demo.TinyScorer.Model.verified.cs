@@ -34,7 +34,7 @@ partial class TinyScorer : global::TorchSharp.torch.nn.Module<global::TorchSharp
     private partial global::TorchSharp.torch.Tensor Embed(global::TorchSharp.torch.Tensor x) => this._embed.call(x);
 
     /// <summary>Linear: <c>[*, 8]</c> -&gt; <c>[*, 1]</c>, with bias; 9 parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Score(global::TorchSharp.torch.Tensor x) => this._score.call(x);
+    private partial global::TorchSharp.torch.Tensor Score(global::TorchSharp.torch.Tensor x) => global::Sculpt.MixedPrecision.LowPrecision.Linear(this._score, x);
 
     /// <summary>Checks the inputs against <c>B T -&gt; B T 1</c>, then runs <see cref="Forward"/>.</summary>
     /// <exception cref="global::Sculpt.Models.ShapeMismatchException">An input does not have its declared shape.</exception>

@@ -30,10 +30,10 @@ partial class PixelNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
     public static PixelNet Create(global::Demo.PixelConfig config) => new(config);
 
     /// <summary>Conv2d: <c>[*, 1, H, W]</c> -&gt; <c>[*, 4, H', W']</c>, kernel 3, stride 1, padding 1, dilation 1, groups 1; 40 parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Conv(global::TorchSharp.torch.Tensor x) => this._conv.call(x);
+    private partial global::TorchSharp.torch.Tensor Conv(global::TorchSharp.torch.Tensor x) => this._conv.call(global::Sculpt.MixedPrecision.LowPrecision.Float32(x));
 
     /// <summary>Linear: <c>[*, 3136]</c> -&gt; <c>[*, 10]</c>, with bias; 31370 parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Classify(global::TorchSharp.torch.Tensor x) => this._classify.call(x);
+    private partial global::TorchSharp.torch.Tensor Classify(global::TorchSharp.torch.Tensor x) => global::Sculpt.MixedPrecision.LowPrecision.Linear(this._classify, x);
 
     /// <summary>Checks the inputs against <c>B 1 28 28 -&gt; B 10</c>, then runs <see cref="Forward"/>.</summary>
     /// <exception cref="global::Sculpt.Models.ShapeMismatchException">An input does not have its declared shape.</exception>

@@ -41,7 +41,7 @@ partial class PixelTrainer
         }
         if (Config.L1 > 0) FusedOptimizer.Parameters.AddL1Gradient(Config.L1);
         if (Config.ClipGradNorm > 0) FusedOptimizer.Parameters.ClipGradNorm(Config.ClipGradNorm);
-        FusedOptimizer.Step();
+        OptimizerStep();
         return loss.detach().MoveToOuterDisposeScope();
     }
 
