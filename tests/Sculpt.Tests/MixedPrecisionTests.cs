@@ -188,4 +188,29 @@ public sealed class MixedPrecisionTests : IDisposable
         using var adapted = new LanguageModelTrainer(config with { Lora = "Head" });
         Assert.StartsWith("Option '--precision': mixed precision with --lora is not built yet", Assert.Throws<HyperParameterException>(() => adapted.ChoosePrecision(PrecisionFallback.Emulate)).Message);
     }
+
+    [Fact]
+    public void The_command_line_names_the_precision_or_refuses_in_one_line()
+    {
+        string folder = Path.Combine(_folder, "run");
+        var (code, _, error) = CommandLineTests.Run("--precision-fallback", "bogus", "--output", folder);
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Equal("error: Option '--precision-fallback' expects fp32, refuse or emulate; got 'bogus'.", error.Trim());
+        Assert.False(Directory.Exists(folder));
+
+        // Emulated, so the same on every host: the header says how it trains.
+        var (trained, output, _) = CommandLineTests.Run("--precision", "bf16", "--precision-fallback", "emulate", "--epochs", "1", "--output", folder);
+        Assert.Equal(ExitCodes.Success, trained);
+        Assert.Contains("BlobTrainer on cpu", output);
+        Assert.Contains(", bf16 mixed precision, ", output);
+        Assert.Contains("\"precision\": \"Bf16\"", File.ReadAllText(Path.Combine(folder, "config.json")));
+
+        var (refused, _, why) = CommandLineTests.Run("--precision", "fp16", "--precision-fallback", "refuse", "--output", Path.Combine(_folder, "refused"));
+        if (PrecisionSupport.Lacks(Precision.Fp16, CPU) is { } lacks)
+        {
+            Assert.Equal(ExitCodes.Usage, refused);
+            Assert.Equal($"error: Option '--precision fp16': {lacks}; train with --precision fp32, or give --precision-fallback emulate to run fp16 anyway.", why.Trim());
+        }
+        else Assert.Equal(ExitCodes.Success, refused);
+    }
 }
