@@ -35,6 +35,9 @@ public sealed class CyclePreferences : IDataSource
     }
 }
 
+/// <summary>Preference data declared in one line: a file of pairs read with the character tokenizer.</summary>
+public sealed class FilePairs() : PreferenceDataset("pairs.jsonl", Sculpt.Text.TextTokenizer.Characters, context: 16, validation: 0.25);
+
 [Trainer(Loss.Dpo, Optimizer.AdamW)]
 public partial class CyclePreferenceTrainer : Trainer<TinyGptModel, CyclePreferences, GptConfig>;
 
@@ -295,6 +298,23 @@ public sealed class PreferenceTests : IDisposable
         Assert.Equal($"{csv}:2: the record has no \"rejected\" (a preference record has \"prompt\", \"chosen\" and \"rejected\").", refused.Message);
 
         static string Describe(PreferenceRecord r) => $"{string.Join(" ", r.Prompt)}|{string.Join(" ", r.Chosen)}|{string.Join(" ", r.Rejected)}";
+    }
+
+    [Fact]
+    public void A_declared_preference_dataset_reads_its_file_from_the_data_folder()
+    {
+        var lines = Enumerable.Range(0, 8).Select(i => $$"""{"prompt": "Q{{i}}: ", "chosen": "yes", "rejected": "no{{i}}"}""").ToArray();
+        File.WriteAllLines(Path.Combine(_folder, "pairs.jsonl"), lines);
+        var data = new FilePairs { DataFolder = _folder }.Load(3);
+        Assert.Equal(6, data.Train.Count);
+        Assert.Equal(2, data.Validation.Count);
+        Assert.Equal(Path.Combine(_folder, "pairs.jsonl"), data.Source);
+        Assert.Equal([2L, 17], data.Train.Features.shape[1..]);
+
+        File.WriteAllLines(Path.Combine(_folder, "pairs.jsonl"), [.. lines, """{"prompt": "Q: ", "chosen": "a very long answer indeed", "rejected": "no"}"""]);
+        var refused = Assert.Throws<InvalidDataException>(() => new FilePairs { DataFolder = _folder }.Load(3));
+        Assert.Equal($"{Path.Combine(_folder, "pairs.jsonl")}, pair 9: the prompt and chosen completion are 28 tokens, but the model reads 16 and is scored on one more (17); shorten them.", refused.Message);
+        Assert.Throws<FileNotFoundException>(() => new FilePairs { DataFolder = Path.Combine(_folder, "elsewhere") }.Load(3));
     }
 
     private string WriteLines(params string[] lines)
