@@ -8,21 +8,6 @@ namespace Sculpt.Benchmarks;
 // The examples' own models, built by the examples' own trainers with their default hyperparameters, each beside
 // the same model written as idiomatic TorchSharp: what users run, with their dropout, pooling and attention.
 
-/// <summary>Forward operations of the models' building blocks, per sample.</summary>
-public static class ExampleFlops
-{
-    /// <summary>
-    /// A GPT of pre-norm blocks: per token and block the fused query/key/value and output projections, the two MLP
-    /// products and the attention products (scores and the weighted sum over all <paramref name="tokens"/>, as the
-    /// kernel computes them under a causal mask too), then the head.
-    /// </summary>
-    public static double Gpt(int tokens, int dim, int layers, int mlp, int vocabulary)
-    {
-        double perToken = layers * 2.0 * (dim * 3 * dim + dim * dim + 2 * dim * mlp + 2 * tokens * dim) + 2.0 * dim * vocabulary;
-        return tokens * perToken;
-    }
-}
-
 /// <summary>The Quickstart's classifier: 16x16 images flattened, two hidden layers of 256 with ReLU, dropout 0.2, 4 classes; batch 64.</summary>
 public sealed class QuickstartStep : StepBenchmark
 {

@@ -85,6 +85,50 @@ public sealed class MixedPrecisionTests : IDisposable
         Assert.True(low.Of(linear.weight!).to(ScalarType.Float32).allclose(linear.weight!, rtol: 1e-2, atol: 1e-2));
     }
 
+    [Theory]
+    [InlineData(typeof(LeNet5), new long[] { 4, 1, 32, 32 })]
+    [InlineData(typeof(SamePaddedSequence), new long[] { 3, 4, 60 })]
+    [InlineData(typeof(SequenceCnn), new long[] { 3, 4, 100 })]
+    public void Generated_convolutions_compute_in_low_precision_with_their_declared_settings(Type modelType, long[] inputShape)
+    {
+        // Strided, padded, same-padded, dilated and grouped convolutions, 1-d and 2-d, with and without bias.
+        manual_seed(3);
+        using var model = (nn.Module<Tensor, Tensor>)Activator.CreateInstance(modelType)!;
+        model.eval();
+        using var flat = new Optimization.FlatParameters(model);
+        using var low = new LowPrecisionWeights(flat, ScalarType.BFloat16);
+        var x = randn(inputShape);
+        var expected = model.call(x);
+        Assert.NotEmpty(model.modules().OfType<TorchSharp.Modules.Convolution>());
+        Tensor actual;
+        using (LowPrecision.Use(low)) actual = model.call(x);
+
+        // SamePaddedSequence is convolutions only: its output is bfloat16 only if they computed in it.
+        Assert.Equal(ScalarType.BFloat16, actual.dtype);
+        // Same shapes as float32's, numbers within bfloat16's rounding (8 bits of mantissa, through a few layers).
+        Assert.Equal(expected.shape, actual.shape);
+        double scale = expected.abs().max().item<float>();
+        double difference = (actual.to(ScalarType.Float32) - expected).abs().max().item<float>();
+        Assert.True(difference <= 0.05 * scale, $"largest difference {difference:G3}, largest float32 value {scale:G3}");
+        Assert.True(difference > 0, "nothing was computed in bfloat16");
+    }
+
+    [Fact]
+    public void A_convolution_that_pads_by_reflection_keeps_its_float32_path()
+    {
+        using var conv = nn.Conv2d(2, 3, 3, padding: 1, padding_mode: TorchSharp.PaddingModes.Reflect);
+        using var flat = new Optimization.FlatParameters(conv);
+        using var low = new LowPrecisionWeights(flat, ScalarType.BFloat16);
+        var x = randn(1, 2, 5, 5);
+        var expected = conv.call(x);
+        using (LowPrecision.Use(low))
+        {
+            var actual = LowPrecision.Convolution(conv, x.to(ScalarType.BFloat16));
+            Assert.Equal(ScalarType.Float32, actual.dtype);
+            Assert.True(actual.allclose(expected, rtol: 2e-2, atol: 2e-2));
+        }
+    }
+
     [Fact]
     public void The_loss_scaler_skips_overflowing_steps_and_shrinks_then_grows()
     {

@@ -17,7 +17,8 @@ internal sealed class Convolution(int spatial) : LayerDefinition(
 {
     public override bool TakesInitScheme => true;
 
-    public override bool ComputesInFloat32 => true;
+    // In low precision under --precision, with the module's own settings (LowPrecision.Convolution).
+    public override string Call(LayerSpec layer, string module, IReadOnlyList<string> arguments) => $"{MixedPrecision}.Convolution({module}, {arguments[0]})";
 
     public override IReadOnlyList<string> SymbolicOptions => ["Stride", "Padding", "Dilation", "Groups"];
 

@@ -86,8 +86,9 @@ internal abstract class LayerDefinition(string kind, IReadOnlyList<LayerArgument
 
     /// <summary>
     /// The mixed-precision plan, decided here for each kind of layer: a layer with float32 weights that is not a matrix
-    /// product (a norm, whose statistics need float32; a convolution or recurrent layer, for now) takes a float32 input.
-    /// Linear layers compute in low precision (<see cref="Linear"/>); layers without weights follow their input.
+    /// product (a norm, whose statistics need float32; a transposed convolution or recurrent layer, for now) takes a
+    /// float32 input. Linear layers and convolutions compute in low precision (their <see cref="Call"/>); layers
+    /// without weights follow their input.
     /// </summary>
     public virtual bool ComputesInFloat32 => false;
 

@@ -40,7 +40,7 @@ partial class BagOfWords : global::TorchSharp.torch.nn.Module<global::TorchSharp
     private partial global::TorchSharp.torch.Tensor Embed(global::TorchSharp.torch.Tensor tokens) => this._embed.call(tokens);
 
     /// <summary>Conv2d: <c>[*, 1, H, W]</c> -&gt; <c>[*, 4, H', W']</c>, kernel 3, stride 1, padding 1, dilation 1, groups 1; 36 parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Smooth(global::TorchSharp.torch.Tensor x) => this._smooth.call(global::Sculpt.MixedPrecision.LowPrecision.Float32(x));
+    private partial global::TorchSharp.torch.Tensor Smooth(global::TorchSharp.torch.Tensor x) => global::Sculpt.MixedPrecision.LowPrecision.Convolution(this._smooth, x);
 
     /// <summary>Linear: <c>[*, Width]</c> -&gt; <c>[*, 2]</c>, with bias; <c>2*Width + 2</c> parameters.</summary>
     private partial global::TorchSharp.torch.Tensor Classify(global::TorchSharp.torch.Tensor x) => global::Sculpt.MixedPrecision.LowPrecision.Linear(this._classify, x);

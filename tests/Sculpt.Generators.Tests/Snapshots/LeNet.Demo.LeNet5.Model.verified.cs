@@ -59,13 +59,13 @@ partial class LeNet5 : global::TorchSharp.torch.nn.Module<global::TorchSharp.tor
     }
 
     /// <summary>Conv2d: <c>[*, 1, H, W]</c> -&gt; <c>[*, 6, H', W']</c>, kernel 5, stride 1, padding 0, dilation 1, groups 1; 156 parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Conv1(global::TorchSharp.torch.Tensor x) => this._conv1.call(global::Sculpt.MixedPrecision.LowPrecision.Float32(x));
+    private partial global::TorchSharp.torch.Tensor Conv1(global::TorchSharp.torch.Tensor x) => global::Sculpt.MixedPrecision.LowPrecision.Convolution(this._conv1, x);
 
     /// <summary>MaxPool2d: <c>[*, H, W]</c> -&gt; <c>[*, H', W']</c>, kernel 2, stride 2, padding 0; no parameters.</summary>
     private partial global::TorchSharp.torch.Tensor Pool1(global::TorchSharp.torch.Tensor x) => this._pool1.call(x);
 
     /// <summary>Conv2d: <c>[*, 6, H, W]</c> -&gt; <c>[*, 16, H', W']</c>, kernel 5, stride 1, padding 0, dilation 1, groups 1; 2416 parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Conv2(global::TorchSharp.torch.Tensor x) => this._conv2.call(global::Sculpt.MixedPrecision.LowPrecision.Float32(x));
+    private partial global::TorchSharp.torch.Tensor Conv2(global::TorchSharp.torch.Tensor x) => global::Sculpt.MixedPrecision.LowPrecision.Convolution(this._conv2, x);
 
     /// <summary>AvgPool2d: <c>[*, H, W]</c> -&gt; <c>[*, H', W']</c>, kernel 2, stride 2, padding 0; no parameters.</summary>
     private partial global::TorchSharp.torch.Tensor Pool2(global::TorchSharp.torch.Tensor x) => this._pool2.call(x);

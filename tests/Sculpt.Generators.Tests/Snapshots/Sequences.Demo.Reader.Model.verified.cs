@@ -116,7 +116,7 @@ partial class Reader : global::TorchSharp.torch.nn.Module<global::TorchSharp.tor
     private partial global::TorchSharp.torch.Tensor Tokens(global::TorchSharp.torch.Tensor x) => this._tokens.call(x);
 
     /// <summary>Conv1d: <c>[*, Dim, L]</c> -&gt; <c>[*, Dim, L']</c>, kernel 3, stride 1, padding 1, dilation 1, groups 4; <c>3*Dim*Dim / 4 + Dim</c> parameters. Weights start from XavierUniform, biases at zero.</summary>
-    private partial global::TorchSharp.torch.Tensor Local(global::TorchSharp.torch.Tensor x) => this._local.call(global::Sculpt.MixedPrecision.LowPrecision.Float32(x));
+    private partial global::TorchSharp.torch.Tensor Local(global::TorchSharp.torch.Tensor x) => global::Sculpt.MixedPrecision.LowPrecision.Convolution(this._local, x);
 
     /// <summary>BatchNorm1d over Dim channels: <c>[B, Dim]</c> or <c>[B, Dim, L]</c>, shape unchanged; <c>2*Dim</c> parameters (and running statistics).</summary>
     private partial global::TorchSharp.torch.Tensor Norm(global::TorchSharp.torch.Tensor x) => this._norm.call(global::Sculpt.MixedPrecision.LowPrecision.Float32(x));

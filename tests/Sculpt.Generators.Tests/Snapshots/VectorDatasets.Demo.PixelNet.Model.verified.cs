@@ -30,7 +30,7 @@ partial class PixelNet : global::TorchSharp.torch.nn.Module<global::TorchSharp.t
     public static PixelNet Create(global::Demo.PixelConfig config) => new(config);
 
     /// <summary>Conv2d: <c>[*, 1, H, W]</c> -&gt; <c>[*, 4, H', W']</c>, kernel 3, stride 1, padding 1, dilation 1, groups 1; 40 parameters.</summary>
-    private partial global::TorchSharp.torch.Tensor Conv(global::TorchSharp.torch.Tensor x) => this._conv.call(global::Sculpt.MixedPrecision.LowPrecision.Float32(x));
+    private partial global::TorchSharp.torch.Tensor Conv(global::TorchSharp.torch.Tensor x) => global::Sculpt.MixedPrecision.LowPrecision.Convolution(this._conv, x);
 
     /// <summary>Linear: <c>[*, 3136]</c> -&gt; <c>[*, 10]</c>, with bias; 31370 parameters.</summary>
     private partial global::TorchSharp.torch.Tensor Classify(global::TorchSharp.torch.Tensor x) => global::Sculpt.MixedPrecision.LowPrecision.Linear(this._classify, x);
