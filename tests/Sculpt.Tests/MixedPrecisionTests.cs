@@ -228,9 +228,36 @@ public sealed class MixedPrecisionTests : IDisposable
         using var refused = new LanguageModelTrainer(config);
         if (computed) Assert.Null(refused.ChoosePrecision(PrecisionFallback.Refuse));
         else Assert.StartsWith("Option '--precision bf16': this CPU has no bfloat16", Assert.Throws<HyperParameterException>(() => refused.ChoosePrecision(PrecisionFallback.Refuse)).Message);
+    }
 
-        using var adapted = new LanguageModelTrainer(config with { Lora = "Head" });
-        Assert.StartsWith("Option '--precision': mixed precision with --lora is not built yet", Assert.Throws<HyperParameterException>(() => adapted.ChoosePrecision(PrecisionFallback.Emulate)).Message);
+    [Fact]
+    public void Lora_adapters_train_in_low_precision_and_follow_the_float32_adapters()
+    {
+        // Every linear layer adapted, attention's projections included; the base stays frozen.
+        var config = Config with { Lora = "*", LoraRank = 4, Epochs = 2 };
+        var data = new CyclicText().Load(config.Seed);
+        using var reference = new LanguageModelTrainer(config);
+        var full = reference.Fit(data.Train, data.Validation, SilentProgress.Instance);
+        using var mixed = new LanguageModelTrainer(config with { Precision = Precision.Bf16 });
+        var before = mixed.Model.state_dict().ToDictionary(p => p.Key, p => p.Value.clone());
+        var low = mixed.Fit(data.Train, data.Validation, SilentProgress.Instance, Emulated);
+
+        Assert.Equal(Precision.Bf16, mixed.Precision);
+        for (int epoch = 0; epoch < config.Epochs; epoch++)
+        {
+            double expected = full.Epochs[epoch].Validation.Loss, actual = low.Epochs[epoch].Validation.Loss;
+            Assert.True(Math.Abs(actual - expected) <= 0.02 * expected + 0.01, $"epoch {epoch + 1}: validation loss {actual:F4} in bf16, {expected:F4} in float32");
+        }
+        Assert.True(low.Final.TrainLoss < low.Epochs[0].TrainLoss, $"train loss {low.Epochs[0].TrainLoss:F4} -> {low.Final.TrainLoss:F4}");
+        var after = mixed.Model.state_dict();
+        var adapters = after.Keys.Where(name => name.Contains(".lora.", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(adapters);
+        // The base is as it was; the adapters learned, in bfloat16: close to float32's, not equal.
+        Assert.All(after.Where(p => !adapters.Contains(p.Key)), p => Assert.True(p.Value.eq(before[p.Key]).all().item<bool>(), p.Key));
+        Assert.Contains(adapters, name => name.EndsWith(".B", StringComparison.Ordinal) && !after[name].eq(before[name]).all().item<bool>());
+        var expectedWeights = reference.Model.state_dict();
+        Assert.Contains(adapters, name => !after[name].eq(expectedWeights[name]).all().item<bool>());
+        Assert.All(mixed.FusedOptimizer.Parameters.Slots, slot => Assert.Contains(".lora.", slot.Name));
     }
 
     [Fact]

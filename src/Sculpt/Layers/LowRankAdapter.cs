@@ -13,7 +13,8 @@ namespace Sculpt.Layers;
 /// <c>scale * B(A(x))</c>, with <c>A</c> <c>[rank, in]</c> drawn as a linear layer's weight is and <c>B</c> <c>[out, rank]</c>
 /// zero, so an adapted model starts as the model it adapts, and <c>scale = alpha / rank</c>. It sits under the layer it
 /// adapts (<c>Hidden1.lora.A</c>, <c>Hidden1.lora.B</c>) and runs as a forward hook of that layer, so the model's own
-/// code is unchanged.
+/// code is unchanged. Under mixed precision the layer's product is a functional call that runs no hooks, and
+/// <see cref="MixedPrecision.LowPrecision.Linear"/> adds the adapter's term itself (<see cref="Of"/>, <see cref="Add"/>).
 /// </summary>
 public sealed class LowRankAdapter : nn.Module
 {
@@ -21,6 +22,9 @@ public sealed class LowRankAdapter : nn.Module
     private readonly Parameter B;
     private readonly Action _removeHook;
     private readonly Scalar _scale;
+
+    // Each layer's adapter, for the mixed-precision path, which skips the hook: looked up per call, so not a module search.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Linear, LowRankAdapter> ByLayer = new();
 
     public LowRankAdapter(Linear layer, int rank, double alpha) : base(nameof(LowRankAdapter))
     {
@@ -38,9 +42,22 @@ public sealed class LowRankAdapter : nn.Module
         }
         _scale = Scale.ToScalar();
         RegisterComponents();
-        var hook = layer.register_forward_hook((_, input, output) => output.add(nn.functional.linear(nn.functional.linear(input, A), B), _scale));
-        _removeHook = hook.remove;
+        var hook = layer.register_forward_hook((_, input, output) => AddTerm(output, input, A, B));
+        ByLayer.AddOrUpdate(layer, this);
+        _removeHook = () =>
+        {
+            hook.remove();
+            ByLayer.Remove(layer);
+        };
     }
+
+    /// <summary>The adapter attached to <paramref name="layer"/>, if any.</summary>
+    public static LowRankAdapter? Of(Linear layer) => ByLayer.TryGetValue(layer, out var adapter) ? adapter : null;
+
+    /// <summary><paramref name="output"/> plus this adapter's term for <paramref name="input"/>, with <c>A</c> and <c>B</c> as <paramref name="weightOf"/> gives them (their low-precision twins, under mixed precision).</summary>
+    public Tensor Add(Tensor output, Tensor input, Func<Tensor, Tensor> weightOf) => AddTerm(output, input, weightOf(A), weightOf(B));
+
+    private Tensor AddTerm(Tensor output, Tensor input, Tensor a, Tensor b) => output.add(nn.functional.linear(nn.functional.linear(input, a), b), _scale);
 
     public int Rank { get; }
 

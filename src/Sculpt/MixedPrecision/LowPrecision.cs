@@ -30,7 +30,10 @@ public static class LowPrecision
     public static Tensor Linear(Linear layer, Tensor x)
     {
         if (t_current is not { } low) return layer.call(x);
-        return nn.functional.linear(x.to(low.DType), low.Of(layer.weight!), layer.bias is { } bias ? low.Of(bias) : null);
+        var input = x.to(low.DType);
+        var output = nn.functional.linear(input, low.Of(layer.weight!), layer.bias is { } bias ? low.Of(bias) : null);
+        // A LoRA adapter is the layer's forward hook, which this functional call does not run.
+        return Layers.LowRankAdapter.Of(layer) is { } adapter ? adapter.Add(output, input, low.Of) : output;
     }
 
     /// <summary>

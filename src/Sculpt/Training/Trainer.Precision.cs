@@ -24,11 +24,10 @@ public abstract partial class Trainer<TModel, TData, TConfig>
     /// be emulated (a CPU without bfloat16 units), what <paramref name="fallback"/> says. Returns a line to tell the user,
     /// or null. Once the trainer has trained, the precision is settled and this returns null.
     /// </summary>
-    /// <exception cref="HyperParameterException">The fallback is <see cref="PrecisionFallback.Refuse"/>, or the run combines mixed precision with LoRA.</exception>
+    /// <exception cref="HyperParameterException">The fallback is <see cref="PrecisionFallback.Refuse"/>.</exception>
     public string? ChoosePrecision(PrecisionFallback fallback)
     {
         if (_precision is not null) return null;
-        RequirePrecisionFits();
         string name = Config.Precision.ToString().ToLowerInvariant();
         if (PrecisionSupport.Lacks(Config.Precision, Device) is not { } lacks)
         {
@@ -48,18 +47,11 @@ public abstract partial class Trainer<TModel, TData, TConfig>
         }
     }
 
-    private void RequirePrecisionFits()
-    {
-        if (Config.Precision != Precision.Fp32 && Adapted.Count > 0)
-            throw new HyperParameterException("Option '--precision': mixed precision with --lora is not built yet (the adapters run as hooks outside the precision plan); train LoRA adapters with --precision fp32.");
-    }
-
     /// <summary>After the flat buffers are built: the low-precision copy of them, and for float16 the loss scaler.</summary>
     private void PreparePrecision(Optimization.FlatParameters parameters)
     {
         _precision ??= Config.Precision;
         if (_precision == Precision.Fp32) return;
-        RequirePrecisionFits();
         _lowWeights?.Dispose();
         _lowWeights = new LowPrecisionWeights(parameters, _precision == Precision.Bf16 ? torch.ScalarType.BFloat16 : torch.ScalarType.Float16);
         _scaler ??= _precision == Precision.Fp16 ? new LossScaler() : null;
