@@ -27,16 +27,36 @@ public abstract partial class Trainer<TModel, TData, TConfig>
     private void KeepReference()
     {
         if (!KeepsReference) return;
-        // Its own initial values are overwritten at once; they are drawn from a scratch stream so the trainer's stays as it was.
-        using (new TrainerRandom(0).Use()) _reference = TModel.Create(Config);
-        using (torch.no_grad())
+        _reference = FrozenModel<TModel>(reference =>
         {
+            using var noGrad = torch.no_grad();
             var start = Model.state_dict();
-            foreach (var (name, tensor) in _reference.state_dict()) tensor.copy_(start[name]);
+            foreach (var (name, tensor) in reference.state_dict()) tensor.copy_(start[name]);
+        });
+    }
+
+    /// <summary>
+    /// A model that runs beside the trained one and never trains (DPO's reference, RLHF's reward model): built, given its
+    /// weights by <paramref name="setWeights"/>, then without gradients, on the trainer's device, in eval mode. Its own
+    /// initial values are overwritten at once, so they are drawn from a scratch stream and the trainer's stays as it was.
+    /// </summary>
+    private T FrozenModel<T>(Action<T> setWeights) where T : torch.nn.Module<torch.Tensor, torch.Tensor>, ISculptModel<T, TConfig>
+    {
+        T model;
+        using (new TrainerRandom(0).Use()) model = T.Create(Config);
+        try
+        {
+            setWeights(model);
         }
-        foreach (var parameter in _reference.parameters()) parameter.requires_grad = false;
-        _reference.to(Device);
-        _reference.eval();
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        foreach (var parameter in model.parameters()) parameter.requires_grad = false;
+        model.to(Device);
+        model.eval();
+        return model;
     }
 
     private PreferenceHyperParameters PreferenceSettings => Config as PreferenceHyperParameters

@@ -43,24 +43,19 @@ public abstract partial class Trainer<TModel, TData, TConfig>
             throw new HyperParameterException($"Option '--reward-from': {GetType().Name} scores its completions with {typeof(TReward).Name}; name the weights or checkpoint of the run that trained it (its model.dat or checkpoints/best).");
         if (!File.Exists(path) && !Directory.Exists(path))
             throw new InvalidDataException($"Option '--reward-from': '{path}' does not exist.");
-        // Its initial values are overwritten at once; they are drawn from a scratch stream so the trainer's stays as it was.
-        TReward model;
-        using (new TrainerRandom(0).Use()) model = TReward.Create(Config);
-        try
+        _rewardModel = FrozenModel<TReward>(model =>
         {
-            // A run's model.dat is TorchSharp's format, which this very model class wrote; other files and checkpoints are read by name.
-            if (File.Exists(path) && string.Equals(Path.GetExtension(path), ".dat", StringComparison.OrdinalIgnoreCase)) WeightFiles.Load(model, path);
-            else model.LoadWeights(path);
-        }
-        catch (InvalidDataException problem)
-        {
-            model.Dispose();
-            throw new InvalidDataException($"Option '--reward-from': {problem.Message}", problem);
-        }
-        foreach (var parameter in model.parameters()) parameter.requires_grad = false;
-        model.to(Device);
-        model.eval();
-        _rewardModel = model;
+            try
+            {
+                // A run's model.dat is TorchSharp's format, which this very model class wrote; other files and checkpoints are read by name.
+                if (File.Exists(path) && string.Equals(Path.GetExtension(path), ".dat", StringComparison.OrdinalIgnoreCase)) WeightFiles.Load(model, path);
+                else model.LoadWeights(path);
+            }
+            catch (InvalidDataException problem)
+            {
+                throw new InvalidDataException($"Option '--reward-from': {problem.Message}", problem);
+            }
+        });
     }
 
     /// <summary>
