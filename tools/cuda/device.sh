@@ -14,8 +14,6 @@ repository_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$repository_root"
 payload=${1:-artifacts/cuda-kit.tar.xz}
 out=${OUT:-artifacts/cuda-results}
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
 
 if [[ ! -f "$payload" ]]; then
   echo "device.sh: no payload at $payload (make it with tools/cuda/prepare.sh, where .NET is)" >&2
@@ -29,6 +27,8 @@ torch_lib=$(python3 -c 'import os, torch; print(os.path.join(os.path.dirname(tor
   exit 3
 }
 
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # xz may be missing where Python's lzma is not.

@@ -32,22 +32,29 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-kit=artifacts/cuda-kit
-rm -rf "$kit" artifacts/cuda-kit.tar.xz
+# What the kit needs from this machine, checked before anything is removed or written.
+if [[ -n "$sources" ]] && ! git -C "$sources" cat-file -e "$torchsharp_commit^{commit}" 2>/dev/null; then
+  echo "prepare.sh: $sources is no git repository holding TorchSharp's commit $torchsharp_commit" >&2
+  exit 3
+fi
+if [[ ! -d /usr/share/games/fortunes ]]; then
+  echo "prepare.sh: /usr/share/games/fortunes is missing (apt-get install fortunes)" >&2
+  exit 3
+fi
+
+# Made in a temporary folder: a failed run leaves the last payload as it was.
+staging=$(mktemp -d)
+trap 'rm -rf "$staging"' EXIT
+kit=$staging/cuda-kit
 mkdir -p "$kit"
 
 echo "== TorchSharp 0.107.0 native sources ($torchsharp_commit)"
 mkdir -p "$kit/libtorchsharp"
 if [[ -n "$sources" ]]; then
-  if ! git -C "$sources" cat-file -e "$torchsharp_commit^{commit}" 2>/dev/null; then
-    echo "prepare.sh: $sources is no git repository holding TorchSharp's commit $torchsharp_commit" >&2
-    exit 3
-  fi
   git -C "$sources" archive "$torchsharp_commit" src/Native | tar -x -C "$kit/libtorchsharp"
 else
-  clone=$(mktemp -d)
-  trap 'rm -rf "$clone"' EXIT
-  git -C "$clone" init -q
+  clone=$staging/torchsharp
+  git init -q "$clone"
   if ! git -C "$clone" fetch -q --depth 1 "$torchsharp_url" "$torchsharp_commit" 2>/dev/null; then
     echo "prepare.sh: cannot fetch TorchSharp's sources from $torchsharp_url; pass a clone with --sources DIR" >&2
     exit 3
@@ -79,21 +86,18 @@ cp -r "$runtime" "$kit/dotnet/shared/Microsoft.NETCore.App/"
 cp -r "$(ls -d "$dotnet_root"/host/fxr/* | sort -V | tail -1)" "$kit/dotnet/host/fxr/"
 
 echo "== TinyGpt's corpus"
-if [[ ! -d /usr/share/games/fortunes ]]; then
-  echo "prepare.sh: /usr/share/games/fortunes is missing (apt-get install fortunes)" >&2
-  exit 3
-fi
 mkdir -p "$kit/fortunes"
 # The files TinyGpt reads: those without an extension (the .dat files are fortune's indexes).
 for file in /usr/share/games/fortunes/*; do
   if [[ -f "$file" && "$(basename "$file")" != *.* ]]; then cp -L "$file" "$kit/fortunes/"; fi
 done
 
-tar -C artifacts -cJf artifacts/cuda-kit.tar.xz cuda-kit
-rm -rf "$kit"
-size=$(stat -c %s artifacts/cuda-kit.tar.xz)
-echo "artifacts/cuda-kit.tar.xz: $((size / 1024 / 1024)) MiB (the device tool carries at most $limit_mib MiB)"
+tar -C "$staging" -cJf "$staging/cuda-kit.tar.xz" cuda-kit
+size=$(stat -c %s "$staging/cuda-kit.tar.xz")
+echo "cuda-kit.tar.xz: $((size / 1024 / 1024)) MiB (the device tool carries at most $limit_mib MiB)"
 if (( size > limit_mib * 1024 * 1024 )); then
   echo "prepare.sh: the payload is over $limit_mib MiB" >&2
   exit 4
 fi
+mkdir -p artifacts
+mv "$staging/cuda-kit.tar.xz" artifacts/cuda-kit.tar.xz
