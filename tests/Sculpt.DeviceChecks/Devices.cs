@@ -1,6 +1,8 @@
 using System;
 using System.Diagnostics;
 using System.Globalization;
+using System.IO;
+using System.Linq;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,7 +22,12 @@ public static class Devices
         }
         catch (Exception e)
         {
-            throw new DeviceUnavailableException($"libtorch{(cuda ? "'s CUDA backend" : "")} could not be loaded: {e.Message.Split('\n')[0]}");
+            // TorchSharp's message blames a missing package; the dynamic loader's own words say what is wrong.
+            var loader = (cuda ? new[] { "libtorch_cuda.so", "libLibTorchSharp.so" } : ["libLibTorchSharp.so"])
+                .Select(library => (library, error: Sculpt.Backend.NativeBackend.LoaderError(File.Exists(Path.Combine(AppContext.BaseDirectory, library)) ? Path.Combine(AppContext.BaseDirectory, library) : library)))
+                .Where(found => found.error is not null)
+                .Select(found => $"{found.library}: {found.error}");
+            throw new DeviceUnavailableException($"libtorch{(cuda ? "'s CUDA backend" : "")} could not be loaded: {e.Message.Split('\n')[0]} {string.Join("; ", loader)}".TrimEnd());
         }
         if (cuda && !torch.cuda.is_available()) throw new DeviceUnavailableException("libtorch sees no CUDA device");
         if (cuda)

@@ -13,10 +13,11 @@ using Sculpt.DeviceChecks;
 // Exit codes: 0 every check passed, 1 a check failed, 2 bad arguments, 3 the device is not available.
 
 const string Usage = """
-    usage: Sculpt.DeviceChecks checks [--device cuda|cpu] [--only NAME,...] [--memory-steps N] [--json FILE]
+    usage: Sculpt.DeviceChecks checks [--device cuda|cpu] [--only NAME,...] [--memory-steps N] [--tinygpt-epochs N]
+                                      [--json FILE]
            Sculpt.DeviceChecks gpt2 [--device cuda|cpu] [--precision fp32|bf16|fp16] [--batch N] [--context N]
                                     [--layers N] [--steps N] [--warmup N] [--json FILE]
-    checks: parity, optimizers, checkpoint, precision, memory (all by default)
+    checks: memory, parity, optimizers, checkpoint, precision (all by default, in that order)
     """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -26,7 +27,11 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
 }
 try
 {
-    var options = DeviceOptions.Parse(args[1..]);
+    var options = DeviceOptions.Parse(args[1..], args[0] switch
+    {
+        "checks" => ["--device", "--only", "--memory-steps", "--tinygpt-epochs", "--json"],
+        _ => ["--device", "--precision", "--batch", "--context", "--layers", "--steps", "--warmup", "--json"],
+    });
     var device = Devices.Open(options.Text("--device", "cuda"));
     switch (args[0])
     {
@@ -57,7 +62,9 @@ static int Report(IEnumerable<Dictionary<string, object>> records, DeviceOptions
     if (options.Optional("--json") is { } path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllText(path, JsonSerializer.Serialize(records.ToList(), new JsonSerializerOptions { WriteIndented = true }));
+        // A failed check measures NaN or infinity, which JSON has no number for: written as "NaN", as Python reads it.
+        var settings = new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+        File.WriteAllText(path, JsonSerializer.Serialize(records.ToList(), settings));
     }
     return exitCode;
 }
@@ -75,12 +82,15 @@ namespace Sculpt.DeviceChecks
 
         private DeviceOptions(Dictionary<string, string> values) => _values = values;
 
-        public static DeviceOptions Parse(string[] args)
+        /// <param name="args">The command line after the command.</param>
+        /// <param name="known">The flags the command takes; null takes any.</param>
+        public static DeviceOptions Parse(string[] args, IReadOnlyCollection<string>? known = null)
         {
             var values = new Dictionary<string, string>();
             for (int i = 0; i < args.Length; i += 2)
             {
                 if (!args[i].StartsWith("--", StringComparison.Ordinal)) throw new UsageException($"expected a --flag, got '{args[i]}'");
+                if (known is not null && !known.Contains(args[i])) throw new UsageException($"unknown option '{args[i]}' (this command takes {string.Join(", ", known)})");
                 if (i + 1 >= args.Length) throw new UsageException($"'{args[i]}' needs a value");
                 if (!values.TryAdd(args[i], args[i + 1])) throw new UsageException($"'{args[i]}' is given twice");
             }

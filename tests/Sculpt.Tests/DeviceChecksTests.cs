@@ -17,8 +17,9 @@ public class DeviceChecksTests
     {
         var results = DeviceCheckRun.Run(CPU, DeviceOptions.Parse(["--only", "parity,optimizers,checkpoint"]));
 
-        // Four models (forward, gradients; batch norm's statistics too), four optimizers, two resume directions.
-        Assert.Equal(15, results.Count);
+        // Four models (forward, gradients; batch norm's statistics too), four optimizers (Lion's weights and state
+        // apart), two resume directions.
+        Assert.Equal(16, results.Count);
         Assert.Equal(["checkpoint", "optimizers", "parity"], results.Select(r => r.Check).Distinct().Order());
         Assert.All(results, result => Assert.Equal(0.0, result.Measured));
     }
@@ -53,8 +54,21 @@ public class DeviceChecksTests
     {
         Assert.Equal("'--steps' expects a whole number of at least 1, got 'x'",
             Assert.Throws<UsageException>(() => DeviceOptions.Parse(["--steps", "x"]).Number("--steps", 1)).Message);
-        Assert.Equal("'--only' knows parity, optimizers, checkpoint, precision, memory; got 'speed'",
+        Assert.Equal("'--only' knows memory, parity, optimizers, checkpoint, precision; got 'speed'",
             Assert.Throws<UsageException>(() => DeviceCheckRun.Run(CPU, DeviceOptions.Parse(["--only", "speed"]))).Message);
         Assert.Equal("'--device' expects cpu, cuda or cuda:N, got 'tpu'", Assert.Throws<UsageException>(() => Devices.Open("tpu")).Message);
+        Assert.Equal("unknown option '--memory-step' (this command takes --memory-steps)",
+            Assert.Throws<UsageException>(() => DeviceOptions.Parse(["--memory-step", "5"], ["--memory-steps"])).Message);
+    }
+
+    [Fact]
+    public void A_nan_is_the_worst_difference_and_never_passes()
+    {
+        Assert.True(double.IsNaN(CheckResult.Worst([0.1, double.NaN, 0.2])));
+        Assert.Equal(0.2, CheckResult.Worst([0.1, 0.2]));
+        Assert.False(new CheckResult("parity", "x", double.NaN, 1, "relative").Passed);
+        using var expected = tensor(new[] { 1f, 2f });
+        using var broken = tensor(new[] { 1f, float.NaN });
+        Assert.Equal(double.PositiveInfinity, DeviceCheckRun.RelativeDifference(broken, expected));
     }
 }

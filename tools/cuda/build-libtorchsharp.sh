@@ -34,7 +34,7 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/libtorchsharp.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cp -r "$sources/src" "$work/src"
-torch_version=$(sed -n 's/^set(PACKAGE_VERSION "\([0-9]*\.[0-9]*\).*/\1/p' "$torch_cmake/TorchConfigVersion.cmake" 2>/dev/null)
+torch_version=$(sed -n 's/^set(PACKAGE_VERSION "\([0-9]*\.[0-9]*\).*/\1/p' "$torch_cmake/TorchConfigVersion.cmake" 2>/dev/null || true)
 torch_minor=${torch_version#2.}
 if [[ ! "$torch_version" =~ ^2\.[0-9]+$ ]]; then
   echo "build-libtorchsharp.sh: libtorch ${torch_version:-of unknown version} in $torch_cmake: TorchSharp 0.107.0 needs libtorch 2.x" >&2
@@ -70,19 +70,33 @@ echo 'static char sccsid[] __attribute__((used)) = "@(#)LibTorchSharp 0.107.0, b
 
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
-echo "libtorch $torch_version: $torch_cmake"
+# A CUDA libtorch's CMake files look for NVTX3's headers in PyTorch's own source tree unless told to use the system's,
+# then fall back to CUDA::nvToolsExt, which CUDA 12.9 and later no longer ship. The headers come with the CUDA toolkit
+# (beside nvcc) or NVIDIA's Python packages; naming the folder skips the search.
+nvtx=()
+cuda_root=$(dirname "$(dirname "$(command -v nvcc 2>/dev/null || echo /usr/local/cuda/bin/nvcc)")")
+for include in "$cuda_root/include" "$cuda_root/targets/x86_64-linux/include" /usr/local/cuda/include \
+               $(python3 -c 'import glob, site; print(" ".join(glob.glob(site.getsitepackages()[0] + "/nvidia/*/include")))' 2>/dev/null || true); do
+  if [[ -d "$include/nvtx3" ]]; then
+    nvtx=(-DUSE_SYSTEM_NVTX=ON -Dnvtx3_dir="$include")
+    break
+  fi
+done
+echo "libtorch $torch_version: $torch_cmake${nvtx:+ (NVTX3: ${nvtx[1]#-Dnvtx3_dir=})}"
 # Torch_DIR as well as LIBTORCH_PATH (TorchSharp's name for it): find_package searches system folders before PATHS,
 # and would take a system libtorch of another version.
-if ! cmake -S "$work/src/Native" -B "$work/build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
+# Two folders down: TorchSharp's CMake project adds the build folder's grandparent to the include path.
+build=$work/obj/build
+if ! cmake -S "$work/src/Native" -B "$build" "${generator[@]}" "${nvtx[@]}" -DCMAKE_BUILD_TYPE=Release \
       -DTorch_DIR="$torch_cmake" -DLIBTORCH_PATH="$torch_cmake" -DLIBTORCH_ARCH=x64 -DVERSION_FILE_PATH="$work/version.c" > "$work/configure.log" 2>&1; then
   cat "$work/configure.log" >&2
   echo "build-libtorchsharp.sh: CMake could not configure the build against $torch_cmake" >&2
   exit 4
 fi
-if ! cmake --build "$work/build" --parallel "$(nproc)" -- ${generator:+-k 0}; then
+if ! cmake --build "$build" --parallel "$(nproc)" -- ${generator:+-k 0}; then
   echo "build-libtorchsharp.sh: the build failed (the errors above name the sources and the libtorch API they need)" >&2
   exit 4
 fi
 mkdir -p "$output"
-cp "$(find "$work/build" -name libLibTorchSharp.so -type f | head -1)" "$output/libLibTorchSharp.so"
+cp "$(find "$build" -name libLibTorchSharp.so -type f | head -1)" "$output/libLibTorchSharp.so"
 echo "built $output/libLibTorchSharp.so"

@@ -45,6 +45,14 @@ class Gpt(nn.Module):
         self.norm = nn.LayerNorm(DIM)
         self.head = nn.Linear(DIM, VOCABULARY, bias=False)
         self.head.weight = self.tokens.weight
+        # Sculpt's InitScheme.Normal as TinyGpt declares it: weights N(0, 0.02), the residual projections (attention's
+        # output, the MLP's down) scaled by 1/sqrt(2 * layers), biases zero, norms ones and zeros.
+        for name, parameter in self.named_parameters():
+            if name.endswith("bias"):
+                nn.init.zeros_(parameter)
+            elif "norm" not in name:
+                residual = name.endswith("proj.weight") or name.endswith("down.weight")
+                nn.init.normal_(parameter, 0.0, 0.02 / math.sqrt(2 * layers) if residual else 0.02)
 
     def forward(self, tokens):
         x = self.tokens(tokens) + self.positions(torch.arange(tokens.size(1), device=tokens.device))

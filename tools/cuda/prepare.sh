@@ -16,7 +16,6 @@
 # is over the device tool's 64 MiB.
 set -euo pipefail
 repository_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-cd "$repository_root"
 
 # TorchSharp's 0.107.0 release: the commit whose release notes name it (the repository has no tag for it).
 torchsharp_url=https://github.com/dotnet/TorchSharp.git
@@ -31,6 +30,10 @@ while [[ $# -gt 0 ]]; do
     *) echo "prepare.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
+
+# Paths the caller gave are the caller's; the rest of the script works from the repository root.
+[[ -n "$sources" && -d "$sources" ]] && sources=$(cd "$sources" && pwd)
+cd "$repository_root"
 
 # What the kit needs from this machine, checked before anything is removed or written.
 if [[ -n "$sources" ]] && ! git -C "$sources" cat-file -e "$torchsharp_commit^{commit}" 2>/dev/null; then
@@ -67,7 +70,7 @@ dotnet publish tests/Sculpt.DeviceChecks/Sculpt.DeviceChecks.csproj -c Release -
   -p:SculptCudaKit=true -o "$kit/app" -nologo -v quiet
 # The GPU machine's build replaces it; a stale copy must not load instead.
 rm -f "$kit/app/libLibTorchSharp.so"
-if ls "$kit/app" | grep -q '^libtorch'; then
+if compgen -G "$kit/app/libtorch*" >/dev/null; then
   echo "prepare.sh: libtorch was published with the app; the kit relies on the GPU machine's own" >&2
   exit 3
 fi
@@ -75,7 +78,7 @@ fi
 echo "== the .NET runtime"
 dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")")
 runtime_version=$(sed -n 's/.*"version": "\([0-9.]*\)".*/\1/p' "$kit/app/Sculpt.DeviceChecks.runtimeconfig.json" | head -1)
-runtime=$(ls -d "$dotnet_root/shared/Microsoft.NETCore.App/${runtime_version%.*}."* 2>/dev/null | sort -V | tail -1)
+runtime=$(ls -d "$dotnet_root/shared/Microsoft.NETCore.App/${runtime_version%.*}."* 2>/dev/null | sort -V | tail -1 || true)
 if [[ -z "$runtime" ]]; then
   echo "prepare.sh: no Microsoft.NETCore.App $runtime_version under $dotnet_root" >&2
   exit 3

@@ -25,11 +25,11 @@ def main(folder):
     print("## GPT-2 small training step\n")
     print("| implementation | precision | step (ms) | tokens/s | memory (MiB) | TFLOP/s | MFU (bf16 peak) | loss first -> last |")
     print("|---|---|---|---|---|---|---|---|")
-    rows = {}
+    rows = {(record["implementation"], record["precision"]): record for record in load(folder / "gpt2.json")}
     for implementation in ("sculpt", "pytorch"):
         for precision in ("fp32", "bf16"):
-            for record in load(folder / f"gpt2-{implementation}-{precision}.json"):
-                rows[(implementation, precision)] = record
+            if (implementation, precision) in rows:
+                record = rows[(implementation, precision)]
                 mfu = f"{record['mfu']:.1%}" if "mfu" in record else "n/a"
                 print(f"| {implementation} | {precision} | {record['step_ms']:.1f} | {record['tokens_per_second']:,.0f} | "
                       f"{record['memory_mib']:,.0f} | {record['tflops']:.1f} | {mfu} | "
