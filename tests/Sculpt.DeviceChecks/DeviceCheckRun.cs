@@ -266,22 +266,43 @@ public static class DeviceCheckRun
     {
         using var trainer = new TinyGpt.GptTrainer(new TinyGpt.GptConfig(), device);
         using var generator = new Generator(1);
-        int earlyStep = steps / 10;
+        // As the generated command line trains: the runtime's youngest generation collected every 500 steps, so the
+        // CPU's reading is tensors and caches, not managed garbage waiting for a collection (docs/performance.md).
+        var garbage = new GarbageBound();
+        garbage.FitStarted(1, 0, 0, steps, 0);
+        int earlyStep = steps / 4;
         double early = 0;
+        long earlyTensors = 0;
         for (int step = 1; step <= steps; step++)
         {
-            using var scope = NewDisposeScope();
-            var tokens = randint(0, 97, [64, 65], generator: generator).to(device);
-            trainer.TrainStep(tokens.narrow(1, 0, 64), tokens.narrow(1, 1, 64));
+            using (var scope = NewDisposeScope())
+            {
+                var tokens = randint(0, 97, [64, 65], generator: generator).to(device);
+                trainer.TrainStep(tokens.narrow(1, 0, 64), tokens.narrow(1, 1, 64));
+            }
+            garbage.Step(1, step, step, 0, 0);
             if (step == earlyStep)
             {
                 Devices.Synchronize(device);
                 early = Devices.UsedMemoryMiB(device);
+                earlyTensors = LiveTensors();
             }
         }
         Devices.Synchronize(device);
         double late = Devices.UsedMemoryMiB(device);
+        // Whatever the allocator keeps, a step must leave no tensor behind: TorchSharp's count of live ones is exact.
+        long lateTensors = LiveTensors();
+        yield return new CheckResult("memory", $"tinygpt {steps} steps: {earlyTensors} live tensors at step {earlyStep}, {lateTensors} at the end; more", lateTensors - earlyTensors, 0, "tensors");
         // Allowed: 2% of what step `earlyStep` used, at least 16 MiB (allocator rounding, the runtime's own growth).
         yield return new CheckResult("memory", $"tinygpt {steps} steps: {early:F0} MiB at step {earlyStep}, {late:F0} MiB at the end; growth", late - early, Math.Max(16, 0.02 * early), "MiB");
+    }
+
+    /// <summary>TorchSharp's count of live tensors, once abandoned ones have been finalized.</summary>
+    private static long LiveTensors()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return Tensor.TotalCount;
     }
 }

@@ -111,6 +111,10 @@ public sealed class MixedPrecisionTests : IDisposable
         double difference = (actual.to(ScalarType.Float32) - expected).abs().max().item<float>();
         Assert.True(difference <= 0.05 * scale, $"largest difference {difference:G3}, largest float32 value {scale:G3}");
         Assert.True(difference > 0, "nothing was computed in bfloat16");
+        // Backward runs through the bfloat16 convolutions into the low-precision gradients of every parameter.
+        actual.to(ScalarType.Float32).sum().backward();
+        low.MergeGradients();
+        Assert.All(model.named_parameters(), p => Assert.True(p.parameter.grad is { } g && g.abs().sum().item<float>() > 0, p.name));
     }
 
     [Fact]
