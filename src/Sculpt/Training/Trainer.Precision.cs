@@ -65,8 +65,18 @@ public abstract partial class Trainer<TModel, TData, TConfig>
         if (_scaler is { } scaler) _gradientsFinite = scaler.Unscale(FusedOptimizer.Parameters.Gradients);
     }
 
-    /// <summary>What a loss is multiplied by before backward: the process's share of the batch, and the float16 loss scale.</summary>
-    private double BackwardWeight => (_group.Size == 1 ? 1 : _share) * (_scaler?.Scale ?? 1);
+    /// <summary>Back-propagates <paramref name="loss"/> times the process's share of the batch and the float16 loss scale.</summary>
+    private void WeightedBackward(torch.Tensor loss)
+    {
+        double weight = (_group.Size == 1 ? 1 : _share) * (_scaler?.Scale ?? 1);
+        if (weight == 1)
+        {
+            loss.backward();
+            return;
+        }
+        using var scalar = weight.ToScalar();
+        loss.mul(scalar).backward();
+    }
 
     /// <summary>
     /// The optimizer's step, after <see cref="Backpropagate"/> (and any clipping): skipped when float16 gradients

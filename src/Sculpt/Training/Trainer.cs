@@ -170,12 +170,7 @@ public abstract partial class Trainer<TModel, TData, TConfig> : IDisposable
     {
         FusedOptimizer.ZeroGrad();
         _lowWeights?.ZeroGrad();
-        if (BackwardWeight == 1) loss.backward();
-        else
-        {
-            using var weight = BackwardWeight.ToScalar();
-            loss.mul(weight).backward();
-        }
+        WeightedBackward(loss);
         FinishBackward();
     }
 
@@ -559,12 +554,7 @@ public abstract partial class Trainer<TModel, TData, TConfig> : IDisposable
         {
             using var share = ((double)inputs[i].size(0) / input.size(0)).ToScalar();
             var part = loss(Model, inputs[i], targets[i]).mul(share);
-            if (BackwardWeight == 1) part.backward();
-            else
-            {
-                using var weight = BackwardWeight.ToScalar();
-                part.mul(weight).backward();
-            }
+            WeightedBackward(part);
             total.add_(part.detach(), One);
         }
         FinishBackward();
